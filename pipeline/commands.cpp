@@ -1,0 +1,172 @@
+#include "pipeline/commands.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <ostream>
+
+#include "pipeline/exit_codes.h"
+#include "stages/archive_store.h"
+#include "stages/record_writer.h"
+#include "stages/text_util.h"
+
+namespace pressarchive {
+namespace {
+
+// Read-only commands must not create an empty archive where none was.
+Result<std::unique_ptr<ArchiveStore>> open_existing(const std::string& store) {
+  if (!std::filesystem::exists(store))
+    return make_error(Reason::kIo, store + ": no archive here (run `pressarchive ingest` first, or pass --store)");
+  return open_store(store);
+}
+
+std::string or_dash(const std::string& s) { return s.empty() ? "-" : valid_utf8(s); }
+
+}  // namespace
+
+int run_status(const std::string& store_path, std::ostream& out, std::ostream& err) {
+  auto store = open_existing(store_path);
+  if (!store.ok()) {
+    err << "pressarchive: " << store.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  Result<StoreStatus> st = (*store)->status();
+  if (!st.ok()) {
+    err << "pressarchive: " << st.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  out << "archive " << store_path << "\n"
+      << "  records            " << st->records << "\n"
+      << "  sources            " << st->sources << "  (" << st->duplicate_sources << " linked as exact duplicates)\n"
+      << "  pages              " << st->pages << "\n"
+      << "  open failures      " << st->failures << "\n";
+  for (const auto& [reason, count] : st->failures_by_reason)
+    out << "    " << std::left << std::setw(16) << reason << " " << count << "\n";
+  if (!st->last_runs.empty()) out << "last runs:\n";
+  for (const RunRow& run : st->last_runs) {
+    out << "  #" << run.id << "  " << run.started_at << "  ";
+    if (run.finished_at.empty()) {
+      out << "did not finish\n";
+      continue;
+    }
+    out << "inputs " << run.summary.inputs << ", archived " << run.summary.archived << ", duplicates "
+        << run.summary.duplicates << ", failed " << run.summary.failed << ", exit " << run.summary.exit_code
+        << ", " << std::fixed << std::setprecision(1) << run.summary.seconds << " s\n";
+  }
+  return exit_code::kOk;
+}
+
+int run_show(const std::string& store_path, std::int64_t id, bool with_text, std::ostream& out, std::ostream& err) {
+  auto store = open_existing(store_path);
+  if (!store.ok()) {
+    err << "pressarchive: " << store.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  Result<std::optional<Record>> loaded = (*store)->load_record(id);
+  if (!loaded.ok()) {
+    err << "pressarchive: " << loaded.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  if (!loaded->has_value()) {
+    err << "pressarchive: no record " << id << " in " << store_path << "\n";
+    return exit_code::kNotFound;
+  }
+  const Record& r = **loaded;
+  const Metadata& m = r.metadata;
+  out << "record " << r.id << "  (" << record_kind_name(r.kind) << ", " << r.pages.size() << " pages, " << r.status << ")\n"
+      << "  title         " << or_dash(m.title) << "\n"
+      << "  subtitle      " << or_dash(m.subtitle) << "\n"
+      << "  release date  " << or_dash(m.release_date) << "\n"
+      << "  place         " << or_dash(m.place) << "\n"
+      << "  issuer        " << or_dash(m.issuer) << "\n"
+      << "  language      " << or_dash(m.language) << "\n"
+      << "  type          " << or_dash(m.document_type) << "\n";
+  if (r.ocr_confidence) out << "  confidence    " << std::fixed << std::setprecision(1) << *r.ocr_confidence << "\n";
+  out << "  sha256        " << r.sha256 << "\n  archived      " << r.created_at << "\nsources:\n";
+  for (const std::string& p : r.source_paths) out << "  " << valid_utf8(p) << "\n";
+  out << "pages:\n";
+  for (const PageResult& p : r.pages) {
+    out << "  " << std::setw(4) << p.number << "  " << std::left << std::setw(10) << page_method_name(p.method) << std::right;
+    if (p.confidence) out << "  confidence " << std::fixed << std::setprecision(1) << *p.confidence;
+    if (p.rotation) out << "  rotated " << p.rotation;
+    if (p.skew != 0) out << "  deskewed " << std::setprecision(2) << p.skew;
+    if (p.error) out << "  " << reason_name(p.error->reason) << ": " << p.error->message;
+    out << "\n";
+  }
+  if (with_text) out << "text:\n" << valid_utf8(r.text) << "\n";
+  return exit_code::kOk;
+}
+
+int run_search(const std::string& store_path, const std::string& query, int limit, std::ostream& out,
+               std::ostream& err) {
+  auto store = open_existing(store_path);
+  if (!store.ok()) {
+    err << "pressarchive: " << store.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  Result<std::vector<SearchHit>> hits = (*store)->search(query, limit);
+  if (!hits.ok()) {
+    err << "pressarchive: " << hits.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  for (const SearchHit& hit : *hits) {
+    out << hit.record_id << "\t" << or_dash(hit.release_date) << "\t" << or_dash(hit.title) << "\n";
+    std::string snippet = valid_utf8(hit.snippet);
+    for (char& c : snippet)
+      if (c == '\n' || c == '\f') c = ' ';
+    out << "\t" << snippet << "\n";
+  }
+  if (hits->empty()) {
+    err << "no records match '" << query << "'\n";
+    return exit_code::kNotFound;
+  }
+  return exit_code::kOk;
+}
+
+int run_export(const std::string& store_path, const std::string& format, const std::string& out_file,
+               bool include_failures, std::ostream& out, std::ostream& err) {
+  auto store = open_existing(store_path);
+  if (!store.ok()) {
+    err << "pressarchive: " << store.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  std::ofstream file;
+  std::ostream* target = &out;
+  if (!out_file.empty() && out_file != "-") {
+    file.open(out_file, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      err << "pressarchive: " << out_file << ": cannot write\n";
+      return exit_code::kUsage;
+    }
+    target = &file;
+  }
+  std::unique_ptr<RecordWriter> writer = make_record_writer(format, *target);
+  if (!writer) {
+    err << "pressarchive: unknown export format '" << format << "' (known: jsonl)\n";
+    return exit_code::kUsage;
+  }
+  std::int64_t records = 0, failures = 0;
+  Status s = (*store)->for_each_record([&](const Record& r) {
+    writer->write(r);
+    ++records;
+  });
+  if (s.ok() && include_failures)
+    s = (*store)->for_each_failure([&](const Failure& f) {
+      writer->write(f);
+      ++failures;
+    });
+  if (!s.ok()) {
+    err << "pressarchive: " << s.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  target->flush();
+  if (!*target) {
+    err << "pressarchive: " << out_file << ": write failed (disk full?)\n";
+    return exit_code::kStoreError;
+  }
+  err << "exported " << records << " records" << (include_failures ? " and " + std::to_string(failures) + " failures" : "")
+      << "\n";
+  return exit_code::kOk;
+}
+
+}  // namespace pressarchive

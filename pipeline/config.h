@@ -1,0 +1,49 @@
+// The one registry of tunables: config/pressarchive.toml, compiled in as the defaults,
+// overlaid by a user's file and by command-line flags.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "stages/load.h"
+#include "stages/recognize.h"
+#include "stages/result.h"
+
+namespace pressarchive {
+
+struct Settings {
+  int jobs = 0;  // resolved: never 0 after load_settings
+  std::string store;
+  bool retry_failed = false;
+  LoadOptions load;
+  RecognizeOptions recognize;
+  int max_pages_in_flight = 0;  // resolved
+  std::string languages;
+  std::string tessdata_dir;
+  std::string rules_file;
+  int log_interval_seconds = 30;
+};
+
+class Config {
+ public:
+  // Defaults, overlaid by `user_file` when not empty. Unknown keys and wrong types are
+  // errors (kUnsupported) naming the file and the key.
+  static Result<Config> load(const std::string& user_file);
+
+  // Command-line overrides ("ingest.jobs" = 4); the key must exist.
+  Status set(const std::string& dotted_key, const std::string& value);
+
+  Result<Settings> settings() const;
+
+  // The defaults file with each value replaced by the effective one: every key with its
+  // one line of documentation.
+  std::string effective_toml() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+const std::string& default_config_text();
+
+}  // namespace pressarchive

@@ -1,0 +1,174 @@
+#include "pipeline/graph.h"
+
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/global_control.h>
+
+#include <algorithm>
+
+#include "stages/assemble.h"
+#include "stages/load.h"
+#include "stages/recognize.h"
+
+namespace pressarchive {
+namespace {
+
+namespace flow = oneapi::tbb::flow;
+
+// One document on its way through the graph. Pages are filled in by the serial
+// assemble node only, so they need no lock.
+struct DocumentJob {
+  const WorkItem* item = nullptr;
+  std::shared_ptr<LoadedSource> loaded;
+  std::optional<Error> load_error;
+  int page_count = 0;
+  std::vector<PageResult> pages;
+};
+using DocumentPtr = std::shared_ptr<DocumentJob>;
+
+struct PageTask {
+  DocumentPtr document;
+  int index = -1;  // -1: the document failed to load and has no pages
+  std::shared_ptr<PageResult> result;
+};
+
+Failure failure_of(const WorkItem& item, const std::string& stage, const Error& error) {
+  Failure f;
+  f.source_path = item.source.path.string();
+  f.sha256 = item.source.sha256;
+  f.stage = stage;
+  f.reason = error.reason;
+  f.message = error.message;
+  return f;
+}
+
+}  // namespace
+
+std::size_t run_ingest_graph(GraphInputs in) {
+  const Settings& settings = *in.settings;
+  ProgressCounters& progress = *in.progress;
+  oneapi::tbb::global_control threads(oneapi::tbb::global_control::max_allowed_parallelism,
+                                      static_cast<std::size_t>(settings.jobs));
+  oneapi::tbb::enumerable_thread_specific<std::unique_ptr<OcrEngine>> engines;
+  engines.local() = std::move(in.first_engine);
+
+  flow::graph g;
+
+  // Opens sources one after another and emits their pages lazily, so the limiter below
+  // decides how many pages exist at once, whatever the documents' lengths.
+  std::size_t next_item = 0;
+  DocumentPtr current;
+  int next_page = 0;
+  std::size_t not_started = 0;
+  flow::input_node<PageTask> page_source(g, [&](oneapi::tbb::flow_control& control) -> PageTask {
+    while (true) {
+      if (current && next_page < current->page_count) return PageTask{current, next_page++, nullptr};
+      current.reset();
+      if (next_item >= in.work->size()) {
+        control.stop();
+        return {};
+      }
+      if (in.stop && in.stop->load()) {
+        not_started = in.work->size() - next_item;
+        next_item = in.work->size();
+        control.stop();
+        return {};
+      }
+      auto doc = std::make_shared<DocumentJob>();
+      doc->item = &(*in.work)[next_item++];
+      Result<std::shared_ptr<LoadedSource>> loaded = load_source(doc->item->source, settings.load);
+      if (!loaded.ok()) {
+        doc->load_error = loaded.error();
+        return PageTask{doc, -1, nullptr};
+      }
+      doc->loaded = std::move(loaded.value());
+      doc->page_count = doc->loaded->page_count();
+      doc->pages.reserve(static_cast<std::size_t>(doc->page_count));
+      current = doc;
+      next_page = 0;
+    }
+  });
+
+  flow::limiter_node<PageTask> admission(g, static_cast<std::size_t>(settings.max_pages_in_flight));
+
+  flow::function_node<PageTask, PageTask> recognize(
+      g, static_cast<std::size_t>(settings.jobs), [&](PageTask task) {
+        if (task.index < 0) return task;
+        std::unique_ptr<OcrEngine>& engine = engines.local();
+        if (!engine) {
+          Result<std::unique_ptr<OcrEngine>> made = in.make_engine();
+          if (made.ok()) engine = std::move(made.value());
+          else {
+            task.result = std::make_shared<PageResult>();
+            task.result->number = task.index + 1;
+            task.result->error = made.error();
+            return task;
+          }
+        }
+        task.result = std::make_shared<PageResult>(
+            recognize_page(*task.document->loaded, task.index, *engine, settings.recognize));
+        progress.pages_done++;
+        switch (task.result->method) {
+          case PageMethod::kOcr: progress.pages_ocr++; break;
+          case PageMethod::kTextLayer: progress.pages_text_layer++; break;
+          case PageMethod::kFailed: progress.pages_failed++; break;
+        }
+        return task;
+      });
+
+  using AssembleNode = flow::multifunction_node<PageTask, std::tuple<flow::continue_msg, DocumentPtr>>;
+  AssembleNode assemble(g, flow::serial, [](const PageTask& task, AssembleNode::output_ports_type& ports) {
+    std::get<0>(ports).try_put(flow::continue_msg());
+    DocumentJob& doc = *task.document;
+    if (task.index >= 0) doc.pages.push_back(std::move(*task.result));
+    if (task.index < 0 || static_cast<int>(doc.pages.size()) == doc.page_count)
+      std::get<1>(ports).try_put(task.document);
+  });
+
+  flow::function_node<DocumentPtr, std::shared_ptr<DocumentOutcome>> describe(
+      g, flow::unlimited, [&](const DocumentPtr& doc) {
+        auto outcome = std::make_shared<DocumentOutcome>();
+        outcome->item = doc->item;
+        if (doc->load_error) {
+          outcome->failure = failure_of(*doc->item, "load", *doc->load_error);
+          return outcome;
+        }
+        doc->loaded.reset();  // closes the PDF: no page of it is in flight any more
+        const bool all_failed = std::all_of(doc->pages.begin(), doc->pages.end(),
+                                            [](const PageResult& p) { return p.method == PageMethod::kFailed; });
+        if (all_failed) {
+          const Error& first = *doc->pages.front().error;
+          const std::string stage = first.reason == Reason::kTimeout ? "ocr" : "page";
+          outcome->failure = failure_of(*doc->item, stage,
+                                        Error{first.reason, doc->item->source.path.string() + ": " +
+                                                                (doc->page_count > 1 ? "no page could be processed; first: " : "") +
+                                                                first.message});
+          return outcome;
+        }
+        Record record = assemble_record(doc->item->source, std::move(doc->pages));
+        record.metadata = in.metadata->extract(record.pages);
+        for (const Source& copy : doc->item->copies) record.source_paths.push_back(copy.path.string());
+        outcome->record = std::move(record);
+        return outcome;
+      });
+
+  flow::function_node<std::shared_ptr<DocumentOutcome>, flow::continue_msg> deliver(
+      g, flow::serial, [&](const std::shared_ptr<DocumentOutcome>& outcome) {
+        progress.documents_done++;
+        if (outcome->failure) progress.failures++;
+        in.deliver(std::move(*outcome));
+        return flow::continue_msg();
+      });
+
+  flow::make_edge(page_source, admission);
+  flow::make_edge(admission, recognize);
+  flow::make_edge(recognize, assemble);
+  flow::make_edge(flow::output_port<0>(assemble), admission.decrementer());
+  flow::make_edge(flow::output_port<1>(assemble), describe);
+  flow::make_edge(describe, deliver);
+  page_source.activate();
+  g.wait_for_all();
+  return not_started;
+}
+
+}  // namespace pressarchive

@@ -1,0 +1,51 @@
+// The ingest flow graph: it wires the stages, sets their concurrency and bounds the
+// pages in flight; the work itself is done by the functions in stages/.
+//
+//   page_source ─▶ admission ─▶ recognize (×jobs) ─▶ assemble ─▶ describe ─▶ deliver
+//   (opens sources,  (limiter:    (one engine per      (serial)    (metadata)  (serial)
+//    one task/page)   N pages)     thread)                 └── releases a slot ──▶ admission
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "pipeline/config.h"
+#include "pipeline/progress.h"
+#include "stages/dedup.h"
+#include "stages/metadata.h"
+#include "stages/model.h"
+#include "stages/ocr_engine.h"
+
+namespace pressarchive {
+
+// A finished document: either a record (with metadata) or the failure of its source.
+struct DocumentOutcome {
+  const WorkItem* item = nullptr;
+  std::optional<Record> record;
+  std::optional<Failure> failure;
+};
+
+using EngineFactory = std::function<Result<std::unique_ptr<OcrEngine>>()>;
+
+struct GraphInputs {
+  const std::vector<WorkItem>* work = nullptr;
+  const Settings* settings = nullptr;
+  const MetadataExtractor* metadata = nullptr;
+  EngineFactory make_engine;
+  // Handed to the thread that runs the graph's wait, so the engine made to check the
+  // languages up front is not wasted.
+  std::unique_ptr<OcrEngine> first_engine;
+  ProgressCounters* progress = nullptr;
+  const std::atomic<bool>* stop = nullptr;  // stop taking new documents
+  // Called on one thread at a time, in completion order.
+  std::function<void(DocumentOutcome&&)> deliver;
+};
+
+// Runs until every admitted document is delivered. Returns the number of work items
+// that were not started because `stop` was raised.
+std::size_t run_ingest_graph(GraphInputs inputs);
+
+}  // namespace pressarchive

@@ -1,0 +1,191 @@
+#include "pipeline/ingest.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline/exit_codes.h"
+#include "pipeline/graph.h"
+#include "pipeline/version.h"
+#include "stages/discover.h"
+#include "stages/image_engine.h"
+#include "stages/pdf_engine.h"
+#include "stages/rules.h"
+
+namespace pressarchive {
+namespace {
+
+Result<MetadataRules> load_rules(const Settings& settings) {
+  if (settings.rules_file.empty()) return parse_rules(builtin_rules_text(), "built-in config/rules.toml");
+  std::ifstream in(settings.rules_file);
+  if (!in) return make_error(Reason::kIo, settings.rules_file + ": cannot read the rules file");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_rules(buffer.str(), settings.rules_file);
+}
+
+void print_summary(std::ostream& out, const RunSummary& s, std::int64_t run_id, const std::string& store) {
+  out << "\npressarchive run " << run_id << " into " << store << "\n"
+      << "  inputs            " << s.inputs << "\n"
+      << "  archived          " << s.archived << "\n"
+      << "  duplicates        " << s.duplicates << "  (same bytes as an archived source, linked)\n"
+      << "  failed            " << s.failed << "\n";
+  if (s.skipped_known > 0) out << "  already archived  " << s.skipped_known << "  (skipped)\n";
+  if (s.skipped_failed > 0)
+    out << "  failed earlier    " << s.skipped_failed
+        << "  (skipped; retry with --retry-failed)\n";
+  out << "  pages OCR'd       " << s.pages_ocr << "\n"
+      << "  pages text layer  " << s.pages_text_layer << "\n";
+  if (s.pages_failed > 0) out << "  pages failed      " << s.pages_failed << "\n";
+  out << "  wall time         " << std::fixed << std::setprecision(1) << s.seconds << " s";
+  const std::int64_t pages = s.pages_ocr + s.pages_text_layer;
+  if (pages > 0 && s.seconds > 0) out << "  (" << std::setprecision(2) << pages / s.seconds << " pages/s)";
+  out << "\n";
+  if (s.archived == 0 && s.duplicates == 0 && s.failed == 0)
+    out << "Nothing new to archive.\n";
+  if (s.failed > 0) out << "Some inputs failed: `pressarchive status` and `pressarchive export --include-failures` list them.\n";
+}
+
+}  // namespace
+
+std::string provenance_json(const Settings& settings) {
+  nlohmann::json p = {
+      {"program", "pressarchive"},
+      {"version", kVersion},
+      {"tesseract", OcrEngine::version()},
+      {"poppler", PdfDocument::version()},
+      {"leptonica", leptonica_version()},
+      {"languages", settings.languages},
+      {"render_dpi", settings.load.render_dpi},
+  };
+  return p.dump();
+}
+
+int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& err) {
+  const auto start = std::chrono::steady_clock::now();
+  Result<Settings> settings_or = request.config.settings();
+  if (!settings_or.ok()) {
+    err << "pressarchive: configuration: " << settings_or.error().message << "\n";
+    return exit_code::kUsage;
+  }
+  const Settings& settings = *settings_or;
+  Result<MetadataRules> rules = load_rules(settings);
+  if (!rules.ok()) {
+    err << "pressarchive: rules: " << rules.error().message << "\n";
+    return exit_code::kUsage;
+  }
+  const MetadataExtractor metadata(std::move(rules.value()));
+
+  Result<std::unique_ptr<ArchiveStore>> store_or = open_store(settings.store);
+  if (!store_or.ok()) {
+    err << "pressarchive: " << store_or.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  ArchiveStore& store = **store_or;
+
+  const EngineFactory make_engine = [&settings] {
+    return OcrEngine::create(settings.languages, settings.tessdata_dir);
+  };
+  Result<std::unique_ptr<OcrEngine>> first_engine = make_engine();
+  if (!first_engine.ok()) {
+    err << "pressarchive: " << first_engine.error().message << "\n";
+    return exit_code::kMissingDependency;
+  }
+
+  Discovery discovery = discover_sources(request.paths);
+  IngestPlan plan = plan_ingest(
+      discovery.sources,
+      [&store](const std::string& sha, const std::string& path) { return store.lookup(sha, path); },
+      settings.retry_failed);
+
+  Result<std::int64_t> run_id_or =
+      store.begin_run({request.command_line, request.config.effective_toml(), provenance_json(settings)});
+  if (!run_id_or.ok()) {
+    err << "pressarchive: " << run_id_or.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  const std::int64_t run_id = *run_id_or;
+
+  RunSummary summary;
+  summary.inputs = static_cast<std::int64_t>(discovery.sources.size() + discovery.unreadable.size());
+  summary.skipped_known = static_cast<std::int64_t>(plan.already_archived.size());
+  summary.skipped_failed = static_cast<std::int64_t>(plan.failed_before.size());
+  bool store_failed = false;
+  auto check = [&](const Status& s) {
+    if (!s.ok()) {
+      err << "pressarchive: " << s.error().message << "\n";
+      store_failed = true;
+    }
+  };
+
+  for (const Failure& f : discovery.unreadable) {
+    err << "failed: " << f.message << "\n";
+    check(store.record_failure(f, run_id));
+    ++summary.failed;
+  }
+  for (const auto& [source, record_id] : plan.links) {
+    check(store.link_source(record_id, source, run_id));
+    ++summary.duplicates;
+  }
+
+  ProgressCounters counters;
+  counters.documents_total = static_cast<std::int64_t>(plan.work.size());
+  std::size_t not_started = 0;
+  {
+    ProgressReporter reporter(counters, settings.log_interval_seconds, request.show_progress);
+    GraphInputs inputs;
+    inputs.work = &plan.work;
+    inputs.settings = &settings;
+    inputs.metadata = &metadata;
+    inputs.make_engine = make_engine;
+    inputs.first_engine = std::move(first_engine.value());
+    inputs.progress = &counters;
+    inputs.stop = request.stop;
+    inputs.deliver = [&](DocumentOutcome&& outcome) {
+      const std::int64_t copies = static_cast<std::int64_t>(outcome.item->copies.size());
+      if (outcome.record) {
+        outcome.record->provenance = provenance_json(settings);
+        Result<std::int64_t> id = store.archive_record(*outcome.record, run_id);
+        if (id.ok()) {
+          ++summary.archived;
+          summary.duplicates += copies;
+          return;
+        }
+        outcome.failure = Failure{0, outcome.item->source.path.string(), outcome.item->source.sha256,
+                                  "store", id.error().reason, id.error().message, "", run_id};
+        store_failed = true;
+      }
+      err << (request.show_progress && isatty(STDERR_FILENO) ? "\r\033[K" : "") << "failed: " << outcome.failure->message << "\n";
+      check(store.record_failure(*outcome.failure, run_id));
+      for (const Source& copy : outcome.item->copies) {
+        Failure f = *outcome.failure;
+        f.source_path = copy.path.string();
+        check(store.record_failure(f, run_id));
+      }
+      summary.failed += 1 + copies;
+    };
+    not_started = run_ingest_graph(std::move(inputs));
+  }
+  summary.pages_ocr = counters.pages_ocr;
+  summary.pages_text_layer = counters.pages_text_layer;
+  summary.pages_failed = counters.pages_failed;
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  if (store_failed) summary.exit_code = exit_code::kStoreError;
+  else if (not_started > 0) summary.exit_code = exit_code::kInterrupted;
+  else if (summary.failed > 0) summary.exit_code = exit_code::kCompletedWithFailures;
+  else summary.exit_code = exit_code::kOk;
+  check(store.finish_run(run_id, summary));
+  print_summary(out, summary, run_id, settings.store);
+  if (not_started > 0) out << "Interrupted: " << not_started << " inputs not started; run the same command again to continue.\n";
+  if (store_failed) summary.exit_code = exit_code::kStoreError;
+  return summary.exit_code;
+}
+
+}  // namespace pressarchive

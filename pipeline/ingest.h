@@ -1,0 +1,31 @@
+// Run orchestration for `pressarchive ingest`: discover, plan (exact dedup), run the
+// graph, write outcomes to the store, print the summary, choose the exit code.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "pipeline/config.h"
+#include "stages/archive_store.h"
+
+namespace pressarchive {
+
+struct IngestRequest {
+  std::vector<std::filesystem::path> paths;
+  Config config;
+  std::string command_line;
+  bool show_progress = true;
+  const std::atomic<bool>* stop = nullptr;  // raised by SIGINT/SIGTERM
+};
+
+// Returns the process exit code (pipeline/exit_codes.h). Writes the summary to `out`
+// and errors to `err`.
+int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& err);
+
+// Program and engine versions as one JSON object (stored with every run and record).
+std::string provenance_json(const Settings& settings);
+
+}  // namespace pressarchive

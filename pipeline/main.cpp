@@ -1,0 +1,156 @@
+// pressarchive: archival OCR ingestion. The command-line entry point: parses the
+// command, loads the configuration and hands over to pipeline/ingest or
+// pipeline/commands.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "pipeline/commands.h"
+#include "pipeline/config.h"
+#include "pipeline/exit_codes.h"
+#include "pipeline/ingest.h"
+#include "pipeline/version.h"
+#include "stages/rules.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void on_signal(int signal) {
+  g_stop.store(true);
+  // A second signal of the same kind ends the process at once.
+  std::signal(signal, SIG_DFL);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace pressarchive;
+  // Tesseract's OpenMP threads would compete with the graph's workers, which already
+  // keep every core busy with one engine each.
+  setenv("OMP_THREAD_LIMIT", "1", 0);
+
+  CLI::App app{"pressarchive " + std::string(kVersion) +
+               ": scanned and PDF press releases in, structured, searchable records out.\n"
+               "Exit codes: 0 ok, 2 usage/config error, 3 completed with failed inputs, 4 archive\n"
+               "error, 5 missing dependency, 6 not found, 10 internal error, 130 interrupted."};
+  app.set_version_flag("--version", std::string(kVersion));
+  app.require_subcommand(1);
+  std::string store, config_file;
+  app.add_option("--store", store, "Archive store (SQLite file); default from config: archive.db");
+  app.add_option("--config", config_file, "TOML file overriding config/pressarchive.toml");
+
+  std::vector<std::string> paths;
+  int jobs = -1;
+  std::string lang;
+  bool quiet = false, retry_failed = false;
+  CLI::App* ingest = app.add_subcommand("ingest", "Archive the PDFs and images found in PATHs (files or folders)");
+  ingest->add_option("paths", paths, "Files or folders to ingest")->required();
+  ingest->add_option("--store", store, "Archive store (SQLite file)");
+  ingest->add_option("--config", config_file, "TOML file overriding the defaults");
+  ingest->add_option("-j,--jobs", jobs, "Worker threads (default: one per core)")->check(CLI::NonNegativeNumber);
+  ingest->add_option("-l,--lang", lang, "Tesseract languages, e.g. deu+eng");
+  ingest->add_flag("-q,--quiet", quiet, "No progress display");
+  ingest->add_flag("--retry-failed", retry_failed, "Retry inputs that failed in an earlier run");
+
+  CLI::App* status = app.add_subcommand("status", "Counts by outcome, open failures by reason, last runs");
+  status->add_option("--store", store, "Archive store (SQLite file)");
+
+  std::int64_t id = 0;
+  bool with_text = false;
+  CLI::App* show = app.add_subcommand("show", "One record: fields, sources, pages, confidence");
+  show->add_option("id", id, "Record id")->required();
+  show->add_option("--store", store, "Archive store (SQLite file)");
+  show->add_flag("--text", with_text, "Also print the full text");
+
+  std::string query;
+  int limit = 20;
+  CLI::App* search = app.add_subcommand("search", "Full-text search over titles and text");
+  search->add_option("text", query, "Words to find (all must occur)")->required();
+  search->add_option("--store", store, "Archive store (SQLite file)");
+  search->add_option("-n,--limit", limit, "Most hits shown")->check(CLI::PositiveNumber);
+
+  std::string format = "jsonl", out_file;
+  bool include_failures = false;
+  CLI::App* export_cmd = app.add_subcommand("export", "Write every record (JSON Lines) to a file or stdout");
+  export_cmd->add_option("--format", format, "Output format")->check(CLI::IsMember({"jsonl"}));
+  export_cmd->add_option("-o,--out", out_file, "Output file (default: stdout)");
+  export_cmd->add_flag("--include-failures", include_failures, "Add one line per failed input");
+  export_cmd->add_option("--store", store, "Archive store (SQLite file)");
+
+  CLI::App* config_cmd = app.add_subcommand("config", "Print the effective configuration (TOML, with docs)");
+  config_cmd->add_option("--config", config_file, "TOML file overriding the defaults");
+  CLI::App* rules_cmd = app.add_subcommand("rules", "Print the metadata rules in effect");
+  rules_cmd->add_option("--config", config_file, "TOML file overriding the defaults");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? exit_code::kOk : exit_code::kUsage;
+  }
+
+  Result<Config> config = Config::load(config_file);
+  if (!config.ok()) {
+    std::cerr << "pressarchive: " << config.error().message << "\n";
+    return exit_code::kUsage;
+  }
+  auto override_setting = [&](const std::string& key, const std::string& value) {
+    if (Status s = config->set(key, value); !s.ok()) {
+      std::cerr << "pressarchive: " << s.error().message << "\n";
+      std::exit(exit_code::kUsage);
+    }
+  };
+  if (!store.empty()) override_setting("ingest.store", store);
+  if (jobs >= 0) override_setting("ingest.jobs", std::to_string(jobs));
+  if (!lang.empty()) override_setting("ocr.languages", lang);
+  if (retry_failed) override_setting("ingest.retry_failed", "true");
+  Result<Settings> settings = config->settings();
+  if (!settings.ok()) {
+    std::cerr << "pressarchive: configuration: " << settings.error().message << "\n";
+    return exit_code::kUsage;
+  }
+
+  try {
+    if (*ingest) {
+      std::signal(SIGINT, on_signal);
+      std::signal(SIGTERM, on_signal);
+      IngestRequest request;
+      for (const std::string& p : paths) request.paths.emplace_back(p);
+      request.config = *config;
+      for (int i = 0; i < argc; ++i) request.command_line += (i ? " " : "") + std::string(argv[i]);
+      request.show_progress = !quiet;
+      request.stop = &g_stop;
+      return run_ingest(request, std::cout, std::cerr);
+    }
+    if (*status) return run_status(settings->store, std::cout, std::cerr);
+    if (*show) return run_show(settings->store, id, with_text, std::cout, std::cerr);
+    if (*search) return run_search(settings->store, query, limit, std::cout, std::cerr);
+    if (*export_cmd)
+      return run_export(settings->store, format, out_file, include_failures, std::cout, std::cerr);
+    if (*config_cmd) {
+      std::cout << config->effective_toml();
+      return exit_code::kOk;
+    }
+    if (*rules_cmd) {
+      if (settings->rules_file.empty()) {
+        std::cout << builtin_rules_text();
+        return exit_code::kOk;
+      }
+      std::ifstream in(settings->rules_file);
+      if (!in) {
+        std::cerr << "pressarchive: " << settings->rules_file << ": cannot read the rules file\n";
+        return exit_code::kUsage;
+      }
+      std::cout << in.rdbuf();
+      return exit_code::kOk;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "pressarchive: internal error: " << e.what() << "\n";
+    return exit_code::kInternal;
+  }
+  return exit_code::kUsage;
+}

@@ -1,0 +1,96 @@
+// The archive store behind one small interface, so that a PostgreSQL backend with the
+// same schema can replace SQLite. Writes are made by one serial pipeline stage; each
+// archive_record / record_failure call is one transaction.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stages/model.h"
+#include "stages/result.h"
+
+namespace pressarchive {
+
+// What the archive already knows about a content hash.
+struct KnownContent {
+  std::optional<std::int64_t> record_id;  // archived as this record
+  bool path_known = false;                // this exact path is already linked
+  bool failed_before = false;             // an open failure exists for this hash
+};
+
+struct RunInfo {
+  std::string command;
+  std::string config;      // effective configuration (TOML)
+  std::string provenance;  // JSON: program and engine versions
+};
+
+struct RunSummary {
+  std::int64_t inputs = 0;
+  std::int64_t archived = 0;
+  std::int64_t duplicates = 0;
+  std::int64_t failed = 0;
+  std::int64_t skipped_known = 0;   // already archived under the same path
+  std::int64_t skipped_failed = 0;  // failed earlier, not retried
+  std::int64_t pages_ocr = 0;
+  std::int64_t pages_text_layer = 0;
+  std::int64_t pages_failed = 0;
+  double seconds = 0;
+  int exit_code = 0;
+};
+
+struct RunRow {
+  std::int64_t id = 0;
+  std::string started_at;
+  std::string finished_at;
+  RunSummary summary;
+};
+
+struct StoreStatus {
+  std::int64_t records = 0;
+  std::int64_t sources = 0;
+  std::int64_t duplicate_sources = 0;  // sources linked to a record made from another path
+  std::int64_t failures = 0;
+  std::int64_t pages = 0;
+  std::vector<std::pair<std::string, std::int64_t>> failures_by_reason;
+  std::vector<RunRow> last_runs;
+};
+
+struct SearchHit {
+  std::int64_t record_id = 0;
+  std::string title;
+  std::string release_date;
+  std::string snippet;
+};
+
+class ArchiveStore {
+ public:
+  virtual ~ArchiveStore() = default;
+
+  virtual KnownContent lookup(const std::string& sha256, const std::string& path) = 0;
+
+  virtual Result<std::int64_t> begin_run(const RunInfo& run) = 0;
+  virtual Status finish_run(std::int64_t run_id, const RunSummary& summary) = 0;
+
+  // Stores the record with its pages and every source path, in one transaction;
+  // returns the new record id. Resolves earlier failures of the same content.
+  virtual Result<std::int64_t> archive_record(const Record& record, std::int64_t run_id) = 0;
+  // Links another path with the same content to an existing record.
+  virtual Status link_source(std::int64_t record_id, const Source& source, std::int64_t run_id) = 0;
+  virtual Status record_failure(const Failure& failure, std::int64_t run_id) = 0;
+
+  virtual Result<StoreStatus> status() = 0;
+  virtual Result<std::optional<Record>> load_record(std::int64_t id) = 0;
+  virtual Result<std::vector<SearchHit>> search(const std::string& query, int limit) = 0;
+  // Calls `visit` for every record (in id order, pages loaded) / open failure.
+  virtual Status for_each_record(const std::function<void(const Record&)>& visit) = 0;
+  virtual Status for_each_failure(const std::function<void(const Failure&)>& visit) = 0;
+};
+
+// Opens (creating if needed) the store named by `location`: a file path for SQLite.
+Result<std::unique_ptr<ArchiveStore>> open_store(const std::string& location);
+
+}  // namespace pressarchive

@@ -1,0 +1,14 @@
+// assemble: pages back into their document, in order, and the record built from them.
+#pragma once
+
+#include <vector>
+
+#include "stages/model.h"
+
+namespace pressarchive {
+
+// Builds the record of a source from its pages (any order; sorted here): full text
+// with form feeds between pages, kind, mean OCR confidence. Metadata is filled later.
+Record assemble_record(const Source& source, std::vector<PageResult> pages);
+
+}  // namespace pressarchive

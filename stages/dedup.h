@@ -1,0 +1,34 @@
+// dedup (exact): decide per source whether its bytes must be processed, are already
+// archived (link the new path to the record), or were seen under this very path before.
+// Identical files within one batch are processed once; the copies are linked.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "stages/archive_store.h"
+#include "stages/model.h"
+
+namespace pressarchive {
+
+// One content to process: the first path seen, plus byte-identical copies in the batch.
+struct WorkItem {
+  Source source;
+  std::vector<Source> copies;
+};
+
+struct IngestPlan {
+  std::vector<WorkItem> work;
+  std::vector<std::pair<Source, std::int64_t>> links;  // new path -> existing record id
+  std::vector<Source> already_archived;                // same path and content as before
+  std::vector<Source> failed_before;                   // not retried
+};
+
+using ContentLookup = std::function<KnownContent(const std::string& sha256, const std::string& path)>;
+
+IngestPlan plan_ingest(const std::vector<Source>& sources, const ContentLookup& lookup,
+                       bool retry_failed);
+
+}  // namespace pressarchive

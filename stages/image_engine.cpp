@@ -1,0 +1,183 @@
+#include "stages/image_engine.h"
+
+#include <leptonica/allheaders.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+
+namespace pressarchive {
+namespace {
+
+struct PixDeleter {
+  void operator()(PIX* pix) const { pixDestroy(&pix); }
+};
+using PixPtr = std::unique_ptr<PIX, PixDeleter>;
+
+// Leptonica reports every decoding problem on stderr; failures are reported per file
+// by the pipeline instead.
+struct SilenceLeptonicaOnce {
+  SilenceLeptonicaOnce() { setMsgSeverity(L_SEVERITY_NONE); }
+};
+void silence() { static SilenceLeptonicaOnce once; }
+
+PixPtr to_pix(const PageImage& image) {
+  PixPtr pix(pixCreate(image.width, image.height, 8));
+  pixSetResolution(pix.get(), image.dpi, image.dpi);
+  l_uint32* data = pixGetData(pix.get());
+  const int wpl = pixGetWpl(pix.get());
+  for (int y = 0; y < image.height; ++y) {
+    l_uint32* line = data + static_cast<std::size_t>(y) * wpl;
+    const std::uint8_t* row = &image.pixels[static_cast<std::size_t>(y) * image.width];
+    for (int x = 0; x < image.width; ++x) SET_DATA_BYTE(line, x, row[x]);
+  }
+  return pix;
+}
+
+// Converts any Pix to an 8-bit grey PageImage.
+Result<PageImage> from_pix(PIX* source, int fallback_dpi) {
+  PixPtr flat;
+  if (pixGetDepth(source) == 32 && pixGetSpp(source) == 4)
+    flat.reset(pixAlphaBlendUniform(source, 0xffffff00));
+  PixPtr grey(pixConvertTo8(flat ? flat.get() : source, 0));
+  if (!grey) return make_error(Reason::kUnsupported, "image depth cannot be converted to grey");
+  PageImage image;
+  image.width = pixGetWidth(grey.get());
+  image.height = pixGetHeight(grey.get());
+  const int dpi = pixGetXRes(source);
+  image.dpi = (dpi >= 50 && dpi <= 2400) ? dpi : fallback_dpi;
+  image.pixels.resize(static_cast<std::size_t>(image.width) * image.height);
+  const l_uint32* data = pixGetData(grey.get());
+  const int wpl = pixGetWpl(grey.get());
+  for (int y = 0; y < image.height; ++y) {
+    const l_uint32* line = data + static_cast<std::size_t>(y) * wpl;
+    std::uint8_t* row = &image.pixels[static_cast<std::size_t>(y) * image.width];
+    for (int x = 0; x < image.width; ++x) row[x] = GET_DATA_BYTE(line, x);
+  }
+  return image;
+}
+
+std::string read_bytes(const std::filesystem::path& path, std::size_t n) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(n, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(n));
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  return bytes;
+}
+
+}  // namespace
+
+Result<int> image_page_count(const std::filesystem::path& path, SourceFormat format) {
+  silence();
+  if (format != SourceFormat::kTiff) return 1;
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) return make_error(Reason::kIo, path.string() + ": cannot open for reading");
+  l_int32 count = 0;
+  const l_ok bad = tiffGetCount(file, &count);
+  std::fclose(file);
+  if (bad || count <= 0)
+    return make_error(Reason::kUnreadable, path.string() + ": TIFF directory is damaged");
+  return static_cast<int>(count);
+}
+
+Result<ImageSize> image_page_size(const std::filesystem::path& path, SourceFormat format,
+                                  int index) {
+  silence();
+  if (format == SourceFormat::kGif) {
+    // Leptonica's header reader decodes a whole GIF; the logical screen size is in
+    // bytes 6..9 and is enough to refuse a decompression bomb.
+    const std::string head = read_bytes(path, 10);
+    if (head.size() < 10) return make_error(Reason::kUnreadable, path.string() + ": truncated GIF");
+    auto u16 = [&](int at) {
+      return static_cast<std::int64_t>(static_cast<unsigned char>(head[at])) |
+             (static_cast<std::int64_t>(static_cast<unsigned char>(head[at + 1])) << 8);
+    };
+    return ImageSize{u16(6), u16(8)};
+  }
+  if (format == SourceFormat::kTiff && index > 0) {
+    // Only the first directory's header is exposed by Leptonica; later pages are
+    // checked after decoding.
+    return ImageSize{0, 0};
+  }
+  l_int32 iff = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
+  if (pixReadHeader(path.c_str(), &iff, &w, &h, &bps, &spp, &cmap) != 0)
+    return make_error(Reason::kUnreadable,
+                      path.string() + ": image header is damaged or the format is not supported");
+  return ImageSize{w, h};
+}
+
+Result<PageImage> read_image_page(const std::filesystem::path& path, SourceFormat format,
+                                  int index, int fallback_dpi) {
+  silence();
+  PixPtr pix(format == SourceFormat::kTiff ? pixReadTiff(path.c_str(), index)
+                                           : pixRead(path.c_str()));
+  if (!pix)
+    return make_error(Reason::kUnreadable,
+                      path.string() + ": page " + std::to_string(index + 1) +
+                          " cannot be decoded (damaged or truncated image)");
+  Result<PageImage> image = from_pix(pix.get(), fallback_dpi);
+  if (!image.ok()) return make_error(image.error().reason, path.string() + ": " + image.error().message);
+  return image;
+}
+
+PageImage rotate_quarter_turns(const PageImage& image, int quarter_turns) {
+  silence();
+  const int quads = ((quarter_turns % 4) + 4) % 4;
+  if (quads == 0) return image;
+  PixPtr pix = to_pix(image);
+  PixPtr rotated(pixRotateOrth(pix.get(), quads));
+  return from_pix(rotated.get(), image.dpi).value();
+}
+
+PageImage rotate_degrees(const PageImage& image, double degrees) {
+  silence();
+  PixPtr pix = to_pix(image);
+  constexpr double kPi = 3.14159265358979323846;
+  PixPtr rotated(pixRotate(pix.get(), static_cast<l_float32>(degrees * kPi / 180.0),
+                           L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0));
+  if (!rotated) return image;
+  return from_pix(rotated.get(), image.dpi).value();
+}
+
+PageImage downscale_to(const PageImage& image, std::int64_t max_pixels) {
+  silence();
+  const double pixels = static_cast<double>(image.width) * image.height;
+  if (pixels <= static_cast<double>(max_pixels)) return image;
+  const double factor = std::sqrt(static_cast<double>(max_pixels) / pixels);
+  PixPtr pix = to_pix(image);
+  PixPtr scaled(pixScale(pix.get(), static_cast<l_float32>(factor), static_cast<l_float32>(factor)));
+  PageImage out = from_pix(scaled.get(), image.dpi).value();
+  out.dpi = std::max(1, static_cast<int>(std::lround(image.dpi * factor)));
+  return out;
+}
+
+SkewEstimate estimate_skew(const PageImage& image) {
+  silence();
+  PixPtr pix = to_pix(image);
+  PixPtr binary(pixConvertTo1(pix.get(), 160));
+  SkewEstimate estimate;
+  l_float32 angle = 0, conf = 0;
+  if (binary && pixFindSkew(binary.get(), &angle, &conf) == 0) {
+    estimate.degrees = angle;
+    estimate.confidence = conf;
+  }
+  return estimate;
+}
+
+double ink_fraction(const PageImage& image) {
+  if (image.pixels.empty()) return 0;
+  std::size_t dark = 0;
+  for (std::uint8_t p : image.pixels) dark += p < 128;
+  return static_cast<double>(dark) / static_cast<double>(image.pixels.size());
+}
+
+std::string leptonica_version() {
+  char* v = getLeptonicaVersion();
+  std::string version = v ? v : "leptonica";
+  lept_free(v);
+  return version;
+}
+
+}  // namespace pressarchive

@@ -1,0 +1,53 @@
+// The Leptonica facade: reading raster files and the pixel operations preprocessing
+// needs. The only place that sees a Pix. Functions are thread-safe (no shared state).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+#include "stages/model.h"
+#include "stages/result.h"
+
+namespace pressarchive {
+
+// Number of pages (TIFF directories) in an image file; 1 for single-image formats.
+Result<int> image_page_count(const std::filesystem::path& path, SourceFormat format);
+
+// Pixel size of page `index` read from the header only, so absurd sizes are refused
+// before anything is decoded.
+struct ImageSize {
+  std::int64_t width = 0;
+  std::int64_t height = 0;
+};
+Result<ImageSize> image_page_size(const std::filesystem::path& path, SourceFormat format,
+                                  int index);
+
+// Decodes page `index` (0-based) to 8-bit grey: colour by luminance, transparency
+// flattened onto white, bilevel and palette images expanded. A missing resolution
+// is taken as `fallback_dpi`.
+Result<PageImage> read_image_page(const std::filesystem::path& path, SourceFormat format,
+                                  int index, int fallback_dpi);
+
+// Rotates clockwise by a multiple of 90 degrees.
+PageImage rotate_quarter_turns(const PageImage& image, int quarter_turns);
+
+// Rotates clockwise by an arbitrary angle, bringing in white at the edges.
+PageImage rotate_degrees(const PageImage& image, double degrees);
+
+// Scales so that width * height <= max_pixels (never up); dpi is scaled along.
+PageImage downscale_to(const PageImage& image, std::int64_t max_pixels);
+
+// Estimates how far the text lines are tilted, on a binarised copy. confidence is
+// Leptonica's (roughly: above 3 means the estimate can be trusted).
+struct SkewEstimate {
+  double degrees = 0;
+  double confidence = 0;
+};
+SkewEstimate estimate_skew(const PageImage& image);
+
+// Fraction of dark pixels (below mid-grey); a blank page has almost none.
+double ink_fraction(const PageImage& image);
+
+std::string leptonica_version();
+
+}  // namespace pressarchive

@@ -1,0 +1,131 @@
+#include "stages/load.h"
+
+#include <cmath>
+#include <string>
+
+#include "stages/image_engine.h"
+#include "stages/pdf_engine.h"
+
+namespace pressarchive {
+namespace {
+
+std::string page_label(const Source& source, int index) {
+  return source.path.string() + ": page " + std::to_string(index + 1);
+}
+
+std::string join_lines(const std::vector<TextLine>& lines) {
+  std::string text;
+  for (const TextLine& line : lines) {
+    if (!text.empty()) text += '\n';
+    text += line.text;
+  }
+  return text;
+}
+
+class PdfSource : public LoadedSource {
+ public:
+  PdfSource(Source source, std::unique_ptr<PdfDocument> doc, LoadOptions options)
+      : source_(std::move(source)), doc_(std::move(doc)), options_(std::move(options)) {}
+
+  int page_count() const override { return doc_->page_count(); }
+
+  Result<PageContent> page(int index) override {
+    Result<std::vector<TextLine>> lines = doc_->text_lines(index);
+    if (lines.ok() && text_layer_is_usable(join_lines(*lines), options_.text_layer)) {
+      PageContent content;
+      content.text_lines = std::move(lines.value());
+      return content;
+    }
+    Result<PageSize> size = doc_->page_size(index);
+    if (!size.ok()) return size.error();
+    const std::optional<int> dpi = render_dpi_for(size->width_pt, size->height_pt, options_);
+    if (!dpi)
+      return make_error(Reason::kTooLarge,
+                        page_label(source_, index) + " is too large to render (" +
+                            std::to_string(static_cast<long>(size->width_pt)) + " x " +
+                            std::to_string(static_cast<long>(size->height_pt)) +
+                            " pt); raise [limits] max_page_megapixels to process it");
+    Result<PageImage> image = doc_->render(index, *dpi);
+    if (!image.ok()) return image.error();
+    PageContent content;
+    content.image = std::move(image.value());
+    return content;
+  }
+
+ private:
+  Source source_;
+  std::unique_ptr<PdfDocument> doc_;
+  LoadOptions options_;
+};
+
+class ImageSource : public LoadedSource {
+ public:
+  ImageSource(Source source, int pages, LoadOptions options)
+      : source_(std::move(source)), pages_(pages), options_(std::move(options)) {}
+
+  int page_count() const override { return pages_; }
+
+  Result<PageContent> page(int index) override {
+    Result<ImageSize> size = image_page_size(source_.path, source_.format, index);
+    if (!size.ok()) return size.error();
+    if (size->width * size->height > options_.max_page_pixels)
+      return too_large(index, size->width, size->height);
+    Result<PageImage> image =
+        read_image_page(source_.path, source_.format, index, options_.render_dpi);
+    if (!image.ok()) return image.error();
+    if (static_cast<std::int64_t>(image->width) * image->height > options_.max_page_pixels)
+      return too_large(index, image->width, image->height);
+    PageContent content;
+    content.image = std::move(image.value());
+    return content;
+  }
+
+ private:
+  Error too_large(int index, std::int64_t w, std::int64_t h) const {
+    return make_error(Reason::kTooLarge, page_label(source_, index) + " is " + std::to_string(w) +
+                                             " x " + std::to_string(h) +
+                                             " pixels, above [limits] max_page_megapixels");
+  }
+
+  Source source_;
+  int pages_;
+  LoadOptions options_;
+};
+
+}  // namespace
+
+std::optional<int> render_dpi_for(double width_pt, double height_pt, const LoadOptions& options) {
+  if (!(width_pt > 0) || !(height_pt > 0)) return std::nullopt;
+  const double square_inches = (width_pt / 72.0) * (height_pt / 72.0);
+  const double fitting_dpi = std::floor(std::sqrt(options.max_page_pixels / square_inches));
+  const int dpi = static_cast<int>(std::min<double>(options.render_dpi, fitting_dpi));
+  if (dpi < options.min_render_dpi) return std::nullopt;
+  return dpi;
+}
+
+Result<std::shared_ptr<LoadedSource>> load_source(const Source& source, const LoadOptions& options) {
+  const std::string name = source.path.string();
+  std::shared_ptr<LoadedSource> loaded;
+  if (source.format == SourceFormat::kPdf) {
+    Result<std::unique_ptr<PdfDocument>> doc = PdfDocument::open(source.path, options.pdf_password);
+    if (!doc.ok()) return doc.error();
+    loaded = std::make_shared<PdfSource>(source, std::move(doc.value()), options);
+  } else if (is_image_format(source.format)) {
+    Result<int> pages = image_page_count(source.path, source.format);
+    if (!pages.ok()) return pages.error();
+    loaded = std::make_shared<ImageSource>(source, *pages, options);
+  } else {
+    return make_error(Reason::kUnsupported,
+                      name + ": not a PDF or a supported image (the content is neither; the "
+                             "file name does not matter)");
+  }
+  if (loaded->page_count() == 0)
+    return make_error(Reason::kNoText, name + ": document has no pages");
+  if (loaded->page_count() > options.max_pages)
+    return make_error(Reason::kTooLarge, name + ": " + std::to_string(loaded->page_count()) +
+                                             " pages, above [limits] max_pages = " +
+                                             std::to_string(options.max_pages));
+  return loaded;
+}
+
+}  // namespace pressarchive

@@ -1,0 +1,114 @@
+// The typed values that flow between stages: a Source (one input file), the PageImage
+// and PageText a page turns into, the PageResult of one page and the Record that is
+// archived. No engine types appear here (STYLE.md item 3).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stages/result.h"
+
+namespace pressarchive {
+
+// What a file is, decided from its first bytes, never from its name.
+enum class SourceFormat { kPdf, kPng, kJpeg, kTiff, kGif, kBmp, kPnm, kWebp, kJp2, kUnknown };
+
+const char* format_name(SourceFormat format);
+bool is_image_format(SourceFormat format);
+
+// One input file as discovered. The path is kept byte for byte, even when it is not
+// valid UTF-8, so the archive can always point back at the exact file.
+struct Source {
+  std::filesystem::path path;
+  std::string sha256;  // lowercase hex of the file's bytes
+  std::uintmax_t size = 0;
+  SourceFormat format = SourceFormat::kUnknown;
+};
+
+// An 8-bit greyscale raster, 0 = black, 255 = white, rows packed without padding.
+// The only image type that crosses the engine facades.
+struct PageImage {
+  int width = 0;
+  int height = 0;
+  int dpi = 300;
+  std::vector<std::uint8_t> pixels;
+
+  bool empty() const { return width <= 0 || height <= 0; }
+};
+
+// One line of recognised or extracted text with the layout facts metadata needs:
+// how tall the line is (a headline is taller than body text) and whether it opens a
+// paragraph.
+struct TextLine {
+  std::string text;
+  float height = 0;  // pixels for OCR lines, points for text-layer lines
+  bool starts_paragraph = false;
+};
+
+// How a page's text was obtained.
+enum class PageMethod { kTextLayer, kOcr, kFailed };
+const char* page_method_name(PageMethod method);
+
+// Everything known about one page after it went through the pipeline.
+struct PageResult {
+  int number = 0;  // 1-based, in document order
+  PageMethod method = PageMethod::kFailed;
+  std::string text;
+  std::vector<TextLine> lines;
+  std::optional<double> confidence;  // mean OCR word confidence 0..100, OCR pages only
+  int rotation = 0;                  // degrees clockwise applied to make the page upright
+  double skew = 0;                   // degrees of deskew applied
+  std::string alto;                  // Tesseract's ALTO XML for OCR pages
+  std::optional<Error> error;        // set when method == kFailed
+  double seconds = 0;                // wall time spent on this page
+};
+
+// What metadata extraction found. Empty strings mean "not found", never a guess.
+struct Metadata {
+  std::string title;
+  std::string subtitle;
+  std::string release_date;  // ISO 8601 (YYYY-MM-DD)
+  std::string place;
+  std::string issuer;
+  std::string language;  // ISO 639-1
+  std::string document_type;
+  std::string body;
+};
+
+enum class RecordKind { kBornDigital, kScanned, kImage, kMixed };
+const char* record_kind_name(RecordKind kind);
+
+// One archived document: its metadata, its pages and where it came from.
+struct Record {
+  std::int64_t id = 0;
+  std::vector<std::string> source_paths;  // raw bytes of every path linked to it
+  std::string sha256;                     // content hash of the source it was made from
+  std::uintmax_t source_size = 0;
+  SourceFormat format = SourceFormat::kUnknown;
+  RecordKind kind = RecordKind::kScanned;
+  std::vector<PageResult> pages;
+  std::string text;  // all pages, separated by form feeds
+  Metadata metadata;
+  std::optional<double> ocr_confidence;  // mean over OCR'd pages
+  std::optional<std::int64_t> duplicate_of;
+  std::string status = "archived";
+  std::string provenance;  // JSON: tool versions, languages, timings
+  std::string created_at;
+};
+
+// An input that could not be archived, with the stage it failed in and why.
+struct Failure {
+  std::int64_t id = 0;
+  std::string source_path;
+  std::string sha256;
+  std::string stage;
+  Reason reason = Reason::kInternal;
+  std::string message;
+  std::string created_at;
+  std::int64_t run_id = 0;
+};
+
+}  // namespace pressarchive

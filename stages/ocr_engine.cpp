@@ -1,0 +1,132 @@
+#include "stages/ocr_engine.h"
+
+#include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
+#include <tesseract/resultiterator.h>
+
+#include <cstdlib>
+
+namespace pressarchive {
+namespace {
+
+struct ApiDeleter {
+  void operator()(tesseract::TessBaseAPI* api) const {
+    api->End();
+    delete api;
+  }
+};
+using ApiPtr = std::unique_ptr<tesseract::TessBaseAPI, ApiDeleter>;
+
+std::string take_string(char* text) {
+  std::string s = text ? text : "";
+  delete[] text;
+  return s;
+}
+
+void strip_trailing_newlines(std::string& s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+}
+
+// Tesseract prints diagnostics ("Estimating resolution ...") through tprintf;
+// pointing debug_file at /dev/null keeps the operator's terminal for the progress line.
+void quiet(tesseract::TessBaseAPI& api) { api.SetVariable("debug_file", "/dev/null"); }
+
+}  // namespace
+
+struct OcrEngine::Impl {
+  ApiPtr api;
+  ApiPtr osd;  // created on first detect_orientation
+  std::string tessdata_dir;
+};
+
+OcrEngine::OcrEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+OcrEngine::~OcrEngine() = default;
+
+Result<std::unique_ptr<OcrEngine>> OcrEngine::create(const std::string& languages,
+                                                     const std::string& tessdata_dir) {
+  auto impl = std::make_unique<Impl>();
+  impl->tessdata_dir = tessdata_dir;
+  impl->api.reset(new tesseract::TessBaseAPI());
+  quiet(*impl->api);
+  const char* datapath = tessdata_dir.empty() ? nullptr : tessdata_dir.c_str();
+  if (impl->api->Init(datapath, languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
+    return make_error(Reason::kUnsupported,
+                      "Tesseract cannot load the language models '" + languages +
+                          "' (install tesseract-ocr-<lang>, or set [ocr] tessdata_dir)");
+  quiet(*impl->api);
+  impl->api->SetPageSegMode(tesseract::PSM_AUTO);
+  return std::unique_ptr<OcrEngine>(new OcrEngine(std::move(impl)));
+}
+
+Result<OcrOutput> OcrEngine::recognize(const PageImage& image, int deadline_ms, int page_number) {
+  tesseract::TessBaseAPI& api = *impl_->api;
+  api.SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
+  api.SetSourceResolution(image.dpi);
+  tesseract::ETEXT_DESC monitor;
+  if (deadline_ms > 0) monitor.set_deadline_msecs(deadline_ms);
+  if (api.Recognize(&monitor) != 0 || monitor.deadline_exceeded()) {
+    api.Clear();
+    if (monitor.deadline_exceeded())
+      return make_error(Reason::kTimeout, "OCR took longer than " + std::to_string(deadline_ms / 1000) +
+                                              " s (raise [ocr] page_timeout_seconds)");
+    return make_error(Reason::kInternal, "Tesseract could not recognise the page");
+  }
+
+  OcrOutput out;
+  std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+  if (it) {
+    it->Begin();
+    do {
+      if (it->Empty(tesseract::RIL_TEXTLINE)) continue;
+      TextLine line;
+      line.text = take_string(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
+      strip_trailing_newlines(line.text);
+      if (line.text.empty()) continue;
+      int left = 0, top = 0, right = 0, bottom = 0;
+      it->BoundingBox(tesseract::RIL_TEXTLINE, &left, &top, &right, &bottom);
+      line.height = static_cast<float>(bottom - top);
+      line.starts_paragraph = it->IsAtBeginningOf(tesseract::RIL_PARA);
+      if (!out.text.empty()) out.text += line.starts_paragraph ? "\n\n" : "\n";
+      out.text += line.text;
+      out.lines.push_back(std::move(line));
+    } while (it->Next(tesseract::RIL_TEXTLINE));
+  }
+  out.confidence = api.MeanTextConf();
+  out.alto = take_string(api.GetAltoText(page_number - 1));
+  api.Clear();
+  return out;
+}
+
+Result<OrientationGuess> OcrEngine::detect_orientation(const PageImage& image) {
+  if (!impl_->osd) {
+    ApiPtr osd(new tesseract::TessBaseAPI());
+    quiet(*osd);
+    const char* datapath = impl_->tessdata_dir.empty() ? nullptr : impl_->tessdata_dir.c_str();
+    if (osd->Init(datapath, "osd", tesseract::OEM_TESSERACT_ONLY) != 0)
+      return make_error(Reason::kUnsupported,
+                        "Tesseract's orientation model 'osd' is missing (install tesseract-ocr-osd)");
+    quiet(*osd);
+    osd->SetPageSegMode(tesseract::PSM_OSD_ONLY);
+    impl_->osd = std::move(osd);
+  }
+  tesseract::TessBaseAPI& osd = *impl_->osd;
+  osd.SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
+  osd.SetSourceResolution(image.dpi);
+  int degrees = 0;
+  float confidence = 0;
+  const char* script = nullptr;
+  float script_confidence = 0;
+  OrientationGuess guess;
+  // DetectOrientationScript reports how the page is turned (counter-clockwise); the
+  // correction is the opposite turn.
+  if (osd.DetectOrientationScript(&degrees, &confidence, &script, &script_confidence)) {
+    guess.degrees = (360 - degrees) % 360;
+    guess.confidence = confidence;
+  }
+  osd.Clear();
+  return guess;
+}
+
+std::string OcrEngine::version() { return tesseract::TessBaseAPI::Version(); }
+
+}  // namespace pressarchive

@@ -1,0 +1,54 @@
+// The Tesseract facade: the only place that sees TessBaseAPI. One OcrEngine belongs to
+// one thread at a time (initialisation costs a second or more and Tesseract's state is
+// not shareable); the pipeline keeps one per worker thread and reuses it for every page.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "stages/model.h"
+#include "stages/result.h"
+
+namespace pressarchive {
+
+struct OcrOutput {
+  std::string text;  // lines joined by '\n', paragraphs separated by a blank line
+  std::vector<TextLine> lines;
+  double confidence = 0;  // mean word confidence 0..100
+  std::string alto;       // ALTO XML of the page
+};
+
+struct OrientationGuess {
+  int degrees = 0;  // clockwise rotation that makes the page upright: 0, 90, 180, 270
+  double confidence = 0;
+};
+
+class OcrEngine {
+ public:
+  ~OcrEngine();
+  OcrEngine(const OcrEngine&) = delete;
+  OcrEngine& operator=(const OcrEngine&) = delete;
+
+  // Loads the language models ("deu+eng"). tessdata_dir empty = Tesseract's default.
+  // Fails with kUnsupported naming the missing model when a language is not installed.
+  static Result<std::unique_ptr<OcrEngine>> create(const std::string& languages,
+                                                   const std::string& tessdata_dir);
+
+  // Recognises one page. A page that takes longer than deadline_ms (0 = no limit) is
+  // cancelled and reported as kTimeout. page_number (1-based) goes into the ALTO.
+  Result<OcrOutput> recognize(const PageImage& image, int deadline_ms, int page_number);
+
+  // Tesseract's orientation detection (OSD model, loaded on first use). Returns 0 with
+  // confidence 0 when there is too little text to tell.
+  Result<OrientationGuess> detect_orientation(const PageImage& image);
+
+  static std::string version();
+
+ private:
+  struct Impl;
+  explicit OcrEngine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pressarchive

@@ -1,0 +1,145 @@
+#include "stages/pdf_engine.h"
+
+#include <poppler-document.h>
+#include <poppler-global.h>
+#include <poppler-image.h>
+#include <poppler-page-renderer.h>
+#include <poppler-page.h>
+#include <poppler-version.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace pressarchive {
+namespace {
+
+// Poppler prints every syntax error of a damaged file to stderr; the pipeline reports
+// failures itself, per file, so the engine's chatter is dropped.
+void silence_poppler(const std::string&, void*) {}
+
+struct SilencePopplerOnce {
+  SilencePopplerOnce() { poppler::set_debug_error_function(&silence_poppler, nullptr); }
+};
+
+std::string to_utf8(const poppler::ustring& s) {
+  const poppler::byte_array bytes = s.to_utf8();
+  return std::string(bytes.begin(), bytes.end());
+}
+
+}  // namespace
+
+struct PdfDocument::Impl {
+  std::unique_ptr<poppler::document> document;
+};
+
+PdfDocument::PdfDocument(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PdfDocument::~PdfDocument() = default;
+
+Result<std::unique_ptr<PdfDocument>> PdfDocument::open(const std::filesystem::path& path,
+                                                       const std::string& password) {
+  static SilencePopplerOnce silence;
+  const std::string name = path.string();
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(name));
+  if (!doc)
+    return make_error(Reason::kUnreadable,
+                      name + ": not a readable PDF (damaged, truncated or not a PDF at all)");
+  if (doc->is_locked()) {
+    if (password.empty() || !doc->unlock(password, password))
+      return make_error(Reason::kEncrypted,
+                        name + ": PDF is encrypted; set [pdf] password in the config to open it");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->document = std::move(doc);
+  std::unique_ptr<PdfDocument> result(new PdfDocument(std::move(impl)));
+  result->name_ = name;
+  return result;
+}
+
+int PdfDocument::page_count() const { return std::max(0, impl_->document->pages()); }
+
+Result<PageSize> PdfDocument::page_size(int index) {
+  std::lock_guard lock(mutex_);
+  std::unique_ptr<poppler::page> page(impl_->document->create_page(index));
+  if (!page) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+  const poppler::rectf box = page->page_rect(poppler::media_box);
+  PageSize size{box.width(), box.height()};
+  if (page->orientation() == poppler::page::landscape ||
+      page->orientation() == poppler::page::seascape)
+    std::swap(size.width_pt, size.height_pt);
+  return size;
+}
+
+Result<std::vector<TextLine>> PdfDocument::text_lines(int index) {
+  std::lock_guard lock(mutex_);
+  std::unique_ptr<poppler::page> page(impl_->document->create_page(index));
+  if (!page) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+  const std::vector<poppler::text_box> boxes =
+      page->text_list(poppler::page::text_list_include_font);
+
+  // Words come in reading order; a word whose vertical centre leaves the current line
+  // starts a new line, and a gap much taller than the line (or a change of font size)
+  // starts a new paragraph.
+  std::vector<TextLine> lines;
+  double line_top = 0, line_bottom = 0, prev_bottom = -1;
+  bool space_pending = false;
+  for (const poppler::text_box& box : boxes) {
+    const poppler::rectf r = box.bbox();
+    const double centre = r.y() + r.height() / 2;
+    const double size = box.has_font_info() ? box.get_font_size() : r.height();
+    const bool same_line = !lines.empty() && centre > line_top && centre < line_bottom;
+    if (!same_line) {
+      TextLine line;
+      line.height = static_cast<float>(size);
+      if (lines.empty()) {
+        line.starts_paragraph = true;
+      } else {
+        const double gap = r.y() - prev_bottom;
+        const float prev = lines.back().height;
+        line.starts_paragraph = gap > 0.8 * std::max<double>(prev, size) ||
+                                std::fabs(size - prev) > 0.15 * std::max<double>(prev, size);
+      }
+      lines.push_back(std::move(line));
+      line_top = r.y();
+      line_bottom = r.y() + r.height();
+      space_pending = false;
+    } else {
+      if (space_pending) lines.back().text.push_back(' ');
+      line_top = std::min(line_top, r.y());
+      line_bottom = std::max(line_bottom, r.y() + r.height());
+      lines.back().height = std::max(lines.back().height, static_cast<float>(size));
+    }
+    lines.back().text += to_utf8(box.text());
+    space_pending = box.has_space_after();
+    prev_bottom = line_bottom;
+  }
+  return lines;
+}
+
+Result<PageImage> PdfDocument::render(int index, int dpi) {
+  std::lock_guard lock(mutex_);
+  std::unique_ptr<poppler::page> page(impl_->document->create_page(index));
+  if (!page) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+  poppler::page_renderer renderer;
+  renderer.set_image_format(poppler::image::format_gray8);
+  renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
+  renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
+  const poppler::image img = renderer.render_page(page.get(), dpi, dpi);
+  if (!img.is_valid() || img.width() <= 0 || img.height() <= 0)
+    return make_error(Reason::kUnreadable,
+                      name_ + ": page " + std::to_string(index + 1) + " cannot be rendered");
+  PageImage out;
+  out.width = img.width();
+  out.height = img.height();
+  out.dpi = dpi;
+  out.pixels.resize(static_cast<std::size_t>(out.width) * out.height);
+  const char* data = img.const_data();
+  for (int y = 0; y < out.height; ++y)
+    std::memcpy(&out.pixels[static_cast<std::size_t>(y) * out.width],
+                data + static_cast<std::size_t>(y) * img.bytes_per_row(), out.width);
+  return out;
+}
+
+std::string PdfDocument::version() { return poppler::version_string(); }
+
+}  // namespace pressarchive

@@ -1,0 +1,52 @@
+// The Poppler facade: the only place that sees poppler-cpp types. A PdfDocument is
+// opened once per source and shared by that source's page jobs; every method takes
+// the document's own lock, because Poppler's document is not safe for concurrent use.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "stages/model.h"
+#include "stages/result.h"
+
+namespace pressarchive {
+
+struct PageSize {
+  double width_pt = 0;
+  double height_pt = 0;
+};
+
+class PdfDocument {
+ public:
+  ~PdfDocument();
+  PdfDocument(const PdfDocument&) = delete;
+  PdfDocument& operator=(const PdfDocument&) = delete;
+
+  // Opens a PDF. An encrypted PDF is unlocked with `password` when given; without a
+  // (correct) password the error's reason is kEncrypted. Damaged files: kUnreadable.
+  static Result<std::unique_ptr<PdfDocument>> open(const std::filesystem::path& path,
+                                                   const std::string& password);
+
+  int page_count() const;
+  Result<PageSize> page_size(int index);
+
+  // The page's text layer as lines with font sizes (points), in Poppler's reading order.
+  Result<std::vector<TextLine>> text_lines(int index);
+
+  // Renders the page in memory straight to 8-bit grey (never through an encoded file).
+  Result<PageImage> render(int index, int dpi);
+
+  static std::string version();
+
+ private:
+  struct Impl;
+  explicit PdfDocument(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::mutex mutex_;
+  std::string name_;
+};
+
+}  // namespace pressarchive

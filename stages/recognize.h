@@ -1,0 +1,24 @@
+// recognize: one page from its loaded source to a PageResult: keep a usable text
+// layer, or preprocess the raster and OCR it. Runs on a worker thread with that
+// thread's own engine.
+#pragma once
+
+#include "stages/load.h"
+#include "stages/model.h"
+#include "stages/ocr_engine.h"
+#include "stages/preprocess.h"
+
+namespace pressarchive {
+
+struct RecognizeOptions {
+  PreprocessOptions preprocess;
+  int page_timeout_ms = 120'000;
+};
+
+// Never throws and never fails as a whole: a page that cannot be read or recognised
+// comes back with method kFailed and the error, so the rest of the document survives.
+// The page's raster is released before returning.
+PageResult recognize_page(LoadedSource& source, int index, OcrEngine& engine,
+                          const RecognizeOptions& options);
+
+}  // namespace pressarchive

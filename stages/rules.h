@@ -1,0 +1,36 @@
+// The metadata rules (config/rules.toml): month names, date phrasings, labels,
+// stopwords and boilerplate blocks. Loaded once, read-only afterwards.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "stages/result.h"
+
+namespace pressarchive {
+
+struct BoilerplateBlock {
+  std::string name;
+  std::string text;
+};
+
+struct MetadataRules {
+  // month_names[lang][m] = spellings of month m+1, lowercase.
+  std::map<std::string, std::vector<std::vector<std::string>>> month_names;
+  std::vector<std::string> release_date_prefixes;
+  std::vector<std::string> dateline_connectors;
+  std::vector<std::string> issuer_labels;
+  std::vector<std::string> document_type_words;  // press release words
+  std::map<std::string, std::vector<std::string>> stopwords;
+  int language_min_hits = 5;
+  std::vector<BoilerplateBlock> boilerplate;
+};
+
+// Parses rules from TOML text; errors name `origin` and the offending key.
+Result<MetadataRules> parse_rules(const std::string& toml_text, const std::string& origin);
+
+// The rules compiled into the binary from config/rules.toml.
+const std::string& builtin_rules_text();
+
+}  // namespace pressarchive

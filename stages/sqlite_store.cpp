@@ -1,0 +1,463 @@
+#include "stages/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+
+#include "stages/text_util.h"
+
+namespace pressarchive {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+const char* kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  command TEXT,
+  config TEXT,
+  provenance TEXT,
+  summary TEXT,
+  exit_code INTEGER
+);
+CREATE TABLE IF NOT EXISTS records (
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL UNIQUE,
+  size INTEGER,
+  format TEXT,
+  kind TEXT,
+  page_count INTEGER,
+  title TEXT, subtitle TEXT, release_date TEXT, place TEXT, issuer TEXT,
+  language TEXT, document_type TEXT,
+  text TEXT, body TEXT,
+  ocr_confidence REAL,
+  duplicate_of INTEGER REFERENCES records(id),
+  status TEXT NOT NULL,
+  provenance TEXT,
+  run_id INTEGER REFERENCES runs(id),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sources (
+  id INTEGER PRIMARY KEY,
+  path BLOB NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER,
+  format TEXT,
+  record_id INTEGER NOT NULL REFERENCES records(id),
+  run_id INTEGER REFERENCES runs(id),
+  added_at TEXT NOT NULL,
+  UNIQUE (path, sha256)
+);
+CREATE INDEX IF NOT EXISTS sources_by_hash ON sources(sha256);
+CREATE TABLE IF NOT EXISTS pages (
+  record_id INTEGER NOT NULL REFERENCES records(id),
+  number INTEGER NOT NULL,
+  method TEXT NOT NULL,
+  text TEXT,
+  confidence REAL,
+  rotation INTEGER,
+  skew REAL,
+  alto TEXT,
+  error_reason TEXT,
+  error TEXT,
+  seconds REAL,
+  PRIMARY KEY (record_id, number)
+);
+CREATE TABLE IF NOT EXISTS failures (
+  id INTEGER PRIMARY KEY,
+  path BLOB NOT NULL,
+  sha256 TEXT,
+  stage TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  message TEXT NOT NULL,
+  run_id INTEGER REFERENCES runs(id),
+  created_at TEXT NOT NULL,
+  resolved_at TEXT
+);
+CREATE INDEX IF NOT EXISTS failures_by_hash ON failures(sha256);
+CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
+  title, text, content='records', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+)SQL";
+
+const char* kNow = "strftime('%Y-%m-%dT%H:%M:%SZ','now')";
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const std::string& sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  bool valid() const { return stmt_ != nullptr; }
+  Statement& bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind_blob(int i, const std::string& v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
+  Statement& bind(int i, const std::optional<double>& v) {
+    if (v) sqlite3_bind_double(stmt_, i, *v);
+    else sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  Statement& bind_null(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return stmt_ ? sqlite3_step(stmt_) : SQLITE_ERROR; }
+  std::string text(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class SqliteStore : public ArchiveStore {
+ public:
+  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  ~SqliteStore() override { sqlite3_close(db_); }
+
+  Status init() {
+    if (Status s = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"); !s.ok())
+      return s;
+    sqlite3_busy_timeout(db_, 10000);
+    if (Status s = exec(kSchema); !s.ok()) return s;
+    Statement version(db_, "SELECT version FROM schema_version");
+    if (version.step() != SQLITE_ROW)
+      return exec("INSERT INTO schema_version(version) VALUES (" + std::to_string(kSchemaVersion) + ")");
+    if (version.integer(0) > kSchemaVersion)
+      return make_error(Reason::kUnsupported, path_ + ": archive was written by a newer pressarchive (schema " +
+                                                  std::to_string(version.integer(0)) + ")");
+    return Status::Ok();
+  }
+
+  KnownContent lookup(const std::string& sha256, const std::string& path) override {
+    KnownContent known;
+    Statement record(db_, "SELECT id FROM records WHERE sha256 = ?");
+    record.bind(1, sha256);
+    if (record.step() == SQLITE_ROW) known.record_id = record.integer(0);
+    Statement source(db_, "SELECT 1 FROM sources WHERE sha256 = ? AND path = ?");
+    source.bind(1, sha256).bind_blob(2, path);
+    known.path_known = source.step() == SQLITE_ROW;
+    Statement failure(db_, "SELECT 1 FROM failures WHERE sha256 = ? AND resolved_at IS NULL");
+    failure.bind(1, sha256);
+    known.failed_before = failure.step() == SQLITE_ROW;
+    return known;
+  }
+
+  Result<std::int64_t> begin_run(const RunInfo& run) override {
+    Statement insert(db_, std::string("INSERT INTO runs(started_at, command, config, provenance) VALUES (") +
+                              kNow + ", ?, ?, ?)");
+    insert.bind(1, run.command).bind(2, run.config).bind(3, run.provenance);
+    if (insert.step() != SQLITE_DONE) return db_error("cannot record the run");
+    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Status finish_run(std::int64_t run_id, const RunSummary& s) override {
+    nlohmann::json summary = {
+        {"inputs", s.inputs}, {"archived", s.archived}, {"duplicates", s.duplicates},
+        {"failed", s.failed}, {"skipped_known", s.skipped_known},
+        {"skipped_failed", s.skipped_failed}, {"pages_ocr", s.pages_ocr},
+        {"pages_text_layer", s.pages_text_layer}, {"pages_failed", s.pages_failed},
+        {"seconds", s.seconds}};
+    Statement update(db_, std::string("UPDATE runs SET finished_at = ") + kNow +
+                              ", summary = ?, exit_code = ? WHERE id = ?");
+    update.bind(1, summary.dump()).bind(2, static_cast<std::int64_t>(s.exit_code)).bind(3, run_id);
+    if (update.step() != SQLITE_DONE) return db_error("cannot finish the run");
+    return Status::Ok();
+  }
+
+  Result<std::int64_t> archive_record(const Record& r, std::int64_t run_id) override {
+    if (Status s = exec("BEGIN IMMEDIATE"); !s.ok()) return s.error();
+    Result<std::int64_t> id = insert_record(r, run_id);
+    if (!id.ok()) {
+      exec("ROLLBACK");
+      return id;
+    }
+    if (Status s = exec("COMMIT"); !s.ok()) {
+      exec("ROLLBACK");
+      return s.error();
+    }
+    return id;
+  }
+
+  Status link_source(std::int64_t record_id, const Source& source, std::int64_t run_id) override {
+    if (!insert_source(record_id, source.path.string(), source.sha256, source.size,
+                       format_name(source.format), run_id))
+      return db_error("cannot link " + source.path.string());
+    return Status::Ok();
+  }
+
+  Status record_failure(const Failure& f, std::int64_t run_id) override {
+    Statement insert(db_, std::string("INSERT INTO failures(path, sha256, stage, reason, message, run_id, created_at) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ") + kNow + ")");
+    insert.bind_blob(1, f.source_path).bind(2, f.sha256).bind(3, f.stage)
+        .bind(4, std::string(reason_name(f.reason))).bind(5, f.message).bind(6, run_id);
+    if (insert.step() != SQLITE_DONE) return db_error("cannot record the failure of " + f.source_path);
+    return Status::Ok();
+  }
+
+  Result<StoreStatus> status() override {
+    StoreStatus st;
+    auto count = [&](const char* sql) {
+      Statement q(db_, sql);
+      return q.step() == SQLITE_ROW ? q.integer(0) : 0;
+    };
+    st.records = count("SELECT count(*) FROM records");
+    st.sources = count("SELECT count(*) FROM sources");
+    st.duplicate_sources = count(
+        "SELECT count(*) FROM sources s WHERE s.id <> (SELECT min(id) FROM sources WHERE record_id = s.record_id)");
+    st.failures = count("SELECT count(*) FROM failures WHERE resolved_at IS NULL");
+    st.pages = count("SELECT count(*) FROM pages");
+    Statement reasons(db_, "SELECT reason, count(*) FROM failures WHERE resolved_at IS NULL GROUP BY reason ORDER BY 2 DESC");
+    while (reasons.step() == SQLITE_ROW) st.failures_by_reason.emplace_back(reasons.text(0), reasons.integer(1));
+    Statement runs(db_, "SELECT id, started_at, coalesce(finished_at, ''), coalesce(summary, '{}'), coalesce(exit_code, -1) "
+                        "FROM runs ORDER BY id DESC LIMIT 5");
+    while (runs.step() == SQLITE_ROW) {
+      RunRow row;
+      row.id = runs.integer(0);
+      row.started_at = runs.text(1);
+      row.finished_at = runs.text(2);
+      const nlohmann::json s = nlohmann::json::parse(runs.text(3), nullptr, false);
+      if (s.is_object()) {
+        row.summary.inputs = s.value("inputs", 0);
+        row.summary.archived = s.value("archived", 0);
+        row.summary.duplicates = s.value("duplicates", 0);
+        row.summary.failed = s.value("failed", 0);
+        row.summary.skipped_known = s.value("skipped_known", 0);
+        row.summary.seconds = s.value("seconds", 0.0);
+      }
+      row.summary.exit_code = static_cast<int>(runs.integer(4));
+      st.last_runs.push_back(row);
+    }
+    return st;
+  }
+
+  Result<std::optional<Record>> load_record(std::int64_t id) override {
+    Statement q(db_, std::string(kRecordColumns) + " WHERE id = ?");
+    q.bind(1, id);
+    if (q.step() != SQLITE_ROW) return std::optional<Record>();
+    return std::optional<Record>(read_record(q));
+  }
+
+  Result<std::vector<SearchHit>> search(const std::string& query, int limit) override {
+    std::string match;
+    for (const std::string& w : words(query)) {
+      if (!match.empty()) match += " AND ";
+      match += "\"" + w + "\"";
+    }
+    std::vector<SearchHit> hits;
+    if (match.empty()) return hits;
+    Statement q(db_,
+                "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), "
+                "snippet(records_fts, 1, '[', ']', '…', 12) FROM records_fts "
+                "JOIN records r ON r.id = records_fts.rowid WHERE records_fts MATCH ? "
+                "ORDER BY rank LIMIT ?");
+    q.bind(1, match).bind(2, static_cast<std::int64_t>(limit));
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+      hits.push_back({q.integer(0), q.text(1), q.text(2), q.text(3)});
+    if (rc != SQLITE_DONE) return db_error("search failed");
+    return hits;
+  }
+
+  Status for_each_record(const std::function<void(const Record&)>& visit) override {
+    Statement q(db_, std::string(kRecordColumns) + " ORDER BY id");
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) visit(read_record(q));
+    if (rc != SQLITE_DONE) return db_error("cannot read records");
+    return Status::Ok();
+  }
+
+  Status for_each_failure(const std::function<void(const Failure&)>& visit) override {
+    Statement q(db_, "SELECT id, path, coalesce(sha256, ''), stage, reason, message, created_at, "
+                     "coalesce(run_id, 0) FROM failures WHERE resolved_at IS NULL ORDER BY id DESC");
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      Failure f;
+      f.id = q.integer(0);
+      f.source_path = q.text(1);
+      f.sha256 = q.text(2);
+      f.stage = q.text(3);
+      f.reason = reason_from_name(q.text(4)).value_or(Reason::kInternal);
+      f.message = q.text(5);
+      f.created_at = q.text(6);
+      f.run_id = q.integer(7);
+      visit(f);
+    }
+    if (rc != SQLITE_DONE) return db_error("cannot read failures");
+    return Status::Ok();
+  }
+
+ private:
+  static constexpr const char* kRecordColumns =
+      "SELECT id, sha256, coalesce(size, 0), coalesce(format, ''), coalesce(kind, ''), "
+      "coalesce(title, ''), coalesce(subtitle, ''), coalesce(release_date, ''), coalesce(place, ''), "
+      "coalesce(issuer, ''), coalesce(language, ''), coalesce(document_type, ''), coalesce(text, ''), "
+      "coalesce(body, ''), ocr_confidence, duplicate_of, status, coalesce(provenance, ''), created_at "
+      "FROM records";
+
+  Record read_record(Statement& q) {
+    Record r;
+    r.id = q.integer(0);
+    r.sha256 = q.text(1);
+    r.source_size = static_cast<std::uintmax_t>(q.integer(2));
+    const std::string format = q.text(3), kind = q.text(4);
+    for (SourceFormat f : {SourceFormat::kPdf, SourceFormat::kPng, SourceFormat::kJpeg, SourceFormat::kTiff,
+                           SourceFormat::kGif, SourceFormat::kBmp, SourceFormat::kPnm, SourceFormat::kWebp,
+                           SourceFormat::kJp2})
+      if (format == format_name(f)) r.format = f;
+    for (RecordKind k : {RecordKind::kBornDigital, RecordKind::kScanned, RecordKind::kImage, RecordKind::kMixed})
+      if (kind == record_kind_name(k)) r.kind = k;
+    r.metadata.title = q.text(5);
+    r.metadata.subtitle = q.text(6);
+    r.metadata.release_date = q.text(7);
+    r.metadata.place = q.text(8);
+    r.metadata.issuer = q.text(9);
+    r.metadata.language = q.text(10);
+    r.metadata.document_type = q.text(11);
+    r.text = q.text(12);
+    r.metadata.body = q.text(13);
+    if (!q.is_null(14)) r.ocr_confidence = q.real(14);
+    if (!q.is_null(15)) r.duplicate_of = q.integer(15);
+    r.status = q.text(16);
+    r.provenance = q.text(17);
+    r.created_at = q.text(18);
+
+    Statement sources(db_, "SELECT path FROM sources WHERE record_id = ? ORDER BY id");
+    sources.bind(1, r.id);
+    while (sources.step() == SQLITE_ROW) r.source_paths.push_back(sources.text(0));
+    Statement pages(db_, "SELECT number, method, coalesce(text, ''), confidence, coalesce(rotation, 0), "
+                         "coalesce(skew, 0), coalesce(error_reason, ''), coalesce(error, ''), coalesce(seconds, 0) "
+                         "FROM pages WHERE record_id = ? ORDER BY number");
+    pages.bind(1, r.id);
+    while (pages.step() == SQLITE_ROW) {
+      PageResult p;
+      p.number = static_cast<int>(pages.integer(0));
+      const std::string method = pages.text(1);
+      p.method = method == "ocr" ? PageMethod::kOcr : method == "text-layer" ? PageMethod::kTextLayer : PageMethod::kFailed;
+      p.text = pages.text(2);
+      if (!pages.is_null(3)) p.confidence = pages.real(3);
+      p.rotation = static_cast<int>(pages.integer(4));
+      p.skew = pages.real(5);
+      if (p.method == PageMethod::kFailed)
+        p.error = Error{reason_from_name(pages.text(6)).value_or(Reason::kInternal), pages.text(7)};
+      p.seconds = pages.real(8);
+      r.pages.push_back(std::move(p));
+    }
+    return r;
+  }
+
+  Result<std::int64_t> insert_record(const Record& r, std::int64_t run_id) {
+    Statement insert(db_, std::string(
+        "INSERT INTO records(sha256, size, format, kind, page_count, title, subtitle, release_date, place, "
+        "issuer, language, document_type, text, body, ocr_confidence, status, provenance, run_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ") + kNow + ")");
+    const Metadata& m = r.metadata;
+    insert.bind(1, r.sha256).bind(2, static_cast<std::int64_t>(r.source_size))
+        .bind(3, std::string(format_name(r.format))).bind(4, std::string(record_kind_name(r.kind)))
+        .bind(5, static_cast<std::int64_t>(r.pages.size())).bind(6, m.title).bind(7, m.subtitle)
+        .bind(8, m.release_date).bind(9, m.place).bind(10, m.issuer).bind(11, m.language)
+        .bind(12, m.document_type).bind(13, r.text).bind(14, m.body).bind(15, r.ocr_confidence)
+        .bind(16, r.status).bind(17, r.provenance).bind(18, run_id);
+    if (insert.step() != SQLITE_DONE) return db_error("cannot store the record of " + first_path(r));
+    const std::int64_t id = sqlite3_last_insert_rowid(db_);
+
+    for (const PageResult& p : r.pages) {
+      Statement page(db_, "INSERT INTO pages(record_id, number, method, text, confidence, rotation, skew, alto, "
+                          "error_reason, error, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      page.bind(1, id).bind(2, static_cast<std::int64_t>(p.number))
+          .bind(3, std::string(page_method_name(p.method))).bind(4, p.text).bind(5, p.confidence)
+          .bind(6, static_cast<std::int64_t>(p.rotation)).bind(7, p.skew).bind(8, p.alto);
+      if (p.error) page.bind(9, std::string(reason_name(p.error->reason))).bind(10, p.error->message);
+      else page.bind_null(9).bind_null(10);
+      page.bind(11, p.seconds);
+      if (page.step() != SQLITE_DONE) return db_error("cannot store page " + std::to_string(p.number));
+    }
+    for (const std::string& path : r.source_paths)
+      if (!insert_source(id, path, r.sha256, r.source_size, format_name(r.format), run_id))
+        return db_error("cannot store source " + path);
+    Statement fts(db_, "INSERT INTO records_fts(rowid, title, text) VALUES (?, ?, ?)");
+    fts.bind(1, id).bind(2, m.title).bind(3, r.text);
+    if (fts.step() != SQLITE_DONE) return db_error("cannot index the record");
+    Statement resolve(db_, std::string("UPDATE failures SET resolved_at = ") + kNow +
+                               " WHERE sha256 = ? AND resolved_at IS NULL");
+    resolve.bind(1, r.sha256);
+    if (resolve.step() != SQLITE_DONE) return db_error("cannot resolve earlier failures");
+    return id;
+  }
+
+  bool insert_source(std::int64_t record_id, const std::string& path, const std::string& sha256,
+                     std::uintmax_t size, const char* format, std::int64_t run_id) {
+    Statement insert(db_, std::string("INSERT OR IGNORE INTO sources(path, sha256, size, format, record_id, run_id, added_at) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ") + kNow + ")");
+    insert.bind_blob(1, path).bind(2, sha256).bind(3, static_cast<std::int64_t>(size))
+        .bind(4, std::string(format)).bind(5, record_id).bind(6, run_id);
+    return insert.step() == SQLITE_DONE;
+  }
+
+  static std::string first_path(const Record& r) {
+    return r.source_paths.empty() ? r.sha256 : r.source_paths.front();
+  }
+
+  Status exec(const std::string& sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+      std::string text = message ? message : "unknown error";
+      sqlite3_free(message);
+      return make_error(Reason::kIo, path_ + ": " + text);
+    }
+    return Status::Ok();
+  }
+
+  Error db_error(const std::string& what) {
+    return make_error(Reason::kIo, path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+  }
+
+  sqlite3* db_;
+  std::string path_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ArchiveStore>> open_sqlite_store(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return make_error(Reason::kIo, path + ": cannot open the archive: " + message);
+  }
+  auto store = std::make_unique<SqliteStore>(db, path);
+  if (Status s = store->init(); !s.ok())
+    return make_error(s.error().reason, "cannot initialise the archive: " + s.error().message);
+  return std::unique_ptr<ArchiveStore>(std::move(store));
+}
+
+Result<std::unique_ptr<ArchiveStore>> open_store(const std::string& location) {
+  return open_sqlite_store(location);
+}
+
+}  // namespace pressarchive

@@ -1,0 +1,84 @@
+#include "stages/text_util.h"
+
+#include <cstdint>
+
+namespace pressarchive {
+
+std::string lower_utf8(std::string_view s) {
+  std::string out(s);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto c = static_cast<unsigned char>(out[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out[i] = static_cast<char>(c + 32);
+    } else if (c == 0xC3 && i + 1 < out.size()) {
+      const auto next = static_cast<unsigned char>(out[i + 1]);
+      if (next >= 0x80 && next <= 0x9E && next != 0x97) out[i + 1] = static_cast<char>(next + 0x20);
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  const char* blanks = " \t\r\n\f\v";
+  const std::size_t begin = s.find_first_not_of(blanks);
+  if (begin == std::string_view::npos) return {};
+  const std::size_t end = s.find_last_not_of(blanks);
+  return std::string(s.substr(begin, end - begin + 1));
+}
+
+std::vector<std::string> split(std::string_view s, char separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t at = s.find(separator, start);
+    parts.push_back(trim(s.substr(start, at - start)));
+    if (at == std::string_view::npos) break;
+    start = at + 1;
+  }
+  return parts;
+}
+
+std::vector<std::string> words(std::string_view s) {
+  std::vector<std::string> out;
+  std::string current;
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80) {
+      current.push_back(ch);
+    } else if (!current.empty()) {
+      out.push_back(lower_utf8(current));
+      current.clear();
+    }
+  }
+  if (!current.empty()) out.push_back(lower_utf8(current));
+  return out;
+}
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  const std::string a = lower_utf8(trim(s));
+  const std::string b = lower_utf8(prefix);
+  return a.compare(0, b.size(), b) == 0;
+}
+
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    const int len = b0 < 0x80 ? 1 : (b0 >> 5) == 6 ? 2 : (b0 >> 4) == 14 ? 3 : (b0 >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (int k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && len == 2) ok = b0 >= 0xC2;  // no overlong forms
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace pressarchive

@@ -1,0 +1,84 @@
+#include "stages/dates.h"
+
+#include <gtest/gtest.h>
+
+namespace pressarchive {
+namespace {
+
+const MetadataRules& rules() {
+  static const MetadataRules r = parse_rules(builtin_rules_text(), "built-in").value();
+  return r;
+}
+
+struct Case {
+  std::string text;
+  std::string iso;  // "" = no date
+};
+
+TEST(DateFinder, FindsTheDateInEveryStyle) {
+  const DateFinder finder(rules());
+  const std::vector<Case> cases = {
+      {"Pressemitteilung vom 31.03.2022", "2022-03-31"},
+      {"Kaiserslautern, 31.03.2022", "2022-03-31"},
+      {"Konstanz, den 3. Mai 2019", "2019-05-03"},
+      {"Mit Wirkung zum 31. März 2022 beenden", "2022-03-31"},
+      {"31. MÄRZ 2022", "2022-03-31"},
+      {"31.3.22", "2022-03-31"},
+      {"1.1.99", "1999-01-01"},
+      {"2022-03-31", "2022-03-31"},
+      {"March 31, 2022", "2022-03-31"},
+      {"31 March 2022", "2022-03-31"},
+      {"Sept. 4, 2021", "2021-09-04"},
+      {"am 04. April 2022 zur Beratung", "2022-04-04"},
+      {"Freiburg, 12. Dezember 2018", "2018-12-12"},
+      {"12. Dez. 2018", "2018-12-12"},
+      {"7 Jan 2020", "2020-01-07"},
+      {"Jänner 5 2020", "2020-01-05"},  // Austrian month name, English order
+      // OCR confusions inside numbers
+      {"3l.O3.2022", "2022-03-31"},
+      {"31.03.2O22", "2022-03-31"},
+      {"3I.03.2022", "2022-03-31"},
+      {"31.O3.2022", "2022-03-31"},
+      {"15.0S.2020", "2020-05-15"},
+      {"31..03.2022", "2022-03-31"},  // doubled dot
+      {"31.03 2022", "2022-03-31"},   // dropped dot
+      {"31. 03. 2022", "2022-03-31"},
+      // not dates
+      {"32.01.2022", ""},
+      {"29.02.2023", ""},
+      {"29.02.2024", "2024-02-29"},
+      {"Version 1.2.3", ""},
+      {"Telefon 0631 365-0", ""},
+      {"Seite 3 von 12", ""},
+      {"im Jahre 2017", ""},
+      {"Sol 3", ""},
+  };
+  for (const Case& c : cases) {
+    std::optional<FoundDate> found = finder.find_first(c.text);
+    if (c.iso.empty()) {
+      EXPECT_FALSE(found) << c.text << " -> " << (found ? found->iso : "");
+    } else {
+      ASSERT_TRUE(found) << c.text;
+      EXPECT_EQ(found->iso, c.iso) << c.text;
+    }
+  }
+}
+
+TEST(DateFinder, ReportsEveryDateInOrderWithOffsets) {
+  const DateFinder finder(rules());
+  const std::string text = "Pressemitteilung vom 31.03.2022: Sitzung am 04. April 2022.";
+  std::vector<FoundDate> all = finder.find_all(text);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].iso, "2022-03-31");
+  EXPECT_EQ(text.substr(all[0].begin, all[0].end - all[0].begin), "31.03.2022");
+  EXPECT_EQ(all[1].iso, "2022-04-04");
+}
+
+TEST(RepairDigits, OnlyInsideNumbers) {
+  EXPECT_EQ(repair_digits("3l.O3.2O22"), "31.03.2022");
+  EXPECT_EQ(repair_digits("Sol Olaf Ist"), "Sol Olaf Ist");
+  EXPECT_EQ(repair_digits("Oberbürgermeister 2017"), "Oberbürgermeister 2017");
+}
+
+}  // namespace
+}  // namespace pressarchive

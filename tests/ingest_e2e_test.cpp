@@ -1,0 +1,178 @@
+// The night operator's job end to end: ingest samples/ into a fresh archive, check
+// every record and outcome, run again, search, export. Plus the CLI's exit codes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline/commands.h"
+#include "pipeline/exit_codes.h"
+#include "pipeline/ingest.h"
+#include "test_paths.h"
+
+namespace pressarchive {
+namespace {
+
+int run_binary(const std::string& args, std::string* output = nullptr) {
+  const std::string command = std::string(PRESSARCHIVE_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string text;
+  char buffer[4096];
+  std::size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) text.append(buffer, n);
+  const int status = pclose(pipe);
+  if (output) *output = text;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+class IngestSamples : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    store_ = (dir_->path() / "archive.db").string();
+    IngestRequest request;
+    request.paths = {testing::samples_dir()};
+    request.config = Config::load("").value();
+    ASSERT_TRUE(request.config.set("ingest.store", store_).ok());
+    request.show_progress = false;
+    request.command_line = "test";
+    std::ostringstream out, err;
+    first_exit_ = run_ingest(request, out, err);
+    first_summary_ = out.str();
+    first_errors_ = err.str();
+    std::ostringstream out2, err2;
+    second_exit_ = run_ingest(request, out2, err2);
+    second_summary_ = out2.str();
+    std::ostringstream jsonl, ignore;
+    ASSERT_EQ(run_export(store_, "jsonl", "", true, jsonl, ignore), exit_code::kOk);
+    std::istringstream lines(jsonl.str());
+    std::string line;
+    while (std::getline(lines, line)) exported_.push_back(nlohmann::json::parse(line));
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  static const nlohmann::json* record_with_path(const std::string& file) {
+    for (const nlohmann::json& r : exported_)
+      for (const auto& p : r["source_paths"])
+        if (p.get<std::string>().ends_with("/" + file)) return &r;
+    return nullptr;
+  }
+
+  static testing::TempDir* dir_;
+  static std::string store_, first_summary_, first_errors_, second_summary_;
+  static int first_exit_, second_exit_;
+  static std::vector<nlohmann::json> exported_;
+};
+testing::TempDir* IngestSamples::dir_ = nullptr;
+std::string IngestSamples::store_, IngestSamples::first_summary_, IngestSamples::first_errors_,
+    IngestSamples::second_summary_;
+int IngestSamples::first_exit_ = -1, IngestSamples::second_exit_ = -1;
+std::vector<nlohmann::json> IngestSamples::exported_;
+
+TEST_F(IngestSamples, FirstRunCompletesWithTheBrokenFileFailed) {
+  EXPECT_EQ(first_exit_, exit_code::kCompletedWithFailures) << first_summary_ << first_errors_;
+  EXPECT_NE(first_summary_.find("inputs            7"), std::string::npos) << first_summary_;
+  EXPECT_NE(first_summary_.find("archived          5"), std::string::npos) << first_summary_;
+  EXPECT_NE(first_summary_.find("duplicates        1"), std::string::npos) << first_summary_;
+  EXPECT_NE(first_summary_.find("failed            1"), std::string::npos) << first_summary_;
+  EXPECT_NE(first_summary_.find("pages OCR'd       5"), std::string::npos) << first_summary_;
+  EXPECT_NE(first_summary_.find("pages text layer  1"), std::string::npos) << first_summary_;
+  EXPECT_NE(first_errors_.find("broken-truncated.pdf"), std::string::npos) << first_errors_;
+}
+
+TEST_F(IngestSamples, EveryReadableSampleGetsTheSeedFields) {
+  for (const std::string file : {"seed-born-digital.pdf", "seed-scan-clean.png", "seed-scan-degraded.tif",
+                                 "seed-scan-rotated-180.png", "seed-scan-two-pages.pdf"}) {
+    SCOPED_TRACE(file);
+    const nlohmann::json* r = record_with_path(file);
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ((*r)["status"], "archived");
+    EXPECT_EQ((*r)["title"], "CDO und CUO beenden Tätigkeit");
+    EXPECT_EQ((*r)["subtitle"], "Stadtrat entscheidet am Montag über Vorschlag zur Weiterentwicklung");
+    EXPECT_EQ((*r)["release_date"], "2022-03-31");
+    EXPECT_EQ((*r)["place"], "Kaiserslautern");
+    EXPECT_EQ((*r)["issuer"], "Pressestelle");
+    EXPECT_EQ((*r)["language"], "de");
+    EXPECT_TRUE((*r)["duplicate_of"].is_null());
+    EXPECT_NE((*r)["text"].get<std::string>().find("Rombach"), std::string::npos);
+    EXPECT_EQ((*r)["body"].get<std::string>().find("Achtung"), std::string::npos) << "disclaimer is boilerplate";
+  }
+  EXPECT_EQ((*record_with_path("seed-scan-two-pages.pdf"))["pages"], 2);
+  EXPECT_TRUE((*record_with_path("seed-born-digital.pdf"))["ocr_confidence"].is_null()) << "text layer, no OCR";
+  EXPECT_GT((*record_with_path("seed-scan-degraded.tif"))["ocr_confidence"].get<double>(), 70);
+}
+
+TEST_F(IngestSamples, TheCopyIsLinkedToTheSameRecord) {
+  const nlohmann::json* original = record_with_path("seed-scan-clean.png");
+  const nlohmann::json* copy = record_with_path("copy of seed-scan-clean.png");
+  ASSERT_NE(original, nullptr);
+  EXPECT_EQ(original, copy);
+  EXPECT_EQ((*original)["source_paths"].size(), 2u);
+  int records = 0, failures = 0;
+  for (const nlohmann::json& r : exported_) (r["status"] == "failed" ? failures : records)++;
+  EXPECT_EQ(records, 5);
+  EXPECT_EQ(failures, 1);
+}
+
+TEST_F(IngestSamples, TheBrokenFileIsAFailureWithAReason) {
+  for (const nlohmann::json& r : exported_) {
+    if (r["status"] != "failed") continue;
+    EXPECT_TRUE(r["source_paths"][0].get<std::string>().ends_with("broken-truncated.pdf"));
+    EXPECT_EQ(r["reason"], "unreadable");
+    EXPECT_NE(r["error"].get<std::string>().find("broken-truncated.pdf"), std::string::npos);
+  }
+}
+
+TEST_F(IngestSamples, SecondRunArchivesNothingNewAndSaysSo) {
+  EXPECT_EQ(second_exit_, exit_code::kOk) << second_summary_;
+  EXPECT_NE(second_summary_.find("archived          0"), std::string::npos) << second_summary_;
+  EXPECT_NE(second_summary_.find("already archived  6"), std::string::npos) << second_summary_;
+  EXPECT_NE(second_summary_.find("Nothing new to archive."), std::string::npos) << second_summary_;
+}
+
+TEST_F(IngestSamples, SearchFindsTheSeed) {
+  std::ostringstream out, err;
+  EXPECT_EQ(run_search(store_, "Rombach", 10, out, err), exit_code::kOk);
+  EXPECT_NE(out.str().find("CDO und CUO beenden Tätigkeit"), std::string::npos) << out.str();
+  std::ostringstream none, err2;
+  EXPECT_EQ(run_search(store_, "Zeppelin", 10, none, err2), exit_code::kNotFound);
+}
+
+TEST_F(IngestSamples, CommandLineStatusShowAndExitCodes) {
+  std::string output;
+  EXPECT_EQ(run_binary("status --store '" + store_ + "'", &output), exit_code::kOk) << output;
+  EXPECT_NE(output.find("records            5"), std::string::npos) << output;
+  EXPECT_NE(output.find("unreadable"), std::string::npos) << output;
+  EXPECT_EQ(run_binary("show 1 --store '" + store_ + "'", &output), exit_code::kOk) << output;
+  EXPECT_NE(output.find("release date  2022-03-31"), std::string::npos) << output;
+  EXPECT_EQ(run_binary("show 999 --store '" + store_ + "'", &output), exit_code::kNotFound);
+  EXPECT_EQ(run_binary("export --format xml --store '" + store_ + "'", &output), exit_code::kUsage);
+}
+
+TEST(Cli, HelpUsageAndDependencyErrorsHaveTheirExitCodes) {
+  std::string output;
+  for (const char* cmd : {"--help", "ingest --help", "status --help", "show --help", "search --help",
+                          "export --help", "config --help"}) {
+    EXPECT_EQ(run_binary(cmd, &output), exit_code::kOk) << cmd;
+    EXPECT_NE(output.find("Usage"), std::string::npos) << cmd;
+  }
+  EXPECT_EQ(run_binary("", &output), exit_code::kUsage);
+  EXPECT_EQ(run_binary("frobnicate", &output), exit_code::kUsage);
+  EXPECT_EQ(run_binary("ingest", &output), exit_code::kUsage) << "PATH is required";
+  testing::TempDir dir;
+  const std::string store = (dir.path() / "a.db").string();
+  EXPECT_EQ(run_binary("ingest --lang xyz --store '" + store + "' '" + testing::sample("seed-born-digital.pdf").string() + "'", &output),
+            exit_code::kMissingDependency) << output;
+  EXPECT_NE(output.find("xyz"), std::string::npos) << output;
+  EXPECT_EQ(run_binary("ingest --store /nonexistent-dir/a.db '" + testing::sample("seed-born-digital.pdf").string() + "'", &output),
+            exit_code::kStoreError) << output;
+  EXPECT_EQ(run_binary("status --store '" + store + "-missing'", &output), exit_code::kStoreError);
+  EXPECT_EQ(run_binary("config", &output), exit_code::kOk);
+  EXPECT_NE(output.find("languages = 'deu+eng'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pressarchive

@@ -1,0 +1,116 @@
+#include "stages/load.h"
+
+#include <gtest/gtest.h>
+
+#include "stages/discover.h"
+#include "test_paths.h"
+
+namespace pressarchive {
+namespace {
+
+Source source_of(const std::filesystem::path& path) {
+  Discovery d = discover_sources({path});
+  EXPECT_EQ(d.sources.size(), 1u) << path;
+  return d.sources.empty() ? Source{} : d.sources[0];
+}
+
+TEST(Load, BornDigitalPdfKeepsItsTextLayerWithFontSizes) {
+  Result<std::shared_ptr<LoadedSource>> loaded = load_source(source_of(testing::sample("seed-born-digital.pdf")), {});
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  ASSERT_EQ((*loaded)->page_count(), 1);
+  Result<PageContent> page = (*loaded)->page(0);
+  ASSERT_TRUE(page.ok());
+  ASSERT_TRUE(page->text_lines.has_value());
+  EXPECT_FALSE(page->image.has_value());
+  float title_height = 0, body_height = 0;
+  for (const TextLine& line : *page->text_lines) {
+    if (line.text == "CDO und CUO beenden Tätigkeit") title_height = line.height;
+    if (line.text.rfind("Mit Wirkung zum", 0) == 0) body_height = line.height;
+  }
+  EXPECT_GT(title_height, 1.3f * body_height) << "the title is set larger than the body";
+  EXPECT_GT(body_height, 0);
+}
+
+TEST(Load, ScannedPdfPagesAreRenderedToGreyAt300Dpi) {
+  Result<std::shared_ptr<LoadedSource>> loaded = load_source(source_of(testing::sample("seed-scan-two-pages.pdf")), {});
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  ASSERT_EQ((*loaded)->page_count(), 2);
+  Result<PageContent> page = (*loaded)->page(1);
+  ASSERT_TRUE(page.ok());
+  ASSERT_TRUE(page->image.has_value());
+  EXPECT_EQ(page->image->dpi, 300);
+  EXPECT_NEAR(page->image->width, 2480, 3);
+  EXPECT_NEAR(page->image->height, 3508, 3);
+}
+
+TEST(Load, MultiPageTiffHasAllItsPages) {
+  Result<std::shared_ptr<LoadedSource>> loaded =
+      load_source(source_of(testing::corpora_dir() / "images" / "pillow-multipage-3.tiff"), {});
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ((*loaded)->page_count(), 3);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE((*loaded)->page(i).ok()) << "page " << i;
+}
+
+TEST(Load, BilevelG4TiffIsExpandedToGrey) {
+  Result<std::shared_ptr<LoadedSource>> loaded = load_source(source_of(testing::sample("seed-scan-degraded.tif")), {});
+  ASSERT_TRUE(loaded.ok());
+  Result<PageContent> page = (*loaded)->page(0);
+  ASSERT_TRUE(page.ok());
+  ASSERT_TRUE(page->image);
+  EXPECT_EQ(page->image->pixels.size(), static_cast<std::size_t>(page->image->width) * page->image->height);
+}
+
+struct FailCase {
+  std::filesystem::path path;
+  Reason reason;
+};
+
+TEST(Load, HostileInputsFailWithTheirReason) {
+  const std::filesystem::path c = testing::corpora_dir();
+  const std::vector<FailCase> cases = {
+      {testing::sample("broken-truncated.pdf"), Reason::kUnreadable},
+      {c / "hostile-pdf" / "ocrmypdf-invalid-header-eof-only.pdf", Reason::kUnreadable},
+      {c / "hostile-pdf" / "qpdf-enc-aes256-r6-userpw-view.pdf", Reason::kEncrypted},
+      {c / "hostile-pdf" / "qpdf-bad1-not-a-pdf.pdf", Reason::kUnsupported},  // 5 bytes "oops"
+  };
+  for (const FailCase& fc : cases) {
+    Result<std::shared_ptr<LoadedSource>> loaded = load_source(source_of(fc.path), {});
+    ASSERT_FALSE(loaded.ok()) << fc.path;
+    EXPECT_EQ(loaded.error().reason, fc.reason) << fc.path << ": " << loaded.error().message;
+    EXPECT_NE(loaded.error().message.find(fc.path.filename().string()), std::string::npos)
+        << "the message names the file: " << loaded.error().message;
+  }
+}
+
+TEST(Load, DecompressionBombFailsCleanly) {
+  // A 44-byte GIF whose image declares a canvas far beyond its 32x32 screen: refused
+  // by the decoder without allocating it.
+  Result<std::shared_ptr<LoadedSource>> loaded =
+      load_source(source_of(testing::corpora_dir() / "hostile-img" / "pillow-gif-decompression-bomb.gif"), {});
+  ASSERT_TRUE(loaded.ok());
+  Result<PageContent> page = (*loaded)->page(0);
+  ASSERT_FALSE(page.ok());
+  EXPECT_TRUE(page.error().reason == Reason::kTooLarge || page.error().reason == Reason::kUnreadable)
+      << page.error().message;
+}
+
+struct DpiCase {
+  double width_pt, height_pt;
+  std::optional<int> dpi;
+};
+
+TEST(RenderDpiFor, LowersDpiForBigPagesAndRefusesAbsurdOnes) {
+  LoadOptions options;  // 300 DPI, 60 Mpx, at least 100 DPI
+  const std::vector<DpiCase> cases = {
+      {595, 842, 300},             // A4
+      {842, 1191, 300},            // A3: 34.8 Mpx
+      {2384, 3370, 196},           // A0: lowered to fit 60 Mpx
+      {8400, 8400, std::nullopt},  // 35000 px square at 300 DPI: refused, not rendered
+      {35000, 35000, std::nullopt},
+      {0, 842, std::nullopt},
+  };
+  for (const DpiCase& c : cases) EXPECT_EQ(render_dpi_for(c.width_pt, c.height_pt, options), c.dpi) << c.width_pt;
+}
+
+}  // namespace
+}  // namespace pressarchive

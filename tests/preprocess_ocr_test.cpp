@@ -1,0 +1,125 @@
+// Preprocessing and OCR on real scans: small crops, so the suite stays fast.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "stages/image_engine.h"
+#include "stages/ocr_engine.h"
+#include "stages/preprocess.h"
+#include "test_paths.h"
+
+namespace pressarchive {
+namespace {
+
+PageImage load(const std::string& name) {
+  const auto path = testing::sample(name);
+  Result<PageImage> image = read_image_page(path, name.ends_with(".tif") ? SourceFormat::kTiff : SourceFormat::kPng, 0, 300);
+  EXPECT_TRUE(image.ok());
+  return image.ok() ? *image : PageImage{};
+}
+
+// The top of the seed page: "Achtung! ..." disclaimer, release date, title.
+PageImage top_of(const PageImage& page, double fraction) {
+  PageImage crop = page;
+  crop.height = static_cast<int>(page.height * fraction);
+  crop.pixels.resize(static_cast<std::size_t>(crop.width) * crop.height);
+  return crop;
+}
+
+class OcrTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    Result<std::unique_ptr<OcrEngine>> made = OcrEngine::create("deu+eng", "");
+    ASSERT_TRUE(made.ok()) << made.error().message;
+    engine_ = std::move(made.value()).release();
+  }
+  static void TearDownTestSuite() {
+    delete engine_;
+    engine_ = nullptr;
+  }
+  static OcrEngine* engine_;
+};
+OcrEngine* OcrTest::engine_ = nullptr;
+
+TEST_F(OcrTest, RecognisesTheSeedHeadlineWithHighConfidence) {
+  const PageImage crop = top_of(load("seed-scan-clean.png"), 0.4);
+  Result<OcrOutput> out = engine_->recognize(crop, 60'000, 1);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_NE(out->text.find("CDO und CUO beenden Tätigkeit"), std::string::npos) << out->text;
+  EXPECT_NE(out->text.find("31.03.2022"), std::string::npos);
+  EXPECT_GT(out->confidence, 80);
+  EXPECT_NE(out->alto.find("<TextLine"), std::string::npos) << "ALTO is kept per page";
+  float title = 0, other = 0;
+  for (const TextLine& l : out->lines) {
+    if (l.text.find("CDO und CUO") != std::string::npos) title = l.height;
+    if (l.text.find("Bitte beachten") != std::string::npos) other = l.height;
+  }
+  EXPECT_GT(title, 1.2f * other) << "line heights carry the layout";
+}
+
+TEST_F(OcrTest, DetectsUpsideDownAndSidewaysPages) {
+  const PageImage crop = top_of(load("seed-scan-clean.png"), 0.4);
+  Result<OrientationGuess> upright = engine_->detect_orientation(crop);
+  ASSERT_TRUE(upright.ok()) << upright.error().message;
+  EXPECT_EQ(upright->degrees, 0);
+  Result<OrientationGuess> upside_down = engine_->detect_orientation(rotate_quarter_turns(crop, 2));
+  ASSERT_TRUE(upside_down.ok());
+  EXPECT_EQ(upside_down->degrees, 180);
+  // Turned a quarter clockwise: three more quarters clockwise make it upright.
+  Result<OrientationGuess> sideways = engine_->detect_orientation(rotate_quarter_turns(crop, 1));
+  ASSERT_TRUE(sideways.ok());
+  EXPECT_EQ(sideways->degrees, 270);
+  EXPECT_GT(sideways->confidence, 2.0);
+}
+
+TEST_F(OcrTest, RotatedScanComesOutReadable) {
+  const PageImage crop = load("seed-scan-rotated-180.png");
+  PreprocessOptions options;
+  PreparedPage page = preprocess_page(crop, options, [](const PageImage& i) { return engine_->detect_orientation(i); });
+  EXPECT_EQ(page.rotation, 180);
+  Result<OcrOutput> out = engine_->recognize(top_of(page.image, 0.4), 60'000, 1);
+  ASSERT_TRUE(out.ok());
+  EXPECT_NE(out->text.find("beenden Tätigkeit"), std::string::npos) << out->text;
+}
+
+TEST(Preprocess, LevelsASkewedScan) {
+  const PageImage degraded = load("seed-scan-degraded.tif");
+  const SkewEstimate before = estimate_skew(degraded);
+  EXPECT_NEAR(std::fabs(before.degrees), 2.0, 0.4) << "the sample is skewed about 2 degrees";
+  PreprocessOptions options;
+  options.detect_orientation = false;
+  PreparedPage page = preprocess_page(degraded, options, nullptr);
+  EXPECT_NEAR(page.skew, before.degrees, 1e-6);
+  EXPECT_LT(std::fabs(estimate_skew(page.image).degrees), 0.3) << "level after deskew";
+}
+
+TEST(Preprocess, LeavesAStraightPageAlone) {
+  PreprocessOptions options;
+  options.detect_orientation = false;
+  const PageImage clean = load("seed-scan-clean.png");
+  PreparedPage page = preprocess_page(clean, options, nullptr);
+  EXPECT_EQ(page.skew, 0);
+  EXPECT_EQ(page.rotation, 0);
+  EXPECT_EQ(page.image.pixels, clean.pixels);
+}
+
+TEST(Preprocess, AppliesTheDetectedOrientationOnlyWhenConfident) {
+  PageImage image;
+  image.width = 2;
+  image.height = 1;
+  image.pixels = {0, 255};
+  PreprocessOptions options;
+  options.deskew_min_confidence = 1e9;
+  PreparedPage turned = preprocess_page(image, options, [](const PageImage&) {
+    return Result<OrientationGuess>(OrientationGuess{180, 10.0});
+  });
+  EXPECT_EQ(turned.rotation, 180);
+  EXPECT_EQ(turned.image.pixels, (std::vector<std::uint8_t>{255, 0}));
+  PreparedPage unsure = preprocess_page(image, options, [](const PageImage&) {
+    return Result<OrientationGuess>(OrientationGuess{180, 0.5});
+  });
+  EXPECT_EQ(unsure.rotation, 0);
+}
+
+}  // namespace
+}  // namespace pressarchive
