@@ -5,6 +5,7 @@
 #include <oneapi/tbb/global_control.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "stages/assemble.h"
 #include "stages/load.h"
@@ -42,6 +43,10 @@ Failure failure_of(const WorkItem& item, const std::string& stage, const Error& 
   return f;
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace
 
 std::size_t run_ingest_graph(GraphInputs in) {
@@ -76,7 +81,9 @@ std::size_t run_ingest_graph(GraphInputs in) {
       }
       auto doc = std::make_shared<DocumentJob>();
       doc->item = &(*in.work)[next_item++];
+      const auto open_start = std::chrono::steady_clock::now();
       Result<std::shared_ptr<LoadedSource>> loaded = load_source(doc->item->source, settings.load);
+      progress.add_time(ProgressCounters::kOpen, seconds_since(open_start));
       if (!loaded.ok()) {
         doc->load_error = loaded.error();
         return PageTask{doc, -1, nullptr};
@@ -107,6 +114,11 @@ std::size_t run_ingest_graph(GraphInputs in) {
         }
         task.result = std::make_shared<PageResult>(
             recognize_page(*task.document->loaded, task.index, *engine, settings.recognize));
+        const PageResult::Timings& t = task.result->timings;
+        progress.add_time(ProgressCounters::kLoad, t.load);
+        progress.add_time(ProgressCounters::kOrientation, t.orientation);
+        progress.add_time(ProgressCounters::kDeskew, t.deskew);
+        progress.add_time(ProgressCounters::kOcr, t.ocr);
         progress.pages_done++;
         switch (task.result->method) {
           case PageMethod::kOcr: progress.pages_ocr++; break;
@@ -146,7 +158,9 @@ std::size_t run_ingest_graph(GraphInputs in) {
           return outcome;
         }
         Record record = assemble_record(doc->item->source, std::move(doc->pages));
+        const auto metadata_start = std::chrono::steady_clock::now();
         record.metadata = in.metadata->extract(record.pages);
+        progress.add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));
         for (const Source& copy : doc->item->copies) record.source_paths.push_back(copy.path.string());
         outcome->record = std::move(record);
         return outcome;
@@ -156,7 +170,9 @@ std::size_t run_ingest_graph(GraphInputs in) {
       g, flow::serial, [&](const std::shared_ptr<DocumentOutcome>& outcome) {
         progress.documents_done++;
         if (outcome->failure) progress.failures++;
+        const auto store_start = std::chrono::steady_clock::now();
         in.deliver(std::move(*outcome));
+        progress.add_time(ProgressCounters::kStore, seconds_since(store_start));
         return flow::continue_msg();
       });
 

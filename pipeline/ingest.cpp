@@ -52,6 +52,19 @@ void print_summary(std::ostream& out, const RunSummary& s, std::int64_t run_id, 
   if (s.failed > 0) out << "Some inputs failed: `pressarchive status` and `pressarchive export --include-failures` list them.\n";
 }
 
+void print_stage_times(std::ostream& out, const ProgressCounters& counters, double wall_seconds) {
+  double total = 0;
+  for (int s = 0; s < ProgressCounters::kStageCount; ++s) total += counters.stage_micros[s] / 1e6;
+  out << "\ntime per stage (summed over threads; wall " << std::fixed << std::setprecision(1)
+      << wall_seconds << " s)\n";
+  for (int s = 0; s < ProgressCounters::kStageCount; ++s) {
+    const double seconds = counters.stage_micros[s] / 1e6;
+    out << "  " << std::left << std::setw(30) << stage_label(static_cast<ProgressCounters::Stage>(s))
+        << std::right << std::setw(9) << std::setprecision(2) << seconds << " s  " << std::setw(5)
+        << std::setprecision(1) << (total > 0 ? 100 * seconds / total : 0) << " %\n";
+  }
+}
+
 }  // namespace
 
 std::string provenance_json(const Settings& settings) {
@@ -183,6 +196,7 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   else summary.exit_code = exit_code::kOk;
   check(store.finish_run(run_id, summary));
   print_summary(out, summary, run_id, settings.store);
+  if (request.show_stats) print_stage_times(out, counters, summary.seconds);
   if (not_started > 0) out << "Interrupted: " << not_started << " inputs not started; run the same command again to continue.\n";
   if (store_failed) summary.exit_code = exit_code::kStoreError;
   return summary.exit_code;

@@ -18,6 +18,7 @@ struct IngestRequest {
   Config config;
   std::string command_line;
   bool show_progress = true;
+  bool show_stats = false;  // print where the time went, per stage
   const std::atomic<bool>* stop = nullptr;  // raised by SIGINT/SIGTERM
 };
 

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> paths;
   int jobs = -1;
   std::string lang;
-  bool quiet = false, retry_failed = false;
+  bool quiet = false, retry_failed = false, stats = false;
   CLI::App* ingest = app.add_subcommand("ingest", "Archive the PDFs and images found in PATHs (files or folders)");
   ingest->add_option("paths", paths, "Files or folders to ingest")->required();
   ingest->add_option("--store", store, "Archive store (SQLite file)");
@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   ingest->add_option("-l,--lang", lang, "Tesseract languages, e.g. deu+eng");
   ingest->add_flag("-q,--quiet", quiet, "No progress display");
   ingest->add_flag("--retry-failed", retry_failed, "Retry inputs that failed in an earlier run");
+  ingest->add_flag("--stats", stats, "Print where the time went, per stage");
 
   CLI::App* status = app.add_subcommand("status", "Counts by outcome, open failures by reason, last runs");
   status->add_option("--store", store, "Archive store (SQLite file)");
@@ -131,6 +132,7 @@ int main(int argc, char** argv) {
       request.config = *config;
       for (int i = 0; i < argc; ++i) request.command_line += (i ? " " : "") + std::string(argv[i]);
       request.show_progress = !quiet;
+      request.show_stats = stats;
       request.stop = &g_stop;
       return run_ingest(request, std::cout, std::cerr);
     }

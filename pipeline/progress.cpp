@@ -6,6 +6,20 @@
 
 namespace pressarchive {
 
+const char* stage_label(ProgressCounters::Stage stage) {
+  switch (stage) {
+    case ProgressCounters::kOpen: return "open sources";
+    case ProgressCounters::kLoad: return "text layer / render / decode";
+    case ProgressCounters::kOrientation: return "orientation (OSD)";
+    case ProgressCounters::kDeskew: return "deskew";
+    case ProgressCounters::kOcr: return "OCR (Tesseract)";
+    case ProgressCounters::kMetadata: return "metadata";
+    case ProgressCounters::kStore: return "store";
+    case ProgressCounters::kStageCount: break;
+  }
+  return "?";
+}
+
 ProgressReporter::ProgressReporter(const ProgressCounters& counters, int interval_seconds, bool enabled)
     : counters_(counters),
       start_(std::chrono::steady_clock::now()),

@@ -166,6 +166,21 @@ SkewEstimate estimate_skew(const PageImage& image) {
   return estimate;
 }
 
+bool looks_upright(const PageImage& image) {
+  silence();
+  PixPtr pix = to_pix(image);
+  PixPtr binary(pixConvertTo1(pix.get(), 128));
+  if (!binary) return false;
+  // pixOrientDetect is tuned for 150-300 ppi; halve 300 DPI scans to save time.
+  if (image.dpi > 200) binary.reset(pixReduceRankBinary2(binary.get(), 2, nullptr));
+  if (!binary) return false;
+  l_float32 up = 0, left = 0;
+  l_int32 orientation = L_TEXT_ORIENT_UNKNOWN;
+  if (pixOrientDetect(binary.get(), &up, &left, 0, 0) != 0) return false;
+  if (makeOrientDecision(up, left, 0, 0, &orientation, 0) != 0) return false;
+  return orientation == L_TEXT_ORIENT_UP;
+}
+
 double ink_fraction(const PageImage& image) {
   if (image.pixels.empty()) return 0;
   std::size_t dark = 0;

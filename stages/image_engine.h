@@ -45,6 +45,11 @@ struct SkewEstimate {
 };
 SkewEstimate estimate_skew(const PageImage& image);
 
+// A cheap test (Leptonica's ascender/descender statistics on a binarised, reduced
+// copy; a few tens of milliseconds) that is true only when the page is confidently
+// upright text. Pages for which it is false deserve the costlier OSD.
+bool looks_upright(const PageImage& image);
+
 // Fraction of dark pixels (below mid-grey); a blank page has almost none.
 double ink_fraction(const PageImage& image);
 

@@ -64,6 +64,13 @@ struct PageResult {
   std::string alto;                  // Tesseract's ALTO XML for OCR pages
   std::optional<Error> error;        // set when method == kFailed
   double seconds = 0;                // wall time spent on this page
+  // Where that time went, for `ingest --stats`.
+  struct Timings {
+    double load = 0;         // text layer extraction, rendering or decoding
+    double orientation = 0;  // OSD
+    double deskew = 0;       // skew estimate and rotation
+    double ocr = 0;          // Tesseract recognition
+  } timings;
 };
 
 // What metadata extraction found. Empty strings mean "not found", never a guess.

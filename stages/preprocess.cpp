@@ -1,5 +1,6 @@
 #include "stages/preprocess.h"
 
+#include <chrono>
 #include <cmath>
 
 #include "stages/image_engine.h"
@@ -8,7 +9,12 @@ namespace pressarchive {
 
 PreparedPage preprocess_page(PageImage image, const PreprocessOptions& options,
                              const OrientationDetector& detect_orientation) {
+  using Clock = std::chrono::steady_clock;
+  const auto seconds_since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  };
   PreparedPage page;
+  const auto start = Clock::now();
   if (options.detect_orientation && detect_orientation) {
     Result<OrientationGuess> guess = detect_orientation(image);
     if (guess.ok() && guess->degrees != 0 &&
@@ -17,6 +23,8 @@ PreparedPage preprocess_page(PageImage image, const PreprocessOptions& options,
       page.rotation = guess->degrees;
     }
   }
+  page.orientation_seconds = seconds_since(start);
+  const auto deskew_start = Clock::now();
   const SkewEstimate skew = estimate_skew(image);
   // A full-page rotation costs real CPU and blurs glyphs slightly, so level only pages
   // that are measurably tilted, and only when Leptonica trusts its own estimate.
@@ -25,6 +33,7 @@ PreparedPage preprocess_page(PageImage image, const PreprocessOptions& options,
     image = rotate_degrees(image, skew.degrees);
     page.skew = skew.degrees;
   }
+  page.deskew_seconds = seconds_since(deskew_start);
   page.image = std::move(image);
   return page;
 }

@@ -24,6 +24,8 @@ struct PreparedPage {
   PageImage image;
   int rotation = 0;  // degrees clockwise applied
   double skew = 0;   // degrees of rotation applied to level the lines
+  double orientation_seconds = 0;
+  double deskew_seconds = 0;
 };
 
 // Never fails: a page whose orientation or skew cannot be told is passed on unchanged.
