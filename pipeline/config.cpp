@@ -105,6 +105,7 @@ Result<Settings> Config::settings() const {
   if (s.jobs == 0) s.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   s.store = text("ingest.store");
   s.retry_failed = flag("ingest.retry_failed");
+  s.min_document_letters = integer("ingest.min_document_letters");
   s.load.render_dpi = integer("pdf.render_dpi");
   s.load.pdf_password = text("pdf.password");
   s.load.text_layer.min_letters = integer("pdf.min_text_layer_letters");

@@ -15,6 +15,7 @@ struct Settings {
   int jobs = 0;  // resolved: never 0 after load_settings
   std::string store;
   bool retry_failed = false;
+  int min_document_letters = 0;
   LoadOptions load;
   RecognizeOptions recognize;
   int max_pages_in_flight = 0;  // resolved

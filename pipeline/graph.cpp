@@ -10,6 +10,7 @@
 #include "stages/assemble.h"
 #include "stages/load.h"
 #include "stages/recognize.h"
+#include "stages/triage.h"
 
 namespace pressarchive {
 namespace {
@@ -158,6 +159,14 @@ std::size_t run_ingest_graph(GraphInputs in) {
           return outcome;
         }
         Record record = assemble_record(doc->item->source, std::move(doc->pages));
+        if (count_letters(record.text) < settings.min_document_letters) {
+          outcome->failure = failure_of(
+              *doc->item, "ocr",
+              Error{Reason::kNoText, doc->item->source.path.string() + ": no readable text on its " +
+                                         std::to_string(record.pages.size()) +
+                                         " page(s) (blank, a picture, or an unsupported script or form)"});
+          return outcome;
+        }
         const auto metadata_start = std::chrono::steady_clock::now();
         record.metadata = in.metadata->extract(record.pages);
         progress.add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));

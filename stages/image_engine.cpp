@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace pressarchive {
@@ -67,19 +68,48 @@ std::string read_bytes(const std::filesystem::path& path, std::size_t n) {
   return bytes;
 }
 
+// Walks the chain of TIFF directories (classic and BigTIFF) without decoding anything.
+// A chain that loops back is a known way to make TIFF readers run forever.
+Result<int> tiff_directory_count(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(Reason::kIo, path.string() + ": cannot open for reading");
+  unsigned char header[16] = {};
+  in.read(reinterpret_cast<char*>(header), sizeof header);
+  const bool little = header[0] == 'I';
+  auto number = [little](const unsigned char* p, int bytes) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < bytes; ++i) v = (v << 8) | (little ? p[bytes - 1 - i] : p[i]);
+    return v;
+  };
+  const bool big = number(header + 2, 2) == 43;
+  const int offset_bytes = big ? 8 : 4, count_bytes = big ? 8 : 2, entry_bytes = big ? 20 : 12;
+  std::uint64_t offset = big ? number(header + 8, 8) : number(header + 4, 4);
+  std::set<std::uint64_t> seen;
+  int pages = 0;
+  while (offset != 0) {
+    if (!seen.insert(offset).second)
+      return make_error(Reason::kUnreadable, path.string() + ": TIFF directory chain loops back on itself");
+    if (++pages > 100000) return make_error(Reason::kTooLarge, path.string() + ": more than 100000 TIFF pages");
+    unsigned char buf[8];
+    in.seekg(static_cast<std::streamoff>(offset));
+    if (!in.read(reinterpret_cast<char*>(buf), count_bytes))
+      return make_error(Reason::kUnreadable, path.string() + ": TIFF directory points past the end of the file");
+    const std::uint64_t entries = number(buf, count_bytes);
+    in.seekg(static_cast<std::streamoff>(offset + count_bytes + entries * entry_bytes));
+    if (!in.read(reinterpret_cast<char*>(buf), offset_bytes))
+      return make_error(Reason::kUnreadable, path.string() + ": TIFF directory is truncated");
+    offset = number(buf, offset_bytes);
+  }
+  if (pages == 0) return make_error(Reason::kUnreadable, path.string() + ": TIFF has no image directory");
+  return pages;
+}
+
 }  // namespace
 
 Result<int> image_page_count(const std::filesystem::path& path, SourceFormat format) {
   silence();
   if (format != SourceFormat::kTiff) return 1;
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (!file) return make_error(Reason::kIo, path.string() + ": cannot open for reading");
-  l_int32 count = 0;
-  const l_ok bad = tiffGetCount(file, &count);
-  std::fclose(file);
-  if (bad || count <= 0)
-    return make_error(Reason::kUnreadable, path.string() + ": TIFF directory is damaged");
-  return static_cast<int>(count);
+  return tiff_directory_count(path);
 }
 
 Result<ImageSize> image_page_size(const std::filesystem::path& path, SourceFormat format,

@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cctype>
 #include <cstring>
+#include <fstream>
 
 namespace pressarchive {
 namespace {
@@ -25,6 +27,25 @@ struct SilencePopplerOnce {
 std::string to_utf8(const poppler::ustring& s) {
   const poppler::byte_array bytes = s.to_utf8();
   return std::string(bytes.begin(), bytes.end());
+}
+
+// A dynamic XFA form (LiveCycle) keeps its content in XML for an XFA renderer and
+// declares /NeedsRendering true in its catalog; its PDF pages are empty placeholders.
+// poppler-cpp does not expose the catalog, so the raw bytes are scanned (streamed).
+bool needs_xfa_rendering(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  static const std::string key = "/NeedsRendering";
+  std::string carry, chunk(1 << 16, '\0');
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+    std::string window = carry + chunk.substr(0, static_cast<std::size_t>(in.gcount()));
+    for (std::size_t at = window.find(key); at != std::string::npos; at = window.find(key, at + 1)) {
+      std::size_t v = at + key.size();
+      while (v < window.size() && std::isspace(static_cast<unsigned char>(window[v]))) ++v;
+      if (window.compare(v, 4, "true") == 0) return true;
+    }
+    carry = window.substr(window.size() > 32 ? window.size() - 32 : 0);
+  }
+  return false;
 }
 
 }  // namespace
@@ -49,6 +70,10 @@ Result<std::unique_ptr<PdfDocument>> PdfDocument::open(const std::filesystem::pa
       return make_error(Reason::kEncrypted,
                         name + ": PDF is encrypted; set [pdf] password in the config to open it");
   }
+  if (needs_xfa_rendering(path))
+    return make_error(Reason::kUnsupported,
+                      name + ": dynamic XFA form; its content exists only for an XFA renderer "
+                             "(flatten or print it to PDF first)");
   auto impl = std::make_unique<Impl>();
   impl->document = std::move(doc);
   std::unique_ptr<PdfDocument> result(new PdfDocument(std::move(impl)));

@@ -36,6 +36,12 @@ bool is_letter_or_digit(char32_t c) {
 
 }  // namespace
 
+int count_letters(std::string_view text) {
+  int letters = 0;
+  for (std::size_t i = 0; i < text.size();) letters += is_letter_or_digit(next_code_point(text, i));
+  return letters;
+}
+
 bool text_layer_is_usable(std::string_view text, const TextLayerPolicy& policy) {
   int letters = 0, visible = 0;
   for (std::size_t i = 0; i < text.size();) {

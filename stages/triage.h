@@ -16,4 +16,7 @@ struct TextLayerPolicy {
 // Unicode map yields) count as visible but not as letters, so such pages go to OCR.
 bool text_layer_is_usable(std::string_view text, const TextLayerPolicy& policy);
 
+// Letters and digits in a text, counted per code point (as above).
+int count_letters(std::string_view text);
+
 }  // namespace pressarchive

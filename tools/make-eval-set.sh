@@ -37,7 +37,7 @@
 set -euo pipefail
 
 HERE=$(dirname "$(readlink -f "$0")")
-EVAL=$HERE/../tests/eval
+EVAL=$(readlink -f "$HERE/../tests/eval")
 [ -d "$EVAL/texts" ] || { echo "make-eval-set.sh: no texts folder: $EVAL/texts" >&2; exit 1; }
 cd "$EVAL"
 
