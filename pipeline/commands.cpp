@@ -5,6 +5,8 @@
 #include <iomanip>
 #include <ostream>
 
+#include <nlohmann/json.hpp>
+
 #include "pipeline/exit_codes.h"
 #include "stages/archive_store.h"
 #include "stages/record_writer.h"
@@ -56,7 +58,8 @@ int run_status(const std::string& store_path, std::ostream& out, std::ostream& e
   return exit_code::kOk;
 }
 
-int run_show(const std::string& store_path, std::int64_t id, bool with_text, std::ostream& out, std::ostream& err) {
+int run_show(const std::string& store_path, std::int64_t id, bool with_text, bool with_history, std::ostream& out,
+             std::ostream& err) {
   auto store = open_existing(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
@@ -93,7 +96,59 @@ int run_show(const std::string& store_path, std::int64_t id, bool with_text, std
     if (p.error) out << "  " << reason_name(p.error->reason) << ": " << p.error->message;
     out << "\n";
   }
+  if (r.needs_review) {
+    out << "needs review:\n";
+    for (const std::string& reason : r.review_reasons) out << "  " << reason << "\n";
+  }
+  if (with_history) {
+    Result<std::vector<Event>> events = (*store)->events(id);
+    if (!events.ok()) {
+      err << "pressarchive: " << events.error().message << "\n";
+      return exit_code::kStoreError;
+    }
+    out << "history:\n";
+    for (const Event& e : *events)
+      out << "  " << e.at << "  " << std::left << std::setw(10) << e.type << std::right << " " << e.outcome
+          << "  run " << e.run_id << "  " << valid_utf8(e.detail) << "\n      by " << e.agent
+          << (e.source_path.empty() ? "" : "\n      source " + valid_utf8(e.source_path)) << "\n";
+  }
   if (with_text) out << "text:\n" << valid_utf8(r.text) << "\n";
+  return exit_code::kOk;
+}
+
+int run_failed(const std::string& store_path, bool as_json, const std::string& reason, std::int64_t run_id,
+               std::ostream& out, std::ostream& err) {
+  auto store = open_existing(store_path);
+  if (!store.ok()) {
+    err << "pressarchive: " << store.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  if (!reason.empty() && !reason_from_name(reason)) {
+    err << "pressarchive: unknown reason '" << reason
+        << "' (unreadable, encrypted, unsupported, too large, timeout, no text, io, internal)\n";
+    return exit_code::kUsage;
+  }
+  std::int64_t shown = 0;
+  Status s = (*store)->for_each_failure([&](const Failure& f) {
+    if (!reason.empty() && reason_name(f.reason) != reason) return;
+    if (run_id > 0 && f.run_id != run_id) return;
+    ++shown;
+    if (as_json) {
+      nlohmann::json j = {{"id", f.id}, {"source_path", valid_utf8(f.source_path)}, {"sha256", f.sha256},
+                          {"stage", f.stage}, {"reason", reason_name(f.reason)}, {"error", valid_utf8(f.message)},
+                          {"attempt", f.attempt}, {"run", f.run_id}, {"created_at", f.created_at}};
+      out << j.dump() << "\n";
+    } else {
+      out << f.created_at << "  " << std::left << std::setw(12) << reason_name(f.reason) << std::right
+          << " attempt " << f.attempt << "  " << valid_utf8(f.source_path) << "\n    " << valid_utf8(f.message)
+          << "\n";
+    }
+  });
+  if (!s.ok()) {
+    err << "pressarchive: " << s.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  if (!as_json) err << shown << " open failure(s); retry with `pressarchive reprocess --failed`\n";
   return exit_code::kOk;
 }
 

@@ -106,6 +106,7 @@ Result<Settings> Config::settings() const {
   s.store = text("ingest.store");
   s.retry_failed = flag("ingest.retry_failed");
   s.min_document_letters = integer("ingest.min_document_letters");
+  s.review_min_ocr_confidence = real("review.min_ocr_confidence");
   s.load.render_dpi = integer("pdf.render_dpi");
   s.load.pdf_password = text("pdf.password");
   s.load.text_layer.min_letters = integer("pdf.min_text_layer_letters");

@@ -16,6 +16,7 @@ struct Settings {
   std::string store;
   bool retry_failed = false;
   int min_document_letters = 0;
+  double review_min_ocr_confidence = 70;
   LoadOptions load;
   RecognizeOptions recognize;
   int max_pages_in_flight = 0;  // resolved

@@ -68,7 +68,12 @@ std::size_t run_ingest_graph(GraphInputs in) {
   std::size_t not_started = 0;
   flow::input_node<PageTask> page_source(g, [&](oneapi::tbb::flow_control& control) -> PageTask {
     while (true) {
-      if (current && next_page < current->page_count) return PageTask{current, next_page++, nullptr};
+      if (current && next_page < current->page_count) {
+        const std::vector<int>& only = current->item->only_pages;
+        const int index = only.empty() ? next_page : only[static_cast<std::size_t>(next_page)] - 1;
+        ++next_page;
+        return PageTask{current, index, nullptr};
+      }
       current.reset();
       if (next_item >= in.work->size()) {
         control.stop();
@@ -83,7 +88,12 @@ std::size_t run_ingest_graph(GraphInputs in) {
       auto doc = std::make_shared<DocumentJob>();
       doc->item = &(*in.work)[next_item++];
       const auto open_start = std::chrono::steady_clock::now();
-      Result<std::shared_ptr<LoadedSource>> loaded = load_source(doc->item->source, settings.load);
+      Result<std::shared_ptr<LoadedSource>> loaded = make_error(Reason::kInternal, "not loaded");
+      try {
+        loaded = in.load(doc->item->source, settings.load);
+      } catch (const std::exception& e) {
+        loaded = make_error(Reason::kInternal, doc->item->source.path.string() + ": " + e.what());
+      }
       progress.add_time(ProgressCounters::kOpen, seconds_since(open_start));
       if (!loaded.ok()) {
         doc->load_error = loaded.error();
@@ -91,6 +101,16 @@ std::size_t run_ingest_graph(GraphInputs in) {
       }
       doc->loaded = std::move(loaded.value());
       doc->page_count = doc->loaded->page_count();
+      if (!doc->item->only_pages.empty()) {
+        // Pages that no longer exist in the source cannot be redone.
+        for (int number : doc->item->only_pages)
+          if (number < 1 || number > doc->page_count) {
+            doc->load_error = make_error(Reason::kUnreadable, doc->item->source.path.string() + ": has no page " +
+                                                                  std::to_string(number) + " any more");
+            return PageTask{doc, -1, nullptr};
+          }
+        doc->page_count = static_cast<int>(doc->item->only_pages.size());
+      }
       doc->pages.reserve(static_cast<std::size_t>(doc->page_count));
       current = doc;
       next_page = 0;
@@ -102,19 +122,18 @@ std::size_t run_ingest_graph(GraphInputs in) {
   flow::function_node<PageTask, PageTask> recognize(
       g, static_cast<std::size_t>(settings.jobs), [&](PageTask task) {
         if (task.index < 0) return task;
-        std::unique_ptr<OcrEngine>& engine = engines.local();
-        if (!engine) {
-          Result<std::unique_ptr<OcrEngine>> made = in.make_engine();
-          if (made.ok()) engine = std::move(made.value());
-          else {
-            task.result = std::make_shared<PageResult>();
-            task.result->number = task.index + 1;
-            task.result->error = made.error();
-            return task;
+        const EngineProvider engine = [&]() -> Result<OcrEngine*> {
+          std::unique_ptr<OcrEngine>& mine = engines.local();
+          if (!mine) {
+            if (!in.make_engine) return make_error(Reason::kInternal, "no OCR engine configured");
+            Result<std::unique_ptr<OcrEngine>> made = in.make_engine();
+            if (!made.ok()) return made.error();
+            mine = std::move(made.value());
           }
-        }
+          return mine.get();
+        };
         task.result = std::make_shared<PageResult>(
-            recognize_page(*task.document->loaded, task.index, *engine, settings.recognize));
+            recognize_page(*task.document->loaded, task.index, engine, settings.recognize));
         const PageResult::Timings& t = task.result->timings;
         progress.add_time(ProgressCounters::kLoad, t.load);
         progress.add_time(ProgressCounters::kOrientation, t.orientation);
@@ -147,7 +166,7 @@ std::size_t run_ingest_graph(GraphInputs in) {
           return outcome;
         }
         doc->loaded.reset();  // closes the PDF: no page of it is in flight any more
-        const bool all_failed = std::all_of(doc->pages.begin(), doc->pages.end(),
+        const bool all_failed = doc->item->kept_pages.empty() && std::all_of(doc->pages.begin(), doc->pages.end(),
                                             [](const PageResult& p) { return p.method == PageMethod::kFailed; });
         if (all_failed) {
           const Error& first = *doc->pages.front().error;
@@ -158,7 +177,9 @@ std::size_t run_ingest_graph(GraphInputs in) {
                                                                 first.message});
           return outcome;
         }
-        Record record = assemble_record(doc->item->source, std::move(doc->pages));
+        std::vector<PageResult> pages = std::move(doc->pages);
+        pages.insert(pages.end(), doc->item->kept_pages.begin(), doc->item->kept_pages.end());
+        Record record = assemble_record(doc->item->source, std::move(pages));
         if (count_letters(record.text) < settings.min_document_letters) {
           outcome->failure = failure_of(
               *doc->item, "ocr",
@@ -169,6 +190,7 @@ std::size_t run_ingest_graph(GraphInputs in) {
         }
         const auto metadata_start = std::chrono::steady_clock::now();
         record.metadata = in.metadata->extract(record.pages);
+        flag_for_review(record, ReviewPolicy{settings.review_min_ocr_confidence});
         progress.add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));
         for (const Source& copy : doc->item->copies) record.source_paths.push_back(copy.path.string());
         outcome->record = std::move(record);

@@ -15,6 +15,7 @@
 #include "pipeline/config.h"
 #include "pipeline/progress.h"
 #include "stages/dedup.h"
+#include "stages/load.h"
 #include "stages/metadata.h"
 #include "stages/model.h"
 #include "stages/ocr_engine.h"
@@ -29,12 +30,14 @@ struct DocumentOutcome {
 };
 
 using EngineFactory = std::function<Result<std::unique_ptr<OcrEngine>>()>;
+using SourceLoader = std::function<Result<std::shared_ptr<LoadedSource>>(const Source&, const LoadOptions&)>;
 
 struct GraphInputs {
   const std::vector<WorkItem>* work = nullptr;
   const Settings* settings = nullptr;
   const MetadataExtractor* metadata = nullptr;
   EngineFactory make_engine;
+  SourceLoader load = load_source;  // tests inject sources that fail on page N
   // Handed to the thread that runs the graph's wait, so the engine made to check the
   // languages up front is not wasted.
   std::unique_ptr<OcrEngine> first_engine;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iomanip>
 #include <ostream>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,7 @@ void print_summary(std::ostream& out, const RunSummary& s, std::int64_t run_id, 
       << "  archived          " << s.archived << "\n"
       << "  duplicates        " << s.duplicates << "  (same bytes as an archived source, linked)\n"
       << "  failed            " << s.failed << "\n";
+  if (s.reprocessed > 0) out << "  reprocessed       " << s.reprocessed << "  (records re-derived in place)\n";
   if (s.skipped_known > 0) out << "  already archived  " << s.skipped_known << "  (skipped)\n";
   if (s.skipped_failed > 0)
     out << "  failed earlier    " << s.skipped_failed
@@ -47,7 +49,7 @@ void print_summary(std::ostream& out, const RunSummary& s, std::int64_t run_id, 
   const std::int64_t pages = s.pages_ocr + s.pages_text_layer;
   if (pages > 0 && s.seconds > 0) out << "  (" << std::setprecision(2) << pages / s.seconds << " pages/s)";
   out << "\n";
-  if (s.archived == 0 && s.duplicates == 0 && s.failed == 0)
+  if (s.archived == 0 && s.duplicates == 0 && s.failed == 0 && s.reprocessed == 0)
     out << "Nothing new to archive.\n";
   if (s.failed > 0) out << "Some inputs failed: `pressarchive status` and `pressarchive export --include-failures` list them.\n";
 }
@@ -62,6 +64,66 @@ void print_stage_times(std::ostream& out, const ProgressCounters& counters, doub
     out << "  " << std::left << std::setw(30) << stage_label(static_cast<ProgressCounters::Stage>(s))
         << std::right << std::setw(9) << std::setprecision(2) << seconds << " s  " << std::setw(5)
         << std::setprecision(1) << (total > 0 ? 100 * seconds / total : 0) << " %\n";
+  }
+}
+
+std::string agent_of(const Settings& settings) {
+  return std::string("pressarchive ") + kVersion + "; tesseract " + OcrEngine::version() + " (" +
+         settings.languages + "); poppler " + PdfDocument::version() + "; " + leptonica_version();
+}
+
+// Turns a reprocess selection into work: open failures are discovered again (the file
+// may have been replaced or a limit raised), archived records are re-derived in place.
+void plan_reprocess(const ReprocessSelection& selection, ArchiveStore& store, Discovery& discovery,
+                    IngestPlan& plan, std::int64_t& unplannable, std::ostream& err) {
+  if (selection.failed || selection.reason || !selection.since.empty()) {
+    std::vector<std::filesystem::path> paths;
+    std::set<std::string> seen;
+    Status s = store.for_each_failure([&](const Failure& f) {
+      if (selection.reason && f.reason != *selection.reason) return;
+      if (!selection.since.empty() && f.created_at < selection.since) return;
+      if (seen.insert(f.source_path).second) paths.emplace_back(f.source_path);
+    });
+    if (!s.ok()) err << "pressarchive: " << s.error().message << "\n";
+    discovery = discover_sources(paths);
+    plan = plan_ingest(
+        discovery.sources,
+        [&store](const std::string& sha, const std::string& path) { return store.lookup(sha, path); },
+        /*retry_failed=*/true);
+  }
+  for (std::int64_t id : selection.record_ids) {
+    Result<std::optional<Record>> loaded = store.load_record(id);
+    if (!loaded.ok() || !loaded->has_value()) {
+      err << "failed: record " << id << ": no such record\n";
+      ++unplannable;
+      continue;
+    }
+    Record& record = **loaded;
+    std::optional<Source> source;
+    for (const std::string& path : record.source_paths) {
+      Discovery found = discover_sources({path});
+      if (!found.sources.empty() && found.sources[0].sha256 == record.sha256) {
+        source = found.sources[0];
+        break;
+      }
+    }
+    if (!source) {
+      err << "failed: record " << id << ": none of its source files is still there with the archived content\n";
+      ++unplannable;
+      continue;
+    }
+    WorkItem item;
+    item.source = *source;
+    item.replaces_record = id;
+    if (selection.only_failed_pages) {
+      for (PageResult& page : record.pages) {
+        if (page.method == PageMethod::kFailed) item.only_pages.push_back(page.number);
+        else item.kept_pages.push_back(std::move(page));
+      }
+      if (item.only_pages.empty()) continue;  // nothing failed: nothing to redo
+    }
+    plan.work.push_back(std::move(item));
+    discovery.sources.push_back(*source);
   }
 }
 
@@ -111,14 +173,21 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     return exit_code::kMissingDependency;
   }
 
-  Discovery discovery = discover_sources(request.paths);
-  IngestPlan plan = plan_ingest(
-      discovery.sources,
-      [&store](const std::string& sha, const std::string& path) { return store.lookup(sha, path); },
-      settings.retry_failed);
-
+  Discovery discovery;
+  IngestPlan plan;
+  std::int64_t unplannable = 0;
+  if (request.reprocess) {
+    plan_reprocess(*request.reprocess, store, discovery, plan, unplannable, err);
+  } else {
+    discovery = discover_sources(request.paths);
+    plan = plan_ingest(
+        discovery.sources,
+        [&store](const std::string& sha, const std::string& path) { return store.lookup(sha, path); },
+        settings.retry_failed);
+  }
   Result<std::int64_t> run_id_or =
-      store.begin_run({request.command_line, request.config.effective_toml(), provenance_json(settings)});
+      store.begin_run({agent_of(settings), request.command_line, request.config.effective_toml(),
+                       provenance_json(settings)});
   if (!run_id_or.ok()) {
     err << "pressarchive: " << run_id_or.error().message << "\n";
     return exit_code::kStoreError;
@@ -126,7 +195,8 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   const std::int64_t run_id = *run_id_or;
 
   RunSummary summary;
-  summary.inputs = static_cast<std::int64_t>(discovery.sources.size() + discovery.unreadable.size());
+  summary.inputs = static_cast<std::int64_t>(discovery.sources.size() + discovery.unreadable.size()) + unplannable;
+  summary.failed = unplannable;
   summary.skipped_known = static_cast<std::int64_t>(plan.already_archived.size());
   summary.skipped_failed = static_cast<std::int64_t>(plan.failed_before.size());
   bool store_failed = false;
@@ -164,14 +234,21 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
       const std::int64_t copies = static_cast<std::int64_t>(outcome.item->copies.size());
       if (outcome.record) {
         outcome.record->provenance = provenance_json(settings);
-        Result<std::int64_t> id = store.archive_record(*outcome.record, run_id);
-        if (id.ok()) {
-          ++summary.archived;
+        Status stored = Status::Ok();
+        if (outcome.item->replaces_record) {
+          stored = store.replace_record(*outcome.item->replaces_record, *outcome.record, run_id);
+          if (stored.ok()) ++summary.reprocessed;
+        } else {
+          Result<std::int64_t> id = store.archive_record(*outcome.record, run_id);
+          if (id.ok()) ++summary.archived;
+          else stored = id.error();
+        }
+        if (stored.ok()) {
           summary.duplicates += copies;
           return;
         }
         outcome.failure = Failure{0, outcome.item->source.path.string(), outcome.item->source.sha256,
-                                  "store", id.error().reason, id.error().message, "", run_id};
+                                  "store", stored.error().reason, stored.error().message, "", run_id};
         store_failed = true;
       }
       err << (request.show_progress && isatty(STDERR_FILENO) ? "\r\033[K" : "") << "failed: " << outcome.failure->message << "\n";

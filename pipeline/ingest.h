@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,8 +14,18 @@
 
 namespace pressarchive {
 
+// What `pressarchive reprocess` runs again.
+struct ReprocessSelection {
+  bool failed = false;                 // open failures (narrowed by reason / since)
+  std::optional<Reason> reason;
+  std::string since;                   // ISO date or date-time; failures at or after it
+  std::vector<std::int64_t> record_ids;  // archived records, re-derived in place
+  bool only_failed_pages = false;      // for record_ids: redo just their failed pages
+};
+
 struct IngestRequest {
   std::vector<std::filesystem::path> paths;
+  std::optional<ReprocessSelection> reprocess;  // set: paths are ignored
   Config config;
   std::string command_line;
   bool show_progress = true;

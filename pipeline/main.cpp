@@ -69,11 +69,36 @@ int main(int argc, char** argv) {
   status->add_option("--store", store, "Archive store (SQLite file)");
 
   std::int64_t id = 0;
-  bool with_text = false;
+  bool with_text = false, with_history = false;
   CLI::App* show = app.add_subcommand("show", "One record: fields, sources, pages, confidence");
   show->add_option("id", id, "Record id")->required();
   show->add_option("--store", store, "Archive store (SQLite file)");
   show->add_flag("--text", with_text, "Also print the full text");
+  show->add_flag("--history", with_history, "Also print the record's provenance events");
+
+  bool failed_json = false;
+  std::string failed_reason;
+  std::int64_t failed_run = 0;
+  CLI::App* failed = app.add_subcommand("failed", "Open failures with their reasons, newest first");
+  failed->add_flag("--json", failed_json, "One JSON object per line");
+  failed->add_option("--reason", failed_reason, "Only this reason (unreadable, encrypted, too large, ...)");
+  failed->add_option("--run", failed_run, "Only failures of this run");
+  failed->add_option("--store", store, "Archive store (SQLite file)");
+
+  ReprocessSelection selection;
+  std::string reprocess_reason;
+  CLI::App* reprocess = app.add_subcommand(
+      "reprocess", "Run failed inputs or archived records again (e.g. after installing a language)");
+  reprocess->add_flag("--failed", selection.failed, "Every open failure");
+  reprocess->add_option("--reason", reprocess_reason, "Open failures with this reason");
+  reprocess->add_option("--since", selection.since, "Open failures recorded at or after this date (YYYY-MM-DD)");
+  reprocess->add_option("--id", selection.record_ids, "Archived records to re-derive in place (keeps id and manual corrections)");
+  reprocess->add_flag("--only-failed-pages", selection.only_failed_pages, "With --id: redo just the pages that failed");
+  reprocess->add_option("--store", store, "Archive store (SQLite file)");
+  reprocess->add_option("--config", config_file, "TOML file overriding the defaults");
+  reprocess->add_option("-j,--jobs", jobs, "Worker threads (default: one per core)")->check(CLI::NonNegativeNumber);
+  reprocess->add_option("-l,--lang", lang, "Tesseract languages, e.g. deu+eng");
+  reprocess->add_flag("-q,--quiet", quiet, "No progress display");
 
   std::string query;
   int limit = 20;
@@ -137,7 +162,30 @@ int main(int argc, char** argv) {
       return run_ingest(request, std::cout, std::cerr);
     }
     if (*status) return run_status(settings->store, std::cout, std::cerr);
-    if (*show) return run_show(settings->store, id, with_text, std::cout, std::cerr);
+    if (*show) return run_show(settings->store, id, with_text, with_history, std::cout, std::cerr);
+    if (*failed) return run_failed(settings->store, failed_json, failed_reason, failed_run, std::cout, std::cerr);
+    if (*reprocess) {
+      if (!reprocess_reason.empty()) {
+        selection.reason = reason_from_name(reprocess_reason);
+        if (!selection.reason) {
+          std::cerr << "pressarchive: unknown reason '" << reprocess_reason << "'\n";
+          return exit_code::kUsage;
+        }
+      }
+      if (!selection.failed && !selection.reason && selection.since.empty() && selection.record_ids.empty()) {
+        std::cerr << "pressarchive: reprocess needs --failed, --reason, --since or --id\n";
+        return exit_code::kUsage;
+      }
+      std::signal(SIGINT, on_signal);
+      std::signal(SIGTERM, on_signal);
+      IngestRequest request;
+      request.reprocess = selection;
+      request.config = *config;
+      for (int i = 0; i < argc; ++i) request.command_line += (i ? " " : "") + std::string(argv[i]);
+      request.show_progress = !quiet;
+      request.stop = &g_stop;
+      return run_ingest(request, std::cout, std::cerr);
+    }
     if (*search) return run_search(settings->store, query, limit, std::cout, std::cerr);
     if (*export_cmd)
       return run_export(settings->store, format, out_file, include_failures, std::cout, std::cerr);

@@ -23,6 +23,7 @@ struct KnownContent {
 };
 
 struct RunInfo {
+  std::string agent;  // "pressarchive 0.1.0; tesseract 5.3.0 (deu+eng); poppler 22.12.0"
   std::string command;
   std::string config;      // effective configuration (TOML)
   std::string provenance;  // JSON: program and engine versions
@@ -33,6 +34,7 @@ struct RunSummary {
   std::int64_t archived = 0;
   std::int64_t duplicates = 0;
   std::int64_t failed = 0;
+  std::int64_t reprocessed = 0;     // archived records re-derived in place
   std::int64_t skipped_known = 0;   // already archived under the same path
   std::int64_t skipped_failed = 0;  // failed earlier, not retried
   std::int64_t pages_ocr = 0;
@@ -78,8 +80,14 @@ class ArchiveStore {
   // Stores the record with its pages and every source path, in one transaction;
   // returns the new record id. Resolves earlier failures of the same content.
   virtual Result<std::int64_t> archive_record(const Record& record, std::int64_t run_id) = 0;
+  // Replaces the derived data of record `id` (pages, text, metadata, review flags) with
+  // `record`'s in one transaction, keeping its id, its source links and every field
+  // an archivist corrected by hand.
+  virtual Status replace_record(std::int64_t id, const Record& record, std::int64_t run_id) = 0;
   // Links another path with the same content to an existing record.
   virtual Status link_source(std::int64_t record_id, const Source& source, std::int64_t run_id) = 0;
+  // Records a failed attempt. An earlier open failure of the same content and path is
+  // closed as "retried" and the attempt counter continues from it.
   virtual Status record_failure(const Failure& failure, std::int64_t run_id) = 0;
 
   virtual Result<StoreStatus> status() = 0;
@@ -87,7 +95,10 @@ class ArchiveStore {
   virtual Result<std::vector<SearchHit>> search(const std::string& query, int limit) = 0;
   // Calls `visit` for every record (in id order, pages loaded) / open failure.
   virtual Status for_each_record(const std::function<void(const Record&)>& visit) = 0;
+  // Open failures, newest first.
   virtual Status for_each_failure(const std::function<void(const Failure&)>& visit) = 0;
+  // Provenance events of one record, oldest first.
+  virtual Result<std::vector<Event>> events(std::int64_t record_id) = 0;
 };
 
 // Opens (creating if needed) the store named by `location`: a file path for SQLite.

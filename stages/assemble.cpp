@@ -1,6 +1,7 @@
 #include "stages/assemble.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace pressarchive {
 
@@ -31,6 +32,26 @@ Record assemble_record(const Source& source, std::vector<PageResult> pages) {
   else record.kind = RecordKind::kScanned;
   record.pages = std::move(pages);
   return record;
+}
+
+}  // namespace pressarchive
+
+namespace pressarchive {
+
+void flag_for_review(Record& record, const ReviewPolicy& policy) {
+  record.review_reasons.clear();
+  for (const PageResult& p : record.pages)
+    if (p.method == PageMethod::kFailed)
+      record.review_reasons.push_back("page " + std::to_string(p.number) + " failed (" +
+                                      reason_name(p.error ? p.error->reason : Reason::kInternal) + ")");
+  if (record.ocr_confidence && *record.ocr_confidence < policy.min_ocr_confidence) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "OCR confidence %.0f below %.0f", *record.ocr_confidence, policy.min_ocr_confidence);
+    record.review_reasons.push_back(buf);
+  }
+  if (record.metadata.title.empty()) record.review_reasons.push_back("no title found");
+  if (record.metadata.release_date.empty()) record.review_reasons.push_back("no release date found");
+  record.needs_review = !record.review_reasons.empty();
 }
 
 }  // namespace pressarchive

@@ -11,4 +11,12 @@ namespace pressarchive {
 // with form feeds between pages, kind, mean OCR confidence. Metadata is filled later.
 Record assemble_record(const Source& source, std::vector<PageResult> pages);
 
+struct ReviewPolicy {
+  double min_ocr_confidence = 70;
+};
+
+// Flags a record for review, with one reason per finding: failed pages, low OCR
+// confidence, missing title or release date. The one place that decides it.
+void flag_for_review(Record& record, const ReviewPolicy& policy);
+
 }  // namespace pressarchive

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,11 @@ namespace pressarchive {
 struct WorkItem {
   Source source;
   std::vector<Source> copies;
+  // Reprocessing: the record whose derived data the result replaces, the page numbers
+  // (1-based) to redo (empty = all), and the pages kept as they are.
+  std::optional<std::int64_t> replaces_record;
+  std::vector<int> only_pages;
+  std::vector<PageResult> kept_pages;
 };
 
 struct IngestPlan {

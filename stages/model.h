@@ -104,6 +104,10 @@ struct Record {
   std::string status = "archived";
   std::string provenance;  // JSON: tool versions, languages, timings
   std::string created_at;
+  // Set when a person should look at the record (failed pages, low confidence), with
+  // one human-readable reason per finding.
+  bool needs_review = false;
+  std::vector<std::string> review_reasons;
 };
 
 // An input that could not be archived, with the stage it failed in and why.
@@ -116,6 +120,21 @@ struct Failure {
   std::string message;
   std::string created_at;
   std::int64_t run_id = 0;
+  int attempt = 1;  // how many times this content has been tried
+};
+
+// One provenance event (PREMIS-like): what happened to a record or source, when, by
+// which agent (program and engine versions), with what outcome.
+struct Event {
+  std::int64_t id = 0;
+  std::string at;
+  std::string type;  // ingest, link, failure, reprocess, edit
+  std::optional<std::int64_t> record_id;
+  std::string source_path;
+  std::int64_t run_id = 0;
+  std::string agent;
+  std::string outcome;  // success, failure
+  std::string detail;
 };
 
 }  // namespace pressarchive

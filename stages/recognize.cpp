@@ -62,7 +62,7 @@ PageResult recognize_raster(PageImage image, int number, OcrEngine& engine,
 
 }  // namespace
 
-PageResult recognize_page(LoadedSource& source, int index, OcrEngine& engine,
+PageResult recognize_page(LoadedSource& source, int index, const EngineProvider& engine_provider,
                           const RecognizeOptions& options) {
   using Clock = std::chrono::steady_clock;
   const auto seconds_since = [](Clock::time_point t) {
@@ -81,8 +81,10 @@ PageResult recognize_page(LoadedSource& source, int index, OcrEngine& engine,
       page.method = PageMethod::kTextLayer;
       page.lines = std::move(*content->text_lines);
       page.text = join(page.lines);
+    } else if (Result<OcrEngine*> engine = engine_provider(); !engine.ok()) {
+      page = failed(index + 1, engine.error());
     } else {
-      page = recognize_raster(std::move(*content->image), index + 1, engine, options, timings);
+      page = recognize_raster(std::move(*content->image), index + 1, **engine, options, timings);
     }
   } catch (const std::bad_alloc&) {
     page = failed(index + 1, make_error(Reason::kTooLarge, "page " + std::to_string(index + 1) +

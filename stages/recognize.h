@@ -3,6 +3,8 @@
 // thread's own engine.
 #pragma once
 
+#include <functional>
+
 #include "stages/load.h"
 #include "stages/model.h"
 #include "stages/ocr_engine.h"
@@ -18,7 +20,11 @@ struct RecognizeOptions {
 // Never throws and never fails as a whole: a page that cannot be read or recognised
 // comes back with method kFailed and the error, so the rest of the document survives.
 // The page's raster is released before returning.
-PageResult recognize_page(LoadedSource& source, int index, OcrEngine& engine,
+// The engine is asked for only when the page needs OCR (text-layer pages never do), so
+// a thread that only ever sees born-digital pages never pays for initialising one.
+using EngineProvider = std::function<Result<OcrEngine*>()>;
+
+PageResult recognize_page(LoadedSource& source, int index, const EngineProvider& engine,
                           const RecognizeOptions& options);
 
 }  // namespace pressarchive

@@ -2,6 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 
 #include "stages/text_util.h"
@@ -9,10 +13,10 @@
 namespace pressarchive {
 namespace {
 
-constexpr int kSchemaVersion = 1;
-
-const char* kSchema = R"SQL(
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+// Migrations, applied in order on open; entry i brings the schema to version i + 1.
+// Never edit an entry that has shipped: add one.
+const char* kMigrations[] = {
+R"SQL(
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY,
   started_at TEXT NOT NULL,
@@ -80,7 +84,31 @@ CREATE TABLE IF NOT EXISTS failures (
 CREATE INDEX IF NOT EXISTS failures_by_hash ON failures(sha256);
 CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
   title, text, content='records', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
-)SQL";
+)SQL",
+R"SQL(
+ALTER TABLE failures ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE failures ADD COLUMN resolution TEXT;
+ALTER TABLE records ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE records ADD COLUMN review_reasons TEXT;
+ALTER TABLE records ADD COLUMN manual_fields TEXT;
+ALTER TABLE records ADD COLUMN updated_at TEXT;
+ALTER TABLE pages ADD COLUMN lines TEXT;
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  type TEXT NOT NULL,
+  record_id INTEGER REFERENCES records(id),
+  source_path BLOB,
+  run_id INTEGER REFERENCES runs(id),
+  agent TEXT,
+  outcome TEXT NOT NULL,
+  detail TEXT
+);
+CREATE INDEX events_by_record ON events(record_id);
+CREATE INDEX failures_open ON failures(resolved_at, created_at);
+)SQL",
+};
+constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
 const char* kNow = "strftime('%Y-%m-%dT%H:%M:%SZ','now')";
 
@@ -134,6 +162,15 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Failure injection for the crash-safety tests: PRESSARCHIVE_CRASH_BEFORE_COMMIT=N kills
+// the process with SIGKILL inside the N-th record transaction, after everything is
+// written and before COMMIT: the harshest moment for a power cut.
+void crash_point_before_commit() {
+  static const char* setting = std::getenv("PRESSARCHIVE_CRASH_BEFORE_COMMIT");
+  static std::atomic<int> commits{0};
+  if (setting != nullptr && ++commits == std::atoi(setting)) std::raise(SIGKILL);
+}
+
 class SqliteStore : public ArchiveStore {
  public:
   SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -143,14 +180,30 @@ class SqliteStore : public ArchiveStore {
     if (Status s = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"); !s.ok())
       return s;
     sqlite3_busy_timeout(db_, 10000);
-    if (Status s = exec(kSchema); !s.ok()) return s;
-    Statement version(db_, "SELECT version FROM schema_version");
-    if (version.step() != SQLITE_ROW)
-      return exec("INSERT INTO schema_version(version) VALUES (" + std::to_string(kSchemaVersion) + ")");
-    if (version.integer(0) > kSchemaVersion)
+    // BEGIN IMMEDIATE: two processes opening a new archive at once migrate it once.
+    if (Status s = exec("BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);"); !s.ok())
+      return s;
+    int version = 0;
+    {
+      Statement q(db_, "SELECT version FROM schema_version");
+      if (q.step() == SQLITE_ROW) version = static_cast<int>(q.integer(0));
+    }
+    if (version > kSchemaVersion) {
+      exec("ROLLBACK");
       return make_error(Reason::kUnsupported, path_ + ": archive was written by a newer pressarchive (schema " +
-                                                  std::to_string(version.integer(0)) + ")");
-    return Status::Ok();
+                                                  std::to_string(version) + ")");
+    }
+    for (int v = version; v < kSchemaVersion; ++v) {
+      if (Status s = exec(kMigrations[v]); !s.ok()) {
+        exec("ROLLBACK");
+        return s;
+      }
+    }
+    if (version != kSchemaVersion) {
+      exec("DELETE FROM schema_version");
+      exec("INSERT INTO schema_version(version) VALUES (" + std::to_string(kSchemaVersion) + ")");
+    }
+    return exec("COMMIT");
   }
 
   KnownContent lookup(const std::string& sha256, const std::string& path) override {
@@ -172,13 +225,14 @@ class SqliteStore : public ArchiveStore {
                               kNow + ", ?, ?, ?)");
     insert.bind(1, run.command).bind(2, run.config).bind(3, run.provenance);
     if (insert.step() != SQLITE_DONE) return db_error("cannot record the run");
+    agent_ = run.agent;
     return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
   }
 
   Status finish_run(std::int64_t run_id, const RunSummary& s) override {
     nlohmann::json summary = {
         {"inputs", s.inputs}, {"archived", s.archived}, {"duplicates", s.duplicates},
-        {"failed", s.failed}, {"skipped_known", s.skipped_known},
+        {"failed", s.failed}, {"reprocessed", s.reprocessed}, {"skipped_known", s.skipped_known},
         {"skipped_failed", s.skipped_failed}, {"pages_ocr", s.pages_ocr},
         {"pages_text_layer", s.pages_text_layer}, {"pages_failed", s.pages_failed},
         {"seconds", s.seconds}};
@@ -196,6 +250,7 @@ class SqliteStore : public ArchiveStore {
       exec("ROLLBACK");
       return id;
     }
+    crash_point_before_commit();
     if (Status s = exec("COMMIT"); !s.ok()) {
       exec("ROLLBACK");
       return s.error();
@@ -205,18 +260,72 @@ class SqliteStore : public ArchiveStore {
 
   Status link_source(std::int64_t record_id, const Source& source, std::int64_t run_id) override {
     if (!insert_source(record_id, source.path.string(), source.sha256, source.size,
-                       format_name(source.format), run_id))
+                       format_name(source.format), run_id) ||
+        !resolve_failures(source.sha256, {source.path.string()}) ||
+        !add_event("link", record_id, source.path.string(), run_id, "success",
+                   "same bytes (sha256 " + source.sha256 + ") as the record's source"))
       return db_error("cannot link " + source.path.string());
     return Status::Ok();
   }
 
+  Status replace_record(std::int64_t id, const Record& r, std::int64_t run_id) override {
+    if (Status s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    Status s = replace_in_transaction(id, r, run_id);
+    if (s.ok()) s = exec("COMMIT");
+    if (!s.ok()) exec("ROLLBACK");
+    return s;
+  }
+
+  Result<std::vector<Event>> events(std::int64_t record_id) override {
+    Statement q(db_, "SELECT id, at, type, record_id, coalesce(source_path, ''), coalesce(run_id, 0), "
+                     "coalesce(agent, ''), outcome, coalesce(detail, '') FROM events WHERE record_id = ? "
+                     "OR (record_id IS NULL AND source_path IN (SELECT path FROM sources WHERE record_id = ?)) "
+                     "ORDER BY id");
+    q.bind(1, record_id).bind(2, record_id);
+    std::vector<Event> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      Event e;
+      e.id = q.integer(0);
+      e.at = q.text(1);
+      e.type = q.text(2);
+      if (!q.is_null(3)) e.record_id = q.integer(3);
+      e.source_path = q.text(4);
+      e.run_id = q.integer(5);
+      e.agent = q.text(6);
+      e.outcome = q.text(7);
+      e.detail = q.text(8);
+      out.push_back(std::move(e));
+    }
+    if (rc != SQLITE_DONE) return db_error("cannot read events");
+    return out;
+  }
+
   Status record_failure(const Failure& f, std::int64_t run_id) override {
-    Statement insert(db_, std::string("INSERT INTO failures(path, sha256, stage, reason, message, run_id, created_at) "
-                                      "VALUES (?, ?, ?, ?, ?, ?, ") + kNow + ")");
+    if (Status s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    std::int64_t attempt = 1;
+    {
+      Statement previous(db_, "SELECT max(attempt) FROM failures WHERE path = ? AND coalesce(sha256, '') = ?");
+      previous.bind_blob(1, f.source_path).bind(2, f.sha256);
+      if (previous.step() == SQLITE_ROW && !previous.is_null(0)) attempt = previous.integer(0) + 1;
+    }
+    Statement close(db_, std::string("UPDATE failures SET resolved_at = ") + kNow +
+                             ", resolution = 'retried' WHERE path = ? AND coalesce(sha256, '') = ? AND resolved_at IS NULL");
+    close.bind_blob(1, f.source_path).bind(2, f.sha256);
+    Statement insert(db_, std::string("INSERT INTO failures(path, sha256, stage, reason, message, run_id, attempt, created_at) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ") + kNow + ")");
     insert.bind_blob(1, f.source_path).bind(2, f.sha256).bind(3, f.stage)
-        .bind(4, std::string(reason_name(f.reason))).bind(5, f.message).bind(6, run_id);
-    if (insert.step() != SQLITE_DONE) return db_error("cannot record the failure of " + f.source_path);
-    return Status::Ok();
+        .bind(4, std::string(reason_name(f.reason))).bind(5, f.message).bind(6, run_id).bind(7, attempt);
+    const bool ok = close.step() == SQLITE_DONE && insert.step() == SQLITE_DONE &&
+                    add_event("failure", std::nullopt, f.source_path, run_id, "failure",
+                              std::string(reason_name(f.reason)) + " at " + f.stage + " (attempt " +
+                                  std::to_string(attempt) + "): " + f.message);
+    if (!ok) {
+      Error e = db_error("cannot record the failure of " + f.source_path);
+      exec("ROLLBACK");
+      return e;
+    }
+    return exec("COMMIT");
   }
 
   Result<StoreStatus> status() override {
@@ -293,7 +402,7 @@ class SqliteStore : public ArchiveStore {
 
   Status for_each_failure(const std::function<void(const Failure&)>& visit) override {
     Statement q(db_, "SELECT id, path, coalesce(sha256, ''), stage, reason, message, created_at, "
-                     "coalesce(run_id, 0) FROM failures WHERE resolved_at IS NULL ORDER BY id DESC");
+                     "coalesce(run_id, 0), attempt FROM failures WHERE resolved_at IS NULL ORDER BY id DESC");
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) {
       Failure f;
@@ -305,6 +414,7 @@ class SqliteStore : public ArchiveStore {
       f.message = q.text(5);
       f.created_at = q.text(6);
       f.run_id = q.integer(7);
+      f.attempt = static_cast<int>(q.integer(8));
       visit(f);
     }
     if (rc != SQLITE_DONE) return db_error("cannot read failures");
@@ -316,8 +426,8 @@ class SqliteStore : public ArchiveStore {
       "SELECT id, sha256, coalesce(size, 0), coalesce(format, ''), coalesce(kind, ''), "
       "coalesce(title, ''), coalesce(subtitle, ''), coalesce(release_date, ''), coalesce(place, ''), "
       "coalesce(issuer, ''), coalesce(language, ''), coalesce(document_type, ''), coalesce(text, ''), "
-      "coalesce(body, ''), ocr_confidence, duplicate_of, status, coalesce(provenance, ''), created_at "
-      "FROM records";
+      "coalesce(body, ''), ocr_confidence, duplicate_of, status, coalesce(provenance, ''), created_at, "
+      "needs_review, coalesce(review_reasons, '[]') FROM records";
 
   Record read_record(Statement& q) {
     Record r;
@@ -345,13 +455,17 @@ class SqliteStore : public ArchiveStore {
     r.status = q.text(16);
     r.provenance = q.text(17);
     r.created_at = q.text(18);
+    r.needs_review = q.integer(19) != 0;
+    const nlohmann::json reasons = nlohmann::json::parse(q.text(20), nullptr, false);
+    if (reasons.is_array())
+      for (const auto& reason : reasons) r.review_reasons.push_back(reason.get<std::string>());
 
     Statement sources(db_, "SELECT path FROM sources WHERE record_id = ? ORDER BY id");
     sources.bind(1, r.id);
     while (sources.step() == SQLITE_ROW) r.source_paths.push_back(sources.text(0));
     Statement pages(db_, "SELECT number, method, coalesce(text, ''), confidence, coalesce(rotation, 0), "
-                         "coalesce(skew, 0), coalesce(error_reason, ''), coalesce(error, ''), coalesce(seconds, 0) "
-                         "FROM pages WHERE record_id = ? ORDER BY number");
+                         "coalesce(skew, 0), coalesce(error_reason, ''), coalesce(error, ''), coalesce(seconds, 0), "
+                         "coalesce(lines, '[]'), coalesce(alto, '') FROM pages WHERE record_id = ? ORDER BY number");
     pages.bind(1, r.id);
     while (pages.step() == SQLITE_ROW) {
       PageResult p;
@@ -365,6 +479,12 @@ class SqliteStore : public ArchiveStore {
       if (p.method == PageMethod::kFailed)
         p.error = Error{reason_from_name(pages.text(6)).value_or(Reason::kInternal), pages.text(7)};
       p.seconds = pages.real(8);
+      const nlohmann::json lines = nlohmann::json::parse(pages.text(9), nullptr, false);
+      if (lines.is_array())
+        for (const auto& l : lines)
+          if (l.is_array() && l.size() == 3)
+            p.lines.push_back({l[0].get<std::string>(), l[1].get<float>(), l[2].get<bool>()});
+      p.alto = pages.text(10);
       r.pages.push_back(std::move(p));
     }
     return r;
@@ -373,40 +493,134 @@ class SqliteStore : public ArchiveStore {
   Result<std::int64_t> insert_record(const Record& r, std::int64_t run_id) {
     Statement insert(db_, std::string(
         "INSERT INTO records(sha256, size, format, kind, page_count, title, subtitle, release_date, place, "
-        "issuer, language, document_type, text, body, ocr_confidence, status, provenance, run_id, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ") + kNow + ")");
-    const Metadata& m = r.metadata;
+        "issuer, language, document_type, text, body, ocr_confidence, status, provenance, run_id, "
+        "needs_review, review_reasons, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ") + kNow + ")");
     insert.bind(1, r.sha256).bind(2, static_cast<std::int64_t>(r.source_size))
-        .bind(3, std::string(format_name(r.format))).bind(4, std::string(record_kind_name(r.kind)))
-        .bind(5, static_cast<std::int64_t>(r.pages.size())).bind(6, m.title).bind(7, m.subtitle)
-        .bind(8, m.release_date).bind(9, m.place).bind(10, m.issuer).bind(11, m.language)
-        .bind(12, m.document_type).bind(13, r.text).bind(14, m.body).bind(15, r.ocr_confidence)
-        .bind(16, r.status).bind(17, r.provenance).bind(18, run_id);
+        .bind(3, std::string(format_name(r.format)));
+    bind_derived(insert, 4, r);
+    insert.bind(18, run_id);
+    insert.bind(19, static_cast<std::int64_t>(r.needs_review)).bind(20, nlohmann::json(r.review_reasons).dump());
     if (insert.step() != SQLITE_DONE) return db_error("cannot store the record of " + first_path(r));
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
+    if (Status s = write_pages_and_index(id, r); !s.ok()) return s.error();
+    for (const std::string& path : r.source_paths)
+      if (!insert_source(id, path, r.sha256, r.source_size, format_name(r.format), run_id))
+        return db_error("cannot store source " + path);
+    if (!resolve_failures(r.sha256, r.source_paths)) return db_error("cannot resolve earlier failures");
+    if (!add_event("ingest", id, first_path(r), run_id, "success", ingest_detail(r)))
+      return db_error("cannot record the ingest event");
+    return id;
+  }
 
+  // Binds kind .. provenance (14 values) starting at parameter `at`.
+  static void bind_derived(Statement& q, int at, const Record& r) {
+    const Metadata& m = r.metadata;
+    q.bind(at, std::string(record_kind_name(r.kind))).bind(at + 1, static_cast<std::int64_t>(r.pages.size()))
+        .bind(at + 2, m.title).bind(at + 3, m.subtitle).bind(at + 4, m.release_date).bind(at + 5, m.place)
+        .bind(at + 6, m.issuer).bind(at + 7, m.language).bind(at + 8, m.document_type).bind(at + 9, r.text)
+        .bind(at + 10, m.body).bind(at + 11, r.ocr_confidence).bind(at + 12, r.status).bind(at + 13, r.provenance);
+  }
+
+  static std::string ingest_detail(const Record& r) {
+    int ocr = 0, text = 0, failed = 0;
+    for (const PageResult& p : r.pages)
+      (p.method == PageMethod::kOcr ? ocr : p.method == PageMethod::kTextLayer ? text : failed)++;
+    std::string detail = std::to_string(r.pages.size()) + " pages: " + std::to_string(ocr) + " OCR, " +
+                         std::to_string(text) + " text layer, " + std::to_string(failed) + " failed";
+    if (r.ocr_confidence) detail += "; mean OCR confidence " + std::to_string(static_cast<int>(*r.ocr_confidence));
+    return detail;
+  }
+
+  Status write_pages_and_index(std::int64_t id, const Record& r) {
     for (const PageResult& p : r.pages) {
+      nlohmann::json lines = nlohmann::json::array();
+      for (const TextLine& l : p.lines) lines.push_back({valid_utf8(l.text), l.height, l.starts_paragraph});
       Statement page(db_, "INSERT INTO pages(record_id, number, method, text, confidence, rotation, skew, alto, "
-                          "error_reason, error, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          "error_reason, error, seconds, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       page.bind(1, id).bind(2, static_cast<std::int64_t>(p.number))
           .bind(3, std::string(page_method_name(p.method))).bind(4, p.text).bind(5, p.confidence)
           .bind(6, static_cast<std::int64_t>(p.rotation)).bind(7, p.skew).bind(8, p.alto);
       if (p.error) page.bind(9, std::string(reason_name(p.error->reason))).bind(10, p.error->message);
       else page.bind_null(9).bind_null(10);
-      page.bind(11, p.seconds);
+      page.bind(11, p.seconds).bind(12, lines.dump());
       if (page.step() != SQLITE_DONE) return db_error("cannot store page " + std::to_string(p.number));
     }
-    for (const std::string& path : r.source_paths)
-      if (!insert_source(id, path, r.sha256, r.source_size, format_name(r.format), run_id))
-        return db_error("cannot store source " + path);
     Statement fts(db_, "INSERT INTO records_fts(rowid, title, text) VALUES (?, ?, ?)");
-    fts.bind(1, id).bind(2, m.title).bind(3, r.text);
+    fts.bind(1, id).bind(2, r.metadata.title).bind(3, r.text);
     if (fts.step() != SQLITE_DONE) return db_error("cannot index the record");
-    Statement resolve(db_, std::string("UPDATE failures SET resolved_at = ") + kNow +
-                               " WHERE sha256 = ? AND resolved_at IS NULL");
-    resolve.bind(1, r.sha256);
-    if (resolve.step() != SQLITE_DONE) return db_error("cannot resolve earlier failures");
-    return id;
+    return Status::Ok();
+  }
+
+  Status replace_in_transaction(std::int64_t id, const Record& incoming, std::int64_t run_id) {
+    Record r = incoming;
+    std::string old_title, old_text, manual = "{}";
+    {
+      Statement q(db_, "SELECT coalesce(title, ''), coalesce(text, ''), coalesce(manual_fields, '{}') FROM records WHERE id = ?");
+      q.bind(1, id);
+      if (q.step() != SQLITE_ROW) return make_error(Reason::kInternal, "no record " + std::to_string(id));
+      old_title = q.text(0);
+      old_text = q.text(1);
+      manual = q.text(2);
+    }
+    // Fields an archivist corrected win over anything the machine derives again.
+    const nlohmann::json fields = nlohmann::json::parse(manual, nullptr, false);
+    if (fields.is_object()) {
+      Metadata& m = r.metadata;
+      for (auto [name, field] : {std::pair{"title", &m.title}, {"subtitle", &m.subtitle},
+                                 {"release_date", &m.release_date}, {"place", &m.place},
+                                 {"issuer", &m.issuer}, {"language", &m.language},
+                                 {"document_type", &m.document_type}})
+        if (fields.contains(name) && fields[name].is_string()) *field = fields[name].get<std::string>();
+    }
+    Statement remove_index(db_, "INSERT INTO records_fts(records_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)");
+    remove_index.bind(1, id).bind(2, old_title).bind(3, old_text);
+    Statement remove_pages(db_, "DELETE FROM pages WHERE record_id = ?");
+    remove_pages.bind(1, id);
+    if (remove_index.step() != SQLITE_DONE || remove_pages.step() != SQLITE_DONE)
+      return db_error("cannot replace record " + std::to_string(id));
+    Statement update(db_, std::string("UPDATE records SET kind = ?, page_count = ?, title = ?, subtitle = ?, "
+                                      "release_date = ?, place = ?, issuer = ?, language = ?, document_type = ?, "
+                                      "text = ?, body = ?, ocr_confidence = ?, status = ?, provenance = ?, "
+                                      "needs_review = ?, review_reasons = ?, updated_at = ") + kNow + " WHERE id = ?");
+    bind_derived(update, 1, r);
+    update.bind(15, static_cast<std::int64_t>(r.needs_review)).bind(16, nlohmann::json(r.review_reasons).dump()).bind(17, id);
+    if (update.step() != SQLITE_DONE) return db_error("cannot update record " + std::to_string(id));
+    if (Status s = write_pages_and_index(id, r); !s.ok()) return s;
+    if (!resolve_failures(r.sha256, r.source_paths) ||
+        !add_event("reprocess", id, first_path(r), run_id, "success", ingest_detail(r)))
+      return db_error("cannot record the reprocessing of record " + std::to_string(id));
+    return Status::Ok();
+  }
+
+  // Earlier failures end once their content is archived, or once the path that failed
+  // holds archived content (the file was replaced by a good copy).
+  bool resolve_failures(const std::string& sha256, const std::vector<std::string>& paths) {
+    Statement by_hash(db_, std::string("UPDATE failures SET resolved_at = ") + kNow +
+                               ", resolution = 'archived' WHERE sha256 = ? AND resolved_at IS NULL");
+    by_hash.bind(1, sha256);
+    if (by_hash.step() != SQLITE_DONE) return false;
+    for (const std::string& path : paths) {
+      Statement by_path(db_, std::string("UPDATE failures SET resolved_at = ") + kNow +
+                                 ", resolution = 'archived' WHERE path = ? AND resolved_at IS NULL");
+      by_path.bind_blob(1, path);
+      if (by_path.step() != SQLITE_DONE) return false;
+    }
+    return true;
+  }
+
+  bool add_event(const std::string& type, std::optional<std::int64_t> record_id, const std::string& path,
+                 std::int64_t run_id, const std::string& outcome, const std::string& detail) {
+    Statement insert(db_, std::string("INSERT INTO events(at, type, record_id, source_path, run_id, agent, outcome, detail) "
+                                      "VALUES (") + kNow + ", ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, type);
+    if (record_id) insert.bind(2, *record_id);
+    else insert.bind_null(2);
+    insert.bind_blob(3, path);
+    if (run_id > 0) insert.bind(4, run_id);
+    else insert.bind_null(4);
+    insert.bind(5, agent_).bind(6, outcome).bind(7, detail);
+    return insert.step() == SQLITE_DONE;
   }
 
   bool insert_source(std::int64_t record_id, const std::string& path, const std::string& sha256,
@@ -438,6 +652,7 @@ class SqliteStore : public ArchiveStore {
 
   sqlite3* db_;
   std::string path_;
+  std::string agent_;  // of the current run, written into every event
 };
 
 }  // namespace

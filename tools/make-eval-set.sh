@@ -185,12 +185,13 @@ for txt in texts/*.txt; do
     esac
 
     to_troff "$txt" >"$tmp/doc.tr"
-    typeset_pdf "$tmp/doc.tr" "$tmp/doc.pdf"
-    [ "$(pages_of "$tmp/doc.pdf")" = 1 ] || { echo "make-eval-set.sh: $txt is not one page" >&2; exit 1; }
+    # born-digital: typeset straight to docs/ (relative path: ghostscript's /ID hashes the
+    # output name, so a random temp name would make the PDF differ from run to run)
+    if [ "$form" = born-digital ]; then pdf=$dest; else pdf=$tmp/doc.pdf; fi
+    typeset_pdf "$tmp/doc.tr" "$pdf"
+    [ "$(pages_of "$pdf")" = 1 ] || { echo "make-eval-set.sh: $txt is not one page" >&2; exit 1; }
 
-    if [ "$form" = born-digital ]; then
-        cp "$tmp/doc.pdf" "$dest"
-    else
+    if [ "$form" != born-digital ]; then
         pdftoppm -r 300 -gray -png -singlefile "$tmp/doc.pdf" "$tmp/page"
         convert "$tmp/page.png" -background white -gravity north -extent 2480x3508 +repage \
             "${PNGOPTS[@]}" "$tmp/full.png"
@@ -202,7 +203,9 @@ for txt in texts/*.txt; do
                 -threshold 50% "${G4OPTS[@]}" "$dest"
         else
             skew=$(field "$txt" skew); seed=$(field "$txt" seed)
-            [ -n "$skew" ] && [ -n "$seed" ] || { echo "make-eval-set.sh: $txt: needs skew and seed" >&2; exit 1; }
+            if [ -z "$skew" ] || [ -z "$seed" ]; then
+                echo "make-eval-set.sh: $txt: needs skew and seed" >&2; exit 1
+            fi
             h=$((h + 120)); [ "$h" -le 3508 ] || h=3508
             # rotate (white fill), back to the page size, crop, slight blur, binarise; then
             # sparse 1-px black specks, a few ~3-px dust blobs and 1-px white drop-outs
@@ -270,7 +273,7 @@ for txt in texts/*.txt; do
         while [ -n "$rest" ]; do
             part=${rest%% / *}
             case "$page" in *"$part"*) ;; *) echo "make-eval-set.sh: $txt: issuer part not printed: $part" >&2; exit 1 ;; esac
-            [ "$part" = "$rest" ] && rest= || rest=${rest#* / }
+            if [ "$part" = "$rest" ]; then rest=; else rest=${rest#* / }; fi
         done
     fi
     while IFS= read -r name; do
