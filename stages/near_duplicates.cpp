@@ -1,0 +1,699 @@
+#include "stages/near_duplicates.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <optional>
+#include <utility>
+
+namespace pressarchive {
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// Hashing. Shingle hashes feed the stored signatures, so these functions, like the MinHash
+// seeds below, are part of the archive format: changing any of them silently makes every
+// stored signature incomparable with new ones. Never change them; add a new scheme instead.
+
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ull;
+constexpr std::uint64_t kFnvPrime = 0x100000001b3ull;
+
+// MurmurHash3's 64-bit finaliser: a bijection with full avalanche.
+constexpr std::uint64_t fmix64(std::uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return x;
+}
+
+// SplitMix64: the seed sequence of the MinHash permutations.
+constexpr std::uint64_t splitmix64(std::uint64_t& state) {
+  state += 0x9e3779b97f4a7c15ull;
+  std::uint64_t z = state;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+// The first seed state of the permutation sequence ("pressarc"). Permutation i uses the
+// i-th SplitMix64 output, so a longer signature starts with the values of a shorter one.
+constexpr std::uint64_t kMinHashSeedState = 0x7072657373617263ull;
+
+// ---------------------------------------------------------------------------------------
+// Unicode.
+
+using CodePoints = std::u32string;
+
+CodePoints to_code_points(const icu::UnicodeString& s) {
+  CodePoints out;
+  out.reserve(static_cast<std::size_t>(s.length()));
+  for (int32_t i = 0; i < s.length(); i = s.moveIndex32(i, 1))
+    out.push_back(static_cast<char32_t>(s.char32At(i)));
+  return out;
+}
+
+icu::UnicodeString to_unicode(const CodePoints& cps) {
+  icu::UnicodeString s;
+  for (const char32_t c : cps) s.append(static_cast<UChar32>(c));
+  return s;
+}
+
+std::string to_utf8(const icu::UnicodeString& s) {
+  std::string out;
+  s.toUTF8String(out);
+  return out;
+}
+
+// Returns `s` unchanged if ICU's normalisation data is missing (a broken ICU install):
+// signatures then still work for text that is already in NFC, as almost all text is.
+icu::UnicodeString normalize(const icu::Normalizer2* normalizer, const icu::UnicodeString& s) {
+  if (normalizer == nullptr) return s;
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString out = normalizer->normalize(s, status);
+  return U_SUCCESS(status) ? out : s;
+}
+
+const icu::Normalizer2* nfc() {
+  UErrorCode status = U_ZERO_ERROR;
+  static const icu::Normalizer2* instance = icu::Normalizer2::getNFCInstance(status);
+  return instance;
+}
+
+const icu::Normalizer2* nfd() {
+  UErrorCode status = U_ZERO_ERROR;
+  static const icu::Normalizer2* instance = icu::Normalizer2::getNFDInstance(status);
+  return instance;
+}
+
+bool is_space(char32_t c) {
+  return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == U'\f' || c == U'\v';
+}
+bool is_line_break(char32_t c) {
+  return c == U'\n' || c == U'\r' || c == U'\f' || c == U'\v' || c == 0x2028 || c == 0x2029;
+}
+bool is_word_char(char32_t c) {
+  const auto cp = static_cast<UChar32>(c);
+  return u_isalnum(cp) || u_charType(cp) == U_NON_SPACING_MARK ||
+         u_charType(cp) == U_COMBINING_SPACING_MARK;
+}
+bool is_hyphen_mark(char32_t c) {
+  return c == U'-' || c == 0x2010 || c == 0x2011 || c == 0x00AC || c == 0x00AD;
+}
+
+// A line-end hyphen before one of these is a suspended compound ("Fuß- und Radverkehr"),
+// not a word broken by the typesetter.
+bool is_conjunction(const CodePoints& text, std::size_t at) {
+  static const std::array<std::u32string_view, 7> kWords = {U"und", U"oder", U"bzw", U"sowie",
+                                                            U"bis", U"and",  U"or"};
+  for (std::u32string_view word : kWords) {
+    if (text.compare(at, word.size(), word) != 0) continue;
+    const std::size_t end = at + word.size();
+    if (end == text.size() || !is_word_char(text[end])) return true;
+  }
+  return false;
+}
+
+// NFC, hyphenation at line ends undone, whitespace runs collapsed to one space, trimmed.
+// Case and punctuation are kept: sentence splitting needs them.
+CodePoints prepare(std::string_view body) {
+  const icu::UnicodeString text =
+      normalize(nfc(), icu::UnicodeString::fromUTF8(
+                           icu::StringPiece(body.data(), static_cast<int32_t>(body.size()))));
+  const CodePoints in = to_code_points(text);
+  CodePoints out;
+  out.reserve(in.size());
+  bool pending_space = false;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const char32_t c = in[i];
+    if (is_hyphen_mark(c) && !out.empty() && u_isalpha(static_cast<UChar32>(out.back()))) {
+      // Look past blanks for a line break, then past any whitespace for the next word.
+      std::size_t j = i + 1;
+      while (j < in.size() && is_space(in[j]) && !is_line_break(in[j])) ++j;
+      if (j < in.size() && is_line_break(in[j])) {
+        while (j < in.size() && is_space(in[j])) ++j;
+        if (j < in.size() && u_isalpha(static_cast<UChar32>(in[j])) && !is_conjunction(in, j)) {
+          if (!u_islower(static_cast<UChar32>(in[j]))) out.push_back(U'-');  // "Rheinland-Pfalz"
+          i = j - 1;
+          continue;
+        }
+      }
+    }
+    if (c == 0x00AD || u_charType(static_cast<UChar32>(c)) == U_FORMAT_CHAR) continue;  // invisible
+    if (is_space(c) || u_charType(static_cast<UChar32>(c)) == U_CONTROL_CHAR) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(U' ');
+    pending_space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+// Case folding, then punctuation dropped unless it joins letters or digits.
+std::string fold_and_strip(const CodePoints& prepared) {
+  icu::UnicodeString text = to_unicode(prepared);
+  text.foldCase(U_FOLD_CASE_DEFAULT);
+  // Full case folding can produce decomposed sequences ("ǰ" -> "j" + caron): recompose.
+  const CodePoints in = to_code_points(normalize(nfc(), text));
+  CodePoints out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    char32_t c = in[i];
+    if (c == 0x2019 || c == 0x02BC) c = U'\'';  // typographic apostrophe
+    if (c == U' ' || is_word_char(c)) {
+      if (c == U' ' && (out.empty() || out.back() == U' ')) continue;
+      out.push_back(c);
+      continue;
+    }
+    const bool inside =
+        !out.empty() && is_word_char(out.back()) && i + 1 < in.size() && is_word_char(in[i + 1]);
+    if (inside)
+      out.push_back(c);
+    else if (!out.empty() && out.back() != U' ')
+      out.push_back(U' ');
+  }
+  while (!out.empty() && out.back() == U' ') out.pop_back();
+  return to_utf8(to_unicode(out));
+}
+
+CodePoints utf8_to_code_points(std::string_view s) {
+  return to_code_points(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size()))));
+}
+
+CodePoints without_spaces(std::string_view folded) {
+  CodePoints cps = utf8_to_code_points(folded);
+  cps.erase(std::remove(cps.begin(), cps.end(), U' '), cps.end());
+  return cps;
+}
+
+void sort_unique(std::vector<std::uint64_t>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+// Smallest edit distance between `pattern` and any substring of `text` (Sellers 1980).
+std::size_t best_substring_distance(const CodePoints& pattern, const CodePoints& text) {
+  const std::size_t m = pattern.size();
+  std::vector<std::size_t> column(m + 1);
+  for (std::size_t i = 0; i <= m; ++i) column[i] = i;
+  std::size_t best = m;
+  for (const char32_t t : text) {
+    std::size_t diagonal = column[0];  // column[0] stays 0: a match may start anywhere
+    for (std::size_t i = 1; i <= m; ++i) {
+      const std::size_t up = column[i];
+      column[i] = std::min({up + 1, column[i - 1] + 1, diagonal + (pattern[i - 1] != t ? 1 : 0)});
+      diagonal = up;
+    }
+    best = std::min(best, column[m]);
+    if (best == 0) break;
+  }
+  return best;
+}
+
+std::size_t word_count(std::string_view s) {
+  if (s.empty()) return 0;
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), ' ')) + 1;
+}
+
+// Sentences are cut into pieces of at most this many characters (body_sentences).
+constexpr std::size_t kMaxSentenceChars = 300;
+
+// The other body, searched for one sentence at a time. For a press release the whole
+// body is searched (a few hundred thousand DP cells per sentence); in a long body (a
+// 500-page report) only a window around where most of the sentence's 5-grams point,
+// so verification stays linear in the length of the bodies.
+class Haystack {
+ public:
+  explicit Haystack(CodePoints text) : text_(std::move(text)) {
+    if (text_.size() * kMaxSentenceChars <= kFullSearchCells) return;  // always searched whole
+    grams_.reserve(text_.size());
+    for (std::size_t i = 0; i + kAnchor <= text_.size(); ++i)
+      grams_.push_back({gram_hash(text_, i), static_cast<std::uint32_t>(i)});
+    std::sort(grams_.begin(), grams_.end());
+  }
+
+  // Edit distance of `needle` to its best match, as a share of the needle's length.
+  double distance_share(const CodePoints& needle) const {
+    if (needle.empty()) return 0;
+    if (std::search(text_.begin(), text_.end(), needle.begin(), needle.end()) != text_.end())
+      return 0;
+    if (needle.size() * text_.size() <= kFullSearchCells)
+      return share(best_substring_distance(needle, text_), needle);
+    const std::optional<std::size_t> start = likely_start(needle);
+    if (!start) return 1;  // not one 5-gram in common
+    const std::size_t slack = needle.size() / 4 + 16;
+    const std::size_t from = *start > slack ? *start - slack : 0;
+    const std::size_t to = std::min(text_.size(), *start + needle.size() + slack);
+    return share(
+        best_substring_distance(needle, CodePoints(text_.begin() + from, text_.begin() + to)),
+        needle);
+  }
+
+ private:
+  static constexpr std::size_t kAnchor = 5;
+  static constexpr std::size_t kFullSearchCells = 4'000'000;
+
+  static std::uint64_t gram_hash(const CodePoints& s, std::size_t at) {
+    std::uint64_t h = kFnvOffset;
+    for (std::size_t i = at; i < at + kAnchor; ++i)
+      h = (h ^ static_cast<std::uint64_t>(s[i])) * kFnvPrime;
+    return h;
+  }
+  static double share(std::size_t distance, const CodePoints& needle) {
+    return static_cast<double>(distance) / static_cast<double>(needle.size());
+  }
+
+  // The start offset in text_ that most of the needle's 5-grams agree on, within a tolerance
+  // for the insertions and deletions OCR makes.
+  std::optional<std::size_t> likely_start(const CodePoints& needle) const {
+    std::vector<std::int64_t> starts;
+    for (std::size_t o = 0; o + kAnchor <= needle.size(); ++o) {
+      const std::uint64_t h = gram_hash(needle, o);
+      auto it = std::lower_bound(grams_.begin(), grams_.end(),
+                                 std::pair<std::uint64_t, std::uint32_t>{h, 0});
+      for (int seen = 0; it != grams_.end() && it->first == h && seen < 16; ++it, ++seen)
+        starts.push_back(static_cast<std::int64_t>(it->second) - static_cast<std::int64_t>(o));
+    }
+    if (starts.empty()) return std::nullopt;
+    std::sort(starts.begin(), starts.end());
+    const auto tolerance = static_cast<std::int64_t>(needle.size() / 8 + 8);
+    std::size_t best_from = 0, best_count = 0;
+    for (std::size_t from = 0, to = 0; from < starts.size(); ++from) {
+      while (to < starts.size() && starts[to] - starts[from] <= tolerance) ++to;
+      if (to - from > best_count) best_count = to - from, best_from = from;
+    }
+    return static_cast<std::size_t>(std::max<std::int64_t>(0, starts[best_from + best_count / 2]));
+  }
+
+  CodePoints text_;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> grams_;
+};
+
+// The largest distance share of a checked sentence of `from` against all of `to`.
+double worst_sentence(const BodyProfile& from, const Haystack& to,
+                      const NearDuplicateOptions& options) {
+  double worst = 0;
+  for (const std::string& sentence : from.sentences) {
+    if (word_count(sentence) < static_cast<std::size_t>(options.min_sentence_words)) continue;
+    worst = std::max(worst, to.distance_share(without_spaces(sentence)));
+  }
+  return worst;
+}
+
+CodePoints joined_without_spaces(const std::vector<std::string>& sentences) {
+  CodePoints all;
+  for (const std::string& s : sentences) {
+    const CodePoints part = without_spaces(s);
+    all.insert(all.end(), part.begin(), part.end());
+  }
+  return all;
+}
+
+bool is_abbreviation(const CodePoints& token) {
+  static const std::array<std::u32string_view, 24> kAbbreviations = {
+      U"dr",   U"prof", U"nr",  U"str", U"bzw", U"ca",  U"vgl", U"ggf",
+      U"inkl", U"evtl", U"usw", U"tel", U"abs", U"hr",  U"fr",  U"st",
+      U"mr",   U"mrs",  U"ms",  U"no",  U"co",  U"etc", U"jun", U"sen"};
+  CodePoints lower;
+  for (char32_t c : token)
+    lower.push_back(static_cast<char32_t>(u_tolower(static_cast<UChar32>(c))));
+  return std::find(kAbbreviations.begin(), kAbbreviations.end(), std::u32string_view(lower)) !=
+         kAbbreviations.end();
+}
+
+bool is_opening_quote(char32_t c) {
+  return c == U'"' || c == U'\'' || c == 0x201E || c == 0x201C || c == 0x201A || c == 0x2018 ||
+         c == 0x00AB || c == 0x00BB || c == U'(';
+}
+bool is_closing_quote(char32_t c) {
+  return c == U'"' || c == U'\'' || c == 0x201D || c == 0x201C || c == 0x2019 || c == 0x00BB ||
+         c == 0x00AB || c == U')';
+}
+
+// Where a sentence ends at text[at] (".", "!" or "?"): the end index (after closing
+// quotes), or 0 when this is not a sentence end.
+std::size_t sentence_end(const CodePoints& text, std::size_t at) {
+  std::size_t end = at + 1;
+  while (end < text.size() && is_closing_quote(text[end])) ++end;
+  if (end >= text.size() || text[end] != U' ') return 0;
+  std::size_t next = end + 1;
+  while (next < text.size() && is_opening_quote(text[next])) ++next;
+  if (next >= text.size() ||
+      !(u_isupper(static_cast<UChar32>(text[next])) || u_istitle(static_cast<UChar32>(text[next]))))
+    return 0;
+  if (text[at] == U'.') {
+    std::size_t start = at;
+    while (start > 0 && text[start - 1] != U' ') --start;
+    while (start < at && is_opening_quote(text[start])) ++start;
+    const CodePoints token = text.substr(start, at - start);
+    const bool number = !token.empty() && std::all_of(token.begin(), token.end(), [](char32_t c) {
+      return u_isdigit(static_cast<UChar32>(c)) || c == U'.';
+    });
+    if (token.size() <= 1 || number || token.find(U'.') != CodePoints::npos ||
+        is_abbreviation(token))
+      return 0;
+  }
+  return end;
+}
+
+void add_sentence(std::vector<std::string>& out, const CodePoints& prepared_sentence) {
+  const std::string key = fold_ocr_confusables(fold_and_strip(prepared_sentence));
+  if (key.empty()) return;
+  CodePoints cps = utf8_to_code_points(key);
+  if (cps.size() <= kMaxSentenceChars) {
+    out.push_back(key);
+    return;
+  }
+  // Long run-ons (lists, lost full stops) in pieces of about 200 characters, cut at spaces.
+  std::size_t begin = 0;
+  while (begin < cps.size()) {
+    std::size_t end = std::min(cps.size(), begin + 200);
+    if (end < cps.size()) {
+      const std::size_t space = cps.rfind(U' ', end);
+      if (space != CodePoints::npos && space > begin) end = space;
+    }
+    CodePoints piece = cps.substr(begin, end - begin);
+    while (!piece.empty() && piece.front() == U' ') piece.erase(piece.begin());
+    if (!piece.empty()) out.push_back(to_utf8(to_unicode(piece)));
+    begin = end;
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+
+Status check_options(const NearDuplicateOptions& o) {
+  auto bad = [](const std::string& what) {
+    return Status(make_error(Reason::kUnsupported, "near-duplicate options: " + what));
+  };
+  if (o.shingle_chars < 1) return bad("shingle_chars must be at least 1");
+  if (o.num_perm < 1) return bad("num_perm must be at least 1");
+  if (o.bands < 1 || o.rows < 1) return bad("bands and rows must be at least 1");
+  if (o.bands > 256) return bad("bands must be at most 256");
+  if (o.bands * o.rows != o.num_perm) return bad("bands * rows must equal num_perm");
+  for (const auto& [name, value] : {std::pair{"revision_min_jaccard", o.revision_min_jaccard},
+                                    std::pair{"same_min_jaccard", o.same_min_jaccard},
+                                    std::pair{"sentence_max_distance", o.sentence_max_distance}})
+    if (!(value >= 0 && value <= 1)) return bad(std::string(name) + " must be between 0 and 1");
+  if (o.same_min_jaccard < o.revision_min_jaccard)
+    return bad("same_min_jaccard must not be below revision_min_jaccard");
+  if (o.min_sentence_words < 1) return bad("min_sentence_words must be at least 1");
+  return Status::Ok();
+}
+
+std::string normalise_for_signature(std::string_view body) { return fold_and_strip(prepare(body)); }
+
+std::string fold_ocr_confusables(std::string_view normalised) {
+  const CodePoints in = to_code_points(
+      normalize(nfd(), icu::UnicodeString::fromUTF8(icu::StringPiece(
+                           normalised.data(), static_cast<int32_t>(normalised.size())))));
+  CodePoints out;
+  out.reserve(in.size());
+  for (char32_t c : in) {
+    const int8_t type = u_charType(static_cast<UChar32>(c));
+    if (type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK || type == U_ENCLOSING_MARK)
+      continue;
+    if (c == U'1' || c == U'i' || c == 0x0131)
+      c = U'l';
+    else if (c == U'0')
+      c = U'o';
+    if (c == U'n' && !out.empty() && out.back() == U'r') {
+      out.back() = U'm';
+      continue;
+    }
+    out.push_back(c);
+  }
+  return to_utf8(to_unicode(out));
+}
+
+std::vector<std::uint64_t> char_shingles(std::string_view normalised, int n) {
+  const CodePoints text = without_spaces(fold_ocr_confusables(normalised));
+  std::vector<std::uint64_t> out;
+  if (text.empty() || n < 1) return out;
+  const std::size_t width = std::min(text.size(), static_cast<std::size_t>(n));
+  out.reserve(text.size() - width + 1);
+  for (std::size_t i = 0; i + width <= text.size(); ++i) {
+    std::uint64_t h = kFnvOffset;
+    for (std::size_t j = i; j < i + width; ++j)
+      h = (h ^ static_cast<std::uint64_t>(text[j])) * kFnvPrime;
+    out.push_back(fmix64(h));
+  }
+  sort_unique(out);
+  return out;
+}
+
+std::vector<std::uint64_t> word_shingles(std::string_view normalised, int k) {
+  const std::string folded = fold_ocr_confusables(normalised);
+  std::vector<std::string_view> words;
+  for (std::size_t start = 0; start < folded.size();) {
+    std::size_t end = folded.find(' ', start);
+    if (end == std::string::npos) end = folded.size();
+    if (end > start) words.push_back(std::string_view(folded).substr(start, end - start));
+    start = end + 1;
+  }
+  std::vector<std::uint64_t> out;
+  if (words.empty() || k < 1) return out;
+  const std::size_t width = std::min(words.size(), static_cast<std::size_t>(k));
+  for (std::size_t i = 0; i + width <= words.size(); ++i) {
+    std::uint64_t h = kFnvOffset;
+    for (std::size_t j = i; j < i + width; ++j) {
+      for (unsigned char c : words[j]) h = (h ^ c) * kFnvPrime;
+      h = (h ^ 0x1f) * kFnvPrime;  // word separator: "ab c" and "a bc" differ
+    }
+    out.push_back(fmix64(h));
+  }
+  sort_unique(out);
+  return out;
+}
+
+double jaccard(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+  if (a.empty() && b.empty()) return 0;
+  std::size_t common = 0;
+  for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] < b[j])
+      ++i;
+    else if (b[j] < a[i])
+      ++j;
+    else
+      ++common, ++i, ++j;
+  }
+  return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+}
+
+MinHash::MinHash(int num_perm) {
+  std::uint64_t state = kMinHashSeedState;
+  seeds_.resize(static_cast<std::size_t>(std::max(num_perm, 0)));
+  for (std::uint64_t& seed : seeds_) seed = splitmix64(state);
+}
+
+Signature MinHash::sign(const std::vector<std::uint64_t>& shingles) const {
+  if (shingles.empty()) return {};
+  // Permutation i maps x to fmix64(x ^ seed_i): a bijection of 64-bit values, different
+  // for every seed. The minimum's top 32 bits are the minimum of the top 32 bits.
+  std::vector<std::uint64_t> mins(seeds_.size(), ~0ull);
+  for (const std::uint64_t x : shingles)
+    for (std::size_t i = 0; i < seeds_.size(); ++i)
+      mins[i] = std::min(mins[i], fmix64(x ^ seeds_[i]));
+  Signature signature(seeds_.size());
+  for (std::size_t i = 0; i < mins.size(); ++i)
+    signature[i] = static_cast<std::uint32_t>(mins[i] >> 32);
+  return signature;
+}
+
+double estimate_jaccard(const Signature& a, const Signature& b) {
+  if (a.empty() || a.size() != b.size()) return 0;
+  std::size_t equal = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i] ? 1 : 0;
+  return static_cast<double>(equal) / static_cast<double>(a.size());
+}
+
+std::vector<std::uint64_t> band_keys(const Signature& signature, int bands, int rows) {
+  std::vector<std::uint64_t> keys;
+  if (signature.empty() || bands < 1 || rows < 1 || bands > 256 ||
+      static_cast<std::size_t>(bands) * static_cast<std::size_t>(rows) != signature.size())
+    return keys;
+  keys.reserve(static_cast<std::size_t>(bands));
+  for (int band = 0; band < bands; ++band) {
+    std::uint64_t h = fmix64(kFnvOffset ^ static_cast<std::uint64_t>(band));
+    for (int row = 0; row < rows; ++row)
+      h = fmix64(h ^ signature[static_cast<std::size_t>(band * rows + row)]) * kFnvPrime;
+    keys.push_back((static_cast<std::uint64_t>(band) << 56) | (fmix64(h) >> 8));
+  }
+  return keys;
+}
+
+std::string signature_to_bytes(const Signature& signature) {
+  std::string bytes(signature.size() * 4, '\0');
+  for (std::size_t i = 0; i < signature.size(); ++i)
+    for (int b = 0; b < 4; ++b)
+      bytes[i * 4 + b] = static_cast<char>((signature[i] >> (8 * b)) & 0xff);
+  return bytes;
+}
+
+Result<Signature> signature_from_bytes(std::string_view bytes) {
+  if (bytes.size() % 4 != 0)
+    return make_error(Reason::kUnreadable, "signature of " + std::to_string(bytes.size()) +
+                                               " bytes: not a whole number of 32-bit values");
+  Signature signature(bytes.size() / 4);
+  for (std::size_t i = 0; i < signature.size(); ++i)
+    for (int b = 0; b < 4; ++b)
+      signature[i] |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i * 4 + b]))
+                      << (8 * b);
+  return signature;
+}
+
+std::vector<std::string> body_sentences(std::string_view body) {
+  const CodePoints text = prepare(body);
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != U'.' && text[i] != U'!' && text[i] != U'?') continue;
+    const std::size_t end = sentence_end(text, i);
+    if (end == 0) continue;
+    add_sentence(out, text.substr(start, end - start));
+    start = end + 1;
+    i = end;
+  }
+  if (start < text.size()) add_sentence(out, text.substr(start));
+  return out;
+}
+
+BodyProfile profile_body(std::string_view body, std::string release_date,
+                         const NearDuplicateOptions& options) {
+  BodyProfile profile;
+  profile.shingles = char_shingles(normalise_for_signature(body), options.shingle_chars);
+  profile.sentences = body_sentences(body);
+  profile.release_date = std::move(release_date);
+  return profile;
+}
+
+const char* verdict_kind_name(VerdictKind kind) {
+  switch (kind) {
+    case VerdictKind::kSameRelease:
+      return "same";
+    case VerdictKind::kRevision:
+      return "revision";
+    case VerdictKind::kDifferent:
+      return "different";
+  }
+  return "different";
+}
+
+Verdict verify_pair(const BodyProfile& a, const BodyProfile& b,
+                    const NearDuplicateOptions& options) {
+  Verdict verdict;
+  verdict.score = jaccard(a.shingles, b.shingles);
+  if (verdict.score < options.revision_min_jaccard) return verdict;
+  verdict.sentence_distance =
+      std::max(worst_sentence(a, Haystack(joined_without_spaces(b.sentences)), options),
+               worst_sentence(b, Haystack(joined_without_spaces(a.sentences)), options));
+  const bool dates_conflict =
+      !a.release_date.empty() && !b.release_date.empty() && a.release_date != b.release_date;
+  const bool same = !dates_conflict && verdict.sentence_distance <= options.sentence_max_distance &&
+                    verdict.score >= options.same_min_jaccard;
+  verdict.kind = same ? VerdictKind::kSameRelease : VerdictKind::kRevision;
+  return verdict;
+}
+
+// ---------------------------------------------------------------------------------------
+// LshIndex
+
+namespace {
+
+constexpr double kMaxLoad = 0.7;
+constexpr std::uint32_t kChainEnd = 0xFFFFFFFFu;
+
+std::uint64_t slot_key(std::uint32_t low, std::uint32_t high) {
+  return (static_cast<std::uint64_t>(high) << 32) | low;
+}
+
+// Lemire's multiply-shift: maps a hash onto [0, n) without a power-of-two table size, so
+// the table can be sized to the load factor instead of the next power of two.
+std::size_t home_slot(std::uint64_t key, std::size_t n) {
+  return static_cast<std::size_t>((static_cast<unsigned __int128>(fmix64(key)) * n) >> 64);
+}
+
+}  // namespace
+
+std::size_t LshIndex::find_slot(std::uint64_t key) const {
+  const std::size_t n = slots_.size();
+  std::size_t i = home_slot(key, n);
+  while (slots_[i].value != kEmpty && slot_key(slots_[i].key_low, slots_[i].key_high) != key)
+    i = i + 1 == n ? 0 : i + 1;
+  return i;
+}
+
+void LshIndex::grow(std::size_t min_slots) {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<std::size_t>(min_slots, 16), Slot{});
+  for (const Slot& s : old)
+    if (s.value != kEmpty) slots_[find_slot(slot_key(s.key_low, s.key_high))] = s;
+}
+
+void LshIndex::reserve(std::size_t keys) {
+  const auto needed = static_cast<std::size_t>(static_cast<double>(keys) / kMaxLoad) + 1;
+  if (needed > slots_.size()) grow(needed);
+}
+
+void LshIndex::insert(std::int64_t id, const std::vector<std::uint64_t>& keys) {
+  const auto record = static_cast<std::uint32_t>(ids_.size());
+  ids_.push_back(id);
+  for (const std::uint64_t key : keys) {
+    if (static_cast<double>(used_ + 1) > kMaxLoad * static_cast<double>(slots_.size()))
+      grow(slots_.size() * 2);
+    Slot& slot = slots_[find_slot(key)];
+    if (slot.value == kEmpty) {
+      slot = Slot{static_cast<std::uint32_t>(key), static_cast<std::uint32_t>(key >> 32), record};
+      ++used_;
+      continue;
+    }
+    // A shared key: the records that have it form a chain, newest first.
+    std::uint32_t head = kChainEnd;
+    if (slot.value & kChained) {
+      head = slot.value & ~kChained;
+    } else {
+      chains_.push_back({slot.value, kChainEnd});
+      head = static_cast<std::uint32_t>(chains_.size() - 1);
+    }
+    chains_.push_back({record, head});
+    slot.value = kChained | static_cast<std::uint32_t>(chains_.size() - 1);
+  }
+}
+
+std::vector<std::int64_t> LshIndex::candidates(const std::vector<std::uint64_t>& keys) const {
+  std::vector<std::uint32_t> records;
+  if (slots_.empty()) return {};
+  for (const std::uint64_t key : keys) {
+    const Slot& slot = slots_[find_slot(key)];
+    if (slot.value == kEmpty) continue;
+    if (!(slot.value & kChained)) {
+      records.push_back(slot.value);
+      continue;
+    }
+    for (std::uint32_t link = slot.value & ~kChained; link != kChainEnd; link = chains_[link].next)
+      records.push_back(chains_[link].record);
+  }
+  std::sort(records.begin(), records.end());
+  records.erase(std::unique(records.begin(), records.end()), records.end());
+  std::vector<std::int64_t> ids;
+  ids.reserve(records.size());
+  for (const std::uint32_t r : records) ids.push_back(ids_[r]);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+std::size_t LshIndex::memory_bytes() const {
+  return slots_.capacity() * sizeof(Slot) + chains_.capacity() * sizeof(ChainLink) +
+         ids_.capacity() * sizeof(std::int64_t);
+}
+
+}  // namespace pressarchive
