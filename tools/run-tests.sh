@@ -5,3 +5,4 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 tools/install-deps.sh
 tools/build.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)"
+tools/run-sanitizers.sh
