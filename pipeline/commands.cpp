@@ -96,6 +96,22 @@ int run_show(const std::string& store_path, std::int64_t id, bool with_text, boo
     if (p.error) out << "  " << reason_name(p.error->reason) << ": " << p.error->message;
     out << "\n";
   }
+  if (Result<std::vector<ClusterRow>> clusters = (*store)->clusters(); clusters.ok()) {
+    const std::int64_t canonical = r.duplicate_of.value_or(r.id);
+    for (const ClusterRow& c : *clusters) {
+      if (c.canonical != canonical) continue;
+      out << "cluster (same release):\n  " << c.canonical << "  canonical" << (c.canonical == r.id ? "  <- this record" : "") << "\n";
+      for (const auto& [member, score] : c.members)
+        out << "  " << member << "  duplicate, score " << std::fixed << std::setprecision(2) << score
+            << (member == r.id ? "  <- this record" : "") << "\n";
+    }
+  }
+  if (Result<std::vector<std::pair<std::int64_t, double>>> revisions = (*store)->revisions_of(r.id);
+      revisions.ok() && !revisions->empty()) {
+    out << "related revisions:\n";
+    for (const auto& [other, score] : *revisions)
+      out << "  " << other << "  score " << std::fixed << std::setprecision(2) << score << "\n";
+  }
   if (r.needs_review) {
     out << "needs review:\n";
     for (const std::string& reason : r.review_reasons) out << "  " << reason << "\n";
@@ -149,6 +165,26 @@ int run_failed(const std::string& store_path, bool as_json, const std::string& r
     return exit_code::kStoreError;
   }
   if (!as_json) err << shown << " open failure(s); retry with `pressarchive reprocess --failed`\n";
+  return exit_code::kOk;
+}
+
+int run_duplicates(const std::string& store_path, std::ostream& out, std::ostream& err) {
+  auto store = open_existing(store_path);
+  if (!store.ok()) {
+    err << "pressarchive: " << store.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  Result<std::vector<ClusterRow>> clusters = (*store)->clusters();
+  if (!clusters.ok()) {
+    err << "pressarchive: " << clusters.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  for (const ClusterRow& c : *clusters) {
+    out << c.canonical << "\t" << or_dash(c.release_date) << "\t" << or_dash(c.title) << "\n";
+    for (const auto& [member, score] : c.members)
+      out << "\t" << member << "  score " << std::fixed << std::setprecision(2) << score << "\n";
+  }
+  err << clusters->size() << " cluster(s)\n";
   return exit_code::kOk;
 }
 

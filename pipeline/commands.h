@@ -14,6 +14,8 @@ int run_show(const std::string& store, std::int64_t id, bool with_text, bool wit
 // Open failures, newest first; `reason` / `run_id` narrow the list (empty / 0 = all).
 int run_failed(const std::string& store, bool as_json, const std::string& reason, std::int64_t run_id,
                std::ostream& out, std::ostream& err);
+// Clusters of copies of one release: canonical record, members with their scores.
+int run_duplicates(const std::string& store, std::ostream& out, std::ostream& err);
 int run_search(const std::string& store, const std::string& query, int limit, std::ostream& out,
                std::ostream& err);
 // Writes to `out_file` ("" or "-" = `out`).

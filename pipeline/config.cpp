@@ -107,6 +107,11 @@ Result<Settings> Config::settings() const {
   s.retry_failed = flag("ingest.retry_failed");
   s.min_document_letters = integer("ingest.min_document_letters");
   s.review_min_ocr_confidence = real("review.min_ocr_confidence");
+  s.near_duplicates = flag("near_duplicates.enabled");
+  s.near_duplicate.same_min_jaccard = real("near_duplicates.same_min_jaccard");
+  s.near_duplicate.revision_min_jaccard = real("near_duplicates.revision_min_jaccard");
+  s.near_duplicate.sentence_max_distance = real("near_duplicates.sentence_max_distance");
+  if (Status checked = check_options(s.near_duplicate); !checked.ok()) return checked.error();
   s.load.render_dpi = integer("pdf.render_dpi");
   s.load.pdf_password = text("pdf.password");
   s.load.text_layer.min_letters = integer("pdf.min_text_layer_letters");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "stages/load.h"
+#include "stages/near_duplicates.h"
 #include "stages/recognize.h"
 #include "stages/result.h"
 
@@ -17,6 +18,8 @@ struct Settings {
   bool retry_failed = false;
   int min_document_letters = 0;
   double review_min_ocr_confidence = 70;
+  bool near_duplicates = true;
+  NearDuplicateOptions near_duplicate;
   LoadOptions load;
   RecognizeOptions recognize;
   int max_pages_in_flight = 0;  // resolved

@@ -193,6 +193,15 @@ std::size_t run_ingest_graph(GraphInputs in) {
         flag_for_review(record, ReviewPolicy{settings.review_min_ocr_confidence});
         progress.add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));
         for (const Source& copy : doc->item->copies) record.source_paths.push_back(copy.path.string());
+        if (settings.near_duplicates) {
+          // Signing is pure CPU work: done here, in parallel, not in the serial store node.
+          static const MinHash minhash(settings.near_duplicate.num_perm);
+          BodyProfile profile = profile_body(record.metadata.body, record.metadata.release_date, settings.near_duplicate);
+          const Signature signature = minhash.sign(profile.shingles);
+          record.signature = signature_to_bytes(signature);
+          record.band_keys = band_keys(signature, settings.near_duplicate.bands, settings.near_duplicate.rows);
+          outcome->profile = std::move(profile);
+        }
         outcome->record = std::move(record);
         return outcome;
       });

@@ -17,6 +17,7 @@
 #include "stages/dedup.h"
 #include "stages/load.h"
 #include "stages/metadata.h"
+#include "stages/near_duplicates.h"
 #include "stages/model.h"
 #include "stages/ocr_engine.h"
 
@@ -27,6 +28,7 @@ struct DocumentOutcome {
   const WorkItem* item = nullptr;
   std::optional<Record> record;
   std::optional<Failure> failure;
+  std::optional<BodyProfile> profile;  // for near-duplicate verification, when enabled
 };
 
 using EngineFactory = std::function<Result<std::unique_ptr<OcrEngine>>()>;

@@ -14,6 +14,7 @@
 #include "pipeline/exit_codes.h"
 #include "pipeline/graph.h"
 #include "pipeline/version.h"
+#include "stages/clusters.h"
 #include "stages/discover.h"
 #include "stages/image_engine.h"
 #include "stages/pdf_engine.h"
@@ -38,6 +39,8 @@ void print_summary(std::ostream& out, const RunSummary& s, std::int64_t run_id, 
       << "  duplicates        " << s.duplicates << "  (same bytes as an archived source, linked)\n"
       << "  failed            " << s.failed << "\n";
   if (s.reprocessed > 0) out << "  reprocessed       " << s.reprocessed << "  (records re-derived in place)\n";
+  if (s.near_duplicates > 0) out << "  same release      " << s.near_duplicates << "  (archived, linked into a cluster with another copy)\n";
+  if (s.revisions > 0) out << "  revisions         " << s.revisions << "  (archived, linked to the release they revise)\n";
   if (s.skipped_known > 0) out << "  already archived  " << s.skipped_known << "  (skipped)\n";
   if (s.skipped_failed > 0)
     out << "  failed earlier    " << s.skipped_failed
@@ -65,6 +68,32 @@ void print_stage_times(std::ostream& out, const ProgressCounters& counters, doub
         << std::right << std::setw(9) << std::setprecision(2) << seconds << " s  " << std::setw(5)
         << std::setprecision(1) << (total > 0 ? 100 * seconds / total : 0) << " %\n";
   }
+}
+
+// Runs in the serial store stage, so records of this batch see each other: a release
+// scanned twice tonight forms one cluster like one scanned years apart.
+void place_near_duplicate(ArchiveStore& store, const Settings& settings, const BodyProfile& profile,
+                          Record& record, RunSummary& summary) {
+  Result<std::vector<NearDuplicateCandidate>> candidates = store.near_duplicate_candidates(record.band_keys, 200);
+  if (!candidates.ok() || candidates->empty()) return;
+  const auto canonical_of = [&store](std::int64_t id) -> std::optional<NearDuplicateCandidate> {
+    Result<std::optional<Record>> r = store.load_record(id);
+    if (!r.ok() || !r->has_value()) return std::nullopt;
+    NearDuplicateCandidate c;
+    c.id = id;
+    c.kind = (*r)->kind;
+    c.ocr_confidence = (*r)->ocr_confidence;
+    return c;
+  };
+  const ClusterDecision d = place_in_cluster(profile, record.kind, record.ocr_confidence, *candidates, canonical_of,
+                                             settings.near_duplicate);
+  record.duplicate_of = d.duplicate_of;
+  record.duplicate_score = d.duplicate_score;
+  record.takes_over_from = d.takes_over_from;
+  record.revision_of = d.revision_of;
+  record.revision_score = d.revision_score;
+  if (d.duplicate_of || d.takes_over_from) ++summary.near_duplicates;
+  if (d.revision_of) ++summary.revisions;
 }
 
 std::string agent_of(const Settings& settings) {
@@ -239,6 +268,8 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
           stored = store.replace_record(*outcome.item->replaces_record, *outcome.record, run_id);
           if (stored.ok()) ++summary.reprocessed;
         } else {
+          if (outcome.profile && !outcome.record->band_keys.empty())
+            place_near_duplicate(store, settings, *outcome.profile, *outcome.record, summary);
           Result<std::int64_t> id = store.archive_record(*outcome.record, run_id);
           if (id.ok()) ++summary.archived;
           else stored = id.error();

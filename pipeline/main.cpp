@@ -100,6 +100,9 @@ int main(int argc, char** argv) {
   reprocess->add_option("-l,--lang", lang, "Tesseract languages, e.g. deu+eng");
   reprocess->add_flag("-q,--quiet", quiet, "No progress display");
 
+  CLI::App* duplicates = app.add_subcommand("duplicates", "Clusters of records that are the same release");
+  duplicates->add_option("--store", store, "Archive store (SQLite file)");
+
   std::string query;
   int limit = 20;
   CLI::App* search = app.add_subcommand("search", "Full-text search over titles and text");
@@ -186,6 +189,7 @@ int main(int argc, char** argv) {
       request.stop = &g_stop;
       return run_ingest(request, std::cout, std::cerr);
     }
+    if (*duplicates) return run_duplicates(settings->store, std::cout, std::cerr);
     if (*search) return run_search(settings->store, query, limit, std::cout, std::cerr);
     if (*export_cmd)
       return run_export(settings->store, format, out_file, include_failures, std::cout, std::cerr);

@@ -35,6 +35,8 @@ struct RunSummary {
   std::int64_t duplicates = 0;
   std::int64_t failed = 0;
   std::int64_t reprocessed = 0;     // archived records re-derived in place
+  std::int64_t near_duplicates = 0;  // archived records that joined a cluster (same release)
+  std::int64_t revisions = 0;        // archived records linked as a revision
   std::int64_t skipped_known = 0;   // already archived under the same path
   std::int64_t skipped_failed = 0;  // failed earlier, not retried
   std::int64_t pages_ocr = 0;
@@ -68,6 +70,25 @@ struct SearchHit {
   std::string snippet;
 };
 
+// An archived record that shares an LSH band key with a new one: what verification
+// and the choice of a canonical record need, and nothing more.
+struct NearDuplicateCandidate {
+  std::int64_t id = 0;
+  std::string body;
+  std::string release_date;
+  RecordKind kind = RecordKind::kScanned;
+  std::optional<double> ocr_confidence;
+  std::optional<std::int64_t> duplicate_of;
+};
+
+// A cluster of copies of one release: the canonical record and its duplicates.
+struct ClusterRow {
+  std::int64_t canonical = 0;
+  std::string title;
+  std::string release_date;
+  std::vector<std::pair<std::int64_t, double>> members;  // id, score
+};
+
 class ArchiveStore {
  public:
   virtual ~ArchiveStore() = default;
@@ -95,6 +116,15 @@ class ArchiveStore {
   virtual Result<std::vector<SearchHit>> search(const std::string& query, int limit) = 0;
   // Calls `visit` for every record (in id order, pages loaded) / open failure.
   virtual Status for_each_record(const std::function<void(const Record&)>& visit) = 0;
+
+  // Records sharing at least one band key with `band_keys`, at most `limit`, found
+  // through the indexed band table without loading the archive.
+  virtual Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(
+      const std::vector<std::uint64_t>& band_keys, int limit) = 0;
+  // Clusters with at least one duplicate, canonical records in id order.
+  virtual Result<std::vector<ClusterRow>> clusters() = 0;
+  // Records that revise `id` or that `id` revises, with scores.
+  virtual Result<std::vector<std::pair<std::int64_t, double>>> revisions_of(std::int64_t id) = 0;
   // Open failures, newest first.
   virtual Status for_each_failure(const std::function<void(const Failure&)>& visit) = 0;
   // Provenance events of one record, oldest first.

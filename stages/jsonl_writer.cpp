@@ -43,6 +43,11 @@ nlohmann::json record_to_json(const Record& r) {
       {"page_confidence", confidences},
       {"ocr_confidence", r.ocr_confidence ? nlohmann::json(*r.ocr_confidence) : nlohmann::json(nullptr)},
       {"duplicate_of", r.duplicate_of ? nlohmann::json(*r.duplicate_of) : nlohmann::json(nullptr)},
+      {"duplicate_score", r.duplicate_score ? nlohmann::json(*r.duplicate_score) : nlohmann::json(nullptr)},
+      {"revision_of", r.revision_of ? nlohmann::json(*r.revision_of) : nlohmann::json(nullptr)},
+      {"revision_score", r.revision_score ? nlohmann::json(*r.revision_score) : nlohmann::json(nullptr)},
+      {"needs_review", r.needs_review},
+      {"review_reasons", r.review_reasons},
       {"created_at", r.created_at},
   };
 }

@@ -100,7 +100,17 @@ struct Record {
   std::string text;  // all pages, separated by form feeds
   Metadata metadata;
   std::optional<double> ocr_confidence;  // mean over OCR'd pages
+  // Near-duplicates: the canonical record of this one's cluster (same release in another
+  // form) or the record this one revises (related, both kept), each with its score.
   std::optional<std::int64_t> duplicate_of;
+  std::optional<double> duplicate_score;
+  std::optional<std::int64_t> revision_of;
+  std::optional<double> revision_score;
+  // Set when this record is a better copy than its cluster's canonical record, which it
+  // replaces as canonical (the old one and its members then point here).
+  std::optional<std::int64_t> takes_over_from;
+  std::string signature;                // MinHash signature of the body (bytes)
+  std::vector<std::uint64_t> band_keys;  // its LSH band keys
   std::string status = "archived";
   std::string provenance;  // JSON: tool versions, languages, timings
   std::string created_at;

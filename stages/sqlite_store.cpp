@@ -107,6 +107,25 @@ CREATE TABLE events (
 CREATE INDEX events_by_record ON events(record_id);
 CREATE INDEX failures_open ON failures(resolved_at, created_at);
 )SQL",
+R"SQL(
+ALTER TABLE records ADD COLUMN duplicate_score REAL;
+ALTER TABLE records ADD COLUMN revision_of INTEGER REFERENCES records(id);
+ALTER TABLE records ADD COLUMN revision_score REAL;
+CREATE INDEX records_by_duplicate ON records(duplicate_of);
+CREATE INDEX records_by_revision ON records(revision_of);
+-- scheme 1: character 6-grams, 128 permutations with fixed seeds, 32 bands x 4 rows.
+CREATE TABLE near_dup_signatures (
+  record_id INTEGER PRIMARY KEY REFERENCES records(id),
+  scheme INTEGER NOT NULL,
+  signature BLOB NOT NULL
+);
+CREATE TABLE near_dup_bands (
+  band_key INTEGER NOT NULL,
+  record_id INTEGER NOT NULL REFERENCES records(id),
+  PRIMARY KEY (band_key, record_id)
+) WITHOUT ROWID;
+CREATE INDEX near_dup_bands_by_record ON near_dup_bands(record_id);
+)SQL",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
@@ -232,7 +251,8 @@ class SqliteStore : public ArchiveStore {
   Status finish_run(std::int64_t run_id, const RunSummary& s) override {
     nlohmann::json summary = {
         {"inputs", s.inputs}, {"archived", s.archived}, {"duplicates", s.duplicates},
-        {"failed", s.failed}, {"reprocessed", s.reprocessed}, {"skipped_known", s.skipped_known},
+        {"failed", s.failed}, {"reprocessed", s.reprocessed}, {"near_duplicates", s.near_duplicates},
+        {"revisions", s.revisions}, {"skipped_known", s.skipped_known},
         {"skipped_failed", s.skipped_failed}, {"pages_ocr", s.pages_ocr},
         {"pages_text_layer", s.pages_text_layer}, {"pages_failed", s.pages_failed},
         {"seconds", s.seconds}};
@@ -400,6 +420,56 @@ class SqliteStore : public ArchiveStore {
     return Status::Ok();
   }
 
+  Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(const std::vector<std::uint64_t>& keys,
+                                                                        int limit) override {
+    std::vector<NearDuplicateCandidate> out;
+    if (keys.empty()) return out;
+    std::string placeholders;
+    for (std::size_t i = 0; i < keys.size(); ++i) placeholders += i ? ",?" : "?";
+    Statement q(db_, "SELECT id, coalesce(body, ''), coalesce(release_date, ''), kind, ocr_confidence, duplicate_of "
+                     "FROM records WHERE id IN (SELECT DISTINCT record_id FROM near_dup_bands WHERE band_key IN (" +
+                         placeholders + ")) ORDER BY id LIMIT ?");
+    for (std::size_t i = 0; i < keys.size(); ++i) q.bind(static_cast<int>(i) + 1, static_cast<std::int64_t>(keys[i]));
+    q.bind(static_cast<int>(keys.size()) + 1, static_cast<std::int64_t>(limit));
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      NearDuplicateCandidate c;
+      c.id = q.integer(0);
+      c.body = q.text(1);
+      c.release_date = q.text(2);
+      const std::string kind = q.text(3);
+      for (RecordKind k : {RecordKind::kBornDigital, RecordKind::kScanned, RecordKind::kImage, RecordKind::kMixed})
+        if (kind == record_kind_name(k)) c.kind = k;
+      if (!q.is_null(4)) c.ocr_confidence = q.real(4);
+      if (!q.is_null(5)) c.duplicate_of = q.integer(5);
+      out.push_back(std::move(c));
+    }
+    if (rc != SQLITE_DONE) return db_error("cannot look up near-duplicate candidates");
+    return out;
+  }
+
+  Result<std::vector<ClusterRow>> clusters() override {
+    Statement q(db_, "SELECT c.id, coalesce(c.title, ''), coalesce(c.release_date, ''), m.id, coalesce(m.duplicate_score, 0) "
+                     "FROM records m JOIN records c ON c.id = m.duplicate_of ORDER BY c.id, m.id");
+    std::vector<ClusterRow> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      if (out.empty() || out.back().canonical != q.integer(0)) out.push_back({q.integer(0), q.text(1), q.text(2), {}});
+      out.back().members.emplace_back(q.integer(3), q.real(4));
+    }
+    if (rc != SQLITE_DONE) return db_error("cannot list clusters");
+    return out;
+  }
+
+  Result<std::vector<std::pair<std::int64_t, double>>> revisions_of(std::int64_t id) override {
+    Statement q(db_, "SELECT id, coalesce(revision_score, 0) FROM records WHERE revision_of = ? "
+                     "UNION SELECT revision_of, coalesce(revision_score, 0) FROM records WHERE id = ? AND revision_of IS NOT NULL");
+    q.bind(1, id).bind(2, id);
+    std::vector<std::pair<std::int64_t, double>> out;
+    while (q.step() == SQLITE_ROW) out.emplace_back(q.integer(0), q.real(1));
+    return out;
+  }
+
   Status for_each_failure(const std::function<void(const Failure&)>& visit) override {
     Statement q(db_, "SELECT id, path, coalesce(sha256, ''), stage, reason, message, created_at, "
                      "coalesce(run_id, 0), attempt FROM failures WHERE resolved_at IS NULL ORDER BY id DESC");
@@ -427,7 +497,7 @@ class SqliteStore : public ArchiveStore {
       "coalesce(title, ''), coalesce(subtitle, ''), coalesce(release_date, ''), coalesce(place, ''), "
       "coalesce(issuer, ''), coalesce(language, ''), coalesce(document_type, ''), coalesce(text, ''), "
       "coalesce(body, ''), ocr_confidence, duplicate_of, status, coalesce(provenance, ''), created_at, "
-      "needs_review, coalesce(review_reasons, '[]') FROM records";
+      "needs_review, coalesce(review_reasons, '[]'), duplicate_score, revision_of, revision_score FROM records";
 
   Record read_record(Statement& q) {
     Record r;
@@ -456,6 +526,9 @@ class SqliteStore : public ArchiveStore {
     r.provenance = q.text(17);
     r.created_at = q.text(18);
     r.needs_review = q.integer(19) != 0;
+    if (!q.is_null(21)) r.duplicate_score = q.real(21);
+    if (!q.is_null(22)) r.revision_of = q.integer(22);
+    if (!q.is_null(23)) r.revision_score = q.real(23);
     const nlohmann::json reasons = nlohmann::json::parse(q.text(20), nullptr, false);
     if (reasons.is_array())
       for (const auto& reason : reasons) r.review_reasons.push_back(reason.get<std::string>());
@@ -494,16 +567,21 @@ class SqliteStore : public ArchiveStore {
     Statement insert(db_, std::string(
         "INSERT INTO records(sha256, size, format, kind, page_count, title, subtitle, release_date, place, "
         "issuer, language, document_type, text, body, ocr_confidence, status, provenance, run_id, "
-        "needs_review, review_reasons, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ") + kNow + ")");
+        "needs_review, review_reasons, duplicate_of, duplicate_score, revision_of, revision_score, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ") + kNow + ")");
     insert.bind(1, r.sha256).bind(2, static_cast<std::int64_t>(r.source_size))
         .bind(3, std::string(format_name(r.format)));
     bind_derived(insert, 4, r);
     insert.bind(18, run_id);
     insert.bind(19, static_cast<std::int64_t>(r.needs_review)).bind(20, nlohmann::json(r.review_reasons).dump());
+    bind_optional(insert, 21, r.duplicate_of);
+    insert.bind(22, r.duplicate_score);
+    bind_optional(insert, 23, r.revision_of);
+    insert.bind(24, r.revision_score);
     if (insert.step() != SQLITE_DONE) return db_error("cannot store the record of " + first_path(r));
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     if (Status s = write_pages_and_index(id, r); !s.ok()) return s.error();
+    if (Status s = write_cluster_links(id, r, run_id); !s.ok()) return s.error();
     for (const std::string& path : r.source_paths)
       if (!insert_source(id, path, r.sha256, r.source_size, format_name(r.format), run_id))
         return db_error("cannot store source " + path);
@@ -522,6 +600,11 @@ class SqliteStore : public ArchiveStore {
         .bind(at + 10, m.body).bind(at + 11, r.ocr_confidence).bind(at + 12, r.status).bind(at + 13, r.provenance);
   }
 
+  static void bind_optional(Statement& q, int at, const std::optional<std::int64_t>& v) {
+    if (v) q.bind(at, *v);
+    else q.bind_null(at);
+  }
+
   static std::string ingest_detail(const Record& r) {
     int ocr = 0, text = 0, failed = 0;
     for (const PageResult& p : r.pages)
@@ -530,6 +613,53 @@ class SqliteStore : public ArchiveStore {
                          std::to_string(text) + " text layer, " + std::to_string(failed) + " failed";
     if (r.ocr_confidence) detail += "; mean OCR confidence " + std::to_string(static_cast<int>(*r.ocr_confidence));
     return detail;
+  }
+
+  Status write_signature(std::int64_t id, const Record& r) {
+    Statement drop_signature(db_, "DELETE FROM near_dup_signatures WHERE record_id = ?");
+    drop_signature.bind(1, id);
+    Statement drop_bands(db_, "DELETE FROM near_dup_bands WHERE record_id = ?");
+    drop_bands.bind(1, id);
+    if (drop_signature.step() != SQLITE_DONE || drop_bands.step() != SQLITE_DONE)
+      return db_error("cannot replace the signature of record " + std::to_string(id));
+    if (r.signature.empty()) return Status::Ok();
+    Statement signature(db_, "INSERT INTO near_dup_signatures(record_id, scheme, signature) VALUES (?, 1, ?)");
+    signature.bind(1, id).bind_blob(2, r.signature);
+    if (signature.step() != SQLITE_DONE) return db_error("cannot store the signature");
+    for (std::uint64_t key : r.band_keys) {
+      Statement band(db_, "INSERT OR IGNORE INTO near_dup_bands(band_key, record_id) VALUES (?, ?)");
+      band.bind(1, static_cast<std::int64_t>(key)).bind(2, id);
+      if (band.step() != SQLITE_DONE) return db_error("cannot store the band keys");
+    }
+    return Status::Ok();
+  }
+
+  // The new record's place in its cluster. When it is a better copy than the cluster's
+  // canonical record, it becomes canonical: the old one and its members point here.
+  Status write_cluster_links(std::int64_t id, const Record& r, std::int64_t run_id) {
+    if (Status s = write_signature(id, r); !s.ok()) return s;
+    if (r.takes_over_from) {
+      const std::int64_t old = *r.takes_over_from;
+      Statement members(db_, "UPDATE records SET duplicate_of = ? WHERE duplicate_of = ?");
+      members.bind(1, id).bind(2, old);
+      Statement demote(db_, "UPDATE records SET duplicate_of = ?, duplicate_score = ? WHERE id = ?");
+      demote.bind(1, id).bind(2, r.duplicate_score.value_or(0)).bind(3, old);
+      if (members.step() != SQLITE_DONE || demote.step() != SQLITE_DONE ||
+          !add_event("canonical", id, first_path(r), run_id, "success",
+                     "better copy than record " + std::to_string(old) + ", which now links here"))
+        return db_error("cannot update the cluster of record " + std::to_string(old));
+    } else if (r.duplicate_of) {
+      if (!add_event("duplicate", id, first_path(r), run_id, "success",
+                     "same release as record " + std::to_string(*r.duplicate_of) + " (score " +
+                         std::to_string(r.duplicate_score.value_or(0)).substr(0, 4) + ")"))
+        return db_error("cannot record the duplicate link");
+    }
+    if (r.revision_of &&
+        !add_event("revision", id, first_path(r), run_id, "success",
+                   "revision of record " + std::to_string(*r.revision_of) + " (score " +
+                       std::to_string(r.revision_score.value_or(0)).substr(0, 4) + ")"))
+      return db_error("cannot record the revision link");
+    return Status::Ok();
   }
 
   Status write_pages_and_index(std::int64_t id, const Record& r) {
@@ -587,6 +717,7 @@ class SqliteStore : public ArchiveStore {
     update.bind(15, static_cast<std::int64_t>(r.needs_review)).bind(16, nlohmann::json(r.review_reasons).dump()).bind(17, id);
     if (update.step() != SQLITE_DONE) return db_error("cannot update record " + std::to_string(id));
     if (Status s = write_pages_and_index(id, r); !s.ok()) return s;
+    if (Status s = write_signature(id, r); !s.ok()) return s;
     if (!resolve_failures(r.sha256, r.source_paths) ||
         !add_event("reprocess", id, first_path(r), run_id, "success", ingest_detail(r)))
       return db_error("cannot record the reprocessing of record " + std::to_string(id));

@@ -96,11 +96,18 @@ TEST_F(IngestSamples, EveryReadableSampleGetsTheSeedFields) {
     EXPECT_EQ((*r)["place"], "Kaiserslautern");
     EXPECT_EQ((*r)["issuer"], "Pressestelle");
     EXPECT_EQ((*r)["language"], "de");
-    EXPECT_TRUE((*r)["duplicate_of"].is_null());
     EXPECT_NE((*r)["text"].get<std::string>().find("Rombach"), std::string::npos);
     EXPECT_EQ((*r)["body"].get<std::string>().find("Achtung"), std::string::npos) << "disclaimer is boilerplate";
   }
   EXPECT_EQ((*record_with_path("seed-scan-two-pages.pdf"))["pages"], 2);
+  // All five are one release: the born-digital text is the canonical copy.
+  const nlohmann::json& canonical = *record_with_path("seed-born-digital.pdf");
+  EXPECT_TRUE(canonical["duplicate_of"].is_null());
+  for (const std::string file : {"seed-scan-clean.png", "seed-scan-degraded.tif", "seed-scan-rotated-180.png",
+                                 "seed-scan-two-pages.pdf"}) {
+    EXPECT_EQ((*record_with_path(file))["duplicate_of"], canonical["id"]) << file;
+    EXPECT_GT((*record_with_path(file))["duplicate_score"].get<double>(), 0.6) << file;
+  }
   EXPECT_TRUE((*record_with_path("seed-born-digital.pdf"))["ocr_confidence"].is_null()) << "text layer, no OCR";
   EXPECT_GT((*record_with_path("seed-scan-degraded.tif"))["ocr_confidence"].get<double>(), 70);
 }
@@ -150,6 +157,53 @@ TEST_F(IngestSamples, CommandLineStatusShowAndExitCodes) {
   EXPECT_NE(output.find("release date  2022-03-31"), std::string::npos) << output;
   EXPECT_EQ(run_binary("show 999 --store '" + store_ + "'", &output), exit_code::kNotFound);
   EXPECT_EQ(run_binary("export --format xml --store '" + store_ + "'", &output), exit_code::kUsage);
+}
+
+std::vector<nlohmann::json> ingest_into(const std::string& store, const std::vector<std::filesystem::path>& paths) {
+  IngestRequest request;
+  request.paths = paths;
+  request.config = Config::load("").value();
+  EXPECT_TRUE(request.config.set("ingest.store", store).ok());
+  request.show_progress = false;
+  std::ostringstream out, err, jsonl, ignore;
+  EXPECT_EQ(run_ingest(request, out, err), exit_code::kOk) << out.str() << err.str();
+  EXPECT_EQ(run_export(store, "jsonl", "", false, jsonl, ignore), exit_code::kOk);
+  std::vector<nlohmann::json> records;
+  std::istringstream lines(jsonl.str());
+  for (std::string line; std::getline(lines, line);) records.push_back(nlohmann::json::parse(line));
+  return records;
+}
+
+TEST(NearDuplicates, ABetterCopyInALaterRunBecomesCanonical) {
+  testing::TempDir dir;
+  const std::string store = (dir.path() / "archive.db").string();
+  std::vector<nlohmann::json> first = ingest_into(store, {testing::sample("seed-scan-degraded.tif")});
+  ASSERT_EQ(first.size(), 1u);
+  std::vector<nlohmann::json> both = ingest_into(store, {testing::sample("seed-born-digital.pdf")});
+  ASSERT_EQ(both.size(), 2u);
+  const nlohmann::json& scan = both[0];
+  const nlohmann::json& pdf = both[1];
+  EXPECT_EQ(scan["duplicate_of"], pdf["id"]) << "the scan now links to the born-digital original";
+  EXPECT_TRUE(pdf["duplicate_of"].is_null());
+  std::ostringstream history, err;
+  EXPECT_EQ(run_show(store, pdf["id"], false, true, history, err), exit_code::kOk);
+  EXPECT_NE(history.str().find("canonical"), std::string::npos) << history.str();
+  EXPECT_NE(history.str().find("cluster (same release)"), std::string::npos) << history.str();
+}
+
+TEST(NearDuplicates, DifferentReleasesSharingTheDisclaimerStayApart) {
+  testing::TempDir dir;
+  const std::string store = (dir.path() / "archive.db").string();
+  // Two born-digital archive pages of the same press office, both with the archive
+  // disclaimer, about different things.
+  std::vector<nlohmann::json> records =
+      ingest_into(store, {testing::sample("seed-born-digital.pdf"),
+                          testing::source_dir() / "tests" / "eval" / "docs" / "05-frankfurt-museumsufer.pdf"});
+  ASSERT_EQ(records.size(), 2u);
+  for (const nlohmann::json& r : records) {
+    EXPECT_TRUE(r["duplicate_of"].is_null()) << r["title"];
+    EXPECT_TRUE(r["revision_of"].is_null()) << r["title"];
+  }
 }
 
 TEST(Cli, HelpUsageAndDependencyErrorsHaveTheirExitCodes) {
