@@ -56,7 +56,6 @@ std::size_t run_ingest_graph(GraphInputs in) {
   oneapi::tbb::global_control threads(oneapi::tbb::global_control::max_allowed_parallelism,
                                       static_cast<std::size_t>(settings.jobs));
   oneapi::tbb::enumerable_thread_specific<std::unique_ptr<OcrEngine>> engines;
-  engines.local() = std::move(in.first_engine);
 
   flow::graph g;
 

@@ -40,9 +40,6 @@ struct GraphInputs {
   const MetadataExtractor* metadata = nullptr;
   EngineFactory make_engine;
   SourceLoader load = load_source;  // tests inject sources that fail on page N
-  // Handed to the thread that runs the graph's wait, so the engine made to check the
-  // languages up front is not wasted.
-  std::unique_ptr<OcrEngine> first_engine;
   ProgressCounters* progress = nullptr;
   const std::atomic<bool>* stop = nullptr;  // stop taking new documents
   // Called on one thread at a time, in completion order.

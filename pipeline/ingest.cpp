@@ -196,9 +196,8 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   const EngineFactory make_engine = [&settings] {
     return OcrEngine::create(settings.languages, settings.tessdata_dir);
   };
-  Result<std::unique_ptr<OcrEngine>> first_engine = make_engine();
-  if (!first_engine.ok()) {
-    err << "pressarchive: " << first_engine.error().message << "\n";
+  if (Status languages = OcrEngine::check_languages(settings.languages, settings.tessdata_dir); !languages.ok()) {
+    err << "pressarchive: " << languages.error().message << "\n";
     return exit_code::kMissingDependency;
   }
 
@@ -256,7 +255,6 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     inputs.settings = &settings;
     inputs.metadata = &metadata;
     inputs.make_engine = make_engine;
-    inputs.first_engine = std::move(first_engine.value());
     inputs.progress = &counters;
     inputs.stop = request.stop;
     inputs.deliver = [&](DocumentOutcome&& outcome) {

@@ -5,6 +5,7 @@
 #include <tesseract/resultiterator.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 namespace pressarchive {
 namespace {
@@ -125,6 +126,38 @@ Result<OrientationGuess> OcrEngine::detect_orientation(const PageImage& image) {
   }
   osd.Clear();
   return guess;
+}
+
+Status OcrEngine::check_languages(const std::string& languages, const std::string& tessdata_dir) {
+  std::vector<std::filesystem::path> folders;
+  if (!tessdata_dir.empty()) {
+    folders.emplace_back(tessdata_dir);
+  } else {
+    if (const char* prefix = std::getenv("TESSDATA_PREFIX")) {
+      folders.emplace_back(prefix);
+      folders.emplace_back(std::filesystem::path(prefix) / "tessdata");
+    }
+    for (const char* folder : {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+                               "/usr/share/tessdata", "/usr/local/share/tessdata"})
+      folders.emplace_back(folder);
+  }
+  std::string missing;
+  std::size_t start = 0;
+  while (start <= languages.size()) {
+    const std::size_t plus = languages.find('+', start);
+    const std::string lang = languages.substr(start, plus == std::string::npos ? std::string::npos : plus - start);
+    start = plus == std::string::npos ? languages.size() + 1 : plus + 1;
+    if (lang.empty()) continue;
+    bool found = false;
+    for (const std::filesystem::path& folder : folders) {
+      std::error_code ec;
+      if (std::filesystem::exists(folder / (lang + ".traineddata"), ec)) found = true;
+    }
+    if (!found) missing += (missing.empty() ? "" : ", ") + lang;
+  }
+  if (missing.empty()) return Status::Ok();
+  return make_error(Reason::kUnsupported, "Tesseract language model(s) not installed: " + missing +
+                                              " (install tesseract-ocr-<lang>, or set [ocr] tessdata_dir)");
 }
 
 std::string OcrEngine::version() { return tesseract::TessBaseAPI::Version(); }

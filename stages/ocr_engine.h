@@ -43,6 +43,11 @@ class OcrEngine {
   // confidence 0 when there is too little text to tell.
   Result<OrientationGuess> detect_orientation(const PageImage& image);
 
+  // Checks that every language's model file exists, without loading any (loading takes
+  // about half a second; a batch of born-digital PDFs never needs it). Looks in
+  // tessdata_dir, else $TESSDATA_PREFIX, else the Debian and upstream default folders.
+  static Status check_languages(const std::string& languages, const std::string& tessdata_dir);
+
   static std::string version();
 
  private:

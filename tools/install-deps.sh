@@ -8,7 +8,7 @@ PACKAGES=(
   libtesseract-dev tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd
   libleptonica-dev libpoppler-cpp-dev libtbb-dev libsqlite3-dev libssl-dev
   libgtest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libicu-dev
-  sqlite3 poppler-utils
+  sqlite3 poppler-utils time
 )
 # Optional extras: set PRESSARCHIVE_EXTRA_PACKAGES="clang ..." to add more.
 read -r -a EXTRA <<<"${PRESSARCHIVE_EXTRA_PACKAGES:-}"
