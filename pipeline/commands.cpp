@@ -1,5 +1,7 @@
 #include "pipeline/commands.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -8,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/exit_codes.h"
+#include "pipeline/version.h"
 #include "stages/archive_store.h"
 #include "stages/record_writer.h"
 #include "stages/text_util.h"
@@ -84,6 +87,11 @@ int run_show(const std::string& store_path, std::int64_t id, bool with_text, boo
       << "  issuer        " << or_dash(m.issuer) << "\n"
       << "  language      " << or_dash(m.language) << "\n"
       << "  type          " << or_dash(m.document_type) << "\n";
+  if (!r.manual_fields.empty()) {
+    out << "  corrected     ";
+    for (const std::string& f : r.manual_fields) out << f << " ";
+    out << "(by hand)\n";
+  }
   if (r.ocr_confidence) out << "  confidence    " << std::fixed << std::setprecision(1) << *r.ocr_confidence << "\n";
   out << "  sha256        " << r.sha256 << "\n  archived      " << r.created_at << "\nsources:\n";
   for (const std::string& p : r.source_paths) out << "  " << valid_utf8(p) << "\n";
@@ -165,6 +173,60 @@ int run_failed(const std::string& store_path, bool as_json, const std::string& r
     return exit_code::kStoreError;
   }
   if (!as_json) err << shown << " open failure(s); retry with `pressarchive reprocess --failed`\n";
+  return exit_code::kOk;
+}
+
+int run_review(const std::string& store_path, std::ostream& out, std::ostream& err) {
+  auto store = open_existing(store_path);
+  if (!store.ok()) {
+    err << "pressarchive: " << store.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  std::int64_t count = 0;
+  Status s = (*store)->for_each_review([&](const Record& r) {
+    ++count;
+    out << r.id << "\t" << or_dash(r.metadata.release_date) << "\t" << or_dash(r.metadata.title) << "\n";
+    for (const std::string& reason : r.review_reasons) out << "\t- " << reason << "\n";
+  });
+  if (!s.ok()) {
+    err << "pressarchive: " << s.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  err << count << " record(s) to review; correct with `pressarchive edit ID --title ...`, "
+      << "clear with `pressarchive edit ID --reviewed`\n";
+  return exit_code::kOk;
+}
+
+int run_edit(const std::string& store_path, std::int64_t id, const std::vector<std::pair<std::string, std::string>>& fields,
+             bool reviewed, std::ostream& out, std::ostream& err) {
+  auto store = open_existing(store_path);
+  if (!store.ok()) {
+    err << "pressarchive: " << store.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  const std::string agent = std::string("archivist via pressarchive ") + kVersion;
+  for (const auto& [field, value] : fields) {
+    if (field == "release_date" && !value.empty()) {
+      const bool iso = value.size() == 10 && value[4] == '-' && value[7] == '-' &&
+                       std::all_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; });
+      if (!iso) {
+        err << "pressarchive: --release-date needs YYYY-MM-DD, not '" << value << "'\n";
+        return exit_code::kUsage;
+      }
+    }
+    if (Status s = (*store)->set_manual_field(id, field, value, agent); !s.ok()) {
+      err << "pressarchive: " << s.error().message << "\n";
+      return s.error().reason == Reason::kUnsupported ? exit_code::kNotFound : exit_code::kStoreError;
+    }
+    out << "record " << id << ": " << field << " = '" << value << "' (manual; kept when reprocessed)\n";
+  }
+  if (reviewed) {
+    if (Status s = (*store)->mark_reviewed(id, agent); !s.ok()) {
+      err << "pressarchive: " << s.error().message << "\n";
+      return exit_code::kNotFound;
+    }
+    out << "record " << id << ": reviewed\n";
+  }
   return exit_code::kOk;
 }
 

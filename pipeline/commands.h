@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace pressarchive {
 
@@ -16,6 +18,11 @@ int run_failed(const std::string& store, bool as_json, const std::string& reason
                std::ostream& out, std::ostream& err);
 // Clusters of copies of one release: canonical record, members with their scores.
 int run_duplicates(const std::string& store, std::ostream& out, std::ostream& err);
+// The review queue: records flagged for a person to check, with the reasons.
+int run_review(const std::string& store, std::ostream& out, std::ostream& err);
+// Manual corrections (field -> value) and/or clearing the review flag.
+int run_edit(const std::string& store, std::int64_t id, const std::vector<std::pair<std::string, std::string>>& fields,
+             bool reviewed, std::ostream& out, std::ostream& err);
 int run_search(const std::string& store, const std::string& query, int limit, std::ostream& out,
                std::ostream& err);
 // Writes to `out_file` ("" or "-" = `out`).

@@ -144,6 +144,9 @@ void plan_reprocess(const ReprocessSelection& selection, ArchiveStore& store, Di
     WorkItem item;
     item.source = *source;
     item.replaces_record = id;
+    // The archived value of a manual field is the archivist's value.
+    for (const std::string& field : record.manual_fields)
+      item.corrections[field] = metadata_field(record.metadata, field);
     if (selection.only_failed_pages) {
       for (PageResult& page : record.pages) {
         if (page.method == PageMethod::kFailed) item.only_pages.push_back(page.number);

@@ -7,7 +7,9 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <iostream>
 
 #include "pipeline/commands.h"
@@ -103,6 +105,23 @@ int main(int argc, char** argv) {
   CLI::App* duplicates = app.add_subcommand("duplicates", "Clusters of records that are the same release");
   duplicates->add_option("--store", store, "Archive store (SQLite file)");
 
+  CLI::App* review = app.add_subcommand("review", "Records flagged for review, with the reasons");
+  review->add_option("--store", store, "Archive store (SQLite file)");
+
+  std::int64_t edit_id = 0;
+  std::map<std::string, std::string> edits;
+  bool edit_reviewed = false;
+  CLI::App* edit = app.add_subcommand("edit", "Correct a record's fields by hand (kept when reprocessed)");
+  edit->add_option("id", edit_id, "Record id")->required();
+  for (const char* field : {"title", "subtitle", "release-date", "place", "issuer", "language", "document-type"}) {
+    std::string key = field;
+    std::replace(key.begin(), key.end(), '-', '_');
+    edit->add_option_function<std::string>(std::string("--") + field, [&edits, key](const std::string& v) { edits[key] = v; },
+                                           std::string("New ") + field);
+  }
+  edit->add_flag("--reviewed", edit_reviewed, "Clear the review flag: a person checked the record");
+  edit->add_option("--store", store, "Archive store (SQLite file)");
+
   std::string query;
   int limit = 20;
   CLI::App* search = app.add_subcommand("search", "Full-text search over titles and text");
@@ -188,6 +207,14 @@ int main(int argc, char** argv) {
       request.show_progress = !quiet;
       request.stop = &g_stop;
       return run_ingest(request, std::cout, std::cerr);
+    }
+    if (*review) return run_review(settings->store, std::cout, std::cerr);
+    if (*edit) {
+      if (edits.empty() && !edit_reviewed) {
+        std::cerr << "pressarchive: edit needs a field to set (e.g. --title) or --reviewed\n";
+        return exit_code::kUsage;
+      }
+      return run_edit(settings->store, edit_id, {edits.begin(), edits.end()}, edit_reviewed, std::cout, std::cerr);
     }
     if (*duplicates) return run_duplicates(settings->store, std::cout, std::cerr);
     if (*search) return run_search(settings->store, query, limit, std::cout, std::cerr);

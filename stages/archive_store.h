@@ -117,6 +117,16 @@ class ArchiveStore {
   // Calls `visit` for every record (in id order, pages loaded) / open failure.
   virtual Status for_each_record(const std::function<void(const Record&)>& visit) = 0;
 
+  // An archivist's correction: sets `field` (title, subtitle, release_date, place,
+  // issuer, language, document_type) of record `id` to `value`, marks it manual so that
+  // reprocessing keeps it, and records an "edit" event with the old value.
+  virtual Status set_manual_field(std::int64_t id, const std::string& field, const std::string& value,
+                                  const std::string& agent) = 0;
+  // Clears the review flag after a person checked the record ("reviewed" event).
+  virtual Status mark_reviewed(std::int64_t id, const std::string& agent) = 0;
+  // Records flagged for review, oldest first (id, title, reasons).
+  virtual Status for_each_review(const std::function<void(const Record&)>& visit) = 0;
+
   // Records sharing at least one band key with `band_keys`, at most `limit`, found
   // through the indexed band table without loading the archive.
   virtual Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(

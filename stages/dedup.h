@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ struct WorkItem {
   std::optional<std::int64_t> replaces_record;
   std::vector<int> only_pages;
   std::vector<PageResult> kept_pages;
+  std::map<std::string, std::string> corrections;  // manual fields that survive reprocessing
 };
 
 struct IngestPlan {

@@ -31,6 +31,34 @@ const char* page_method_name(PageMethod method) {
   return "failed";
 }
 
+namespace {
+std::string* field_of(Metadata& m, const std::string& field) {
+  return field == "title"           ? &m.title
+         : field == "subtitle"      ? &m.subtitle
+         : field == "release_date"  ? &m.release_date
+         : field == "place"         ? &m.place
+         : field == "issuer"        ? &m.issuer
+         : field == "language"      ? &m.language
+         : field == "document_type" ? &m.document_type
+                                                   : nullptr;
+}
+}  // namespace
+
+bool set_metadata_field(Metadata& m, const std::string& field, const std::string& value) {
+  std::string* target = field_of(m, field);
+  if (target) *target = value;
+  return target != nullptr;
+}
+
+std::string metadata_field(const Metadata& m, const std::string& field) {
+  const std::string* value = field_of(const_cast<Metadata&>(m), field);
+  return value ? *value : std::string();
+}
+
+void apply_corrections(Metadata& metadata, const std::map<std::string, std::string>& corrections) {
+  for (const auto& [field, value] : corrections) set_metadata_field(metadata, field, value);
+}
+
 const char* record_kind_name(RecordKind kind) {
   switch (kind) {
     case RecordKind::kBornDigital: return "born-digital";

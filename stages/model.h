@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -85,6 +86,12 @@ struct Metadata {
   std::string body;
 };
 
+// Sets a metadata field by its archive name (title, subtitle, release_date, place,
+// issuer, language, document_type); false for any other name.
+bool set_metadata_field(Metadata& metadata, const std::string& field, const std::string& value);
+// The field's value by the same names; "" for any other name.
+std::string metadata_field(const Metadata& metadata, const std::string& field);
+
 enum class RecordKind { kBornDigital, kScanned, kImage, kMixed };
 const char* record_kind_name(RecordKind kind);
 
@@ -118,7 +125,11 @@ struct Record {
   // one human-readable reason per finding.
   bool needs_review = false;
   std::vector<std::string> review_reasons;
+  std::vector<std::string> manual_fields;  // fields an archivist corrected by hand
 };
+
+// Applies an archivist's corrections (field -> value) over derived metadata.
+void apply_corrections(Metadata& metadata, const std::map<std::string, std::string>& corrections);
 
 // An input that could not be archived, with the stage it failed in and why.
 struct Failure {

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <map>
 #include <csignal>
 #include <cstdlib>
 
@@ -420,6 +421,69 @@ class SqliteStore : public ArchiveStore {
     return Status::Ok();
   }
 
+  Status set_manual_field(std::int64_t id, const std::string& field, const std::string& value,
+                          const std::string& agent) override {
+    Metadata probe;
+    if (!set_metadata_field(probe, field, value))
+      return make_error(Reason::kUnsupported, "field '" + field + "' cannot be edited");
+    if (Status s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    Statement q(db_, "SELECT coalesce(" + field + ", ''), coalesce(manual_fields, '{}'), coalesce(title, ''), "
+                     "coalesce(text, '') FROM records WHERE id = ?");
+    q.bind(1, id);
+    if (q.step() != SQLITE_ROW) {
+      exec("ROLLBACK");
+      return make_error(Reason::kUnsupported, "no record " + std::to_string(id));
+    }
+    const std::string old_value = q.text(0), old_title = q.text(2), text = q.text(3);
+    nlohmann::json manual = nlohmann::json::parse(q.text(1), nullptr, false);
+    if (!manual.is_object()) manual = nlohmann::json::object();
+    manual[field] = value;
+    Statement update(db_, "UPDATE records SET " + field + " = ?, manual_fields = ?, updated_at = " + kNow + " WHERE id = ?");
+    update.bind(1, value).bind(2, manual.dump()).bind(3, id);
+    bool ok = update.step() == SQLITE_DONE;
+    if (ok && field == "title") {
+      Statement remove(db_, "INSERT INTO records_fts(records_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)");
+      remove.bind(1, id).bind(2, old_title).bind(3, text);
+      Statement add(db_, "INSERT INTO records_fts(rowid, title, text) VALUES (?, ?, ?)");
+      add.bind(1, id).bind(2, value).bind(3, text);
+      ok = remove.step() == SQLITE_DONE && add.step() == SQLITE_DONE;
+    }
+    const std::string saved_agent = agent_;
+    agent_ = agent;
+    ok = ok && add_event("edit", id, "", 0, "success", field + ": '" + old_value + "' -> '" + value + "' (manual)");
+    agent_ = saved_agent;
+    if (!ok) {
+      Error e = db_error("cannot edit record " + std::to_string(id));
+      exec("ROLLBACK");
+      return e;
+    }
+    return exec("COMMIT");
+  }
+
+  Status mark_reviewed(std::int64_t id, const std::string& agent) override {
+    if (Status s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    Statement update(db_, std::string("UPDATE records SET needs_review = 0, updated_at = ") + kNow + " WHERE id = ?");
+    update.bind(1, id);
+    const std::string saved_agent = agent_;
+    agent_ = agent;
+    const bool ok = update.step() == SQLITE_DONE && sqlite3_changes(db_) == 1 &&
+                    add_event("reviewed", id, "", 0, "success", "checked by a person; review flag cleared");
+    agent_ = saved_agent;
+    if (!ok) {
+      exec("ROLLBACK");
+      return make_error(Reason::kUnsupported, "no record " + std::to_string(id));
+    }
+    return exec("COMMIT");
+  }
+
+  Status for_each_review(const std::function<void(const Record&)>& visit) override {
+    Statement q(db_, std::string(kRecordColumns) + " WHERE needs_review = 1 ORDER BY id");
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) visit(read_record(q));
+    if (rc != SQLITE_DONE) return db_error("cannot read the review queue");
+    return Status::Ok();
+  }
+
   Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(const std::vector<std::uint64_t>& keys,
                                                                         int limit) override {
     std::vector<NearDuplicateCandidate> out;
@@ -497,7 +561,8 @@ class SqliteStore : public ArchiveStore {
       "coalesce(title, ''), coalesce(subtitle, ''), coalesce(release_date, ''), coalesce(place, ''), "
       "coalesce(issuer, ''), coalesce(language, ''), coalesce(document_type, ''), coalesce(text, ''), "
       "coalesce(body, ''), ocr_confidence, duplicate_of, status, coalesce(provenance, ''), created_at, "
-      "needs_review, coalesce(review_reasons, '[]'), duplicate_score, revision_of, revision_score FROM records";
+      "needs_review, coalesce(review_reasons, '[]'), duplicate_score, revision_of, revision_score, "
+      "coalesce(manual_fields, '{}') FROM records";
 
   Record read_record(Statement& q) {
     Record r;
@@ -529,6 +594,9 @@ class SqliteStore : public ArchiveStore {
     if (!q.is_null(21)) r.duplicate_score = q.real(21);
     if (!q.is_null(22)) r.revision_of = q.integer(22);
     if (!q.is_null(23)) r.revision_score = q.real(23);
+    const nlohmann::json manual = nlohmann::json::parse(q.text(24), nullptr, false);
+    if (manual.is_object())
+      for (const auto& [field, value] : manual.items()) r.manual_fields.push_back(field);
     const nlohmann::json reasons = nlohmann::json::parse(q.text(20), nullptr, false);
     if (reasons.is_array())
       for (const auto& reason : reasons) r.review_reasons.push_back(reason.get<std::string>());
@@ -696,12 +764,10 @@ class SqliteStore : public ArchiveStore {
     // Fields an archivist corrected win over anything the machine derives again.
     const nlohmann::json fields = nlohmann::json::parse(manual, nullptr, false);
     if (fields.is_object()) {
-      Metadata& m = r.metadata;
-      for (auto [name, field] : {std::pair{"title", &m.title}, {"subtitle", &m.subtitle},
-                                 {"release_date", &m.release_date}, {"place", &m.place},
-                                 {"issuer", &m.issuer}, {"language", &m.language},
-                                 {"document_type", &m.document_type}})
-        if (fields.contains(name) && fields[name].is_string()) *field = fields[name].get<std::string>();
+      std::map<std::string, std::string> corrections;
+      for (const auto& [name, value] : fields.items())
+        if (value.is_string()) corrections[name] = value.get<std::string>();
+      apply_corrections(r.metadata, corrections);
     }
     Statement remove_index(db_, "INSERT INTO records_fts(records_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)");
     remove_index.bind(1, id).bind(2, old_title).bind(3, old_text);
