@@ -208,6 +208,7 @@ struct MetadataExtractor::Policies {
   std::vector<std::regex> postcodes;
   std::set<std::string> wrap_words;     // lowercase
   std::set<std::string> not_name_words;  // lowercase, stopwords included
+  std::set<std::string> not_before_name;  // as written
 
   explicit Policies(const MetadataRules& r, const DateFinder& d) : rules(r), dates(d) {
     for (const std::string& p : r.postcodes) postcodes.emplace_back(p, std::regex::ECMAScript);
@@ -215,6 +216,7 @@ struct MetadataExtractor::Policies {
     for (const auto& [lang, list] : r.stopwords)
       for (const std::string& w : list) wrap_words.insert(w), not_name_words.insert(w);
     for (const std::string& w : r.not_name_words) not_name_words.insert(lower_utf8(w));
+    not_before_name.insert(r.not_before_name.begin(), r.not_before_name.end());
   }
 
   // "press release", "other" or "" when `segment` is only a kicker ("Pressemitteilung",
@@ -319,7 +321,10 @@ struct MetadataExtractor::Policies {
     bool alone = false;
   };
   std::optional<Dateline> dateline(const std::string& text) const {
-    const std::string s = strip_noise(text);
+    std::string s = strip_noise(text);
+    std::size_t start = 0;  // a dateline starts with a letter: "‚Münster; 04.07.2019"
+    while (start < s.size() && !is_word_char(s, start)) start += char_length(s, start);
+    s = s.substr(start);
     std::size_t comma = s.find_first_of(",;");
     if (comma == std::string::npos || comma < 2 || comma > 60) return std::nullopt;
     const std::string place = trim(s.substr(0, comma));
@@ -345,7 +350,7 @@ struct MetadataExtractor::Policies {
     if (wrap_words.count(wa.back())) return true;
     const std::string ta = trim(a.text);
     if (ta.back() == '-' || ta.back() == ',') return true;
-    if (wb.size() <= 2 && wa.size() >= 3) return true;
+    if (tokens(b.text).size() <= 2 && wa.size() >= 3) return true;
     const bool same_size = a.height > 0 && b.height > 0 && std::abs(a.height - b.height) <= 0.12f * std::max(a.height, b.height);
     return starts_lowercase(strip_noise(b.text)) && same_size;
   }
@@ -368,11 +373,7 @@ struct MetadataExtractor::Policies {
     }
     if (letters >= 3 && upper == letters) return false;  // "CDO", "THW"
     const std::string lower = lower_utf8(token);
-    if (not_name_words.count(lower) || is_role(token)) return false;
-    for (const auto& [lang, months] : rules.month_names)
-      for (const auto& spellings : months)
-        if (std::find(spellings.begin(), spellings.end(), lower) != spellings.end()) return false;
-    return true;
+    return !not_name_words.count(lower) && !is_role(token);
   }
 };
 
@@ -416,7 +417,19 @@ std::vector<Person> MetadataExtractor::find_persons(const std::string& text) con
       }
     found.push_back({name, role});
   };
+  auto is_title = [&](const std::string& token) {
+    return std::any_of(p.rules.person_titles.begin(), p.rules.person_titles.end(),
+                       [&](const std::string& title) { return tokens(title).front() == token; });
+  };
+  auto is_separator = [&](const std::string& token) {
+    return std::find(p.rules.header_separators.begin(), p.rules.header_separators.end(), token) !=
+           p.rules.header_separators.end();
+  };
+  auto connects = [&](const std::string& token) { return p.wrap_words.count(lower_utf8(strip_trailing_punctuation(token))) > 0; };
   for (std::size_t i = 0; i < t.size(); ++i) {
+    // Not inside an office or the name of an organisation: "Leiter der Arbeitsgruppe
+    // Seenforschung".
+    if (i > 0 && p.not_before_name.count(t[i - 1])) continue;
     // Academic titles, then a first name and a surname.
     std::size_t j = i;
     std::vector<std::string> title;
@@ -427,7 +440,7 @@ std::vector<Person> MetadataExtractor::find_persons(const std::string& text) con
         if (j + parts.size() > t.size()) continue;
         bool match = true;
         for (std::size_t k = 0; k < parts.size() && match; ++k)
-          match = strip_leading_quotes(t[j + k]) == parts[k];
+          match = (title.empty() && k == 0 ? strip_leading_quotes(t[j + k]) : t[j + k]) == parts[k];
         if (match) {
           for (const std::string& part : parts) title.push_back(part);
           j += parts.size();
@@ -440,7 +453,9 @@ std::vector<Person> MetadataExtractor::find_persons(const std::string& text) con
     const std::string first = title.empty() ? strip_leading_quotes(t[j]) : t[j];
     const std::string last_raw = t[j + 1];
     const std::string last = strip_trailing_punctuation(last_raw);
-    if (!p.is_name_word(first) || first != t[j].substr(t[j].size() - first.size()) || !p.is_name_word(last)) continue;
+    if (!p.is_name_word(first) || first != t[j].substr(t[j].size() - first.size()) || !p.is_name_word(last) ||
+        is_title(last_raw))
+      continue;
     // A third capitalised word directly after would make this a longer proper noun.
     if (last == last_raw && j + 2 < t.size() && starts_uppercase(t[j + 2]) && !p.is_role(t[j + 2])) continue;
     std::vector<std::string> name_parts = title;
@@ -451,10 +466,19 @@ std::vector<Person> MetadataExtractor::find_persons(const std::string& text) con
     // "Name, Office, said …": the office runs to the end of the clause, or to a comma
     // before a lowercase word (the verb) or a contact word.
     std::string role_after;
+    std::size_t role_end = j + 1;
     if (!last_raw.empty() && last_raw.back() == ',') {
       std::vector<std::string> role;
-      for (std::size_t k = j + 2; k < t.size() && role.size() < 14; ++k) {
+      std::size_t k = j + 2;
+      for (; k < t.size() && role.size() < 14; ++k) {
         std::string token = t[k];
+        if (is_separator(token)) break;
+        // "Bristol..\"But": a quote or a double stop inside the token ends the clause.
+        const std::size_t cut = std::min({token.find(".."), token.find('"'), token.find("\u201c"), token.find("\u201d")});
+        if (cut != std::string::npos && cut > 0) {
+          role.push_back(strip_trailing_punctuation(token.substr(0, cut)));
+          break;
+        }
         if (!token.empty() && token.back() == ',') {
           const bool stop = k + 1 >= t.size() || !starts_uppercase(t[k + 1]) || p.is_address(t[k + 1] + " 0");
           if (stop) {
@@ -469,24 +493,27 @@ std::vector<Person> MetadataExtractor::find_persons(const std::string& text) con
         role.push_back(token);
       }
       const std::string phrase = join(role, " ");
-      if (!role.empty() && p.is_role(phrase)) role_after = phrase;
+      if (!role.empty() && p.is_role(phrase)) role_after = phrase, role_end = k;
     }
     // "Oberbürgermeisterin Dr. Anna Keller", "Stadträtin für Kultur und Denkmalpflege Dr. …":
-    // the office reaches back from the name to a word naming an office, within the clause.
+    // the office reaches back from the name to the farthest word naming an office, over
+    // capitalised words and connecting words only, within the clause.
     std::string role_before;
-    for (std::size_t back = 1; back <= 9 && back <= i; ++back) {
+    std::optional<std::size_t> role_from;
+    for (std::size_t back = 1; back <= 10 && back <= i; ++back) {
       const std::string& token = t[i - back];
-      if (back > 1 && ends_clause(token)) break;
-      if (back == 1 && ends_clause(token) && token.back() != ',') break;
-      if (starts_uppercase(token) && p.is_role(token)) {
-        std::vector<std::string> role(t.begin() + static_cast<long>(i - back), t.begin() + static_cast<long>(i));
-        role_before = strip_trailing_punctuation(join(role, " "));
-        break;
-      }
+      if (ends_clause(token) || has_digit(token)) break;
+      if (starts_lowercase(token) && !connects(token)) break;
+      if (starts_uppercase(token) && p.is_role(token)) role_from = i - back;
+    }
+    if (role_from) {
+      std::vector<std::string> role(t.begin() + static_cast<long>(*role_from), t.begin() + static_cast<long>(i));
+      role_before = strip_trailing_punctuation(join(role, " "));
     }
     const std::string role = !role_after.empty() ? role_after : role_before;
-    if (!role.empty() || !title.empty()) add(name, role);
-    i = j + 1;
+    if (role.empty() && title.empty()) continue;
+    add(name, role);
+    i = role_end;  // the office is no name: "Director of the Cambridge Sustainable Travel Partnership"
   }
   return found;
 }
@@ -691,11 +718,9 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages) const 
     if (l.role != Role::kContent && l.role != Role::kClosing) continue;
     if (l.role == Role::kContent && std::find(content.begin() + static_cast<long>(body_from), content.end(), i) == content.end())
       continue;
-    if (!running.empty() && running.back() == '-' && starts_lowercase(l.text) && running.size() > 1 &&
-        running[running.size() - 2] != ' ')
-      running.pop_back();
-    else if (!running.empty())
-      running += ' ';
+    const bool hyphen = !running.empty() && running.back() == '-' && running.size() > 1 && running[running.size() - 2] != ' ';
+    if (hyphen && starts_lowercase(l.text)) running.pop_back();  // "Verkehrs-" "betriebe"
+    else if (!running.empty() && !hyphen) running += ' ';          // "Händel-" "Festspiele" stays hyphenated
     running += l.text;
     if (l.role == Role::kClosing) running += " .";  // a closing line is a clause of its own
   }

@@ -78,7 +78,8 @@ Result<MetadataRules> parse_rules(const std::string& toml_text, const std::strin
                    list_at("title", "wrap_words", rules.title_wrap_words),
                    list_at("persons", "titles", rules.person_titles),
                    list_at("persons", "role_words", rules.role_words),
-                   list_at("persons", "not_name_words", rules.not_name_words)})
+                   list_at("persons", "not_name_words", rules.not_name_words),
+                   list_at("persons", "not_before_name", rules.not_before_name)})
     if (!s.ok()) return s.error();
   if (const toml::table* issuer = root["issuer"].as_table())
     rules.letterhead_max_lines = (*issuer)["letterhead_max_lines"].value_or(3);

@@ -37,6 +37,7 @@ struct MetadataRules {
   std::vector<std::string> person_titles;
   std::vector<std::string> role_words;
   std::vector<std::string> not_name_words;
+  std::vector<std::string> not_before_name;
   std::map<std::string, std::vector<std::string>> stopwords;
   int language_min_hits = 5;
   std::vector<BoilerplateBlock> boilerplate;
