@@ -595,16 +595,31 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages) const 
     if (!h.kind.empty() && (kind.empty() || h.kind == "other")) kind = h.kind;
     if (!h.issuer.empty() && label_issuer.empty()) label_issuer = h.issuer;
   };
-  while (top < lines.size()) {
-    if (auto h = p.header(lines[top].text)) {
-      take_header(*h);
-      lines[top].role = Role::kHeader;
-    } else if (p.is_address(lines[top].text) && words(lines[top].text).size() <= 16) {
-      lines[top].role = Role::kAddress;
-    } else {
-      break;
+  auto skip_header = [&] {
+    while (top < lines.size()) {
+      if (auto h = p.header(lines[top].text)) {
+        take_header(*h);
+        lines[top].role = Role::kHeader;
+      } else if (p.is_address(lines[top].text) && words(lines[top].text).size() <= 16) {
+        lines[top].role = Role::kAddress;
+      } else {
+        break;
+      }
+      top = next_content(top + 1);
     }
-    top = next_content(top + 1);
+  };
+  skip_header();
+  // A notice above the kicker or header date (an archive's note that is not among the
+  // boilerplate rules): the title follows the header, not the notice.
+  for (std::size_t i = top, seen = 0; i < lines.size() && seen < 15; i = next_content(i + 1), ++seen) {
+    if (p.dateline(lines[i].text) || after_any_label(lines[i].text, rules_.issuer_labels)) break;
+    const std::optional<Policies::Header> h = p.header(lines[i].text);
+    if (!h || (!h->date && h->kind.empty())) continue;
+    for (std::size_t k = top; k < i; ++k)
+      if (lines[k].role == Role::kContent) lines[k].role = Role::kHeader;
+    top = i;
+    skip_header();
+    break;
   }
 
   // The rest: release-date lines, labelled issuers, datelines, closing labels.
@@ -665,7 +680,7 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages) const 
   const std::size_t full_length = lengths.empty() ? 0 : lengths[lengths.size() * 3 / 4];
   auto reads_as_prose = [&](std::size_t i) {
     const Line& l = lines[i];
-    const std::size_t n = words(l.text).size();
+    const std::size_t n = tokens(l.text).size();
     if (body_dateline && i == *body_dateline) return true;
     if (has_inner_sentence_end(l.text)) return true;
     if (ends_sentence(l.text) && n >= 8) return true;
@@ -697,12 +712,16 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages) const 
     const bool tall = median > 0 && title_height >= 1.2f * median;
     title_confidence = end > 1 ? (tall ? 0.9 : 0.75) : (tall ? 0.85 : 0.6);
     if (k < end) {
-      std::vector<std::string> subtitle;
-      for (; k < end; ++k) subtitle.push_back(lines[content[k]].text);
+      // The subtitle, wrapped like the title; what follows it is the body.
+      std::vector<std::string> subtitle = {lines[content[k]].text};
+      while (k + 1 < end && p.headline_continues(lines[content[k]], lines[content[k + 1]]))
+        subtitle.push_back(lines[content[++k]].text);
+      ++k;
       meta.subtitle = clean_headline(join(subtitle, " "));
-      subtitle_confidence = subtitle.size() == 1 ? 0.8 : 0.65;
+      subtitle_confidence = subtitle.size() == 1 ? 0.8 : 0.7;
+      if (k < end) subtitle_confidence = 0.5;  // more unclassified lines before the body
     }
-    body_from = end;
+    body_from = k;
   }
 
   for (std::size_t k = body_from; k < content.size(); ++k) {
