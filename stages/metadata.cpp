@@ -350,7 +350,7 @@ struct MetadataExtractor::Policies {
     if (wrap_words.count(wa.back())) return true;
     const std::string ta = trim(a.text);
     if (ta.back() == '-' || ta.back() == ',') return true;
-    if (tokens(b.text).size() <= 2 && wa.size() >= 3) return true;
+    if (tokens(b.text).size() <= 2 && tokens(a.text).size() >= 2) return true;
     const bool same_size = a.height > 0 && b.height > 0 && std::abs(a.height - b.height) <= 0.12f * std::max(a.height, b.height);
     return starts_lowercase(strip_noise(b.text)) && same_size;
   }
