@@ -2,10 +2,18 @@
 // accuracy (CER) on the corpus scans with ground truth. Prints tables; exits 0.
 //
 //   build/bench/metadata_eval [--set tests/eval/truth.jsonl] [--cer] [--jobs N]
+//                             [--store FILE [--reextract [--rules rules.toml]]]
+//
+// --store FILE keeps the ingested archive in FILE (it ingests only when FILE does not
+// exist yet); --reextract then skips OCR altogether: it loads every record's pages (with
+// their lines) from FILE and runs MetadataExtractor::extract on them again, with the
+// rules read from --rules (default: config/rules.toml of the source tree, read at run
+// time, so a rules change needs no rebuild). OCR of the set takes minutes, this a second.
 //
 // A field counts as correct when it equals the truth after whitespace and quote
 // normalisation; "empty" when the truth has a value and nothing was found; "wrong" when
 // a different value was found, or a value where the truth has none (invented).
+// Persons are scored by name (precision and recall) and, for the names found, by role.
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,6 +28,8 @@
 
 #include "pipeline/commands.h"
 #include "pipeline/ingest.h"
+#include "stages/archive_store.h"
+#include "stages/metadata.h"
 #include "stages/text_util.h"
 
 namespace fs = std::filesystem;
@@ -47,29 +57,89 @@ std::string normalise(std::string s) {
   return out;
 }
 
-// Ingests `paths` into a fresh temporary archive and returns the exported lines by path.
-std::map<std::string, json> ingest_and_export(const std::vector<fs::path>& paths, int jobs, const std::string& languages) {
+// What the evaluation compares: the record's fields as the export writes them, plus
+// persons, field confidences and conflicts when they are known.
+json metadata_json(const Metadata& m) {
+  const auto value = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  json persons = json::array();
+  for (const Person& p : m.persons) persons.push_back({{"name", p.name}, {"role", value(p.role)}});
+  return {{"title", value(m.title)},       {"subtitle", value(m.subtitle)},
+          {"release_date", value(m.release_date)}, {"place", value(m.place)},
+          {"issuer", value(m.issuer)},     {"language", value(m.language)},
+          {"document_type", value(m.document_type)}, {"persons", persons},
+          {"confidence", m.confidence},    {"conflicts", m.conflicts}};
+}
+
+void index_by_path(const json& r, const std::vector<std::string>& source_paths, std::map<std::string, json>& by_path) {
+  for (const std::string& p : source_paths) by_path[fs::path(p).lexically_normal().string()] = r;
+}
+
+// Ingests `paths` into `store` (a fresh temporary archive when `store` is empty, removed
+// afterwards; an existing `store` file is used as it is) and returns the exported lines
+// by path.
+std::map<std::string, json> ingest_and_export(const std::vector<fs::path>& paths, int jobs, const std::string& languages,
+                                              const fs::path& store = {}) {
   const fs::path dir = fs::temp_directory_path() / ("pressarchive-eval-" + std::to_string(getpid()));
-  fs::create_directories(dir);
-  IngestRequest request;
-  request.paths = paths;
-  request.config = Config::load("").value();
-  (void)request.config.set("ingest.store", (dir / "eval.db").string());
-  if (jobs > 0) (void)request.config.set("ingest.jobs", std::to_string(jobs));
-  if (!languages.empty()) (void)request.config.set("ocr.languages", languages);
-  request.show_progress = false;
-  std::ostringstream summary, errors, jsonl, ignore;
-  run_ingest(request, summary, errors);
-  std::cerr << summary.str();
-  run_export((dir / "eval.db").string(), "jsonl", "", true, jsonl, ignore);
+  const fs::path db = store.empty() ? dir / "eval.db" : store;
+  if (store.empty() || !fs::exists(store)) {
+    if (store.empty()) fs::create_directories(dir);
+    IngestRequest request;
+    request.paths = paths;
+    request.config = Config::load("").value();
+    (void)request.config.set("ingest.store", db.string());
+    if (jobs > 0) (void)request.config.set("ingest.jobs", std::to_string(jobs));
+    if (!languages.empty()) (void)request.config.set("ocr.languages", languages);
+    request.show_progress = false;
+    std::ostringstream summary, errors;
+    run_ingest(request, summary, errors);
+    std::cerr << summary.str();
+  } else {
+    std::cerr << "using the archive in " << db.string() << " as it is (no ingest)\n";
+  }
+  std::ostringstream jsonl, ignore;
+  run_export(db.string(), "jsonl", "", true, jsonl, ignore);
   std::map<std::string, json> by_path;
   std::istringstream lines(jsonl.str());
   std::string line;
   while (std::getline(lines, line)) {
     json r = json::parse(line);
-    for (const auto& p : r["source_paths"]) by_path[fs::path(p.get<std::string>()).lexically_normal().string()] = r;
+    std::vector<std::string> sources;
+    for (const auto& p : r["source_paths"]) sources.push_back(p.get<std::string>());
+    index_by_path(r, sources, by_path);
   }
-  fs::remove_all(dir);
+  if (store.empty()) fs::remove_all(dir);
+  return by_path;
+}
+
+// Loads every record of `store` with its pages and extracts its metadata again with the
+// rules in `rules_file`; no OCR.
+std::map<std::string, json> reextract(const fs::path& store, const fs::path& rules_file) {
+  std::map<std::string, json> by_path;
+  std::ifstream in(rules_file);
+  if (!in) {
+    std::cerr << rules_file.string() << ": cannot read the rules file\n";
+    std::exit(2);
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  Result<MetadataRules> rules = parse_rules(text.str(), rules_file.string());
+  if (!rules.ok()) {
+    std::cerr << rules.error().message << "\n";
+    std::exit(2);
+  }
+  const MetadataExtractor extractor(std::move(rules.value()));
+  Result<std::unique_ptr<ArchiveStore>> opened = open_store(store.string());
+  if (!opened.ok()) {
+    std::cerr << opened.error().message << "\n";
+    std::exit(4);
+  }
+  const Status visited = opened.value()->for_each_record([&](const Record& record) {
+    index_by_path(metadata_json(extractor.extract(record.pages)), record.source_paths, by_path);
+  });
+  if (!visited.ok()) {
+    std::cerr << visited.error().message << "\n";
+    std::exit(4);
+  }
   return by_path;
 }
 
@@ -77,19 +147,31 @@ struct Tally {
   int correct = 0, empty = 0, wrong = 0, total = 0;
 };
 
-void evaluate_metadata(const fs::path& truth_file, int jobs) {
+std::string lower_name(const json& j) { return j.is_string() ? normalise(j.get<std::string>()) : ""; }
+
+void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& store, bool re_extract,
+                       const fs::path& rules_file) {
   std::vector<json> truth;
   std::ifstream in(truth_file);
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) truth.push_back(json::parse(line));
   std::vector<fs::path> paths;
-  for (const json& t : truth) paths.push_back((truth_file.parent_path() / t["file"].get<std::string>()).lexically_normal());
-  std::map<std::string, json> got = ingest_and_export(paths, jobs, "");
+  const fs::path base = fs::absolute(truth_file).parent_path();
+  for (const json& t : truth) paths.push_back((base / t["file"].get<std::string>()).lexically_normal());
+  if (re_extract && !fs::exists(store)) (void)ingest_and_export(paths, jobs, "", store);
+  std::map<std::string, json> got = re_extract ? reextract(store, rules_file) : ingest_and_export(paths, jobs, "", store);
 
   const std::vector<std::string> fields = {"release_date", "title", "subtitle", "place", "issuer", "language", "document_type"};
   const std::vector<std::string> forms = {"born-digital", "clean-scan", "degraded-scan"};
   std::map<std::string, std::map<std::string, Tally>> tallies;  // field -> form -> tally
-  std::vector<std::string> mistakes;
+  std::vector<std::string> mistakes, conflicts;
+  struct ConfidenceBins {
+    std::vector<double> correct, empty, wrong;
+  };
+  std::map<std::string, ConfidenceBins> confidence_bins;
+  struct PersonTally {
+    int truth = 0, found = 0, name_correct = 0, role_correct = 0;
+  } persons_digital, persons_scanned;
   for (std::size_t i = 0; i < truth.size(); ++i) {
     const json& t = truth[i];
     const auto it = got.find(paths[i].string());
@@ -105,7 +187,36 @@ void evaluate_metadata(const fs::path& truth_file, int jobs) {
       else ++tally.wrong;
       if (actual != expected)
         mistakes.push_back(t["file"].get<std::string>() + "  " + field + ": expected '" + expected + "', got '" + actual + "'");
+      if (r.contains("confidence") && r["confidence"].contains(field)) {
+        const double c = r["confidence"][field].get<double>();
+        ConfidenceBins& bins = confidence_bins[field];
+        (actual == expected ? bins.correct : actual.empty() ? bins.empty : bins.wrong).push_back(c);
+      }
     }
+    if (r.contains("conflicts"))
+      for (const auto& c : r["conflicts"]) conflicts.push_back(t["file"].get<std::string>() + "  " + c.get<std::string>());
+    // Persons: by name, then the role of each name found.
+    if (!t.contains("persons") || !r.contains("persons")) continue;
+    const bool scanned = t["form"] != "born-digital";
+    PersonTally& pt = scanned ? persons_scanned : persons_digital;
+    std::map<std::string, std::string> expected_roles;
+    for (const json& p : t["persons"]) expected_roles[lower_name(p["name"])] = lower_name(p["role"]);
+    pt.truth += static_cast<int>(expected_roles.size());
+    for (const json& p : r["persons"]) {
+      ++pt.found;
+      const std::string name = lower_name(p["name"]), role = lower_name(p["role"]);
+      const auto e = expected_roles.find(name);
+      if (e == expected_roles.end()) {
+        mistakes.push_back(t["file"].get<std::string>() + "  person: not in the truth: '" + name + "' (" + role + ")");
+        continue;
+      }
+      ++pt.name_correct;
+      if (e->second == role) ++pt.role_correct;
+      else mistakes.push_back(t["file"].get<std::string>() + "  person role: " + name + ": expected '" + e->second + "', got '" + role + "'");
+      expected_roles.erase(e);
+    }
+    for (const auto& [name, role] : expected_roles)
+      mistakes.push_back(t["file"].get<std::string>() + "  person: missed '" + name + "' (" + role + ")");
   }
   std::printf("\nmetadata accuracy on %zu documents (%s)\n", truth.size(), truth_file.c_str());
   std::printf("%-14s", "field");
@@ -123,6 +234,33 @@ void evaluate_metadata(const fs::path& truth_file, int jobs) {
     }
     std::printf(" | %5.1f%% (%2d empty %2d wrong)\n", scanned.total ? 100.0 * scanned.correct / scanned.total : 0.0,
                 scanned.empty, scanned.wrong);
+  }
+  for (const auto& [form, pt] : {std::pair<std::string, PersonTally>{"born-digital", persons_digital}, {"scanned", persons_scanned}}) {
+    if (pt.truth == 0 && pt.found == 0) continue;
+    std::printf("%-14s | %-22s | name precision %5.1f%%  recall %5.1f%%  role correct %5.1f%% of names found\n",
+                "persons", form.c_str(), pt.found ? 100.0 * pt.name_correct / pt.found : 0.0,
+                pt.truth ? 100.0 * pt.name_correct / pt.truth : 0.0,
+                pt.name_correct ? 100.0 * pt.role_correct / pt.name_correct : 0.0);
+  }
+  if (!confidence_bins.empty()) {
+    const auto mean = [](const std::vector<double>& v) {
+      double sum = 0;
+      for (double x : v) sum += x;
+      return v.empty() ? 0.0 : sum / v.size();
+    };
+    const auto lowest = [](const std::vector<double>& v) { return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end()); };
+    const auto highest = [](const std::vector<double>& v) { return v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()); };
+    std::printf("\nconfidence (all forms): mean [min] when correct | mean [max] when wrong | mean when empty\n");
+    for (const std::string& field : fields) {
+      const ConfidenceBins& b = confidence_bins[field];
+      std::printf("%-14s | %.2f [%.2f] (%2zu) | %.2f [%.2f] (%2zu) | %.2f (%2zu)\n", field.c_str(), mean(b.correct),
+                  lowest(b.correct), b.correct.size(), mean(b.wrong), highest(b.wrong), b.wrong.size(), mean(b.empty),
+                  b.empty.size());
+    }
+  }
+  if (!conflicts.empty()) {
+    std::printf("\nconflicts flagged:\n");
+    for (const std::string& c : conflicts) std::printf("  %s\n", c.c_str());
   }
   std::printf("\nmistakes:\n");
   for (const std::string& m : mistakes) std::printf("  %s\n", m.c_str());
@@ -218,19 +356,27 @@ void evaluate_cer(const fs::path& corpora, int jobs) {
 
 int main(int argc, char** argv) {
   fs::path set = fs::path(PRESSARCHIVE_SOURCE_DIR) / "tests" / "eval" / "truth.jsonl";
-  bool cer = false;
+  fs::path store, rules = fs::path(PRESSARCHIVE_SOURCE_DIR) / "config" / "rules.toml";
+  bool cer = false, re_extract = false;
   int jobs = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--set" && i + 1 < argc) set = argv[++i];
     else if (arg == "--cer") cer = true;
     else if (arg == "--jobs" && i + 1 < argc) jobs = std::stoi(argv[++i]);
+    else if (arg == "--store" && i + 1 < argc) store = fs::absolute(argv[++i]);
+    else if (arg == "--reextract") re_extract = true;
+    else if (arg == "--rules" && i + 1 < argc) rules = argv[++i];
     else {
-      std::cerr << "usage: metadata_eval [--set truth.jsonl] [--cer] [--jobs N]\n";
+      std::cerr << "usage: metadata_eval [--set truth.jsonl] [--cer] [--jobs N] [--store FILE [--reextract [--rules F]]]\n";
       return 2;
     }
   }
-  evaluate_metadata(set, jobs);
+  if (re_extract && store.empty()) {
+    std::cerr << "metadata_eval: --reextract needs --store FILE\n";
+    return 2;
+  }
+  evaluate_metadata(set, jobs, store, re_extract, rules);
   if (cer) evaluate_cer(fs::path(PRESSARCHIVE_SOURCE_DIR).parent_path() / "shared" / "corpora", jobs);
   return 0;
 }

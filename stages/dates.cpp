@@ -13,7 +13,7 @@ namespace {
 
 bool is_digit_like(char c) {
   return (c >= '0' && c <= '9') || c == 'O' || c == 'o' || c == 'I' || c == 'l' || c == '|' ||
-         c == 'S' || c == '.' || c == ',';
+         c == 'S' || c == '.' || c == ',' || c == '/' || c == '-';
 }
 
 std::optional<std::string> make_iso(int year, int month, int day) {
@@ -23,7 +23,7 @@ std::optional<std::string> make_iso(int year, int month, int day) {
   if (day > kDays[month - 1]) return std::nullopt;
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   if (month == 2 && day == 29 && !leap) return std::nullopt;
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
   return std::string(buf);
 }
@@ -64,7 +64,7 @@ std::string repair_digits(std::string_view text) {
 
 struct DateFinder::Impl {
   std::map<std::string, int> month_of;  // spelling -> 1..12
-  std::regex numeric, iso, day_month_year, month_day_year;
+  std::regex numeric, slashed, iso, day_month_year, month_day_year;
 };
 
 DateFinder::DateFinder(const MetadataRules& rules) : impl_(std::make_unique<Impl>()) {
@@ -84,6 +84,8 @@ DateFinder::DateFinder(const MetadataRules& rules) : impl_(std::make_unique<Impl
   impl_->numeric = std::regex(
       R"((^|[^0-9])([0-3]?[0-9]) ?[.,]{1,2} ?([01]?[0-9])(?: ?[.,]{1,2} ?| )((?:1[89]|20)?[0-9]{2})(?![0-9]))",
       flags);
+  // 14/06/2021: day first, as in Germany and Britain (US month-first dates are not read).
+  impl_->slashed = std::regex(R"((^|[^0-9/])([0-3]?[0-9]) ?/ ?([01]?[0-9]) ?/ ?((?:1[89]|20)[0-9]{2})(?![0-9/]))", flags);
   impl_->iso = std::regex(R"((^|[^0-9]))" + year4 + R"(-([01]?[0-9])-([0-3]?[0-9])(?![0-9]))", flags);
   impl_->day_month_year = std::regex(
       R"((^|[^0-9])([0-3]?[0-9]) ?[.,]{0,2}\s*()" + months + R"()\.?,?\s*)" + year4 + "(?![0-9])",
@@ -115,6 +117,9 @@ std::vector<FoundDate> DateFinder::find_all(std::string_view text) const {
     return it == impl_->month_of.end() ? 0 : it->second;
   };
   scan(impl_->numeric, [](const std::smatch& m) {
+    return make_iso(std::stoi(m[4]), std::stoi(m[3]), std::stoi(m[2]));
+  });
+  scan(impl_->slashed, [](const std::smatch& m) {
     return make_iso(std::stoi(m[4]), std::stoi(m[3]), std::stoi(m[2]));
   });
   scan(impl_->iso, [](const std::smatch& m) {

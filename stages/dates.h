@@ -1,4 +1,5 @@
-// Dates in running text: numeric German ("31.03.2022", "31.3.22"), ISO ("2022-03-31"),
+// Dates in running text: numeric German ("31.03.2022", "31.3.22"), day-first with
+// slashes ("14/06/2021"), ISO ("2022-03-31"),
 // long German ("31. März 2022") and English ("March 31, 2022", "31 March 2022"), with
 // the usual OCR confusions inside numbers (O/0, l/1, I/1, S/5) and dropped or doubled dots.
 #pragma once
@@ -35,8 +36,9 @@ class DateFinder {
   std::unique_ptr<Impl> impl_;
 };
 
-// Maps letters OCR mistakes for digits (O o -> 0, I l | -> 1, S -> 5) inside runs that
-// already hold at least two digits. Keeps every byte offset.
+// Maps letters OCR mistakes for digits (O o -> 0, I l | -> 1, S -> 5) inside runs of
+// digits and date punctuation (. , / -) that already hold at least two digits. Keeps
+// every byte offset.
 std::string repair_digits(std::string_view text);
 
 }  // namespace pressarchive

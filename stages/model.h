@@ -74,6 +74,12 @@ struct PageResult {
   } timings;
 };
 
+// A person named in a document, with the office or function printed with the name.
+struct Person {
+  std::string name;  // as printed, academic titles kept ("Prof. Dr. Katrin Albrecht")
+  std::string role;  // nominative office ("Oberbürgermeisterin"), "" when none is printed
+};
+
 // What metadata extraction found. Empty strings mean "not found", never a guess.
 struct Metadata {
   std::string title;
@@ -82,8 +88,15 @@ struct Metadata {
   std::string place;
   std::string issuer;
   std::string language;  // ISO 639-1
-  std::string document_type;
+  std::string document_type;  // "press release", "other" (a notice, minutes, ...) or ""
   std::string body;
+  std::vector<Person> persons;  // in order of first mention, each name once
+  // How far each field can be trusted, 0..1, keyed by member name ("title",
+  // "release_date", "persons", ...). Every field has an entry; an empty field has 0.
+  std::map<std::string, double> confidence;
+  // Disagreements a person should look at, one sentence each, e.g. when the header
+  // date and the dateline name different days (the header date is kept).
+  std::vector<std::string> conflicts;
 };
 
 // Sets a metadata field by its archive name (title, subtitle, release_date, place,

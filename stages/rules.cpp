@@ -1,5 +1,7 @@
 #include "stages/rules.h"
 
+#include <regex>
+
 #include <toml++/toml.h>
 
 #include "stages/text_util.h"
@@ -60,10 +62,34 @@ Result<MetadataRules> parse_rules(const std::string& toml_text, const std::strin
     return Status::Ok();
   };
   for (Status s : {list_at("release_date", "prefixes", rules.release_date_prefixes),
+                   list_at("header", "separators", rules.header_separators),
                    list_at("dateline", "connectors", rules.dateline_connectors),
+                   list_at("dateline", "place_words", rules.place_words),
+                   list_at("dateline", "not_place_words", rules.not_place_words),
                    list_at("issuer", "labels", rules.issuer_labels),
-                   list_at("document_type", "press_release", rules.document_type_words)})
+                   list_at("issuer", "fallback_labels", rules.issuer_fallback_labels),
+                   list_at("issuer", "address_words", rules.address_words),
+                   list_at("issuer", "postcodes", rules.postcodes),
+                   list_at("document_type", "press_release", rules.document_type_words),
+                   list_at("document_type", "other", rules.other_document_words),
+                   list_at("document_type", "other_title_starts", rules.other_title_starts),
+                   list_at("document_type", "press_contact_labels", rules.press_contact_labels),
+                   list_at("document_type", "closing_labels", rules.closing_labels),
+                   list_at("title", "wrap_words", rules.title_wrap_words),
+                   list_at("persons", "titles", rules.person_titles),
+                   list_at("persons", "role_words", rules.role_words),
+                   list_at("persons", "not_name_words", rules.not_name_words),
+                   list_at("persons", "not_before_name", rules.not_before_name)})
     if (!s.ok()) return s.error();
+  if (const toml::table* issuer = root["issuer"].as_table())
+    rules.letterhead_max_lines = (*issuer)["letterhead_max_lines"].value_or(3);
+  for (const std::string& pattern : rules.postcodes) {
+    try {
+      std::regex check(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+      return make_error(Reason::kUnsupported, origin + ": [issuer] postcodes: not a regular expression: " + pattern);
+    }
+  }
   if (const toml::table* language = root["language"].as_table()) {
     rules.language_min_hits = (*language)["min_hits"].value_or(5);
     for (const auto& [lang, node] : *language) {
