@@ -87,6 +87,20 @@ int run_show(const std::string& store_path, std::int64_t id, bool with_text, boo
       << "  issuer        " << or_dash(m.issuer) << "\n"
       << "  language      " << or_dash(m.language) << "\n"
       << "  type          " << or_dash(m.document_type) << "\n";
+  if (!m.persons.empty()) {
+    out << "  persons       ";
+    for (std::size_t i = 0; i < m.persons.size(); ++i)
+      out << (i ? "; " : "") << valid_utf8(m.persons[i].name)
+          << (m.persons[i].role.empty() ? "" : " (" + valid_utf8(m.persons[i].role) + ")");
+    out << "\n";
+  }
+  if (!m.confidence.empty()) {
+    out << "  field confidence";
+    for (const char* field : {"title", "release_date", "place", "issuer"})
+      if (auto it = m.confidence.find(field); it != m.confidence.end())
+        out << " " << field << " " << std::fixed << std::setprecision(2) << it->second;
+    out << "\n";
+  }
   if (!r.manual_fields.empty()) {
     out << "  corrected     ";
     for (const std::string& f : r.manual_fields) out << f << " ";

@@ -107,6 +107,7 @@ Result<Settings> Config::settings() const {
   s.retry_failed = flag("ingest.retry_failed");
   s.min_document_letters = integer("ingest.min_document_letters");
   s.review_min_ocr_confidence = real("review.min_ocr_confidence");
+  s.review_min_field_confidence = real("review.min_field_confidence");
   s.near_duplicates = flag("near_duplicates.enabled");
   s.near_duplicate.same_min_jaccard = real("near_duplicates.same_min_jaccard");
   s.near_duplicate.revision_min_jaccard = real("near_duplicates.revision_min_jaccard");

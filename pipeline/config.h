@@ -18,6 +18,7 @@ struct Settings {
   bool retry_failed = false;
   int min_document_letters = 0;
   double review_min_ocr_confidence = 70;
+  double review_min_field_confidence = 0.5;
   bool near_duplicates = true;
   NearDuplicateOptions near_duplicate;
   LoadOptions load;

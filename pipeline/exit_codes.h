@@ -12,6 +12,6 @@ inline constexpr int kStoreError = 4;             // the archive cannot be opene
 inline constexpr int kMissingDependency = 5;      // e.g. a Tesseract language model is not installed
 inline constexpr int kNotFound = 6;               // show/search: no such record
 inline constexpr int kInternal = 10;              // a bug: please report it with the log
-inline constexpr int kInterrupted = 130;          // stopped by SIGINT/SIGTERM after a clean commit
+inline constexpr int kInterrupted = 130;          // stopped by SIGINT (143: SIGTERM) after a clean commit
 
 }  // namespace pressarchive::exit_code

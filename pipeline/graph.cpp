@@ -190,7 +190,7 @@ std::size_t run_ingest_graph(GraphInputs in) {
         const auto metadata_start = std::chrono::steady_clock::now();
         record.metadata = in.metadata->extract(record.pages);
         apply_corrections(record.metadata, doc->item->corrections);
-        flag_for_review(record, ReviewPolicy{settings.review_min_ocr_confidence});
+        flag_for_review(record, ReviewPolicy{settings.review_min_ocr_confidence, settings.review_min_field_confidence});
         progress.add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));
         for (const Source& copy : doc->item->copies) record.source_paths.push_back(copy.path.string());
         if (settings.near_duplicates) {

@@ -22,11 +22,19 @@
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{0};
 
 void on_signal(int signal) {
+  g_signal.store(signal);
   g_stop.store(true);
   // A second signal of the same kind ends the process at once.
   std::signal(signal, SIG_DFL);
+}
+
+// A run stopped by a signal exits the shell's way: 128 + the signal (130 for SIGINT,
+// 143 for SIGTERM), after committing what was finished.
+int conventional(int code) {
+  return code == pressarchive::exit_code::kInterrupted && g_signal.load() != 0 ? 128 + g_signal.load() : code;
 }
 
 }  // namespace
@@ -181,7 +189,7 @@ int main(int argc, char** argv) {
       request.show_progress = !quiet;
       request.show_stats = stats;
       request.stop = &g_stop;
-      return run_ingest(request, std::cout, std::cerr);
+      return conventional(run_ingest(request, std::cout, std::cerr));
     }
     if (*status) return run_status(settings->store, std::cout, std::cerr);
     if (*show) return run_show(settings->store, id, with_text, with_history, std::cout, std::cerr);
@@ -206,7 +214,7 @@ int main(int argc, char** argv) {
       for (int i = 0; i < argc; ++i) request.command_line += (i ? " " : "") + std::string(argv[i]);
       request.show_progress = !quiet;
       request.stop = &g_stop;
-      return run_ingest(request, std::cout, std::cerr);
+      return conventional(run_ingest(request, std::cout, std::cerr));
     }
     if (*review) return run_review(settings->store, std::cout, std::cerr);
     if (*edit) {

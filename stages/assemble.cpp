@@ -49,8 +49,17 @@ void flag_for_review(Record& record, const ReviewPolicy& policy) {
     std::snprintf(buf, sizeof buf, "OCR confidence %.0f below %.0f", *record.ocr_confidence, policy.min_ocr_confidence);
     record.review_reasons.push_back(buf);
   }
-  if (record.metadata.title.empty()) record.review_reasons.push_back("no title found");
-  if (record.metadata.release_date.empty()) record.review_reasons.push_back("no release date found");
+  const Metadata& m = record.metadata;
+  if (m.title.empty()) record.review_reasons.push_back("no title found");
+  if (m.release_date.empty()) record.review_reasons.push_back("no release date found");
+  for (const char* field : {"title", "release_date", "place", "issuer"}) {
+    const auto it = m.confidence.find(field);
+    if (metadata_field(m, field).empty() || it == m.confidence.end() || it->second >= policy.min_field_confidence) continue;
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "low confidence in %s (%.2f)", field, it->second);
+    record.review_reasons.push_back(buf);
+  }
+  for (const std::string& conflict : m.conflicts) record.review_reasons.push_back("fields disagree: " + conflict);
   record.needs_review = !record.review_reasons.empty();
 }
 

@@ -17,6 +17,12 @@ nlohmann::json paths_json(const std::vector<std::string>& paths) {
   return out;
 }
 
+nlohmann::json persons_json(const std::vector<Person>& persons) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Person& p : persons) out.push_back({{"name", valid_utf8(p.name)}, {"role", empty_as_null(valid_utf8(p.role))}});
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json record_to_json(const Record& r) {
@@ -46,6 +52,8 @@ nlohmann::json record_to_json(const Record& r) {
       {"duplicate_score", r.duplicate_score ? nlohmann::json(*r.duplicate_score) : nlohmann::json(nullptr)},
       {"revision_of", r.revision_of ? nlohmann::json(*r.revision_of) : nlohmann::json(nullptr)},
       {"revision_score", r.revision_score ? nlohmann::json(*r.revision_score) : nlohmann::json(nullptr)},
+      {"persons", persons_json(m.persons)},
+      {"field_confidence", m.confidence},
       {"needs_review", r.needs_review},
       {"review_reasons", r.review_reasons},
       {"created_at", r.created_at},

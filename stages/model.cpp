@@ -56,7 +56,8 @@ std::string metadata_field(const Metadata& m, const std::string& field) {
 }
 
 void apply_corrections(Metadata& metadata, const std::map<std::string, std::string>& corrections) {
-  for (const auto& [field, value] : corrections) set_metadata_field(metadata, field, value);
+  for (const auto& [field, value] : corrections)
+    if (set_metadata_field(metadata, field, value)) metadata.confidence[field] = 1.0;  // a person said so
 }
 
 const char* record_kind_name(RecordKind kind) {

@@ -141,7 +141,8 @@ struct Record {
   std::vector<std::string> manual_fields;  // fields an archivist corrected by hand
 };
 
-// Applies an archivist's corrections (field -> value) over derived metadata.
+// Applies an archivist's corrections (field -> value) over derived metadata; corrected
+// fields get confidence 1.
 void apply_corrections(Metadata& metadata, const std::map<std::string, std::string>& corrections);
 
 // An input that could not be archived, with the stage it failed in and why.

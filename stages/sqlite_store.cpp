@@ -127,10 +127,34 @@ CREATE TABLE near_dup_bands (
 ) WITHOUT ROWID;
 CREATE INDEX near_dup_bands_by_record ON near_dup_bands(record_id);
 )SQL",
+R"SQL(
+-- persons, per-field confidence and conflicts found by metadata extraction (JSON).
+ALTER TABLE records ADD COLUMN metadata_details TEXT;
+)SQL",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
 const char* kNow = "strftime('%Y-%m-%dT%H:%M:%SZ','now')";
+
+std::string metadata_details_json(const Metadata& m) {
+  nlohmann::json persons = nlohmann::json::array();
+  for (const Person& p : m.persons) persons.push_back({{"name", valid_utf8(p.name)}, {"role", valid_utf8(p.role)}});
+  nlohmann::json conflicts = nlohmann::json::array();
+  for (const std::string& c : m.conflicts) conflicts.push_back(valid_utf8(c));
+  return nlohmann::json{{"persons", persons}, {"confidence", m.confidence}, {"conflicts", conflicts}}.dump();
+}
+
+void read_metadata_details(const std::string& text, Metadata& m) {
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return;
+  if (j.contains("persons") && j["persons"].is_array())
+    for (const auto& p : j["persons"]) m.persons.push_back({p.value("name", ""), p.value("role", "")});
+  if (j.contains("confidence") && j["confidence"].is_object())
+    for (const auto& [field, value] : j["confidence"].items())
+      if (value.is_number()) m.confidence[field] = value.get<double>();
+  if (j.contains("conflicts") && j["conflicts"].is_array())
+    for (const auto& c : j["conflicts"]) m.conflicts.push_back(c.get<std::string>());
+}
 
 class Statement {
  public:
@@ -562,7 +586,7 @@ class SqliteStore : public ArchiveStore {
       "coalesce(issuer, ''), coalesce(language, ''), coalesce(document_type, ''), coalesce(text, ''), "
       "coalesce(body, ''), ocr_confidence, duplicate_of, status, coalesce(provenance, ''), created_at, "
       "needs_review, coalesce(review_reasons, '[]'), duplicate_score, revision_of, revision_score, "
-      "coalesce(manual_fields, '{}') FROM records";
+      "coalesce(manual_fields, '{}'), coalesce(metadata_details, '{}') FROM records";
 
   Record read_record(Statement& q) {
     Record r;
@@ -597,6 +621,7 @@ class SqliteStore : public ArchiveStore {
     const nlohmann::json manual = nlohmann::json::parse(q.text(24), nullptr, false);
     if (manual.is_object())
       for (const auto& [field, value] : manual.items()) r.manual_fields.push_back(field);
+    read_metadata_details(q.text(25), r.metadata);
     const nlohmann::json reasons = nlohmann::json::parse(q.text(20), nullptr, false);
     if (reasons.is_array())
       for (const auto& reason : reasons) r.review_reasons.push_back(reason.get<std::string>());
@@ -635,8 +660,8 @@ class SqliteStore : public ArchiveStore {
     Statement insert(db_, std::string(
         "INSERT INTO records(sha256, size, format, kind, page_count, title, subtitle, release_date, place, "
         "issuer, language, document_type, text, body, ocr_confidence, status, provenance, run_id, "
-        "needs_review, review_reasons, duplicate_of, duplicate_score, revision_of, revision_score, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ") + kNow + ")");
+        "needs_review, review_reasons, duplicate_of, duplicate_score, revision_of, revision_score, metadata_details, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ") + kNow + ")");
     insert.bind(1, r.sha256).bind(2, static_cast<std::int64_t>(r.source_size))
         .bind(3, std::string(format_name(r.format)));
     bind_derived(insert, 4, r);
@@ -646,6 +671,7 @@ class SqliteStore : public ArchiveStore {
     insert.bind(22, r.duplicate_score);
     bind_optional(insert, 23, r.revision_of);
     insert.bind(24, r.revision_score);
+    insert.bind(25, metadata_details_json(r.metadata));
     if (insert.step() != SQLITE_DONE) return db_error("cannot store the record of " + first_path(r));
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     if (Status s = write_pages_and_index(id, r); !s.ok()) return s.error();
@@ -778,9 +804,11 @@ class SqliteStore : public ArchiveStore {
     Statement update(db_, std::string("UPDATE records SET kind = ?, page_count = ?, title = ?, subtitle = ?, "
                                       "release_date = ?, place = ?, issuer = ?, language = ?, document_type = ?, "
                                       "text = ?, body = ?, ocr_confidence = ?, status = ?, provenance = ?, "
-                                      "needs_review = ?, review_reasons = ?, updated_at = ") + kNow + " WHERE id = ?");
+                                      "needs_review = ?, review_reasons = ?, metadata_details = ?, updated_at = ") + kNow +
+                              " WHERE id = ?");
     bind_derived(update, 1, r);
-    update.bind(15, static_cast<std::int64_t>(r.needs_review)).bind(16, nlohmann::json(r.review_reasons).dump()).bind(17, id);
+    update.bind(15, static_cast<std::int64_t>(r.needs_review)).bind(16, nlohmann::json(r.review_reasons).dump())
+        .bind(17, metadata_details_json(r.metadata)).bind(18, id);
     if (update.step() != SQLITE_DONE) return db_error("cannot update record " + std::to_string(id));
     if (Status s = write_pages_and_index(id, r); !s.ok()) return s;
     if (Status s = write_signature(id, r); !s.ok()) return s;

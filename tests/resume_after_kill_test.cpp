@@ -76,8 +76,9 @@ void expect_every_input_once(const fs::path& inputs, const fs::path& store) {
 
 struct KillPoint {
   const char* name;
-  int after_ms;            // SIGKILL after this long, or
+  int after_ms;            // send `signal` after this long, or
   const char* crash_at;    // let the store kill itself inside this commit
+  int signal = SIGKILL;
 };
 
 class ResumeAfterKill : public ::testing::TestWithParam<KillPoint> {};
@@ -94,10 +95,13 @@ TEST_P(ResumeAfterKill, RerunEndsWithEveryInputExactlyOnce) {
   const pid_t pid = start_ingest(inputs, store, point.crash_at);
   if (point.after_ms > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(point.after_ms));
-    kill(pid, SIGKILL);
+    kill(pid, point.signal);
   }
   const int killed = wait_for(pid);
   if (point.crash_at) EXPECT_EQ(killed, 128 + SIGKILL) << "the failure point fired";
+  if (point.signal == SIGTERM)
+    EXPECT_TRUE(killed == 128 + SIGTERM || killed == 0 || killed == 3)
+        << "SIGTERM: stop taking inputs, commit, exit 143 (or finish normally if all was in flight): " << killed;
 
   const int rerun = wait_for(start_ingest(inputs, store, nullptr));
   EXPECT_TRUE(rerun == 0 || rerun == 3) << rerun;
@@ -112,7 +116,8 @@ INSTANTIATE_TEST_SUITE_P(KillPoints, ResumeAfterKill,
                          ::testing::Values(KillPoint{"early", 150, nullptr},
                                            KillPoint{"mid_ocr", 1500, nullptr},
                                            KillPoint{"first_commit", 0, "1"},
-                                           KillPoint{"third_commit", 0, "3"}),
+                                           KillPoint{"third_commit", 0, "3"},
+                                           KillPoint{"sigterm", 1200, nullptr, SIGTERM}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
