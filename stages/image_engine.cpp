@@ -126,10 +126,15 @@ Result<ImageSize> image_page_size(const std::filesystem::path& path, SourceForma
     };
     return ImageSize{u16(6), u16(8)};
   }
-  if (format == SourceFormat::kTiff && index > 0) {
-    // Only the first directory's header is exposed by Leptonica; later pages are
-    // checked after decoding.
-    return ImageSize{0, 0};
+  if (format == SourceFormat::kTiff) {
+    // Each page's own directory: a small first page followed by a huge one was decoded
+    // in full before its size was known (a 1.5 MB file whose page 2 is 40000 x 40000
+    // took 2.1 GB; fuzz/loader_fuzzer).
+    l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, compression = 0;
+    if (readHeaderTiff(path.c_str(), index, &w, &h, &bps, &spp, &res, &cmap, &compression) != 0)
+      return make_error(Reason::kUnreadable, path.string() + ": page " + std::to_string(index + 1) +
+                                                 ": TIFF directory is damaged");
+    return ImageSize{w, h};
   }
   l_int32 iff = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
   if (pixReadHeader(path.c_str(), &iff, &w, &h, &bps, &spp, &cmap) != 0)

@@ -94,6 +94,22 @@ TEST(Load, DecompressionBombFailsCleanly) {
       << page.error().message;
 }
 
+TEST(Load, HugeLaterTiffPageIsRefusedBeforeDecoding) {
+  // fuzz/loader_fuzzer: page 1 is 8 x 8, page 2 declares 60000 x 60000 (bilevel G4, one
+  // bit per row, 7.8 KB in all). Only page 1's header used to be checked before decoding,
+  // so page 2 was decoded in full first (with 8-bit pages of 40000 x 40000: 2.1 GB).
+  const std::filesystem::path path =
+      testing::source_dir() / "tests" / "regressions" / "load-tiff-page2-60000x60000.tif";
+  Result<std::shared_ptr<LoadedSource>> loaded = load_source(source_of(path), {});
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  ASSERT_EQ((*loaded)->page_count(), 2);
+  EXPECT_TRUE((*loaded)->page(0).ok());
+  Result<PageContent> page = (*loaded)->page(1);
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.error().reason, Reason::kTooLarge) << page.error().message;
+  EXPECT_NE(page.error().message.find("60000 x 60000"), std::string::npos) << page.error().message;
+}
+
 struct DpiCase {
   double width_pt, height_pt;
   std::optional<int> dpi;
