@@ -70,6 +70,11 @@ class ImageSource : public LoadedSource {
     if (!size.ok()) return size.error();
     if (size->width * size->height > options_.max_page_pixels)
       return too_large(index, size->width, size->height);
+    if (size->decoded_pixels > options_.max_page_pixels)
+      return make_error(Reason::kTooLarge,
+                        page_label(source_, index) + ": decoding it means decoding " +
+                            std::to_string(size->decoded_pixels) +
+                            " pixels (every frame of the GIF), above [limits] max_page_megapixels");
     Result<PageImage> image =
         read_image_page(source_.path, source_.format, index, options_.render_dpi);
     if (!image.ok()) return image.error();

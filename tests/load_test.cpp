@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "stages/discover.h"
+#include "stages/image_engine.h"
 #include "test_paths.h"
 
 namespace pressarchive {
@@ -108,6 +109,37 @@ TEST(Load, HugeLaterTiffPageIsRefusedBeforeDecoding) {
   ASSERT_FALSE(page.ok());
   EXPECT_EQ(page.error().reason, Reason::kTooLarge) << page.error().message;
   EXPECT_NE(page.error().message.find("60000 x 60000"), std::string::npos) << page.error().message;
+}
+
+TEST(Load, GifFramesCountNotOnlyTheLogicalScreen) {
+  // fuzz/loader_fuzzer: giflib decodes every frame at its own declared size, whatever the
+  // logical screen says. A 150 KB GIF with a 32 x 32 screen and one 20000 x 20000 frame
+  // took 31 s and 970 MB before the size check. Small versions of both shapes:
+  const std::filesystem::path regressions = testing::source_dir() / "tests" / "regressions";
+  const std::filesystem::path beyond = regressions / "load-gif-frame-beyond-screen.gif";
+  Result<ImageSize> size = image_page_size(beyond, SourceFormat::kGif, 0);
+  ASSERT_TRUE(size.ok()) << size.error().message;
+  EXPECT_EQ(size->width, 3000);  // the screen is 32 x 32
+  EXPECT_EQ(size->height, 3000);
+
+  LoadOptions options;
+  options.max_page_pixels = 4'000'000;
+  for (const char* name : {"load-gif-frame-beyond-screen.gif",  // 3000 x 3000 frame
+                           "load-gif-five-frames.gif"}) {        // 5 frames of 1000 x 1000
+    Result<std::shared_ptr<LoadedSource>> loaded = load_source(source_of(regressions / name), options);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    Result<PageContent> page = (*loaded)->page(0);
+    ASSERT_FALSE(page.ok()) << name;
+    EXPECT_EQ(page.error().reason, Reason::kTooLarge) << page.error().message;
+  }
+  // Within the limit, a GIF still loads (the five frames: 5 Mpx).
+  options.max_page_pixels = 6'000'000;
+  Result<std::shared_ptr<LoadedSource>> loaded =
+      load_source(source_of(regressions / "load-gif-five-frames.gif"), options);
+  ASSERT_TRUE(loaded.ok());
+  Result<PageContent> page = (*loaded)->page(0);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  EXPECT_EQ(page->image->width, 1000);
 }
 
 struct DpiCase {
