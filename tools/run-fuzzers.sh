@@ -48,29 +48,37 @@ export LSAN_OPTIONS=suppressions=$source_dir/tests/lsan.supp:print_suppressions=
 # Prints "ours|third-party|unknown<TAB>where<TAB>what".
 classify() {
   awk -v src="$source_dir/" '
+    function strip(frame) {
+      sub(/^ *#[0-9]+ 0x[0-9a-f]+ (in )?/, "", frame)
+      gsub(src, "", frame)
+      return frame
+    }
     !what && /(ERROR|WARNING): |runtime error:|FUZZ_CHECK failed|deadly signal/ {
       what = $0; sub(/^==[0-9]+== ?/, "", what); sub(/^.*(ERROR|WARNING): /, "", what)
     }
-    /^ *#[0-9]+ 0x[0-9a-f]+ / && !found {
-      line = $0
-      if (line ~ /libclang_rt|compiler-rt|sanitizer_common|\/asan\/|\/ubsan\/|\/lsan\/|\/fuzzer\/Fuzzer|in fuzzer::|in __sanitizer|in __asan|in __interceptor|in __ubsan|in __lsan/) next
-      if (line ~ /in (malloc|calloc|realloc|free|operator new|operator delete)/) next
-      if (line ~ /(libc\.so|libstdc\+\+\.so|libgcc_s\.so|ld-linux|libm\.so)/) next
-      found = 1
-      where = line; sub(/^ *#[0-9]+ 0x[0-9a-f]+ (in )?/, "", where)
-      if (line ~ /\.so[.0-9]*\+0x/) {
-        lib = line; sub(/^.*\//, "", lib); sub(/\+0x.*$/, "", lib)
-        class = "third-party"
-        where = lib ": " where
-      } else {
-        class = "ours"
-        gsub(src, "", where)
-      }
+    /^ *#[0-9]+ 0x[0-9a-f]+ / && !stack_done {
+      in_stack = 1
+      if ($0 ~ /libclang_rt|compiler-rt|sanitizer_common|\/asan\/|\/ubsan\/|\/lsan\/|\/fuzzer\/Fuzzer|in fuzzer::|in __sanitizer|in __asan|in __interceptor|in __ubsan|in __lsan/) next
+      if ($0 ~ /in (malloc|calloc|realloc|free|operator new|operator delete)/) next
+      if ($0 ~ /(libc\.so|libstdc\+\+\.so|libgcc_s\.so|ld-linux|libm\.so)/) next
+      if (!top) top = $0
+      if (!ours && index($0, src)) ours = strip($0)
+      next
     }
+    in_stack { stack_done = 1 }
     END {
-      if (!found) { class = "unknown"; where = "(no stack frame)" }
+      if (!top) {
+        class = "unknown"; where = "(no stack frame)"
+      } else if (top ~ /\.so[.0-9]*\+0x/) {
+        lib = top; sub(/^.*\//, "", lib); sub(/\+0x.*$/, "", lib)
+        where = strip(top); sub(/ \(\/.*$/, "", where)
+        class = "third-party"; where = lib ": " where
+      } else {
+        class = "ours"; where = strip(top)
+      }
+      if (ours && where != ours) where = where " <- " ours
       if (!what) what = "(no error line)"
-      printf "%s\t%s\t%s\n", class, substr(where, 1, 160), substr(what, 1, 160)
+      printf "%s\t%s\t%s\n", class, substr(where, 1, 240), substr(what, 1, 160)
     }'
 }
 
@@ -96,8 +104,12 @@ for target in "${targets[@]}"; do
   # fuzzing goes on in a fresh process, so one shallow bug does not end the run.
   # ${FUZZ_ARGS} is deliberately unquoted (several flags).
   # shellcheck disable=SC2086
+  # The text targets get long inputs too: libFuzzer would stop at 4 KB, and a long line
+  # is how std::regex overflowed the stack.
+  max_len=()
+  [[ $target != loader ]] && max_len=(-max_len=65536)
   nice -n 19 "$binary" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 "${max_len[@]}" \
     -artifact_prefix="$artifacts/" ${FUZZ_ARGS:-} "$work" "${extra[@]}" >"$log" 2>&1 || true
 
   executions=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
@@ -108,7 +120,9 @@ for target in "${targets[@]}"; do
   for artifact in "$artifacts"/*; do
     [[ -f $artifact && $artifact != *.trace ]] || continue
     if [[ ! -s $artifact.trace ]]; then
-      nice -n 19 timeout 300 "$binary" -rss_limit_mb=2048 -timeout=20 "$artifact" \
+      # The slow unwinder follows stacks through the uninstrumented libraries too.
+      ASAN_OPTIONS=$ASAN_OPTIONS:fast_unwind_on_malloc=0:fast_unwind_on_fatal=0 \
+        nice -n 19 timeout 300 "$binary" -rss_limit_mb=2048 -timeout=20 "$artifact" \
         >"$artifact.trace" 2>&1 || true
     fi
     IFS=$'\t' read -r class where what < <(classify <"$artifact.trace")
