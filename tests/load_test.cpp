@@ -142,6 +142,18 @@ TEST(Load, GifFramesCountNotOnlyTheLogicalScreen) {
   EXPECT_EQ(page->image->width, 1000);
 }
 
+TEST(Load, PdfPageOfExtremeShapeIsRefusedBeforeRendering) {
+  // fuzz/loader_fuzzer: a 440-byte PDF whose MediaBox is 1e9 x 1e-6 pt. Its area fitted
+  // 300 DPI, so Poppler was asked for a raster of 4.2 billion x 1 pixels.
+  Result<std::shared_ptr<LoadedSource>> loaded = load_source(
+      source_of(testing::source_dir() / "tests" / "regressions" / "load-pdf-page-1e9-by-1e-6-pt.pdf"),
+      {});
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  Result<PageContent> page = (*loaded)->page(0);
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.error().reason, Reason::kTooLarge) << page.error().message;
+}
+
 struct DpiCase {
   double width_pt, height_pt;
   std::optional<int> dpi;
@@ -156,6 +168,11 @@ TEST(RenderDpiFor, LowersDpiForBigPagesAndRefusesAbsurdOnes) {
       {8400, 8400, std::nullopt},  // 35000 px square at 300 DPI: refused, not rendered
       {35000, 35000, std::nullopt},
       {0, 842, std::nullopt},
+      // fuzz/loader_fuzzer: the raster is whole pixels, at least one a side, so a page of
+      // almost no area can still be a huge raster.
+      {1e7, 1e-4, 300},            // 41.7 million x 1 pixels: fits
+      {3e7, 1e-4, 144},            // 125 million x 1 at 300 DPI: lowered to 60 million x 1
+      {1e9, 1e-6, std::nullopt},   // 4.2 billion x 1 at 300 DPI: refused
   };
   for (const DpiCase& c : cases) EXPECT_EQ(render_dpi_for(c.width_pt, c.height_pt, options), c.dpi) << c.width_pt;
 }
