@@ -100,43 +100,52 @@ for target in "${targets[@]}"; do
   fi
 
   echo "== $target: fuzzing for ${seconds} s (log: ${log#$source_dir/})"
-  # Fork mode with ignore_*: a crash, OOM or timeout is written to artifacts/ and
-  # fuzzing goes on in a fresh process, so one shallow bug does not end the run.
-  # ${FUZZ_ARGS} is deliberately unquoted (several flags).
-  # shellcheck disable=SC2086
   # The text targets get long inputs too: libFuzzer would stop at 4 KB, and a long line
   # is how std::regex overflowed the stack.
   max_len=()
   [[ $target != loader ]] && max_len=(-max_len=65536)
+  started=$build/logs/$target.started
+  touch "$started"
+  # Fork mode with ignore_*: a crash, OOM or timeout is written to artifacts/ and
+  # fuzzing goes on in a fresh process, so one shallow bug does not end the run.
+  # ${FUZZ_ARGS} is deliberately unquoted (several flags).
+  # shellcheck disable=SC2086
   nice -n 19 "$binary" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
     -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 "${max_len[@]}" \
     -artifact_prefix="$artifacts/" ${FUZZ_ARGS:-} "$work" "${extra[@]}" >"$log" 2>&1 || true
 
   executions=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+  found=$(grep -oE 'oom/timeout/crash: [0-9/]+' "$log" | tail -1 | cut -d' ' -f2)
   corpus_files=$(find "$work" -type f | wc -l)
   corpus_kb=$(du -sk "$work" | cut -f1)
-  ours=0 third=0 unknown=0
+  # Every artifact, of this run or an earlier one, is replayed with the current binary:
+  # one that no longer crashes was fixed since (or was a flaky OOM or timeout).
+  ours=0 third=0 unknown=0 gone=0
   report=""
   for artifact in "$artifacts"/*; do
     [[ -f $artifact && $artifact != *.trace ]] || continue
-    if [[ ! -s $artifact.trace ]]; then
-      # The slow unwinder follows stacks through the uninstrumented libraries too.
-      ASAN_OPTIONS=$ASAN_OPTIONS:fast_unwind_on_malloc=0:fast_unwind_on_fatal=0 \
-        nice -n 19 timeout 300 "$binary" -rss_limit_mb=2048 -timeout=20 "$artifact" \
-        >"$artifact.trace" 2>&1 || true
+    # The slow unwinder follows stacks through the uninstrumented libraries too.
+    if ASAN_OPTIONS=$ASAN_OPTIONS:fast_unwind_on_malloc=0:fast_unwind_on_fatal=0 \
+      nice -n 19 timeout 300 "$binary" -rss_limit_mb=2048 -timeout=20 "$artifact" \
+      >"$artifact.trace" 2>&1; then
+      class="fixed" where="" what="does not crash any more"
+    else
+      IFS=$'\t' read -r class where what < <(classify <"$artifact.trace")
     fi
-    IFS=$'\t' read -r class where what < <(classify <"$artifact.trace")
     case $class in
       ours) ours=$((ours + 1)) ;;
       third-party) third=$((third + 1)) ;;
+      fixed) gone=$((gone + 1)) ;;
       *) unknown=$((unknown + 1)) ;;
     esac
-    report+=$(printf '\n    %-11s %s\n                %s\n                %s' "$class" \
-      "${artifact#$source_dir/}" "$what" "$where")
+    age="earlier run"
+    [[ $artifact -nt $started ]] && age="this run"
+    report+=$(printf '\n    %-11s %s (%s)\n                %s\n                %s' "$class" \
+      "${artifact#$source_dir/}" "$age" "$what" "$where")
   done
-  line=$(printf '%-9s executions %10s   corpus %5d files (%d KB)   crashes %d (ours %d, third-party %d, unclassified %d)' \
-    "$target" "${executions:-?}" "$corpus_files" "$corpus_kb" $((ours + third + unknown)) \
-    "$ours" "$third" "$unknown")
+  line=$(printf '%-9s executions %10s   corpus %5d files (%d KB)   oom/timeout/crash %s   crashing inputs: ours %d, third-party %d, unclassified %d, fixed %d' \
+    "$target" "${executions:-?}" "$corpus_files" "$corpus_kb" "${found:-?}" \
+    "$ours" "$third" "$unknown" "$gone")
   echo "$line$report" | tee -a "$summary"
 done
 echo "== summary in ${summary#$source_dir/}"
