@@ -33,6 +33,37 @@ std::string regex_escape(const std::string& s) {
   return std::regex_replace(s, special, R"(\$&)");
 }
 
+// libstdc++'s std::regex matches by recursive backtracking, a few stack frames for every
+// character a `\s*` consumes: a line of 40,000 blanks after a digit (a hostile PDF's text
+// layer; found by fuzz/dates_fuzzer) overflowed the stack, and took seconds before that.
+// The patterns consume a run of blanks either whole (`\s*`, `\s+`) or only when it is one
+// character long (" ?"), so with every run cut to kMaxBlankRun characters they find
+// exactly the same dates; `offset` maps the positions back.
+constexpr std::size_t kMaxBlankRun = 8;
+
+struct CutText {
+  std::string text;
+  std::vector<std::size_t> offset;  // offset[i]: position of text[i] in the original;
+                                    // offset[text.size()]: the original's size
+};
+
+CutText cut_blank_runs(std::string_view s) {
+  CutText cut;
+  cut.text.reserve(s.size());
+  cut.offset.reserve(s.size() + 1);
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+    run = blank ? run + 1 : 0;
+    if (run > kMaxBlankRun) continue;
+    cut.text.push_back(c);
+    cut.offset.push_back(i);
+  }
+  cut.offset.push_back(s.size());
+  return cut;
+}
+
 }  // namespace
 
 std::string repair_digits(std::string_view text) {
@@ -100,15 +131,17 @@ DateFinder::~DateFinder() = default;
 DateFinder::DateFinder(DateFinder&&) noexcept = default;
 
 std::vector<FoundDate> DateFinder::find_all(std::string_view text) const {
-  const std::string haystack = lower_utf8(repair_digits(text));
+  const CutText cut = cut_blank_runs(lower_utf8(repair_digits(text)));
+  const std::string& haystack = cut.text;
   std::vector<FoundDate> found;
   auto scan = [&](const std::regex& re, auto to_iso) {
     for (auto it = std::sregex_iterator(haystack.begin(), haystack.end(), re);
          it != std::sregex_iterator(); ++it) {
       const std::smatch& m = *it;
       if (std::optional<std::string> iso = to_iso(m)) {
-        const std::size_t begin = static_cast<std::size_t>(m.position(0) + m.length(1));
-        found.push_back({*iso, begin, static_cast<std::size_t>(m.position(0) + m.length(0))});
+        const auto begin = static_cast<std::size_t>(m.position(0) + m.length(1));
+        const auto end = static_cast<std::size_t>(m.position(0) + m.length(0));
+        found.push_back({*iso, cut.offset[begin], cut.offset[end]});
       }
     }
   };

@@ -18,6 +18,9 @@ Result<int> image_page_count(const std::filesystem::path& path, SourceFormat for
 struct ImageSize {
   std::int64_t width = 0;
   std::int64_t height = 0;
+  // Pixels the decoder produces to read the page: width * height, except for a GIF,
+  // whose every frame giflib decodes.
+  std::int64_t decoded_pixels = 0;
 };
 Result<ImageSize> image_page_size(const std::filesystem::path& path, SourceFormat format,
                                   int index);

@@ -1,5 +1,6 @@
 #include "stages/load.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -47,6 +48,13 @@ class PdfSource : public LoadedSource {
                             " pt); raise [limits] max_page_megapixels to process it");
     Result<PageImage> image = doc_->render(index, *dpi);
     if (!image.ok()) return image.error();
+    // render_dpi_for follows Poppler's rounding; should a Poppler version size its raster
+    // otherwise, the limit still holds for what leaves this stage.
+    if (static_cast<std::int64_t>(image->width) * image->height > options_.max_page_pixels)
+      return make_error(Reason::kTooLarge,
+                        page_label(source_, index) + " rendered to " + std::to_string(image->width) +
+                            " x " + std::to_string(image->height) +
+                            " pixels, above [limits] max_page_megapixels");
     PageContent content;
     content.image = std::move(image.value());
     return content;
@@ -70,6 +78,11 @@ class ImageSource : public LoadedSource {
     if (!size.ok()) return size.error();
     if (size->width * size->height > options_.max_page_pixels)
       return too_large(index, size->width, size->height);
+    if (size->decoded_pixels > options_.max_page_pixels)
+      return make_error(Reason::kTooLarge,
+                        page_label(source_, index) + ": decoding it means decoding " +
+                            std::to_string(size->decoded_pixels) +
+                            " pixels (every frame of the GIF), above [limits] max_page_megapixels");
     Result<PageImage> image =
         read_image_page(source_.path, source_.format, index, options_.render_dpi);
     if (!image.ok()) return image.error();
@@ -98,9 +111,21 @@ std::optional<int> render_dpi_for(double width_pt, double height_pt, const LoadO
   if (!(width_pt > 0) || !(height_pt > 0)) return std::nullopt;
   const double square_inches = (width_pt / 72.0) * (height_pt / 72.0);
   const double fitting_dpi = std::floor(std::sqrt(options.max_page_pixels / square_inches));
-  const int dpi = static_cast<int>(std::min<double>(options.render_dpi, fitting_dpi));
-  if (dpi < options.min_render_dpi) return std::nullopt;
-  return dpi;
+  // The area is not enough: Poppler's raster has whole pixels, at least one a side. A page
+  // 1e9 pt wide and 1e-6 pt high has almost no area but a 4e9 x 1 pixel raster (a 440-byte
+  // PDF made Poppler allocate gigabytes; fuzz/loader_fuzzer), so the rounded raster is
+  // checked too, lowering the DPI for pages of extreme shape.
+  const auto raster_pixels = [&](double dpi) {
+    const double w = std::max(1.0, std::ceil(width_pt * dpi / 72.0));
+    const double h = std::max(1.0, std::ceil(height_pt * dpi / 72.0));
+    return w * h;
+  };
+  double dpi = std::min<double>(options.render_dpi, fitting_dpi);
+  while (dpi >= options.min_render_dpi &&
+         raster_pixels(dpi) > static_cast<double>(options.max_page_pixels))
+    dpi -= 1;
+  if (!(dpi >= options.min_render_dpi)) return std::nullopt;
+  return static_cast<int>(dpi);
 }
 
 Result<std::shared_ptr<LoadedSource>> load_source(const Source& source, const LoadOptions& options) {

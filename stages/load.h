@@ -44,7 +44,8 @@ class LoadedSource {
 Result<std::shared_ptr<LoadedSource>> load_source(const Source& source, const LoadOptions& options);
 
 // The DPI at which a PDF page of the given size is rendered: the configured DPI, lowered
-// so the raster stays within max_page_pixels; nullopt when even min_render_dpi is too big.
+// so the raster (whole pixels, at least one a side, as Poppler makes it) stays within
+// max_page_pixels; nullopt when even min_render_dpi is too big.
 std::optional<int> render_dpi_for(double width_pt, double height_pt, const LoadOptions& options);
 
 }  // namespace pressarchive

@@ -102,6 +102,29 @@ TEST(DateFinder, ReportsEveryDateInOrderWithOffsets) {
   EXPECT_EQ(all[1].iso, "2022-04-04");
 }
 
+// fuzz/dates_fuzzer: a digit followed by a long run of blanks (a hostile PDF text layer)
+// made std::regex recurse once per blank until the stack overflowed.
+TEST(DateFinder, LongRunsOfBlanksDoNotOverflowTheStack) {
+  const DateFinder finder(rules());
+  EXPECT_TRUE(finder.find_all("1 " + std::string(1'000'000, ' ') + "x").empty());
+  EXPECT_TRUE(finder.find_all("Mai\t" + std::string(1'000'000, '\n') + "1").empty());
+}
+
+TEST(DateFinder, LongRunsOfBlanksKeepDatesAndOffsets) {
+  const DateFinder finder(rules());
+  const std::string blanks(100'000, ' ');
+  // A run of blanks inside a date, where `\s*` allows it, and before one.
+  const std::string text = "Kaiserslautern, 31." + blanks + "März 2022" + blanks + "31.03.2022 " +
+                           "31.03" + blanks + "2022";
+  std::vector<FoundDate> all = finder.find_all(text);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].iso, "2022-03-31");
+  EXPECT_EQ(text.substr(all[0].begin, all[0].end - all[0].begin), "31." + blanks + "März 2022");
+  EXPECT_EQ(all[1].iso, "2022-03-31");
+  EXPECT_EQ(text.substr(all[1].begin, all[1].end - all[1].begin), "31.03.2022");
+  // Only one blank may stand where the numeric form allows " ?": the last one is no date.
+}
+
 TEST(RepairDigits, OnlyInsideNumbers) {
   EXPECT_EQ(repair_digits("3l.O3.2O22"), "31.03.2022");
   EXPECT_EQ(repair_digits("Sol Olaf Ist"), "Sol Olaf Ist");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "stages/discover.h"
+#include "stages/image_engine.h"
 #include "test_paths.h"
 
 namespace pressarchive {
@@ -94,6 +95,65 @@ TEST(Load, DecompressionBombFailsCleanly) {
       << page.error().message;
 }
 
+TEST(Load, HugeLaterTiffPageIsRefusedBeforeDecoding) {
+  // fuzz/loader_fuzzer: page 1 is 8 x 8, page 2 declares 60000 x 60000 (bilevel G4, one
+  // bit per row, 7.8 KB in all). Only page 1's header used to be checked before decoding,
+  // so page 2 was decoded in full first (with 8-bit pages of 40000 x 40000: 2.1 GB).
+  const std::filesystem::path path =
+      testing::source_dir() / "tests" / "regressions" / "load-tiff-page2-60000x60000.tif";
+  Result<std::shared_ptr<LoadedSource>> loaded = load_source(source_of(path), {});
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  ASSERT_EQ((*loaded)->page_count(), 2);
+  EXPECT_TRUE((*loaded)->page(0).ok());
+  Result<PageContent> page = (*loaded)->page(1);
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.error().reason, Reason::kTooLarge) << page.error().message;
+  EXPECT_NE(page.error().message.find("60000 x 60000"), std::string::npos) << page.error().message;
+}
+
+TEST(Load, GifFramesCountNotOnlyTheLogicalScreen) {
+  // fuzz/loader_fuzzer: giflib decodes every frame at its own declared size, whatever the
+  // logical screen says. A 150 KB GIF with a 32 x 32 screen and one 20000 x 20000 frame
+  // took 31 s and 970 MB before the size check. Small versions of both shapes:
+  const std::filesystem::path regressions = testing::source_dir() / "tests" / "regressions";
+  const std::filesystem::path beyond = regressions / "load-gif-frame-beyond-screen.gif";
+  Result<ImageSize> size = image_page_size(beyond, SourceFormat::kGif, 0);
+  ASSERT_TRUE(size.ok()) << size.error().message;
+  EXPECT_EQ(size->width, 3000);  // the screen is 32 x 32
+  EXPECT_EQ(size->height, 3000);
+
+  LoadOptions options;
+  options.max_page_pixels = 4'000'000;
+  for (const char* name : {"load-gif-frame-beyond-screen.gif",  // 3000 x 3000 frame
+                           "load-gif-five-frames.gif"}) {        // 5 frames of 1000 x 1000
+    Result<std::shared_ptr<LoadedSource>> loaded = load_source(source_of(regressions / name), options);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    Result<PageContent> page = (*loaded)->page(0);
+    ASSERT_FALSE(page.ok()) << name;
+    EXPECT_EQ(page.error().reason, Reason::kTooLarge) << page.error().message;
+  }
+  // Within the limit, a GIF still loads (the five frames: 5 Mpx).
+  options.max_page_pixels = 6'000'000;
+  Result<std::shared_ptr<LoadedSource>> loaded =
+      load_source(source_of(regressions / "load-gif-five-frames.gif"), options);
+  ASSERT_TRUE(loaded.ok());
+  Result<PageContent> page = (*loaded)->page(0);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  EXPECT_EQ(page->image->width, 1000);
+}
+
+TEST(Load, PdfPageOfExtremeShapeIsRefusedBeforeRendering) {
+  // fuzz/loader_fuzzer: a 440-byte PDF whose MediaBox is 1e9 x 1e-6 pt. Its area fitted
+  // 300 DPI, so Poppler was asked for a raster of 4.2 billion x 1 pixels.
+  Result<std::shared_ptr<LoadedSource>> loaded = load_source(
+      source_of(testing::source_dir() / "tests" / "regressions" / "load-pdf-page-1e9-by-1e-6-pt.pdf"),
+      {});
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  Result<PageContent> page = (*loaded)->page(0);
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.error().reason, Reason::kTooLarge) << page.error().message;
+}
+
 struct DpiCase {
   double width_pt, height_pt;
   std::optional<int> dpi;
@@ -108,6 +168,11 @@ TEST(RenderDpiFor, LowersDpiForBigPagesAndRefusesAbsurdOnes) {
       {8400, 8400, std::nullopt},  // 35000 px square at 300 DPI: refused, not rendered
       {35000, 35000, std::nullopt},
       {0, 842, std::nullopt},
+      // fuzz/loader_fuzzer: the raster is whole pixels, at least one a side, so a page of
+      // almost no area can still be a huge raster.
+      {1e7, 1e-4, 300},            // 41.7 million x 1 pixels: fits
+      {3e7, 1e-4, 144},            // 125 million x 1 at 300 DPI: lowered to 60 million x 1
+      {1e9, 1e-6, std::nullopt},   // 4.2 billion x 1 at 300 DPI: refused
   };
   for (const DpiCase& c : cases) EXPECT_EQ(render_dpi_for(c.width_pt, c.height_pt, options), c.dpi) << c.width_pt;
 }
