@@ -178,17 +178,23 @@ int main(int argc, char** argv) {
     return exit_code::kUsage;
   }
 
+  // What ingest and reprocess share: a batch that stops cleanly on SIGINT/SIGTERM.
+  const auto batch_request = [&] {
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    IngestRequest request;
+    request.config = *config;
+    for (int i = 0; i < argc; ++i) request.command_line += (i ? " " : "") + std::string(argv[i]);
+    request.show_progress = !quiet;
+    request.stop = &g_stop;
+    return request;
+  };
+
   try {
     if (*ingest) {
-      std::signal(SIGINT, on_signal);
-      std::signal(SIGTERM, on_signal);
-      IngestRequest request;
+      IngestRequest request = batch_request();
       for (const std::string& p : paths) request.paths.emplace_back(p);
-      request.config = *config;
-      for (int i = 0; i < argc; ++i) request.command_line += (i ? " " : "") + std::string(argv[i]);
-      request.show_progress = !quiet;
       request.show_stats = stats;
-      request.stop = &g_stop;
       return conventional(run_ingest(request, std::cout, std::cerr));
     }
     if (*status) return run_status(settings->store, std::cout, std::cerr);
@@ -206,14 +212,8 @@ int main(int argc, char** argv) {
         std::cerr << "pressarchive: reprocess needs --failed, --reason, --since or --id\n";
         return exit_code::kUsage;
       }
-      std::signal(SIGINT, on_signal);
-      std::signal(SIGTERM, on_signal);
-      IngestRequest request;
+      IngestRequest request = batch_request();
       request.reprocess = selection;
-      request.config = *config;
-      for (int i = 0; i < argc; ++i) request.command_line += (i ? " " : "") + std::string(argv[i]);
-      request.show_progress = !quiet;
-      request.stop = &g_stop;
       return conventional(run_ingest(request, std::cout, std::cerr));
     }
     if (*review) return run_review(settings->store, std::cout, std::cerr);

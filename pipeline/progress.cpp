@@ -54,21 +54,16 @@ void ProgressReporter::report(bool) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const std::int64_t pages = counters_.pages_done.load();
   const double rate = seconds > 0 ? pages / seconds : 0;
-  if (terminal_) {
-    std::fprintf(stderr, "\r\033[K[%5.0fs] documents %lld/%lld  pages %lld (%lld OCR, %lld text layer)  %.2f pages/s  failures %lld",
-                 seconds, static_cast<long long>(counters_.documents_done.load()),
-                 static_cast<long long>(counters_.documents_total.load()), static_cast<long long>(pages),
-                 static_cast<long long>(counters_.pages_ocr.load()),
-                 static_cast<long long>(counters_.pages_text_layer.load()), rate,
-                 static_cast<long long>(counters_.failures.load()));
-  } else {
-    std::fprintf(stderr, "progress: %.0fs documents %lld/%lld pages %lld (ocr %lld, text layer %lld) %.2f pages/s failures %lld\n",
-                 seconds, static_cast<long long>(counters_.documents_done.load()),
-                 static_cast<long long>(counters_.documents_total.load()), static_cast<long long>(pages),
-                 static_cast<long long>(counters_.pages_ocr.load()),
-                 static_cast<long long>(counters_.pages_text_layer.load()), rate,
-                 static_cast<long long>(counters_.failures.load()));
-  }
+  char line[256];
+  std::snprintf(line, sizeof line, "documents %lld/%lld  pages %lld (%lld OCR, %lld text layer)  %.2f pages/s  failures %lld",
+                static_cast<long long>(counters_.documents_done.load()),
+                static_cast<long long>(counters_.documents_total.load()), static_cast<long long>(pages),
+                static_cast<long long>(counters_.pages_ocr.load()),
+                static_cast<long long>(counters_.pages_text_layer.load()), rate,
+                static_cast<long long>(counters_.failures.load()));
+  // A terminal gets one line redrawn in place; a log gets a plain line per report.
+  if (terminal_) std::fprintf(stderr, "\r\033[K[%5.0fs] %s", seconds, line);
+  else std::fprintf(stderr, "progress: %.0fs %s\n", seconds, line);
   std::fflush(stderr);
 }
 
