@@ -2,12 +2,14 @@
 
 #include <leptonica/allheaders.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace pressarchive {
 namespace {
@@ -60,9 +62,12 @@ Result<PageImage> from_pix(PIX* source, int fallback_dpi) {
   return image;
 }
 
-// Walks the chain of TIFF directories (classic and BigTIFF) without decoding anything.
-// A chain that loops back is a known way to make TIFF readers run forever.
-Result<int> tiff_directory_count(const std::filesystem::path& path) {
+// Walks the chain of TIFF directories (classic and BigTIFF) without decoding anything, up
+// to directory `last` (0-based), and reads each one's ImageWidth and ImageLength (-1 when
+// absent). A chain that loops back is a known way to make TIFF readers run forever.
+// Reading the sizes here rather than through Leptonica's readHeaderTiff: that leaks the
+// TIFF handle when libtiff refuses directory n (LeakSanitizer, fuzz/loader_fuzzer).
+Result<std::vector<ImageSize>> tiff_directories(const std::filesystem::path& path, int last) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(Reason::kIo, path.string() + ": cannot open for reading");
   unsigned char header[16] = {};
@@ -75,24 +80,46 @@ Result<int> tiff_directory_count(const std::filesystem::path& path) {
   };
   const bool big = number(header + 2, 2) == 43;
   const int offset_bytes = big ? 8 : 4, count_bytes = big ? 8 : 2, entry_bytes = big ? 20 : 12;
+  // libtiff refuses directories with more entries ("sanity check on directory count").
+  constexpr std::uint64_t kMaxEntries = 4096;
   std::uint64_t offset = big ? number(header + 8, 8) : number(header + 4, 4);
   std::set<std::uint64_t> seen;
-  int pages = 0;
-  while (offset != 0) {
+  std::vector<ImageSize> pages;
+  std::vector<unsigned char> entry_bytes_buf;
+  while (offset != 0 && static_cast<int>(pages.size()) <= last) {
     if (!seen.insert(offset).second)
       return make_error(Reason::kUnreadable, path.string() + ": TIFF directory chain loops back on itself");
-    if (++pages > 100000) return make_error(Reason::kTooLarge, path.string() + ": more than 100000 TIFF pages");
+    if (pages.size() >= 100000) return make_error(Reason::kTooLarge, path.string() + ": more than 100000 TIFF pages");
     unsigned char buf[8];
     in.seekg(static_cast<std::streamoff>(offset));
     if (!in.read(reinterpret_cast<char*>(buf), count_bytes))
       return make_error(Reason::kUnreadable, path.string() + ": TIFF directory points past the end of the file");
     const std::uint64_t entries = number(buf, count_bytes);
+    ImageSize size{-1, -1, 0};
+    if (entries <= kMaxEntries) {
+      entry_bytes_buf.resize(static_cast<std::size_t>(entries * entry_bytes));
+      if (!in.read(reinterpret_cast<char*>(entry_bytes_buf.data()),
+                   static_cast<std::streamsize>(entry_bytes_buf.size())))
+        return make_error(Reason::kUnreadable, path.string() + ": TIFF directory is truncated");
+      for (std::uint64_t e = 0; e < entries; ++e) {
+        const unsigned char* entry = entry_bytes_buf.data() + e * entry_bytes;
+        const std::uint64_t tag = number(entry, 2), type = number(entry + 2, 2);
+        // tag (2), type (2), count (4 or 8), then the value itself when it fits
+        const unsigned char* value = entry + 4 + offset_bytes;
+        const int value_bytes = type == 3 ? 2 : type == 4 ? 4 : type == 16 ? 8 : 0;
+        if ((tag != 256 && tag != 257) || value_bytes == 0 || value_bytes > offset_bytes) continue;
+        // Capped so that width * height cannot overflow; anything near it is refused anyway.
+        const auto v = static_cast<std::int64_t>(std::min<std::uint64_t>(number(value, value_bytes), 1ull << 31));
+        (tag == 256 ? size.width : size.height) = v;
+      }
+    }
     in.seekg(static_cast<std::streamoff>(offset + count_bytes + entries * entry_bytes));
     if (!in.read(reinterpret_cast<char*>(buf), offset_bytes))
       return make_error(Reason::kUnreadable, path.string() + ": TIFF directory is truncated");
     offset = number(buf, offset_bytes);
+    pages.push_back(size);
   }
-  if (pages == 0) return make_error(Reason::kUnreadable, path.string() + ": TIFF has no image directory");
+  if (pages.empty()) return make_error(Reason::kUnreadable, path.string() + ": TIFF has no image directory");
   return pages;
 }
 
@@ -136,6 +163,7 @@ Result<ImageSize> gif_decoded_size(const std::filesystem::path& path) {
       if (first) size.width = std::max(size.width, w), size.height = std::max(size.height, h);
       first = false;
       size.decoded_pixels += w * h;
+      if (size.decoded_pixels > (std::int64_t{1} << 50)) break;  // refused anyway; no overflow
     } else {
       break;  // not GIF syntax: giflib stops here as well
     }
@@ -149,7 +177,9 @@ Result<ImageSize> gif_decoded_size(const std::filesystem::path& path) {
 Result<int> image_page_count(const std::filesystem::path& path, SourceFormat format) {
   silence();
   if (format != SourceFormat::kTiff) return 1;
-  return tiff_directory_count(path);
+  Result<std::vector<ImageSize>> pages = tiff_directories(path, 100000);
+  if (!pages.ok()) return pages.error();
+  return static_cast<int>(pages->size());
 }
 
 Result<ImageSize> image_page_size(const std::filesystem::path& path, SourceFormat format,
@@ -165,11 +195,16 @@ Result<ImageSize> image_page_size(const std::filesystem::path& path, SourceForma
     // Each page's own directory: a small first page followed by a huge one was decoded
     // in full before its size was known (a 1.5 MB file whose page 2 is 40000 x 40000
     // took 2.1 GB; fuzz/loader_fuzzer).
-    l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, compression = 0;
-    if (readHeaderTiff(path.c_str(), index, &w, &h, &bps, &spp, &res, &cmap, &compression) != 0)
+    Result<std::vector<ImageSize>> pages = tiff_directories(path, index);
+    if (!pages.ok()) return pages.error();
+    if (index < 0 || index >= static_cast<int>(pages->size()))
+      return make_error(Reason::kUnreadable, path.string() + ": no TIFF page " + std::to_string(index + 1));
+    ImageSize size = (*pages)[static_cast<std::size_t>(index)];
+    if (size.width < 0 || size.height < 0)
       return make_error(Reason::kUnreadable, path.string() + ": page " + std::to_string(index + 1) +
-                                                 ": TIFF directory is damaged");
-    return ImageSize{w, h, static_cast<std::int64_t>(w) * h};
+                                                 ": TIFF directory declares no image size");
+    size.decoded_pixels = size.width * size.height;
+    return size;
   }
   l_int32 iff = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
   if (pixReadHeader(path.c_str(), &iff, &w, &h, &bps, &spp, &cmap) != 0)

@@ -111,6 +111,26 @@ TEST(Load, HugeLaterTiffPageIsRefusedBeforeDecoding) {
   EXPECT_NE(page.error().message.find("60000 x 60000"), std::string::npos) << page.error().message;
 }
 
+TEST(Load, TiffPageLibtiffRefusesFailsCleanly) {
+  // fuzz/loader_fuzzer (LeakSanitizer): page 2's directory lacks the colour map its
+  // palette needs, so libtiff refuses it (and page 3 declares no size at all).
+  // Leptonica's readHeaderTiff leaked the TIFF handle on that path; page sizes are now
+  // read from the directories themselves. A leak would show under
+  // tools/run-sanitizers.sh (LeakSanitizer); the clean failures show everywhere.
+  const std::filesystem::path path =
+      testing::source_dir() / "tests" / "regressions" / "load-tiff-page2-unreadable-by-libtiff.tif";
+  Result<std::shared_ptr<LoadedSource>> loaded = load_source(source_of(path), {});
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  ASSERT_EQ((*loaded)->page_count(), 3);
+  for (int i = 0; i < 3; ++i) {
+    Result<PageContent> page = (*loaded)->page(i);
+    if (!page.ok()) {
+      EXPECT_EQ(page.error().reason, Reason::kUnreadable) << page.error().message;
+      EXPECT_NE(page.error().message.find(path.filename().string()), std::string::npos);
+    }
+  }
+}
+
 TEST(Load, GifFramesCountNotOnlyTheLogicalScreen) {
   // fuzz/loader_fuzzer: giflib decodes every frame at its own declared size, whatever the
   // logical screen says. A 150 KB GIF with a 32 x 32 screen and one 20000 x 20000 frame

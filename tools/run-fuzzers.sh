@@ -119,7 +119,7 @@ for target in "${targets[@]}"; do
   corpus_files=$(find "$work" -type f | wc -l)
   corpus_kb=$(du -sk "$work" | cut -f1)
   # Every artifact, of this run or an earlier one, is replayed with the current binary:
-  # one that no longer crashes was fixed since (or was a flaky OOM or timeout).
+  # one that no longer crashes was fixed since (or was a flaky OOM, timeout or leak).
   ours=0 third=0 unknown=0 gone=0
   report=""
   for artifact in "$artifacts"/*; do
@@ -128,14 +128,14 @@ for target in "${targets[@]}"; do
     if ASAN_OPTIONS=$ASAN_OPTIONS:fast_unwind_on_malloc=0:fast_unwind_on_fatal=0 \
       nice -n 19 timeout 300 "$binary" -rss_limit_mb=2048 -timeout=20 "$artifact" \
       >"$artifact.trace" 2>&1; then
-      class="fixed" where="" what="does not crash any more"
+      class="gone" where="" what="does not crash when replayed (fixed since, or a flaky OOM, timeout or exit-time leak)"
     else
       IFS=$'\t' read -r class where what < <(classify <"$artifact.trace")
     fi
     case $class in
       ours) ours=$((ours + 1)) ;;
       third-party) third=$((third + 1)) ;;
-      fixed) gone=$((gone + 1)) ;;
+      gone) gone=$((gone + 1)) ;;
       *) unknown=$((unknown + 1)) ;;
     esac
     age="earlier run"
@@ -143,7 +143,7 @@ for target in "${targets[@]}"; do
     report+=$(printf '\n    %-11s %s (%s)\n                %s\n                %s' "$class" \
       "${artifact#$source_dir/}" "$age" "$what" "$where")
   done
-  line=$(printf '%-9s executions %10s   corpus %5d files (%d KB)   oom/timeout/crash %s   crashing inputs: ours %d, third-party %d, unclassified %d, fixed %d' \
+  line=$(printf '%-9s executions %10s   corpus %5d files (%d KB)   oom/timeout/crash %s   crashing inputs: ours %d, third-party %d, unclassified %d, no longer reproduce %d' \
     "$target" "${executions:-?}" "$corpus_files" "$corpus_kb" "${found:-?}" \
     "$ours" "$third" "$unknown" "$gone")
   echo "$line$report" | tee -a "$summary"
