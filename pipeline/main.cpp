@@ -65,13 +65,17 @@ int main(int argc, char** argv) {
   int jobs = -1;
   std::string lang;
   bool quiet = false, retry_failed = false, stats = false;
+  // Options every batch command (ingest, reprocess) takes.
+  const auto add_batch_options = [&](CLI::App* command) {
+    command->add_option("--store", store, "Archive store (SQLite file)");
+    command->add_option("--config", config_file, "TOML file overriding the defaults");
+    command->add_option("-j,--jobs", jobs, "Worker threads (default: one per core)")->check(CLI::NonNegativeNumber);
+    command->add_option("-l,--lang", lang, "Tesseract languages, e.g. deu+eng");
+    command->add_flag("-q,--quiet", quiet, "No progress display");
+  };
   CLI::App* ingest = app.add_subcommand("ingest", "Archive the PDFs and images found in PATHs (files or folders)");
   ingest->add_option("paths", paths, "Files or folders to ingest")->required();
-  ingest->add_option("--store", store, "Archive store (SQLite file)");
-  ingest->add_option("--config", config_file, "TOML file overriding the defaults");
-  ingest->add_option("-j,--jobs", jobs, "Worker threads (default: one per core)")->check(CLI::NonNegativeNumber);
-  ingest->add_option("-l,--lang", lang, "Tesseract languages, e.g. deu+eng");
-  ingest->add_flag("-q,--quiet", quiet, "No progress display");
+  add_batch_options(ingest);
   ingest->add_flag("--retry-failed", retry_failed, "Retry inputs that failed in an earlier run");
   ingest->add_flag("--stats", stats, "Print where the time went, per stage");
 
@@ -104,11 +108,7 @@ int main(int argc, char** argv) {
   reprocess->add_option("--since", selection.since, "Open failures recorded at or after this date (YYYY-MM-DD)");
   reprocess->add_option("--id", selection.record_ids, "Archived records to re-derive in place (keeps id and manual corrections)");
   reprocess->add_flag("--only-failed-pages", selection.only_failed_pages, "With --id: redo just the pages that failed");
-  reprocess->add_option("--store", store, "Archive store (SQLite file)");
-  reprocess->add_option("--config", config_file, "TOML file overriding the defaults");
-  reprocess->add_option("-j,--jobs", jobs, "Worker threads (default: one per core)")->check(CLI::NonNegativeNumber);
-  reprocess->add_option("-l,--lang", lang, "Tesseract languages, e.g. deu+eng");
-  reprocess->add_flag("-q,--quiet", quiet, "No progress display");
+  add_batch_options(reprocess);
 
   CLI::App* duplicates = app.add_subcommand("duplicates", "Clusters of records that are the same release");
   duplicates->add_option("--store", store, "Archive store (SQLite file)");
