@@ -131,6 +131,12 @@ Result<Settings> Config::settings() const {
   s.recognize.page_timeout_ms = integer("ocr.page_timeout_seconds") * 1000;
   s.rules_file = text("metadata.rules_file");
   s.log_interval_seconds = std::max(1, integer("progress.log_interval_seconds"));
+  s.queue_lease_seconds = integer("queue.lease_seconds");
+  s.queue_max_attempts = integer("queue.max_attempts");
+  s.queue_batch = integer("queue.batch");
+  s.queue_poll_seconds = integer("queue.poll_seconds");
+  if (s.queue_lease_seconds < 3 || s.queue_max_attempts < 1 || s.queue_batch < 0 || s.queue_poll_seconds < 1)
+    return make_error(Reason::kUnsupported, "queue: lease_seconds >= 3, max_attempts >= 1, batch >= 0, poll_seconds >= 1");
   if (s.load.render_dpi < 50 || s.load.render_dpi > 1200)
     return make_error(Reason::kUnsupported, "pdf.render_dpi must be between 50 and 1200");
   if (s.load.max_page_pixels <= 0 || s.load.max_pages <= 0)

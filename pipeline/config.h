@@ -28,6 +28,10 @@ struct Settings {
   std::string tessdata_dir;
   std::string rules_file;
   int log_interval_seconds = 30;
+  int queue_lease_seconds = 60;
+  int queue_max_attempts = 3;
+  int queue_batch = 0;  // 0: twice the jobs
+  int queue_poll_seconds = 5;
 };
 
 class Config {

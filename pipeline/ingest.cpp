@@ -195,6 +195,7 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     return exit_code::kStoreError;
   }
   ArchiveStore& store = **store_or;
+  if (!request.worker.empty()) store.act_as_worker(request.worker);
 
   const EngineFactory make_engine = [&settings] {
     return OcrEngine::create(settings.languages, settings.tessdata_dir);
@@ -308,6 +309,7 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   if (request.show_stats) print_stage_times(out, counters, summary.seconds);
   if (not_started > 0) out << "Interrupted: " << not_started << " inputs not started; run the same command again to continue.\n";
   if (store_failed) summary.exit_code = exit_code::kStoreError;
+  if (request.summary) *request.summary = summary;
   return summary.exit_code;
 }
 

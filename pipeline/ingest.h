@@ -31,6 +31,8 @@ struct IngestRequest {
   bool show_progress = true;
   bool show_stats = false;  // print where the time went, per stage
   const std::atomic<bool>* stop = nullptr;  // raised by SIGINT/SIGTERM
+  std::string worker;               // set: a queue worker; the store completes its jobs
+  RunSummary* summary = nullptr;    // set: receives the run's counts
 };
 
 // Returns the process exit code (pipeline/exit_codes.h). Writes the summary to `out`

@@ -17,6 +17,7 @@
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
 #include "pipeline/version.h"
+#include "pipeline/worker.h"
 #include "stages/rules.h"
 
 namespace {
@@ -109,6 +110,21 @@ int main(int argc, char** argv) {
   reprocess->add_option("--id", selection.record_ids, "Archived records to re-derive in place (keeps id and manual corrections)");
   reprocess->add_flag("--only-failed-pages", selection.only_failed_pages, "With --id: redo just the pages that failed");
   add_batch_options(reprocess);
+
+  std::vector<std::string> enqueue_paths;
+  CLI::App* enqueue = app.add_subcommand(
+      "enqueue", "Queue PATHs (files or folders) for the workers of a PostgreSQL archive");
+  enqueue->add_option("paths", enqueue_paths, "Files or folders to queue")->required();
+  enqueue->add_option("--store", store, "Archive store: postgresql://user@host/db")->required();
+  enqueue->add_option("--config", config_file, "TOML file overriding the defaults");
+
+  WorkerRequest worker_request;
+  CLI::App* worker = app.add_subcommand(
+      "worker", "Take queued jobs from a PostgreSQL archive and archive them (run one per machine)");
+  add_batch_options(worker);
+  worker->get_option("--store")->required()->description("Archive store: postgresql://user@host/db");
+  worker->add_option("--name", worker_request.name, "Lease owner name (default: host:pid)");
+  worker->add_flag("--until-empty", worker_request.until_empty, "Exit once no job is queued or running");
 
   CLI::App* duplicates = app.add_subcommand("duplicates", "Clusters of records that are the same release");
   duplicates->add_option("--store", store, "Archive store (SQLite file)");
@@ -215,6 +231,17 @@ int main(int argc, char** argv) {
       IngestRequest request = batch_request();
       request.reprocess = selection;
       return conventional(run_ingest(request, std::cout, std::cerr));
+    }
+    if (*enqueue) {
+      std::vector<std::filesystem::path> queued(enqueue_paths.begin(), enqueue_paths.end());
+      return run_enqueue(*config, queued, batch_request().command_line, std::cout, std::cerr);
+    }
+    if (*worker) {
+      const IngestRequest base = batch_request();
+      worker_request.config = base.config;
+      worker_request.command_line = base.command_line;
+      worker_request.stop = base.stop;
+      return conventional(run_worker(worker_request, std::cout, std::cerr));
     }
     if (*review) return run_review(settings->store, std::cout, std::cerr);
     if (*edit) {

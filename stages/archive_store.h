@@ -93,6 +93,10 @@ class ArchiveStore {
  public:
   virtual ~ArchiveStore() = default;
 
+  // Names the queue worker this store writes for (PostgreSQL): from then on, storing a
+  // source's outcome also completes that worker's job for it, in the same transaction.
+  virtual void act_as_worker(const std::string& worker_id) { (void)worker_id; }
+
   virtual KnownContent lookup(const std::string& sha256, const std::string& path) = 0;
 
   virtual Result<std::int64_t> begin_run(const RunInfo& run) = 0;
