@@ -189,7 +189,10 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   }
   const MetadataExtractor metadata(std::move(rules.value()));
 
+  const auto store_open_start = std::chrono::steady_clock::now();
   Result<std::unique_ptr<ArchiveStore>> store_or = open_store(settings.store);
+  const double store_open_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - store_open_start).count();
   if (!store_or.ok()) {
     err << "pressarchive: " << store_or.error().message << "\n";
     return exit_code::kStoreError;
@@ -298,6 +301,7 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   summary.pages_ocr = counters.pages_ocr;
   summary.pages_text_layer = counters.pages_text_layer;
   summary.pages_failed = counters.pages_failed;
+  summary.store_seconds = store_open_seconds + counters.stage_micros[ProgressCounters::kStore] / 1e6;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (store_failed) summary.exit_code = exit_code::kStoreError;

@@ -70,6 +70,18 @@ struct WorkerTotals {
   std::int64_t failed = 0;
   std::int64_t quarantined = 0;
   std::int64_t pages = 0;
+  double database_seconds = 0;  // in queue calls, opening the store and the store stage
+};
+
+// Adds the wall time of its scope to `seconds`.
+class Stopwatch {
+ public:
+  explicit Stopwatch(double& seconds) : seconds_(seconds), start_(std::chrono::steady_clock::now()) {}
+  ~Stopwatch() { seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+
+ private:
+  double& seconds_;
+  std::chrono::steady_clock::time_point start_;
 };
 
 Settings settings_or_exit(const Config& config, std::ostream& err, int& code) {
@@ -224,8 +236,12 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
   std::int64_t quarantine_run = 0;
   bool store_failed = false;
   while (!(request.stop && request.stop->load())) {
-    quarantine_abandoned(queue, store, quarantine_run, request, settings, name, totals, err);
-    Result<std::vector<Job>> jobs = queue.claim(name, batch_size, lease, settings.queue_max_attempts);
+    Result<std::vector<Job>> jobs = std::vector<Job>{};
+    {
+      Stopwatch waiting(totals.database_seconds);
+      quarantine_abandoned(queue, store, quarantine_run, request, settings, name, totals, err);
+      jobs = queue.claim(name, batch_size, lease, settings.queue_max_attempts);
+    }
     if (!jobs.ok()) {
       err << "pressarchive: " << jobs.error().message << "\n";
       store_failed = true;
@@ -250,6 +266,8 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
     std::ostringstream batch_out;
     const int batch_code = run_ingest(batch, batch_out, err);
 
+    totals.database_seconds += summary.store_seconds;
+    Stopwatch waiting(totals.database_seconds);
     std::vector<std::int64_t> ids;
     for (const Job& job : *jobs) ids.push_back(job.id);
     if (batch_code == exit_code::kInterrupted) {
@@ -288,6 +306,8 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
       << "  quarantined       " << totals.quarantined << "\n"
       << "  wall time         " << std::fixed << std::setprecision(1) << seconds << " s";
   if (seconds > 0) out << "  (" << std::setprecision(2) << totals.jobs / seconds << " jobs/s)";
+  out << "\n  database          " << std::setprecision(1) << totals.database_seconds << " s";
+  if (seconds > 0) out << "  (" << std::setprecision(0) << 100 * totals.database_seconds / seconds << " % of wall)";
   out << "\n";
   if (store_failed) return exit_code::kStoreError;
   if (request.stop && request.stop->load()) return exit_code::kInterrupted;
