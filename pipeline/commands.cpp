@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/exit_codes.h"
+#include "stages/job_queue.h"
 #include "pipeline/version.h"
 #include "stages/archive_store.h"
 #include "stages/record_writer.h"
@@ -47,6 +48,13 @@ int run_status(const std::string& store_path, std::ostream& out, std::ostream& e
       << "  open failures      " << st->failures << "\n";
   for (const auto& [reason, count] : st->failures_by_reason)
     out << "    " << std::left << std::setw(16) << reason << " " << count << "\n";
+  if (is_postgresql_uri(store_path)) {
+    if (Result<std::unique_ptr<JobQueue>> queue = open_job_queue(store_path); queue.ok()) {
+      if (Result<QueueCounts> jobs = (*queue)->counts(); jobs.ok())
+        out << "  jobs               " << jobs->queued << " queued, " << jobs->running << " running, " << jobs->done
+            << " done, " << jobs->quarantined << " quarantined\n";
+    }
+  }
   if (!st->last_runs.empty()) out << "last runs:\n";
   for (const RunRow& run : st->last_runs) {
     out << "  #" << run.id << "  " << run.started_at << "  ";
