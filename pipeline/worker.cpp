@@ -146,6 +146,8 @@ void complete_leftovers(JobQueue& queue, ArchiveStore& store, const std::string&
     const auto job = std::find_if(jobs.begin(), jobs.end(), [id](const Job& j) { return j.id == id; });
     const KnownContent known = store.lookup(job->sha256, job->path);
     if (known.record_id && known.path_known) queue.complete(name, {id}, "known", "");
+    else if (known.failed_before)
+      queue.complete(name, {id}, "failed", job->path + ": failed before and not retried; see `pressarchive failed`");
     else queue.complete(name, {id}, "failed", job->path + ": unreadable or changed since it was enqueued; see `pressarchive failed`");
   }
 }
