@@ -2,13 +2,16 @@
 // issuer, language, document type, body) from its pages' lines.
 #pragma once
 
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "stages/boilerplate.h"
+#include "stages/dateline.h"
 #include "stages/dates.h"
+#include "stages/header_lines.h"
+#include "stages/headline.h"
 #include "stages/model.h"
+#include "stages/persons.h"
 #include "stages/rules.h"
 
 namespace pressarchive {
@@ -17,7 +20,6 @@ namespace pressarchive {
 class MetadataExtractor {
  public:
   explicit MetadataExtractor(MetadataRules rules);
-  ~MetadataExtractor();
   MetadataExtractor(const MetadataExtractor&) = delete;
   MetadataExtractor& operator=(const MetadataExtractor&) = delete;
 
@@ -29,16 +31,20 @@ class MetadataExtractor {
   // Named persons in running text, with the office printed next to the name
   // ("Thomas Riedel, Leiter der Stadtbücherei, rechnet …", "sagte Oberbürgermeisterin
   // Dr. Anna Keller"). A name without an office is kept only with an academic title.
-  std::vector<Person> find_persons(const std::string& text) const;
+  std::vector<Person> find_persons(const std::string& text) const { return persons_.find(text); }
 
   const MetadataRules& rules() const { return rules_; }
 
  private:
-  struct Policies;
+  // The readers hold references to rules_ and dates_: declared after them, and the
+  // extractor is neither copied nor moved.
   MetadataRules rules_;
   DateFinder dates_;
   BoilerplateMatcher boilerplate_;
-  std::unique_ptr<Policies> policies_;
+  HeaderReader header_;
+  DatelineReader datelines_;
+  HeadlineReader headlines_;
+  PersonFinder persons_;
 };
 
 }  // namespace pressarchive
