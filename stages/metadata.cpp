@@ -10,14 +10,15 @@
 
 namespace pressarchive {
 
-MetadataExtractor::MetadataExtractor(MetadataRules rules)
+MetadataExtractor::MetadataExtractor(MetadataRules rules, const ArchiveKnowledge& knowledge)
     : rules_(std::move(rules)),
       dates_(rules_),
       boilerplate_(rules_.boilerplate),
       header_(rules_, dates_),
       datelines_(rules_, dates_),
       headlines_(rules_),
-      persons_(rules_, header_) {}
+      persons_(rules_, header_),
+      issuers_(rules_, knowledge.issuers) {}
 
 Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages) const {
   std::vector<Line> lines;
@@ -185,6 +186,10 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages) const 
   if (!label_issuer.empty() && !letterhead_issuer.empty() && lower_utf8(label_issuer) != lower_utf8(letterhead_issuer))
     meta.conflicts.push_back("issuer: the letterhead names '" + letterhead_issuer + "', the label '" + label_issuer +
                              "'; the label is kept");
+  if (const ResolvedIssuer resolved = issuers_.resolve(meta.issuer); resolved.snapped) {
+    meta.issuer = resolved.issuer;
+    issuer_confidence *= resolved.confidence_factor;
+  }
 
   double type_confidence = 0;
   for (const std::string& start : rules_.other_title_starts)

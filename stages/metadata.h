@@ -10,16 +10,23 @@
 #include "stages/dates.h"
 #include "stages/header_lines.h"
 #include "stages/headline.h"
+#include "stages/issuer.h"
 #include "stages/model.h"
 #include "stages/persons.h"
 #include "stages/rules.h"
 
 namespace pressarchive {
 
+// What the archive already holds that extraction learns from, read once at the start of
+// a run (documents of that run do not teach each other: extraction runs in parallel).
+struct ArchiveKnowledge {
+  std::vector<std::string> issuers;  // issuers named by at least two archived records
+};
+
 // Holds the compiled rules; extract() is const and thread-safe.
 class MetadataExtractor {
  public:
-  explicit MetadataExtractor(MetadataRules rules);
+  explicit MetadataExtractor(MetadataRules rules, const ArchiveKnowledge& knowledge = {});
   MetadataExtractor(const MetadataExtractor&) = delete;
   MetadataExtractor& operator=(const MetadataExtractor&) = delete;
 
@@ -45,6 +52,7 @@ class MetadataExtractor {
   DatelineReader datelines_;
   HeadlineReader headlines_;
   PersonFinder persons_;
+  IssuerResolver issuers_;
 };
 
 }  // namespace pressarchive
