@@ -18,7 +18,8 @@ MetadataExtractor::MetadataExtractor(MetadataRules rules, const ArchiveKnowledge
       datelines_(rules_, dates_),
       headlines_(rules_),
       persons_(rules_, header_),
-      issuers_(rules_, knowledge.issuers) {}
+      issuers_(rules_, knowledge.issuers),
+      learned_(knowledge.boilerplate) {}
 
 Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages) const {
   std::vector<Line> lines;
@@ -129,6 +130,21 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages) const 
       line.role = Role::kClosing;
   }
 
+  // The issuer, before the title and body: learned boilerplate is per issuer.
+  double issuer_confidence = 0;
+  if (!label_issuer.empty()) meta.issuer = label_issuer, issuer_confidence = 0.95;
+  else if (!letterhead_issuer.empty()) meta.issuer = letterhead_issuer, issuer_confidence = 0.8;
+  else if (!fallback_issuer.empty()) meta.issuer = fallback_issuer, issuer_confidence = 0.6;
+  if (const ResolvedIssuer resolved = issuers_.resolve(meta.issuer); resolved.snapped) {
+    meta.issuer = resolved.issuer;
+    issuer_confidence *= resolved.confidence_factor;
+  }
+  // Lines this issuer prints on every release (learned from the archive) are neither
+  // title nor body.
+  if (learned_.size() > 0)
+    for (Line& line : lines)
+      if (line.role == Role::kContent && learned_.matches(meta.issuer, line.text)) line.role = Role::kBoilerplate;
+
   // Title and subtitle: the head block between the header and the first line of the body.
   std::vector<std::size_t> content;
   for (std::size_t i = 0; i < lines.size(); ++i)
@@ -179,17 +195,9 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages) const 
     date_confidence = 0.9;
   }
   meta.place = place;
-  double issuer_confidence = 0;
-  if (!label_issuer.empty()) meta.issuer = label_issuer, issuer_confidence = 0.95;
-  else if (!letterhead_issuer.empty()) meta.issuer = letterhead_issuer, issuer_confidence = 0.8;
-  else if (!fallback_issuer.empty()) meta.issuer = fallback_issuer, issuer_confidence = 0.6;
   if (!label_issuer.empty() && !letterhead_issuer.empty() && lower_utf8(label_issuer) != lower_utf8(letterhead_issuer))
     meta.conflicts.push_back("issuer: the letterhead names '" + letterhead_issuer + "', the label '" + label_issuer +
                              "'; the label is kept");
-  if (const ResolvedIssuer resolved = issuers_.resolve(meta.issuer); resolved.snapped) {
-    meta.issuer = resolved.issuer;
-    issuer_confidence *= resolved.confidence_factor;
-  }
 
   double type_confidence = 0;
   for (const std::string& start : rules_.other_title_starts)

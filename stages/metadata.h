@@ -11,6 +11,7 @@
 #include "stages/header_lines.h"
 #include "stages/headline.h"
 #include "stages/issuer.h"
+#include "stages/learned_boilerplate.h"
 #include "stages/model.h"
 #include "stages/persons.h"
 #include "stages/rules.h"
@@ -21,6 +22,7 @@ namespace pressarchive {
 // a run (documents of that run do not teach each other: extraction runs in parallel).
 struct ArchiveKnowledge {
   std::vector<std::string> issuers;  // issuers named by at least two archived records
+  LearnedBoilerplate boilerplate;    // lines in effect per issuer
 };
 
 // Holds the compiled rules; extract() is const and thread-safe.
@@ -53,6 +55,7 @@ class MetadataExtractor {
   HeadlineReader headlines_;
   PersonFinder persons_;
   IssuerResolver issuers_;
+  LearnedBoilerplate learned_;
 };
 
 }  // namespace pressarchive
