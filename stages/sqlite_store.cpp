@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "stages/sqlite_learned_boilerplate.h"
 #include "stages/text_util.h"
 
 namespace pressarchive {
@@ -131,6 +132,7 @@ R"SQL(
 -- persons, per-field confidence and conflicts found by metadata extraction (JSON).
 ALTER TABLE records ADD COLUMN metadata_details TEXT;
 )SQL",
+sqlite_learned_boilerplate::kMigration,  // version 5: learned boilerplate
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
@@ -319,6 +321,25 @@ class SqliteStore : public ArchiveStore {
     if (s.ok()) s = exec("COMMIT");
     if (!s.ok()) exec("ROLLBACK");
     return s;
+  }
+
+  // Learned boilerplate: sqlite_learned_boilerplate.cpp.
+  Status count_boilerplate_lines(const std::string& issuer,
+                                 const std::vector<std::pair<std::string, std::string>>& lines) override {
+    return sqlite_learned_boilerplate::count_lines(db_, path_, issuer, lines);
+  }
+  Result<std::vector<BoilerplateLine>> boilerplate_lines(std::int64_t min_records) override {
+    return sqlite_learned_boilerplate::lines(db_, path_, min_records);
+  }
+  Result<bool> set_boilerplate_state(std::int64_t id, BoilerplateState state, const std::string& agent) override {
+    return sqlite_learned_boilerplate::set_state(db_, path_, id, state, agent);
+  }
+  Result<std::int64_t> add_boilerplate_line(const std::string& issuer, const std::string& line_key,
+                                            const std::string& line, const std::string& agent) override {
+    return sqlite_learned_boilerplate::add_line(db_, path_, issuer, line_key, line, agent);
+  }
+  Result<std::vector<std::string>> issuers(std::int64_t min_records) override {
+    return sqlite_learned_boilerplate::issuers(db_, path_, min_records);
   }
 
   Result<std::vector<Event>> events(std::int64_t record_id) override {
