@@ -1,0 +1,11 @@
+#include "stages/archive_store.h"
+
+#include "stages/sqlite_store.h"
+
+namespace pressarchive {
+
+Result<std::unique_ptr<ArchiveStore>> open_store(const std::string& location) {
+  return open_sqlite_store(location);
+}
+
+}  // namespace pressarchive
