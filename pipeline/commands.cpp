@@ -12,6 +12,7 @@
 #include "pipeline/exit_codes.h"
 #include "pipeline/version.h"
 #include "stages/archive_store.h"
+#include "stages/pg_store.h"
 #include "stages/record_writer.h"
 #include "stages/text_util.h"
 
@@ -20,7 +21,7 @@ namespace {
 
 // Read-only commands must not create an empty archive where none was.
 Result<std::unique_ptr<ArchiveStore>> open_existing(const std::string& store) {
-  if (!std::filesystem::exists(store))
+  if (!is_postgresql_location(store) && !std::filesystem::exists(store))
     return make_error(Reason::kIo, store + ": no archive here (run `pressarchive ingest` first, or pass --store)");
   return open_store(store);
 }
@@ -40,7 +41,7 @@ int run_status(const std::string& store_path, std::ostream& out, std::ostream& e
     err << "pressarchive: " << st.error().message << "\n";
     return exit_code::kStoreError;
   }
-  out << "archive " << store_path << "\n"
+  out << "archive " << redact_uri(store_path) << "\n"
       << "  records            " << st->records << "\n"
       << "  sources            " << st->sources << "  (" << st->duplicate_sources << " linked as exact duplicates)\n"
       << "  pages              " << st->pages << "\n"

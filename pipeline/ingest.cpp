@@ -17,6 +17,7 @@
 #include "stages/clusters.h"
 #include "stages/discover.h"
 #include "stages/image_engine.h"
+#include "stages/pg_store.h"
 #include "stages/pdf_engine.h"
 #include "stages/rules.h"
 
@@ -33,7 +34,7 @@ Result<MetadataRules> load_rules(const Settings& settings) {
 }
 
 void print_summary(std::ostream& out, const RunSummary& s, std::int64_t run_id, const std::string& store) {
-  out << "\npressarchive run " << run_id << " into " << store << "\n"
+  out << "\npressarchive run " << run_id << " into " << redact_uri(store) << "\n"
       << "  inputs            " << s.inputs << "\n"
       << "  archived          " << s.archived << "\n"
       << "  duplicates        " << s.duplicates << "  (same bytes as an archived source, linked)\n"
@@ -269,8 +270,13 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
           stored = store.replace_record(*outcome.item->replaces_record, *outcome.record, run_id);
           if (stored.ok()) ++summary.reprocessed;
         } else {
-          if (outcome.profile && !outcome.record->band_keys.empty())
+          // Held until the record is committed: a writer elsewhere placing a copy of the
+          // same release waits, then sees this record (ArchiveStore::lock_placement).
+          std::unique_ptr<PlacementLock> placement;
+          if (outcome.profile && !outcome.record->band_keys.empty()) {
+            placement = store.lock_placement(outcome.record->band_keys);
             place_near_duplicate(store, settings, *outcome.profile, *outcome.record, summary);
+          }
           Result<std::int64_t> id = store.archive_record(*outcome.record, run_id);
           if (id.ok()) ++summary.archived;
           else stored = id.error();

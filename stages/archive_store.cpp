@@ -1,10 +1,12 @@
 #include "stages/archive_store.h"
 
+#include "stages/pg_store.h"
 #include "stages/sqlite_store.h"
 
 namespace pressarchive {
 
 Result<std::unique_ptr<ArchiveStore>> open_store(const std::string& location) {
+  if (is_postgresql_location(location)) return open_postgresql_store(location);
   return open_sqlite_store(location);
 }
 

@@ -89,9 +89,33 @@ struct ClusterRow {
   std::vector<std::pair<std::int64_t, double>> members;  // id, score
 };
 
+// Held while a new record is placed among its near-duplicates and archived; released
+// by the destructor. See ArchiveStore::lock_placement.
+class PlacementLock {
+ public:
+  virtual ~PlacementLock() = default;
+};
+
 class ArchiveStore {
  public:
   virtual ~ArchiveStore() = default;
+
+  // A worker of the shared queue (PostgreSQL) calls this once: from then on every
+  // archive_record, replace_record, link_source and record_failure also completes, in the
+  // same transaction, the running job(s) this worker leases for the source path(s) it
+  // writes (outcome archived, duplicate or failed). SQLite has no queue and ignores it.
+  virtual void act_as_worker(const std::string& /*worker_id*/) {}
+
+  // Serialises near-duplicate placement between writers: from reading the candidates
+  // sharing `band_keys` until the record is archived, no other writer can place a record
+  // sharing any of those keys, so two copies of one release archived at the same moment
+  // still meet (the second sees the first and joins its cluster). PostgreSQL takes
+  // advisory locks on the keys; SQLite returns nullptr, because one archive is written by
+  // the one serial store stage of one process (a second process on the same file could
+  // miss a copy archived at the same moment: use PostgreSQL for concurrent writers).
+  virtual std::unique_ptr<PlacementLock> lock_placement(const std::vector<std::uint64_t>& /*band_keys*/) {
+    return nullptr;
+  }
 
   virtual KnownContent lookup(const std::string& sha256, const std::string& path) = 0;
 
@@ -99,7 +123,10 @@ class ArchiveStore {
   virtual Status finish_run(std::int64_t run_id, const RunSummary& summary) = 0;
 
   // Stores the record with its pages and every source path, in one transaction;
-  // returns the new record id. Resolves earlier failures of the same content.
+  // returns the new record id. Resolves earlier failures of the same content. When the
+  // content is archived already (another writer archived the same bytes a moment ago),
+  // the record's source paths are linked to that record instead and its id is returned:
+  // one content, one record, whoever wins the race.
   virtual Result<std::int64_t> archive_record(const Record& record, std::int64_t run_id) = 0;
   // Replaces the derived data of record `id` (pages, text, metadata, review flags) with
   // `record`'s in one transaction, keeping its id, its source links and every field
@@ -141,7 +168,8 @@ class ArchiveStore {
   virtual Result<std::vector<Event>> events(std::int64_t record_id) = 0;
 };
 
-// Opens (creating if needed) the store named by `location`: a file path for SQLite.
+// Opens (creating if needed) the store named by `location`: a postgresql:// or
+// postgres:// URI for PostgreSQL, anything else is a file path for SQLite.
 Result<std::unique_ptr<ArchiveStore>> open_store(const std::string& location);
 
 }  // namespace pressarchive

@@ -115,6 +115,7 @@ class SqliteStore : public ArchiveStore {
 
   Record read_record(Statement& q);
   Result<std::int64_t> insert_record(const Record& r, std::int64_t run_id);
+  Result<std::int64_t> link_paths(std::int64_t record_id, const Record& r, std::int64_t run_id);
   Status write_signature(std::int64_t id, const Record& r);
   Status write_cluster_links(std::int64_t id, const Record& r, std::int64_t run_id);
   Status write_pages_and_index(std::int64_t id, const Record& r);

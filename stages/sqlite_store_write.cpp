@@ -28,7 +28,15 @@ Status SqliteStore::finish_run(std::int64_t run_id, const RunSummary& s) {
 
 Result<std::int64_t> SqliteStore::archive_record(const Record& r, std::int64_t run_id) {
   if (Status s = exec("BEGIN IMMEDIATE"); !s.ok()) return s.error();
-  Result<std::int64_t> id = insert_record(r, run_id);
+  // Another process may have archived the same bytes since this one looked them up:
+  // BEGIN IMMEDIATE makes this check and the insert one step, so the paths are linked.
+  std::optional<std::int64_t> existing;
+  {
+    Statement q(db_, "SELECT id FROM records WHERE sha256 = ?");
+    q.bind(1, r.sha256);
+    if (q.step() == SQLITE_ROW) existing = q.integer(0);
+  }
+  Result<std::int64_t> id = existing ? link_paths(*existing, r, run_id) : insert_record(r, run_id);
   if (!id.ok()) {
     exec("ROLLBACK");
     return id;
@@ -134,6 +142,15 @@ Status SqliteStore::mark_reviewed(std::int64_t id, const std::string& agent) {
     return make_error(Reason::kUnsupported, "no record " + std::to_string(id));
   }
   return exec("COMMIT");
+}
+
+Result<std::int64_t> SqliteStore::link_paths(std::int64_t record_id, const Record& r, std::int64_t run_id) {
+  for (const std::string& path : r.source_paths)
+    if (!insert_source(record_id, path, r.sha256, r.source_size, format_name(r.format), run_id) ||
+        !add_event("link", record_id, path, run_id, "success", store::link_detail(r.sha256)))
+      return db_error("cannot link " + path);
+  if (!resolve_failures(r.sha256, r.source_paths)) return db_error("cannot resolve earlier failures");
+  return record_id;
 }
 
 Result<std::int64_t> SqliteStore::insert_record(const Record& r, std::int64_t run_id) {
