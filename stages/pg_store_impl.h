@@ -33,6 +33,22 @@ std::string pg_text(const std::string& s);
 pqxx::binarystring pg_bytes(const std::string& s);
 std::string bytes_of(const pqxx::field& f);
 
+// Runs `body` (one whole transaction) again when PostgreSQL aborted it as the loser of a
+// deadlock or serialization conflict with another writer (two workers updating the same
+// cluster rows in crossing order): a few attempts, then the error stands.
+template <typename F>
+auto retry_on_conflict(F&& body) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return body();
+    } catch (const pqxx::deadlock_detected&) {
+      if (attempt == 3) throw;
+    } catch (const pqxx::serialization_failure&) {
+      if (attempt == 3) throw;
+    }
+  }
+}
+
 class PgStore : public ArchiveStore {
  public:
   PgStore(std::unique_ptr<pqxx::connection> conn, std::string name) : conn_(std::move(conn)), name_(std::move(name)) {}
@@ -91,7 +107,8 @@ class PgStore : public ArchiveStore {
   void resolve_failures(pqxx::work& tx, const std::string& sha256, const std::vector<std::string>& paths);
   void add_event(pqxx::work& tx, const std::string& type, std::optional<std::int64_t> record_id,
                  const std::string& path, std::int64_t run_id, const std::string& outcome, const std::string& detail);
-  void insert_source(pqxx::work& tx, std::int64_t record_id, const std::string& path, const std::string& sha256,
+  // False when the path was linked already.
+  bool insert_source(pqxx::work& tx, std::int64_t record_id, const std::string& path, const std::string& sha256,
                      std::uintmax_t size, const char* format, std::int64_t run_id);
   // Completes this worker's running job for (path, sha256), when acting as a worker.
   void complete_job(pqxx::work& tx, const std::string& path, const std::string& sha256, const char* outcome,

@@ -96,21 +96,23 @@ Status PgStore::finish_run(std::int64_t run_id, const RunSummary& s) {
 Result<std::int64_t> PgStore::archive_record(const Record& r, std::int64_t run_id) {
   std::lock_guard lock(mutex_);
   try {
-    pqxx::work tx(*conn_);
-    // Writers of the same content queue here: the first inserts the record, the others
-    // then find it and link their paths to it (one content, one record).
-    tx.exec_params("SELECT pg_advisory_xact_lock($1, hashtext($2))", kContentLockSpace, r.sha256);
-    const pqxx::result existing = tx.exec_params("SELECT id FROM records WHERE sha256 = $1", r.sha256);
-    std::int64_t id;
-    if (!existing.empty()) {
-      id = existing[0][0].as<std::int64_t>();
-      link_paths(tx, id, r, run_id);
-    } else {
-      id = insert_record(tx, r, run_id);
-    }
-    store::crash_point_before_commit();
-    tx.commit();
-    return id;
+    return retry_on_conflict([&] {
+      pqxx::work tx(*conn_);
+      // Writers of the same content queue here: the first inserts the record, the others
+      // then find it and link their paths to it (one content, one record).
+      tx.exec_params("SELECT pg_advisory_xact_lock($1, hashtext($2))", kContentLockSpace, r.sha256);
+      const pqxx::result existing = tx.exec_params("SELECT id FROM records WHERE sha256 = $1", r.sha256);
+      std::int64_t id;
+      if (!existing.empty()) {
+        id = existing[0][0].as<std::int64_t>();
+        link_paths(tx, id, r, run_id);
+      } else {
+        id = insert_record(tx, r, run_id);
+      }
+      store::crash_point_before_commit();
+      tx.commit();
+      return Result<std::int64_t>(id);
+    });
   } catch (const std::exception& e) {
     return db_error("cannot store the record of " + first_path(r), e);
   }
@@ -135,10 +137,12 @@ Status PgStore::link_source(std::int64_t record_id, const Source& source, std::i
 Status PgStore::replace_record(std::int64_t id, const Record& r, std::int64_t run_id) {
   std::lock_guard lock(mutex_);
   try {
-    pqxx::work tx(*conn_);
-    replace_in_transaction(tx, id, r, run_id);
-    tx.commit();
-    return Status::Ok();
+    return retry_on_conflict([&] {
+      pqxx::work tx(*conn_);
+      replace_in_transaction(tx, id, r, run_id);
+      tx.commit();
+      return Status::Ok();
+    });
   } catch (const std::exception& e) {
     return db_error("cannot replace record " + std::to_string(id), e);
   }
@@ -255,8 +259,9 @@ std::int64_t PgStore::insert_record(pqxx::work& tx, const Record& r, std::int64_
 
 void PgStore::link_paths(pqxx::work& tx, std::int64_t record_id, const Record& r, std::int64_t run_id) {
   for (const std::string& path : r.source_paths) {
-    insert_source(tx, record_id, path, r.sha256, r.source_size, format_name(r.format), run_id);
-    add_event(tx, "link", record_id, path, run_id, "success", store::link_detail(r.sha256));
+    // A path linked already (by a worker whose lease ran out) needs no second event.
+    if (insert_source(tx, record_id, path, r.sha256, r.source_size, format_name(r.format), run_id))
+      add_event(tx, "link", record_id, path, run_id, "success", store::link_detail(r.sha256));
     complete_job(tx, path, r.sha256, "duplicate");
   }
   resolve_failures(tx, r.sha256, r.source_paths);
@@ -353,12 +358,12 @@ void PgStore::add_event(pqxx::work& tx, const std::string& type, std::optional<s
                  pg_text(agent_), outcome, pg_text(detail));
 }
 
-void PgStore::insert_source(pqxx::work& tx, std::int64_t record_id, const std::string& path, const std::string& sha256,
+bool PgStore::insert_source(pqxx::work& tx, std::int64_t record_id, const std::string& path, const std::string& sha256,
                             std::uintmax_t size, const char* format, std::int64_t run_id) {
-  tx.exec_params(std::string("INSERT INTO sources(path, sha256, size, format, record_id, run_id, added_at) "
+  return tx.exec_params(std::string("INSERT INTO sources(path, sha256, size, format, record_id, run_id, added_at) "
                              "VALUES ($1, $2, $3, $4, $5, $6, ") + kPgNow + ") ON CONFLICT (path, sha256) DO NOTHING",
                  pg_bytes(path), sha256, static_cast<std::int64_t>(size), std::string(format), record_id,
-                 run_id > 0 ? std::optional<std::int64_t>(run_id) : std::nullopt);
+                 run_id > 0 ? std::optional<std::int64_t>(run_id) : std::nullopt).affected_rows() == 1;
 }
 
 void PgStore::complete_job(pqxx::work& tx, const std::string& path, const std::string& sha256, const char* outcome,

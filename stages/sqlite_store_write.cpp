@@ -145,10 +145,14 @@ Status SqliteStore::mark_reviewed(std::int64_t id, const std::string& agent) {
 }
 
 Result<std::int64_t> SqliteStore::link_paths(std::int64_t record_id, const Record& r, std::int64_t run_id) {
-  for (const std::string& path : r.source_paths)
-    if (!insert_source(record_id, path, r.sha256, r.source_size, format_name(r.format), run_id) ||
+  for (const std::string& path : r.source_paths) {
+    if (!insert_source(record_id, path, r.sha256, r.source_size, format_name(r.format), run_id))
+      return db_error("cannot link " + path);
+    // A path linked already needs no second event.
+    if (sqlite3_changes(db_) == 1 &&
         !add_event("link", record_id, path, run_id, "success", store::link_detail(r.sha256)))
       return db_error("cannot link " + path);
+  }
   if (!resolve_failures(r.sha256, r.source_paths)) return db_error("cannot resolve earlier failures");
   return record_id;
 }

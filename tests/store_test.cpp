@@ -120,6 +120,12 @@ TEST_P(Store, TheSameContentUnderAnotherPathIsLinkedNotArchivedTwice) {
   EXPECT_EQ(s.status()->records, 1);
   EXPECT_EQ(s.load_record(id).value()->source_paths, (std::vector<std::string>{"a.pdf", "c.pdf"}));
   EXPECT_TRUE(s.lookup("abc", "c.pdf").path_known);
+  // The same path and bytes once more (a worker whose lease ran out): nothing new.
+  ASSERT_TRUE(s.archive_record(sample_record("abc", "c.pdf"), run_).ok());
+  EXPECT_EQ(s.status()->sources, 2);
+  std::vector<std::string> types;
+  for (const Event& e : s.events(id).value()) types.push_back(e.type);
+  EXPECT_EQ(types, (std::vector<std::string>{"ingest", "link"}));
 }
 
 TEST_P(Store, FailuresAreOpenUntilTheContentIsArchived) {
