@@ -19,19 +19,12 @@
 namespace pressarchive {
 namespace {
 
-// Read-only commands must not create an empty archive where none was.
-Result<std::unique_ptr<ArchiveStore>> open_existing(const std::string& store) {
-  if (!is_postgresql_location(store) && !std::filesystem::exists(store))
-    return make_error(Reason::kIo, store + ": no archive here (run `pressarchive ingest` first, or pass --store)");
-  return open_store(store);
-}
-
 std::string or_dash(const std::string& s) { return s.empty() ? "-" : valid_utf8(s); }
 
 }  // namespace
 
 int run_status(const std::string& store_path, std::ostream& out, std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -64,7 +57,7 @@ int run_status(const std::string& store_path, std::ostream& out, std::ostream& e
 
 int run_show(const std::string& store_path, std::int64_t id, bool with_text, bool with_history, std::ostream& out,
              std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -157,7 +150,7 @@ int run_show(const std::string& store_path, std::int64_t id, bool with_text, boo
 
 int run_failed(const std::string& store_path, bool as_json, const std::string& reason, std::int64_t run_id,
                std::ostream& out, std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -192,7 +185,7 @@ int run_failed(const std::string& store_path, bool as_json, const std::string& r
 }
 
 int run_review(const std::string& store_path, std::ostream& out, std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -214,7 +207,7 @@ int run_review(const std::string& store_path, std::ostream& out, std::ostream& e
 
 int run_edit(const std::string& store_path, std::int64_t id, const std::vector<std::pair<std::string, std::string>>& fields,
              bool reviewed, std::ostream& out, std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -246,7 +239,7 @@ int run_edit(const std::string& store_path, std::int64_t id, const std::vector<s
 }
 
 int run_duplicates(const std::string& store_path, std::ostream& out, std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -267,7 +260,7 @@ int run_duplicates(const std::string& store_path, std::ostream& out, std::ostrea
 
 int run_search(const std::string& store_path, const std::string& query, int limit, std::ostream& out,
                std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -293,7 +286,7 @@ int run_search(const std::string& store_path, const std::string& query, int limi
 
 int run_export(const std::string& store_path, const std::string& format, const std::string& out_file,
                bool include_failures, std::ostream& out, std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;

@@ -25,6 +25,17 @@ int run_edit(const std::string& store, std::int64_t id, const std::vector<std::p
              bool reviewed, std::ostream& out, std::ostream& err);
 int run_search(const std::string& store, const std::string& query, int limit, std::ostream& out,
                std::ostream& err);
+// Learned boilerplate (pipeline/boilerplate_command.cpp): what was learned per issuer,
+// narrowed to `issuer` when not empty; text or JSON.
+struct LearnedBoilerplateOptions;
+int run_boilerplate_list(const std::string& store, const LearnedBoilerplateOptions& options, const std::string& issuer,
+                         bool as_json, std::ostream& out, std::ostream& err);
+// An archivist's decision on line `id`: "confirmed" (always boilerplate) or "rejected" (never).
+int run_boilerplate_decide(const std::string& store, std::int64_t id, bool confirm, std::ostream& out,
+                           std::ostream& err);
+// An archivist adds `line` as boilerplate of `issuer` (confirmed).
+int run_boilerplate_add(const std::string& store, const std::string& issuer, const std::string& line,
+                        std::ostream& out, std::ostream& err);
 // Writes to `out_file` ("" or "-" = `out`).
 int run_export(const std::string& store, const std::string& format, const std::string& out_file,
                bool include_failures, std::ostream& out, std::ostream& err);

@@ -130,6 +130,14 @@ Result<Settings> Config::settings() const {
   s.tessdata_dir = text("ocr.tessdata_dir");
   s.recognize.page_timeout_ms = integer("ocr.page_timeout_seconds") * 1000;
   s.rules_file = text("metadata.rules_file");
+  s.learned_boilerplate.enabled = flag("learned_boilerplate.enabled");
+  s.learned_boilerplate.min_records = integer("learned_boilerplate.min_records");
+  s.learned_boilerplate.min_share = real("learned_boilerplate.min_share");
+  s.learned_boilerplate.min_words = integer("learned_boilerplate.min_words");
+  if (s.learned_boilerplate.min_records < 1 || s.learned_boilerplate.min_share < 0 ||
+      s.learned_boilerplate.min_share > 1 || s.learned_boilerplate.min_words < 1)
+    return make_error(Reason::kUnsupported,
+                      "learned_boilerplate: min_records and min_words must be at least 1, min_share between 0 and 1");
   s.log_interval_seconds = std::max(1, integer("progress.log_interval_seconds"));
   if (s.load.render_dpi < 50 || s.load.render_dpi > 1200)
     return make_error(Reason::kUnsupported, "pdf.render_dpi must be between 50 and 1200");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "stages/learned_boilerplate.h"
 #include "stages/load.h"
 #include "stages/near_duplicates.h"
 #include "stages/recognize.h"
@@ -27,6 +28,7 @@ struct Settings {
   std::string languages;
   std::string tessdata_dir;
   std::string rules_file;
+  LearnedBoilerplateOptions learned_boilerplate;
   int log_interval_seconds = 30;
 };
 

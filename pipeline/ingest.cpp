@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <ostream>
 #include <set>
@@ -17,6 +18,7 @@
 #include "stages/clusters.h"
 #include "stages/discover.h"
 #include "stages/image_engine.h"
+#include "stages/learned_boilerplate.h"
 #include "stages/pg_store.h"
 #include "stages/pdf_engine.h"
 #include "stages/rules.h"
@@ -31,6 +33,26 @@ Result<MetadataRules> load_rules(const Settings& settings) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return parse_rules(buffer.str(), settings.rules_file);
+}
+
+// Issuers named by two records or more (one record may be a misreading) and the learned
+// boilerplate in effect.
+Result<ArchiveKnowledge> archive_knowledge(ArchiveStore& store, const LearnedBoilerplateOptions& options) {
+  ArchiveKnowledge knowledge;
+  Result<std::vector<std::string>> issuers = store.issuers(2);
+  if (!issuers.ok()) return issuers.error();
+  knowledge.issuers = std::move(*issuers);
+  Result<std::vector<BoilerplateLine>> lines = store.boilerplate_lines(options.min_records);
+  if (!lines.ok()) return lines.error();
+  knowledge.boilerplate = LearnedBoilerplate(*lines, options);
+  return knowledge;
+}
+
+// Counts a newly archived record's lines towards its issuer's learned boilerplate.
+void count_lines(ArchiveStore& store, const LearnedBoilerplateOptions& options, const Record& record,
+                 const std::function<void(const Status&)>& check) {
+  if (!options.enabled || record.metadata.issuer.empty()) return;
+  check(store.count_boilerplate_lines(record.metadata.issuer, countable_lines(record.pages, options)));
 }
 
 void print_summary(std::ostream& out, const RunSummary& s, std::int64_t run_id, const std::string& store) {
@@ -188,7 +210,6 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     err << "pressarchive: rules: " << rules.error().message << "\n";
     return exit_code::kUsage;
   }
-  const MetadataExtractor metadata(std::move(rules.value()));
 
   Result<std::unique_ptr<ArchiveStore>> store_or = open_store(settings.store);
   if (!store_or.ok()) {
@@ -196,6 +217,14 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     return exit_code::kStoreError;
   }
   ArchiveStore& store = **store_or;
+  // What earlier runs taught (known issuers, learned boilerplate), read once: the
+  // documents of this run are extracted in parallel and do not teach each other.
+  Result<ArchiveKnowledge> knowledge = archive_knowledge(store, settings.learned_boilerplate);
+  if (!knowledge.ok()) {
+    err << "pressarchive: " << knowledge.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  const MetadataExtractor metadata(std::move(rules.value()), *knowledge);
 
   const EngineFactory make_engine = [&settings] {
     return OcrEngine::create(settings.languages, settings.tessdata_dir);
@@ -278,8 +307,12 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
             place_near_duplicate(store, settings, *outcome.profile, *outcome.record, summary);
           }
           Result<std::int64_t> id = store.archive_record(*outcome.record, run_id);
-          if (id.ok()) ++summary.archived;
-          else stored = id.error();
+          if (id.ok()) {
+            ++summary.archived;
+            count_lines(store, settings.learned_boilerplate, *outcome.record, check);
+          } else {
+            stored = id.error();
+          }
         }
         if (stored.ok()) {
           summary.duplicates += copies;

@@ -17,6 +17,7 @@
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
 #include "pipeline/version.h"
+#include "stages/learned_boilerplate.h"
 #include "stages/rules.h"
 
 namespace {
@@ -115,6 +116,25 @@ int main(int argc, char** argv) {
 
   CLI::App* review = app.add_subcommand("review", "Records flagged for review, with the reasons");
   review->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
+
+  std::string boilerplate_issuer, boilerplate_add;
+  bool boilerplate_json = false;
+  std::int64_t boilerplate_reject = 0, boilerplate_confirm = 0;
+  CLI::App* boilerplate = app.add_subcommand(
+      "boilerplate",
+      "Lines learned as boilerplate per issuer (recurring across its records), and corrections to them.\n"
+      "Lists id, state (learned, candidate, confirmed, rejected), records seen / records of the issuer,\n"
+      "issuer and line. Learned and confirmed lines are left out of the title and body of the issuer's\n"
+      "documents from the next run on (and on reprocess); rejected ones never.");
+  boilerplate->add_option("--issuer", boilerplate_issuer, "Only this issuer (list), or the issuer of --add");
+  boilerplate->add_flag("--json", boilerplate_json, "One JSON object per line");
+  auto* reject_opt = boilerplate->add_option("--reject", boilerplate_reject, "Never treat line ID as boilerplate");
+  auto* confirm_opt = boilerplate->add_option("--confirm", boilerplate_confirm, "Always treat line ID as boilerplate");
+  auto* add_opt = boilerplate->add_option("--add", boilerplate_add, "Add LINE as boilerplate of --issuer");
+  reject_opt->excludes(confirm_opt)->excludes(add_opt);
+  confirm_opt->excludes(add_opt);
+  boilerplate->add_option("--store", store, "Archive store (SQLite file)");
+  boilerplate->add_option("--config", config_file, "TOML file overriding the defaults (thresholds)");
 
   std::int64_t edit_id = 0;
   std::map<std::string, std::string> edits;
@@ -217,6 +237,20 @@ int main(int argc, char** argv) {
       return conventional(run_ingest(request, std::cout, std::cerr));
     }
     if (*review) return run_review(settings->store, std::cout, std::cerr);
+    if (*boilerplate) {
+      if (*reject_opt || *confirm_opt)
+        return run_boilerplate_decide(settings->store, *reject_opt ? boilerplate_reject : boilerplate_confirm,
+                                      static_cast<bool>(*confirm_opt), std::cout, std::cerr);
+      if (*add_opt) {
+        if (boilerplate_issuer.empty()) {
+          std::cerr << "pressarchive: boilerplate --add needs --issuer\n";
+          return exit_code::kUsage;
+        }
+        return run_boilerplate_add(settings->store, boilerplate_issuer, boilerplate_add, std::cout, std::cerr);
+      }
+      return run_boilerplate_list(settings->store, settings->learned_boilerplate, boilerplate_issuer,
+                                  boilerplate_json, std::cout, std::cerr);
+    }
     if (*edit) {
       if (edits.empty() && !edit_reviewed) {
         std::cerr << "pressarchive: edit needs a field to set (e.g. --title) or --reviewed\n";

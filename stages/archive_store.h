@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "stages/learned_boilerplate.h"
 #include "stages/model.h"
 #include "stages/result.h"
 
@@ -166,10 +167,32 @@ class ArchiveStore {
   virtual Status for_each_failure(const std::function<void(const Failure&)>& visit) = 0;
   // Provenance events of one record, oldest first.
   virtual Result<std::vector<Event>> events(std::int64_t record_id) = 0;
+
+  // Learned boilerplate (learned_boilerplate.h). Counts one newly archived record of
+  // `issuer`: the issuer gains a record, and each of `lines` (distinct keys, with the text
+  // as printed) gains one record. One transaction; called by the serial store stage.
+  virtual Status count_boilerplate_lines(const std::string& issuer,
+                                         const std::vector<std::pair<std::string, std::string>>& lines) = 0;
+  // Lines counted in at least `min_records` records of their issuer, and every line an
+  // archivist confirmed, rejected or added; by issuer, most frequent first.
+  virtual Result<std::vector<BoilerplateLine>> boilerplate_lines(std::int64_t min_records) = 0;
+  // An archivist's decision on line `id` (recorded as a "boilerplate" event); false when
+  // there is no such line.
+  virtual Result<bool> set_boilerplate_state(std::int64_t id, BoilerplateState state, const std::string& agent) = 0;
+  // An archivist names a line of `issuer` as boilerplate (state confirmed; an existing
+  // line with that key is confirmed); returns its id.
+  virtual Result<std::int64_t> add_boilerplate_line(const std::string& issuer, const std::string& line_key,
+                                                    const std::string& line, const std::string& agent) = 0;
+  // Issuers named by at least `min_records` archived records, most frequent first.
+  virtual Result<std::vector<std::string>> issuers(std::int64_t min_records) = 0;
 };
 
 // Opens (creating if needed) the store named by `location`: a postgresql:// or
 // postgres:// URI for PostgreSQL, anything else is a file path for SQLite.
 Result<std::unique_ptr<ArchiveStore>> open_store(const std::string& location);
+// The same for the read-only commands, which must not create an empty archive where
+// none was: a SQLite file that is not there is a kIo error naming it. (A PostgreSQL
+// database must exist already; its tables are created on first open.)
+Result<std::unique_ptr<ArchiveStore>> open_existing_store(const std::string& location);
 
 }  // namespace pressarchive

@@ -2,22 +2,33 @@
 // issuer, language, document type, body) from its pages' lines.
 #pragma once
 
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "stages/boilerplate.h"
+#include "stages/dateline.h"
 #include "stages/dates.h"
+#include "stages/header_lines.h"
+#include "stages/headline.h"
+#include "stages/issuer.h"
+#include "stages/learned_boilerplate.h"
 #include "stages/model.h"
+#include "stages/persons.h"
 #include "stages/rules.h"
 
 namespace pressarchive {
 
+// What the archive already holds that extraction learns from, read once at the start of
+// a run (documents of that run do not teach each other: extraction runs in parallel).
+struct ArchiveKnowledge {
+  std::vector<std::string> issuers;  // issuers named by at least two archived records
+  LearnedBoilerplate boilerplate;    // lines in effect per issuer
+};
+
 // Holds the compiled rules; extract() is const and thread-safe.
 class MetadataExtractor {
  public:
-  explicit MetadataExtractor(MetadataRules rules);
-  ~MetadataExtractor();
+  explicit MetadataExtractor(MetadataRules rules, const ArchiveKnowledge& knowledge = {});
   MetadataExtractor(const MetadataExtractor&) = delete;
   MetadataExtractor& operator=(const MetadataExtractor&) = delete;
 
@@ -29,16 +40,22 @@ class MetadataExtractor {
   // Named persons in running text, with the office printed next to the name
   // ("Thomas Riedel, Leiter der Stadtbücherei, rechnet …", "sagte Oberbürgermeisterin
   // Dr. Anna Keller"). A name without an office is kept only with an academic title.
-  std::vector<Person> find_persons(const std::string& text) const;
+  std::vector<Person> find_persons(const std::string& text) const { return persons_.find(text); }
 
   const MetadataRules& rules() const { return rules_; }
 
  private:
-  struct Policies;
+  // The readers hold references to rules_ and dates_: declared after them, and the
+  // extractor is neither copied nor moved.
   MetadataRules rules_;
   DateFinder dates_;
   BoilerplateMatcher boilerplate_;
-  std::unique_ptr<Policies> policies_;
+  HeaderReader header_;
+  DatelineReader datelines_;
+  HeadlineReader headlines_;
+  PersonFinder persons_;
+  IssuerResolver issuers_;
+  LearnedBoilerplate learned_;
 };
 
 }  // namespace pressarchive

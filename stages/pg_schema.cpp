@@ -148,6 +148,27 @@ CREATE TABLE jobs (
   UNIQUE (path, sha256));
 CREATE INDEX jobs_claimable ON jobs (state, id);
 )SQL",
+R"SQL(
+-- Learned boilerplate (SQLite version 5, sqlite_learned_boilerplate.cpp): lines counted
+-- per issuer as the records name it, and how many records of each issuer were counted.
+CREATE TABLE boilerplate_issuers (
+  issuer TEXT PRIMARY KEY,
+  records BIGINT NOT NULL
+);
+CREATE TABLE boilerplate_lines (
+  id BIGSERIAL PRIMARY KEY,
+  issuer TEXT NOT NULL,
+  line_key TEXT NOT NULL,
+  line TEXT NOT NULL,
+  records BIGINT NOT NULL DEFAULT 0,
+  state TEXT NOT NULL DEFAULT 'counted',
+  updated_at TEXT,
+  UNIQUE (issuer, line_key)
+);
+CREATE INDEX boilerplate_lines_by_records ON boilerplate_lines(records);
+CREATE INDEX boilerplate_lines_by_state ON boilerplate_lines(state) WHERE state != 'counted';
+CREATE INDEX records_by_issuer ON records(issuer);
+)SQL",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 

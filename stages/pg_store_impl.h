@@ -84,6 +84,15 @@ class PgStore : public ArchiveStore {
   Status for_each_failure(const std::function<void(const Failure&)>& visit) override;
   Result<std::vector<Event>> events(std::int64_t record_id) override;
 
+  // pg_learned_boilerplate.cpp
+  Status count_boilerplate_lines(const std::string& issuer,
+                                 const std::vector<std::pair<std::string, std::string>>& lines) override;
+  Result<std::vector<BoilerplateLine>> boilerplate_lines(std::int64_t min_records) override;
+  Result<bool> set_boilerplate_state(std::int64_t id, BoilerplateState state, const std::string& agent) override;
+  Result<std::int64_t> add_boilerplate_line(const std::string& issuer, const std::string& line_key,
+                                            const std::string& line, const std::string& agent) override;
+  Result<std::vector<std::string>> issuers(std::int64_t min_records) override;
+
   // Releases placement locks (PgPlacementLock's destructor).
   void unlock_placement(const std::string& keys_array);
 

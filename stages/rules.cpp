@@ -68,6 +68,8 @@ Result<MetadataRules> parse_rules(const std::string& toml_text, const std::strin
                    list_at("dateline", "not_place_words", rules.not_place_words),
                    list_at("issuer", "labels", rules.issuer_labels),
                    list_at("issuer", "fallback_labels", rules.issuer_fallback_labels),
+                   list_at("issuer", "known", rules.known_issuers),
+                   list_at("issuer", "office_words", rules.issuer_words),
                    list_at("issuer", "address_words", rules.address_words),
                    list_at("issuer", "postcodes", rules.postcodes),
                    list_at("document_type", "press_release", rules.document_type_words),

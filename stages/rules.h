@@ -25,6 +25,8 @@ struct MetadataRules {
   std::vector<std::string> not_place_words;  // words that rule a dateline place out
   std::vector<std::string> issuer_labels;
   std::vector<std::string> issuer_fallback_labels;
+  std::vector<std::string> known_issuers;  // issuers spelled right, to snap OCR'd ones to
+  std::vector<std::string> issuer_words;   // office words spelled right ("Öffentlichkeitsarbeit")
   int letterhead_max_lines = 3;
   std::vector<std::string> address_words;
   std::vector<std::string> postcodes;  // ECMAScript regular expressions

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "stages/sqlite_learned_boilerplate.h"
 #include "stages/sqlite_store_impl.h"
 
 namespace pressarchive {
@@ -124,6 +125,7 @@ R"SQL(
 -- persons, per-field confidence and conflicts found by metadata extraction (JSON).
 ALTER TABLE records ADD COLUMN metadata_details TEXT;
 )SQL",
+sqlite_learned_boilerplate::kMigration,  // version 5: learned boilerplate
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "stages/archive_store.h"
+#include "stages/sqlite_learned_boilerplate.h"
 
 namespace pressarchive {
 
@@ -103,6 +104,25 @@ class SqliteStore : public ArchiveStore {
   Result<std::vector<std::pair<std::int64_t, double>>> revisions_of(std::int64_t id) override;
   Status for_each_failure(const std::function<void(const Failure&)>& visit) override;
   Result<std::vector<Event>> events(std::int64_t record_id) override;
+
+  // Learned boilerplate: sqlite_learned_boilerplate.cpp.
+  Status count_boilerplate_lines(const std::string& issuer,
+                                 const std::vector<std::pair<std::string, std::string>>& lines) override {
+    return sqlite_learned_boilerplate::count_lines(db_, path_, issuer, lines);
+  }
+  Result<std::vector<BoilerplateLine>> boilerplate_lines(std::int64_t min_records) override {
+    return sqlite_learned_boilerplate::lines(db_, path_, min_records);
+  }
+  Result<bool> set_boilerplate_state(std::int64_t id, BoilerplateState state, const std::string& agent) override {
+    return sqlite_learned_boilerplate::set_state(db_, path_, id, state, agent);
+  }
+  Result<std::int64_t> add_boilerplate_line(const std::string& issuer, const std::string& line_key,
+                                            const std::string& line, const std::string& agent) override {
+    return sqlite_learned_boilerplate::add_line(db_, path_, issuer, line_key, line, agent);
+  }
+  Result<std::vector<std::string>> issuers(std::int64_t min_records) override {
+    return sqlite_learned_boilerplate::issuers(db_, path_, min_records);
+  }
 
  private:
   static constexpr const char* kRecordColumns =
