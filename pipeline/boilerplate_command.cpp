@@ -15,12 +15,6 @@
 namespace pressarchive {
 namespace {
 
-Result<std::unique_ptr<ArchiveStore>> open_existing(const std::string& store) {
-  if (!std::filesystem::exists(store))
-    return make_error(Reason::kIo, store + ": no archive here (run `pressarchive ingest` first, or pass --store)");
-  return open_store(store);
-}
-
 // What a line is now: confirmed and rejected as the archivist said; a counted line is
 // "learned" when it passes the thresholds, a "candidate" when it does not (yet).
 std::string state_now(const BoilerplateLine& line, const LearnedBoilerplateOptions& options) {
@@ -34,7 +28,7 @@ std::string agent() { return std::string("archivist via pressarchive ") + kVersi
 
 int run_boilerplate_list(const std::string& store_path, const LearnedBoilerplateOptions& options,
                          const std::string& issuer, bool as_json, std::ostream& out, std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -72,7 +66,7 @@ int run_boilerplate_list(const std::string& store_path, const LearnedBoilerplate
 
 int run_boilerplate_decide(const std::string& store_path, std::int64_t id, bool confirm, std::ostream& out,
                            std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -98,7 +92,7 @@ int run_boilerplate_add(const std::string& store_path, const std::string& issuer
     err << "pressarchive: boilerplate --add needs a line with letters or digits and --issuer\n";
     return exit_code::kUsage;
   }
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;

@@ -11,27 +11,22 @@
 
 #include "pipeline/exit_codes.h"
 #include "stages/job_queue.h"
+#include "stages/pg_store.h"
 #include "pipeline/version.h"
 #include "stages/archive_store.h"
+#include "stages/pg_store.h"
 #include "stages/record_writer.h"
 #include "stages/text_util.h"
 
 namespace pressarchive {
 namespace {
 
-// Read-only commands must not create an empty archive where none was.
-Result<std::unique_ptr<ArchiveStore>> open_existing(const std::string& store) {
-  if (!std::filesystem::exists(store))
-    return make_error(Reason::kIo, store + ": no archive here (run `pressarchive ingest` first, or pass --store)");
-  return open_store(store);
-}
-
 std::string or_dash(const std::string& s) { return s.empty() ? "-" : valid_utf8(s); }
 
 }  // namespace
 
 int run_status(const std::string& store_path, std::ostream& out, std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -41,14 +36,14 @@ int run_status(const std::string& store_path, std::ostream& out, std::ostream& e
     err << "pressarchive: " << st.error().message << "\n";
     return exit_code::kStoreError;
   }
-  out << "archive " << store_path << "\n"
+  out << "archive " << redact_uri(store_path) << "\n"
       << "  records            " << st->records << "\n"
       << "  sources            " << st->sources << "  (" << st->duplicate_sources << " linked as exact duplicates)\n"
       << "  pages              " << st->pages << "\n"
       << "  open failures      " << st->failures << "\n";
   for (const auto& [reason, count] : st->failures_by_reason)
     out << "    " << std::left << std::setw(16) << reason << " " << count << "\n";
-  if (is_postgresql_uri(store_path)) {
+  if (is_postgresql_location(store_path)) {
     if (Result<std::unique_ptr<JobQueue>> queue = open_job_queue(store_path); queue.ok()) {
       if (Result<QueueCounts> jobs = (*queue)->counts(); jobs.ok())
         out << "  jobs               " << jobs->queued << " queued, " << jobs->running << " running, " << jobs->done
@@ -71,7 +66,7 @@ int run_status(const std::string& store_path, std::ostream& out, std::ostream& e
 
 int run_show(const std::string& store_path, std::int64_t id, bool with_text, bool with_history, std::ostream& out,
              std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -164,7 +159,7 @@ int run_show(const std::string& store_path, std::int64_t id, bool with_text, boo
 
 int run_failed(const std::string& store_path, bool as_json, const std::string& reason, std::int64_t run_id,
                std::ostream& out, std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -199,7 +194,7 @@ int run_failed(const std::string& store_path, bool as_json, const std::string& r
 }
 
 int run_review(const std::string& store_path, std::ostream& out, std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -221,7 +216,7 @@ int run_review(const std::string& store_path, std::ostream& out, std::ostream& e
 
 int run_edit(const std::string& store_path, std::int64_t id, const std::vector<std::pair<std::string, std::string>>& fields,
              bool reviewed, std::ostream& out, std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -253,7 +248,7 @@ int run_edit(const std::string& store_path, std::int64_t id, const std::vector<s
 }
 
 int run_duplicates(const std::string& store_path, std::ostream& out, std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -274,7 +269,7 @@ int run_duplicates(const std::string& store_path, std::ostream& out, std::ostrea
 
 int run_search(const std::string& store_path, const std::string& query, int limit, std::ostream& out,
                std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
@@ -300,7 +295,7 @@ int run_search(const std::string& store_path, const std::string& query, int limi
 
 int run_export(const std::string& store_path, const std::string& format, const std::string& out_file,
                bool include_failures, std::ostream& out, std::ostream& err) {
-  auto store = open_existing(store_path);
+  auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;

@@ -19,6 +19,7 @@
 #include "stages/discover.h"
 #include "stages/image_engine.h"
 #include "stages/learned_boilerplate.h"
+#include "stages/pg_store.h"
 #include "stages/pdf_engine.h"
 #include "stages/rules.h"
 
@@ -55,7 +56,7 @@ void count_lines(ArchiveStore& store, const LearnedBoilerplateOptions& options, 
 }
 
 void print_summary(std::ostream& out, const RunSummary& s, std::int64_t run_id, const std::string& store) {
-  out << "\npressarchive run " << run_id << " into " << store << "\n"
+  out << "\npressarchive run " << run_id << " into " << redact_uri(store) << "\n"
       << "  inputs            " << s.inputs << "\n"
       << "  archived          " << s.archived << "\n"
       << "  duplicates        " << s.duplicates << "  (same bytes as an archived source, linked)\n"
@@ -302,8 +303,13 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
           stored = store.replace_record(*outcome.item->replaces_record, *outcome.record, run_id);
           if (stored.ok()) ++summary.reprocessed;
         } else {
-          if (outcome.profile && !outcome.record->band_keys.empty())
+          // Held until the record is committed: a writer elsewhere placing a copy of the
+          // same release waits, then sees this record (ArchiveStore::lock_placement).
+          std::unique_ptr<PlacementLock> placement;
+          if (outcome.profile && !outcome.record->band_keys.empty()) {
+            placement = store.lock_placement(outcome.record->band_keys);
             place_near_duplicate(store, settings, *outcome.profile, *outcome.record, summary);
+          }
           Result<std::int64_t> id = store.archive_record(*outcome.record, run_id);
           if (id.ok()) {
             ++summary.archived;

@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(kVersion));
   app.require_subcommand(1);
   std::string store, config_file;
-  app.add_option("--store", store, "Archive store (SQLite file); default from config: archive.db");
+  app.add_option("--store", store, "Archive store: SQLite file or postgresql:// URI; default from config: archive.db");
   app.add_option("--config", config_file, "TOML file overriding config/pressarchive.toml");
 
   std::vector<std::string> paths;
@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   bool quiet = false, retry_failed = false, stats = false;
   // Options every batch command (ingest, reprocess) takes.
   const auto add_batch_options = [&](CLI::App* command) {
-    command->add_option("--store", store, "Archive store (SQLite file)");
+    command->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
     command->add_option("--config", config_file, "TOML file overriding the defaults");
     command->add_option("-j,--jobs", jobs, "Worker threads (default: one per core)")->check(CLI::NonNegativeNumber);
     command->add_option("-l,--lang", lang, "Tesseract languages, e.g. deu+eng");
@@ -82,13 +82,13 @@ int main(int argc, char** argv) {
   ingest->add_flag("--stats", stats, "Print where the time went, per stage");
 
   CLI::App* status = app.add_subcommand("status", "Counts by outcome, open failures by reason, last runs");
-  status->add_option("--store", store, "Archive store (SQLite file)");
+  status->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
 
   std::int64_t id = 0;
   bool with_text = false, with_history = false;
   CLI::App* show = app.add_subcommand("show", "One record: fields, sources, pages, confidence");
   show->add_option("id", id, "Record id")->required();
-  show->add_option("--store", store, "Archive store (SQLite file)");
+  show->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
   show->add_flag("--text", with_text, "Also print the full text");
   show->add_flag("--history", with_history, "Also print the record's provenance events");
 
@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
   failed->add_flag("--json", failed_json, "One JSON object per line");
   failed->add_option("--reason", failed_reason, "Only this reason (unreadable, encrypted, too large, ...)");
   failed->add_option("--run", failed_run, "Only failures of this run");
-  failed->add_option("--store", store, "Archive store (SQLite file)");
+  failed->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
 
   ReprocessSelection selection;
   std::string reprocess_reason;
@@ -128,10 +128,10 @@ int main(int argc, char** argv) {
   worker->add_flag("--until-empty", worker_request.until_empty, "Exit once no job is queued or running");
 
   CLI::App* duplicates = app.add_subcommand("duplicates", "Clusters of records that are the same release");
-  duplicates->add_option("--store", store, "Archive store (SQLite file)");
+  duplicates->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
 
   CLI::App* review = app.add_subcommand("review", "Records flagged for review, with the reasons");
-  review->add_option("--store", store, "Archive store (SQLite file)");
+  review->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
 
   std::string boilerplate_issuer, boilerplate_add;
   bool boilerplate_json = false;
@@ -164,13 +164,13 @@ int main(int argc, char** argv) {
                                            std::string("New ") + field);
   }
   edit->add_flag("--reviewed", edit_reviewed, "Clear the review flag: a person checked the record");
-  edit->add_option("--store", store, "Archive store (SQLite file)");
+  edit->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
 
   std::string query;
   int limit = 20;
   CLI::App* search = app.add_subcommand("search", "Full-text search over titles and text");
   search->add_option("text", query, "Words to find (all must occur)")->required();
-  search->add_option("--store", store, "Archive store (SQLite file)");
+  search->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
   search->add_option("-n,--limit", limit, "Most hits shown")->check(CLI::PositiveNumber);
 
   std::string format = "jsonl", out_file;
@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--format", format, "Output format")->check(CLI::IsMember({"jsonl"}));
   export_cmd->add_option("-o,--out", out_file, "Output file (default: stdout)");
   export_cmd->add_flag("--include-failures", include_failures, "Add one line per failed input");
-  export_cmd->add_option("--store", store, "Archive store (SQLite file)");
+  export_cmd->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
 
   CLI::App* config_cmd = app.add_subcommand("config", "Print the effective configuration (TOML, with docs)");
   config_cmd->add_option("--config", config_file, "TOML file overriding the defaults");

@@ -16,6 +16,7 @@
 #include "stages/archive_store.h"
 #include "stages/discover.h"
 #include "stages/job_queue.h"
+#include "stages/pg_store.h"
 
 namespace pressarchive {
 namespace {
@@ -91,7 +92,7 @@ Settings settings_or_exit(const Config& config, std::ostream& err, int& code) {
     code = exit_code::kUsage;
     return {};
   }
-  if (!is_postgresql_uri(settings->store)) {
+  if (!is_postgresql_location(settings->store)) {
     err << "pressarchive: the job queue lives in a PostgreSQL archive: give --store postgresql://user@host/db\n";
     code = exit_code::kUsage;
     return {};

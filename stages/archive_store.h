@@ -91,13 +91,33 @@ struct ClusterRow {
   std::vector<std::pair<std::int64_t, double>> members;  // id, score
 };
 
+// Held while a new record is placed among its near-duplicates and archived; released
+// by the destructor. See ArchiveStore::lock_placement.
+class PlacementLock {
+ public:
+  virtual ~PlacementLock() = default;
+};
+
 class ArchiveStore {
  public:
   virtual ~ArchiveStore() = default;
 
-  // Names the queue worker this store writes for (PostgreSQL): from then on, storing a
-  // source's outcome also completes that worker's job for it, in the same transaction.
-  virtual void act_as_worker(const std::string& worker_id) { (void)worker_id; }
+  // A worker of the shared queue (PostgreSQL) calls this once: from then on every
+  // archive_record, replace_record, link_source and record_failure also completes, in the
+  // same transaction, the running job(s) this worker leases for the source path(s) it
+  // writes (outcome archived, duplicate or failed). SQLite has no queue and ignores it.
+  virtual void act_as_worker(const std::string& /*worker_id*/) {}
+
+  // Serialises near-duplicate placement between writers: from reading the candidates
+  // sharing `band_keys` until the record is archived, no other writer can place a record
+  // sharing any of those keys, so two copies of one release archived at the same moment
+  // still meet (the second sees the first and joins its cluster). PostgreSQL takes
+  // advisory locks on the keys; SQLite returns nullptr, because one archive is written by
+  // the one serial store stage of one process (a second process on the same file could
+  // miss a copy archived at the same moment: use PostgreSQL for concurrent writers).
+  virtual std::unique_ptr<PlacementLock> lock_placement(const std::vector<std::uint64_t>& /*band_keys*/) {
+    return nullptr;
+  }
 
   virtual KnownContent lookup(const std::string& sha256, const std::string& path) = 0;
 
@@ -105,7 +125,10 @@ class ArchiveStore {
   virtual Status finish_run(std::int64_t run_id, const RunSummary& summary) = 0;
 
   // Stores the record with its pages and every source path, in one transaction;
-  // returns the new record id. Resolves earlier failures of the same content.
+  // returns the new record id. Resolves earlier failures of the same content. When the
+  // content is archived already (another writer archived the same bytes a moment ago),
+  // the record's source paths are linked to that record instead and its id is returned:
+  // one content, one record, whoever wins the race.
   virtual Result<std::int64_t> archive_record(const Record& record, std::int64_t run_id) = 0;
   // Replaces the derived data of record `id` (pages, text, metadata, review flags) with
   // `record`'s in one transaction, keeping its id, its source links and every field
@@ -165,7 +188,12 @@ class ArchiveStore {
   virtual Result<std::vector<std::string>> issuers(std::int64_t min_records) = 0;
 };
 
-// Opens (creating if needed) the store named by `location`: a file path for SQLite.
+// Opens (creating if needed) the store named by `location`: a postgresql:// or
+// postgres:// URI for PostgreSQL, anything else is a file path for SQLite.
 Result<std::unique_ptr<ArchiveStore>> open_store(const std::string& location);
+// The same for the read-only commands, which must not create an empty archive where
+// none was: a SQLite file that is not there is a kIo error naming it. (A PostgreSQL
+// database must exist already; its tables are created on first open.)
+Result<std::unique_ptr<ArchiveStore>> open_existing_store(const std::string& location);
 
 }  // namespace pressarchive

@@ -200,10 +200,6 @@ class PgJobQueue : public JobQueue {
 
 }  // namespace
 
-bool is_postgresql_uri(const std::string& location) {
-  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
-}
-
 Result<std::unique_ptr<JobQueue>> open_job_queue(const std::string& uri) {
   try {
     return std::unique_ptr<JobQueue>(std::make_unique<PgJobQueue>(uri));

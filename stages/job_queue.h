@@ -74,7 +74,4 @@ class JobQueue {
 // have been opened once before, which creates the table.
 Result<std::unique_ptr<JobQueue>> open_job_queue(const std::string& uri);
 
-// True for a store location that names a PostgreSQL server.
-bool is_postgresql_uri(const std::string& location);
-
 }  // namespace pressarchive

@@ -10,6 +10,7 @@
 #include "pipeline/commands.h"
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
+#include "store_backends.h"
 #include "test_paths.h"
 
 namespace pressarchive {
@@ -37,9 +38,22 @@ std::vector<nlohmann::json> exported(const std::string& store, bool failures) {
   return out;
 }
 
-TEST(Archivist, CorrectionsSurviveReprocessingAndClearTheReview) {
-  testing::TempDir dir;
-  const std::string store = (dir.path() / "archive.db").string();
+// Every command goes through the ArchiveStore interface: the same job on both backends.
+class Archivist : public ::testing::TestWithParam<testing::Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == testing::Backend::kPostgresql && !testing::pg_server()) GTEST_SKIP() << testing::kNoPgServer;
+    scratch_ = std::make_unique<testing::ScratchArchive>(GetParam());
+  }
+  std::unique_ptr<testing::ScratchArchive> scratch_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, Archivist,
+                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgresql),
+                         testing::backend_param_name);
+
+TEST_P(Archivist, CorrectionsSurviveReprocessingAndClearTheReview) {
+  const std::string store = scratch_->location();
   // A typewriter test page: no release date anywhere, so it is flagged for review.
   ASSERT_EQ(ingest(store, {testing::corpora_dir() / "scans-gt" / "tesseract" / "phototest.tif"}), exit_code::kOk);
   std::ostringstream queue, err;
@@ -69,10 +83,9 @@ TEST(Archivist, CorrectionsSurviveReprocessingAndClearTheReview) {
   EXPECT_NE(history.str().find("corrected     release_date title"), std::string::npos) << history.str();
 }
 
-TEST(Archivist, FailedInputsAreListedAndRetriedAfterTheFix) {
-  testing::TempDir dir;
-  const std::string store = (dir.path() / "archive.db").string();
-  const fs::path inbox = dir.path() / "inbox";
+TEST_P(Archivist, FailedInputsAreListedAndRetriedAfterTheFix) {
+  const std::string store = scratch_->location();
+  const fs::path inbox = scratch_->dir() / "inbox";
   fs::create_directory(inbox);
   fs::copy_file(testing::sample("broken-truncated.pdf"), inbox / "release.pdf");
   ASSERT_EQ(ingest(store, {inbox}), exit_code::kCompletedWithFailures);
@@ -101,6 +114,9 @@ TEST(Archivist, FailedInputsAreListedAndRetriedAfterTheFix) {
   const std::vector<nlohmann::json> records = exported(store, true);
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0]["title"], "CDO und CUO beenden Tätigkeit");
+  std::ostringstream hits, search_err;
+  ASSERT_EQ(run_search(store, "Rombach", 10, hits, search_err), exit_code::kOk);
+  EXPECT_NE(hits.str().find("[Rombach]"), std::string::npos) << hits.str();
 }
 
 }  // namespace

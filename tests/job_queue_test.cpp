@@ -8,7 +8,7 @@
 
 #include "stages/archive_store.h"
 #include "stages/job_queue.h"
-#include "pg_test_db.h"
+#include "store_backends.h"
 
 namespace pressarchive {
 namespace {
@@ -26,18 +26,18 @@ Source source(const std::string& path, const std::string& sha) {
 class JobQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::PgTestDb::available()) GTEST_SKIP() << testing::PgTestDb::kSkipMessage;
-    db_ = std::make_unique<testing::PgTestDb>();
+    if (!testing::pg_server()) GTEST_SKIP() << testing::kNoPgServer;
+    db_ = std::make_unique<testing::ScratchArchive>(testing::Backend::kPostgresql);
     // The store's migrations create the jobs table.
-    Result<std::unique_ptr<ArchiveStore>> store = open_store(db_->uri());
+    Result<std::unique_ptr<ArchiveStore>> store = open_store(db_->location());
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(*store);
-    Result<std::unique_ptr<JobQueue>> queue = open_job_queue(db_->uri());
+    Result<std::unique_ptr<JobQueue>> queue = open_job_queue(db_->location());
     ASSERT_TRUE(queue.ok()) << queue.error().message;
     queue_ = std::move(*queue);
   }
 
-  std::unique_ptr<testing::PgTestDb> db_;
+  std::unique_ptr<testing::ScratchArchive> db_;
   std::unique_ptr<ArchiveStore> store_;
   std::unique_ptr<JobQueue> queue_;
 };
@@ -70,7 +70,7 @@ TEST_F(JobQueueTest, ConcurrentClaimsNeverHandOutAJobTwice) {
   std::vector<std::thread> workers;
   for (int w = 0; w < 4; ++w) {
     workers.emplace_back([&, w] {
-      std::unique_ptr<JobQueue> own = std::move(*open_job_queue(db_->uri()));
+      std::unique_ptr<JobQueue> own = std::move(*open_job_queue(db_->location()));
       while (true) {
         Result<std::vector<Job>> jobs = own->claim("w" + std::to_string(w), 7, seconds(30), 3);
         if (!jobs.ok() || jobs->empty()) break;

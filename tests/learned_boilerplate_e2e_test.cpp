@@ -12,6 +12,7 @@
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
 #include "stages/learned_boilerplate.h"
+#include "store_backends.h"
 #include "test_paths.h"
 
 namespace pressarchive {
@@ -101,13 +102,27 @@ nlohmann::json record(const std::string& store, std::int64_t id) {
   return {};
 }
 
-TEST(LearnedBoilerplateE2e, RecurringFooterIsLearnedListedAndCanBeRejected) {
-  testing::TempDir dir;
-  const std::string store = (dir.path() / "archive.db").string();
+// Counting, listing and deciding go through the ArchiveStore interface: both backends.
+class LearnedBoilerplateE2e : public ::testing::TestWithParam<testing::Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == testing::Backend::kPostgresql && !testing::pg_server()) GTEST_SKIP() << testing::kNoPgServer;
+    scratch_ = std::make_unique<testing::ScratchArchive>(GetParam());
+  }
+  std::unique_ptr<testing::ScratchArchive> scratch_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, LearnedBoilerplateE2e,
+                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgresql),
+                         testing::backend_param_name);
+
+TEST_P(LearnedBoilerplateE2e, RecurringFooterIsLearnedListedAndCanBeRejected) {
+  const std::string store = scratch_->location();
+  const std::filesystem::path& dir_path = scratch_->dir();
   const LearnedBoilerplateOptions options;  // the defaults: 5 records and 30 %
   std::vector<fs::path> first_run;
   for (int n = 0; n < 6; ++n) {
-    first_run.push_back(dir.path() / ("release-" + std::to_string(n) + ".pdf"));
+    first_run.push_back(dir_path / ("release-" + std::to_string(n) + ".pdf"));
     write_release(first_run.back(), n);
   }
   ASSERT_EQ(ingest(store, {first_run}), exit_code::kOk);
@@ -116,7 +131,7 @@ TEST(LearnedBoilerplateE2e, RecurringFooterIsLearnedListedAndCanBeRejected) {
   EXPECT_EQ(early["issuer"], "Pressestelle Lindenau");
   EXPECT_NE(early["body"].get<std::string>().find(kFooter), std::string::npos) << early["body"];
 
-  const fs::path later = dir.path() / "release-later.pdf";
+  const fs::path later = dir_path / "release-later.pdf";
   write_release(later, 6);
   ASSERT_EQ(ingest(store, {later}), exit_code::kOk);
   nlohmann::json seventh = record(store, 7);

@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pg_test_db.h"
+#include "store_backends.h"
 #include "test_paths.h"
 
 namespace pressarchive {
@@ -58,8 +58,8 @@ struct JobRow {
 class WorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::PgTestDb::available()) GTEST_SKIP() << testing::PgTestDb::kSkipMessage;
-    db_ = std::make_unique<testing::PgTestDb>();
+    if (!testing::pg_server()) GTEST_SKIP() << testing::kNoPgServer;
+    db_ = std::make_unique<testing::ScratchArchive>(testing::Backend::kPostgresql);
     inputs_ = dir_.path() / "inputs";
     fs::create_directories(inputs_);
     log_ = dir_.path() / "log.txt";
@@ -79,11 +79,11 @@ class WorkerTest : public ::testing::Test {
   }
 
   std::vector<std::string> worker(const std::string& cfg, const std::string& name) {
-    return {"worker", "--store", db_->uri(), "--config", cfg, "--until-empty", "-q", "-j", "1", "--name", name};
+    return {"worker", "--store", db_->location(), "--config", cfg, "--until-empty", "-q", "-j", "1", "--name", name};
   }
 
   std::map<std::string, JobRow> jobs() {
-    pqxx::connection c(db_->uri());
+    pqxx::connection c(db_->location());
     pqxx::work tx(c);
     std::map<std::string, JobRow> out;
     for (const pqxx::row& row : tx.exec("SELECT path, state, coalesce(outcome, ''), attempts FROM jobs")) {
@@ -106,7 +106,7 @@ class WorkerTest : public ::testing::Test {
 
   std::vector<nlohmann::json> exported() {
     const fs::path file = dir_.path() / "export.jsonl";
-    EXPECT_EQ(run({"export", "--store", db_->uri(), "--include-failures", "-o", file.string()}, log_), 0);
+    EXPECT_EQ(run({"export", "--store", db_->location(), "--include-failures", "-o", file.string()}, log_), 0);
     std::vector<nlohmann::json> lines;
     std::ifstream in(file);
     std::string line;
@@ -117,7 +117,7 @@ class WorkerTest : public ::testing::Test {
   void copy_in(const fs::path& from, const std::string& name) { fs::copy_file(from, inputs_ / name); }
 
   testing::TempDir dir_;
-  std::unique_ptr<testing::PgTestDb> db_;
+  std::unique_ptr<testing::ScratchArchive> db_;
   fs::path inputs_;
   fs::path log_;
 };
@@ -133,7 +133,7 @@ TEST_F(WorkerTest, ThreeWorkersProcessEverySourceExactlyOnce) {
   n += 3;
   ASSERT_GE(n, 15);
 
-  ASSERT_EQ(run({"enqueue", "--store", db_->uri(), inputs_.string()}, log_), 0);
+  ASSERT_EQ(run({"enqueue", "--store", db_->location(), inputs_.string()}, log_), 0);
   const std::string cfg = config(30, 3, 2);
   std::vector<pid_t> workers;
   for (const char* name : {"w1", "w2", "w3"}) workers.push_back(start(worker(cfg, name), log_));
@@ -161,7 +161,7 @@ TEST_F(WorkerTest, ThreeWorkersProcessEverySourceExactlyOnce) {
 
 TEST_F(WorkerTest, AJobOfAKilledWorkerIsFinishedByAnother) {
   copy_in(testing::sample("seed-scan-two-pages.pdf"), "scan.pdf");
-  ASSERT_EQ(run({"enqueue", "--store", db_->uri(), inputs_.string()}, log_), 0);
+  ASSERT_EQ(run({"enqueue", "--store", db_->location(), inputs_.string()}, log_), 0);
   const std::string cfg = config(3, 3, 1);
   const pid_t doomed = start(worker(cfg, "doomed"), log_);
   ASSERT_TRUE(wait_until_running(std::chrono::seconds(30)));
@@ -183,7 +183,7 @@ TEST_F(WorkerTest, AJobOfAKilledWorkerIsFinishedByAnother) {
 
 TEST_F(WorkerTest, AJobThatOutlivesItsAttemptsIsQuarantinedAsAFailure) {
   copy_in(testing::sample("seed-scan-two-pages.pdf"), "killer.pdf");
-  ASSERT_EQ(run({"enqueue", "--store", db_->uri(), inputs_.string()}, log_), 0);
+  ASSERT_EQ(run({"enqueue", "--store", db_->location(), inputs_.string()}, log_), 0);
   const std::string cfg = config(3, 1, 1);
   const pid_t doomed = start(worker(cfg, "doomed"), log_);
   ASSERT_TRUE(wait_until_running(std::chrono::seconds(30)));
@@ -218,7 +218,7 @@ TEST_F(WorkerTest, WorkersRacingOnCopiesOfOneReleaseMakeOneCluster) {
     copy_in(releases[i], stem + "-c.pdf");
     std::ofstream(inputs_ / (stem + "-c.pdf"), std::ios::app) << "\n% re-saved copy\n";
   }
-  ASSERT_EQ(run({"enqueue", "--store", db_->uri(), inputs_.string()}, log_), 0);
+  ASSERT_EQ(run({"enqueue", "--store", db_->location(), inputs_.string()}, log_), 0);
   const std::string cfg = config(30, 3, 1);
   const pid_t w1 = start(worker(cfg, "w1"), log_);
   const pid_t w2 = start(worker(cfg, "w2"), log_);

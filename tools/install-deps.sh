@@ -7,9 +7,9 @@ PACKAGES=(
   build-essential cmake pkg-config ccache
   libtesseract-dev tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd
   libleptonica-dev libpoppler-cpp-dev libtbb-dev libsqlite3-dev libssl-dev
-  libpqxx-dev postgresql
-  libgtest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libicu-dev
+  libgtest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libicu-dev libpqxx-dev
   sqlite3 poppler-utils time
+  postgresql  # the throwaway cluster of the PostgreSQL store tests (tools/pg-test-cluster.sh)
 )
 # Optional extras: set PRESSARCHIVE_EXTRA_PACKAGES="clang ..." to add more.
 read -r -a EXTRA <<<"${PRESSARCHIVE_EXTRA_PACKAGES:-}"

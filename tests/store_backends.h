@@ -1,0 +1,89 @@
+// The archive store backends the store-level tests run against: SQLite always, and
+// PostgreSQL when PRESSARCHIVE_TEST_PG names a server where the tests may create and drop
+// databases (tools/pg-test-cluster.sh starts one; tools/run-tests.sh sets it).
+#pragma once
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include "test_paths.h"
+
+namespace pressarchive::testing {
+
+enum class Backend { kSqlite, kPostgresql };
+
+inline std::string backend_name(Backend b) { return b == Backend::kSqlite ? "sqlite" : "postgresql"; }
+inline void PrintTo(Backend b, std::ostream* os) { *os << backend_name(b); }
+inline std::string backend_param_name(const ::testing::TestParamInfo<Backend>& info) {
+  return backend_name(info.param);
+}
+
+inline std::optional<std::string> pg_server() {
+  const char* uri = std::getenv("PRESSARCHIVE_TEST_PG");
+  if (uri == nullptr || *uri == '\0') return std::nullopt;
+  return std::string(uri);
+}
+
+inline constexpr const char* kNoPgServer =
+    "PostgreSQL case skipped: PRESSARCHIVE_TEST_PG is not set (tools/pg-test-cluster.sh start prints a URI)";
+
+// `uri` with its database replaced by `database`.
+inline std::string with_database(const std::string& uri, const std::string& database) {
+  const std::size_t authority = uri.find("://");
+  const std::size_t path = uri.find('/', authority == std::string::npos ? 0 : authority + 3);
+  const std::size_t query = uri.find('?');
+  const std::string tail = query == std::string::npos ? "" : uri.substr(query);
+  const std::string head = uri.substr(0, path == std::string::npos ? (query == std::string::npos ? uri.size() : query) : path);
+  return head + "/" + database + tail;
+}
+
+// A fresh, empty archive location for one test: a file in a temp dir for SQLite, a new
+// database with a unique name for PostgreSQL, dropped again by the destructor.
+class ScratchArchive {
+ public:
+  explicit ScratchArchive(Backend backend) : backend_(backend) {
+    if (backend == Backend::kSqlite) {
+      location_ = (dir_.path() / "archive.db").string();
+      return;
+    }
+    static std::atomic<int> counter{0};
+    database_ = "pressarchive_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+    pqxx::connection admin(*pg_server());
+    pqxx::nontransaction tx(admin);
+    tx.exec("DROP DATABASE IF EXISTS " + database_);
+    tx.exec("CREATE DATABASE " + database_);
+    location_ = with_database(*pg_server(), database_);
+  }
+  ~ScratchArchive() {
+    if (database_.empty()) return;
+    try {
+      pqxx::connection admin(*pg_server());
+      pqxx::nontransaction tx(admin);
+      tx.exec("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "cannot drop " << database_ << ": " << e.what();
+    }
+  }
+  ScratchArchive(const ScratchArchive&) = delete;
+  ScratchArchive& operator=(const ScratchArchive&) = delete;
+
+  Backend backend() const { return backend_; }
+  const std::string& location() const { return location_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
+
+ private:
+  Backend backend_;
+  TempDir dir_;
+  std::string database_;
+  std::string location_;
+};
+
+}  // namespace pressarchive::testing
