@@ -137,7 +137,11 @@ TEST_F(WorkerTest, ThreeWorkersProcessEverySourceExactlyOnce) {
   const std::string cfg = config(30, 3, 2);
   std::vector<pid_t> workers;
   for (const char* name : {"w1", "w2", "w3"}) workers.push_back(start(worker(cfg, name), log_));
-  for (pid_t pid : workers) EXPECT_EQ(wait_for(pid), 3);  // the broken PDF failed
+  // Each worker's exit code speaks for its own jobs: the one that took the broken PDF
+  // says "completed with failures".
+  std::multiset<int> codes;
+  for (pid_t pid : workers) codes.insert(wait_for(pid));
+  EXPECT_EQ(codes, (std::multiset<int>{0, 0, 3}));
 
   const std::map<std::string, JobRow> queue = jobs();
   ASSERT_EQ(static_cast<int>(queue.size()), n);
