@@ -78,7 +78,7 @@ std::size_t run_ingest_graph(GraphInputs in) {
         control.stop();
         return {};
       }
-      if (in.stop && in.stop->load()) {
+      if (in.stop && in.stop()) {
         not_started = in.work->size() - next_item;
         next_item = in.work->size();
         control.stop();
