@@ -32,7 +32,7 @@ tsan_tests=(progress_test graph_test ingest_e2e_test)
 cmake --build build-tsan -j "$jobs" --target "${tsan_tests[@]}" pressarchive
 # The instrumented libtbb, not Debian's, or every hand-off is a false report again.
 for binary in build-tsan/tests/graph_test build-tsan/pressarchive; do
-  ldd "$binary" | grep -qF "${tbb_dir%/lib/cmake/TBB}/lib/libtbb" ||
+  [[ "$(ldd "$binary")" == *"${tbb_dir%/lib/cmake/TBB}/lib/libtbb"* ]] ||
     { echo "$binary does not load the instrumented libtbb" >&2; exit 1; }
 done
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
