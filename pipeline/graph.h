@@ -41,7 +41,9 @@ struct GraphInputs {
   EngineFactory make_engine;
   SourceLoader load = load_source;  // tests inject sources that fail on page N
   ProgressCounters* progress = nullptr;
-  const std::atomic<bool>* stop = nullptr;  // stop taking new documents
+  // Asked before each new document is opened; true stops taking new documents (a signal
+  // arrived, or the store cannot take more). Called on one thread at a time.
+  std::function<bool()> stop;
   // Called on one thread at a time, in completion order.
   std::function<void(DocumentOutcome&&)> deliver;
 };

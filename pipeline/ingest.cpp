@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -22,6 +23,7 @@
 #include "stages/pg_store.h"
 #include "stages/pdf_engine.h"
 #include "stages/rules.h"
+#include "stages/store_access.h"
 
 namespace pressarchive {
 namespace {
@@ -211,12 +213,17 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     return exit_code::kUsage;
   }
 
+  // A read-only archive is said before any input is hashed or OCR'd, not at the first commit.
+  if (Status writable = check_store_writable(settings.store); !writable.ok()) {
+    err << "pressarchive: " << writable.error().message << "\n";
+    return exit_code::kStoreError;
+  }
   const auto store_open_start = std::chrono::steady_clock::now();
   Result<std::unique_ptr<ArchiveStore>> store_or = open_store(settings.store);
   const double store_open_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - store_open_start).count();
   if (!store_or.ok()) {
-    err << "pressarchive: " << store_or.error().message << "\n";
+    err << "pressarchive: " << explain_store_write_failure(settings.store, store_or.error()) << "\n";
     return exit_code::kStoreError;
   }
   ArchiveStore& store = **store_or;
@@ -254,7 +261,7 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
       store.begin_run({agent_of(settings), request.command_line, request.config.effective_toml(),
                        provenance_json(settings)});
   if (!run_id_or.ok()) {
-    err << "pressarchive: " << run_id_or.error().message << "\n";
+    err << "pressarchive: " << explain_store_write_failure(settings.store, run_id_or.error()) << "\n";
     return exit_code::kStoreError;
   }
   const std::int64_t run_id = *run_id_or;
@@ -264,12 +271,15 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   summary.failed = unplannable;
   summary.skipped_known = static_cast<std::int64_t>(plan.already_archived.size());
   summary.skipped_failed = static_cast<std::int64_t>(plan.failed_before.size());
-  bool store_failed = false;
+  // A write the archive refused (disk full, file-size limit, permissions taken away) is
+  // not the input's fault: it is not recorded as the input's failure (a re-run would skip
+  // it), no new input is started, and what finishes meanwhile is left for the re-run.
+  std::atomic<bool> store_failed{false};
+  std::int64_t not_stored = 0;
   auto check = [&](const Status& s) {
-    if (!s.ok()) {
-      err << "pressarchive: " << s.error().message << "\n";
-      store_failed = true;
-    }
+    if (s.ok() || store_failed.exchange(true)) return;
+    err << (request.show_progress && isatty(STDERR_FILENO) ? "\r\033[K" : "") << "pressarchive: "
+        << explain_store_write_failure(settings.store, s.error()) << "\n";
   };
 
   for (const Failure& f : discovery.unreadable) {
@@ -293,9 +303,13 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     inputs.metadata = &metadata;
     inputs.make_engine = make_engine;
     inputs.progress = &counters;
-    inputs.stop = request.stop;
+    inputs.stop = [&] { return store_failed.load() || (request.stop && request.stop->load()); };
     inputs.deliver = [&](DocumentOutcome&& outcome) {
       const std::int64_t copies = static_cast<std::int64_t>(outcome.item->copies.size());
+      if (store_failed) {
+        ++not_stored;
+        return;
+      }
       if (outcome.record) {
         outcome.record->provenance = provenance_json(settings);
         Status stored = Status::Ok();
@@ -322,16 +336,21 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
           summary.duplicates += copies;
           return;
         }
-        outcome.failure = Failure{0, outcome.item->source.path.string(), outcome.item->source.sha256,
-                                  "store", stored.error().reason, stored.error().message, "", run_id};
-        store_failed = true;
+        check(stored);
+        ++not_stored;
+        return;
       }
       err << (request.show_progress && isatty(STDERR_FILENO) ? "\r\033[K" : "") << "failed: " << outcome.failure->message << "\n";
-      check(store.record_failure(*outcome.failure, run_id));
+      Status recorded = store.record_failure(*outcome.failure, run_id);
       for (const Source& copy : outcome.item->copies) {
         Failure f = *outcome.failure;
         f.source_path = copy.path.string();
-        check(store.record_failure(f, run_id));
+        if (recorded.ok()) recorded = store.record_failure(f, run_id);
+      }
+      if (!recorded.ok()) {
+        check(recorded);
+        ++not_stored;
+        return;
       }
       summary.failed += 1 + copies;
     };
@@ -350,7 +369,11 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   check(store.finish_run(run_id, summary));
   print_summary(out, summary, run_id, settings.store);
   if (request.show_stats) print_stage_times(out, counters, summary.seconds);
-  if (not_started > 0) out << "Interrupted: " << not_started << " inputs not started; run the same command again to continue.\n";
+  if (store_failed)
+    out << "Stopped: the archive refused a write; " << not_started + not_stored
+        << " inputs were not stored. Run the same command again once it can be written.\n";
+  else if (not_started > 0)
+    out << "Interrupted: " << not_started << " inputs not started; run the same command again to continue.\n";
   if (store_failed) summary.exit_code = exit_code::kStoreError;
   if (request.summary) *request.summary = summary;
   return summary.exit_code;

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 
 namespace pressarchive {
 namespace {
@@ -30,7 +31,13 @@ void strip_trailing_newlines(std::string& s) {
 
 // Tesseract prints diagnostics ("Estimating resolution ...") through tprintf;
 // pointing debug_file at /dev/null keeps the operator's terminal for the progress line.
-void quiet(tesseract::TessBaseAPI& api) { api.SetVariable("debug_file", "/dev/null"); }
+// debug_file is one process-wide parameter, although it is set through an engine: set
+// by every worker creating its engine, the writes raced (ThreadSanitizer found it in
+// ingest_e2e_test). So it is set once, by whichever engine is created first.
+void quiet(tesseract::TessBaseAPI& api) {
+  static std::once_flag once;
+  std::call_once(once, [&api] { api.SetVariable("debug_file", "/dev/null"); });
+}
 
 }  // namespace
 
@@ -54,7 +61,6 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::create(const std::string& language
     return make_error(Reason::kUnsupported,
                       "Tesseract cannot load the language models '" + languages +
                           "' (install tesseract-ocr-<lang>, or set [ocr] tessdata_dir)");
-  quiet(*impl->api);
   impl->api->SetPageSegMode(tesseract::PSM_AUTO);
   return std::unique_ptr<OcrEngine>(new OcrEngine(std::move(impl)));
 }
@@ -106,7 +112,6 @@ Result<OrientationGuess> OcrEngine::detect_orientation(const PageImage& image) {
     if (osd->Init(datapath, "osd", tesseract::OEM_TESSERACT_ONLY) != 0)
       return make_error(Reason::kUnsupported,
                         "Tesseract's orientation model 'osd' is missing (install tesseract-ocr-osd)");
-    quiet(*osd);
     osd->SetPageSegMode(tesseract::PSM_OSD_ONLY);
     impl_->osd = std::move(osd);
   }

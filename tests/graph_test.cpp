@@ -133,7 +133,7 @@ TEST(Graph, StopTakesNoNewDocumentsButFinishesStartedOnes) {
   in.settings = &settings;
   in.metadata = &metadata;
   in.progress = &progress;
-  in.stop = &stop;
+  in.stop = [&] { return stop.load(); };
   in.load = [&](const Source& s, const LoadOptions&) -> Result<std::shared_ptr<LoadedSource>> {
     stop = true;  // the signal arrives while the first document is being opened
     return std::shared_ptr<LoadedSource>(std::make_shared<FakeSource>(std::stoi(s.sha256) * 2, 4, &concurrent, &peak));

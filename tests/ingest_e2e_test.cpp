@@ -1,5 +1,6 @@
 // The night operator's job end to end: ingest samples/ into a fresh archive, check
 // every record and outcome, run again, search, export. Plus the CLI's exit codes.
+// Runs under ThreadSanitizer in CI (tools/run-sanitizers.sh).
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -37,6 +38,8 @@ class IngestSamples : public ::testing::Test {
     request.paths = {testing::samples_dir()};
     request.config = Config::load("").value();
     ASSERT_TRUE(request.config.set("ingest.store", store_).ok());
+    // Several workers on any machine: this test also runs under ThreadSanitizer.
+    ASSERT_TRUE(request.config.set("ingest.jobs", "3").ok());
     request.show_progress = false;
     request.command_line = "test";
     std::ostringstream out, err;
