@@ -38,7 +38,10 @@ else
   SERVER=$(tools/pg-test-cluster.sh start)
   STARTED_CLUSTER=1
 fi
-BASE=${SERVER%/*}
+# A database's URI: the server's, with the database name replaced (query kept).
+SERVER_PATH=${SERVER%%\?*}
+SERVER_QUERY=${SERVER#"$SERVER_PATH"}
+db_uri() { echo "${SERVER_PATH%/*}/$1$SERVER_QUERY"; }
 
 # The corpus: every text of the evaluation and dedup sets as a one-document PDF, then
 # pairs of them (distinct bodies, realistic lengths) until there are DOCS documents.
@@ -64,7 +67,8 @@ for f in "$WORK"/corpus/*.pdf; do PAGES=$((PAGES + $(pdfinfo "$f" | awk '/^Pages
 run_once() {
   local workers=$1 db="pa_bench_$$_$2_$1"
   psql -q "$SERVER" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
-  local uri="$BASE/$db"
+  local uri
+  uri=$(db_uri "$db")
   "$BIN" enqueue --store "$uri" "$WORK/corpus" >/dev/null
   local start end pids=()
   start=$(date +%s.%N)
