@@ -32,11 +32,15 @@ class ScanOnlyContent : public QPDFObjectHandle::ParserCallbacks {
  public:
   void handleObject(QPDFObjectHandle object) override {
     if (!object.isOperator()) {
+      // No operator of a scan page takes more than six operands; a stream of millions of
+      // numbers is not a scan page and must not be collected.
+      if (operands_.size() >= 6) return reject();
       operands_.push_back(object);
       return;
     }
     const std::string op = object.getOperatorValue();
     if (op == "q") {
+      if (stack_.size() >= 28) return reject();  // PDF's own nesting limit for q
       stack_.push_back(ctm_);
     } else if (op == "Q") {
       if (stack_.empty()) return reject();
