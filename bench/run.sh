@@ -7,9 +7,13 @@
 #
 # Inputs come from the repository: the scanned pages of the metadata evaluation set
 # (tests/eval/docs, 32 scans, 300 DPI, clean and degraded), its born-digital PDFs, and
-# two corpus pages with ground truth for CER. Reference tools (Debian packages):
-# tesseract-ocr (CLI), ocrmypdf, poppler-utils (pdftotext, pdfunite), img2pdf, time.
-# A missing reference tool skips its row.
+# two corpus pages with ground truth. CER is reported for both OCR paths on all of those
+# scans (ground truth in tests/eval/texts) and the two corpus pages.
+# Reference tools (Debian packages, not installed by tools/install-deps.sh):
+#   apt-get install -y tesseract-ocr ocrmypdf img2pdf poppler-utils time
+# A missing reference tool skips its row. Results and the profile: bench/RESULTS.md,
+# bench/PROFILE.md. The machine should be otherwise idle; the ratios compare tools run
+# one after another in the same run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 BIN=$ROOT/build/pressarchive
