@@ -7,9 +7,13 @@
 #
 # Inputs come from the repository: the scanned pages of the metadata evaluation set
 # (tests/eval/docs, 32 scans, 300 DPI, clean and degraded), its born-digital PDFs, and
-# two corpus pages with ground truth for CER. Reference tools (Debian packages):
-# tesseract-ocr (CLI), ocrmypdf, poppler-utils (pdftotext, pdfunite), img2pdf, time.
-# A missing reference tool skips its row.
+# two corpus pages with ground truth. CER is reported for both OCR paths on all of those
+# scans (ground truth in tests/eval/texts) and the two corpus pages.
+# Reference tools (Debian packages, not installed by tools/install-deps.sh):
+#   apt-get install -y tesseract-ocr ocrmypdf img2pdf poppler-utils time
+# A missing reference tool skips its row. Results and the profile: bench/RESULTS.md,
+# bench/PROFILE.md. The machine should be otherwise idle; the ratios compare tools run
+# one after another in the same run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 BIN=$ROOT/build/pressarchive
@@ -71,8 +75,10 @@ chmod +x "$WORK/ingest" "$WORK/tess"
 ingest() { "$WORK/ingest" "$@"; }
 
 measure pa_images "$NSCANS" "$WORK/ingest" "$WORK/scans"
+"$BIN" export --store "$WORK/store.db" >"$WORK/pa_images.jsonl" 2>/dev/null || true
 if have tesseract; then
   measure tesseract "$NSCANS" "$WORK/tess"
+  cp -r "$WORK/out" "$WORK/tess_out"
 fi
 if [ -f "$WORK/scans.pdf" ]; then
   measure pa_scanned_pdf "$NSCANS" "$WORK/ingest" "$WORK/scans.pdf"
@@ -118,31 +124,89 @@ if [ -n "${RSS[pa_long]:-}" ]; then
   awk -v l="${RSS[pa_long]}" -v s="${RSS[pa_short]}" 'BEGIN { printf "  peak RSS %s pages / %s pages:  %.2f   (target <= 1.2; and <= 600 MB)\n", "long", "short", l / s }'
 fi
 
-# Accuracy: CER of both OCR paths on corpus pages with ground truth, so speed is never
-# bought with accuracy.
-CORPORA=${PRESSARCHIVE_CORPORA:-$ROOT/../shared/corpora}
-if have tesseract && have python3 && [ -d "$CORPORA" ]; then
-  echo
-  echo "CER (whitespace collapsed) on corpus pages with ground truth, deu+eng:"
-  for page in tesseract/phototest.tif tesseract/eurotext.tif; do
-    img=$CORPORA/scans-gt/$page; gt=${img%.*}.gt.txt
-    rm -f "$WORK"/store.db*
-    ingest "$img" >/dev/null || true
-    OMP_THREAD_LIMIT=1 "$BIN" export --store "$WORK/store.db" 2>/dev/null | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["text"])' >"$WORK/pa.txt"
-    OMP_THREAD_LIMIT=1 tesseract "$img" "$WORK/tess" -l deu+eng >/dev/null 2>&1
-    python3 - "$gt" "$WORK/pa.txt" "$WORK/tess.txt" "$page" <<'PY'
-import sys
-def norm(p): return " ".join(open(p, encoding="utf-8").read().split())
+# Accuracy: CER of both OCR paths on pages with ground truth, so speed is never bought
+# with accuracy: the benchmark's own scans (tests/eval/texts holds what each page says)
+# from the runs above, and two corpus pages.
+cat >"$WORK/cer.py" <<'PY'
+import json, os, re, sys
+
+def norm(text):
+    return " ".join(text.split())
+
 def lev(a, b):
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
-    return row[-1]
-gt = norm(sys.argv[1])
-print("  %-28s pressarchive %.2f %%   tesseract CLI %.2f %%" % (sys.argv[4],
-      100 * lev(gt, norm(sys.argv[2])) / len(gt), 100 * lev(gt, norm(sys.argv[3])) / len(gt)))
+    # Hyyro's bit-vector edit distance: one big-integer step per character of b.
+    if not a or not b:
+        return len(a) + len(b)
+    m = len(a); full = (1 << m) - 1; top = 1 << (m - 1)
+    peq = {}
+    for i, c in enumerate(a):
+        peq[c] = peq.get(c, 0) | (1 << i)
+    pv, mv, score = full, 0, m
+    for c in b:
+        eq = peq.get(c, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = mv | (~(xh | pv) & full)
+        mh = pv & xh
+        if ph & top: score += 1
+        elif mh & top: score -= 1
+        ph = ((ph << 1) | 1) & full
+        mh = (mh << 1) & full
+        pv = mh | (~(xv | ph) & full)
+        mv = ph & xv
+    return score
+
+def eval_truth(stem, texts):
+    raw = open(os.path.join(texts, stem + ".txt"), encoding="utf-8").read()
+    header, _, page = raw.partition("\n---\n")
+    form = re.search(r"^form: (.*)$", header, re.M)
+    return norm(re.sub(r"^@\w+ ", "", page, flags=re.M)), form.group(1) if form else "?"
+
+mode = sys.argv[1]
+if mode == "eval":
+    jsonl, tess_dir, texts = sys.argv[2:5]
+    pa = {}
+    for line in open(jsonl, encoding="utf-8"):
+        rec = json.loads(line)
+        for path in rec.get("source_paths", []):
+            pa[os.path.splitext(os.path.basename(path))[0]] = rec.get("text", "")
+    sums = {}
+    for name in sorted(os.listdir(tess_dir)):
+        stem = os.path.splitext(os.path.splitext(name)[0])[0]
+        if not os.path.exists(os.path.join(texts, stem + ".txt")):
+            continue
+        gt, form = eval_truth(stem, texts)
+        tess = norm(open(os.path.join(tess_dir, name), encoding="utf-8", errors="replace").read())
+        ours = norm(pa.get(stem, ""))
+        for key in (form, "all"):
+            s = sums.setdefault(key, [0, 0, 0, 0])
+            s[0] += lev(gt, ours); s[1] += lev(gt, tess); s[2] += len(gt); s[3] += 1
+    for key in sorted(sums, key=lambda k: (k == "all", k)):
+        e_pa, e_tess, n, pages = sums[key]
+        print("  %-28s pressarchive %5.2f %%   tesseract CLI %5.2f %%" %
+              ("%s (%d pages)" % (key, pages), 100 * e_pa / n, 100 * e_tess / n))
+else:
+    gt, pa_txt, tess_txt, label = sys.argv[2:6]
+    g = norm(open(gt, encoding="utf-8").read())
+    print("  %-28s pressarchive %5.2f %%   tesseract CLI %5.2f %%" % (label,
+          100 * lev(g, norm(open(pa_txt, encoding="utf-8").read())) / len(g),
+          100 * lev(g, norm(open(tess_txt, encoding="utf-8").read())) / len(g)))
 PY
-  done
+CORPORA=${PRESSARCHIVE_CORPORA:-$ROOT/../shared/corpora}
+if have tesseract && have python3; then
+  echo
+  echo "CER (whitespace collapsed) on pages with ground truth, deu+eng:"
+  if [ -d "$WORK/tess_out" ] && [ -s "$WORK/pa_images.jsonl" ]; then
+    python3 "$WORK/cer.py" eval "$WORK/pa_images.jsonl" "$WORK/tess_out" "$ROOT/tests/eval/texts"
+  fi
+  if [ -d "$CORPORA" ]; then
+    for page in tesseract/phototest.tif tesseract/eurotext.tif; do
+      img=$CORPORA/scans-gt/$page; gt=${img%.*}.gt.txt
+      rm -f "$WORK"/store.db*
+      ingest "$img" >/dev/null || true
+      OMP_THREAD_LIMIT=1 "$BIN" export --store "$WORK/store.db" 2>/dev/null | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["text"])' >"$WORK/pa.txt"
+      OMP_THREAD_LIMIT=1 tesseract "$img" "$WORK/tess" -l deu+eng >/dev/null 2>&1
+      python3 "$WORK/cer.py" page "$gt" "$WORK/pa.txt" "$WORK/tess.txt" "$page"
+    done
+  fi
 fi

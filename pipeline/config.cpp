@@ -115,6 +115,7 @@ Result<Settings> Config::settings() const {
   if (Status checked = check_options(s.near_duplicate); !checked.ok()) return checked.error();
   s.load.render_dpi = integer("pdf.render_dpi");
   s.load.pdf_password = text("pdf.password");
+  s.load.extract_scans = flag("pdf.extract_scans");
   s.load.text_layer.min_letters = integer("pdf.min_text_layer_letters");
   s.load.text_layer.min_letter_ratio = real("pdf.min_text_layer_letter_ratio");
   s.load.max_page_pixels = static_cast<std::int64_t>(real("limits.max_page_megapixels") * 1e6);

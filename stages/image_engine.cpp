@@ -47,6 +47,7 @@ Result<PageImage> from_pix(PIX* source, int fallback_dpi) {
   PixPtr grey(pixConvertTo8(flat ? flat.get() : source, 0));
   if (!grey) return make_error(Reason::kUnsupported, "image depth cannot be converted to grey");
   PageImage image;
+  image.bilevel = pixGetDepth(source) == 1;
   image.width = pixGetWidth(grey.get());
   image.height = pixGetHeight(grey.get());
   const int dpi = pixGetXRes(source);
@@ -227,13 +228,66 @@ Result<PageImage> read_image_page(const std::filesystem::path& path, SourceForma
   return image;
 }
 
+Result<PageImage> decode_jpeg_grey(std::string_view bytes, int width, int height, int dpi) {
+  silence();
+  const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
+  l_int32 w = 0, h = 0, spp = 0, ycck = 0, cmyk = 0;
+  // The header first: the PDF's declared size was checked against the limits, the JPEG's
+  // own is what would be decoded.
+  if (readHeaderMemJpeg(data, bytes.size(), &w, &h, &spp, &ycck, &cmyk) != 0 || w != width || h != height ||
+      cmyk || ycck || (spp != 1 && spp != 3))
+    return make_error(Reason::kUnsupported, "embedded JPEG differs from what the PDF declares");
+  l_int32 warnings = 0;
+  // Luminance only: the chroma is never decoded, as OCR sees grey anyway.
+  PixPtr pix(pixReadMemJpeg(data, bytes.size(), 0, 1, &warnings, L_JPEG_READ_LUMINANCE));
+  if (!pix || pixGetWidth(pix.get()) != width || pixGetHeight(pix.get()) != height)
+    return make_error(Reason::kUnreadable, "embedded JPEG cannot be decoded");
+  Result<PageImage> image = from_pix(pix.get(), dpi);
+  if (image.ok()) image->dpi = dpi;
+  return image;
+}
+
+Result<PageImage> decode_g4(std::string_view bytes, int width, int height, bool black_is_1, int dpi) {
+  silence();
+  // A minimal one-strip TIFF around the G4 data, so libtiff (through Leptonica) decodes
+  // it. PDF's default (BlackIs1 false) is TIFF's min-is-white.
+  std::string tiff("II*\0\x08\0\0\0", 8);
+  const auto u16 = [&tiff](std::uint32_t v) { tiff.push_back(static_cast<char>(v & 0xff)); tiff.push_back(static_cast<char>(v >> 8)); };
+  const auto u32 = [&](std::uint32_t v) { u16(v & 0xffff); u16(v >> 16); };
+  const std::uint32_t entries = 9, data_offset = 8 + 2 + entries * 12 + 4;
+  const auto entry = [&](std::uint16_t tag, std::uint16_t type, std::uint32_t value) {
+    u16(tag); u16(type); u32(1);
+    if (type == 3) { u16(value); u16(0); } else { u32(value); }
+  };
+  u16(entries);
+  entry(256, 4, static_cast<std::uint32_t>(width));
+  entry(257, 4, static_cast<std::uint32_t>(height));
+  entry(258, 3, 1);                    // bits per sample
+  entry(259, 3, 4);                    // CCITT group 4
+  entry(262, 3, black_is_1 ? 1 : 0);   // photometric
+  entry(273, 4, data_offset);          // strip offset
+  entry(277, 3, 1);                    // samples per pixel
+  entry(278, 4, static_cast<std::uint32_t>(height));  // rows per strip
+  entry(279, 4, static_cast<std::uint32_t>(bytes.size()));
+  u32(0);  // no next directory
+  tiff.append(bytes);
+  PixPtr pix(pixReadMemTiff(reinterpret_cast<const l_uint8*>(tiff.data()), tiff.size(), 0));
+  if (!pix || pixGetWidth(pix.get()) != width || pixGetHeight(pix.get()) != height || pixGetDepth(pix.get()) != 1)
+    return make_error(Reason::kUnreadable, "embedded CCITT G4 image cannot be decoded");
+  Result<PageImage> image = from_pix(pix.get(), dpi);
+  if (image.ok()) image->dpi = dpi;
+  return image;
+}
+
 PageImage rotate_quarter_turns(const PageImage& image, int quarter_turns) {
   silence();
   const int quads = ((quarter_turns % 4) + 4) % 4;
   if (quads == 0) return image;
   PixPtr pix = to_pix(image);
   PixPtr rotated(pixRotateOrth(pix.get(), quads));
-  return from_pix(rotated.get(), image.dpi).value();
+  PageImage out = from_pix(rotated.get(), image.dpi).value();
+  out.bilevel = image.bilevel;
+  return out;
 }
 
 PageImage rotate_degrees(const PageImage& image, double degrees) {
@@ -243,7 +297,9 @@ PageImage rotate_degrees(const PageImage& image, double degrees) {
   PixPtr rotated(pixRotate(pix.get(), static_cast<l_float32>(degrees * kPi / 180.0),
                            L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0));
   if (!rotated) return image;
-  return from_pix(rotated.get(), image.dpi).value();
+  PageImage out = from_pix(rotated.get(), image.dpi).value();
+  out.bilevel = image.bilevel;  // edges turned grey; OCR thresholds them at mid-grey
+  return out;
 }
 
 PageImage downscale_to(const PageImage& image, std::int64_t max_pixels) {
@@ -255,6 +311,20 @@ PageImage downscale_to(const PageImage& image, std::int64_t max_pixels) {
   PixPtr scaled(pixScale(pix.get(), static_cast<l_float32>(factor), static_cast<l_float32>(factor)));
   PageImage out = from_pix(scaled.get(), image.dpi).value();
   out.dpi = std::max(1, static_cast<int>(std::lround(image.dpi * factor)));
+  out.bilevel = image.bilevel;
+  return out;
+}
+
+PageImage rescale_to_dpi(const PageImage& image, int dpi) {
+  silence();
+  if (image.dpi == dpi || image.dpi <= 0) return image;
+  const auto factor = static_cast<l_float32>(static_cast<double>(dpi) / image.dpi);
+  PixPtr pix = to_pix(image);
+  PixPtr scaled(pixScale(pix.get(), factor, factor));
+  if (!scaled) return image;
+  PageImage out = from_pix(scaled.get(), dpi).value();
+  out.dpi = dpi;
+  out.bilevel = image.bilevel;
   return out;
 }
 

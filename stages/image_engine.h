@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string_view>
 
 #include "stages/model.h"
 #include "stages/result.h"
@@ -32,6 +33,15 @@ Result<PageImage> read_image_page(const std::filesystem::path& path, SourceForma
                                   int index, int fallback_dpi);
 
 // Rotates clockwise by a multiple of 90 degrees.
+// Decode an image taken out of a PDF, which declared its size (already checked against
+// the limits): a JPEG (only its luminance) and CCITT G4 data. Errors when the data does
+// not decode to exactly that size.
+Result<PageImage> decode_jpeg_grey(std::string_view bytes, int width, int height, int dpi);
+Result<PageImage> decode_g4(std::string_view bytes, int width, int height, bool black_is_1, int dpi);
+
+// Scales the image to `dpi` (up or down), keeping its proportions.
+PageImage rescale_to_dpi(const PageImage& image, int dpi);
+
 PageImage rotate_quarter_turns(const PageImage& image, int quarter_turns);
 
 // Rotates clockwise by an arbitrary angle, bringing in white at the edges.

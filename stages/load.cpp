@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <string>
 
 #include "stages/image_engine.h"
 #include "stages/pdf_engine.h"
+#include "stages/pdf_scans.h"
 
 namespace pressarchive {
 namespace {
@@ -37,6 +39,11 @@ class PdfSource : public LoadedSource {
       content.text_lines = std::move(lines.value());
       return content;
     }
+    if (std::optional<PageImage> scan = embedded_scan(index)) {
+      PageContent content;
+      content.image = std::move(*scan);
+      return content;
+    }
     Result<PageSize> size = doc_->page_size(index);
     if (!size.ok()) return size.error();
     const std::optional<int> dpi = render_dpi_for(size->width_pt, size->height_pt, options_);
@@ -61,9 +68,42 @@ class PdfSource : public LoadedSource {
   }
 
  private:
+  // The page's scan, taken out and decoded, when the page is nothing but a scan at a
+  // resolution OCR can use as it is; nullopt when the page must be rendered.
+  std::optional<PageImage> embedded_scan(int index) {
+    if (!options_.extract_scans) return std::nullopt;
+    PdfScans* scans = nullptr;
+    {
+      std::lock_guard lock(scans_mutex_);
+      if (!scans_opened_) {
+        scans_ = PdfScans::open(source_.path, options_.pdf_password);
+        scans_opened_ = true;
+      }
+      scans = scans_.get();
+    }
+    if (!scans) return std::nullopt;
+    std::optional<EmbeddedScan> scan = scans->page_scan(index, options_.max_page_pixels);
+    if (!scan) return std::nullopt;
+    // OCR sees what rendering would give it: a scan far from render_dpi is scaled to it,
+    // within the same pixel limit rendering keeps to.
+    const bool rescale = scan->dpi < options_.render_dpi * 4 / 5 || scan->dpi > options_.render_dpi * 5 / 4;
+    if (rescale) {
+      const double factor = static_cast<double>(options_.render_dpi) / scan->dpi;
+      if (static_cast<double>(scan->width) * scan->height * factor * factor > static_cast<double>(options_.max_page_pixels))
+        return std::nullopt;
+    }
+    Result<PageImage> image = decode_scan(*scan);
+    if (!image.ok()) return std::nullopt;
+    if (rescale) return rescale_to_dpi(*image, options_.render_dpi);
+    return std::move(image.value());
+  }
+
   Source source_;
   std::unique_ptr<PdfDocument> doc_;
   LoadOptions options_;
+  std::mutex scans_mutex_;
+  bool scans_opened_ = false;
+  std::unique_ptr<PdfScans> scans_;
 };
 
 class ImageSource : public LoadedSource {

@@ -20,6 +20,8 @@ struct LoadOptions {
   std::int64_t max_page_pixels = 60'000'000;
   int max_pages = 2000;
   std::string pdf_password;
+  // Take a scanned page's one embedded image out of the PDF instead of rendering the page.
+  bool extract_scans = true;
   TextLayerPolicy text_layer;
 };
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <vector>
 
 namespace pressarchive {
 namespace {
@@ -67,7 +68,20 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::create(const std::string& language
 
 Result<OcrOutput> OcrEngine::recognize(const PageImage& image, int deadline_ms, int page_number) {
   tesseract::TessBaseAPI& api = *impl_->api;
-  api.SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
+  if (image.bilevel) {
+    // Tesseract's packed 1-bit input: bit set = white, most significant bit first.
+    const int row_bytes = (image.width + 7) / 8;
+    std::vector<std::uint8_t> packed(static_cast<std::size_t>(row_bytes) * image.height, 0);
+    for (int y = 0; y < image.height; ++y) {
+      const std::uint8_t* row = &image.pixels[static_cast<std::size_t>(y) * image.width];
+      std::uint8_t* out = &packed[static_cast<std::size_t>(y) * row_bytes];
+      for (int x = 0; x < image.width; ++x)
+        if (row[x] >= 128) out[x >> 3] |= static_cast<std::uint8_t>(0x80 >> (x & 7));
+    }
+    api.SetImage(packed.data(), image.width, image.height, 0, row_bytes);
+  } else {
+    api.SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
+  }
   api.SetSourceResolution(image.dpi);
   tesseract::ETEXT_DESC monitor;
   if (deadline_ms > 0) monitor.set_deadline_msecs(deadline_ms);

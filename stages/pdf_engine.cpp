@@ -51,8 +51,46 @@ bool needs_xfa_rendering(const std::filesystem::path& path) {
 }  // namespace
 
 struct PdfDocument::Impl {
-  std::unique_ptr<poppler::document> document;
+  int pages = 0;
+  std::vector<std::unique_ptr<poppler::document>> idle;
 };
+
+// One Poppler document, borrowed from the pool for one call and given back after it.
+class PdfDocument::Lease {
+ public:
+  Lease(PdfDocument& owner, std::unique_ptr<poppler::document> doc) : owner_(owner), doc_(std::move(doc)) {}
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  ~Lease() {
+    if (!doc_) return;
+    std::lock_guard lock(owner_.mutex_);
+    owner_.impl_->idle.push_back(std::move(doc_));
+  }
+  poppler::document* get() const { return doc_.get(); }
+  explicit operator bool() const { return doc_ != nullptr; }
+
+ private:
+  PdfDocument& owner_;
+  std::unique_ptr<poppler::document> doc_;
+};
+
+PdfDocument::Lease PdfDocument::borrow() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!impl_->idle.empty()) {
+      std::unique_ptr<poppler::document> doc = std::move(impl_->idle.back());
+      impl_->idle.pop_back();
+      return Lease(*this, std::move(doc));
+    }
+  }
+  // The file opened once already; a second reader of it parses its cross-reference table
+  // again, which costs little next to a page. Should that fail (the file changed under
+  // us), the call fails like a page that cannot be opened.
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(name_));
+  if (doc && doc->is_locked() && !doc->unlock(password_, password_)) doc.reset();
+  if (doc && doc->pages() != impl_->pages) doc.reset();
+  return Lease(*this, std::move(doc));
+}
 
 PdfDocument::PdfDocument(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 PdfDocument::~PdfDocument() = default;
@@ -75,17 +113,19 @@ Result<std::unique_ptr<PdfDocument>> PdfDocument::open(const std::filesystem::pa
                       name + ": dynamic XFA form; its content exists only for an XFA renderer "
                              "(flatten or print it to PDF first)");
   auto impl = std::make_unique<Impl>();
-  impl->document = std::move(doc);
+  impl->pages = std::max(0, doc->pages());
+  impl->idle.push_back(std::move(doc));
   std::unique_ptr<PdfDocument> result(new PdfDocument(std::move(impl)));
   result->name_ = name;
+  result->password_ = password;
   return result;
 }
 
-int PdfDocument::page_count() const { return std::max(0, impl_->document->pages()); }
+int PdfDocument::page_count() const { return impl_->pages; }
 
 Result<PageSize> PdfDocument::page_size(int index) {
-  std::lock_guard lock(mutex_);
-  std::unique_ptr<poppler::page> page(impl_->document->create_page(index));
+  Lease doc = borrow();
+  std::unique_ptr<poppler::page> page(doc ? doc.get()->create_page(index) : nullptr);
   if (!page) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
   const poppler::rectf box = page->page_rect(poppler::media_box);
   PageSize size{box.width(), box.height()};
@@ -96,11 +136,11 @@ Result<PageSize> PdfDocument::page_size(int index) {
 }
 
 Result<std::vector<TextLine>> PdfDocument::text_lines(int index) {
-  std::lock_guard lock(mutex_);
-  std::unique_ptr<poppler::page> page(impl_->document->create_page(index));
+  Lease doc = borrow();
+  std::unique_ptr<poppler::page> page(doc ? doc.get()->create_page(index) : nullptr);
   if (!page) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
   const std::vector<poppler::text_box> boxes =
-      page->text_list(poppler::page::text_list_include_font);
+      page->text_list();
 
   // Words come in reading order; a word whose vertical centre leaves the current line
   // starts a new line, and a gap much taller than the line (or a change of font size)
@@ -142,8 +182,8 @@ Result<std::vector<TextLine>> PdfDocument::text_lines(int index) {
 }
 
 Result<PageImage> PdfDocument::render(int index, int dpi) {
-  std::lock_guard lock(mutex_);
-  std::unique_ptr<poppler::page> page(impl_->document->create_page(index));
+  Lease doc = borrow();
+  std::unique_ptr<poppler::page> page(doc ? doc.get()->create_page(index) : nullptr);
   if (!page) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
   poppler::page_renderer renderer;
   renderer.set_image_format(poppler::image::format_gray8);

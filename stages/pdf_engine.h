@@ -1,6 +1,8 @@
 // The Poppler facade: the only place that sees poppler-cpp types. A PdfDocument is
-// opened once per source and shared by that source's page jobs; every method takes
-// the document's own lock, because Poppler's document is not safe for concurrent use.
+// opened once per source and shared by that source's page jobs. Poppler's document is
+// not safe for concurrent use, so each call borrows one of the source's Poppler
+// documents, opening another when all are busy: the pages of one long PDF are read and
+// rendered on every worker at once, not one after another.
 #pragma once
 
 #include <filesystem>
@@ -44,9 +46,12 @@ class PdfDocument {
  private:
   struct Impl;
   explicit PdfDocument(std::unique_ptr<Impl> impl);
+  class Lease;
+  Lease borrow();
   std::unique_ptr<Impl> impl_;
-  std::mutex mutex_;
+  std::mutex mutex_;  // guards the pool of idle Poppler documents
   std::string name_;
+  std::string password_;
 };
 
 }  // namespace pressarchive

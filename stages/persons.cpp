@@ -50,9 +50,12 @@ std::vector<Person> PersonFinder::find(const std::string& text) const {
       }
     found.push_back({name, role});
   };
+  // Titles split into words once, not again for every word of the text.
+  std::vector<std::vector<std::string>> title_words;
+  for (const std::string& title : rules_.person_titles) title_words.push_back(tokens(title));
   auto is_title = [&](const std::string& token) {
-    return std::any_of(rules_.person_titles.begin(), rules_.person_titles.end(),
-                       [&](const std::string& title) { return tokens(title).front() == token; });
+    return std::any_of(title_words.begin(), title_words.end(),
+                       [&](const std::vector<std::string>& words) { return words.front() == token; });
   };
   auto is_separator = [&](const std::string& token) {
     return std::find(rules_.header_separators.begin(), rules_.header_separators.end(), token) !=
@@ -68,8 +71,7 @@ std::vector<Person> PersonFinder::find(const std::string& text) const {
     std::vector<std::string> title;
     for (bool more = true; more && j < t.size();) {
       more = false;
-      for (const std::string& candidate : rules_.person_titles) {
-        const std::vector<std::string> parts = tokens(candidate);
+      for (const std::vector<std::string>& parts : title_words) {
         if (j + parts.size() > t.size()) continue;
         bool match = true;
         for (std::size_t k = 0; k < parts.size() && match; ++k)

@@ -56,9 +56,15 @@ std::vector<std::string> words(std::string_view s) {
 }
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  const std::string a = lower_utf8(trim(s));
-  const std::string b = lower_utf8(prefix);
-  return a.compare(0, b.size(), b) == 0;
+  // Only as many bytes as the prefix has are lowered (lower_utf8 keeps byte lengths):
+  // metadata asks this of every line for every label, and a body line is long.
+  const char* blanks = " \t\r\n\f\v";
+  const std::size_t begin = s.find_first_not_of(blanks);
+  if (begin == std::string_view::npos) return prefix.empty();
+  const std::size_t end = s.find_last_not_of(blanks);
+  const std::string_view trimmed = s.substr(begin, end - begin + 1);
+  if (trimmed.size() < prefix.size()) return false;
+  return lower_utf8(trimmed.substr(0, prefix.size())) == lower_utf8(prefix);
 }
 
 std::string valid_utf8(std::string_view s) {
