@@ -40,9 +40,12 @@ class [[nodiscard]] Result {
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return ok(); }
-  T& value() { return std::get<T>(state_); }
-  const T& value() const { return std::get<T>(state_); }
-  T& operator*() { return value(); }
+  T& value() & { return std::get<T>(state_); }
+  const T& value() const& { return std::get<T>(state_); }
+  // By value from a temporary, so that `for (x : f().value())` owns what it iterates.
+  T value() && { return std::move(std::get<T>(state_)); }
+  T& operator*() & { return value(); }
+  T operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const Error& error() const { return std::get<Error>(state_); }
 

@@ -124,7 +124,8 @@ TEST_P(Store, TheSameContentUnderAnotherPathIsLinkedNotArchivedTwice) {
   ASSERT_TRUE(s.archive_record(sample_record("abc", "c.pdf"), run_).ok());
   EXPECT_EQ(s.status()->sources, 2);
   std::vector<std::string> types;
-  for (const Event& e : s.events(id).value()) types.push_back(e.type);
+  const std::vector<Event> events = s.events(id).value();  // kept: a range-for over .value() of a temporary dangles
+  for (const Event& e : events) types.push_back(e.type);
   EXPECT_EQ(types, (std::vector<std::string>{"ingest", "link"}));
 }
 
@@ -209,7 +210,8 @@ TEST_P(Store, EditsSurviveReprocessingAndAreEvents) {
   EXPECT_TRUE(queue.empty());
 
   std::vector<std::string> types;
-  for (const Event& e : s.events(id).value()) types.push_back(e.type);
+  const std::vector<Event> events = s.events(id).value();  // kept: a range-for over .value() of a temporary dangles
+  for (const Event& e : events) types.push_back(e.type);
   EXPECT_EQ(types, (std::vector<std::string>{"ingest", "edit", "reprocess", "reviewed"}));
   const Event edit = s.events(id).value()[1];
   EXPECT_EQ(edit.agent, "archivist");
