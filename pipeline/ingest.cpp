@@ -218,10 +218,16 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     err << "pressarchive: " << writable.error().message << "\n";
     return exit_code::kStoreError;
   }
-  const auto store_open_start = std::chrono::steady_clock::now();
-  Result<std::unique_ptr<ArchiveStore>> store_or = open_store(settings.store);
-  const double store_open_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - store_open_start).count();
+  // Time spent waiting on the archive outside the store stage (opening it, reading what
+  // it knows, lookups, run rows), reported to queue workers (bench/pg_workers.sh).
+  double archive_seconds = 0;
+  const auto waiting_on_archive = [&archive_seconds](auto&& call) {
+    const auto begin = std::chrono::steady_clock::now();
+    auto result = call();
+    archive_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    return result;
+  };
+  Result<std::unique_ptr<ArchiveStore>> store_or = waiting_on_archive([&] { return open_store(settings.store); });
   if (!store_or.ok()) {
     err << "pressarchive: " << explain_store_write_failure(settings.store, store_or.error()) << "\n";
     return exit_code::kStoreError;
@@ -230,7 +236,8 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   if (!request.worker.empty()) store.act_as_worker(request.worker);
   // What earlier runs taught (known issuers, learned boilerplate), read once: the
   // documents of this run are extracted in parallel and do not teach each other.
-  Result<ArchiveKnowledge> knowledge = archive_knowledge(store, settings.learned_boilerplate);
+  Result<ArchiveKnowledge> knowledge =
+      waiting_on_archive([&] { return archive_knowledge(store, settings.learned_boilerplate); });
   if (!knowledge.ok()) {
     err << "pressarchive: " << knowledge.error().message << "\n";
     return exit_code::kStoreError;
@@ -252,14 +259,17 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     plan_reprocess(*request.reprocess, store, discovery, plan, unplannable, err);
   } else {
     discovery = discover_sources(request.paths);
-    plan = plan_ingest(
-        discovery.sources,
-        [&store](const std::string& sha, const std::string& path) { return store.lookup(sha, path); },
-        settings.retry_failed);
+    plan = waiting_on_archive([&] {
+      return plan_ingest(
+          discovery.sources,
+          [&store](const std::string& sha, const std::string& path) { return store.lookup(sha, path); },
+          settings.retry_failed);
+    });
   }
-  Result<std::int64_t> run_id_or =
-      store.begin_run({agent_of(settings), request.command_line, request.config.effective_toml(),
-                       provenance_json(settings)});
+  Result<std::int64_t> run_id_or = waiting_on_archive([&] {
+    return store.begin_run({agent_of(settings), request.command_line, request.config.effective_toml(),
+                            provenance_json(settings)});
+  });
   if (!run_id_or.ok()) {
     err << "pressarchive: " << explain_store_write_failure(settings.store, run_id_or.error()) << "\n";
     return exit_code::kStoreError;
@@ -359,14 +369,16 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   summary.pages_ocr = counters.pages_ocr;
   summary.pages_text_layer = counters.pages_text_layer;
   summary.pages_failed = counters.pages_failed;
-  summary.store_seconds = store_open_seconds + counters.stage_micros[ProgressCounters::kStore] / 1e6;
+  summary.store_seconds = archive_seconds + counters.stage_micros[ProgressCounters::kStore] / 1e6;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (store_failed) summary.exit_code = exit_code::kStoreError;
   else if (not_started > 0) summary.exit_code = exit_code::kInterrupted;
   else if (summary.failed > 0) summary.exit_code = exit_code::kCompletedWithFailures;
   else summary.exit_code = exit_code::kOk;
+  const auto finish_start = std::chrono::steady_clock::now();
   check(store.finish_run(run_id, summary));
+  summary.store_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - finish_start).count();
   print_summary(out, summary, run_id, settings.store);
   if (request.show_stats) print_stage_times(out, counters, summary.seconds);
   if (store_failed)

@@ -44,7 +44,7 @@ struct RunSummary {
   std::int64_t pages_text_layer = 0;
   std::int64_t pages_failed = 0;
   double seconds = 0;
-  double store_seconds = 0;  // opening the store and the store stage (not persisted)
+  double store_seconds = 0;  // waiting on the archive: reads, lookups, the store stage (not persisted)
   int exit_code = 0;
 };
 
