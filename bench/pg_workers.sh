@@ -34,6 +34,8 @@ trap cleanup EXIT
 
 if [ -n "${PRESSARCHIVE_BENCH_PG:-}" ]; then
   SERVER=$PRESSARCHIVE_BENCH_PG
+elif SERVER=$(tools/pg-test-cluster.sh uri 2>/dev/null); then
+  :  # this checkout's test cluster is running: use it, leave it running
 else
   SERVER=$(tools/pg-test-cluster.sh start)
   STARTED_CLUSTER=1
