@@ -266,22 +266,6 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
   for (const std::string& m : mistakes) std::printf("  %s\n", m.c_str());
 }
 
-// Levenshtein distance over Unicode code points.
-std::size_t levenshtein(const std::u32string& a, const std::u32string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // The corpus README's "normalised" CER: whitespace collapsed, long s, combining e
 // umlauts, dashes and curly quotes folded.
 std::u32string cer_normalise(const std::string& utf8) {
@@ -343,7 +327,7 @@ void evaluate_cer(const fs::path& corpora, int jobs) {
     const auto it = got.find(paths[i].string());
     const std::string text = it == got.end() || !it->second["text"].is_string() ? "" : it->second["text"].get<std::string>();
     const std::u32string a = cer_normalise(gt), b = cer_normalise(text);
-    const double cer = a.empty() ? 0 : static_cast<double>(levenshtein(a, b)) / a.size();
+    const double cer = a.empty() ? 0 : static_cast<double>(edit_distance(a, b)) / a.size();
     const double max = f.value("cer_max", 1.0);
     within += cer <= max;
     std::printf("%-52s %-8s %6.1f%% %6.1f%%  %s\n", f["path"].get<std::string>().c_str(),

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "stages/rules.h"
+#include "stages/text_util.h"
 
 namespace pressarchive {
 
@@ -43,8 +44,5 @@ class IssuerResolver {
   std::unordered_set<std::string> vocabulary_;  // lowercase words of office words and known issuers
   std::unordered_map<std::string, std::string> word_by_key_;  // "" when two words share a key
 };
-
-// Levenshtein distance in bytes, for keys (which are mostly ASCII).
-std::size_t edit_distance(const std::string& a, const std::string& b);
 
 }  // namespace pressarchive

@@ -1,6 +1,8 @@
 // Small UTF-8 text helpers shared by the metadata stages.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +21,24 @@ std::vector<std::string> words(std::string_view s);
 
 // True when `s` begins with `prefix`, ignoring case (as lower_utf8) and leading blanks.
 bool starts_with_ci(std::string_view s, std::string_view prefix);
+
+// Levenshtein distance (insert, delete, substitute: 1 each) between two sequences: the
+// bytes of two std::strings (keys, mostly ASCII) or the code points of two u32strings.
+template <typename Text>
+std::size_t edit_distance(const Text& a, const Text& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
 
 // Replaces bytes that are not valid UTF-8 with U+FFFD, so the text can go into JSON.
 std::string valid_utf8(std::string_view s);

@@ -61,10 +61,14 @@ TEST(Issuer, SnapsOnlyWhatOcrConfusedAndNothingElse) {
 }
 
 TEST(Issuer, EditDistance) {
-  EXPECT_EQ(edit_distance("", ""), 0u);
-  EXPECT_EQ(edit_distance("abc", ""), 3u);
-  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
-  EXPECT_EQ(edit_distance("presseamt", "presseamt"), 0u);
+  using std::string;
+  EXPECT_EQ(edit_distance(string(""), string("")), 0u);
+  EXPECT_EQ(edit_distance(string("abc"), string("")), 3u);
+  EXPECT_EQ(edit_distance(string("kitten"), string("sitting")), 3u);
+  EXPECT_EQ(edit_distance(string("presseamt"), string("presseamt")), 0u);
+  // Over code points, an umlaut is one edit; over UTF-8 bytes it is two.
+  EXPECT_EQ(edit_distance(std::u32string(U"Presseamt"), std::u32string(U"Presseämt")), 1u);
+  EXPECT_EQ(edit_distance(string("Presseamt"), string("Presseämt")), 2u);
 }
 
 TEST(Issuer, ExtractionLowersTheConfidenceOfASnappedIssuer) {

@@ -11,6 +11,7 @@
 #include "stages/discover.h"
 #include "stages/load.h"
 #include "stages/ocr_engine.h"
+#include "stages/text_util.h"
 #include "test_paths.h"
 
 namespace pressarchive {
@@ -47,18 +48,8 @@ double text_distance(const std::string& a_raw, const std::string& b_raw) {
     return out;
   };
   const std::string a = collapse(a_raw), b = collapse(b_raw);
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t prev = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cur = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] != b[j - 1])});
-      prev = cur;
-    }
-  }
-  return static_cast<double>(row[b.size()]) / static_cast<double>(std::max<std::size_t>(1, std::max(a.size(), b.size())));
+  return static_cast<double>(edit_distance(a, b)) /
+         static_cast<double>(std::max<std::size_t>(1, std::max(a.size(), b.size())));
 }
 
 std::optional<EmbeddedScan::Encoding> taken_out_as(const std::filesystem::path& path, int index) {

@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "child_process.h"
 #include "test_paths.h"
 
 namespace pressarchive {
@@ -20,25 +21,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-pid_t start_ingest(const fs::path& inputs, const fs::path& store, const char* crash_at) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (crash_at) setenv("PRESSARCHIVE_CRASH_BEFORE_COMMIT", crash_at, 1);
-    const int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, STDOUT_FILENO);
-    dup2(devnull, STDERR_FILENO);
-    execl(PRESSARCHIVE_BINARY, PRESSARCHIVE_BINARY, "ingest", inputs.c_str(), "--store", store.c_str(), "-q",
-          "--jobs", "2", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
-}
+using testing::wait_for;
 
-int wait_for(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return WEXITSTATUS(status);
+pid_t start_ingest(const fs::path& inputs, const fs::path& store, const char* crash_at) {
+  return testing::start_pressarchive({"ingest", inputs.string(), "--store", store.string(), "-q", "--jobs", "2"}, {},
+                                     [crash_at] {
+                                       if (crash_at) setenv("PRESSARCHIVE_CRASH_BEFORE_COMMIT", crash_at, 1);
+                                     });
 }
 
 std::vector<std::string> column(sqlite3* db, const std::string& sql) {

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "child_process.h"
 #include "store_backends.h"
 #include "test_paths.h"
 
@@ -25,27 +26,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-pid_t start(const std::vector<std::string>& args, const fs::path& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(out, STDOUT_FILENO);
-    dup2(out, STDERR_FILENO);
-    std::vector<char*> argv{const_cast<char*>(PRESSARCHIVE_BINARY)};
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(PRESSARCHIVE_BINARY, argv.data());
-    _exit(127);
-  }
-  return pid;
-}
+using testing::wait_for;
 
-int wait_for(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return WEXITSTATUS(status);
-}
+pid_t start(const std::vector<std::string>& args, const fs::path& log) { return testing::start_pressarchive(args, log); }
 
 int run(const std::vector<std::string>& args, const fs::path& log) { return wait_for(start(args, log)); }
 
