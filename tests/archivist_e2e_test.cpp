@@ -39,18 +39,8 @@ std::vector<nlohmann::json> exported(const std::string& store, bool failures) {
 }
 
 // Every command goes through the ArchiveStore interface: the same job on both backends.
-class Archivist : public ::testing::TestWithParam<testing::Backend> {
- protected:
-  void SetUp() override {
-    if (GetParam() == testing::Backend::kPostgresql && !testing::pg_server()) GTEST_SKIP() << testing::kNoPgServer;
-    scratch_ = std::make_unique<testing::ScratchArchive>(GetParam());
-  }
-  std::unique_ptr<testing::ScratchArchive> scratch_;
-};
-
-INSTANTIATE_TEST_SUITE_P(Backends, Archivist,
-                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgresql),
-                         testing::backend_param_name);
+using Archivist = testing::OnEachBackend;
+INSTANTIATE_TEST_SUITE_P(Backends, Archivist, testing::kEachBackend, testing::backend_param_name);
 
 TEST_P(Archivist, CorrectionsSurviveReprocessingAndClearTheReview) {
   const std::string store = scratch_->location();

@@ -103,18 +103,8 @@ nlohmann::json record(const std::string& store, std::int64_t id) {
 }
 
 // Counting, listing and deciding go through the ArchiveStore interface: both backends.
-class LearnedBoilerplateE2e : public ::testing::TestWithParam<testing::Backend> {
- protected:
-  void SetUp() override {
-    if (GetParam() == testing::Backend::kPostgresql && !testing::pg_server()) GTEST_SKIP() << testing::kNoPgServer;
-    scratch_ = std::make_unique<testing::ScratchArchive>(GetParam());
-  }
-  std::unique_ptr<testing::ScratchArchive> scratch_;
-};
-
-INSTANTIATE_TEST_SUITE_P(Backends, LearnedBoilerplateE2e,
-                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgresql),
-                         testing::backend_param_name);
+using LearnedBoilerplateE2e = testing::OnEachBackend;
+INSTANTIATE_TEST_SUITE_P(Backends, LearnedBoilerplateE2e, testing::kEachBackend, testing::backend_param_name);
 
 TEST_P(LearnedBoilerplateE2e, RecurringFooterIsLearnedListedAndCanBeRejected) {
   const std::string store = scratch_->location();

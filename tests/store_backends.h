@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
 #include <cstdlib>
 #include <optional>
 #include <ostream>
@@ -85,5 +86,19 @@ class ScratchArchive {
   std::string database_;
   std::string location_;
 };
+
+// A test run once per backend (INSTANTIATE_TEST_SUITE_P(Backends, Suite, kEachBackend,
+// backend_param_name)), each time on a fresh scratch archive. The PostgreSQL run skips,
+// saying why, when no server is given.
+class OnEachBackend : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::kPostgresql && !pg_server()) GTEST_SKIP() << kNoPgServer;
+    scratch_ = std::make_unique<ScratchArchive>(GetParam());
+  }
+  std::unique_ptr<ScratchArchive> scratch_;
+};
+
+inline const auto kEachBackend = ::testing::Values(Backend::kSqlite, Backend::kPostgresql);
 
 }  // namespace pressarchive::testing

@@ -38,11 +38,11 @@ Record sample_record(const std::string& sha, const std::string& path) {
   return r;
 }
 
-class Store : public ::testing::TestWithParam<Backend> {
+class Store : public testing::OnEachBackend {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::kPostgresql && !testing::pg_server()) GTEST_SKIP() << testing::kNoPgServer;
-    scratch_ = std::make_unique<ScratchArchive>(GetParam());
+    OnEachBackend::SetUp();
+    if (IsSkipped()) return;
     Result<std::unique_ptr<ArchiveStore>> opened = open_store(scratch_->location());
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     store_ = std::move(*opened);
@@ -55,13 +55,11 @@ class Store : public ::testing::TestWithParam<Backend> {
     return opened.ok() ? std::move(*opened) : nullptr;
   }
 
-  std::unique_ptr<ScratchArchive> scratch_;
   std::unique_ptr<ArchiveStore> store_;
   std::int64_t run_ = 0;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, Store, ::testing::Values(Backend::kSqlite, Backend::kPostgresql),
-                         testing::backend_param_name);
+INSTANTIATE_TEST_SUITE_P(Backends, Store, testing::kEachBackend, testing::backend_param_name);
 
 TEST_P(Store, ArchivesLooksUpLinksAndSearches) {
   ArchiveStore& s = *store_;
