@@ -45,35 +45,8 @@ SERVER_PATH=${SERVER%%\?*}
 SERVER_QUERY=${SERVER#"$SERVER_PATH"}
 db_uri() { echo "${SERVER_PATH%/*}/$1$SERVER_QUERY"; }
 
-# The corpus: DOCS distinct one-page documents of words drawn at random (fixed seed) from
-# the evaluation and dedup texts, with a title line and a dateline. Random draws share
-# no sentences, so each document is its own release: the run measures the queue and the
-# store, not near-duplicate verification of a corpus that is one big cluster.
-mkdir -p "$WORK/corpus"
-cat tests/eval/texts/*.txt tests/dedup-set/*.txt | grep -v '^@' | tr -s ' \t' '\n\n' |
-  grep -E '^[[:alpha:]äöüÄÖÜß-]{3,}$' >"$WORK/words"
-awk -v docs="$DOCS" -v dir="$WORK/corpus" '
-  { w[n++] = $0 }
-  END {
-    srand(20261126)
-    for (d = 0; d < docs; d++) {
-      f = sprintf("%s/doc%05d.txt", dir, d)
-      line = "";
-      for (k = 0; k < 6; k++) line = line w[int(rand() * n)] " "
-      print line > f
-      printf "Fernhill, %d March 2024\n\n", 1 + d % 28 > f
-      for (l = 0; l < 30; l++) {
-        line = ""
-        for (k = 0; k < 12; k++) line = line w[int(rand() * n)] " "
-        print line > f
-      }
-      close(f)
-    }
-  }' "$WORK/words"
-for t in "$WORK"/corpus/*.txt; do
-  groff -k -Tpdf -P-pa4 <"$t" >"${t%.txt}.pdf" 2>/dev/null
-  rm "$t"
-done
+# The corpus: DOCS distinct one-page documents (bench/born_corpus.sh).
+bench/born_corpus.sh "$DOCS" "$WORK/corpus"
 PAGES=0
 for f in "$WORK"/corpus/*.pdf; do PAGES=$((PAGES + $(pdfinfo "$f" | awk '/^Pages:/ {print $2}'))); done
 

@@ -211,6 +211,9 @@ std::size_t run_ingest_graph(GraphInputs in) {
         flag_for_review(record, ReviewPolicy{settings.review_min_ocr_confidence, settings.review_min_field_confidence});
         progress.add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));
         for (const Source& copy : doc->item->copies) record.source_paths.push_back(copy.path.string());
+        // Keyed here, in parallel, so that the serial store node only writes the counts.
+        if (settings.learned_boilerplate.enabled && !record.metadata.issuer.empty())
+          outcome->countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
         if (settings.near_duplicates) {
           // Signing is pure CPU work: done here, in parallel, not in the serial store node.
           static const MinHash minhash(settings.near_duplicate.num_perm);

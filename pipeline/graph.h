@@ -29,6 +29,9 @@ struct DocumentOutcome {
   std::optional<Record> record;
   std::optional<Failure> failure;
   std::optional<BodyProfile> profile;  // for near-duplicate verification, when enabled
+  // The record's lines that count towards its issuer's learned boilerplate (key, text),
+  // when learning is on and the record names an issuer.
+  std::vector<std::pair<std::string, std::string>> countable_lines;
 };
 
 using EngineFactory = std::function<Result<std::unique_ptr<OcrEngine>>()>;

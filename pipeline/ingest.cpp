@@ -51,10 +51,10 @@ Result<ArchiveKnowledge> archive_knowledge(ArchiveStore& store, const LearnedBoi
 }
 
 // Counts a newly archived record's lines towards its issuer's learned boilerplate.
-void count_lines(ArchiveStore& store, const LearnedBoilerplateOptions& options, const Record& record,
+void count_lines(ArchiveStore& store, const LearnedBoilerplateOptions& options, const DocumentOutcome& outcome,
                  const std::function<void(const Status&)>& check) {
-  if (!options.enabled || record.metadata.issuer.empty()) return;
-  check(store.count_boilerplate_lines(record.metadata.issuer, countable_lines(record.pages, options)));
+  if (!options.enabled || outcome.record->metadata.issuer.empty()) return;
+  check(store.count_boilerplate_lines(outcome.record->metadata.issuer, outcome.countable_lines));
 }
 
 void print_summary(std::ostream& out, const RunSummary& s, std::int64_t run_id, const std::string& store) {
@@ -337,7 +337,7 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
           Result<std::int64_t> id = store.archive_record(*outcome.record, run_id);
           if (id.ok()) {
             ++summary.archived;
-            count_lines(store, settings.learned_boilerplate, *outcome.record, check);
+            count_lines(store, settings.learned_boilerplate, outcome, check);
           } else {
             stored = id.error();
           }

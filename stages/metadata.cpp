@@ -161,12 +161,13 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages) const 
   }
 
   // Persons in the body and the closing lines, lines joined (and hyphenation undone).
+  std::vector<bool> in_body(lines.size(), false);
+  for (std::size_t k = body_from; k < content.size(); ++k) in_body[content[k]] = true;
   std::string running;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const Line& l = lines[i];
     if (l.role != Role::kContent && l.role != Role::kClosing) continue;
-    if (l.role == Role::kContent && std::find(content.begin() + static_cast<long>(body_from), content.end(), i) == content.end())
-      continue;
+    if (l.role == Role::kContent && !in_body[i]) continue;
     const bool hyphen = !running.empty() && running.back() == '-' && running.size() > 1 && running[running.size() - 2] != ' ';
     if (hyphen && starts_lowercase(l.text)) running.pop_back();  // "Verkehrs-" "betriebe"
     else if (!running.empty() && !hyphen) running += ' ';          // "Händel-" "Festspiele" stays hyphenated

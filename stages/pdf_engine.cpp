@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 
@@ -20,13 +21,70 @@ namespace {
 // failures itself, per file, so the engine's chatter is dropped.
 void silence_poppler(const std::string&, void*) {}
 
-struct SilencePopplerOnce {
-  SilencePopplerOnce() { poppler::set_debug_error_function(&silence_poppler, nullptr); }
+// A one-page PDF with nothing on it, with a correct cross-reference table.
+std::string empty_pdf() {
+  const char* objects[] = {"<< /Type /Catalog /Pages 2 0 R >>",
+                           "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                           "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>"};
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<std::size_t> offsets;
+  for (std::size_t i = 0; i < 3; ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const std::size_t xref = pdf.size();
+  pdf += "xref\n0 4\n0000000000 65535 f \n";
+  for (std::size_t offset : offsets) {
+    char entry[24];
+    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", offset);
+    pdf += entry;
+  }
+  pdf += "trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
+}
+
+// poppler-cpp builds Poppler's global parameters (font configuration, encodings) when
+// the first document opens and frees them when the last one closes: over a batch of
+// one-page PDFs that was a tenth of the run, in the serial stage that opens sources.
+// One empty document, kept for the life of the process, keeps them built.
+struct PopplerSetup {
+  PopplerSetup() {
+    poppler::set_debug_error_function(&silence_poppler, nullptr);
+    keep_alive.reset(poppler::document::load_from_raw_data(pdf.data(), static_cast<int>(pdf.size())));
+  }
+  std::string pdf = empty_pdf();
+  std::unique_ptr<poppler::document> keep_alive;
 };
 
+// poppler::ustring::to_utf8 opens an iconv converter on every call (once per word).
 std::string to_utf8(const poppler::ustring& s) {
-  const poppler::byte_array bytes = s.to_utf8();
-  return std::string(bytes.begin(), bytes.end());
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char32_t c = s[i];
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.size() && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
+      c = 0x10000 + ((c - 0xD800) << 10) + (s[i + 1] - 0xDC00);
+      ++i;
+    } else if (c >= 0xD800 && c <= 0xDFFF) {
+      c = 0xFFFD;  // a lone surrogate
+    }
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
 }
 
 // A dynamic XFA form (LiveCycle) keeps its content in XML for an XFA renderer and
@@ -97,7 +155,7 @@ PdfDocument::~PdfDocument() = default;
 
 Result<std::unique_ptr<PdfDocument>> PdfDocument::open(const std::filesystem::path& path,
                                                        const std::string& password) {
-  static SilencePopplerOnce silence;
+  static PopplerSetup setup;
   const std::string name = path.string();
   std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(name));
   if (!doc)

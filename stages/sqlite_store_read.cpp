@@ -8,20 +8,20 @@ namespace pressarchive {
 
 KnownContent SqliteStore::lookup(const std::string& sha256, const std::string& path) {
   KnownContent known;
-  Statement record(db_, "SELECT id FROM records WHERE sha256 = ?");
+  Statement record(statements_, "SELECT id FROM records WHERE sha256 = ?");
   record.bind(1, sha256);
   if (record.step() == SQLITE_ROW) known.record_id = record.integer(0);
-  Statement source(db_, "SELECT 1 FROM sources WHERE sha256 = ? AND path = ?");
+  Statement source(statements_, "SELECT 1 FROM sources WHERE sha256 = ? AND path = ?");
   source.bind(1, sha256).bind_blob(2, path);
   known.path_known = source.step() == SQLITE_ROW;
-  Statement failure(db_, "SELECT 1 FROM failures WHERE sha256 = ? AND resolved_at IS NULL");
+  Statement failure(statements_, "SELECT 1 FROM failures WHERE sha256 = ? AND resolved_at IS NULL");
   failure.bind(1, sha256);
   known.failed_before = failure.step() == SQLITE_ROW;
   return known;
 }
 
 Result<std::vector<Event>> SqliteStore::events(std::int64_t record_id) {
-  Statement q(db_, "SELECT id, at, type, record_id, coalesce(source_path, ''), coalesce(run_id, 0), "
+  Statement q(statements_, "SELECT id, at, type, record_id, coalesce(source_path, ''), coalesce(run_id, 0), "
                    "coalesce(agent, ''), outcome, coalesce(detail, '') FROM events WHERE record_id = ? "
                    "OR (record_id IS NULL AND source_path IN (SELECT path FROM sources WHERE record_id = ?)) "
                    "ORDER BY id");
@@ -48,7 +48,7 @@ Result<std::vector<Event>> SqliteStore::events(std::int64_t record_id) {
 Result<StoreStatus> SqliteStore::status() {
   StoreStatus st;
   auto count = [&](const char* sql) {
-    Statement q(db_, sql);
+    Statement q(statements_, sql);
     return q.step() == SQLITE_ROW ? q.integer(0) : 0;
   };
   st.records = count("SELECT count(*) FROM records");
@@ -57,9 +57,9 @@ Result<StoreStatus> SqliteStore::status() {
       "SELECT count(*) FROM sources s WHERE s.id <> (SELECT min(id) FROM sources WHERE record_id = s.record_id)");
   st.failures = count("SELECT count(*) FROM failures WHERE resolved_at IS NULL");
   st.pages = count("SELECT count(*) FROM pages");
-  Statement reasons(db_, "SELECT reason, count(*) FROM failures WHERE resolved_at IS NULL GROUP BY reason ORDER BY 2 DESC");
+  Statement reasons(statements_, "SELECT reason, count(*) FROM failures WHERE resolved_at IS NULL GROUP BY reason ORDER BY 2 DESC");
   while (reasons.step() == SQLITE_ROW) st.failures_by_reason.emplace_back(reasons.text(0), reasons.integer(1));
-  Statement runs(db_, "SELECT id, started_at, coalesce(finished_at, ''), coalesce(summary, '{}'), coalesce(exit_code, -1) "
+  Statement runs(statements_, "SELECT id, started_at, coalesce(finished_at, ''), coalesce(summary, '{}'), coalesce(exit_code, -1) "
                       "FROM runs ORDER BY id DESC LIMIT 5");
   while (runs.step() == SQLITE_ROW) {
     RunRow row;
@@ -74,7 +74,7 @@ Result<StoreStatus> SqliteStore::status() {
 }
 
 Result<std::optional<Record>> SqliteStore::load_record(std::int64_t id) {
-  Statement q(db_, std::string(kRecordColumns) + " WHERE id = ?");
+  Statement q(statements_, std::string(kRecordColumns) + " WHERE id = ?");
   q.bind(1, id);
   if (q.step() != SQLITE_ROW) return std::optional<Record>();
   return std::optional<Record>(read_record(q));
@@ -101,7 +101,7 @@ Result<std::vector<SearchHit>> SqliteStore::search(const std::string& query, int
 }
 
 Status SqliteStore::for_each_record(const std::function<void(const Record&)>& visit) {
-  Statement q(db_, std::string(kRecordColumns) + " ORDER BY id");
+  Statement q(statements_, std::string(kRecordColumns) + " ORDER BY id");
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) visit(read_record(q));
   if (rc != SQLITE_DONE) return db_error("cannot read records");
@@ -109,7 +109,7 @@ Status SqliteStore::for_each_record(const std::function<void(const Record&)>& vi
 }
 
 Status SqliteStore::for_each_review(const std::function<void(const Record&)>& visit) {
-  Statement q(db_, std::string(kRecordColumns) + " WHERE needs_review = 1 ORDER BY id");
+  Statement q(statements_, std::string(kRecordColumns) + " WHERE needs_review = 1 ORDER BY id");
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) visit(read_record(q));
   if (rc != SQLITE_DONE) return db_error("cannot read the review queue");
@@ -122,7 +122,7 @@ Result<std::vector<NearDuplicateCandidate>> SqliteStore::near_duplicate_candidat
   if (keys.empty()) return out;
   std::string placeholders;
   for (std::size_t i = 0; i < keys.size(); ++i) placeholders += i ? ",?" : "?";
-  Statement q(db_, "SELECT id, coalesce(body, ''), coalesce(release_date, ''), kind, ocr_confidence, duplicate_of "
+  Statement q(statements_, "SELECT id, coalesce(body, ''), coalesce(release_date, ''), kind, ocr_confidence, duplicate_of "
                    "FROM records WHERE id IN (SELECT DISTINCT record_id FROM near_dup_bands WHERE band_key IN (" +
                        placeholders + ")) ORDER BY id LIMIT ?");
   for (std::size_t i = 0; i < keys.size(); ++i) q.bind(static_cast<int>(i) + 1, static_cast<std::int64_t>(keys[i]));
@@ -143,7 +143,7 @@ Result<std::vector<NearDuplicateCandidate>> SqliteStore::near_duplicate_candidat
 }
 
 Result<std::vector<ClusterRow>> SqliteStore::clusters() {
-  Statement q(db_, "SELECT c.id, coalesce(c.title, ''), coalesce(c.release_date, ''), m.id, coalesce(m.duplicate_score, 0) "
+  Statement q(statements_, "SELECT c.id, coalesce(c.title, ''), coalesce(c.release_date, ''), m.id, coalesce(m.duplicate_score, 0) "
                    "FROM records m JOIN records c ON c.id = m.duplicate_of ORDER BY c.id, m.id");
   std::vector<ClusterRow> out;
   int rc;
@@ -156,7 +156,7 @@ Result<std::vector<ClusterRow>> SqliteStore::clusters() {
 }
 
 Result<std::vector<std::pair<std::int64_t, double>>> SqliteStore::revisions_of(std::int64_t id) {
-  Statement q(db_, "SELECT id, coalesce(revision_score, 0) FROM records WHERE revision_of = ? "
+  Statement q(statements_, "SELECT id, coalesce(revision_score, 0) FROM records WHERE revision_of = ? "
                    "UNION SELECT revision_of, coalesce(revision_score, 0) FROM records WHERE id = ? AND revision_of IS NOT NULL");
   q.bind(1, id).bind(2, id);
   std::vector<std::pair<std::int64_t, double>> out;
@@ -165,7 +165,7 @@ Result<std::vector<std::pair<std::int64_t, double>>> SqliteStore::revisions_of(s
 }
 
 Status SqliteStore::for_each_failure(const std::function<void(const Failure&)>& visit) {
-  Statement q(db_, "SELECT id, path, coalesce(sha256, ''), stage, reason, message, created_at, "
+  Statement q(statements_, "SELECT id, path, coalesce(sha256, ''), stage, reason, message, created_at, "
                    "coalesce(run_id, 0), attempt FROM failures WHERE resolved_at IS NULL ORDER BY id DESC");
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
@@ -214,10 +214,10 @@ Record SqliteStore::read_record(Statement& q) {
   store::read_metadata_details(q.text(25), r.metadata);
   r.review_reasons = store::read_review_reasons(q.text(20));
 
-  Statement sources(db_, "SELECT path FROM sources WHERE record_id = ? ORDER BY id");
+  Statement sources(statements_, "SELECT path FROM sources WHERE record_id = ? ORDER BY id");
   sources.bind(1, r.id);
   while (sources.step() == SQLITE_ROW) r.source_paths.push_back(sources.text(0));
-  Statement pages(db_, "SELECT number, method, coalesce(text, ''), confidence, coalesce(rotation, 0), "
+  Statement pages(statements_, "SELECT number, method, coalesce(text, ''), confidence, coalesce(rotation, 0), "
                        "coalesce(skew, 0), coalesce(error_reason, ''), coalesce(error, ''), coalesce(seconds, 0), "
                        "coalesce(lines, '[]'), coalesce(alto, '') FROM pages WHERE record_id = ? ORDER BY number");
   pages.bind(1, r.id);

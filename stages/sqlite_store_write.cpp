@@ -10,7 +10,7 @@ namespace pressarchive {
 using store::first_path;
 
 Result<std::int64_t> SqliteStore::begin_run(const RunInfo& run) {
-  Statement insert(db_, std::string("INSERT INTO runs(started_at, command, config, provenance) VALUES (") +
+  Statement insert(statements_, std::string("INSERT INTO runs(started_at, command, config, provenance) VALUES (") +
                             kSqliteNow + ", ?, ?, ?)");
   insert.bind(1, run.command).bind(2, run.config).bind(3, run.provenance);
   if (insert.step() != SQLITE_DONE) return db_error("cannot record the run");
@@ -19,7 +19,7 @@ Result<std::int64_t> SqliteStore::begin_run(const RunInfo& run) {
 }
 
 Status SqliteStore::finish_run(std::int64_t run_id, const RunSummary& s) {
-  Statement update(db_, std::string("UPDATE runs SET finished_at = ") + kSqliteNow +
+  Statement update(statements_, std::string("UPDATE runs SET finished_at = ") + kSqliteNow +
                             ", summary = ?, exit_code = ? WHERE id = ?");
   update.bind(1, store::run_summary_json(s)).bind(2, static_cast<std::int64_t>(s.exit_code)).bind(3, run_id);
   if (update.step() != SQLITE_DONE) return db_error("cannot finish the run");
@@ -32,7 +32,7 @@ Result<std::int64_t> SqliteStore::archive_record(const Record& r, std::int64_t r
   // BEGIN IMMEDIATE makes this check and the insert one step, so the paths are linked.
   std::optional<std::int64_t> existing;
   {
-    Statement q(db_, "SELECT id FROM records WHERE sha256 = ?");
+    Statement q(statements_, "SELECT id FROM records WHERE sha256 = ?");
     q.bind(1, r.sha256);
     if (q.step() == SQLITE_ROW) existing = q.integer(0);
   }
@@ -70,14 +70,14 @@ Status SqliteStore::record_failure(const Failure& f, std::int64_t run_id) {
   if (Status s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   std::int64_t attempt = 1;
   {
-    Statement previous(db_, "SELECT max(attempt) FROM failures WHERE path = ? AND coalesce(sha256, '') = ?");
+    Statement previous(statements_, "SELECT max(attempt) FROM failures WHERE path = ? AND coalesce(sha256, '') = ?");
     previous.bind_blob(1, f.source_path).bind(2, f.sha256);
     if (previous.step() == SQLITE_ROW && !previous.is_null(0)) attempt = previous.integer(0) + 1;
   }
-  Statement close(db_, std::string("UPDATE failures SET resolved_at = ") + kSqliteNow +
+  Statement close(statements_, std::string("UPDATE failures SET resolved_at = ") + kSqliteNow +
                            ", resolution = 'retried' WHERE path = ? AND coalesce(sha256, '') = ? AND resolved_at IS NULL");
   close.bind_blob(1, f.source_path).bind(2, f.sha256);
-  Statement insert(db_, std::string("INSERT INTO failures(path, sha256, stage, reason, message, run_id, attempt, created_at) "
+  Statement insert(statements_, std::string("INSERT INTO failures(path, sha256, stage, reason, message, run_id, attempt, created_at) "
                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ") + kSqliteNow + ")");
   insert.bind_blob(1, f.source_path).bind(2, f.sha256).bind(3, f.stage)
       .bind(4, std::string(reason_name(f.reason))).bind(5, f.message).bind(6, run_id).bind(7, attempt);
@@ -97,7 +97,7 @@ Status SqliteStore::set_manual_field(std::int64_t id, const std::string& field, 
   if (!set_metadata_field(probe, field, value))
     return make_error(Reason::kUnsupported, "field '" + field + "' cannot be edited");
   if (Status s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  Statement q(db_, "SELECT coalesce(" + field + ", ''), coalesce(manual_fields, '{}'), coalesce(title, ''), "
+  Statement q(statements_, "SELECT coalesce(" + field + ", ''), coalesce(manual_fields, '{}'), coalesce(title, ''), "
                    "coalesce(text, '') FROM records WHERE id = ?");
   q.bind(1, id);
   if (q.step() != SQLITE_ROW) {
@@ -105,14 +105,14 @@ Status SqliteStore::set_manual_field(std::int64_t id, const std::string& field, 
     return make_error(Reason::kUnsupported, "no record " + std::to_string(id));
   }
   const std::string old_value = q.text(0), old_title = q.text(2), text = q.text(3);
-  Statement update(db_, "UPDATE records SET " + field + " = ?, manual_fields = ?, updated_at = " + kSqliteNow +
+  Statement update(statements_, "UPDATE records SET " + field + " = ?, manual_fields = ?, updated_at = " + kSqliteNow +
                             " WHERE id = ?");
   update.bind(1, value).bind(2, store::with_manual_field(q.text(1), field, value)).bind(3, id);
   bool ok = update.step() == SQLITE_DONE;
   if (ok && field == "title") {
-    Statement remove(db_, "INSERT INTO records_fts(records_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)");
+    Statement remove(statements_, "INSERT INTO records_fts(records_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)");
     remove.bind(1, id).bind(2, old_title).bind(3, text);
-    Statement add(db_, "INSERT INTO records_fts(rowid, title, text) VALUES (?, ?, ?)");
+    Statement add(statements_, "INSERT INTO records_fts(rowid, title, text) VALUES (?, ?, ?)");
     add.bind(1, id).bind(2, value).bind(3, text);
     ok = remove.step() == SQLITE_DONE && add.step() == SQLITE_DONE;
   }
@@ -130,7 +130,7 @@ Status SqliteStore::set_manual_field(std::int64_t id, const std::string& field, 
 
 Status SqliteStore::mark_reviewed(std::int64_t id, const std::string& agent) {
   if (Status s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  Statement update(db_, std::string("UPDATE records SET needs_review = 0, updated_at = ") + kSqliteNow + " WHERE id = ?");
+  Statement update(statements_, std::string("UPDATE records SET needs_review = 0, updated_at = ") + kSqliteNow + " WHERE id = ?");
   update.bind(1, id);
   const std::string saved_agent = agent_;
   agent_ = agent;
@@ -159,7 +159,7 @@ Result<std::int64_t> SqliteStore::link_paths(std::int64_t record_id, const Recor
 
 Result<std::int64_t> SqliteStore::insert_record(const Record& r, std::int64_t run_id) {
   const Metadata& m = r.metadata;
-  Statement insert(db_, std::string(
+  Statement insert(statements_, std::string(
       "INSERT INTO records(sha256, size, format, kind, page_count, title, subtitle, release_date, place, "
       "issuer, language, document_type, text, body, ocr_confidence, status, provenance, run_id, "
       "needs_review, review_reasons, duplicate_of, duplicate_score, revision_of, revision_score, metadata_details, "
@@ -186,18 +186,18 @@ Result<std::int64_t> SqliteStore::insert_record(const Record& r, std::int64_t ru
 }
 
 Status SqliteStore::write_signature(std::int64_t id, const Record& r) {
-  Statement drop_signature(db_, "DELETE FROM near_dup_signatures WHERE record_id = ?");
+  Statement drop_signature(statements_, "DELETE FROM near_dup_signatures WHERE record_id = ?");
   drop_signature.bind(1, id);
-  Statement drop_bands(db_, "DELETE FROM near_dup_bands WHERE record_id = ?");
+  Statement drop_bands(statements_, "DELETE FROM near_dup_bands WHERE record_id = ?");
   drop_bands.bind(1, id);
   if (drop_signature.step() != SQLITE_DONE || drop_bands.step() != SQLITE_DONE)
     return db_error("cannot replace the signature of record " + std::to_string(id));
   if (r.signature.empty()) return Status::Ok();
-  Statement signature(db_, "INSERT INTO near_dup_signatures(record_id, scheme, signature) VALUES (?, 1, ?)");
+  Statement signature(statements_, "INSERT INTO near_dup_signatures(record_id, scheme, signature) VALUES (?, 1, ?)");
   signature.bind(1, id).bind_blob(2, r.signature);
   if (signature.step() != SQLITE_DONE) return db_error("cannot store the signature");
   for (std::uint64_t key : r.band_keys) {
-    Statement band(db_, "INSERT OR IGNORE INTO near_dup_bands(band_key, record_id) VALUES (?, ?)");
+    Statement band(statements_, "INSERT OR IGNORE INTO near_dup_bands(band_key, record_id) VALUES (?, ?)");
     band.bind(1, static_cast<std::int64_t>(key)).bind(2, id);
     if (band.step() != SQLITE_DONE) return db_error("cannot store the band keys");
   }
@@ -210,9 +210,9 @@ Status SqliteStore::write_cluster_links(std::int64_t id, const Record& r, std::i
   if (Status s = write_signature(id, r); !s.ok()) return s;
   if (r.takes_over_from) {
     const std::int64_t old = *r.takes_over_from;
-    Statement members(db_, "UPDATE records SET duplicate_of = ? WHERE duplicate_of = ?");
+    Statement members(statements_, "UPDATE records SET duplicate_of = ? WHERE duplicate_of = ?");
     members.bind(1, id).bind(2, old);
-    Statement demote(db_, "UPDATE records SET duplicate_of = ?, duplicate_score = ? WHERE id = ?");
+    Statement demote(statements_, "UPDATE records SET duplicate_of = ?, duplicate_score = ? WHERE id = ?");
     demote.bind(1, id).bind(2, r.duplicate_score.value_or(0)).bind(3, old);
     if (members.step() != SQLITE_DONE || demote.step() != SQLITE_DONE ||
         !add_event("canonical", id, first_path(r), run_id, "success", store::canonical_detail(old)))
@@ -230,7 +230,7 @@ Status SqliteStore::write_cluster_links(std::int64_t id, const Record& r, std::i
 
 Status SqliteStore::write_pages_and_index(std::int64_t id, const Record& r) {
   for (const PageResult& p : r.pages) {
-    Statement page(db_, "INSERT INTO pages(record_id, number, method, text, confidence, rotation, skew, alto, "
+    Statement page(statements_, "INSERT INTO pages(record_id, number, method, text, confidence, rotation, skew, alto, "
                         "error_reason, error, seconds, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     page.bind(1, id).bind(2, static_cast<std::int64_t>(p.number))
         .bind(3, std::string(page_method_name(p.method))).bind(4, p.text).bind(5, p.confidence)
@@ -240,7 +240,7 @@ Status SqliteStore::write_pages_and_index(std::int64_t id, const Record& r) {
     page.bind(11, p.seconds).bind(12, store::page_lines_json(p.lines));
     if (page.step() != SQLITE_DONE) return db_error("cannot store page " + std::to_string(p.number));
   }
-  Statement fts(db_, "INSERT INTO records_fts(rowid, title, text) VALUES (?, ?, ?)");
+  Statement fts(statements_, "INSERT INTO records_fts(rowid, title, text) VALUES (?, ?, ?)");
   fts.bind(1, id).bind(2, r.metadata.title).bind(3, r.text);
   if (fts.step() != SQLITE_DONE) return db_error("cannot index the record");
   return Status::Ok();
@@ -250,7 +250,7 @@ Status SqliteStore::replace_in_transaction(std::int64_t id, const Record& incomi
   Record r = incoming;
   std::string old_title, old_text, manual = "{}";
   {
-    Statement q(db_, "SELECT coalesce(title, ''), coalesce(text, ''), coalesce(manual_fields, '{}') FROM records WHERE id = ?");
+    Statement q(statements_, "SELECT coalesce(title, ''), coalesce(text, ''), coalesce(manual_fields, '{}') FROM records WHERE id = ?");
     q.bind(1, id);
     if (q.step() != SQLITE_ROW) return make_error(Reason::kInternal, "no record " + std::to_string(id));
     old_title = q.text(0);
@@ -260,13 +260,13 @@ Status SqliteStore::replace_in_transaction(std::int64_t id, const Record& incomi
   // Fields an archivist corrected win over anything the machine derives again.
   apply_corrections(r.metadata, store::read_manual_fields(manual));
   const Metadata& m = r.metadata;
-  Statement remove_index(db_, "INSERT INTO records_fts(records_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)");
+  Statement remove_index(statements_, "INSERT INTO records_fts(records_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)");
   remove_index.bind(1, id).bind(2, old_title).bind(3, old_text);
-  Statement remove_pages(db_, "DELETE FROM pages WHERE record_id = ?");
+  Statement remove_pages(statements_, "DELETE FROM pages WHERE record_id = ?");
   remove_pages.bind(1, id);
   if (remove_index.step() != SQLITE_DONE || remove_pages.step() != SQLITE_DONE)
     return db_error("cannot replace record " + std::to_string(id));
-  Statement update(db_, std::string("UPDATE records SET kind = ?, page_count = ?, title = ?, subtitle = ?, "
+  Statement update(statements_, std::string("UPDATE records SET kind = ?, page_count = ?, title = ?, subtitle = ?, "
                                     "release_date = ?, place = ?, issuer = ?, language = ?, document_type = ?, "
                                     "text = ?, body = ?, ocr_confidence = ?, status = ?, provenance = ?, "
                                     "needs_review = ?, review_reasons = ?, metadata_details = ?, updated_at = ") +
@@ -289,12 +289,12 @@ Status SqliteStore::replace_in_transaction(std::int64_t id, const Record& incomi
 // Earlier failures end once their content is archived, or once the path that failed
 // holds archived content (the file was replaced by a good copy).
 bool SqliteStore::resolve_failures(const std::string& sha256, const std::vector<std::string>& paths) {
-  Statement by_hash(db_, std::string("UPDATE failures SET resolved_at = ") + kSqliteNow +
+  Statement by_hash(statements_, std::string("UPDATE failures SET resolved_at = ") + kSqliteNow +
                              ", resolution = 'archived' WHERE sha256 = ? AND resolved_at IS NULL");
   by_hash.bind(1, sha256);
   if (by_hash.step() != SQLITE_DONE) return false;
   for (const std::string& path : paths) {
-    Statement by_path(db_, std::string("UPDATE failures SET resolved_at = ") + kSqliteNow +
+    Statement by_path(statements_, std::string("UPDATE failures SET resolved_at = ") + kSqliteNow +
                                ", resolution = 'archived' WHERE path = ? AND resolved_at IS NULL");
     by_path.bind_blob(1, path);
     if (by_path.step() != SQLITE_DONE) return false;
@@ -304,7 +304,7 @@ bool SqliteStore::resolve_failures(const std::string& sha256, const std::vector<
 
 bool SqliteStore::add_event(const std::string& type, std::optional<std::int64_t> record_id, const std::string& path,
                             std::int64_t run_id, const std::string& outcome, const std::string& detail) {
-  Statement insert(db_, std::string("INSERT INTO events(at, type, record_id, source_path, run_id, agent, outcome, detail) "
+  Statement insert(statements_, std::string("INSERT INTO events(at, type, record_id, source_path, run_id, agent, outcome, detail) "
                                     "VALUES (") + kSqliteNow + ", ?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, type).bind(2, record_id).bind_blob(3, path);
   if (run_id > 0) insert.bind(4, run_id);
@@ -315,7 +315,7 @@ bool SqliteStore::add_event(const std::string& type, std::optional<std::int64_t>
 
 bool SqliteStore::insert_source(std::int64_t record_id, const std::string& path, const std::string& sha256,
                                 std::uintmax_t size, const char* format, std::int64_t run_id) {
-  Statement insert(db_, std::string("INSERT OR IGNORE INTO sources(path, sha256, size, format, record_id, run_id, added_at) "
+  Statement insert(statements_, std::string("INSERT OR IGNORE INTO sources(path, sha256, size, format, record_id, run_id, added_at) "
                                     "VALUES (?, ?, ?, ?, ?, ?, ") + kSqliteNow + ")");
   insert.bind_blob(1, path).bind(2, sha256).bind(3, static_cast<std::int64_t>(size))
       .bind(4, std::string(format)).bind(5, record_id).bind(6, run_id);
