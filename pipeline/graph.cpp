@@ -3,6 +3,7 @@
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_invoke.h>
 
 #include <algorithm>
 #include <chrono>
@@ -45,6 +46,10 @@ Failure failure_of(const WorkItem& item, const std::string& stage, const Error& 
   f.message = error.message;
   return f;
 }
+
+// From this many pages on, a document's own metadata, line keys and body profile are
+// each split over two threads.
+constexpr std::size_t kLongDocumentPages = 16;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -205,19 +210,40 @@ std::size_t run_ingest_graph(GraphInputs in) {
                                          " page(s) (blank, a picture, or an unsupported script or form)"});
           return outcome;
         }
+        // A long document is the only one in this node while its last pages finish and
+        // after: its independent pieces of document-level work run on two threads. Short
+        // ones run them in turn (other documents keep the threads busy), and skip keying
+        // lines when no issuer learns from them.
+        const bool long_document = record.pages.size() >= kLongDocumentPages;
+        const RunBoth run_both = [&](const std::function<void()>& a, const std::function<void()>& b) {
+          if (long_document) {
+            oneapi::tbb::parallel_invoke(a, b);
+          } else {
+            a();
+            b();
+          }
+        };
         const auto metadata_start = std::chrono::steady_clock::now();
-        record.metadata = in.metadata->extract(record.pages);
-        apply_corrections(record.metadata, doc->item->corrections);
-        flag_for_review(record, ReviewPolicy{settings.review_min_ocr_confidence, settings.review_min_field_confidence});
+        const bool learning = settings.learned_boilerplate.enabled;
+        run_both(
+            [&] {
+              record.metadata = in.metadata->extract(record.pages);
+              apply_corrections(record.metadata, doc->item->corrections);
+              flag_for_review(record, ReviewPolicy{settings.review_min_ocr_confidence, settings.review_min_field_confidence});
+            },
+            [&] {
+              // Keyed here, in parallel, so that the serial store node only writes the counts.
+              if (learning && long_document) outcome->countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
+            });
+        if (record.metadata.issuer.empty()) outcome->countable_lines.clear();
+        else if (learning && !long_document) outcome->countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
         progress.add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));
         for (const Source& copy : doc->item->copies) record.source_paths.push_back(copy.path.string());
-        // Keyed here, in parallel, so that the serial store node only writes the counts.
-        if (settings.learned_boilerplate.enabled && !record.metadata.issuer.empty())
-          outcome->countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
         if (settings.near_duplicates) {
           // Signing is pure CPU work: done here, in parallel, not in the serial store node.
           static const MinHash minhash(settings.near_duplicate.num_perm);
-          BodyProfile profile = profile_body(record.metadata.body, record.metadata.release_date, settings.near_duplicate);
+          BodyProfile profile =
+              profile_body(record.metadata.body, record.metadata.release_date, settings.near_duplicate, run_both);
           const Signature signature = minhash.sign(profile.shingles);
           record.signature = signature_to_bytes(signature);
           record.band_keys = band_keys(signature, settings.near_duplicate.bands, settings.near_duplicate.rows);

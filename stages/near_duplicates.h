@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -135,8 +136,12 @@ struct BodyProfile {
   std::string release_date;             // ISO 8601 (YYYY-MM-DD), or empty when unknown
 };
 
+// Runs two independent pieces of work, in any order or at once. The graph passes one
+// that runs them on two threads for long documents; by default they run one after another.
+using RunBoth = std::function<void(const std::function<void()>&, const std::function<void()>&)>;
+
 BodyProfile profile_body(std::string_view body, std::string release_date,
-                         const NearDuplicateOptions& options = {});
+                         const NearDuplicateOptions& options = {}, const RunBoth& run_both = nullptr);
 
 enum class VerdictKind {
   kSameRelease,  // one release in two forms: link as duplicate-of

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "test_paths.h"
 
@@ -272,6 +273,29 @@ TEST(BandKeys, DifferentReleasesShareNoKeyInPractice) {
       for (std::uint64_t k : keys[i])
         EXPECT_EQ(std::count(keys[j].begin(), keys[j].end(), k), 0)
             << "sources " << i << " and " << j;
+}
+
+// Signatures are stored: the permutations must never change, whatever code path (plain
+// or AVX-512) computes them. These values come from an independent plain implementation
+// of the scheme (fmix64(x ^ seed_i), seeds by SplitMix64 from "pressarc"), written in Python.
+TEST(MinHash, PinnedValues) {
+  const auto fmix = [](std::uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+  };
+  std::vector<std::uint64_t> shingles;
+  for (std::uint64_t i = 0; i < 1000; ++i) shingles.push_back(fmix(i * 7919 + 1));
+  const Signature s = MinHash().sign(shingles);
+  ASSERT_EQ(s.size(), 128u);
+  EXPECT_EQ(s[0], 0x2264cbu);
+  EXPECT_EQ(s[1], 0x13af4eu);
+  EXPECT_EQ(s[2], 0x2bdea0u);
+  EXPECT_EQ(s[3], 0x29a2fu);
+  EXPECT_EQ(s[127], 0x146d7eu);
 }
 
 TEST(Signature, BytesRoundTrip) {
@@ -538,6 +562,25 @@ TEST(DedupSet, MeetsTheTargets) {
   EXPECT_EQ(true_same, predicted_same) << "precision below 1.00";
   EXPECT_GE(static_cast<double>(true_same) / same, 0.98) << "recall";
   EXPECT_GE(static_cast<double>(revisions_found) / revisions, 0.9) << "revisions";
+}
+
+// The graph profiles a long document's body on two threads at once: the profile must be
+// the one made in turn, whatever order the two halves of the work finish in.
+TEST(Profile, TwoThreadsGiveTheSameProfile) {
+  std::string body;
+  for (int i = 0; i < 60; ++i) body += kRelease + std::string("\n\n");
+  const BodyProfile in_turn = profile_body(body, "2022-01-01");
+  const RunBoth reversed_on_threads = [](const std::function<void()>& a, const std::function<void()>& b) {
+    std::thread second(a);
+    b();
+    second.join();
+  };
+  const BodyProfile at_once = profile_body(body, "2022-01-01", {}, reversed_on_threads);
+  EXPECT_FALSE(in_turn.shingles.empty());
+  EXPECT_FALSE(in_turn.sentences.empty());
+  EXPECT_EQ(at_once.shingles, in_turn.shingles);
+  EXPECT_EQ(at_once.sentences, in_turn.sentences);
+  EXPECT_EQ(at_once.release_date, "2022-01-01");
 }
 
 }  // namespace
