@@ -2,7 +2,7 @@
 # Throughput and memory of pressarchive against reference tools, on the same machine,
 # in the same run, over the same inputs. Prints one table (median of RUNS runs).
 #
-#   bench/run.sh            full run (about 15 minutes on 2 cores)
+#   bench/run.sh            full run (about 12 minutes on 2 cores)
 #   bench/run.sh --smoke    a few pages per row, one run: checks the benchmark itself works
 #
 # Inputs come from the repository: the scanned pages of the metadata evaluation set
@@ -12,8 +12,9 @@
 # Reference tools (Debian packages, not installed by tools/install-deps.sh):
 #   apt-get install -y tesseract-ocr ocrmypdf img2pdf poppler-utils time
 # A missing reference tool skips its row. Results and the profile: bench/RESULTS.md,
-# bench/PROFILE.md. The machine should be otherwise idle; the ratios compare tools run
-# one after another in the same run.
+# bench/PROFILE.md. The machine should be otherwise idle; the rows run in interleaved
+# rounds (each row once per round), so the ratios compare tools under the same load.
+# The one-page born-digital row needs groff (bench/born_corpus.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 BIN=$ROOT/build/pressarchive
@@ -27,67 +28,102 @@ have() { command -v "$1" >/dev/null 2>&1; }
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-mkdir -p "$WORK/scans" "$WORK/born"
+mkdir -p "$WORK/scans" "$WORK/clean" "$WORK/degraded" "$WORK/born"
 mapfile -t SCANS < <(ls "$ROOT"/tests/eval/docs/*.png "$ROOT"/tests/eval/docs/*.tif | sort)
 mapfile -t BORN < <(ls "$ROOT"/tests/eval/docs/*.pdf | sort)
-if [ "$SMOKE" = 1 ]; then SCANS=("${SCANS[@]:0:2}"); BORN=("${BORN[@]:0:2}"); fi
+MANY=400
+if [ "$SMOKE" = 1 ]; then SCANS=("${SCANS[@]:0:2}"); BORN=("${BORN[@]:0:2}"); MANY=4; fi
 cp "${SCANS[@]}" "$WORK/scans/"
 NSCANS=${#SCANS[@]}
+# The two halves of the scans by the form their ground truth names: clean scans, on which
+# both OCR paths read the same (equal CER), and degraded ones (skewed, noisy), on which
+# pressarchive deskews and reads text the CLI drops.
+for scan in "${SCANS[@]}"; do
+  stem=$(basename "${scan%.*}")
+  form=$(sed -n 's/^form: //p' "$ROOT/tests/eval/texts/$stem.txt" 2>/dev/null | head -n 1)
+  case "$form" in
+    clean-scan) cp "$scan" "$WORK/clean/" ;;
+    *) cp "$scan" "$WORK/degraded/" ;;
+  esac
+done
+NCLEAN=$(ls "$WORK/clean" | wc -l)
+NDEGRADED=$(ls "$WORK/degraded" | wc -l)
 
-# The same pages as one image-only PDF (for OCRmyPDF and pressarchive's PDF path), and
-# born-digital pages repeated into one long PDF (for pdftotext and the text-layer path).
+# The same pages as one image-only PDF (for OCRmyPDF and pressarchive's PDF path);
+# born-digital pages repeated into one long PDF; and MANY distinct one-page born-digital
+# releases, the shape of a press archive (bench/born_corpus.sh, needs groff).
 if have img2pdf; then img2pdf "${SCANS[@]}" -o "$WORK/scans.pdf"; fi
 repeat=$([ "$SMOKE" = 1 ] && echo 2 || echo 25)
 born_list=()
 for _ in $(seq "$repeat"); do born_list+=("${BORN[@]}"); done
 pdfunite "${born_list[@]}" "$WORK/born.pdf"
 NBORN=$(pdfinfo "$WORK/born.pdf" | awk '/^Pages:/ {print $2}')
+NMANY=0
+if have groff; then
+  "$ROOT/bench/born_corpus.sh" "$MANY" "$WORK/many"
+  for f in "$WORK"/many/*.pdf; do NMANY=$((NMANY + $(pdfinfo "$f" | awk '/^Pages:/ {print $2}'))); done
+fi
 
-# measure NAME PAGES CMD...: runs CMD RUNS times; records median pages/s and peak RSS.
-declare -A RATE RSS CPU
-measure() {
-  local name=$1 pages=$2; shift 2
-  local rates=() rss=0 cpu=0
-  for _ in $(seq "$RUNS"); do
-    rm -rf "$WORK/out" "$WORK"/store.db*; mkdir -p "$WORK/out"
-    /usr/bin/time -f "%e %M %U %S" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr" ||
-      grep -q "^Command exited with non-zero status 3" "$WORK/time" || echo "bench: $name failed: $(tail -n 3 "$WORK/stderr")" >&2
-    read -r wall maxrss user sys < <(tail -n 1 "$WORK/time")
-    rates+=("$(awk -v p="$pages" -v w="$wall" 'BEGIN { printf "%.3f", p / w }')")
-    rss=$(( maxrss > rss ? maxrss : rss ))
-    cpu=$(awk -v u="$user" -v s="$sys" -v w="$wall" -v c="$CORES" 'BEGIN { printf "%.0f", 100 * (u + s) / w / c }')
-  done
-  RATE[$name]=$(printf '%s\n' "${rates[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-  RSS[$name]=$(( rss / 1024 ))
-  CPU[$name]=$cpu
-}
-
-# /usr/bin/time runs programs, not shell functions: the two wrapped commands are scripts.
+# /usr/bin/time runs programs, not shell functions: the wrapped commands are scripts.
+# Each row writes into its own store ($STORE) and output folder ($OUT).
 cat >"$WORK/ingest" <<SH
 #!/bin/sh
-OMP_THREAD_LIMIT=1 exec "$BIN" ingest "\$@" --store "$WORK/store.db" --jobs "$CORES" -q
+OMP_THREAD_LIMIT=1 exec "$BIN" ingest "\$@" --store "\$STORE" --jobs "$CORES" -q
 SH
 cat >"$WORK/tess" <<SH
 #!/bin/sh
-ls "$WORK"/scans/* | OMP_THREAD_LIMIT=1 xargs -P "$CORES" -I{} sh -c 'tesseract "\$1" "\$2/\$(basename "\$1")" -l deu+eng >/dev/null 2>&1' _ {} "$WORK/out"
+ls "\$1"/* | OMP_THREAD_LIMIT=1 xargs -P "$CORES" -I{} sh -c 'tesseract "\$1" "\$2/\$(basename "\$1")" -l deu+eng >/dev/null 2>&1' _ {} "\$OUT"
 SH
-chmod +x "$WORK/ingest" "$WORK/tess"
-ingest() { "$WORK/ingest" "$@"; }
+cat >"$WORK/pdftotext-each" <<SH
+#!/bin/sh
+ls "\$1"/*.pdf | xargs -P "$CORES" -I{} sh -c 'pdftotext "\$1" "\$2/\$(basename "\$1").txt"' _ {} "\$OUT"
+SH
+chmod +x "$WORK/ingest" "$WORK/tess" "$WORK/pdftotext-each"
 
-measure pa_images "$NSCANS" "$WORK/ingest" "$WORK/scans"
-"$BIN" export --store "$WORK/store.db" >"$WORK/pa_images.jsonl" 2>/dev/null || true
-if have tesseract; then
-  measure tesseract "$NSCANS" "$WORK/tess"
-  cp -r "$WORK/out" "$WORK/tess_out"
-fi
+# Rows: NAME PAGES COMMAND... Every round runs every row once, in this order, so a change
+# in the machine's background load hits all tools alike (A B C A B C, not A A A B B B).
+ROWS=()
+declare -A ROW_PAGES ROW_CMD RATES RATE RSS CPU
+add_row() {
+  local name=$1 pages=$2; shift 2
+  ROWS+=("$name"); ROW_PAGES[$name]=$pages; ROW_CMD[$name]=$(printf '%q ' "$@")
+}
+add_row pa_images "$NSCANS" "$WORK/ingest" "$WORK/scans"
+have tesseract && add_row tesseract "$NSCANS" "$WORK/tess" "$WORK/scans"
+add_row pa_clean "$NCLEAN" "$WORK/ingest" "$WORK/clean"
+have tesseract && add_row tess_clean "$NCLEAN" "$WORK/tess" "$WORK/clean"
+add_row pa_degraded "$NDEGRADED" "$WORK/ingest" "$WORK/degraded"
+have tesseract && add_row tess_degraded "$NDEGRADED" "$WORK/tess" "$WORK/degraded"
 if [ -f "$WORK/scans.pdf" ]; then
-  measure pa_scanned_pdf "$NSCANS" "$WORK/ingest" "$WORK/scans.pdf"
-  if have ocrmypdf; then
-    measure ocrmypdf "$NSCANS" ocrmypdf --jobs "$CORES" -l deu+eng -q "$WORK/scans.pdf" "$WORK/out/ocr.pdf"
-  fi
+  add_row pa_scanned_pdf "$NSCANS" "$WORK/ingest" "$WORK/scans.pdf"
+  have ocrmypdf && add_row ocrmypdf "$NSCANS" ocrmypdf --jobs "$CORES" -l deu+eng -q "$WORK/scans.pdf" "$WORK/ocr.pdf"
 fi
-measure pa_born "$NBORN" "$WORK/ingest" "$WORK/born.pdf"
-measure pdftotext "$NBORN" pdftotext "$WORK/born.pdf" "$WORK/out/born.txt"
+if [ "$NMANY" -gt 0 ]; then
+  add_row pa_many "$NMANY" "$WORK/ingest" "$WORK/many"
+  add_row pdftotext_many "$NMANY" "$WORK/pdftotext-each" "$WORK/many"
+fi
+add_row pa_born "$NBORN" "$WORK/ingest" "$WORK/born.pdf"
+add_row pdftotext "$NBORN" pdftotext "$WORK/born.pdf" "$WORK/born.txt"
+
+# One run of a row: pages/s appended to RATES, peak RSS and CPU share kept.
+measure_once() {
+  local name=$1
+  export STORE=$WORK/store-$name.db OUT=$WORK/out-$name
+  rm -rf "$OUT" "$STORE"*; mkdir -p "$OUT"
+  eval "/usr/bin/time -f '%e %M %U %S' -o '$WORK/time' ${ROW_CMD[$name]}" >/dev/null 2>"$WORK/stderr" ||
+    grep -q "^Command exited with non-zero status 3" "$WORK/time" || echo "bench: $name failed: $(tail -n 3 "$WORK/stderr")" >&2
+  read -r wall maxrss user sys < <(tail -n 1 "$WORK/time")
+  RATES[$name]+="$(awk -v p="${ROW_PAGES[$name]}" -v w="$wall" 'BEGIN { printf "%.3f", p / w }') "
+  local rss=$(( maxrss / 1024 ))
+  RSS[$name]=$(( rss > ${RSS[$name]:-0} ? rss : ${RSS[$name]:-0} ))
+  CPU[$name]=$(awk -v u="$user" -v s="$sys" -v w="$wall" -v c="$CORES" 'BEGIN { printf "%.0f", 100 * (u + s) / w / c }')
+}
+for round in $(seq "$RUNS"); do
+  for name in "${ROWS[@]}"; do measure_once "$name"; done
+done
+for name in "${ROWS[@]}"; do
+  RATE[$name]=$(printf '%s\n' ${RATES[$name]} | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+done
 
 # Memory does not grow with the document: the same page images as a 30- and a 300-page PDF.
 if have img2pdf; then
@@ -95,34 +131,43 @@ if have img2pdf; then
   pages=(); while [ ${#pages[@]} -lt "$long" ]; do pages+=("${SCANS[@]}"); done
   img2pdf "${pages[@]:0:$short}" -o "$WORK/short.pdf"
   img2pdf "${pages[@]:0:$long}" -o "$WORK/long.pdf"
-  RUNS_SAVED=$RUNS; RUNS=1
-  measure pa_short "$short" "$WORK/ingest" "$WORK/short.pdf"
-  measure pa_long "$long" "$WORK/ingest" "$WORK/long.pdf"
-  RUNS=$RUNS_SAVED
+  add_row pa_short "$short" "$WORK/ingest" "$WORK/short.pdf"
+  add_row pa_long "$long" "$WORK/ingest" "$WORK/long.pdf"
+  for name in pa_short pa_long; do measure_once "$name"; RATE[$name]=${RATES[$name]% }; done
 fi
 
 ratio() { awk -v a="${RATE[$1]:-0}" -v b="${RATE[$2]:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-row() { printf '| %-52s | %8s | %8s | %5s |\n' "$1" "${RATE[$2]:--}" "${RSS[$2]:--}" "${CPU[$2]:--}"; }
+row() { printf '| %-62s | %8s | %8s | %5s |\n' "$1" "${RATE[$2]:--}" "${RSS[$2]:--}" "${CPU[$2]:--}"; }
 echo
-echo "machine: $CORES cores; median of $RUNS run(s); $NSCANS scanned pages, $NBORN born-digital pages"
-echo "| what                                                 |  pages/s | peak MB  | CPU % |"
-echo "|------------------------------------------------------|----------|----------|-------|"
+echo "machine: $CORES cores; median of $RUNS interleaved round(s); $NSCANS scanned pages ($NCLEAN clean, $NDEGRADED degraded), $NMANY one-page born-digital PDFs, one born-digital PDF of $NBORN pages"
+echo "| what                                                           |  pages/s | peak MB  | CPU % |"
+echo "|----------------------------------------------------------------|----------|----------|-------|"
 row "pressarchive, scanned page images, --jobs $CORES" pa_images
 row "tesseract CLI, same images, xargs -P $CORES, OMP_THREAD_LIMIT=1" tesseract
+row "pressarchive, the clean scans" pa_clean
+row "tesseract CLI, the clean scans" tess_clean
+row "pressarchive, the degraded scans" pa_degraded
+row "tesseract CLI, the degraded scans" tess_degraded
 row "pressarchive, same pages as one image-only PDF" pa_scanned_pdf
 row "OCRmyPDF --jobs $CORES -l deu+eng, same PDF" ocrmypdf
-row "pressarchive, born-digital PDF (metadata + store)" pa_born
+row "pressarchive, $NMANY one-page born-digital PDFs (metadata + store)" pa_many
+row "pdftotext, same PDFs, xargs -P $CORES" pdftotext_many
+row "pressarchive, one born-digital PDF of $NBORN pages" pa_born
 row "pdftotext, same PDF" pdftotext
 row "pressarchive, image-only PDF of ${short:-?} pages" pa_short
 row "pressarchive, image-only PDF of ${long:-?} pages" pa_long
 echo
 echo "ratios (pressarchive / reference):"
-echo "  scanned images vs tesseract CLI:   $(ratio pa_images tesseract)   (target >= 1.10)"
-echo "  scanned PDF vs OCRmyPDF:           $(ratio pa_scanned_pdf ocrmypdf)   (target >= 2)"
-echo "  born-digital vs pdftotext:         $(ratio pa_born pdftotext)   (target >= 0.8)"
+echo "  scanned images vs tesseract CLI:      $(ratio pa_images tesseract)   (target >= 1.10 at equal or better CER)"
+echo "    clean scans (equal CER):            $(ratio pa_clean tess_clean)"
+echo "    degraded scans (pressarchive deskews): $(ratio pa_degraded tess_degraded)"
+echo "  scanned PDF vs OCRmyPDF:              $(ratio pa_scanned_pdf ocrmypdf)   (target >= 2)"
+echo "  born-digital, one-page PDFs vs pdftotext: $(ratio pa_many pdftotext_many)   (target >= 0.8)"
+echo "  born-digital, one long PDF vs pdftotext:  $(ratio pa_born pdftotext)   (target >= 0.8)"
 if [ -n "${RSS[pa_long]:-}" ]; then
-  awk -v l="${RSS[pa_long]}" -v s="${RSS[pa_short]}" 'BEGIN { printf "  peak RSS %s pages / %s pages:  %.2f   (target <= 1.2; and <= 600 MB)\n", "long", "short", l / s }'
+  awk -v l="${RSS[pa_long]}" -v s="${RSS[pa_short]}" 'BEGIN { printf "  peak RSS %s pages / %s pages:     %.2f   (target <= 1.2; and <= 600 MB)\n", "long", "short", l / s }'
 fi
+"$BIN" export --store "$WORK/store-pa_images.db" >"$WORK/pa_images.jsonl" 2>/dev/null || true
 
 # Accuracy: CER of both OCR paths on pages with ground truth, so speed is never bought
 # with accuracy: the benchmark's own scans (tests/eval/texts holds what each page says)
@@ -196,14 +241,14 @@ CORPORA=${PRESSARCHIVE_CORPORA:-$ROOT/../shared/corpora}
 if have tesseract && have python3; then
   echo
   echo "CER (whitespace collapsed) on pages with ground truth, deu+eng:"
-  if [ -d "$WORK/tess_out" ] && [ -s "$WORK/pa_images.jsonl" ]; then
-    python3 "$WORK/cer.py" eval "$WORK/pa_images.jsonl" "$WORK/tess_out" "$ROOT/tests/eval/texts"
+  if [ -d "$WORK/out-tesseract" ] && [ -s "$WORK/pa_images.jsonl" ]; then
+    python3 "$WORK/cer.py" eval "$WORK/pa_images.jsonl" "$WORK/out-tesseract" "$ROOT/tests/eval/texts"
   fi
   if [ -d "$CORPORA" ]; then
     for page in tesseract/phototest.tif tesseract/eurotext.tif; do
       img=$CORPORA/scans-gt/$page; gt=${img%.*}.gt.txt
       rm -f "$WORK"/store.db*
-      ingest "$img" >/dev/null || true
+      STORE=$WORK/store.db "$WORK/ingest" "$img" >/dev/null || true
       OMP_THREAD_LIMIT=1 "$BIN" export --store "$WORK/store.db" 2>/dev/null | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["text"])' >"$WORK/pa.txt"
       OMP_THREAD_LIMIT=1 tesseract "$img" "$WORK/tess" -l deu+eng >/dev/null 2>&1
       python3 "$WORK/cer.py" page "$gt" "$WORK/pa.txt" "$WORK/tess.txt" "$page"
