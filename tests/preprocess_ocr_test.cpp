@@ -1,7 +1,10 @@
 // Preprocessing and OCR on real scans: small crops, so the suite stays fast.
 #include <gtest/gtest.h>
 
+#include <leptonica/allheaders.h>
+
 #include <cmath>
+#include <string>
 
 #include "stages/image_engine.h"
 #include "stages/ocr_engine.h"
@@ -80,6 +83,33 @@ TEST_F(OcrTest, RotatedScanComesOutReadable) {
   Result<OcrOutput> out = engine_->recognize(top_of(page.image, 0.4), 60'000, 1);
   ASSERT_TRUE(out.ok());
   EXPECT_NE(out->text.find("beenden Tätigkeit"), std::string::npos) << out->text;
+}
+
+// Tesseract stores each text line's image PNG-encoded through pixWriteMem and decodes it
+// at once; ocr_engine.cpp answers those requests with PNM (see there). What Tesseract reads
+// back must be the very same pixels, and images Leptonica cannot hold in PNM stay PNG.
+TEST(LineImages, GreyAndBilevelLinesTravelAsPnmAndComeBackExact) {
+  for (const int depth : {1, 8, 32}) {
+    PIX* line = pixCreate(57, 13, depth);
+    for (int y = 0; y < 13; ++y)
+      for (int x = 0; x < 57; ++x)
+        pixSetPixel(line, x, y, static_cast<l_uint32>((x * 7 + y * 13) % (depth == 1 ? 2 : 251)));
+    l_uint8* data = nullptr;
+    size_t size = 0;
+    ASSERT_EQ(pixWriteMem(&data, &size, line, IFF_PNG), 0) << depth << " bpp";
+    ASSERT_GT(size, 8u);
+    const std::string head(reinterpret_cast<const char*>(data), 4);
+    if (depth == 32) EXPECT_EQ(head, "\x89PNG") << "32 bpp is left to Leptonica's PNG";
+    else EXPECT_EQ(head.substr(0, 2), depth == 1 ? "P4" : "P5") << depth << " bpp";
+    PIX* back = pixReadMem(data, size);
+    ASSERT_NE(back, nullptr) << depth << " bpp";
+    l_int32 same = 0;
+    ASSERT_EQ(pixEqual(line, back, &same), 0);
+    EXPECT_EQ(same, 1) << depth << " bpp";
+    lept_free(data);
+    pixDestroy(&back);
+    pixDestroy(&line);
+  }
 }
 
 TEST(Preprocess, LevelsASkewedScan) {
