@@ -3,6 +3,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/utf16.h>
 
 #include <algorithm>
 #include <array>
@@ -49,17 +50,37 @@ constexpr std::uint64_t kMinHashSeedState = 0x7072657373617263ull;
 
 using CodePoints = std::u32string;
 
+// Both conversions walk the UTF-16 buffer directly: going through UnicodeString's
+// per-character calls (char32At, append) was a tenth of signing a born-digital body.
+// An unpaired surrogate passes through as itself, as those calls let it.
 CodePoints to_code_points(const icu::UnicodeString& s) {
   CodePoints out;
-  out.reserve(static_cast<std::size_t>(s.length()));
-  for (int32_t i = 0; i < s.length(); i = s.moveIndex32(i, 1))
-    out.push_back(static_cast<char32_t>(s.char32At(i)));
+  const int32_t length = s.length();
+  const UChar* units = s.getBuffer();
+  if (units == nullptr) return out;  // a bogus string
+  out.reserve(static_cast<std::size_t>(length));
+  for (int32_t i = 0; i < length;) {
+    UChar32 c = 0;
+    U16_NEXT(units, i, length, c);
+    out.push_back(static_cast<char32_t>(c));
+  }
   return out;
 }
 
 icu::UnicodeString to_unicode(const CodePoints& cps) {
   icu::UnicodeString s;
-  for (const char32_t c : cps) s.append(static_cast<UChar32>(c));
+  UChar* buffer = s.getBuffer(static_cast<int32_t>(cps.size() * 2 + 1));
+  if (buffer == nullptr) return s;
+  int32_t length = 0;
+  for (const char32_t c : cps) {
+    if (c <= 0xFFFF) {
+      buffer[length++] = static_cast<UChar>(c);
+    } else if (c <= 0x10FFFF) {
+      buffer[length++] = U16_LEAD(c);
+      buffer[length++] = U16_TRAIL(c);
+    }  // above U+10FFFF: not a code point, dropped
+  }
+  s.releaseBuffer(length);
   return s;
 }
 
