@@ -1,5 +1,6 @@
 #include "pipeline/graph.h"
 
+#include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/global_control.h>
@@ -7,8 +8,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <locale>
 #include <mutex>
+#include <thread>
 
 #include "stages/assemble.h"
 #include "stages/load.h"
@@ -253,13 +256,45 @@ std::size_t run_ingest_graph(GraphInputs in) {
         return outcome;
       });
 
-  flow::function_node<std::shared_ptr<DocumentOutcome>, flow::continue_msg> deliver(
-      g, flow::serial, [&](const std::shared_ptr<DocumentOutcome>& outcome) {
+  // The store works on a thread of its own, not on one of the graph's workers: a commit
+  // waits on the disk or the database server, and a worker waiting there is a core not
+  // recognising pages. The queue between them is bounded, so a store that falls behind
+  // holds the graph back instead of piling finished documents up in memory.
+  oneapi::tbb::concurrent_bounded_queue<std::shared_ptr<DocumentOutcome>> to_store;
+  to_store.set_capacity(static_cast<std::ptrdiff_t>(2 * settings.jobs));
+  std::exception_ptr store_error;
+  std::thread store_thread([&] {
+    std::shared_ptr<DocumentOutcome> outcome;
+    while (true) {
+      to_store.pop(outcome);
+      if (!outcome) return;  // the end of the run
+      if (store_error) continue;  // drained, so the graph can finish
+      try {
         progress.documents_done++;
         if (outcome->failure) progress.failures++;
         const auto store_start = std::chrono::steady_clock::now();
         in.deliver(std::move(*outcome));
         progress.add_time(ProgressCounters::kStore, seconds_since(store_start));
+      } catch (...) {
+        store_error = std::current_exception();
+      }
+    }
+  });
+  // Ends the store thread however the graph ends (an exception from a stage included),
+  // after it has taken everything queued.
+  struct StoreThreadEnd {
+    decltype(to_store)& queue;
+    std::thread& thread;
+    ~StoreThreadEnd() {
+      if (!thread.joinable()) return;
+      queue.push(nullptr);
+      thread.join();
+    }
+  } store_thread_end{to_store, store_thread};
+
+  flow::function_node<std::shared_ptr<DocumentOutcome>, flow::continue_msg> deliver(
+      g, flow::serial, [&](const std::shared_ptr<DocumentOutcome>& outcome) {
+        to_store.push(outcome);
         return flow::continue_msg();
       });
 
@@ -271,6 +306,9 @@ std::size_t run_ingest_graph(GraphInputs in) {
   flow::make_edge(describe, deliver);
   page_source.activate();
   g.wait_for_all();
+  to_store.push(nullptr);
+  store_thread.join();
+  if (store_error) std::rethrow_exception(store_error);
   return not_started;
 }
 

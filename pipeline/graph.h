@@ -1,9 +1,9 @@
 // The ingest flow graph: it wires the stages, sets their concurrency and bounds the
 // pages in flight; the work itself is done by the functions in stages/.
 //
-//   page_source ─▶ admission ─▶ recognize (×jobs) ─▶ assemble ─▶ describe ─▶ deliver
-//   (opens sources,  (limiter:    (one engine per      (serial)    (metadata)  (serial)
-//    one task/page)   N pages)     thread)                 └── releases a slot ──▶ admission
+//   page_source ─▶ admission ─▶ recognize (×jobs) ─▶ assemble ─▶ describe ─▶ deliver ─▶ store thread
+//   (opens sources,  (limiter:    (one engine per      (serial)    (metadata)  (bounded    (its own thread,
+//    one task/page)   N pages)     thread)                 └── releases a slot ──▶ admission  queue)    serial)
 #pragma once
 
 #include <atomic>
@@ -47,7 +47,7 @@ struct GraphInputs {
   // Asked before each new document is opened; true stops taking new documents (a signal
   // arrived, or the store cannot take more). Called on one thread at a time.
   std::function<bool()> stop;
-  // Called on one thread at a time, in completion order.
+  // Called on the store thread (one, not one of the graph's workers), in completion order.
   std::function<void(DocumentOutcome&&)> deliver;
 };
 

@@ -144,19 +144,23 @@ Status SqliteStore::init() {
     if (q.step() == SQLITE_ROW) version = static_cast<int>(q.integer(0));
   }
   if (version > kSchemaVersion) {
-    exec("ROLLBACK");
+    rollback();
     return make_error(Reason::kUnsupported, path_ + ": archive was written by a newer pressarchive (schema " +
                                                 std::to_string(version) + ")");
   }
   for (int v = version; v < kSchemaVersion; ++v) {
     if (Status s = exec(kMigrations[v]); !s.ok()) {
-      exec("ROLLBACK");
+      rollback();
       return s;
     }
   }
   if (version != kSchemaVersion) {
-    exec("DELETE FROM schema_version");
-    exec("INSERT INTO schema_version(version) VALUES (" + std::to_string(kSchemaVersion) + ")");
+    Status s = exec("DELETE FROM schema_version");
+    if (s.ok()) s = exec("INSERT INTO schema_version(version) VALUES (" + std::to_string(kSchemaVersion) + ")");
+    if (!s.ok()) {
+      rollback();
+      return s;
+    }
   }
   return exec("COMMIT");
 }

@@ -207,6 +207,9 @@ class SqliteStore : public ArchiveStore {
   bool insert_source(std::int64_t record_id, const std::string& path, const std::string& sha256,
                      std::uintmax_t size, const char* format, std::int64_t run_id);
   Status exec(const std::string& sql);
+  // Undoes the open transaction on an error path: the error being reported is the one
+  // that matters, and SQLite undoes it anyway should the rollback itself fail.
+  void rollback() { static_cast<void>(exec("ROLLBACK")); }
   Error db_error(const std::string& what);
 
   sqlite3* db_;

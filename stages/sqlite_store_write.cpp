@@ -38,12 +38,12 @@ Result<std::int64_t> SqliteStore::archive_record(const Record& r, std::int64_t r
   }
   Result<std::int64_t> id = existing ? link_paths(*existing, r, run_id) : insert_record(r, run_id);
   if (!id.ok()) {
-    exec("ROLLBACK");
+    rollback();
     return id;
   }
   store::crash_point_before_commit();
   if (Status s = exec("COMMIT"); !s.ok()) {
-    exec("ROLLBACK");
+    rollback();
     return s.error();
   }
   return id;
@@ -62,7 +62,7 @@ Status SqliteStore::replace_record(std::int64_t id, const Record& r, std::int64_
   if (Status s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   Status s = replace_in_transaction(id, r, run_id);
   if (s.ok()) s = exec("COMMIT");
-  if (!s.ok()) exec("ROLLBACK");
+  if (!s.ok()) rollback();
   return s;
 }
 
@@ -85,7 +85,7 @@ Status SqliteStore::record_failure(const Failure& f, std::int64_t run_id) {
                   add_event("failure", std::nullopt, f.source_path, run_id, "failure", store::failure_detail(f, attempt));
   if (!ok) {
     Error e = db_error("cannot record the failure of " + f.source_path);
-    exec("ROLLBACK");
+    rollback();
     return e;
   }
   return exec("COMMIT");
@@ -101,7 +101,7 @@ Status SqliteStore::set_manual_field(std::int64_t id, const std::string& field, 
                    "coalesce(text, '') FROM records WHERE id = ?");
   q.bind(1, id);
   if (q.step() != SQLITE_ROW) {
-    exec("ROLLBACK");
+    rollback();
     return make_error(Reason::kUnsupported, "no record " + std::to_string(id));
   }
   const std::string old_value = q.text(0), old_title = q.text(2), text = q.text(3);
@@ -122,7 +122,7 @@ Status SqliteStore::set_manual_field(std::int64_t id, const std::string& field, 
   agent_ = saved_agent;
   if (!ok) {
     Error e = db_error("cannot edit record " + std::to_string(id));
-    exec("ROLLBACK");
+    rollback();
     return e;
   }
   return exec("COMMIT");
@@ -138,7 +138,7 @@ Status SqliteStore::mark_reviewed(std::int64_t id, const std::string& agent) {
                   add_event("reviewed", id, "", 0, "success", store::kReviewedDetail);
   agent_ = saved_agent;
   if (!ok) {
-    exec("ROLLBACK");
+    rollback();
     return make_error(Reason::kUnsupported, "no record " + std::to_string(id));
   }
   return exec("COMMIT");
