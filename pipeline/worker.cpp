@@ -147,10 +147,14 @@ void complete_leftovers(JobQueue& queue, ArchiveStore& store, const std::string&
   for (std::int64_t id : *held) {
     const auto job = std::find_if(jobs.begin(), jobs.end(), [id](const Job& j) { return j.id == id; });
     const KnownContent known = store.lookup(job->sha256, job->path);
-    if (known.record_id && known.path_known) queue.complete(name, {id}, "known", "");
+    // A completion that does not go through leaves the job held: its lease runs out and
+    // another worker takes it up, so nothing is lost by going on.
+    Status done = Status::Ok();
+    if (known.record_id && known.path_known) done = queue.complete(name, {id}, "known", "");
     else if (known.failed_before)
-      queue.complete(name, {id}, "failed", job->path + ": failed before and not retried; see `pressarchive failed`");
-    else queue.complete(name, {id}, "failed", job->path + ": unreadable or changed since it was enqueued; see `pressarchive failed`");
+      done = queue.complete(name, {id}, "failed", job->path + ": failed before and not retried; see `pressarchive failed`");
+    else done = queue.complete(name, {id}, "failed", job->path + ": unreadable or changed since it was enqueued; see `pressarchive failed`");
+    static_cast<void>(done);
   }
 }
 
@@ -201,7 +205,7 @@ int run_enqueue(const Config& config, const std::vector<std::filesystem::path>& 
     summary.inputs = static_cast<std::int64_t>(discovery.unreadable.size());
     summary.failed = summary.inputs;
     summary.exit_code = exit_code::kCompletedWithFailures;
-    (*store)->finish_run(*run, summary);
+    static_cast<void>((*store)->finish_run(*run, summary));  // the failures are stored; see above
   }
   out << "enqueued " << added->added << " sources into " << settings.store;
   if (added->already_queued > 0) out << " (" << added->already_queued << " were queued before)";
@@ -280,7 +284,9 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
     for (const Job& job : *jobs) ids.push_back(job.id);
     if (batch_code == exit_code::kInterrupted) {
       // Jobs this batch did not finish go back to the queue for the next worker.
-      if (Result<std::vector<std::int64_t>> held = queue.still_held(name, ids); held.ok()) queue.release(name, *held);
+      // Should the release fail, the leases run out and the jobs are taken up all the same.
+      if (Result<std::vector<std::int64_t>> held = queue.still_held(name, ids); held.ok())
+        static_cast<void>(queue.release(name, *held));
     } else {
       complete_leftovers(queue, store, name, *jobs);
     }
@@ -302,7 +308,9 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
     RunSummary q;
     q.inputs = q.failed = totals.quarantined;
     q.exit_code = exit_code::kCompletedWithFailures;
-    store.finish_run(quarantine_run, q);
+    // The quarantined jobs' failures are stored already; a run left unfinished only
+    // shows as such in `status`.
+    static_cast<void>(store.finish_run(quarantine_run, q));
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out << "\npressarchive worker " << name << "\n"

@@ -20,7 +20,11 @@ IngestPlan plan_ingest(const std::vector<Source>& sources, const ContentLookup& 
       continue;
     }
     const auto [it, inserted] = work_by_hash.emplace(source.sha256, plan.work.size());
-    if (inserted) plan.work.push_back(WorkItem{source, {}});
+    if (inserted) {
+      WorkItem item;
+      item.source = source;
+      plan.work.push_back(std::move(item));
+    }
     else plan.work[it->second].copies.push_back(source);
   }
   return plan;
