@@ -31,7 +31,14 @@ std::optional<DatelineReader::Dateline> DatelineReader::dateline(const std::stri
   std::string rest = trim(s.substr(comma + 1));
   for (const std::string& connector : rules_.dateline_connectors)
     if (starts_with_ci(rest, connector + " ")) rest = trim(rest.substr(connector.size()));
-  const std::optional<FoundDate> date = dates_.find_first(rest);
+  // The date must open what follows the comma, so only its first stretch is searched: a
+  // body line with a comma and numbers further on would otherwise run every date pattern
+  // over the whole line. No date is half as long as the stretch, so one that opens the
+  // rest lies inside it; a match that reaches its end may have been cut ("14.06.20|21"),
+  // and then the whole is searched.
+  constexpr std::size_t kDateStretch = 64;
+  std::optional<FoundDate> date = dates_.find_first(std::string_view(rest).substr(0, kDateStretch));
+  if (rest.size() > kDateStretch && date && date->end + 1 >= kDateStretch) date = dates_.find_first(rest);
   if (!date || date->begin > 1 || !is_place(place)) return std::nullopt;
   const std::string after = trim(rest.substr(date->end));
   if (after.size() <= 1) return Dateline{place, date->iso, true};

@@ -41,6 +41,11 @@ bool PersonFinder::is_name_word(const std::string& token) const {
 // Named persons with their office: "Name, Office," / "Office Name" / "Label: Name, Office".
 std::vector<Person> PersonFinder::find(const std::string& text) const {
   const std::vector<std::string> t = tokens(text);
+  // Each token without its opening quotes, made once: the title test below asks for it
+  // for every title at every word.
+  std::vector<std::string> unquoted;
+  unquoted.reserve(t.size());
+  for (const std::string& token : t) unquoted.push_back(strip_leading_quotes(token));
   std::vector<Person> found;
   auto add = [&](const std::string& name, const std::string& role) {
     for (Person& known : found)
@@ -75,7 +80,7 @@ std::vector<Person> PersonFinder::find(const std::string& text) const {
         if (j + parts.size() > t.size()) continue;
         bool match = true;
         for (std::size_t k = 0; k < parts.size() && match; ++k)
-          match = (title.empty() && k == 0 ? strip_leading_quotes(t[j + k]) : t[j + k]) == parts[k];
+          match = (title.empty() && k == 0 ? unquoted[j + k] : t[j + k]) == parts[k];
         if (match) {
           for (const std::string& part : parts) title.push_back(part);
           j += parts.size();
@@ -85,7 +90,7 @@ std::vector<Person> PersonFinder::find(const std::string& text) const {
       }
     }
     if (j + 1 >= t.size()) continue;
-    const std::string first = title.empty() ? strip_leading_quotes(t[j]) : t[j];
+    const std::string& first = title.empty() ? unquoted[j] : t[j];
     const std::string last_raw = t[j + 1];
     const std::string last = strip_trailing_punctuation(last_raw);
     if (!is_name_word(first) || first != t[j].substr(t[j].size() - first.size()) || !is_name_word(last) ||

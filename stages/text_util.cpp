@@ -1,21 +1,32 @@
 #include "stages/text_util.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace pressarchive {
 
-std::string lower_utf8(std::string_view s) {
-  std::string out(s);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const auto c = static_cast<unsigned char>(out[i]);
+namespace {
+
+// lower_utf8 into `out`, which holds s.size() bytes.
+void lower_into(std::string_view s, char* out) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    out[i] = s[i];
     if (c >= 'A' && c <= 'Z') {
       out[i] = static_cast<char>(c + 32);
-    } else if (c == 0xC3 && i + 1 < out.size()) {
-      const auto next = static_cast<unsigned char>(out[i + 1]);
-      if (next >= 0x80 && next <= 0x9E && next != 0x97) out[i + 1] = static_cast<char>(next + 0x20);
+    } else if (c == 0xC3 && i + 1 < s.size()) {
+      const auto next = static_cast<unsigned char>(s[i + 1]);
+      out[i + 1] = (next >= 0x80 && next <= 0x9E && next != 0x97) ? static_cast<char>(next + 0x20) : s[i + 1];
       ++i;
     }
   }
+}
+
+}  // namespace
+
+std::string lower_utf8(std::string_view s) {
+  std::string out(s.size(), '\0');
+  lower_into(s, out.data());
   return out;
 }
 
@@ -64,7 +75,13 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
   const std::size_t end = s.find_last_not_of(blanks);
   const std::string_view trimmed = s.substr(begin, end - begin + 1);
   if (trimmed.size() < prefix.size()) return false;
-  return lower_utf8(trimmed.substr(0, prefix.size())) == lower_utf8(prefix);
+  // Labels are short: lowered on the stack, as this runs for every line and label.
+  constexpr std::size_t kShort = 64;
+  if (prefix.size() > kShort) return lower_utf8(trimmed.substr(0, prefix.size())) == lower_utf8(prefix);
+  char line_start[kShort], label[kShort];
+  lower_into(trimmed.substr(0, prefix.size()), line_start);
+  lower_into(prefix, label);
+  return std::memcmp(line_start, label, prefix.size()) == 0;
 }
 
 std::string valid_utf8(std::string_view s) {
