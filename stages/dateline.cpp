@@ -28,6 +28,7 @@ std::optional<DatelineReader::Dateline> DatelineReader::dateline(const std::stri
   std::size_t comma = s.find_first_of(",;");
   if (comma == std::string::npos || comma < 2 || comma > 60) return std::nullopt;
   const std::string place = trim(s.substr(0, comma));
+  if (!is_place(place)) return std::nullopt;  // before the date patterns: most lines stop here
   std::string rest = trim(s.substr(comma + 1));
   for (const std::string& connector : rules_.dateline_connectors)
     if (starts_with_ci(rest, connector + " ")) rest = trim(rest.substr(connector.size()));
@@ -39,7 +40,7 @@ std::optional<DatelineReader::Dateline> DatelineReader::dateline(const std::stri
   constexpr std::size_t kDateStretch = 64;
   std::optional<FoundDate> date = dates_.find_first(std::string_view(rest).substr(0, kDateStretch));
   if (rest.size() > kDateStretch && date && date->end + 1 >= kDateStretch) date = dates_.find_first(rest);
-  if (!date || date->begin > 1 || !is_place(place)) return std::nullopt;
+  if (!date || date->begin > 1) return std::nullopt;
   const std::string after = trim(rest.substr(date->end));
   if (after.size() <= 1) return Dateline{place, date->iso, true};
   const bool separated = after[0] == '.' || after[0] == ':' || after[0] == '-' ||

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <unordered_map>
 
 #include "stages/line_text.h"
 #include "stages/text_util.h"
@@ -67,6 +68,19 @@ std::vector<Person> PersonFinder::find(const std::string& text) const {
            rules_.header_separators.end();
   };
   auto connects = [&](const std::string& token) { return wrap_words_.count(lower_utf8(strip_trailing_punctuation(token))) > 0; };
+  // A capitalised word is asked again and again whether it names an office (every role
+  // word searched in it) or could be a name: each answer is kept for the whole text.
+  std::unordered_map<std::string, bool> role_memo, name_memo;
+  auto role_word = [&](const std::string& token) {
+    const auto [at, fresh] = role_memo.try_emplace(token, false);
+    if (fresh) at->second = is_role(token);
+    return at->second;
+  };
+  auto name_word = [&](const std::string& token) {
+    const auto [at, fresh] = name_memo.try_emplace(token, false);
+    if (fresh) at->second = is_name_word(token);
+    return at->second;
+  };
   for (std::size_t i = 0; i < t.size(); ++i) {
     // Not inside an office or the name of an organisation: "Leiter der Arbeitsgruppe
     // Seenforschung".
@@ -93,11 +107,11 @@ std::vector<Person> PersonFinder::find(const std::string& text) const {
     const std::string& first = title.empty() ? unquoted[j] : t[j];
     const std::string last_raw = t[j + 1];
     const std::string last = strip_trailing_punctuation(last_raw);
-    if (!is_name_word(first) || first != t[j].substr(t[j].size() - first.size()) || !is_name_word(last) ||
+    if (!name_word(first) || first != t[j].substr(t[j].size() - first.size()) || !name_word(last) ||
         is_title(last_raw))
       continue;
     // A third capitalised word directly after would make this a longer proper noun.
-    if (last == last_raw && j + 2 < t.size() && starts_uppercase(t[j + 2]) && !is_role(t[j + 2])) continue;
+    if (last == last_raw && j + 2 < t.size() && starts_uppercase(t[j + 2]) && !role_word(t[j + 2])) continue;
     std::vector<std::string> name_parts = title;
     name_parts.push_back(first);
     name_parts.push_back(last);
@@ -144,7 +158,7 @@ std::vector<Person> PersonFinder::find(const std::string& text) const {
       const std::string& token = t[i - back];
       if (ends_clause(token) || has_digit(token)) break;
       if (starts_lowercase(token) && !connects(token)) break;
-      if (starts_uppercase(token) && is_role(token)) role_from = i - back;
+      if (starts_uppercase(token) && role_word(token)) role_from = i - back;
     }
     if (role_from) {
       std::vector<std::string> role(t.begin() + static_cast<long>(*role_from), t.begin() + static_cast<long>(i));
