@@ -10,6 +10,7 @@
 #include "pipeline/commands.h"
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
+#include "ingest_in_process.h"
 #include "store_backends.h"
 #include "test_paths.h"
 
@@ -19,14 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 int ingest(const std::string& store, std::vector<fs::path> paths, std::optional<ReprocessSelection> reprocess = {}) {
-  IngestRequest request;
-  request.paths = std::move(paths);
-  request.reprocess = std::move(reprocess);
-  request.config = Config::load("").value();
-  EXPECT_TRUE(request.config.set("ingest.store", store).ok());
-  request.show_progress = false;
-  std::ostringstream out, err;
-  return run_ingest(request, out, err);
+  return testing::ingest_in_process(store, std::move(paths), std::move(reprocess));
 }
 
 std::vector<nlohmann::json> exported(const std::string& store, bool failures) {

@@ -12,6 +12,7 @@
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
 #include "stages/learned_boilerplate.h"
+#include "ingest_in_process.h"
 #include "store_backends.h"
 #include "test_paths.h"
 
@@ -78,15 +79,9 @@ void write_release(const fs::path& path, int n) {
 }
 
 int ingest(const std::string& store, std::vector<fs::path> paths, std::optional<ReprocessSelection> reprocess = {}) {
-  IngestRequest request;
-  request.paths = std::move(paths);
-  request.reprocess = std::move(reprocess);
-  request.config = Config::load("").value();
-  EXPECT_TRUE(request.config.set("ingest.store", store).ok());
-  request.show_progress = false;
-  std::ostringstream out, err;
-  const int code = run_ingest(request, out, err);
-  EXPECT_EQ(code, exit_code::kOk) << out.str() << err.str();
+  std::string output;
+  const int code = testing::ingest_in_process(store, std::move(paths), std::move(reprocess), &output);
+  EXPECT_EQ(code, exit_code::kOk) << output;
   return code;
 }
 

@@ -4,16 +4,13 @@
 
 #include "stages/discover.h"
 #include "stages/image_engine.h"
+#include "test_inputs.h"
 #include "test_paths.h"
 
 namespace pressarchive {
 namespace {
 
-Source source_of(const std::filesystem::path& path) {
-  Discovery d = discover_sources({path});
-  EXPECT_EQ(d.sources.size(), 1u) << path;
-  return d.sources.empty() ? Source{} : d.sources[0];
-}
+using testing::source_of;
 
 TEST(Load, BornDigitalPdfKeepsItsTextLayerWithFontSizes) {
   Result<std::shared_ptr<LoadedSource>> loaded = load_source(source_of(testing::sample("seed-born-digital.pdf")), {});

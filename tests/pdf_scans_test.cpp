@@ -12,16 +12,13 @@
 #include "stages/load.h"
 #include "stages/ocr_engine.h"
 #include "stages/text_util.h"
+#include "test_inputs.h"
 #include "test_paths.h"
 
 namespace pressarchive {
 namespace {
 
-Source source_of(const std::filesystem::path& path) {
-  Discovery d = discover_sources({path});
-  EXPECT_EQ(d.sources.size(), 1u) << path;
-  return d.sources.empty() ? Source{} : d.sources[0];
-}
+using testing::source_of;
 
 PageImage page_image(const std::filesystem::path& path, int index, bool extract) {
   LoadOptions options;
@@ -93,20 +90,7 @@ struct Comparison {
   double max_distance;  // share of characters in which the two OCR texts may differ
 };
 
-class TakenOutVsRendered : public ::testing::TestWithParam<Comparison> {
- protected:
-  static void SetUpTestSuite() {
-    Result<std::unique_ptr<OcrEngine>> made = OcrEngine::create("deu+eng", "");
-    ASSERT_TRUE(made.ok()) << made.error().message;
-    engine_ = std::move(made.value()).release();
-  }
-  static void TearDownTestSuite() {
-    delete engine_;
-    engine_ = nullptr;
-  }
-  static OcrEngine* engine_;
-};
-OcrEngine* TakenOutVsRendered::engine_ = nullptr;
+class TakenOutVsRendered : public testing::WithOcrEngine<::testing::TestWithParam<Comparison>> {};
 
 // The taken-out image is the page as Poppler renders it at 300 DPI: same size (scans at
 // other resolutions are scaled to it), same text.

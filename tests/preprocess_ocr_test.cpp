@@ -9,6 +9,7 @@
 #include "stages/image_engine.h"
 #include "stages/ocr_engine.h"
 #include "stages/preprocess.h"
+#include "test_inputs.h"
 #include "test_paths.h"
 
 namespace pressarchive {
@@ -29,20 +30,7 @@ PageImage top_of(const PageImage& page, double fraction) {
   return crop;
 }
 
-class OcrTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    Result<std::unique_ptr<OcrEngine>> made = OcrEngine::create("deu+eng", "");
-    ASSERT_TRUE(made.ok()) << made.error().message;
-    engine_ = std::move(made.value()).release();
-  }
-  static void TearDownTestSuite() {
-    delete engine_;
-    engine_ = nullptr;
-  }
-  static OcrEngine* engine_;
-};
-OcrEngine* OcrTest::engine_ = nullptr;
+class OcrTest : public testing::WithOcrEngine<> {};
 
 TEST_F(OcrTest, RecognisesTheSeedHeadlineWithHighConfidence) {
   const PageImage crop = top_of(load("seed-scan-clean.png"), 0.4);
