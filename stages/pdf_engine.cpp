@@ -7,6 +7,12 @@
 #include <poppler-page.h>
 #include <poppler-version.h>
 
+// Poppler's own C++ API (libpoppler-private-dev), for the text layer only: see text_lines.
+#include <ErrorCodes.h>
+#include <PDFDoc.h>
+#include <TextOutputDev.h>
+#include <goo/GooString.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cctype>
@@ -56,18 +62,12 @@ struct PopplerSetup {
   std::unique_ptr<poppler::document> keep_alive;
 };
 
-// poppler::ustring::to_utf8 opens an iconv converter on every call (once per word).
-std::string to_utf8(const poppler::ustring& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char32_t c = s[i];
-    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.size() && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
-      c = 0x10000 + ((c - 0xD800) << 10) + (s[i + 1] - 0xDC00);
-      ++i;
-    } else if (c >= 0xD800 && c <= 0xDFFF) {
-      c = 0xFFFD;  // a lone surrogate
-    }
+// A word's characters as Poppler decoded them (Unicode code points), appended as UTF-8.
+// What is not a code point (a surrogate from a broken ToUnicode map) becomes U+FFFD.
+void append_utf8(std::string& out, const TextWord& word) {
+  for (int i = 0; i < word.getLength(); ++i) {
+    char32_t c = *word.getChar(i);
+    if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) c = 0xFFFD;
     if (c < 0x80) {
       out += static_cast<char>(c);
     } else if (c < 0x800) {
@@ -84,7 +84,23 @@ std::string to_utf8(const poppler::ustring& s) {
       out += static_cast<char>(0x80 | (c & 0x3F));
     }
   }
-  return out;
+}
+
+// Opens the file with Poppler's own API; kEncrypted when it needs a password that is
+// missing or wrong, kUnreadable when it is no PDF Poppler can read.
+Result<std::unique_ptr<PDFDoc>> open_core(const std::string& name, const std::string& password) {
+  auto doc = std::make_unique<PDFDoc>(std::make_unique<GooString>(name));
+  if (doc->isOk()) return doc;
+  if (doc->getErrorCode() != errEncrypted)
+    return make_error(Reason::kUnreadable,
+                      name + ": not a readable PDF (damaged, truncated or not a PDF at all)");
+  if (!password.empty()) {
+    doc = std::make_unique<PDFDoc>(std::make_unique<GooString>(name), GooString(password),
+                                   GooString(password));
+    if (doc->isOk()) return doc;
+  }
+  return make_error(Reason::kEncrypted,
+                    name + ": PDF is encrypted; set [pdf] password in the config to open it");
 }
 
 // A dynamic XFA form (LiveCycle) keeps its content in XML for an XFA renderer and
@@ -108,46 +124,65 @@ bool needs_xfa_rendering(const std::filesystem::path& path) {
 
 }  // namespace
 
-struct PdfDocument::Impl {
-  int pages = 0;
-  std::vector<std::unique_ptr<poppler::document>> idle;
+// One reader of the file: Poppler's document for the text layer, opened with the
+// PdfDocument, and poppler-cpp's for page sizes and rendering, opened the first time a
+// page of this reader needs one (a born-digital PDF never does).
+struct PdfDocument::Reader {
+  std::unique_ptr<PDFDoc> core;
+  std::unique_ptr<poppler::document> cpp;
 };
 
-// One Poppler document, borrowed from the pool for one call and given back after it.
+struct PdfDocument::Impl {
+  int pages = 0;
+  std::vector<Reader> idle;
+};
+
+// One reader, borrowed from the pool for one call and given back after it.
 class PdfDocument::Lease {
  public:
-  Lease(PdfDocument& owner, std::unique_ptr<poppler::document> doc) : owner_(owner), doc_(std::move(doc)) {}
+  Lease(PdfDocument& owner, Reader reader) : owner_(owner), reader_(std::move(reader)) {}
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
   ~Lease() {
-    if (!doc_) return;
+    if (!reader_.core) return;
     std::lock_guard lock(owner_.mutex_);
-    owner_.impl_->idle.push_back(std::move(doc_));
+    owner_.impl_->idle.push_back(std::move(reader_));
   }
-  poppler::document* get() const { return doc_.get(); }
-  explicit operator bool() const { return doc_ != nullptr; }
+  PDFDoc* core() const { return reader_.core.get(); }
+
+  // The poppler-cpp document, opened on first use; null when the file no longer opens.
+  poppler::document* cpp() {
+    if (!reader_.cpp && reader_.core) {
+      reader_.cpp.reset(poppler::document::load_from_file(owner_.name_));
+      if (reader_.cpp && reader_.cpp->is_locked() &&
+          !reader_.cpp->unlock(owner_.password_, owner_.password_))
+        reader_.cpp.reset();
+      if (reader_.cpp && reader_.cpp->pages() != owner_.impl_->pages) reader_.cpp.reset();
+    }
+    return reader_.cpp.get();
+  }
 
  private:
   PdfDocument& owner_;
-  std::unique_ptr<poppler::document> doc_;
+  Reader reader_;
 };
 
 PdfDocument::Lease PdfDocument::borrow() {
   {
     std::lock_guard lock(mutex_);
     if (!impl_->idle.empty()) {
-      std::unique_ptr<poppler::document> doc = std::move(impl_->idle.back());
+      Reader reader = std::move(impl_->idle.back());
       impl_->idle.pop_back();
-      return Lease(*this, std::move(doc));
+      return Lease(*this, std::move(reader));
     }
   }
   // The file opened once already; a second reader of it parses its cross-reference table
   // again, which costs little next to a page. Should that fail (the file changed under
   // us), the call fails like a page that cannot be opened.
-  std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(name_));
-  if (doc && doc->is_locked() && !doc->unlock(password_, password_)) doc.reset();
-  if (doc && doc->pages() != impl_->pages) doc.reset();
-  return Lease(*this, std::move(doc));
+  Reader reader;
+  Result<std::unique_ptr<PDFDoc>> doc = open_core(name_, password_);
+  if (doc.ok() && (*doc)->getNumPages() == impl_->pages) reader.core = std::move(doc.value());
+  return Lease(*this, std::move(reader));
 }
 
 PdfDocument::PdfDocument(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -157,22 +192,15 @@ Result<std::unique_ptr<PdfDocument>> PdfDocument::open(const std::filesystem::pa
                                                        const std::string& password) {
   static PopplerSetup setup;
   const std::string name = path.string();
-  std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(name));
-  if (!doc)
-    return make_error(Reason::kUnreadable,
-                      name + ": not a readable PDF (damaged, truncated or not a PDF at all)");
-  if (doc->is_locked()) {
-    if (password.empty() || !doc->unlock(password, password))
-      return make_error(Reason::kEncrypted,
-                        name + ": PDF is encrypted; set [pdf] password in the config to open it");
-  }
+  Result<std::unique_ptr<PDFDoc>> doc = open_core(name, password);
+  if (!doc.ok()) return doc.error();
   if (needs_xfa_rendering(path))
     return make_error(Reason::kUnsupported,
                       name + ": dynamic XFA form; its content exists only for an XFA renderer "
                              "(flatten or print it to PDF first)");
   auto impl = std::make_unique<Impl>();
-  impl->pages = std::max(0, doc->pages());
-  impl->idle.push_back(std::move(doc));
+  impl->pages = std::max(0, (*doc)->getNumPages());
+  impl->idle.push_back(Reader{std::move(doc.value()), nullptr});
   std::unique_ptr<PdfDocument> result(new PdfDocument(std::move(impl)));
   result->name_ = name;
   result->password_ = password;
@@ -183,7 +211,8 @@ int PdfDocument::page_count() const { return impl_->pages; }
 
 Result<PageSize> PdfDocument::page_size(int index) {
   Lease doc = borrow();
-  std::unique_ptr<poppler::page> page(doc ? doc.get()->create_page(index) : nullptr);
+  poppler::document* cpp = doc.cpp();
+  std::unique_ptr<poppler::page> page(cpp ? cpp->create_page(index) : nullptr);
   if (!page) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
   const poppler::rectf box = page->page_rect(poppler::media_box);
   PageSize size{box.width(), box.height()};
@@ -193,12 +222,24 @@ Result<PageSize> PdfDocument::page_size(int index) {
   return size;
 }
 
+// The text layer is read with Poppler's own API, as poppler-cpp's text_list reads it
+// (same text device, same reading order) minus what text_list adds on top: a UTF-8 to
+// UTF-16 conversion per word that opens an iconv converter each time, a box per
+// character, and a copy of the cross-reference table per page. That was a fifth of
+// reading a born-digital page. The copy guards a document shared between threads; a
+// reader here is only ever used by the thread that borrowed it.
 Result<std::vector<TextLine>> PdfDocument::text_lines(int index) {
   Lease doc = borrow();
-  std::unique_ptr<poppler::page> page(doc ? doc.get()->create_page(index) : nullptr);
-  if (!page) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
-  const std::vector<poppler::text_box> boxes =
-      page->text_list();
+  PDFDoc* core = doc.core();
+  if (!core || index < 0 || index >= impl_->pages || core->getPage(index + 1) == nullptr)
+    return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+  TextOutputDev device(nullptr, /*physLayoutA=*/false, /*fixedPitchA=*/0, /*rawOrderA=*/false,
+                       /*append=*/false);
+  core->displayPageSlice(&device, index + 1, 72, 72, /*rotate=*/0, /*useMediaBox=*/false,
+                         /*crop=*/false, /*printing=*/false, -1, -1, -1, -1, nullptr, nullptr,
+                         nullptr, nullptr, /*copyXRef=*/false);
+  const std::unique_ptr<TextWordList> words = device.makeWordList();
+  const int count = words ? words->getLength() : 0;
 
   // Words come in reading order; a word whose vertical centre leaves the current line
   // starts a new line, and a gap much taller than the line (or a change of font size)
@@ -206,10 +247,13 @@ Result<std::vector<TextLine>> PdfDocument::text_lines(int index) {
   std::vector<TextLine> lines;
   double line_top = 0, line_bottom = 0, prev_bottom = -1;
   bool space_pending = false;
-  for (const poppler::text_box& box : boxes) {
-    const poppler::rectf r = box.bbox();
-    const double centre = r.y() + r.height() / 2;
-    const double size = box.has_font_info() ? box.get_font_size() : r.height();
+  for (int w = 0; w < count; ++w) {
+    const TextWord& word = *words->get(w);
+    double x_min = 0, y_min = 0, x_max = 0, y_max = 0;
+    word.getBBox(&x_min, &y_min, &x_max, &y_max);
+    const double top = y_min, height = y_max - y_min;
+    const double centre = top + height / 2;
+    const double size = height;
     const bool same_line = !lines.empty() && centre > line_top && centre < line_bottom;
     if (!same_line) {
       TextLine line;
@@ -217,23 +261,23 @@ Result<std::vector<TextLine>> PdfDocument::text_lines(int index) {
       if (lines.empty()) {
         line.starts_paragraph = true;
       } else {
-        const double gap = r.y() - prev_bottom;
+        const double gap = top - prev_bottom;
         const float prev = lines.back().height;
         line.starts_paragraph = gap > 0.8 * std::max<double>(prev, size) ||
                                 std::fabs(size - prev) > 0.15 * std::max<double>(prev, size);
       }
       lines.push_back(std::move(line));
-      line_top = r.y();
-      line_bottom = r.y() + r.height();
+      line_top = top;
+      line_bottom = top + height;
       space_pending = false;
     } else {
       if (space_pending) lines.back().text.push_back(' ');
-      line_top = std::min(line_top, r.y());
-      line_bottom = std::max(line_bottom, r.y() + r.height());
+      line_top = std::min(line_top, top);
+      line_bottom = std::max(line_bottom, top + height);
       lines.back().height = std::max(lines.back().height, static_cast<float>(size));
     }
-    lines.back().text += to_utf8(box.text());
-    space_pending = box.has_space_after();
+    append_utf8(lines.back().text, word);
+    space_pending = word.hasSpaceAfter();
     prev_bottom = line_bottom;
   }
   return lines;
@@ -241,7 +285,8 @@ Result<std::vector<TextLine>> PdfDocument::text_lines(int index) {
 
 Result<PageImage> PdfDocument::render(int index, int dpi) {
   Lease doc = borrow();
-  std::unique_ptr<poppler::page> page(doc ? doc.get()->create_page(index) : nullptr);
+  poppler::document* cpp = doc.cpp();
+  std::unique_ptr<poppler::page> page(cpp ? cpp->create_page(index) : nullptr);
   if (!page) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
   poppler::page_renderer renderer;
   renderer.set_image_format(poppler::image::format_gray8);

@@ -1,4 +1,5 @@
-// The Poppler facade: the only place that sees poppler-cpp types. A PdfDocument is
+// The Poppler facade: the only place that sees Poppler's types (poppler-cpp, and
+// Poppler's own API for the text layer). A PdfDocument is
 // opened once per source and shared by that source's page jobs. Poppler's document is
 // not safe for concurrent use, so each call borrows one of the source's Poppler
 // documents, opening another when all are busy: the pages of one long PDF are read and
@@ -45,11 +46,12 @@ class PdfDocument {
 
  private:
   struct Impl;
+  struct Reader;
   explicit PdfDocument(std::unique_ptr<Impl> impl);
   class Lease;
   Lease borrow();
   std::unique_ptr<Impl> impl_;
-  std::mutex mutex_;  // guards the pool of idle Poppler documents
+  std::mutex mutex_;  // guards the pool of idle readers
   std::string name_;
   std::string password_;
 };
