@@ -30,7 +30,7 @@ TokenParts token_parts(const std::string& token) {
 }  // namespace
 
 std::string IssuerResolver::key(const std::string& text) {
-  return fold_ocr_confusables(normalise_for_signature(text));
+  return folded_for_matching(text);
 }
 
 IssuerResolver::IssuerResolver(const MetadataRules& rules, const std::vector<std::string>& known) {

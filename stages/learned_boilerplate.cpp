@@ -29,7 +29,7 @@ bool boilerplate_state_from_name(const std::string& name, BoilerplateState& stat
 }
 
 std::string boilerplate_line_key(const std::string& line) {
-  std::string folded = fold_ocr_confusables(normalise_for_signature(line));
+  std::string folded = folded_for_matching(line);
   // Punctuation between letters survives normalisation ("presse@stadt.de"); a blank
   // lost or gained by OCR must not make another line.
   folded.erase(std::remove(folded.begin(), folded.end(), ' '), folded.end());

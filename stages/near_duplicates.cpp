@@ -1,9 +1,8 @@
 #include "stages/near_duplicates.h"
 
-#include <unicode/normalizer2.h>
+#include "stages/signature_text.h"
+
 #include <unicode/uchar.h>
-#include <unicode/unistr.h>
-#include <unicode/utf16.h>
 
 #include <algorithm>
 #include <array>
@@ -46,170 +45,12 @@ constexpr std::uint64_t splitmix64(std::uint64_t& state) {
 constexpr std::uint64_t kMinHashSeedState = 0x7072657373617263ull;
 
 // ---------------------------------------------------------------------------------------
-// Unicode.
+// Text (stages/signature_text.h).
 
-using CodePoints = std::u32string;
-
-// Both conversions walk the UTF-16 buffer directly: going through UnicodeString's
-// per-character calls (char32At, append) was a tenth of signing a born-digital body.
-// An unpaired surrogate passes through as itself, as those calls let it.
-CodePoints to_code_points(const icu::UnicodeString& s) {
-  CodePoints out;
-  const int32_t length = s.length();
-  const UChar* units = s.getBuffer();
-  if (units == nullptr) return out;  // a bogus string
-  out.reserve(static_cast<std::size_t>(length));
-  for (int32_t i = 0; i < length;) {
-    UChar32 c = 0;
-    U16_NEXT(units, i, length, c);
-    out.push_back(static_cast<char32_t>(c));
-  }
-  return out;
-}
-
-icu::UnicodeString to_unicode(const CodePoints& cps) {
-  icu::UnicodeString s;
-  UChar* buffer = s.getBuffer(static_cast<int32_t>(cps.size() * 2 + 1));
-  if (buffer == nullptr) return s;
-  int32_t length = 0;
-  for (const char32_t c : cps) {
-    if (c <= 0xFFFF) {
-      buffer[length++] = static_cast<UChar>(c);
-    } else if (c <= 0x10FFFF) {
-      buffer[length++] = U16_LEAD(c);
-      buffer[length++] = U16_TRAIL(c);
-    }  // above U+10FFFF: not a code point, dropped
-  }
-  s.releaseBuffer(length);
-  return s;
-}
-
-std::string to_utf8(const icu::UnicodeString& s) {
-  std::string out;
-  s.toUTF8String(out);
-  return out;
-}
-
-// Returns `s` unchanged if ICU's normalisation data is missing (a broken ICU install):
-// signatures then still work for text that is already in NFC, as almost all text is.
-icu::UnicodeString normalize(const icu::Normalizer2* normalizer, const icu::UnicodeString& s) {
-  if (normalizer == nullptr) return s;
-  UErrorCode status = U_ZERO_ERROR;
-  icu::UnicodeString out = normalizer->normalize(s, status);
-  return U_SUCCESS(status) ? out : s;
-}
-
-const icu::Normalizer2* nfc() {
-  UErrorCode status = U_ZERO_ERROR;
-  static const icu::Normalizer2* instance = icu::Normalizer2::getNFCInstance(status);
-  return instance;
-}
-
-const icu::Normalizer2* nfd() {
-  UErrorCode status = U_ZERO_ERROR;
-  static const icu::Normalizer2* instance = icu::Normalizer2::getNFDInstance(status);
-  return instance;
-}
-
-bool is_space(char32_t c) {
-  return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == U'\f' || c == U'\v';
-}
-bool is_line_break(char32_t c) {
-  return c == U'\n' || c == U'\r' || c == U'\f' || c == U'\v' || c == 0x2028 || c == 0x2029;
-}
-bool is_word_char(char32_t c) {
-  const auto cp = static_cast<UChar32>(c);
-  return u_isalnum(cp) || u_charType(cp) == U_NON_SPACING_MARK ||
-         u_charType(cp) == U_COMBINING_SPACING_MARK;
-}
-bool is_hyphen_mark(char32_t c) {
-  return c == U'-' || c == 0x2010 || c == 0x2011 || c == 0x00AC || c == 0x00AD;
-}
-
-// A line-end hyphen before one of these is a suspended compound ("Fuß- und Radverkehr"),
-// not a word broken by the typesetter.
-bool is_conjunction(const CodePoints& text, std::size_t at) {
-  static const std::array<std::u32string_view, 7> kWords = {U"und", U"oder", U"bzw", U"sowie",
-                                                            U"bis", U"and",  U"or"};
-  for (std::u32string_view word : kWords) {
-    if (text.compare(at, word.size(), word) != 0) continue;
-    const std::size_t end = at + word.size();
-    if (end == text.size() || !is_word_char(text[end])) return true;
-  }
-  return false;
-}
-
-// NFC, hyphenation at line ends undone, whitespace runs collapsed to one space, trimmed.
-// Case and punctuation are kept: sentence splitting needs them.
-CodePoints prepare(std::string_view body) {
-  const icu::UnicodeString text =
-      normalize(nfc(), icu::UnicodeString::fromUTF8(
-                           icu::StringPiece(body.data(), static_cast<int32_t>(body.size()))));
-  const CodePoints in = to_code_points(text);
-  CodePoints out;
-  out.reserve(in.size());
-  bool pending_space = false;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    const char32_t c = in[i];
-    if (is_hyphen_mark(c) && !out.empty() && u_isalpha(static_cast<UChar32>(out.back()))) {
-      // Look past blanks for a line break, then past any whitespace for the next word.
-      std::size_t j = i + 1;
-      while (j < in.size() && is_space(in[j]) && !is_line_break(in[j])) ++j;
-      if (j < in.size() && is_line_break(in[j])) {
-        while (j < in.size() && is_space(in[j])) ++j;
-        if (j < in.size() && u_isalpha(static_cast<UChar32>(in[j])) && !is_conjunction(in, j)) {
-          if (!u_islower(static_cast<UChar32>(in[j]))) out.push_back(U'-');  // "Rheinland-Pfalz"
-          i = j - 1;
-          continue;
-        }
-      }
-    }
-    if (c == 0x00AD || u_charType(static_cast<UChar32>(c)) == U_FORMAT_CHAR) continue;  // invisible
-    if (is_space(c) || u_charType(static_cast<UChar32>(c)) == U_CONTROL_CHAR) {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out.push_back(U' ');
-    pending_space = false;
-    out.push_back(c);
-  }
-  return out;
-}
-
-// Case folding, then punctuation dropped unless it joins letters or digits.
-std::string fold_and_strip(const CodePoints& prepared) {
-  icu::UnicodeString text = to_unicode(prepared);
-  text.foldCase(U_FOLD_CASE_DEFAULT);
-  // Full case folding can produce decomposed sequences ("ǰ" -> "j" + caron): recompose.
-  const CodePoints in = to_code_points(normalize(nfc(), text));
-  CodePoints out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    char32_t c = in[i];
-    if (c == 0x2019 || c == 0x02BC) c = U'\'';  // typographic apostrophe
-    if (c == U' ' || is_word_char(c)) {
-      if (c == U' ' && (out.empty() || out.back() == U' ')) continue;
-      out.push_back(c);
-      continue;
-    }
-    const bool inside =
-        !out.empty() && is_word_char(out.back()) && i + 1 < in.size() && is_word_char(in[i + 1]);
-    if (inside)
-      out.push_back(c);
-    else if (!out.empty() && out.back() != U' ')
-      out.push_back(U' ');
-  }
-  while (!out.empty() && out.back() == U' ') out.pop_back();
-  return to_utf8(to_unicode(out));
-}
-
-CodePoints utf8_to_code_points(std::string_view s) {
-  return to_code_points(
-      icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size()))));
-}
+using signature_text::CodePoints;
 
 CodePoints without_spaces(std::string_view folded) {
-  CodePoints cps = utf8_to_code_points(folded);
+  CodePoints cps = signature_text::from_utf8(folded);
   cps.erase(std::remove(cps.begin(), cps.end(), U' '), cps.end());
   return cps;
 }
@@ -385,11 +226,11 @@ std::size_t sentence_end(const CodePoints& text, std::size_t at) {
 }
 
 void add_sentence(std::vector<std::string>& out, const CodePoints& prepared_sentence) {
-  const std::string key = fold_ocr_confusables(fold_and_strip(prepared_sentence));
-  if (key.empty()) return;
-  CodePoints cps = utf8_to_code_points(key);
+  const CodePoints cps =
+      signature_text::fold_confusables(signature_text::fold_and_strip(prepared_sentence));
+  if (cps.empty()) return;
   if (cps.size() <= kMaxSentenceChars) {
-    out.push_back(key);
+    out.push_back(signature_text::to_utf8(cps));
     return;
   }
   // Long run-ons (lists, lost full stops) in pieces of about 200 characters, cut at spaces.
@@ -402,7 +243,7 @@ void add_sentence(std::vector<std::string>& out, const CodePoints& prepared_sent
     }
     CodePoints piece = cps.substr(begin, end - begin);
     while (!piece.empty() && piece.front() == U' ') piece.erase(piece.begin());
-    if (!piece.empty()) out.push_back(to_utf8(to_unicode(piece)));
+    if (!piece.empty()) out.push_back(signature_text::to_utf8(piece));
     begin = end;
   }
 }
@@ -430,33 +271,24 @@ Status check_options(const NearDuplicateOptions& o) {
   return Status::Ok();
 }
 
-std::string normalise_for_signature(std::string_view body) { return fold_and_strip(prepare(body)); }
-
-std::string fold_ocr_confusables(std::string_view normalised) {
-  const CodePoints in = to_code_points(
-      normalize(nfd(), icu::UnicodeString::fromUTF8(icu::StringPiece(
-                           normalised.data(), static_cast<int32_t>(normalised.size())))));
-  CodePoints out;
-  out.reserve(in.size());
-  for (char32_t c : in) {
-    const int8_t type = u_charType(static_cast<UChar32>(c));
-    if (type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK || type == U_ENCLOSING_MARK)
-      continue;
-    if (c == U'1' || c == U'i' || c == 0x0131)
-      c = U'l';
-    else if (c == U'0')
-      c = U'o';
-    if (c == U'n' && !out.empty() && out.back() == U'r') {
-      out.back() = U'm';
-      continue;
-    }
-    out.push_back(c);
-  }
-  return to_utf8(to_unicode(out));
+std::string normalise_for_signature(std::string_view body) {
+  return signature_text::to_utf8(signature_text::fold_and_strip(signature_text::prepare(body)));
 }
 
-std::vector<std::uint64_t> char_shingles(std::string_view normalised, int n) {
-  const CodePoints text = without_spaces(fold_ocr_confusables(normalised));
+std::string fold_ocr_confusables(std::string_view normalised) {
+  return signature_text::to_utf8(signature_text::fold_confusables(signature_text::from_utf8(normalised)));
+}
+
+std::string folded_for_matching(std::string_view text) {
+  return signature_text::to_utf8(
+      signature_text::fold_confusables(signature_text::fold_and_strip(signature_text::prepare(text))));
+}
+
+namespace {
+
+std::vector<std::uint64_t> char_shingles_of(const CodePoints& folded, int n) {
+  CodePoints text = signature_text::fold_confusables(folded);
+  text.erase(std::remove(text.begin(), text.end(), U' '), text.end());
   std::vector<std::uint64_t> out;
   if (text.empty() || n < 1) return out;
   const std::size_t width = std::min(text.size(), static_cast<std::size_t>(n));
@@ -469,6 +301,12 @@ std::vector<std::uint64_t> char_shingles(std::string_view normalised, int n) {
   }
   sort_unique(out);
   return out;
+}
+
+}  // namespace
+
+std::vector<std::uint64_t> char_shingles(std::string_view normalised, int n) {
+  return char_shingles_of(signature_text::from_utf8(normalised), n);
 }
 
 std::vector<std::uint64_t> word_shingles(std::string_view normalised, int k) {
@@ -589,7 +427,7 @@ Result<Signature> signature_from_bytes(std::string_view bytes) {
 }
 
 std::vector<std::string> body_sentences(std::string_view body) {
-  const CodePoints text = prepare(body);
+  const CodePoints text = signature_text::prepare(body);
   std::vector<std::string> out;
   std::size_t start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -607,7 +445,10 @@ std::vector<std::string> body_sentences(std::string_view body) {
 BodyProfile profile_body(std::string_view body, std::string release_date,
                          const NearDuplicateOptions& options, const RunBoth& run_both) {
   BodyProfile profile;
-  const auto shingle = [&] { profile.shingles = char_shingles(normalise_for_signature(body), options.shingle_chars); };
+  const auto shingle = [&] {
+    profile.shingles = char_shingles_of(
+        signature_text::fold_and_strip(signature_text::prepare(body)), options.shingle_chars);
+  };
   const auto split = [&] { profile.sentences = body_sentences(body); };
   if (run_both) {
     run_both(shingle, split);

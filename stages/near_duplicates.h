@@ -74,6 +74,9 @@ std::string normalise_for_signature(std::string_view body);
 // Input: normalise_for_signature() output. Only for hashing and comparison, never shown.
 std::string fold_ocr_confusables(std::string_view normalised);
 
+// fold_ocr_confusables(normalise_for_signature(text)), without the text between the steps.
+std::string folded_for_matching(std::string_view text);
+
 // Character n-gram shingles of fold_ocr_confusables(normalised) with spaces removed (OCR
 // merges and splits words), each hashed to 64 bits; sorted, without duplicates. A text
 // shorter than n is one shingle; an empty text has none.
