@@ -230,7 +230,7 @@ std::size_t run_ingest_graph(GraphInputs in) {
         const bool learning = settings.learned_boilerplate.enabled;
         run_both(
             [&] {
-              record.metadata = in.metadata->extract(record.pages);
+              record.metadata = in.metadata->extract(record.pages, run_both);
               apply_corrections(record.metadata, doc->item->corrections);
               flag_for_review(record, ReviewPolicy{settings.review_min_ocr_confidence, settings.review_min_field_confidence});
             },

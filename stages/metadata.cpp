@@ -9,6 +9,41 @@
 #include "stages/text_util.h"
 
 namespace pressarchive {
+namespace {
+
+// What the rules say of one content line on its own, before the lines are read in order.
+struct LineFacts {
+  std::optional<HeaderReader::Header> release_header;  // a release-date line ("Datum: …")
+  std::optional<std::string> issuer, fallback_issuer;  // after an issuer label
+  std::optional<DatelineReader::Dateline> dateline;
+  bool press_contact = false, closing = false;
+};
+
+LineFacts facts_of(const std::string& text, const MetadataRules& rules, const HeaderReader& header,
+                   const DatelineReader& datelines) {
+  LineFacts f;
+  for (const std::string& prefix : rules.release_date_prefixes) {
+    if (!starts_with_ci(text, prefix)) continue;
+    if (auto h = header.header(text); h && h->date && h->date->prefixed) f.release_header = std::move(h);
+    break;
+  }
+  if (f.release_header) return f;
+  f.issuer = after_any_label(text, rules.issuer_labels);
+  if (f.issuer) return f;
+  f.fallback_issuer = after_any_label(text, rules.issuer_fallback_labels);
+  if (f.fallback_issuer) return f;
+  f.dateline = datelines.dateline(text);
+  if (f.dateline) return f;
+  for (const std::string& label : rules.press_contact_labels)
+    if (starts_with_ci(text, label)) f.press_contact = true;
+  f.closing = after_any_label(text, rules.closing_labels).has_value();
+  return f;
+}
+
+// From this many lines on, the lines' facts are read in two halves at once.
+constexpr std::size_t kLinesReadInHalves = 400;
+
+}  // namespace
 
 MetadataExtractor::MetadataExtractor(MetadataRules rules, const ArchiveKnowledge& knowledge)
     : rules_(std::move(rules)),
@@ -21,7 +56,7 @@ MetadataExtractor::MetadataExtractor(MetadataRules rules, const ArchiveKnowledge
       issuers_(rules_, knowledge.issuers),
       learned_(knowledge.boilerplate) {}
 
-Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages) const {
+Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const RunBoth& run_both) const {
   std::vector<Line> lines;
   bool ocr = false;
   double ocr_confidence_sum = 0;
@@ -90,41 +125,50 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages) const 
     break;
   }
 
-  // The rest: release-date lines, labelled issuers, datelines, closing labels.
+  // The rest: release-date lines, labelled issuers, datelines, closing labels. What
+  // each line says on its own is read first (a long document's in two halves at once),
+  // then the lines in order.
+  std::vector<LineFacts> facts(lines.size());
+  const auto read_facts = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i)
+      if (lines[i].role == Role::kContent) facts[i] = facts_of(lines[i].text, rules_, header_, datelines_);
+  };
+  const std::size_t middle = top + (lines.size() - std::min(top, lines.size())) / 2;
+  if (run_both && lines.size() >= kLinesReadInHalves)
+    run_both([&] { read_facts(top, middle); }, [&] { read_facts(middle, lines.size()); });
+  else
+    read_facts(top, lines.size());
+
   std::optional<std::size_t> body_dateline;  // a dateline that opens the body
   std::string place;
   for (std::size_t i = top; i < lines.size(); ++i) {
     Line& line = lines[i];
     if (line.role != Role::kContent) continue;
-    for (const std::string& prefix : rules_.release_date_prefixes) {
-      if (!starts_with_ci(line.text, prefix)) continue;
-      if (auto h = header_.header(line.text); h && h->date && h->date->prefixed) {
-        take_header(*h);
-        line.role = Role::kHeader;
-      }
-      break;
-    }
-    if (line.role != Role::kContent) continue;
-    if (auto issuer = after_any_label(line.text, rules_.issuer_labels)) {
-      line.role = Role::kIssuer;
-      if (label_issuer.empty()) label_issuer = strip_noise(*issuer);
+    LineFacts& f = facts[i];
+    if (f.release_header) {
+      take_header(*f.release_header);
+      line.role = Role::kHeader;
       continue;
     }
-    if (auto issuer = after_any_label(line.text, rules_.issuer_fallback_labels)) {
+    if (f.issuer) {
       line.role = Role::kIssuer;
-      if (fallback_issuer.empty()) fallback_issuer = strip_noise(*issuer);
+      if (label_issuer.empty()) label_issuer = strip_noise(*f.issuer);
       continue;
     }
-    if (auto d = datelines_.dateline(line.text)) {
+    if (f.fallback_issuer) {
+      line.role = Role::kIssuer;
+      if (fallback_issuer.empty()) fallback_issuer = strip_noise(*f.fallback_issuer);
+      continue;
+    }
+    if (const auto& d = f.dateline) {
       if (place.empty()) place = d->place;
       if (dateline_date.empty()) dateline_date = d->iso;
       if (d->alone) line.role = Role::kDateline;
       else if (!body_dateline) body_dateline = i;
       continue;
     }
-    for (const std::string& label : rules_.press_contact_labels)
-      if (starts_with_ci(line.text, label)) press_contact = true, line.role = Role::kClosing;
-    if (line.role == Role::kContent && after_any_label(line.text, rules_.closing_labels)) line.role = Role::kClosing;
+    if (f.press_contact) press_contact = true, line.role = Role::kClosing;
+    if (line.role == Role::kContent && f.closing) line.role = Role::kClosing;
     // The address under a contact line.
     if (line.role == Role::kContent && i > 0 && lines[i - 1].role == Role::kClosing && header_.is_address(line.text))
       line.role = Role::kClosing;

@@ -35,7 +35,8 @@ class MetadataExtractor {
   // Pages in order; each page's lines carry their height (relative sizes matter, not
   // units) and paragraph starts. Fields not found stay empty; every field gets a
   // confidence in 0..1, and disagreements between sources end up in `conflicts`.
-  Metadata extract(const std::vector<PageResult>& pages) const;
+  // A long document's lines are read in two halves with `run_both` (stages/model.h).
+  Metadata extract(const std::vector<PageResult>& pages, const RunBoth& run_both = nullptr) const;
 
   // Named persons in running text, with the office printed next to the name
   // ("Thomas Riedel, Leiter der Stadtbücherei, rechnet …", "sagte Oberbürgermeisterin

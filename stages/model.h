@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -175,5 +176,9 @@ struct Event {
   std::string outcome;  // success, failure
   std::string detail;
 };
+
+// Runs two independent pieces of work, in any order or at once. The graph passes one
+// that runs them on two threads for long documents; by default they run one after another.
+using RunBoth = std::function<void(const std::function<void()>&, const std::function<void()>&)>;
 
 }  // namespace pressarchive

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "stages/model.h"
 #include "stages/result.h"
 
 namespace pressarchive {
@@ -138,10 +139,6 @@ struct BodyProfile {
   std::vector<std::string> sentences;   // body_sentences of the body
   std::string release_date;             // ISO 8601 (YYYY-MM-DD), or empty when unknown
 };
-
-// Runs two independent pieces of work, in any order or at once. The graph passes one
-// that runs them on two threads for long documents; by default they run one after another.
-using RunBoth = std::function<void(const std::function<void()>&, const std::function<void()>&)>;
 
 BodyProfile profile_body(std::string_view body, std::string release_date,
                          const NearDuplicateOptions& options = {}, const RunBoth& run_both = nullptr);

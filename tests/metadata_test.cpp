@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <thread>
+
 #include "stages/language.h"
 #include "stages/text_util.h"
 #include "test_paths.h"
@@ -426,6 +431,57 @@ TEST(Metadata, NoticeAboveTheHeaderDateIsNeitherTitleNorBody) {
   EXPECT_EQ(m.title, "Harbourside cranes to be restored");
   EXPECT_EQ(m.release_date, "2022-03-31");
   EXPECT_EQ(m.body.find("archive"), std::string::npos);
+}
+
+// A long document's lines are read in two halves at once: the fields are those of
+// reading them in turn. Pages: the seed and the evaluation releases (markup removed).
+TEST(Metadata, LongDocumentReadInHalvesGivesTheSameFields) {
+  std::vector<PageResult> pages{page_from(testing::read_file(testing::seed_text_path()))};
+  std::vector<std::filesystem::path> texts;
+  for (const auto& entry : std::filesystem::directory_iterator(testing::source_dir() / "tests" / "eval" / "texts"))
+    if (entry.path().extension() == ".txt") texts.push_back(entry.path());
+  std::sort(texts.begin(), texts.end());
+  for (const auto& path : texts) {
+    const std::string text = testing::read_file(path);
+    const std::size_t start = text.find("\n---\n");
+    if (start == std::string::npos) continue;
+    std::string page;
+    for (std::string line : split(text.substr(start + 5), '\n')) {
+      if (!line.empty() && line[0] == '@') line = line.find(' ') == std::string::npos ? "" : line.substr(line.find(' ') + 1);
+      page += line + "\n";
+    }
+    pages.push_back(page_from(page));
+  }
+  std::size_t lines = 0;
+  for (const PageResult& page : pages) lines += page.lines.size();
+  ASSERT_GE(lines, 450u) << "long enough to be read in halves";
+
+  const MetadataExtractor extractor(rules());
+  const Metadata in_turn = extractor.extract(pages);
+  const RunBoth reversed_on_threads = [](const std::function<void()>& a, const std::function<void()>& b) {
+    std::thread second(a);
+    b();
+    second.join();
+  };
+  const Metadata in_halves = extractor.extract(pages, reversed_on_threads);
+  EXPECT_EQ(in_turn.title, "CDO und CUO beenden Tätigkeit");
+  EXPECT_FALSE(in_turn.persons.empty());
+  EXPECT_GT(in_turn.body.size(), 20000u);
+  EXPECT_EQ(in_halves.title, in_turn.title);
+  EXPECT_EQ(in_halves.subtitle, in_turn.subtitle);
+  EXPECT_EQ(in_halves.release_date, in_turn.release_date);
+  EXPECT_EQ(in_halves.place, in_turn.place);
+  EXPECT_EQ(in_halves.issuer, in_turn.issuer);
+  EXPECT_EQ(in_halves.language, in_turn.language);
+  EXPECT_EQ(in_halves.document_type, in_turn.document_type);
+  EXPECT_EQ(in_halves.body, in_turn.body);
+  ASSERT_EQ(in_halves.persons.size(), in_turn.persons.size());
+  for (std::size_t i = 0; i < in_turn.persons.size(); ++i) {
+    EXPECT_EQ(in_halves.persons[i].name, in_turn.persons[i].name);
+    EXPECT_EQ(in_halves.persons[i].role, in_turn.persons[i].role);
+  }
+  EXPECT_EQ(in_halves.confidence, in_turn.confidence);
+  EXPECT_EQ(in_halves.conflicts, in_turn.conflicts);
 }
 
 TEST(Language, GermanEnglishAndUndecided) {
