@@ -40,9 +40,6 @@ LineFacts facts_of(const std::string& text, const MetadataRules& rules, const He
   return f;
 }
 
-// From this many lines on, the lines' facts are read in two halves at once.
-constexpr std::size_t kLinesReadInHalves = 400;
-
 }  // namespace
 
 MetadataExtractor::MetadataExtractor(MetadataRules rules, const ArchiveKnowledge& knowledge)
@@ -77,7 +74,7 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
   Metadata meta;
   std::vector<std::string> texts;
   for (const Line& l : lines) texts.push_back(l.text);
-  const std::vector<bool> boiler = boilerplate_.mark(texts);
+  const std::vector<bool> boiler = boilerplate_.mark(texts, run_both);
   for (std::size_t i = 0; i < lines.size(); ++i)
     if (boiler[i]) lines[i].role = Role::kBoilerplate;
 
@@ -218,7 +215,13 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
     running += l.text;
     if (l.role == Role::kClosing) running += " .";  // a closing line is a clause of its own
   }
-  meta.persons = persons_.find(running);
+  // Persons beside the language: both only read the text.
+  const auto find_persons = [&] { meta.persons = persons_.find(running); };
+  const auto find_language = [&] { meta.language = detect_language(meta.body.empty() ? meta.title : meta.body, rules_); };
+  if (run_both)
+    run_both(find_persons, find_language);
+  else
+    find_persons(), find_language();
 
   // Fields and how far to trust them. OCR'd pages with a low mean word confidence lower
   // every field.
@@ -259,7 +262,6 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
     type_confidence = 0.6;
   }
 
-  meta.language = detect_language(meta.body.empty() ? meta.title : meta.body, rules_);
   const auto set = [&](const char* field, const std::string& value, double c) {
     meta.confidence[field] = value.empty() ? 0.0 : std::clamp(c * ocr_factor, 0.0, 1.0);
   };

@@ -181,4 +181,7 @@ struct Event {
 // that runs them on two threads for long documents; by default they run one after another.
 using RunBoth = std::function<void(const std::function<void()>&, const std::function<void()>&)>;
 
+// From this many lines on, a stage given a RunBoth reads a document's lines in two halves.
+constexpr std::size_t kLinesReadInHalves = 400;
+
 }  // namespace pressarchive
