@@ -228,9 +228,15 @@ std::size_t run_ingest_graph(GraphInputs in) {
         };
         const auto metadata_start = std::chrono::steady_clock::now();
         const bool learning = settings.learned_boilerplate.enabled;
+        // The near-duplicate profile is made from the body while extraction still looks
+        // for persons in it (pure CPU work: here, in parallel, not in the serial store node).
+        std::optional<BodyProfile> profile;
+        std::function<void(const std::string&)> profile_of;
+        if (settings.near_duplicates)
+          profile_of = [&](const std::string& body) { profile = profile_body(body, "", settings.near_duplicate, run_both); };
         run_both(
             [&] {
-              record.metadata = in.metadata->extract(record.pages, run_both);
+              record.metadata = in.metadata->extract(record.pages, run_both, profile_of);
               apply_corrections(record.metadata, doc->item->corrections);
               flag_for_review(record, ReviewPolicy{settings.review_min_ocr_confidence, settings.review_min_field_confidence});
             },
@@ -242,15 +248,13 @@ std::size_t run_ingest_graph(GraphInputs in) {
         else if (learning && !long_document) outcome->countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
         progress.add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));
         for (const Source& copy : doc->item->copies) record.source_paths.push_back(copy.path.string());
-        if (settings.near_duplicates) {
-          // Signing is pure CPU work: done here, in parallel, not in the serial store node.
+        if (settings.near_duplicates && profile) {
           static const MinHash minhash(settings.near_duplicate.num_perm);
-          BodyProfile profile =
-              profile_body(record.metadata.body, record.metadata.release_date, settings.near_duplicate, run_both);
-          const Signature signature = minhash.sign(profile.shingles);
+          profile->release_date = record.metadata.release_date;  // as corrected
+          const Signature signature = minhash.sign(profile->shingles);
           record.signature = signature_to_bytes(signature);
           record.band_keys = band_keys(signature, settings.near_duplicate.bands, settings.near_duplicate.rows);
-          outcome->profile = std::move(profile);
+          outcome->profile = std::move(*profile);
         }
         outcome->record = std::move(record);
         return outcome;

@@ -53,7 +53,8 @@ MetadataExtractor::MetadataExtractor(MetadataRules rules, const ArchiveKnowledge
       issuers_(rules_, knowledge.issuers),
       learned_(knowledge.boilerplate) {}
 
-Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const RunBoth& run_both) const {
+Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const RunBoth& run_both,
+                                    const std::function<void(const std::string& body)>& with_body) const {
   std::vector<Line> lines;
   bool ocr = false;
   double ocr_confidence_sum = 0;
@@ -215,13 +216,16 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
     running += l.text;
     if (l.role == Role::kClosing) running += " .";  // a closing line is a clause of its own
   }
-  // Persons beside the language: both only read the text.
+  // Persons beside the language and the caller's work on the body: they only read it.
   const auto find_persons = [&] { meta.persons = persons_.find(running); };
-  const auto find_language = [&] { meta.language = detect_language(meta.body.empty() ? meta.title : meta.body, rules_); };
+  const auto the_rest = [&] {
+    meta.language = detect_language(meta.body.empty() ? meta.title : meta.body, rules_);
+    if (with_body) with_body(meta.body);
+  };
   if (run_both)
-    run_both(find_persons, find_language);
+    run_both(find_persons, the_rest);
   else
-    find_persons(), find_language();
+    find_persons(), the_rest();
 
   // Fields and how far to trust them. OCR'd pages with a low mean word confidence lower
   // every field.

@@ -463,7 +463,14 @@ TEST(Metadata, LongDocumentReadInHalvesGivesTheSameFields) {
     b();
     second.join();
   };
-  const Metadata in_halves = extractor.extract(pages, reversed_on_threads);
+  int calls = 0;
+  std::string body_seen;
+  const Metadata in_halves = extractor.extract(pages, reversed_on_threads, [&](const std::string& body) {
+    ++calls;
+    body_seen = body;
+  });
+  EXPECT_EQ(calls, 1) << "the caller's work on the body runs once";
+  EXPECT_EQ(body_seen, in_turn.body);
   EXPECT_EQ(in_turn.title, "CDO und CUO beenden Tätigkeit");
   EXPECT_FALSE(in_turn.persons.empty());
   EXPECT_GT(in_turn.body.size(), 20000u);
