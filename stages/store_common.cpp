@@ -2,7 +2,9 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -30,10 +32,45 @@ void read_metadata_details(const std::string& json, Metadata& m) {
     for (const auto& c : j["conflicts"]) m.conflicts.push_back(c.get<std::string>());
 }
 
+// Written directly, as nlohmann::json::dump() writes the same array (compact, UTF-8 kept,
+// control characters escaped): building the JSON document first was half of storing a
+// born-digital page. Heights are formatted by the library, once per distinct height.
 std::string page_lines_json(const std::vector<TextLine>& lines) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const TextLine& l : lines) out.push_back({valid_utf8(l.text), l.height, l.starts_paragraph});
-  return out.dump();
+  std::string out = "[";
+  float last_height = 0;
+  std::string last_number;
+  for (const TextLine& l : lines) {
+    if (out.size() > 1) out += ',';
+    out += "[\"";
+    for (const unsigned char c : valid_utf8(l.text)) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (c < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
+            out += escaped;
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+    }
+    out += "\",";
+    if (last_number.empty() || std::memcmp(&l.height, &last_height, sizeof(float)) != 0) {
+      last_height = l.height;
+      last_number = nlohmann::json(l.height).dump();
+    }
+    out += last_number;
+    out += l.starts_paragraph ? ",true]" : ",false]";
+  }
+  out += ']';
+  return out;
 }
 
 std::vector<TextLine> read_page_lines(const std::string& json) {

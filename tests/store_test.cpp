@@ -6,6 +6,10 @@
 #include <sqlite3.h>
 
 #include "stages/pg_store.h"
+#include "stages/store_common.h"
+#include "stages/text_util.h"
+
+#include <nlohmann/json.hpp>
 #include "stages/sqlite_store.h"
 #include "store_backends.h"
 #include "test_paths.h"
@@ -322,6 +326,39 @@ TEST(PostgresqlStore, UnreachableServerIsAClearErrorWithoutThePassword) {
   EXPECT_TRUE(is_postgresql_location("postgres://h/db"));
   EXPECT_FALSE(is_postgresql_location("archive.db"));
   EXPECT_FALSE(is_postgresql_location("postgresql.db"));
+}
+
+}  // namespace
+}  // namespace pressarchive
+
+namespace pressarchive {
+namespace {
+
+// The page lines column is written without building a JSON document: byte for byte what
+// nlohmann::json writes for the same lines, and read back as they were.
+TEST(PageLinesJson, AsTheJsonLibraryWritesItAndReadBack) {
+  std::vector<TextLine> lines = {
+      {"Stadt Kaiserslautern \xE2\x80\x93 Pressestelle", 40.0f, true},
+      {"\"Zitat\" mit \\Backslash\\ und\ttab", 11.04f, false},
+      {"Steuerzeichen \x01\x1f\x7f und \r\n", 11.04f, false},
+      {"", 0.0f, true},
+      {"kaputt \xff\xc3 Ende", 1e-7f, false},
+      {"Gro\xC3\x9F", 123456792.0f, true},
+      {"negative", -3.5f, false},
+  };
+  for (char c = 0x20; c < 0x7f; ++c) lines.push_back({std::string(3, c), 9.75f, c % 2 == 0});
+  nlohmann::json expected = nlohmann::json::array();
+  for (const TextLine& l : lines) expected.push_back({valid_utf8(l.text), l.height, l.starts_paragraph});
+  const std::string written = store::page_lines_json(lines);
+  EXPECT_EQ(written, expected.dump());
+  const std::vector<TextLine> back = store::read_page_lines(written);
+  ASSERT_EQ(back.size(), lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_EQ(back[i].text, valid_utf8(lines[i].text));
+    EXPECT_EQ(back[i].height, lines[i].height);
+    EXPECT_EQ(back[i].starts_paragraph, lines[i].starts_paragraph);
+  }
+  EXPECT_EQ(store::page_lines_json({}), "[]");
 }
 
 }  // namespace
