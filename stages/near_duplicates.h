@@ -78,6 +78,9 @@ std::string fold_ocr_confusables(std::string_view normalised);
 // fold_ocr_confusables(normalise_for_signature(text)), without the text between the steps.
 std::string folded_for_matching(std::string_view text);
 
+// Sorts hashes and drops repeats (as std::sort and std::unique; large sets faster).
+void sort_unique_hashes(std::vector<std::uint64_t>& hashes);
+
 // Character n-gram shingles of fold_ocr_confusables(normalised) with spaces removed (OCR
 // merges and splits words), each hashed to 64 bits; sorted, without duplicates. A text
 // shorter than n is one shingle; an empty text has none.
