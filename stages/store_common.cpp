@@ -32,35 +32,68 @@ void read_metadata_details(const std::string& json, Metadata& m) {
     for (const auto& c : j["conflicts"]) m.conflicts.push_back(c.get<std::string>());
 }
 
-// Written directly, as nlohmann::json::dump() writes the same array (compact, UTF-8 kept,
-// control characters escaped): building the JSON document first was half of storing a
-// born-digital page. Heights are formatted by the library, once per distinct height.
+namespace {
+
+// `text` as a JSON string body, as nlohmann::json::dump() writes valid_utf8(text):
+// UTF-8 kept, quotes, backslashes and control characters escaped, bytes that are not
+// UTF-8 as U+FFFD (the same test as valid_utf8, made on the way).
+void append_json_string(std::string& out, std::string_view s) {
+  std::size_t plain = 0;  // start of the bytes not yet appended
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 >= 0x20 && b0 < 0x80 && b0 != '"' && b0 != '\\') {
+      ++i;
+      continue;
+    }
+    if (b0 >= 0x80) {
+      const std::size_t len = (b0 >> 5) == 6 ? 2 : (b0 >> 4) == 14 ? 3 : (b0 >> 3) == 30 ? 4 : 0;
+      bool ok = len > 0 && i + len <= s.size();
+      for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+      if (ok && len == 2) ok = b0 >= 0xC2;  // no overlong forms
+      if (ok) {
+        i += len;
+        continue;
+      }
+    }
+    out.append(s.data() + plain, i - plain);
+    switch (b0) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (b0 < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(b0));
+          out += escaped;
+        } else {
+          out += "\xEF\xBF\xBD";  // not UTF-8
+        }
+    }
+    plain = ++i;
+  }
+  out.append(s.data() + plain, s.size() - plain);
+}
+
+}  // namespace
+
+// Written directly, as nlohmann::json::dump() writes the same array (compact), not
+// through a JSON document: building one was half of storing a born-digital page.
+// Heights are formatted by the library, once per distinct height.
 std::string page_lines_json(const std::vector<TextLine>& lines) {
   std::string out = "[";
+  std::size_t size = 2;
+  for (const TextLine& l : lines) size += l.text.size() + 24;
+  out.reserve(size);
   float last_height = 0;
   std::string last_number;
   for (const TextLine& l : lines) {
     if (out.size() > 1) out += ',';
     out += "[\"";
-    for (const unsigned char c : valid_utf8(l.text)) {
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          if (c < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-            out += escaped;
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
-    }
+    append_json_string(out, l.text);
     out += "\",";
     if (last_number.empty() || std::memcmp(&l.height, &last_height, sizeof(float)) != 0) {
       last_height = l.height;

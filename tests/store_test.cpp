@@ -10,6 +10,7 @@
 #include "stages/text_util.h"
 
 #include <nlohmann/json.hpp>
+#include <random>
 #include "stages/sqlite_store.h"
 #include "store_backends.h"
 #include "test_paths.h"
@@ -347,6 +348,12 @@ TEST(PageLinesJson, AsTheJsonLibraryWritesItAndReadBack) {
       {"negative", -3.5f, false},
   };
   for (char c = 0x20; c < 0x7f; ++c) lines.push_back({std::string(3, c), 9.75f, c % 2 == 0});
+  std::mt19937 random(20261126);  // and random bytes, valid UTF-8 or not
+  for (int i = 0; i < 300; ++i) {
+    std::string bytes(random() % 12, '\0');
+    for (char& b : bytes) b = static_cast<char>(random() % 4 == 0 ? 0xC0 + random() % 0x40 : random() % 0x100);
+    lines.push_back({bytes, static_cast<float>(random() % 50) / 4.0f, i % 3 == 0});
+  }
   nlohmann::json expected = nlohmann::json::array();
   for (const TextLine& l : lines) expected.push_back({valid_utf8(l.text), l.height, l.starts_paragraph});
   const std::string written = store::page_lines_json(lines);
