@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <string_view>
 
 namespace pressarchive {
 namespace {
@@ -108,16 +109,20 @@ Result<std::unique_ptr<PDFDoc>> open_core(const std::string& name, const std::st
 // poppler-cpp does not expose the catalog, so the raw bytes are scanned (streamed).
 bool needs_xfa_rendering(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  static const std::string key = "/NeedsRendering";
-  std::string carry, chunk(1 << 16, '\0');
-  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
-    std::string window = carry + chunk.substr(0, static_cast<std::size_t>(in.gcount()));
-    for (std::size_t at = window.find(key); at != std::string::npos; at = window.find(key, at + 1)) {
+  static constexpr std::string_view key = "/NeedsRendering";
+  constexpr std::size_t kChunk = 1 << 16, kCarry = 32;  // the carry: a key cut at a chunk's end
+  std::string buffer(kCarry + kChunk, '\0');
+  std::size_t carried = 0;
+  while (in.read(buffer.data() + carried, kChunk) || in.gcount() > 0) {
+    const std::size_t size = carried + static_cast<std::size_t>(in.gcount());
+    const std::string_view window(buffer.data(), size);
+    for (std::size_t at = window.find(key); at != std::string_view::npos; at = window.find(key, at + 1)) {
       std::size_t v = at + key.size();
       while (v < window.size() && std::isspace(static_cast<unsigned char>(window[v]))) ++v;
-      if (window.compare(v, 4, "true") == 0) return true;
+      if (window.substr(v, 4) == "true") return true;
     }
-    carry = window.substr(window.size() > 32 ? window.size() - 32 : 0);
+    carried = std::min(kCarry, size);
+    std::memmove(buffer.data(), buffer.data() + size - carried, carried);
   }
   return false;
 }
