@@ -1,5 +1,7 @@
 #include "stages/pdf_engine.h"
 
+#include "stages/text_util.h"
+
 #include <poppler-document.h>
 #include <poppler-global.h>
 #include <poppler-image.h>
@@ -65,25 +67,11 @@ struct PopplerSetup {
 
 // A word's characters as Poppler decoded them (Unicode code points), appended as UTF-8.
 // What is not a code point (a surrogate from a broken ToUnicode map) becomes U+FFFD.
-void append_utf8(std::string& out, const TextWord& word) {
+void append_text(std::string& out, const TextWord& word) {
   for (int i = 0; i < word.getLength(); ++i) {
     char32_t c = *word.getChar(i);
     if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) c = 0xFFFD;
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else if (c < 0x800) {
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-      out += static_cast<char>(0xE0 | (c >> 12));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (c >> 18));
-      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    }
+    append_utf8(out, c);
   }
 }
 
@@ -281,7 +269,7 @@ Result<std::vector<TextLine>> PdfDocument::text_lines(int index) {
       line_bottom = std::max(line_bottom, top + height);
       lines.back().height = std::max(lines.back().height, static_cast<float>(size));
     }
-    append_utf8(lines.back().text, word);
+    append_text(lines.back().text, word);
     space_pending = word.hasSpaceAfter();
     prev_bottom = line_bottom;
   }

@@ -40,6 +40,9 @@ std::size_t edit_distance(const Text& a, const Text& b) {
   return row[b.size()];
 }
 
+// Appends `c`, a Unicode scalar value (not a surrogate, at most U+10FFFF), as UTF-8.
+void append_utf8(std::string& out, char32_t c);
+
 // Replaces bytes that are not valid UTF-8 with U+FFFD, so the text can go into JSON.
 std::string valid_utf8(std::string_view s);
 

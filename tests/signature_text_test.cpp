@@ -28,34 +28,23 @@ std::string hex(const CodePoints& text) {
   return out;
 }
 
+// One step's two results for `in`: 0 when equal, else 1 (reported).
+int compare(const char* step, const CodePoints& in, const CodePoints& table, const CodePoints& icu) {
+  if (table == icu) return 0;
+  ADD_FAILURE() << step << " of [" << hex(in) << "]: " << hex(table) << "vs ICU " << hex(icu);
+  return 1;
+}
+
 // Every step of `text` both ways; returns the number of differences (each reported).
 int check_steps(const std::string& text) {
-  int differences = 0;
-  const CodePoints prepared = prepare(text);
   const CodePoints prepared_icu = prepare_icu(text);
-  if (prepared != prepared_icu) {
-    ADD_FAILURE() << "prepare of [" << hex(from_utf8(text)) << "]: " << hex(prepared) << "vs ICU "
-                  << hex(prepared_icu);
-    ++differences;
-  }
-  const CodePoints folded = fold_and_strip(prepared_icu);
+  int differences = compare("prepare", from_utf8(text), prepare(text), prepared_icu);
   const CodePoints folded_icu = fold_and_strip_icu(prepared_icu);
-  if (folded != folded_icu) {
-    ADD_FAILURE() << "fold_and_strip of [" << hex(prepared_icu) << "]: " << hex(folded) << "vs ICU "
-                  << hex(folded_icu);
-    ++differences;
-  }
+  differences += compare("fold_and_strip", prepared_icu, fold_and_strip(prepared_icu), folded_icu);
   // fold_confusables is asked of folded text, and of raw text too (its public form takes
   // any string).
-  for (const CodePoints& in : {folded_icu, from_utf8(text)}) {
-    const CodePoints bare = fold_confusables(in);
-    const CodePoints bare_icu = fold_confusables_icu(in);
-    if (bare != bare_icu) {
-      ADD_FAILURE() << "fold_confusables of [" << hex(in) << "]: " << hex(bare) << "vs ICU "
-                    << hex(bare_icu);
-      ++differences;
-    }
-  }
+  for (const CodePoints& in : {folded_icu, from_utf8(text)})
+    differences += compare("fold_confusables", in, fold_confusables(in), fold_confusables_icu(in));
   return differences;
 }
 
