@@ -147,8 +147,8 @@ class PdfDocument::Lease {
   poppler::document* cpp() {
     if (!reader_.cpp && reader_.core) {
       reader_.cpp.reset(poppler::document::load_from_file(owner_.name_));
-      if (reader_.cpp && reader_.cpp->is_locked() &&
-          !reader_.cpp->unlock(owner_.password_, owner_.password_))
+      // unlock() answers whether the document is still locked.
+      if (reader_.cpp && reader_.cpp->is_locked() && reader_.cpp->unlock(owner_.password_, owner_.password_))
         reader_.cpp.reset();
       if (reader_.cpp && reader_.cpp->pages() != owner_.impl_->pages) reader_.cpp.reset();
     }

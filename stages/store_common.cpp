@@ -36,7 +36,7 @@ namespace {
 
 // `text` as a JSON string body, as nlohmann::json::dump() writes valid_utf8(text):
 // UTF-8 kept, quotes, backslashes and control characters escaped, bytes that are not
-// UTF-8 as U+FFFD (the same test as valid_utf8, made on the way).
+// UTF-8 as U+FFFD (the test valid_utf8 makes, made on the way).
 void append_json_string(std::string& out, std::string_view s) {
   std::size_t plain = 0;  // start of the bytes not yet appended
   for (std::size_t i = 0; i < s.size();) {
@@ -46,11 +46,7 @@ void append_json_string(std::string& out, std::string_view s) {
       continue;
     }
     if (b0 >= 0x80) {
-      const std::size_t len = (b0 >> 5) == 6 ? 2 : (b0 >> 4) == 14 ? 3 : (b0 >> 3) == 30 ? 4 : 0;
-      bool ok = len > 0 && i + len <= s.size();
-      for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-      if (ok && len == 2) ok = b0 >= 0xC2;  // no overlong forms
-      if (ok) {
+      if (const std::size_t len = utf8_sequence_length(s, i)) {
         i += len;
         continue;
       }

@@ -43,7 +43,12 @@ std::size_t edit_distance(const Text& a, const Text& b) {
 // Appends `c`, a Unicode scalar value (not a surrogate, at most U+10FFFF), as UTF-8.
 void append_utf8(std::string& out, char32_t c);
 
-// Replaces bytes that are not valid UTF-8 with U+FFFD, so the text can go into JSON.
+// The length of the well-formed UTF-8 sequence at byte `i` (RFC 3629: no overlong forms,
+// no surrogates, nothing above U+10FFFF), 0 when the bytes there are not one.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+
+// Replaces bytes that are not well-formed UTF-8 with U+FFFD, one per byte, so the text can
+// go into JSON (nlohmann::json refuses the rest) and into PostgreSQL.
 std::string valid_utf8(std::string_view s);
 
 }  // namespace pressarchive

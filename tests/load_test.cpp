@@ -4,6 +4,7 @@
 
 #include "stages/discover.h"
 #include "stages/image_engine.h"
+#include "stages/pdf_engine.h"
 #include "test_inputs.h"
 #include "test_paths.h"
 
@@ -192,6 +193,49 @@ TEST(RenderDpiFor, LowersDpiForBigPagesAndRefusesAbsurdOnes) {
       {1e9, 1e-6, std::nullopt},   // 4.2 billion x 1 at 300 DPI: refused
   };
   for (const DpiCase& c : cases) EXPECT_EQ(render_dpi_for(c.width_pt, c.height_pt, options), c.dpi) << c.width_pt;
+}
+
+}  // namespace
+}  // namespace pressarchive
+
+namespace pressarchive {
+namespace {
+
+// Encrypted PDFs open with the password the configuration gives ([pdf] password), in
+// both of the readers a PDF gets (the text layer's and the renderer's); without it, or
+// with a wrong one, they fail as encrypted.
+TEST(Load, EncryptedPdfOpensWithItsPasswordOnly) {
+  const std::filesystem::path dir = testing::corpora_dir() / "hostile-pdf";
+  struct Case {
+    const char* file;
+    const char* password;
+  };
+  for (const Case c : {Case{"qpdf-enc-rc4-128-userpw-view.pdf", "view"}, Case{"qpdf-enc-aes256-r6-userpw-view.pdf", "view"},
+                       Case{"pdfium-enc-aes256-r6-nonascii-pw.pdf", "h\xC3\xB4tel"}}) {
+    SCOPED_TRACE(c.file);
+    Result<std::unique_ptr<PdfDocument>> locked = PdfDocument::open(dir / c.file, "");
+    ASSERT_FALSE(locked.ok());
+    EXPECT_EQ(locked.error().reason, Reason::kEncrypted);
+    Result<std::unique_ptr<PdfDocument>> wrong = PdfDocument::open(dir / c.file, "not-it");
+    ASSERT_FALSE(wrong.ok());
+    EXPECT_EQ(wrong.error().reason, Reason::kEncrypted);
+
+    Result<std::unique_ptr<PdfDocument>> doc = PdfDocument::open(dir / c.file, c.password);
+    ASSERT_TRUE(doc.ok()) << doc.error().message;
+    ASSERT_GE((*doc)->page_count(), 1);
+    Result<std::vector<TextLine>> lines = (*doc)->text_lines(0);
+    ASSERT_TRUE(lines.ok()) << lines.error().message;
+    Result<PageSize> size = (*doc)->page_size(0);
+    ASSERT_TRUE(size.ok()) << size.error().message;
+    EXPECT_GT(size->width_pt, 0);
+    Result<PageImage> image = (*doc)->render(0, 36);
+    ASSERT_TRUE(image.ok()) << image.error().message;
+    EXPECT_GT(image->width, 0);
+  }
+  // An empty user password and an owner password: opens without one.
+  Result<std::unique_ptr<PdfDocument>> owner_only = PdfDocument::open(dir / "qpdf-enc-rc4-128-owner-only.pdf", "");
+  ASSERT_TRUE(owner_only.ok()) << owner_only.error().message;
+  EXPECT_TRUE((*owner_only)->text_lines(0).ok());
 }
 
 }  // namespace

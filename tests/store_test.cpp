@@ -346,6 +346,9 @@ TEST(PageLinesJson, AsTheJsonLibraryWritesItAndReadBack) {
       {"kaputt \xff\xc3 Ende", 1e-7f, false},
       {"Gro\xC3\x9F", 123456792.0f, true},
       {"negative", -3.5f, false},
+      // Not UTF-8, though each lead byte has its continuation bytes: a surrogate, overlong
+      // forms, a value above U+10FFFF. nlohmann::json refuses them; they become U+FFFD.
+      {"a\xED\xA0\x80 b\xC0\x80 c\xE0\x80\xAF d\xF4\x90\x80\x80 e\xF0\x8F\xBF\xBF", 5.0f, true},
   };
   for (char c = 0x20; c < 0x7f; ++c) lines.push_back({std::string(3, c), 9.75f, c % 2 == 0});
   std::mt19937 random(20261126);  // and random bytes, valid UTF-8 or not
@@ -366,6 +369,8 @@ TEST(PageLinesJson, AsTheJsonLibraryWritesItAndReadBack) {
     EXPECT_EQ(back[i].starts_paragraph, lines[i].starts_paragraph);
   }
   EXPECT_EQ(store::page_lines_json({}), "[]");
+  EXPECT_EQ(valid_utf8("a\xED\xA0\x80" "b"), "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+  EXPECT_EQ(valid_utf8("\xF0\x9F\x98\x80 \xC3\xA4 \xE2\x80\x93"), "\xF0\x9F\x98\x80 \xC3\xA4 \xE2\x80\x93");
 }
 
 }  // namespace
