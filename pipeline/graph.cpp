@@ -248,7 +248,7 @@ std::size_t run_ingest_graph(GraphInputs in) {
         else if (learning && !long_document) outcome->countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
         progress.add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));
         for (const Source& copy : doc->item->copies) record.source_paths.push_back(copy.path.string());
-        if (settings.near_duplicates && profile) {
+        if (profile) {
           static const MinHash minhash(settings.near_duplicate.num_perm);
           profile->release_date = record.metadata.release_date;  // as corrected
           const Signature signature = minhash.sign(profile->shingles);

@@ -44,10 +44,7 @@ std::vector<bool> BoilerplateMatcher::mark(const std::vector<std::string>& lines
       }
     }
   };
-  if (run_both && lines.size() >= kLinesReadInHalves)
-    run_both([&] { read(0, lines.size() / 2); }, [&] { read(lines.size() / 2, lines.size()); });
-  else
-    read(0, lines.size());
+  read_lines(run_both, 0, lines.size(), read);
   std::vector<bool> marked(matched.begin(), matched.end());
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (!short_candidate[i]) continue;

@@ -131,18 +131,14 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
     for (std::size_t i = from; i < to; ++i)
       if (lines[i].role == Role::kContent) facts[i] = facts_of(lines[i].text, rules_, header_, datelines_);
   };
-  const std::size_t middle = top + (lines.size() - std::min(top, lines.size())) / 2;
-  if (run_both && lines.size() >= kLinesReadInHalves)
-    run_both([&] { read_facts(top, middle); }, [&] { read_facts(middle, lines.size()); });
-  else
-    read_facts(top, lines.size());
+  read_lines(run_both, top, lines.size(), read_facts);
 
   std::optional<std::size_t> body_dateline;  // a dateline that opens the body
   std::string place;
   for (std::size_t i = top; i < lines.size(); ++i) {
     Line& line = lines[i];
     if (line.role != Role::kContent) continue;
-    LineFacts& f = facts[i];
+    const LineFacts& f = facts[i];
     if (f.release_header) {
       take_header(*f.release_header);
       line.role = Role::kHeader;

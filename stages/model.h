@@ -184,4 +184,17 @@ using RunBoth = std::function<void(const std::function<void()>&, const std::func
 // From this many lines on, a stage given a RunBoth reads a document's lines in two halves.
 constexpr std::size_t kLinesReadInHalves = 400;
 
+// read(from, to) over lines [from, to): in two halves with `run_both` when there are at
+// least kLinesReadInHalves of them, else at once. `read` must only write its own lines'
+// results.
+inline void read_lines(const RunBoth& run_both, std::size_t from, std::size_t to,
+                       const std::function<void(std::size_t, std::size_t)>& read) {
+  if (run_both && to > from && to - from >= kLinesReadInHalves) {
+    const std::size_t middle = from + (to - from) / 2;
+    run_both([&] { read(from, middle); }, [&] { read(middle, to); });
+  } else {
+    read(from, to);
+  }
+}
+
 }  // namespace pressarchive

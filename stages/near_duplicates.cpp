@@ -1,7 +1,5 @@
 #include "stages/near_duplicates.h"
 
-#include "stages/signature_text.h"
-
 #include <unicode/uchar.h>
 
 #include <algorithm>
@@ -9,6 +7,8 @@
 #include <cstring>
 #include <optional>
 #include <utility>
+
+#include "stages/signature_text.h"
 
 namespace pressarchive {
 namespace {
@@ -448,8 +448,10 @@ Result<Signature> signature_from_bytes(std::string_view bytes) {
   return signature;
 }
 
-std::vector<std::string> body_sentences(std::string_view body) {
-  const CodePoints text = signature_text::prepare(body);
+namespace {
+
+// The sentence keys of a body, from its prepare()d text.
+std::vector<std::string> sentences_of(const CodePoints& text) {
   std::vector<std::string> out;
   std::size_t start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -464,14 +466,21 @@ std::vector<std::string> body_sentences(std::string_view body) {
   return out;
 }
 
+}  // namespace
+
+std::vector<std::string> body_sentences(std::string_view body) {
+  return sentences_of(signature_text::prepare(body));
+}
+
 BodyProfile profile_body(std::string_view body, std::string release_date,
                          const NearDuplicateOptions& options, const RunBoth& run_both) {
   BodyProfile profile;
+  // Prepared once for both: the shingles and the sentences start from the same text.
+  const CodePoints prepared = signature_text::prepare(body);
   const auto shingle = [&] {
-    profile.shingles = char_shingles_of(
-        signature_text::fold_and_strip(signature_text::prepare(body)), options.shingle_chars);
+    profile.shingles = char_shingles_of(signature_text::fold_and_strip(prepared), options.shingle_chars);
   };
-  const auto split = [&] { profile.sentences = body_sentences(body); };
+  const auto split = [&] { profile.sentences = sentences_of(prepared); };
   if (run_both) {
     run_both(shingle, split);
   } else {

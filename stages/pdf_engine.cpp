@@ -1,7 +1,5 @@
 #include "stages/pdf_engine.h"
 
-#include "stages/text_util.h"
-
 #include <poppler-document.h>
 #include <poppler-global.h>
 #include <poppler-image.h>
@@ -22,6 +20,8 @@
 #include <cstring>
 #include <fstream>
 #include <string_view>
+
+#include "stages/text_util.h"
 
 namespace pressarchive {
 namespace {
@@ -55,7 +55,8 @@ std::string empty_pdf() {
 // poppler-cpp builds Poppler's global parameters (font configuration, encodings) when
 // the first document opens and frees them when the last one closes: over a batch of
 // one-page PDFs that was a tenth of the run, in the serial stage that opens sources.
-// One empty document, kept for the life of the process, keeps them built.
+// One empty document, kept for the life of the process, keeps them built; the text
+// layer's PDFDoc readers (Poppler's own API) need them to exist at all.
 struct PopplerSetup {
   PopplerSetup() {
     poppler::set_debug_error_function(&silence_poppler, nullptr);

@@ -1,7 +1,5 @@
 #include "stages/signature_text.h"
 
-#include "stages/text_util.h"
-
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -11,6 +9,8 @@
 #include <cstdint>
 #include <optional>
 #include <vector>
+
+#include "stages/text_util.h"
 
 namespace pressarchive::signature_text {
 namespace {
@@ -211,30 +211,19 @@ std::optional<CodePoints> map_alone(const CodePoints& text) {
   return out;
 }
 
-// Strict UTF-8 (no overlong forms, surrogates or values above U+10FFFF); nullopt for
-// anything else, which ICU then reads (invalid sequences as U+FFFD).
+// Well-formed UTF-8 (text_util's utf8_sequence_length) decoded; nullopt for anything
+// else, which ICU then reads (invalid sequences as U+FFFD).
 std::optional<CodePoints> decode_utf8(std::string_view s) {
   CodePoints out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
+    const std::size_t len = utf8_sequence_length(s, i);
+    if (len == 0) return std::nullopt;
     const auto b0 = static_cast<unsigned char>(s[i]);
-    if (b0 < 0x80) {
-      out.push_back(b0);
-      ++i;
-      continue;
-    }
-    const int len = (b0 >> 5) == 6 ? 2 : (b0 >> 4) == 14 ? 3 : (b0 >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + static_cast<std::size_t>(len) > s.size()) return std::nullopt;
-    char32_t c = b0 & (0x7F >> len);
-    for (int k = 1; k < len; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-      if ((b & 0xC0) != 0x80) return std::nullopt;
-      c = (c << 6) | (b & 0x3F);
-    }
-    static constexpr char32_t kSmallest[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (c < kSmallest[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return std::nullopt;
+    char32_t c = len == 1 ? b0 : b0 & (0x7F >> len);
+    for (std::size_t k = 1; k < len; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     out.push_back(c);
-    i += static_cast<std::size_t>(len);
+    i += len;
   }
   return out;
 }
