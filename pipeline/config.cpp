@@ -123,7 +123,6 @@ Result<Settings> Config::settings() const {
   s.load.max_pages = integer("limits.max_pages");
   s.max_pages_in_flight = integer("limits.max_pages_in_flight");
   if (s.max_pages_in_flight <= 0) s.max_pages_in_flight = 2 * s.jobs;
-  s.recognize.preprocess.remove_specks = flag("preprocess.remove_specks");
   s.recognize.preprocess.detect_orientation = flag("preprocess.detect_orientation");
   s.recognize.preprocess.orientation_min_confidence = real("preprocess.orientation_min_confidence");
   s.recognize.preprocess.deskew_min_degrees = real("preprocess.deskew_min_degrees");

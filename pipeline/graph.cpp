@@ -161,7 +161,6 @@ std::size_t run_ingest_graph(GraphInputs in) {
             recognize_page(*task.document->loaded, task.index, engine, settings.recognize));
         const PageResult::Timings& t = task.result->timings;
         progress.add_time(ProgressCounters::kLoad, t.load);
-        progress.add_time(ProgressCounters::kDespeckle, t.despeckle);
         progress.add_time(ProgressCounters::kOrientation, t.orientation);
         progress.add_time(ProgressCounters::kDeskew, t.deskew);
         progress.add_time(ProgressCounters::kOcr, t.ocr);

@@ -46,12 +46,8 @@ int main(int argc, char** argv) {
   // Tesseract's OpenMP threads would compete with the graph's workers, which already
   // keep every core busy with one engine each (measured: one page took 12 s of wall
   // time instead of 2 s, mostly in futex calls). libgomp reads OMP_THREAD_LIMIT when it
-  // is loaded, before main, so setting it here takes a re-exec to become effective.
-  if (std::getenv("OMP_THREAD_LIMIT") == nullptr) {
-    setenv("OMP_THREAD_LIMIT", "1", 1);
-    execv("/proc/self/exe", argv);
-    // If re-exec is impossible, run on: slower, but correct.
-  }
+  // is loaded, which is with the Tesseract module, after this.
+  setenv("OMP_THREAD_LIMIT", "1", 0);
 
   CLI::App app{"pressarchive " + std::string(kVersion) +
                ": scanned and PDF press releases in, structured, searchable records out.\n"

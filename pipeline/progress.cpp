@@ -10,7 +10,6 @@ const char* stage_label(ProgressCounters::Stage stage) {
   switch (stage) {
     case ProgressCounters::kOpen: return "open sources";
     case ProgressCounters::kLoad: return "text layer / render / decode";
-    case ProgressCounters::kDespeckle: return "despeckle";
     case ProgressCounters::kOrientation: return "orientation (OSD)";
     case ProgressCounters::kDeskew: return "deskew";
     case ProgressCounters::kOcr: return "OCR (Tesseract)";

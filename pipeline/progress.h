@@ -22,7 +22,7 @@ struct ProgressCounters {
   std::atomic<std::int64_t> failures{0};
 
   // Time spent per stage, summed over threads, in microseconds (`ingest --stats`).
-  enum Stage { kOpen, kLoad, kDespeckle, kOrientation, kDeskew, kOcr, kMetadata, kStore, kStageCount };
+  enum Stage { kOpen, kLoad, kOrientation, kDeskew, kOcr, kMetadata, kStore, kStageCount };
   std::atomic<std::int64_t> stage_micros[kStageCount] = {};
   void add_time(Stage stage, double seconds) {
     stage_micros[stage] += static_cast<std::int64_t>(seconds * 1e6);

@@ -18,10 +18,6 @@ struct PixDeleter {
   void operator()(PIX* pix) const { pixDestroy(&pix); }
 };
 using PixPtr = std::unique_ptr<PIX, PixDeleter>;
-struct BoxaDeleter {
-  void operator()(BOXA* boxa) const { boxaDestroy(&boxa); }
-};
-using BoxaPtr = std::unique_ptr<BOXA, BoxaDeleter>;
 
 // Leptonica reports every decoding problem on stderr; failures are reported per file
 // by the pipeline instead.
@@ -330,38 +326,6 @@ PageImage rescale_to_dpi(const PageImage& image, int dpi) {
   out.dpi = dpi;
   out.bilevel = image.bilevel;
   return out;
-}
-
-int remove_specks(PageImage& image) {
-  silence();
-  PixPtr pix = to_pix(image);
-  PixPtr binary(pixConvertTo1(pix.get(), 128));
-  if (!binary) return 0;
-  BoxaPtr blots(pixConnCompBB(binary.get(), 8));
-  if (!blots) return 0;
-  const int largest = std::max(1, image.dpi / 150);
-  const int count = boxaGetCount(blots.get());
-  std::vector<int> specks;
-  for (int i = 0; i < count; ++i) {
-    l_int32 x = 0, y = 0, w = 0, h = 0;
-    boxaGetBoxGeometry(blots.get(), i, &x, &y, &w, &h);
-    if (w <= largest && h <= largest) specks.push_back(i);
-  }
-  // Print alone has few blots that small: dots, full stops and accents in small or
-  // low-resolution type, a few percent of all blots even on foxed 18th-century pages.
-  // Below a third, they are left alone, lest an accent be taken for dirt.
-  if (specks.empty() || specks.size() * 3 < static_cast<std::size_t>(count)) return 0;
-  for (const int i : specks) {
-    l_int32 x0 = 0, y0 = 0, w = 0, h = 0;
-    boxaGetBoxGeometry(blots.get(), i, &x0, &y0, &w, &h);
-    // No other blot reaches into a box this small: it would touch the speck and be part of it.
-    for (int y = y0; y < y0 + h; ++y)
-      for (int x = x0; x < x0 + w; ++x) {
-        std::uint8_t& p = image.pixels[static_cast<std::size_t>(y) * image.width + x];
-        if (p < 128) p = 255;
-      }
-  }
-  return static_cast<int>(specks.size());
 }
 
 SkewEstimate estimate_skew(const PageImage& image) {

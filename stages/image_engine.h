@@ -50,14 +50,6 @@ PageImage rotate_degrees(const PageImage& image, double degrees);
 // Scales so that width * height <= max_pixels (never up); dpi is scaled along.
 PageImage downscale_to(const PageImage& image, std::int64_t max_pixels);
 
-// Removes specks from a speckled page: dark 8-connected blots at most dpi/150 pixels
-// (2 at 300 DPI) wide and high, painted white. Binarised scans and fax pages carry
-// thousands of them, and Tesseract's layout analysis and recogniser treat each as a
-// possible letter. A page counts as speckled when they are at least a third of its
-// blots; on any other page they may be accents and dots of small print, and it is left
-// untouched. Returns how many were removed.
-int remove_specks(PageImage& image);
-
 // Estimates how far the text lines are tilted, on a binarised copy. confidence is
 // Leptonica's (roughly: above 3 means the estimate can be trusted).
 struct SkewEstimate {

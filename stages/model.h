@@ -73,7 +73,6 @@ struct PageResult {
   // Where that time went, for `ingest --stats`.
   struct Timings {
     double load = 0;         // text layer extraction, rendering or decoding
-    double despeckle = 0;    // speck removal
     double orientation = 0;  // OSD
     double deskew = 0;       // skew estimate and rotation
     double ocr = 0;          // Tesseract recognition

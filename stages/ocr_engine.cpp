@@ -1,50 +1,15 @@
 #include "stages/ocr_engine.h"
 
-#include <tesseract/baseapi.h>
-#include <tesseract/ocrclass.h>
-#include <tesseract/resultiterator.h>
 #include <leptonica/allheaders.h>
+#include <tesseract/version.h>
 #include <dlfcn.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <vector>
-
-namespace pressarchive {
-namespace {
-
-struct ApiDeleter {
-  void operator()(tesseract::TessBaseAPI* api) const {
-    api->End();
-    delete api;
-  }
-};
-using ApiPtr = std::unique_ptr<tesseract::TessBaseAPI, ApiDeleter>;
-
-std::string take_string(char* text) {
-  std::string s = text ? text : "";
-  delete[] text;
-  return s;
-}
-
-void strip_trailing_newlines(std::string& s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-}
-
-// Tesseract prints diagnostics ("Estimating resolution ...") through tprintf;
-// pointing debug_file at /dev/null keeps the operator's terminal for the progress line.
-// debug_file is one process-wide parameter, although it is set through an engine: set
-// by every worker creating its engine, the writes raced (ThreadSanitizer found it in
-// ingest_e2e_test). So it is set once, by whichever engine is created first.
-void quiet(tesseract::TessBaseAPI& api) {
-  static std::once_flag once;
-  std::call_once(once, [&api] { api.SetVariable("debug_file", "/dev/null"); });
-}
-
-}  // namespace
-
-}  // namespace pressarchive
 
 // Tesseract hands every text line to its LSTM recogniser as an ImageData, which stores
 // the line image PNG-encoded (pixWriteMem(..., IFF_PNG)) and decodes it again at once
@@ -65,110 +30,70 @@ extern "C" l_ok pixWriteMem(l_uint8** data, size_t* size, PIX* pix, l_int32 form
 }
 
 namespace pressarchive {
+namespace {
 
-struct OcrEngine::Impl {
-  ApiPtr api;
-  ApiPtr osd;  // created on first detect_orientation
-  std::string tessdata_dir;
+// Next to the program (an installed or copied build), else where this build put it.
+std::filesystem::path module_path() {
+  constexpr const char* kName = "pressarchive-tesseract.so";
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec && std::filesystem::exists(self.parent_path() / kName, ec)) return self.parent_path() / kName;
+  return std::filesystem::path(PRESSARCHIVE_MODULE_DIR) / kName;
+}
+
+struct LoadedModule {
+  const OcrModule* module = nullptr;
+  std::string error;
 };
 
-OcrEngine::OcrEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+// Loaded once, on the first engine, and never unloaded: the engines' code lives there.
+const LoadedModule& loaded_module() {
+  static const LoadedModule loaded = [] {
+    LoadedModule m;
+    const std::filesystem::path path = module_path();
+    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+      const char* why = dlerror();
+      m.error = "cannot load the OCR module " + path.string() + ": " + (why ? why : "unknown error") +
+                " (rebuild pressarchive, or install libtesseract5)";
+      return m;
+    }
+    using Entry = const OcrModule* (*)();
+    const auto entry = reinterpret_cast<Entry>(dlsym(handle, "pressarchive_ocr_module"));
+    const OcrModule* module = entry ? entry() : nullptr;
+    if (!module || module->abi != kOcrModuleAbi) {
+      m.error = "the OCR module " + path.string() + " does not belong to this pressarchive (rebuild it)";
+      return m;
+    }
+    m.module = module;
+    return m;
+  }();
+  return loaded;
+}
+
+std::atomic<bool> module_in_use{false};
+
+}  // namespace
+
+OcrEngine::OcrEngine(std::unique_ptr<OcrSession> session) : session_(std::move(session)) {}
 OcrEngine::~OcrEngine() = default;
 
 Result<std::unique_ptr<OcrEngine>> OcrEngine::create(const std::string& languages,
                                                      const std::string& tessdata_dir) {
-  auto impl = std::make_unique<Impl>();
-  impl->tessdata_dir = tessdata_dir;
-  impl->api.reset(new tesseract::TessBaseAPI());
-  quiet(*impl->api);
-  const char* datapath = tessdata_dir.empty() ? nullptr : tessdata_dir.c_str();
-  if (impl->api->Init(datapath, languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
-    return make_error(Reason::kUnsupported,
-                      "Tesseract cannot load the language models '" + languages +
-                          "' (install tesseract-ocr-<lang>, or set [ocr] tessdata_dir)");
-  impl->api->SetPageSegMode(tesseract::PSM_AUTO);
-  return std::unique_ptr<OcrEngine>(new OcrEngine(std::move(impl)));
+  const LoadedModule& loaded = loaded_module();
+  if (!loaded.module) return make_error(Reason::kUnsupported, loaded.error);
+  module_in_use = true;
+  Result<std::unique_ptr<OcrSession>> session = loaded.module->open(languages, tessdata_dir);
+  if (!session.ok()) return session.error();
+  return std::unique_ptr<OcrEngine>(new OcrEngine(std::move(session.value())));
 }
 
 Result<OcrOutput> OcrEngine::recognize(const PageImage& image, int deadline_ms, int page_number) {
-  tesseract::TessBaseAPI& api = *impl_->api;
-  if (image.bilevel) {
-    // Tesseract's packed 1-bit input: bit set = white, most significant bit first.
-    const int row_bytes = (image.width + 7) / 8;
-    std::vector<std::uint8_t> packed(static_cast<std::size_t>(row_bytes) * image.height, 0);
-    for (int y = 0; y < image.height; ++y) {
-      const std::uint8_t* row = &image.pixels[static_cast<std::size_t>(y) * image.width];
-      std::uint8_t* out = &packed[static_cast<std::size_t>(y) * row_bytes];
-      for (int x = 0; x < image.width; ++x)
-        if (row[x] >= 128) out[x >> 3] |= static_cast<std::uint8_t>(0x80 >> (x & 7));
-    }
-    api.SetImage(packed.data(), image.width, image.height, 0, row_bytes);
-  } else {
-    api.SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
-  }
-  api.SetSourceResolution(image.dpi);
-  tesseract::ETEXT_DESC monitor;
-  if (deadline_ms > 0) monitor.set_deadline_msecs(deadline_ms);
-  if (api.Recognize(&monitor) != 0 || monitor.deadline_exceeded()) {
-    api.Clear();
-    if (monitor.deadline_exceeded())
-      return make_error(Reason::kTimeout, "OCR took longer than " + std::to_string(deadline_ms / 1000) +
-                                              " s (raise [ocr] page_timeout_seconds)");
-    return make_error(Reason::kInternal, "Tesseract could not recognise the page");
-  }
-
-  OcrOutput out;
-  std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
-  if (it) {
-    it->Begin();
-    do {
-      if (it->Empty(tesseract::RIL_TEXTLINE)) continue;
-      TextLine line;
-      line.text = take_string(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
-      strip_trailing_newlines(line.text);
-      if (line.text.empty()) continue;
-      int left = 0, top = 0, right = 0, bottom = 0;
-      it->BoundingBox(tesseract::RIL_TEXTLINE, &left, &top, &right, &bottom);
-      line.height = static_cast<float>(bottom - top);
-      line.starts_paragraph = it->IsAtBeginningOf(tesseract::RIL_PARA);
-      if (!out.text.empty()) out.text += line.starts_paragraph ? "\n\n" : "\n";
-      out.text += line.text;
-      out.lines.push_back(std::move(line));
-    } while (it->Next(tesseract::RIL_TEXTLINE));
-  }
-  out.confidence = api.MeanTextConf();
-  out.alto = take_string(api.GetAltoText(page_number - 1));
-  api.Clear();
-  return out;
+  return session_->recognize(image, deadline_ms, page_number);
 }
 
 Result<OrientationGuess> OcrEngine::detect_orientation(const PageImage& image) {
-  if (!impl_->osd) {
-    ApiPtr osd(new tesseract::TessBaseAPI());
-    quiet(*osd);
-    const char* datapath = impl_->tessdata_dir.empty() ? nullptr : impl_->tessdata_dir.c_str();
-    if (osd->Init(datapath, "osd", tesseract::OEM_TESSERACT_ONLY) != 0)
-      return make_error(Reason::kUnsupported,
-                        "Tesseract's orientation model 'osd' is missing (install tesseract-ocr-osd)");
-    osd->SetPageSegMode(tesseract::PSM_OSD_ONLY);
-    impl_->osd = std::move(osd);
-  }
-  tesseract::TessBaseAPI& osd = *impl_->osd;
-  osd.SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
-  osd.SetSourceResolution(image.dpi);
-  int degrees = 0;
-  float confidence = 0;
-  const char* script = nullptr;
-  float script_confidence = 0;
-  OrientationGuess guess;
-  // DetectOrientationScript reports how the page is turned (counter-clockwise); the
-  // correction is the opposite turn.
-  if (osd.DetectOrientationScript(&degrees, &confidence, &script, &script_confidence)) {
-    guess.degrees = (360 - degrees) % 360;
-    guess.confidence = confidence;
-  }
-  osd.Clear();
-  return guess;
+  return session_->detect_orientation(image);
 }
 
 Status OcrEngine::check_languages(const std::string& languages, const std::string& tessdata_dir) {
@@ -203,6 +128,11 @@ Status OcrEngine::check_languages(const std::string& languages, const std::strin
                                               " (install tesseract-ocr-<lang>, or set [ocr] tessdata_dir)");
 }
 
-std::string OcrEngine::version() { return tesseract::TessBaseAPI::Version(); }
+// The version the module reports once it is loaded; before that, the one this build was
+// compiled against (the library's soname stays the same across its minor versions).
+std::string OcrEngine::version() {
+  if (module_in_use) return loaded_module().module->tesseract_version();
+  return TESSERACT_VERSION_STR;
+}
 
 }  // namespace pressarchive

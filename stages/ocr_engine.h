@@ -1,6 +1,7 @@
-// The Tesseract facade: the only place that sees TessBaseAPI. One OcrEngine belongs to
-// one thread at a time (initialisation costs a second or more and Tesseract's state is
-// not shareable); the pipeline keeps one per worker thread and reuses it for every page.
+// The Tesseract facade. One OcrEngine belongs to one thread at a time (initialisation
+// costs a second or more and Tesseract's state is not shareable); the pipeline keeps one
+// per worker thread and reuses it for every page. Tesseract itself lives in a module
+// (stages/tesseract_module.cpp, pressarchive-tesseract.so) that the first create() loads.
 #pragma once
 
 #include <memory>
@@ -22,6 +23,23 @@ struct OcrOutput {
 struct OrientationGuess {
   int degrees = 0;  // clockwise rotation that makes the page upright: 0, 90, 180, 270
   double confidence = 0;
+};
+
+// What the Tesseract module implements: one engine's state.
+class OcrSession {
+ public:
+  virtual ~OcrSession() = default;
+  virtual Result<OcrOutput> recognize(const PageImage& image, int deadline_ms, int page_number) = 0;
+  virtual Result<OrientationGuess> detect_orientation(const PageImage& image) = 0;
+};
+
+// The module's one entry point, `pressarchive_ocr_module()`, returns this. The module is
+// built with the program, from the same headers; abi guards against a stale copy.
+inline constexpr int kOcrModuleAbi = 1;
+struct OcrModule {
+  int abi;
+  Result<std::unique_ptr<OcrSession>> (*open)(const std::string& languages, const std::string& tessdata_dir);
+  const char* (*tesseract_version)();
 };
 
 class OcrEngine {
@@ -51,9 +69,8 @@ class OcrEngine {
   static std::string version();
 
  private:
-  struct Impl;
-  explicit OcrEngine(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit OcrEngine(std::unique_ptr<OcrSession> session);
+  std::unique_ptr<OcrSession> session_;
 };
 
 }  // namespace pressarchive

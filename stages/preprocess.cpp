@@ -14,10 +14,6 @@ PreparedPage preprocess_page(PageImage image, const PreprocessOptions& options,
     return std::chrono::duration<double>(Clock::now() - t).count();
   };
   PreparedPage page;
-  const auto despeckle_start = Clock::now();
-  // First, so that neither the orientation nor the skew is read from the noise.
-  if (options.remove_specks) page.specks = remove_specks(image);
-  page.despeckle_seconds = seconds_since(despeckle_start);
   const auto start = Clock::now();
   if (options.detect_orientation && detect_orientation) {
     Result<OrientationGuess> guess = detect_orientation(image);

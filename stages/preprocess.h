@@ -1,6 +1,5 @@
-// preprocess: make a page clean, upright and level before OCR. Greyscale conversion
-// already happened when the page was loaded; here: specks, orientation (0/90/180/270)
-// and deskew.
+// preprocess: make a page upright and level before OCR. Greyscale conversion already
+// happened when the page was loaded; here: orientation (0/90/180/270) and deskew.
 #pragma once
 
 #include <functional>
@@ -12,7 +11,6 @@
 namespace pressarchive {
 
 struct PreprocessOptions {
-  bool remove_specks = true;
   bool detect_orientation = true;
   double orientation_min_confidence = 2.0;
   double deskew_min_degrees = 0.3;
@@ -26,8 +24,6 @@ struct PreparedPage {
   PageImage image;
   int rotation = 0;  // degrees clockwise applied
   double skew = 0;   // degrees of rotation applied to level the lines
-  int specks = 0;    // specks removed
-  double despeckle_seconds = 0;
   double orientation_seconds = 0;
   double deskew_seconds = 0;
 };

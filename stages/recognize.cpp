@@ -53,7 +53,6 @@ PageResult recognize_raster(PageImage image, int number, OcrEngine& engine,
     return engine.detect_orientation(i);
   });
   timings.orientation = quick_test + prepared.orientation_seconds;
-  timings.despeckle = prepared.despeckle_seconds;
   timings.deskew = prepared.deskew_seconds;
   start = Clock::now();
   PageResult page = ocr_page(number, prepared, engine.recognize(prepared.image, options.page_timeout_ms, number));

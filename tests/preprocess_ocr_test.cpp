@@ -127,69 +127,12 @@ TEST(Preprocess, LeavesAStraightPageAlone) {
   EXPECT_EQ(page.image.pixels, clean.pixels);
 }
 
-// The degraded sample carries thousands of one-pixel specks, as binarised scans do.
-TEST(Preprocess, RemovesTheSpecksOfABinarisedScanAndNothingPrinted) {
-  const PageImage degraded = load("seed-scan-degraded.tif");
-  PageImage cleaned = degraded;
-  EXPECT_GT(remove_specks(cleaned), 4000);
-  std::size_t changed = 0;
-  for (std::size_t i = 0; i < degraded.pixels.size(); ++i) {
-    if (cleaned.pixels[i] == degraded.pixels[i]) continue;
-    ++changed;
-    ASSERT_LT(degraded.pixels[i], 128) << "only dark pixels are painted";
-    ASSERT_EQ(cleaned.pixels[i], 255);
-  }
-  EXPECT_LT(changed, 20000u) << "specks are at most 2 x 2 pixels";
-  EXPECT_EQ(remove_specks(cleaned), 0) << "none left";
-  EXPECT_GT(estimate_skew(cleaned).confidence, 3.0);
-
-  PageImage clean = load("seed-scan-clean.png");
-  EXPECT_EQ(remove_specks(clean), 0);
-  EXPECT_EQ(clean.pixels, load("seed-scan-clean.png").pixels);
-}
-
-TEST(Preprocess, ASpeckIsSmallerThanAnyPrintedDotAtThePagesResolution) {
-  // Four 1 x 1 specks, a 2 x 2 blot, a 3 x 3 dot (a full stop in 6-point print at
-  // 300 DPI is about 3 pixels across) and a 1 x 4 stroke.
-  PageImage page;
-  page.width = page.height = 40;
-  page.pixels.assign(40 * 40, 255);
-  const auto blot = [&page](int x0, int y0, int w, int h) {
-    for (int y = y0; y < y0 + h; ++y)
-      for (int x = x0; x < x0 + w; ++x) page.pixels[static_cast<std::size_t>(y) * 40 + x] = 0;
-  };
-  const auto dark = [](const PageImage& p, int x, int y) { return p.pixels[static_cast<std::size_t>(y) * 40 + x] < 128; };
-  for (int i = 0; i < 4; ++i) blot(2 + 8 * i, 2, 1, 1);
-  blot(15, 15, 2, 2);
-  blot(25, 25, 3, 3);
-  blot(5, 30, 1, 4);
-  page.dpi = 300;
-  PageImage at300 = page;
-  EXPECT_EQ(remove_specks(at300), 5);
-  EXPECT_FALSE(dark(at300, 2, 2));
-  EXPECT_FALSE(dark(at300, 16, 16));
-  EXPECT_TRUE(dark(at300, 26, 26)) << "the 3 x 3 dot stays";
-  EXPECT_TRUE(dark(at300, 5, 31)) << "the stroke stays";
-  PageImage at150 = page;  // 2 x 2 pixels is a dot of print here
-  at150.dpi = 150;
-  EXPECT_EQ(remove_specks(at150), 4);
-  EXPECT_TRUE(dark(at150, 16, 16));
-
-  // One speck among three blots of print: too few to call the page speckled.
-  for (int i = 1; i < 4; ++i) page.pixels[2 * 40 + 2 + 8 * i] = 255;
-  PageImage few = page;
-  few.dpi = 150;
-  EXPECT_EQ(remove_specks(few), 0);
-  EXPECT_EQ(few.pixels, page.pixels);
-}
-
 TEST(Preprocess, AppliesTheDetectedOrientationOnlyWhenConfident) {
   PageImage image;
   image.width = 2;
   image.height = 1;
   image.pixels = {0, 255};
   PreprocessOptions options;
-  options.remove_specks = false;  // the one dark pixel is all there is to turn
   options.deskew_min_confidence = 1e9;
   PreparedPage turned = preprocess_page(image, options, [](const PageImage&) {
     return Result<OrientationGuess>(OrientationGuess{180, 10.0});
