@@ -5,19 +5,17 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "stages/page_pix.h"
+
 namespace pressarchive {
 namespace {
-
-struct PixDeleter {
-  void operator()(PIX* pix) const { pixDestroy(&pix); }
-};
-using PixPtr = std::unique_ptr<PIX, PixDeleter>;
 
 // Leptonica reports every decoding problem on stderr; failures are reported per file
 // by the pipeline instead.
@@ -26,39 +24,46 @@ struct SilenceLeptonicaOnce {
 };
 void silence() { static SilenceLeptonicaOnce once; }
 
-PixPtr to_pix(const PageImage& image) {
-  PixPtr pix(pixCreate(image.width, image.height, 8));
-  pixSetResolution(pix.get(), image.dpi, image.dpi);
-  l_uint32* data = pixGetData(pix.get());
-  const int wpl = pixGetWpl(pix.get());
-  for (int y = 0; y < image.height; ++y) {
-    l_uint32* line = data + static_cast<std::size_t>(y) * wpl;
-    const std::uint8_t* row = &image.pixels[static_cast<std::size_t>(y) * image.width];
-    for (int x = 0; x < image.width; ++x) SET_DATA_BYTE(line, x, row[x]);
-  }
-  return pix;
-}
-
 // Converts any Pix to an 8-bit grey PageImage.
 Result<PageImage> from_pix(PIX* source, int fallback_dpi) {
+  PageImage image;
+  image.bilevel = pixGetDepth(source) == 1;
+  const int dpi = pixGetXRes(source);
+  image.dpi = (dpi >= 50 && dpi <= 2400) ? dpi : fallback_dpi;
+  image.width = pixGetWidth(source);
+  image.height = pixGetHeight(source);
+  if (image.bilevel && !pixGetColormap(source)) {
+    // As pixConvertTo8 expands it: black to 0, white to 255.
+    image.pixels.resize(static_cast<std::size_t>(image.width) * image.height);
+    const l_uint32* data = pixGetData(source);
+    const int wpl = pixGetWpl(source);
+    for (int y = 0; y < image.height; ++y) {
+      const l_uint32* line = data + static_cast<std::size_t>(y) * wpl;
+      std::uint8_t* row = &image.pixels[static_cast<std::size_t>(y) * image.width];
+      for (int x = 0; x < image.width; ++x)
+        row[x] = (line[x >> 5] >> (31 - (x & 31))) & 1 ? 0 : 255;
+    }
+    return image;
+  }
   PixPtr flat;
   if (pixGetDepth(source) == 32 && pixGetSpp(source) == 4)
     flat.reset(pixAlphaBlendUniform(source, 0xffffff00));
   PixPtr grey(pixConvertTo8(flat ? flat.get() : source, 0));
   if (!grey) return make_error(Reason::kUnsupported, "image depth cannot be converted to grey");
-  PageImage image;
-  image.bilevel = pixGetDepth(source) == 1;
   image.width = pixGetWidth(grey.get());
   image.height = pixGetHeight(grey.get());
-  const int dpi = pixGetXRes(source);
-  image.dpi = (dpi >= 50 && dpi <= 2400) ? dpi : fallback_dpi;
   image.pixels.resize(static_cast<std::size_t>(image.width) * image.height);
   const l_uint32* data = pixGetData(grey.get());
   const int wpl = pixGetWpl(grey.get());
   for (int y = 0; y < image.height; ++y) {
     const l_uint32* line = data + static_cast<std::size_t>(y) * wpl;
     std::uint8_t* row = &image.pixels[static_cast<std::size_t>(y) * image.width];
-    for (int x = 0; x < image.width; ++x) row[x] = GET_DATA_BYTE(line, x);
+    int x = 0;
+    for (; x + 4 <= image.width; x += 4) {
+      const std::uint32_t four = __builtin_bswap32(line[x / 4]);
+      std::memcpy(row + x, &four, 4);
+    }
+    for (; x < image.width; ++x) row[x] = GET_DATA_BYTE(line, x);
   }
   return image;
 }
@@ -330,8 +335,7 @@ PageImage rescale_to_dpi(const PageImage& image, int dpi) {
 
 SkewEstimate estimate_skew(const PageImage& image) {
   silence();
-  PixPtr pix = to_pix(image);
-  PixPtr binary(pixConvertTo1(pix.get(), 160));
+  PixPtr binary = to_binary(image, 160);
   SkewEstimate estimate;
   l_float32 angle = 0, conf = 0;
   if (binary && pixFindSkew(binary.get(), &angle, &conf) == 0) {
@@ -343,8 +347,7 @@ SkewEstimate estimate_skew(const PageImage& image) {
 
 bool looks_upright(const PageImage& image) {
   silence();
-  PixPtr pix = to_pix(image);
-  PixPtr binary(pixConvertTo1(pix.get(), 128));
+  PixPtr binary = to_binary(image, 128);
   if (!binary) return false;
   // pixOrientDetect is tuned for 150-300 ppi; halve 300 DPI scans to save time.
   if (image.dpi > 200) binary.reset(pixReduceRankBinary2(binary.get(), 2, nullptr));

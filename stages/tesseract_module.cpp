@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "stages/ocr_engine.h"
+#include "stages/page_pix.h"
 
 namespace pressarchive {
 namespace {
@@ -60,19 +61,13 @@ class TesseractSession final : public OcrSession {
 
 Result<OcrOutput> TesseractSession::recognize(const PageImage& image, int deadline_ms, int page_number) {
   tesseract::TessBaseAPI& api = *api_;
-  if (image.bilevel) {
-    // Tesseract's packed 1-bit input: bit set = white, most significant bit first.
-    const int row_bytes = (image.width + 7) / 8;
-    std::vector<std::uint8_t> packed(static_cast<std::size_t>(row_bytes) * image.height, 0);
-    for (int y = 0; y < image.height; ++y) {
-      const std::uint8_t* row = &image.pixels[static_cast<std::size_t>(y) * image.width];
-      std::uint8_t* out = &packed[static_cast<std::size_t>(y) * row_bytes];
-      for (int x = 0; x < image.width; ++x)
-        if (row[x] >= 128) out[x >> 3] |= static_cast<std::uint8_t>(0x80 >> (x & 7));
-    }
-    api.SetImage(packed.data(), image.width, image.height, 0, row_bytes);
-  } else {
-    api.SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
+  {
+    // Black-and-white scans go in as 1 bit, as the tesseract CLI gives them; Tesseract
+    // copies the Pix. Its resolution is left unset, as with raw pixels: the page's is
+    // set below.
+    PixPtr pix = image.bilevel ? to_binary(image, 128) : to_pix(image);
+    pixSetResolution(pix.get(), 0, 0);
+    api.SetImage(pix.get());
   }
   api.SetSourceResolution(image.dpi);
   tesseract::ETEXT_DESC monitor;
