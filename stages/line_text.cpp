@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include "stages/text_util.h"
 
@@ -120,10 +119,31 @@ bool ends_sentence(const std::string& text) {
   return !t.empty() && (t.back() == '.' || t.back() == '!' || t.back() == '?');
 }
 
-// "… Radwegenetz. Die …": a full stop after a lowercase word, then a capital.
+// "… Radwegenetz. Die …": a full stop after a lowercase word, then a capital. Byte by
+// byte: three lowercase letters (a-z, or a byte of ß, ä, ö, ü), the stop, at most one
+// byte of a closing quote, spaces, at most one byte of an opening quote, and a capital
+// (A-Z or the lead byte of Ä, Ö, Ü). It was a std::regex, which cost 5,000 instructions
+// a line; metadata_test holds this to that regex.
 bool has_inner_sentence_end(const std::string& text) {
-  static const std::regex re(R"([a-zß\xA4\xB6\xBC]{3}[.!?]["\xE2\x80\x9C\xE2\x80\x9D]? +["\xE2\x80\x9E]?[A-Z\xC3])");
-  return std::regex_search(text, re);
+  const auto lower = [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || c == 0xC3 || c == 0x9F || c == 0xA4 || c == 0xB6 || c == 0xBC;
+  };
+  const auto capital = [](unsigned char c) { return (c >= 'A' && c <= 'Z') || c == 0xC3; };
+  const auto closing = [](unsigned char c) { return c == '"' || c == 0xE2 || c == 0x80 || c == 0x9C || c == 0x9D; };
+  const auto opening = [](unsigned char c) { return c == '"' || c == 0xE2 || c == 0x80 || c == 0x9E; };
+  const std::size_t n = text.size();
+  const auto at = [&text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  for (std::size_t i = 3; i < n; ++i) {
+    if (at(i) != '.' && at(i) != '!' && at(i) != '?') continue;
+    if (!lower(at(i - 1)) || !lower(at(i - 2)) || !lower(at(i - 3))) continue;
+    std::size_t k = i + 1;
+    if (k < n && closing(at(k))) ++k;
+    if (k >= n || at(k) != ' ') continue;
+    while (k < n && at(k) == ' ') ++k;
+    if (k < n && capital(at(k))) return true;
+    if (k + 1 < n && opening(at(k)) && capital(at(k + 1))) return true;
+  }
+  return false;
 }
 
 float median_of(std::vector<float> v) {

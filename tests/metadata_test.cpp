@@ -5,9 +5,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <random>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 #include "stages/language.h"
+#include "stages/line_text.h"
 #include "stages/text_util.h"
 #include "test_paths.h"
 
@@ -516,6 +520,39 @@ TEST(Rules, BadRulesFileNamesTheProblem) {
   EXPECT_NE(bad.error().message.find("my-rules.toml"), std::string::npos);
   EXPECT_NE(bad.error().message.find("12"), std::string::npos);
   EXPECT_FALSE(parse_rules("[broken", "x.toml").ok());
+}
+
+// has_inner_sentence_end scans bytes; it was this regex, and must say what it said.
+TEST(LineText, InnerSentenceEndAsTheRegexSaidIt) {
+  const std::regex re(R"([a-zß\xA4\xB6\xBC]{3}[.!?]["\xE2\x80\x9C\xE2\x80\x9D]? +["\xE2\x80\x9E]?[A-Z\xC3])");
+  int lines = 0, found = 0, differences = 0;
+  const auto check = [&](const std::string& line) {
+    const bool expected = std::regex_search(line, re);
+    if (has_inner_sentence_end(line) != expected) {
+      ++differences;
+      ADD_FAILURE() << "differs on: " << line;
+    }
+    ++lines;
+    found += expected;
+  };
+  for (const auto& dir : {testing::source_dir() / "tests" / "eval" / "texts", testing::source_dir() / "tests" / "dedup-set"})
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() != ".txt") continue;
+      std::istringstream in(testing::read_file(entry.path()));
+      for (std::string line; std::getline(in, line);) check(line);
+    }
+  EXPECT_GT(found, 100) << "real releases have lines with a sentence end inside";
+  // Mixtures of the bytes the pattern cares about, in every order.
+  const std::string bytes = "abz\xC3\x9F\xA4\xB6\xBC\x9C\x9D\x9E\xE2\x80.!? \"AZx1";
+  std::mt19937 random(7);
+  for (int i = 0; i < 50000; ++i) {
+    std::string line;
+    const int length = 4 + static_cast<int>(random() % 12);
+    for (int k = 0; k < length; ++k) line += bytes[random() % bytes.size()];
+    check(line);
+  }
+  EXPECT_GT(lines, 50000);
+  EXPECT_EQ(differences, 0);
 }
 
 }  // namespace
