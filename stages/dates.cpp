@@ -158,21 +158,37 @@ std::vector<FoundDate> DateFinder::find_all(std::string_view text) const {
     const auto it = impl_->month_of.find(name);
     return it == impl_->month_of.end() ? 0 : it->second;
   };
-  scan(impl_->numeric, [](const std::smatch& m) {
-    return make_iso(std::stoi(m[4]), std::stoi(m[3]), std::stoi(m[2]));
-  });
-  scan(impl_->slashed, [](const std::smatch& m) {
-    return make_iso(std::stoi(m[4]), std::stoi(m[3]), std::stoi(m[2]));
-  });
-  scan(impl_->iso, [](const std::smatch& m) {
-    return make_iso(std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]));
-  });
-  scan(impl_->day_month_year, [&](const std::smatch& m) {
-    return make_iso(std::stoi(m[4]), month(m[3]), std::stoi(m[2]));
-  });
-  scan(impl_->month_day_year, [&](const std::smatch& m) {
-    return make_iso(std::stoi(m[4]), month(m[2]), std::stoi(m[3]));
-  });
+  // What each pattern cannot match without, looked for first: a pattern whose needs
+  // the line lacks cannot match it, so skipping it changes nothing. All but the numeric
+  // one need a four-digit year (18xx, 19xx, 20xx) not followed by a digit.
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  bool year = false;
+  for (std::size_t i = 0; i + 4 <= haystack.size() && !year; ++i)
+    year = ((haystack[i] == '1' && (haystack[i + 1] == '8' || haystack[i + 1] == '9')) ||
+            (haystack[i] == '2' && haystack[i + 1] == '0')) &&
+           is_digit(haystack[i + 2]) && is_digit(haystack[i + 3]) &&
+           (i + 4 == haystack.size() || !is_digit(haystack[i + 4]));
+  const auto has = [&haystack](char c) { return haystack.find(c) != std::string::npos; };
+  if (has('.') || has(','))
+    scan(impl_->numeric, [](const std::smatch& m) {
+      return make_iso(std::stoi(m[4]), std::stoi(m[3]), std::stoi(m[2]));
+    });
+  if (year && has('/'))
+    scan(impl_->slashed, [](const std::smatch& m) {
+      return make_iso(std::stoi(m[4]), std::stoi(m[3]), std::stoi(m[2]));
+    });
+  if (year && has('-'))
+    scan(impl_->iso, [](const std::smatch& m) {
+      return make_iso(std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]));
+    });
+  if (year) {
+    scan(impl_->day_month_year, [&](const std::smatch& m) {
+      return make_iso(std::stoi(m[4]), month(m[3]), std::stoi(m[2]));
+    });
+    scan(impl_->month_day_year, [&](const std::smatch& m) {
+      return make_iso(std::stoi(m[4]), month(m[2]), std::stoi(m[3]));
+    });
+  }
   std::sort(found.begin(), found.end(),
             [](const FoundDate& a, const FoundDate& b) { return a.begin < b.begin; });
   // Overlapping matches of different patterns describe the same date: keep the first.
