@@ -66,6 +66,7 @@ Result<OcrOutput> TesseractSession::recognize(const PageImage& image, int deadli
     // copies the Pix. Its resolution is left unset, as with raw pixels: the page's is
     // set below.
     PixPtr pix = image.bilevel ? to_binary(image, 128) : to_pix(image);
+    if (!pix) return make_error(Reason::kTooLarge, "out of memory for the page's image");
     pixSetResolution(pix.get(), 0, 0);
     api.SetImage(pix.get());
   }
