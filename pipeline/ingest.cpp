@@ -251,6 +251,10 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     err << "pressarchive: " << languages.error().message << "\n";
     return exit_code::kMissingDependency;
   }
+  if (Status module = OcrEngine::check_module(); !module.ok()) {
+    err << "pressarchive: " << module.error().message << "\n";
+    return exit_code::kMissingDependency;
+  }
 
   Discovery discovery;
   IngestPlan plan;

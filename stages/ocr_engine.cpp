@@ -3,12 +3,10 @@
 #include <leptonica/allheaders.h>
 #include <tesseract/version.h>
 #include <dlfcn.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
-#include <mutex>
 #include <vector>
 
 // Tesseract hands every text line to its LSTM recogniser as an ImageData, which stores
@@ -126,6 +124,14 @@ Status OcrEngine::check_languages(const std::string& languages, const std::strin
   if (missing.empty()) return Status::Ok();
   return make_error(Reason::kUnsupported, "Tesseract language model(s) not installed: " + missing +
                                               " (install tesseract-ocr-<lang>, or set [ocr] tessdata_dir)");
+}
+
+Status OcrEngine::check_module() {
+  const std::filesystem::path path = module_path();
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) return Status::Ok();
+  return make_error(Reason::kUnsupported, "the OCR module " + path.string() +
+                                              " is missing (build pressarchive, or copy it next to the program)");
 }
 
 // The version the module reports once it is loaded; before that, the one this build was

@@ -66,6 +66,10 @@ class OcrEngine {
   // tessdata_dir, else $TESSDATA_PREFIX, else the Debian and upstream default folders.
   static Status check_languages(const std::string& languages, const std::string& tessdata_dir);
 
+  // Checks that the Tesseract module is where create() will look for it, without
+  // loading it: a missing module is said once at the start of a run, not on every page.
+  static Status check_module();
+
   static std::string version();
 
  private:
