@@ -9,14 +9,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <vector>
 
 #include "stages/ocr_engine.h"
 #include "stages/page_pix.h"
 
 namespace pressarchive {
 namespace {
-
 
 struct ApiDeleter {
   void operator()(tesseract::TessBaseAPI* api) const {
