@@ -1,0 +1,126 @@
+// Brick morphology answers for Leptonica's (see stages/brick_morphology.h): it must give
+// exactly Leptonica's pixels, which the tests ask of Leptonica itself.
+#include <gtest/gtest.h>
+
+#include <dlfcn.h>
+#include <leptonica/allheaders.h>
+
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "stages/brick_morphology.h"
+#include "stages/image_engine.h"
+#include "stages/page_pix.h"
+#include "test_paths.h"
+
+namespace pressarchive {
+namespace {
+
+using BrickFunction = PIX* (*)(PIX*, PIX*, l_int32, l_int32);
+
+struct Named {
+  BrickOperation operation;
+  const char* name;
+};
+constexpr Named kOperations[] = {{BrickOperation::erode, "pixErodeBrick"},
+                                 {BrickOperation::dilate, "pixDilateBrick"},
+                                 {BrickOperation::open, "pixOpenBrick"},
+                                 {BrickOperation::close, "pixCloseBrick"}};
+
+// Leptonica's own function: the program's (and this test's) pixOpenBrick and kin are the
+// ones in ocr_engine.cpp, so Leptonica's is the next definition.
+BrickFunction leptonica(const char* name) {
+  auto f = reinterpret_cast<BrickFunction>(dlsym(RTLD_NEXT, name));
+  EXPECT_NE(f, nullptr) << name;
+  return f;
+}
+
+// What this test's own linked-in function gives: the interposed one.
+BrickFunction program(const char* name) {
+  auto f = reinterpret_cast<BrickFunction>(dlsym(RTLD_DEFAULT, name));
+  EXPECT_NE(f, nullptr) << name;
+  return f;
+}
+
+bool same_pixels(PIX* a, PIX* b) {
+  l_int32 same = 0;
+  return a && b && pixEqual(a, b, &same) == 0 && same == 1;
+}
+
+PixPtr random_page(int width, int height, double black, std::mt19937& random) {
+  PixPtr pix(pixCreate(width, height, 1));
+  std::bernoulli_distribution ink(black);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      if (ink(random)) pixSetPixel(pix.get(), x, y, 1);
+  // Garbage past the width, which must not count as pixels.
+  l_uint32* data = pixGetData(pix.get());
+  const int wpl = pixGetWpl(pix.get());
+  if (width % 32)
+    for (int y = 0; y < height; ++y) data[y * wpl + wpl - 1] |= ~(~l_uint32{0} << (32 - width % 32));
+  return pix;
+}
+
+void expect_as_leptonica(PIX* source, int width, int height, const std::string& what) {
+  for (const Named& op : kOperations) {
+    PixPtr theirs(leptonica(op.name)(nullptr, source, width, height));
+    PixPtr ours(brick_morphology(source, width, height, op.operation));
+    ASSERT_NE(theirs, nullptr) << op.name << ' ' << what;
+    ASSERT_NE(ours, nullptr) << op.name << ' ' << what;
+    EXPECT_TRUE(same_pixels(ours.get(), theirs.get()))
+        << op.name << " brick " << width << 'x' << height << " on " << what;
+  }
+}
+
+TEST(BrickMorphology, GivesLeptonicasPixelsOnRandomPages) {
+  std::mt19937 random(20261127);
+  const std::pair<int, int> pages[] = {{1, 1}, {5, 3}, {31, 40}, {32, 33}, {33, 97}, {100, 64}, {257, 41}};
+  const std::pair<int, int> bricks[] = {{2, 1}, {1, 2}, {3, 1}, {1, 3}, {7, 1}, {1, 8}, {32, 1}, {1, 33}, {75, 1},
+                                        {1, 75}, {3, 3}, {5, 2}, {6, 9}, {40, 17}, {300, 1}, {1, 300}};
+  for (const auto& [w, h] : pages)
+    for (const double black : {0.1, 0.5, 0.95}) {
+      PixPtr page = random_page(w, h, black, random);
+      for (const auto& [bw, bh] : bricks)
+        expect_as_leptonica(page.get(), bw, bh,
+                            std::to_string(w) + 'x' + std::to_string(h) + " at " + std::to_string(black));
+    }
+}
+
+// A real scan, thresholded, with the bricks Tesseract's rule finder uses at 300 DPI.
+TEST(BrickMorphology, GivesLeptonicasPixelsOnAScannedPage) {
+  Result<PageImage> scan =
+      read_image_page(testing::sample("seed-scan-degraded.tif"), SourceFormat::kTiff, 0, 300);
+  ASSERT_TRUE(scan.ok());
+  PixPtr page = to_binary(*scan, 128);
+  ASSERT_NE(page, nullptr);
+  ASSERT_GT(pixGetWidth(page.get()), 2000);
+  for (const auto& [bw, bh] : {std::pair{75, 1}, {1, 75}, {5, 5}, {2, 2}, {1, 11}, {11, 1}})
+    expect_as_leptonica(page.get(), bw, bh, "the seed's degraded scan");
+}
+
+// The functions Tesseract reaches are these, and what they do not answer (a target Pix,
+// a 1 x 1 brick, an 8-bit page) is still Leptonica's.
+TEST(BrickMorphology, TesseractsCallsReachItAndTheRestGoesToLeptonica) {
+  std::mt19937 random(7);
+  PixPtr page = random_page(90, 50, 0.6, random);
+  for (const Named& op : kOperations) {
+    ASSERT_NE(program(op.name), leptonica(op.name)) << op.name << " is not the program's own";
+    PixPtr theirs(leptonica(op.name)(nullptr, page.get(), 9, 4));
+    PixPtr ours(program(op.name)(nullptr, page.get(), 9, 4));
+    EXPECT_TRUE(same_pixels(ours.get(), theirs.get())) << op.name;
+
+    PixPtr target(pixCreate(90, 50, 1));
+    EXPECT_EQ(program(op.name)(target.get(), page.get(), 9, 4), target.get()) << op.name;
+    EXPECT_TRUE(same_pixels(target.get(), theirs.get())) << op.name;
+
+    PixPtr copy(program(op.name)(nullptr, page.get(), 1, 1));
+    EXPECT_TRUE(same_pixels(copy.get(), page.get())) << op.name;
+  }
+  PixPtr grey(pixCreate(16, 16, 8));
+  EXPECT_EQ(brick_morphology(grey.get(), 3, 1, BrickOperation::open), nullptr);
+}
+
+}  // namespace
+}  // namespace pressarchive
