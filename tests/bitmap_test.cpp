@@ -1,16 +1,20 @@
-// Brick morphology answers for Leptonica's (see stages/brick_morphology.h): it must give
-// exactly Leptonica's pixels, which the tests ask of Leptonica itself.
+// 1-bit pages made and searched by pressarchive where Leptonica would be slower:
+// thresholding (page_pix.h), brick morphology and foreground scans (answered for
+// Tesseract's calls into Leptonica). Each must give exactly what Leptonica gives, and the
+// tests ask Leptonica itself.
 #include <gtest/gtest.h>
 
 #include <dlfcn.h>
 #include <leptonica/allheaders.h>
 
+#include <array>
 #include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "stages/brick_morphology.h"
+#include "stages/foreground_scan.h"
 #include "stages/image_engine.h"
 #include "stages/page_pix.h"
 #include "test_paths.h"
@@ -63,6 +67,12 @@ PixPtr random_page(int width, int height, double black, std::mt19937& random) {
   return pix;
 }
 
+PageImage seed_scan() {
+  Result<PageImage> scan = read_image_page(testing::sample("seed-scan-degraded.tif"), SourceFormat::kTiff, 0, 300);
+  EXPECT_TRUE(scan.ok());
+  return scan.ok() ? *scan : PageImage{};
+}
+
 void expect_as_leptonica(PIX* source, int width, int height, const std::string& what) {
   for (const Named& op : kOperations) {
     PixPtr theirs(leptonica(op.name)(nullptr, source, width, height));
@@ -90,10 +100,7 @@ TEST(BrickMorphology, GivesLeptonicasPixelsOnRandomPages) {
 
 // A real scan, thresholded, with the bricks Tesseract's rule finder uses at 300 DPI.
 TEST(BrickMorphology, GivesLeptonicasPixelsOnAScannedPage) {
-  Result<PageImage> scan =
-      read_image_page(testing::sample("seed-scan-degraded.tif"), SourceFormat::kTiff, 0, 300);
-  ASSERT_TRUE(scan.ok());
-  PixPtr page = to_binary(*scan, 128);
+  PixPtr page = to_binary(seed_scan(), 128);
   ASSERT_NE(page, nullptr);
   ASSERT_GT(pixGetWidth(page.get()), 2000);
   for (const auto& [bw, bh] : {std::pair{75, 1}, {1, 75}, {5, 5}, {2, 2}, {1, 11}, {11, 1}})
@@ -120,6 +127,64 @@ TEST(BrickMorphology, TesseractsCallsReachItAndTheRestGoesToLeptonica) {
   }
   PixPtr grey(pixCreate(16, 16, 8));
   EXPECT_EQ(brick_morphology(grey.get(), 3, 1, BrickOperation::open), nullptr);
+}
+
+TEST(Thresholding, IsLeptonicasAtEveryThresholdAndWidth) {
+  PageImage scan = seed_scan();
+  ASSERT_GT(scan.width, 64);
+  // Narrow crops too, so rows end inside a word as well as on its edge.
+  for (const int width : {scan.width, 64, 47, 31, 1}) {
+    PageImage crop;
+    crop.width = width;
+    crop.height = 40;
+    crop.dpi = scan.dpi;
+    for (int y = 0; y < crop.height; ++y) {
+      const auto* row = &scan.pixels[static_cast<std::size_t>(y + 900) * scan.width + 300];
+      crop.pixels.insert(crop.pixels.end(), row, row + width);
+    }
+    if (width == scan.width) crop = scan;
+    PixPtr grey = to_pix(crop);
+    for (const int threshold : {0, 1, 2, 100, 128, 200, 254, 255, 256}) {
+      PixPtr theirs(pixConvertTo1(grey.get(), threshold));
+      PixPtr ours = to_binary(crop, threshold);
+      EXPECT_TRUE(same_pixels(ours.get(), theirs.get())) << "width " << width << ", threshold " << threshold;
+    }
+  }
+}
+
+using ScanFunction = l_ok (*)(PIX*, BOX*, l_int32, l_int32*);
+
+// Every side, on boxes at and across the page's edges and on white areas.
+TEST(ForegroundScan, FindsWhatLeptonicaFinds) {
+  auto theirs = reinterpret_cast<ScanFunction>(dlsym(RTLD_NEXT, "pixScanForForeground"));
+  auto ours = reinterpret_cast<ScanFunction>(dlsym(RTLD_DEFAULT, "pixScanForForeground"));
+  ASSERT_NE(theirs, nullptr);
+  ASSERT_NE(ours, theirs) << "pixScanForForeground is not the program's own";
+  PixPtr page = to_binary(seed_scan(), 128);
+  std::mt19937 random(3);
+  PixPtr sparse = random_page(200, 70, 0.001, random);
+  constexpr std::array kSides{L_FROM_LEFT, L_FROM_RIGHT, L_FROM_TOP, L_FROM_BOT};
+  int compared = 0, found = 0;
+  for (PIX* pix : {page.get(), sparse.get()}) {
+    const int w = pixGetWidth(pix), h = pixGetHeight(pix);
+    std::uniform_int_distribution<int> x(-40, w + 10), y(-40, h + 10), size(0, 300);
+    for (int i = 0; i < 3000; ++i) {
+      BOX* box = i == 0 ? nullptr : boxCreate(x(random), y(random), size(random), size(random) / 4 + 1);
+      for (const int side : kSides) {
+        l_int32 at_theirs = -1, at_ours = -2;
+        const l_ok said_theirs = theirs(pix, box, side, &at_theirs);
+        const l_ok said_ours = ours(pix, box, side, &at_ours);
+        ASSERT_EQ(said_ours, said_theirs) << "side " << side << " box " << i;
+        ASSERT_EQ(at_ours, at_theirs) << "side " << side << " box " << i;
+        ++compared;
+        found += said_theirs == 0;
+      }
+      boxDestroy(&box);
+    }
+  }
+  // Both outcomes were exercised.
+  EXPECT_GT(found, compared / 10);
+  EXPECT_LT(found, compared * 9 / 10);
 }
 
 }  // namespace
