@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "stages/area_map_rotation.h"
 #include "stages/page_pix.h"
 
 namespace pressarchive {
@@ -296,15 +297,8 @@ PageImage rotate_quarter_turns(const PageImage& image, int quarter_turns) {
 }
 
 PageImage rotate_degrees(const PageImage& image, double degrees) {
-  silence();
-  PixPtr pix = to_pix(image);
   constexpr double kPi = 3.14159265358979323846;
-  PixPtr rotated(pixRotate(pix.get(), static_cast<l_float32>(degrees * kPi / 180.0),
-                           L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0));
-  if (!rotated) return image;
-  PageImage out = from_pix(rotated.get(), image.dpi).value();
-  out.bilevel = image.bilevel;  // edges turned grey; OCR thresholds them at mid-grey
-  return out;
+  return rotate_area_mapped(image, static_cast<float>(degrees * kPi / 180.0));
 }
 
 PageImage downscale_to(const PageImage& image, std::int64_t max_pixels) {

@@ -32,7 +32,6 @@ Result<ImageSize> image_page_size(const std::filesystem::path& path, SourceForma
 Result<PageImage> read_image_page(const std::filesystem::path& path, SourceFormat format,
                                   int index, int fallback_dpi);
 
-// Rotates clockwise by a multiple of 90 degrees.
 // Decode an image taken out of a PDF, which declared its size (already checked against
 // the limits): a JPEG (only its luminance) and CCITT G4 data. Errors when the data does
 // not decode to exactly that size.
@@ -42,9 +41,11 @@ Result<PageImage> decode_g4(std::string_view bytes, int width, int height, bool 
 // Scales the image to `dpi` (up or down), keeping its proportions.
 PageImage rescale_to_dpi(const PageImage& image, int dpi);
 
+// Rotates clockwise by a multiple of 90 degrees.
 PageImage rotate_quarter_turns(const PageImage& image, int quarter_turns);
 
-// Rotates clockwise by an arbitrary angle, bringing in white at the edges.
+// Rotates clockwise by an arbitrary angle, bringing in white at the edges, with
+// Leptonica's area mapping (area_map_rotation.h).
 PageImage rotate_degrees(const PageImage& image, double degrees);
 
 // Scales so that width * height <= max_pixels (never up); dpi is scaled along.

@@ -8,6 +8,7 @@
 
 #include "stages/image_engine.h"
 #include "stages/ocr_engine.h"
+#include "stages/page_pix.h"
 #include "stages/preprocess.h"
 #include "test_inputs.h"
 #include "test_paths.h"
@@ -115,6 +116,30 @@ TEST(Preprocess, LevelsASkewedScan) {
   PreparedPage page = preprocess_page(degraded, options, nullptr);
   EXPECT_NEAR(page.skew, before.degrees, 1e-6);
   EXPECT_LT(std::fabs(estimate_skew(page.image).degrees), 0.3) << "level after deskew";
+}
+
+// Deskew turns pages with pressarchive's own loop (area_map_rotation.cpp); it must give
+// Leptonica's pixels to the bit, or the OCR of every skewed page would change.
+TEST(Preprocess, TurnsAPageAsLeptonicaDoes) {
+  const PageImage degraded = load("seed-scan-degraded.tif");
+  PageImage odd;  // odd sizes, so the centre falls between pixels
+  odd.width = 333;
+  odd.height = 201;
+  for (int y = 0; y < odd.height; ++y)
+    odd.pixels.insert(odd.pixels.end(), &degraded.pixels[static_cast<std::size_t>(y + 700) * degraded.width + 500],
+                      &degraded.pixels[static_cast<std::size_t>(y + 700) * degraded.width + 500 + odd.width]);
+  const PageImage* pages[] = {&degraded, &odd};
+  for (const PageImage* page : pages)
+    for (const double degrees : {2.0, -2.8, 0.05, 0.06, -0.5, 7.5, -33.0}) {
+      PixPtr theirs(pixRotate(to_pix(*page).get(), static_cast<l_float32>(degrees * M_PI / 180.0), L_ROTATE_AREA_MAP,
+                              L_BRING_IN_WHITE, 0, 0));
+      const PageImage ours = rotate_degrees(*page, degrees);
+      ASSERT_EQ(ours.width, pixGetWidth(theirs.get()));
+      ASSERT_EQ(ours.height, pixGetHeight(theirs.get()));
+      l_int32 same = 0;
+      ASSERT_EQ(pixEqual(to_pix(ours).get(), theirs.get(), &same), 0);
+      EXPECT_EQ(same, 1) << degrees << " degrees on " << page->width << "x" << page->height;
+    }
 }
 
 TEST(Preprocess, LeavesAStraightPageAlone) {
