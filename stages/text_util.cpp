@@ -72,6 +72,10 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
   const char* blanks = " \t\r\n\f\v";
   const std::size_t begin = s.find_first_not_of(blanks);
   if (begin == std::string_view::npos) return prefix.empty();
+  // Lowering leaves every byte but A-Z as it is (a UTF-8 lead byte included), so two
+  // first bytes that differ after ASCII lowering settle it: most lines, most labels.
+  auto ascii_lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  if (!prefix.empty() && ascii_lower(s[begin]) != ascii_lower(prefix[0])) return false;
   const std::size_t end = s.find_last_not_of(blanks);
   const std::string_view trimmed = s.substr(begin, end - begin + 1);
   if (trimmed.size() < prefix.size()) return false;
