@@ -1,6 +1,6 @@
-// The qpdf facade: the only place that sees qpdf types. A scanned PDF page is usually
-// one image placed over the whole page; taking that image out (and decoding it) costs a
-// fraction of rendering the page with Poppler. Anything else on the page, or anything
+// Scans taken out of PDF pages, through qpdf (in a module: pdf_scans_module.cpp). A
+// scanned PDF page is usually one image placed over the whole page; taking that image out
+// (and decoding it) costs a fraction of rendering the page with Poppler. Anything else on the page, or anything
 // unusual about the image, and the page is left to be rendered.
 #pragma once
 
@@ -29,13 +29,29 @@ struct EmbeddedScan {
   std::string data;         // JPEG or G4 bytes as stored, or the inflated samples
 };
 
+// What the qpdf module implements: one open PDF.
+class PdfScanReader {
+ public:
+  virtual ~PdfScanReader() = default;
+  virtual std::optional<EmbeddedScan> page_scan(int index, std::int64_t max_pixels) = 0;
+};
+
+// The module's entry point, `pressarchive_pdf_scans_module()`, returns this; abi guards
+// against a stale copy. `open` gives nullptr when qpdf cannot read the file.
+inline constexpr int kPdfScansModuleAbi = 1;
+struct PdfScansModule {
+  int abi;
+  std::unique_ptr<PdfScanReader> (*open)(const std::filesystem::path& path, const std::string& password);
+};
+
 class PdfScans {
  public:
   ~PdfScans();
   PdfScans(const PdfScans&) = delete;
   PdfScans& operator=(const PdfScans&) = delete;
 
-  // nullptr when qpdf cannot read the file at all (its pages are then rendered).
+  // nullptr when qpdf cannot read the file at all, or its module cannot be loaded (the
+  // pages are then rendered).
   static std::unique_ptr<PdfScans> open(const std::filesystem::path& path, const std::string& password);
 
   // The page's scan when page `index` (0-based) shows exactly one image, upright and
@@ -45,9 +61,8 @@ class PdfScans {
   std::optional<EmbeddedScan> page_scan(int index, std::int64_t max_pixels);
 
  private:
-  struct Impl;
-  explicit PdfScans(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit PdfScans(std::unique_ptr<PdfScanReader> reader);
+  std::unique_ptr<PdfScanReader> reader_;
   std::mutex mutex_;
 };
 
