@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "stages/pg_store.h"
+
 namespace pressarchive {
 namespace {
 
@@ -200,11 +202,11 @@ class PgJobQueue : public JobQueue {
 
 }  // namespace
 
-Result<std::unique_ptr<JobQueue>> open_job_queue(const std::string& uri) {
+Result<std::unique_ptr<JobQueue>> connect_job_queue(const std::string& uri) {
   try {
     return std::unique_ptr<JobQueue>(std::make_unique<PgJobQueue>(uri));
   } catch (const std::exception& e) {
-    return make_error(Reason::kIo, "cannot connect to the archive at " + uri + ": " + e.what());
+    return make_error(Reason::kIo, "cannot connect to the archive at " + redact_uri(uri) + ": " + e.what());
   }
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "stages/archive_store.h"
+#include "stages/job_queue.h"
 
 namespace pressarchive {
 
@@ -21,5 +22,21 @@ Result<std::unique_ptr<ArchiveStore>> open_postgresql_store(const std::string& u
 
 // `uri` with any password replaced by "***", for messages.
 std::string redact_uri(const std::string& uri);
+
+// libpq and libpqxx, with the TLS, Kerberos and LDAP libraries they bring, live in a
+// module (pressarchive-postgres.so) loaded by the first PostgreSQL archive: an archive in
+// SQLite never maps them. Its entry point, `pressarchive_postgres_module()`, returns this;
+// abi guards against a stale copy. The module's code calls back into the program's
+// (store_common.cpp and the like), which the program exports for it.
+inline constexpr int kPostgresModuleAbi = 1;
+struct PostgresModule {
+  int abi;
+  Result<std::unique_ptr<ArchiveStore>> (*open_store)(const std::string& uri);
+  Result<std::unique_ptr<JobQueue>> (*open_job_queue)(const std::string& uri);
+};
+
+// The module's own openers (pg_schema.cpp, job_queue.cpp).
+Result<std::unique_ptr<ArchiveStore>> connect_postgresql_store(const std::string& uri);
+Result<std::unique_ptr<JobQueue>> connect_job_queue(const std::string& uri);
 
 }  // namespace pressarchive
