@@ -51,18 +51,22 @@ std::vector<std::string> split(std::string_view s, char separator) {
 }
 
 std::vector<std::string> words(std::string_view s) {
-  std::vector<std::string> out;
-  std::string current;
-  for (char ch : s) {
+  // Each word copied once and lowered where it lies: metadata, boilerplate and language
+  // detection each split every line.
+  auto in_word = [](char ch) {
     const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80) {
-      current.push_back(ch);
-    } else if (!current.empty()) {
-      out.push_back(lower_utf8(current));
-      current.clear();
-    }
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+  };
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && !in_word(s[i])) ++i;
+    const std::size_t start = i;
+    while (i < s.size() && in_word(s[i])) ++i;
+    if (i == start) break;
+    std::string& word = out.emplace_back(s.substr(start, i - start));
+    lower_into(word, word.data());
   }
-  if (!current.empty()) out.push_back(lower_utf8(current));
   return out;
 }
 
