@@ -14,13 +14,12 @@
 // Tesseract hands every text line to its LSTM recogniser as an ImageData, which stores
 // the line image PNG-encoded (pixWriteMem(..., IFF_PNG)) and decodes it again at once
 // (pixReadMem). Nothing keeps those bytes, yet zlib alone was 4 % of the tesseract CLI's
-// profile on a clean page. Tesseract calls Leptonica through the dynamic linker, so the
-// program's own pixWriteMem is the one it reaches: PNG requests are written in
-// Leptonica's own serialised form (spix: a header and the raster as it is in memory),
-// which pixReadMem reads back by its magic bytes. It is lossless, so recognition sees the
-// same pixels and reads the same text; PNM, used before, went through stdio a row at a
-// time and still cost 2 % of a page. Nothing else in pressarchive writes images through
-// Leptonica; other formats go to Leptonica's own function.
+// profile on a clean page. PNG requests are written in Leptonica's own serialised form
+// (spix: a header and the raster as it is in memory), which pixReadMem reads back by its
+// magic bytes. It is lossless, so recognition sees the same pixels and reads the same
+// text; PNM, used before, went through stdio a row at a time and still cost 2 % of a
+// page. Nothing else in pressarchive writes images through Leptonica; other formats go
+// to Leptonica's own function.
 extern "C" l_ok pixWriteMem(l_uint8** data, size_t* size, PIX* pix, l_int32 format) {
   using Write = l_ok (*)(l_uint8**, size_t*, PIX*, l_int32);
   static const Write leptonica = reinterpret_cast<Write>(dlsym(RTLD_NEXT, "pixWriteMem"));

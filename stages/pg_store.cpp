@@ -44,6 +44,12 @@ std::string redact_uri(const std::string& uri) {
   return uri.substr(0, colon) + ":***" + uri.substr(at);
 }
 
+Status check_postgresql_module() {
+  const LoadedModule& loaded = postgres_module();
+  if (!loaded.module) return make_error(Reason::kUnsupported, loaded.error);
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<ArchiveStore>> open_postgresql_store(const std::string& uri) {
   const LoadedModule& loaded = postgres_module();
   if (!loaded.module) return make_error(Reason::kUnsupported, loaded.error);

@@ -35,6 +35,10 @@ struct PostgresModule {
   Result<std::unique_ptr<JobQueue>> (*open_job_queue)(const std::string& uri);
 };
 
+// Loads the module if need be: an error naming it when it cannot be loaded, so that a
+// run can say so before it starts (a missing dependency, not a broken archive).
+Status check_postgresql_module();
+
 // The module's own openers (pg_schema.cpp, job_queue.cpp).
 Result<std::unique_ptr<ArchiveStore>> connect_postgresql_store(const std::string& uri);
 Result<std::unique_ptr<JobQueue>> connect_job_queue(const std::string& uri);
