@@ -13,14 +13,23 @@ namespace pressarchive {
 // build), else in the directory this build put it in.
 std::filesystem::path module_path(const std::string& file_name);
 
-struct ModuleEntry {
-  const void* table = nullptr;  // what the entry point returned; null on failure
-  std::string error;            // why not, naming the file
-};
+// The address of entry point `entry` of module `file_name`, which is loaded once per
+// process and never unloaded (the objects it makes live there); null, with `error`
+// naming the file, when it cannot be loaded. `what` names the module in messages ("the
+// OCR module").
+void* module_entry(const std::string& file_name, const char* entry, const std::string& what, std::string& error);
 
-// Loads module `file_name` (once per process, never unloaded: the objects it makes
-// live there) and calls its entry point `entry`, which returns the module's table.
-// `what` names the module in messages ("the OCR module").
-ModuleEntry load_module(const std::string& file_name, const char* entry, const std::string& what);
+// Calls the entry point, a `const Table* entry()` with C linkage, through its own type,
+// and returns the module's table; null with `error` set when the module is missing.
+template <typename Table>
+const Table* load_module(const std::string& file_name, const char* entry, const std::string& what,
+                         std::string& error) {
+  void* address = module_entry(file_name, entry, what, error);
+  if (!address) return nullptr;
+  using Entry = const Table* (*)();
+  const Table* table = reinterpret_cast<Entry>(address)();
+  if (!table) error = what + " " + module_path(file_name).string() + " gave no table (rebuild it)";
+  return table;
+}
 
 }  // namespace pressarchive

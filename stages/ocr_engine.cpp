@@ -23,10 +23,10 @@ struct LoadedModule {
 const LoadedModule& loaded_module() {
   static const LoadedModule loaded = [] {
     LoadedModule m;
-    ModuleEntry entry = load_module(kModuleFile, "pressarchive_ocr_module", "the OCR module");
-    const auto* module = static_cast<const OcrModule*>(entry.table);
+    std::string error;
+    const OcrModule* module = load_module<OcrModule>(kModuleFile, "pressarchive_ocr_module", "the OCR module", error);
     if (!module) {
-      m.error = entry.error + " (rebuild pressarchive, or install libtesseract5)";
+      m.error = error + " (rebuild pressarchive, or install libtesseract5)";
     } else if (module->abi != kOcrModuleAbi) {
       m.error = "the OCR module " + module_path(kModuleFile).string() + " does not belong to this pressarchive (rebuild it)";
     } else {

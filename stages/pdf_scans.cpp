@@ -12,8 +12,9 @@ namespace {
 // scanned pages are rendered by Poppler instead: slower, the same text.
 const PdfScansModule* scans_module() {
   static const PdfScansModule* module = [] {
-    ModuleEntry entry = load_module("pressarchive-pdfscans.so", "pressarchive_pdf_scans_module", "the PDF scans module");
-    const auto* m = static_cast<const PdfScansModule*>(entry.table);
+    std::string error;
+    const PdfScansModule* m = load_module<PdfScansModule>("pressarchive-pdfscans.so", "pressarchive_pdf_scans_module",
+                                                           "the PDF scans module", error);
     return m && m->abi == kPdfScansModuleAbi ? m : nullptr;
   }();
   return module;

@@ -14,10 +14,11 @@ const LoadedModule& postgres_module() {
   static const LoadedModule loaded = [] {
     LoadedModule m;
     constexpr const char* kFile = "pressarchive-postgres.so";
-    ModuleEntry entry = load_module(kFile, "pressarchive_postgres_module", "the PostgreSQL module");
-    const auto* module = static_cast<const PostgresModule*>(entry.table);
+    std::string error;
+    const PostgresModule* module =
+        load_module<PostgresModule>(kFile, "pressarchive_postgres_module", "the PostgreSQL module", error);
     if (!module)
-      m.error = entry.error + " (rebuild pressarchive, or install libpqxx-6.4)";
+      m.error = error + " (rebuild pressarchive, or install libpqxx-6.4)";
     else if (module->abi != kPostgresModuleAbi)
       m.error = "the PostgreSQL module " + module_path(kFile).string() + " does not belong to this pressarchive (rebuild it)";
     else
