@@ -18,7 +18,10 @@ bool is_word_char(const std::string& s, std::size_t i) {
 
 std::size_t char_length(const std::string& s, std::size_t i) {
   const auto c = static_cast<unsigned char>(s[i]);
-  return c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+  const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+  // A lead byte cut off at the end of the text (OCR output is not always valid UTF-8)
+  // ends with the text: callers step past it and must not step beyond the end.
+  return std::min(length, s.size() - i);
 }
 
 bool starts_uppercase(const std::string& s) {

@@ -13,7 +13,7 @@ namespace pressarchive {
 // Whether the UTF-8 character at byte `i` is a letter or digit (punctuation in the
 // Latin-1 and general punctuation blocks is not; other multi-byte characters are).
 bool is_word_char(const std::string& s, std::size_t i);
-// Bytes of the UTF-8 character starting at `i`.
+// Bytes of the UTF-8 character starting at `i` (i < s.size()), never past the end.
 std::size_t char_length(const std::string& s, std::size_t i);
 bool starts_uppercase(const std::string& s);
 bool starts_lowercase(const std::string& s);

@@ -137,6 +137,18 @@ TEST(Metadata, NothingFoundMeansEmptyNotInvented) {
   EXPECT_EQ(empty.language, "");
 }
 
+// The metadata fuzzer's find (build-fuzz, session 6): a line that is only a UTF-8 lead
+// byte cut off by the end of the text (OCR output is not always valid UTF-8). Stepping
+// over it went past the end, and the dateline reader's substr threw.
+TEST(Metadata, CutOffUtf8AtTheEndOfALineIsNoCrash) {
+  EXPECT_EQ(char_length("a\xE2", 1), 1u);
+  EXPECT_EQ(char_length("\xF0\x9F", 0), 2u);
+  EXPECT_EQ(char_length("\xC3\xA4", 0), 2u);
+  const MetadataExtractor extractor(rules());
+  for (const char* line : {"\xE2", "\xC2", "\xE2\x80", "M\xC3\xBCnster, \xE2", "\xE2 ,\xF0"})
+    EXPECT_NO_THROW(extractor.extract({page_from(std::string("Pressemitteilung\n") + line + "\n")})) << line;
+}
+
 // ---------------------------------------------------------------------------------------
 // Table-driven cases per field. Body text long enough to read as prose; "# " marks a taller
 // headline line as in page_from.
