@@ -35,32 +35,23 @@ extern "C" l_ok pixWriteMem(l_uint8** data, size_t* size, PIX* pix, l_int32 form
 namespace {
 using BrickFunction = PIX* (*)(PIX*, PIX*, l_int32, l_int32);
 
-PIX* brick(PIX* target, PIX* source, l_int32 width, l_int32 height, pressarchive::BrickOperation operation,
-           BrickFunction leptonica) {
+BrickFunction leptonica_brick(const char* name) { return reinterpret_cast<BrickFunction>(dlsym(RTLD_NEXT, name)); }
+
+// `name` is the Leptonica function answered for, looked up once per operation.
+template <pressarchive::BrickOperation operation>
+PIX* brick(const char* name, PIX* target, PIX* source, l_int32 width, l_int32 height) {
+  static const BrickFunction leptonica = leptonica_brick(name);
   if (!target)
     if (PIX* result = pressarchive::brick_morphology(source, width, height, operation)) return result;
   return leptonica ? leptonica(target, source, width, height) : nullptr;
 }
-
-BrickFunction leptonica_brick(const char* name) { return reinterpret_cast<BrickFunction>(dlsym(RTLD_NEXT, name)); }
 }  // namespace
 
-extern "C" PIX* pixErodeBrick(PIX* target, PIX* source, l_int32 width, l_int32 height) {
-  static const BrickFunction leptonica = leptonica_brick("pixErodeBrick");
-  return brick(target, source, width, height, pressarchive::BrickOperation::erode, leptonica);
-}
-extern "C" PIX* pixDilateBrick(PIX* target, PIX* source, l_int32 width, l_int32 height) {
-  static const BrickFunction leptonica = leptonica_brick("pixDilateBrick");
-  return brick(target, source, width, height, pressarchive::BrickOperation::dilate, leptonica);
-}
-extern "C" PIX* pixOpenBrick(PIX* target, PIX* source, l_int32 width, l_int32 height) {
-  static const BrickFunction leptonica = leptonica_brick("pixOpenBrick");
-  return brick(target, source, width, height, pressarchive::BrickOperation::open, leptonica);
-}
-extern "C" PIX* pixCloseBrick(PIX* target, PIX* source, l_int32 width, l_int32 height) {
-  static const BrickFunction leptonica = leptonica_brick("pixCloseBrick");
-  return brick(target, source, width, height, pressarchive::BrickOperation::close, leptonica);
-}
+using pressarchive::BrickOperation;
+extern "C" PIX* pixErodeBrick(PIX* t, PIX* s, l_int32 w, l_int32 h) { return brick<BrickOperation::erode>("pixErodeBrick", t, s, w, h); }
+extern "C" PIX* pixDilateBrick(PIX* t, PIX* s, l_int32 w, l_int32 h) { return brick<BrickOperation::dilate>("pixDilateBrick", t, s, w, h); }
+extern "C" PIX* pixOpenBrick(PIX* t, PIX* s, l_int32 w, l_int32 h) { return brick<BrickOperation::open>("pixOpenBrick", t, s, w, h); }
+extern "C" PIX* pixCloseBrick(PIX* t, PIX* s, l_int32 w, l_int32 h) { return brick<BrickOperation::close>("pixCloseBrick", t, s, w, h); }
 
 // Tesseract clips every text line's box to its ink (pixClipBoxToForeground), which
 // scans from each side one pixel at a time: 1.4 % of a page. foreground_scan.cpp tests 32

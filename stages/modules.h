@@ -32,4 +32,26 @@ const Table* load_module(const std::string& file_name, const char* entry, const 
   return table;
 }
 
+// A module's table once its abi is checked, or why it cannot be used: the message names
+// the file and ends with `advice` ("rebuild pressarchive, or install ...").
+template <typename Table>
+struct CheckedModule {
+  const Table* table = nullptr;
+  std::string error;
+};
+
+template <typename Table>
+CheckedModule<Table> load_checked_module(const std::string& file_name, const char* entry, const std::string& what,
+                                         int abi, const std::string& advice) {
+  CheckedModule<Table> loaded;
+  const Table* table = load_module<Table>(file_name, entry, what, loaded.error);
+  if (!table)
+    loaded.error += " (" + advice + ")";
+  else if (table->abi != abi)
+    loaded.error = what + " " + module_path(file_name).string() + " does not belong to this pressarchive (rebuild it)";
+  else
+    loaded.table = table;
+  return loaded;
+}
+
 }  // namespace pressarchive

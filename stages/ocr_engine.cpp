@@ -14,26 +14,11 @@ namespace {
 
 constexpr const char* kModuleFile = "pressarchive-tesseract.so";
 
-struct LoadedModule {
-  const OcrModule* module = nullptr;
-  std::string error;
-};
-
 // Loaded once, on the first engine.
-const LoadedModule& loaded_module() {
-  static const LoadedModule loaded = [] {
-    LoadedModule m;
-    std::string error;
-    const OcrModule* module = load_module<OcrModule>(kModuleFile, "pressarchive_ocr_module", "the OCR module", error);
-    if (!module) {
-      m.error = error + " (rebuild pressarchive, or install libtesseract5)";
-    } else if (module->abi != kOcrModuleAbi) {
-      m.error = "the OCR module " + module_path(kModuleFile).string() + " does not belong to this pressarchive (rebuild it)";
-    } else {
-      m.module = module;
-    }
-    return m;
-  }();
+const CheckedModule<OcrModule>& loaded_module() {
+  static const CheckedModule<OcrModule> loaded = load_checked_module<OcrModule>(
+      kModuleFile, "pressarchive_ocr_module", "the OCR module", kOcrModuleAbi,
+      "rebuild pressarchive, or install libtesseract5");
   return loaded;
 }
 
@@ -46,10 +31,10 @@ OcrEngine::~OcrEngine() = default;
 
 Result<std::unique_ptr<OcrEngine>> OcrEngine::create(const std::string& languages,
                                                      const std::string& tessdata_dir) {
-  const LoadedModule& loaded = loaded_module();
-  if (!loaded.module) return make_error(Reason::kUnsupported, loaded.error);
+  const CheckedModule<OcrModule>& loaded = loaded_module();
+  if (!loaded.table) return make_error(Reason::kUnsupported, loaded.error);
   module_in_use = true;
-  Result<std::unique_ptr<OcrSession>> session = loaded.module->open(languages, tessdata_dir);
+  Result<std::unique_ptr<OcrSession>> session = loaded.table->open(languages, tessdata_dir);
   if (!session.ok()) return session.error();
   return std::unique_ptr<OcrEngine>(new OcrEngine(std::move(session.value())));
 }
@@ -105,7 +90,7 @@ Status OcrEngine::check_module() {
 // The version the module reports once it is loaded; before that, the one this build was
 // compiled against (the library's soname stays the same across its minor versions).
 std::string OcrEngine::version() {
-  if (module_in_use) return loaded_module().module->tesseract_version();
+  if (module_in_use) return loaded_module().table->tesseract_version();
   return TESSERACT_VERSION_STR;
 }
 

@@ -11,13 +11,10 @@ namespace {
 // Loaded on the first PDF that has a page without text. Without it (a broken install),
 // scanned pages are rendered by Poppler instead: slower, the same text.
 const PdfScansModule* scans_module() {
-  static const PdfScansModule* module = [] {
-    std::string error;
-    const PdfScansModule* m = load_module<PdfScansModule>("pressarchive-pdfscans.so", "pressarchive_pdf_scans_module",
-                                                           "the PDF scans module", error);
-    return m && m->abi == kPdfScansModuleAbi ? m : nullptr;
-  }();
-  return module;
+  static const CheckedModule<PdfScansModule> loaded = load_checked_module<PdfScansModule>(
+      "pressarchive-pdfscans.so", "pressarchive_pdf_scans_module", "the PDF scans module", kPdfScansModuleAbi,
+      "rebuild pressarchive, or install libqpdf29");
+  return loaded.table;
 }
 
 }  // namespace

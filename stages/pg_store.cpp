@@ -5,26 +5,10 @@
 namespace pressarchive {
 namespace {
 
-struct LoadedModule {
-  const PostgresModule* module = nullptr;
-  std::string error;
-};
-
-const LoadedModule& postgres_module() {
-  static const LoadedModule loaded = [] {
-    LoadedModule m;
-    constexpr const char* kFile = "pressarchive-postgres.so";
-    std::string error;
-    const PostgresModule* module =
-        load_module<PostgresModule>(kFile, "pressarchive_postgres_module", "the PostgreSQL module", error);
-    if (!module)
-      m.error = error + " (rebuild pressarchive, or install libpqxx-6.4)";
-    else if (module->abi != kPostgresModuleAbi)
-      m.error = "the PostgreSQL module " + module_path(kFile).string() + " does not belong to this pressarchive (rebuild it)";
-    else
-      m.module = module;
-    return m;
-  }();
+const CheckedModule<PostgresModule>& postgres_module() {
+  static const CheckedModule<PostgresModule> loaded = load_checked_module<PostgresModule>(
+      "pressarchive-postgres.so", "pressarchive_postgres_module", "the PostgreSQL module", kPostgresModuleAbi,
+      "rebuild pressarchive, or install libpqxx-6.4");
   return loaded;
 }
 
@@ -46,21 +30,21 @@ std::string redact_uri(const std::string& uri) {
 }
 
 Status check_postgresql_module() {
-  const LoadedModule& loaded = postgres_module();
-  if (!loaded.module) return make_error(Reason::kUnsupported, loaded.error);
+  const CheckedModule<PostgresModule>& loaded = postgres_module();
+  if (!loaded.table) return make_error(Reason::kUnsupported, loaded.error);
   return Status::Ok();
 }
 
 Result<std::unique_ptr<ArchiveStore>> open_postgresql_store(const std::string& uri) {
-  const LoadedModule& loaded = postgres_module();
-  if (!loaded.module) return make_error(Reason::kUnsupported, loaded.error);
-  return loaded.module->open_store(uri);
+  const CheckedModule<PostgresModule>& loaded = postgres_module();
+  if (!loaded.table) return make_error(Reason::kUnsupported, loaded.error);
+  return loaded.table->open_store(uri);
 }
 
 Result<std::unique_ptr<JobQueue>> open_job_queue(const std::string& uri) {
-  const LoadedModule& loaded = postgres_module();
-  if (!loaded.module) return make_error(Reason::kUnsupported, loaded.error);
-  return loaded.module->open_job_queue(uri);
+  const CheckedModule<PostgresModule>& loaded = postgres_module();
+  if (!loaded.table) return make_error(Reason::kUnsupported, loaded.error);
+  return loaded.table->open_job_queue(uri);
 }
 
 }  // namespace pressarchive
