@@ -19,35 +19,28 @@ std::filesystem::path module_path(const std::string& file_name);
 // OCR module").
 void* module_entry(const std::string& file_name, const char* entry, const std::string& what, std::string& error);
 
-// Calls the entry point, a `const Table* entry()` with C linkage, through its own type,
-// and returns the module's table; null with `error` set when the module is missing.
-template <typename Table>
-const Table* load_module(const std::string& file_name, const char* entry, const std::string& what,
-                         std::string& error) {
-  void* address = module_entry(file_name, entry, what, error);
-  if (!address) return nullptr;
-  using Entry = const Table* (*)();
-  const Table* table = reinterpret_cast<Entry>(address)();
-  if (!table) error = what + " " + module_path(file_name).string() + " gave no table (rebuild it)";
-  return table;
-}
-
-// A module's table once its abi is checked, or why it cannot be used: the message names
-// the file and ends with `advice` ("rebuild pressarchive, or install ...").
+// A module's table, or why it cannot be used: the message names the file and ends with
+// `advice` ("rebuild pressarchive, or install ...").
 template <typename Table>
 struct CheckedModule {
   const Table* table = nullptr;
   std::string error;
 };
 
+// Calls the entry point, a `const Table* entry()` with C linkage, through its own type,
+// and keeps the table if its abi is this build's.
 template <typename Table>
 CheckedModule<Table> load_checked_module(const std::string& file_name, const char* entry, const std::string& what,
                                          int abi, const std::string& advice) {
   CheckedModule<Table> loaded;
-  const Table* table = load_module<Table>(file_name, entry, what, loaded.error);
-  if (!table)
+  void* address = module_entry(file_name, entry, what, loaded.error);
+  if (!address) {
     loaded.error += " (" + advice + ")";
-  else if (table->abi != abi)
+    return loaded;
+  }
+  using Entry = const Table* (*)();
+  const Table* table = reinterpret_cast<Entry>(address)();
+  if (!table || table->abi != abi)
     loaded.error = what + " " + module_path(file_name).string() + " does not belong to this pressarchive (rebuild it)";
   else
     loaded.table = table;
