@@ -73,16 +73,21 @@ std::string page_content(const PdfPage& page, double width_pt, double height_pt)
       const double size = std::max(1.0, line.box.height * k);
       const double baseline = height_pt - (line.box.y + line.box.height) * k;
       out += "/F0 " + number(size) + " Tf\n";
+      // Text extraction also breaks words where the gap between two is wide enough, so each
+      // word is narrowed, where needed, to leave a gap of a quarter of the line's height.
+      const double min_gap = 0.25 * line.box.height;
       for (std::size_t w = 0; w < line.words.size(); ++w) {
         const LayoutWord& word = line.words[w];
-        const bool last = w + 1 == line.words.size();
-        // A word and the space after it fill the room up to the next word.
-        const double right = last ? word.box.x + word.box.width : line.words[w + 1].box.x;
+        double width = word.box.width;
+        if (w + 1 < line.words.size()) width = std::min(width, line.words[w + 1].box.x - min_gap - word.box.x);
+        width = std::max(width, 0.2 * word.box.width);
         int units = 0;
-        const std::string hex = utf16_hex(last ? word.text : word.text + " ", units);
-        if (units == 0) continue;
+        // The space after every word ends it for text extraction whatever the geometry
+        // (Poppler ends a word at a space character); the stretch is the word's own.
+        const std::string hex = utf16_hex(word.text + " ", units);
+        if (--units <= 0) continue;
         const double natural = units * kGlyphWidth * size;
-        const double stretch = std::clamp(100.0 * std::max(1.0, (right - word.box.x) * k) / natural, 1.0, 10000.0);
+        const double stretch = std::clamp(100.0 * std::max(0.1, width * k) / natural, 1.0, 10000.0);
         out += number(stretch) + " Tz 1 0 0 1 " + number(word.box.x * k) + " " + number(baseline) + " Tm " + hex + " Tj\n";
       }
     }
