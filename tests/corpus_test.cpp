@@ -11,6 +11,8 @@
 #include "pipeline/commands.h"
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
+#include "export/package_checks.h"
+#include "stages/archive_store.h"
 #include "test_paths.h"
 
 namespace pressarchive {
@@ -66,6 +68,31 @@ TEST(Corpus, EveryManifestFileEndsAsTheManifestSays) {
   EXPECT_EQ(outcome["hostile-img/pillow-ifd-loop.tiff"]["reason"], "unreadable");
   EXPECT_EQ(outcome["hostile-pdf/ocrmypdf-livecycle-xfa.pdf"]["reason"], "unsupported");
   for (const auto& [reason, count] : failures_by_reason) std::cout << "failed as " << reason << ": " << count << "\n";
+
+  // Every archived corpus file exports as a METS package that validates and holds
+  // together (export/package_checks.h), the OCR'd ones with ALTO from their OCR.
+  ExportRequest mets;
+  mets.format = "mets";
+  mets.out = (dir.path() / "mets").string();
+  Settings settings = request.config.settings().value();
+  std::ostringstream export_out, export_err;
+  ASSERT_EQ(run_export(settings, mets, export_out, export_err), exit_code::kOk) << export_err.str();
+  auto archive = open_existing_store(store);
+  ASSERT_TRUE(archive.ok());
+  int packages = 0, ocr_pages = 0;
+  testing::PdfWordCount pdf_words;
+  ASSERT_TRUE((*archive)
+                  ->for_each_record([&](const Record& r) {
+                    testing::check_package(dir.path() / "mets" / std::to_string(r.id), r, 0.0, &pdf_words);
+                    ++packages;
+                    for (const PageResult& page : r.pages) ocr_pages += page.method == PageMethod::kOcr;
+                  })
+                  .ok());
+  EXPECT_GT(ocr_pages, 20);
+  // Old print, tables of contents: a few words set close together come back joined.
+  EXPECT_GE(static_cast<double>(pdf_words.words - pdf_words.missing), 0.98 * static_cast<double>(pdf_words.words));
+  std::cout << "METS packages checked: " << packages << " (" << ocr_pages << " OCR'd pages); searchable PDFs gave back "
+            << pdf_words.words - pdf_words.missing << " of " << pdf_words.words << " words\n";
 }
 
 }  // namespace

@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake pkg-config ccache
   libtesseract-dev tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd
   libleptonica-dev libpoppler-cpp-dev libpoppler-private-dev libqpdf-dev libtbb-dev libsqlite3-dev libssl-dev
-  libgtest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libicu-dev libpqxx-dev
+  libgtest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libicu-dev libpqxx-dev libxml2-dev
   sqlite3 poppler-utils time
   postgresql  # the throwaway cluster of the PostgreSQL store tests (tools/pg-test-cluster.sh)
 )

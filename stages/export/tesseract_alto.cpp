@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <sstream>
 
 #include "stages/text_util.h"
 
@@ -48,8 +49,20 @@ LayoutLine read_line(const xmlNode* line_node) {
   LayoutLine line{box_of(line_node), {}};
   for (const xmlNode* n = line_node->children; n; n = n->next) {
     if (!is(n, "String")) continue;
-    LayoutWord word{valid_utf8(attribute(n, "CONTENT")), box_of(n), tesseract_word_confidence(attribute(n, "WC"))};
-    if (!word.text.empty()) line.words.push_back(std::move(word));
+    // A word is one token: Tesseract sometimes keeps a space at its edge, or inside it,
+    // where the page's text has two words; those share the box by their lengths.
+    const Box box = box_of(n);
+    const double confidence = tesseract_word_confidence(attribute(n, "WC"));
+    const std::string content = trim(valid_utf8(attribute(n, "CONTENT")));
+    std::vector<std::string> parts;
+    std::istringstream tokens(content);
+    for (std::string part; tokens >> part;) parts.push_back(part);
+    double x = box.x;
+    for (const std::string& part : parts) {
+      const double width = box.width * static_cast<double>(part.size()) / static_cast<double>(content.size());
+      line.words.push_back(LayoutWord{part, Box{x, box.y, width, box.height}, confidence});
+      x += box.width * static_cast<double>(part.size() + 1) / static_cast<double>(content.size());
+    }
   }
   return line;
 }
