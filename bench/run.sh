@@ -261,3 +261,7 @@ if have tesseract && have python3; then
     done
   fi
 fi
+
+# METS export: records/s against pdftoppm rendering the same pages, memory by archive size.
+echo
+"$ROOT/bench/export_bench.sh" $([ "$SMOKE" = 1 ] && echo --smoke)

@@ -1,5 +1,6 @@
 #include "pipeline/export_command.h"
 
+#include <tbb/parallel_pipeline.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,12 +38,14 @@ Result<std::vector<std::int64_t>> selected_ids(ArchiveStore& store, const Export
 Result<Record> load(ArchiveStore& store, std::int64_t id) {
   Result<std::optional<Record>> record = store.load_record(id);
   if (!record.ok()) return record.error();
-  if (!*record) return make_error(Reason::kNoText, "record " + std::to_string(id) + ": not in the archive");
+  if (!*record)
+    return make_error(Reason::kNoText, "record " + std::to_string(id) + ": not in the archive");
   return std::move(**record);
 }
 
-int export_lines(ArchiveStore& store, const ExportRequest& request, const std::vector<std::int64_t>& ids,
-                 std::ostream& out, std::ostream& err, Outcome& outcome) {
+int export_lines(ArchiveStore& store, const ExportRequest& request,
+                 const std::vector<std::int64_t>& ids, std::ostream& out, std::ostream& err,
+                 Outcome& outcome) {
   std::ofstream file;
   std::ostream* target = &out;
   const std::string tmp = request.out + ".partial-" + std::to_string(::getpid());
@@ -81,7 +84,8 @@ int export_lines(ArchiveStore& store, const ExportRequest& request, const std::v
   std::error_code ec;
   if (!s.ok() || !*target) {
     if (file.is_open()) fs::remove(tmp, ec);
-    err << "pressarchive: " << (s.ok() ? request.out + ": write failed (disk full?)" : s.error().message) << "\n";
+    err << "pressarchive: "
+        << (s.ok() ? request.out + ": write failed (disk full?)" : s.error().message) << "\n";
     return exit_code::kStoreError;
   }
   if (file.is_open()) {
@@ -119,40 +123,75 @@ int export_packages(const Settings& settings, ArchiveStore& store, const ExportR
   ProgressCounters counters;
   counters.documents_total = static_cast<std::int64_t>(ids.size());
   ProgressReporter progress(counters, settings.log_interval_seconds, request.progress);
-  for (std::int64_t id : ids) {
-    Result<Record> record = load(store, id);
-    if (!record.ok() && record.error().reason != Reason::kNoText) {
-      progress.stop();
-      err << "pressarchive: " << record.error().message << "\n";
-      return exit_code::kStoreError;
-    }
-    Status written = Status::Ok();
-    if (!record.ok()) {
-      written = record.error();
-    } else {
-      Result<std::vector<Event>> events = store.events(id);
-      PackageInput input{&*record, events.ok() ? std::move(events.value()) : std::vector<Event>{},
-                         record->duplicate_of};
-      written = write_package(input, request.out, options);
-    }
-    ++counters.documents_done;
-    counters.pages_done += record.ok() ? static_cast<std::int64_t>(record->pages.size()) : 0;
-    if (written.ok()) {
-      ++outcome.exported;
-    } else {
-      ++outcome.failed;
-      ++counters.failures;
-      err << "failed: " << written.error().message << "\n";
-    }
-  }
+  // Records are read from the archive one at a time (the store is not shared between
+  // threads), packaged on every core, and reported in any order; at most two records per
+  // core are in flight, so memory does not grow with the archive.
+  struct Item {
+    Result<Record> record = make_error(Reason::kInternal, "");
+    std::vector<Event> events;
+    Status written;
+  };
+  std::size_t next = 0;
+  bool store_failed = false;
+  std::string store_error;
+  const int jobs = std::max(1, settings.jobs);
+  tbb::parallel_pipeline(
+      static_cast<std::size_t>(2 * jobs),
+      tbb::make_filter<void, std::shared_ptr<Item>>(
+          tbb::filter_mode::serial_in_order,
+          [&](tbb::flow_control& control) -> std::shared_ptr<Item> {
+            if (next == ids.size() || store_failed) {
+              control.stop();
+              return nullptr;
+            }
+            auto item = std::make_shared<Item>();
+            item->record = load(store, ids[next++]);
+            if (!item->record.ok() && item->record.error().reason != Reason::kNoText) {
+              store_failed = true;
+              store_error = item->record.error().message;
+            } else if (item->record.ok()) {
+              Result<std::vector<Event>> events = store.events(item->record->id);
+              if (events.ok()) item->events = std::move(events.value());
+            }
+            return item;
+          }) &
+          tbb::make_filter<std::shared_ptr<Item>, std::shared_ptr<Item>>(
+              tbb::filter_mode::parallel,
+              [&](std::shared_ptr<Item> item) {
+                if (!item->record.ok()) {
+                  item->written = item->record.error();
+                } else {
+                  PackageInput input{&*item->record, std::move(item->events),
+                                     item->record->duplicate_of};
+                  item->written = write_package(input, request.out, options);
+                }
+                return item;
+              }) &
+          tbb::make_filter<std::shared_ptr<Item>, void>(
+              tbb::filter_mode::serial_out_of_order, [&](std::shared_ptr<Item> item) {
+                ++counters.documents_done;
+                if (item->record.ok())
+                  counters.pages_done += static_cast<std::int64_t>(item->record->pages.size());
+                if (item->written.ok()) {
+                  ++outcome.exported;
+                } else if (!store_failed) {
+                  ++outcome.failed;
+                  ++counters.failures;
+                  err << "failed: " << item->written.error().message << "\n";
+                }
+              }));
   progress.stop();
+  if (store_failed) {
+    err << "pressarchive: " << store_error << "\n";
+    return exit_code::kStoreError;
+  }
   return outcome.failed > 0 ? exit_code::kCompletedWithFailures : exit_code::kOk;
 }
 
 void print_summary(const ExportRequest& request, const Outcome& outcome, std::ostream& err) {
   if (request.format != "mets") return;
-  err << "exported " << outcome.exported << " record" << (outcome.exported == 1 ? "" : "s") << " as METS packages"
-      << (request.bag ? " (BagIt bags)" : "") << " into " << request.out;
+  err << "exported " << outcome.exported << " record" << (outcome.exported == 1 ? "" : "s")
+      << " as METS packages" << (request.bag ? " (BagIt bags)" : "") << " into " << request.out;
   if (outcome.failed > 0) err << "; " << outcome.failed << " could not be exported (see above)";
   err << "\n";
 }
@@ -166,7 +205,9 @@ bool is_iso_date_or_time(const std::string& t) {
       if (!std::isdigit(static_cast<unsigned char>(t[i]))) return false;
     return true;
   };
-  if (!digits(0, 4) || t.size() < 10 || t[4] != '-' || !digits(5, 2) || t[7] != '-' || !digits(8, 2)) return false;
+  if (!digits(0, 4) || t.size() < 10 || t[4] != '-' || !digits(5, 2) || t[7] != '-' ||
+      !digits(8, 2))
+    return false;
   if (t.size() == 10) return true;
   const std::size_t end = t.back() == 'Z' ? t.size() - 1 : t.size();
   if (end != 16 && end != 19) return false;
@@ -174,13 +215,16 @@ bool is_iso_date_or_time(const std::string& t) {
   return end == 16 || (t[16] == ':' && digits(17, 2));
 }
 
-int run_export(const Settings& settings, const ExportRequest& request, std::ostream& out, std::ostream& err) {
+int run_export(const Settings& settings, const ExportRequest& request, std::ostream& out,
+               std::ostream& err) {
   if (request.format != "jsonl" && request.format != "csv" && request.format != "mets") {
-    err << "pressarchive: unknown export format '" << request.format << "' (known: jsonl, csv, mets)\n";
+    err << "pressarchive: unknown export format '" << request.format
+        << "' (known: jsonl, csv, mets)\n";
     return exit_code::kUsage;
   }
   if (request.format == "mets" && (request.out.empty() || request.out == "-")) {
-    err << "pressarchive: export --format mets needs --out FOLDER (one package per record goes there)\n";
+    err << "pressarchive: export --format mets needs --out FOLDER (one package per record goes "
+           "there)\n";
     return exit_code::kUsage;
   }
   if ((request.bag || !request.images) && request.format != "mets") {
@@ -188,7 +232,8 @@ int run_export(const Settings& settings, const ExportRequest& request, std::ostr
     return exit_code::kUsage;
   }
   if (!request.since.empty() && !is_iso_date_or_time(request.since)) {
-    err << "pressarchive: --since " << request.since << ": not a date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ)\n";
+    err << "pressarchive: --since " << request.since
+        << ": not a date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ)\n";
     return exit_code::kUsage;
   }
   auto store = open_existing_store(settings.store);
@@ -207,9 +252,11 @@ int run_export(const Settings& settings, const ExportRequest& request, std::ostr
       return exit_code::kNotFound;
     }
   Outcome outcome;
-  const int code = request.format == "mets" ? export_packages(settings, **store, request, *ids, err, outcome)
-                                            : export_lines(**store, request, *ids, out, err, outcome);
-  if (code == exit_code::kOk || code == exit_code::kCompletedWithFailures) print_summary(request, outcome, err);
+  const int code = request.format == "mets"
+                       ? export_packages(settings, **store, request, *ids, err, outcome)
+                       : export_lines(**store, request, *ids, out, err, outcome);
+  if (code == exit_code::kOk || code == exit_code::kCompletedWithFailures)
+    print_summary(request, outcome, err);
   return code;
 }
 

@@ -11,8 +11,8 @@
 namespace pressarchive {
 
 struct ExportRequest {
-  std::string format = "jsonl";  // jsonl, csv or mets
-  std::string out;               // a file (jsonl, csv; "" or "-": stdout) or a folder (mets)
+  std::string format = "jsonl";   // jsonl, csv or mets
+  std::string out;                // a file (jsonl, csv; "" or "-": stdout) or a folder (mets)
   std::vector<std::int64_t> ids;  // only these records; empty: all
   std::string since;              // only records archived or changed since (YYYY-MM-DD[THH:MM:SSZ])
   bool include_failures = false;  // jsonl, csv: a line per open failure too
@@ -23,7 +23,8 @@ struct ExportRequest {
 
 // Exit codes: 0 every record exported; 3 some records could not be (each named on
 // stderr, the rest exported); 6 an --id that is not in the archive; 2 usage; 4 archive.
-int run_export(const Settings& settings, const ExportRequest& request, std::ostream& out, std::ostream& err);
+int run_export(const Settings& settings, const ExportRequest& request, std::ostream& out,
+               std::ostream& err);
 
 // `export --format jsonl` of every record, as the tests and tools call it.
 int run_export(const std::string& store, const std::string& format, const std::string& out_file,

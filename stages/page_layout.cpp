@@ -58,7 +58,8 @@ std::string hyphen_joined(std::string_view first_part, std::string_view second_p
   const char32_t hyphen = last_code_point(first_part, hyphen_at);
   if (hyphen != U'-' && hyphen != 0x00AD && hyphen != 0x2010) return "";
   std::size_t letter_at = 0;
-  if (hyphen_at == 0 || !u_isalpha(static_cast<UChar32>(last_code_point(first_part.substr(0, hyphen_at), letter_at))))
+  if (hyphen_at == 0 ||
+      !u_isalpha(static_cast<UChar32>(last_code_point(first_part.substr(0, hyphen_at), letter_at))))
     return "";
   if (!u_islower(static_cast<UChar32>(first_code_point(second_part)))) return "";
   return std::string(first_part.substr(0, hyphen_at)) + std::string(second_part);

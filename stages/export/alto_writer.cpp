@@ -1,10 +1,9 @@
 #include "stages/export/alto_writer.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "stages/export/xml_writer.h"
 
@@ -21,7 +20,8 @@ struct PixelBox {
 
 PixelBox clipped(const Box& b, double page_width, double page_height) {
   const double x0 = std::clamp(b.x, 0.0, page_width), y0 = std::clamp(b.y, 0.0, page_height);
-  const double x1 = std::clamp(b.x + b.width, x0, page_width), y1 = std::clamp(b.y + b.height, y0, page_height);
+  const double x1 = std::clamp(b.x + b.width, x0, page_width),
+               y1 = std::clamp(b.y + b.height, y0, page_height);
   PixelBox p{std::lround(x0), std::lround(y0), 0, 0};
   p.width = std::max(0L, std::min(std::lround(x1), std::lround(page_width)) - p.x);
   p.height = std::max(0L, std::min(std::lround(y1), std::lround(page_height)) - p.y);
@@ -41,20 +41,25 @@ std::string confidence_text(double c) {
   return buffer;
 }
 
-void write_processing(XmlWriter& xml, const std::string& id, const char* category, const std::string& name,
-                      const std::string& version, const char* description) {
+void write_processing(XmlWriter& xml, const std::string& id, const char* category,
+                      const std::string& name, const std::string& version,
+                      const char* description) {
   if (version.empty()) return;
   xml.open("Processing").attribute("ID", id);
   xml.element("processingCategory", category);
   xml.element("processingStepDescription", description);
-  xml.open("processingSoftware").element("softwareName", name).element("softwareVersion", version).close();
+  xml.open("processingSoftware")
+      .element("softwareName", name)
+      .element("softwareVersion", version)
+      .close();
   xml.close();
 }
 
 void write_description(XmlWriter& xml, const AltoPage& page, const Software& software) {
   xml.open("Description");
   xml.element("MeasurementUnit", "pixel");
-  if (!page.image_file.empty()) xml.open("sourceImageInformation").element("fileName", page.image_file).close();
+  if (!page.image_file.empty())
+    xml.open("sourceImageInformation").element("fileName", page.image_file).close();
   if (page.method == PageMethod::kTextLayer) {
     write_processing(xml, "proc_text", "contentGeneration", "Poppler", software.poppler,
                      "text and word boxes read from the PDF's text layer");
@@ -94,7 +99,9 @@ Software software_of(const Record& record) {
   Software s;
   const nlohmann::json p = nlohmann::json::parse(record.provenance, nullptr, false);
   if (!p.is_object()) return s;
-  const auto get = [&p](const char* key) { return p.contains(key) && p[key].is_string() ? p[key].get<std::string>() : ""; };
+  const auto get = [&p](const char* key) {
+    return p.contains(key) && p[key].is_string() ? p[key].get<std::string>() : "";
+  };
   s.pressarchive = get("version");
   s.tesseract = get("tesseract");
   s.leptonica = get("leptonica");
@@ -141,7 +148,8 @@ std::string write_alto(const PageLayout& layout, const AltoPage& page, const Sof
           write_word(xml, word, id, box, word.text, "HypPart2", carried);
         } else if (w + 1 == line.words.size() && !split.empty()) {
           const std::string hyphen = trailing_hyphen(word.text);
-          write_word(xml, word, id, box, std::string_view(word.text).substr(0, word.text.size() - hyphen.size()),
+          write_word(xml, word, id, box,
+                     std::string_view(word.text).substr(0, word.text.size() - hyphen.size()),
                      "HypPart1", split);
           xml.open("HYP").attribute("CONTENT", hyphen).close();
         } else {

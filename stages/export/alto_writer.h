@@ -16,11 +16,11 @@ struct Software {
 Software software_of(const Record& record);
 
 struct AltoPage {
-  int number = 1;                 // PHYSICAL_IMG_NR
+  int number = 1;  // PHYSICAL_IMG_NR
   PageMethod method = PageMethod::kOcr;
-  bool from_pdf = false;          // the page was rendered from (or taken out of) a PDF
-  std::string image_file;         // sourceImageInformation/fileName, "" when none
-  std::string language;           // ISO 639-1 of the record, "" when unknown
+  bool from_pdf = false;   // the page was rendered from (or taken out of) a PDF
+  std::string image_file;  // sourceImageInformation/fileName, "" when none
+  std::string language;    // ISO 639-1 of the record, "" when unknown
 };
 
 // `layout` is in the pixels of the page image the ALTO belongs to; boxes are clipped to

@@ -36,18 +36,25 @@ const char* premis_event_type(const std::string& type) {
   return "other";
 }
 
-void write_premis_event(XmlWriter& xml, const std::string& id, const std::string& type, const std::string& at,
-                        const std::string& detail, const std::string& outcome, const std::string& agent) {
+void write_premis_event(XmlWriter& xml, const std::string& id, const std::string& type,
+                        const std::string& at, const std::string& detail,
+                        const std::string& outcome, const std::string& agent) {
   xml.open("premis:event").attribute("version", "3.0");
-  xml.open("premis:eventIdentifier").element("premis:eventIdentifierType", "local")
-      .element("premis:eventIdentifierValue", id).close();
+  xml.open("premis:eventIdentifier")
+      .element("premis:eventIdentifierType", "local")
+      .element("premis:eventIdentifierValue", id)
+      .close();
   xml.element("premis:eventType", type);
   xml.element("premis:eventDateTime", at);
-  if (!detail.empty()) xml.open("premis:eventDetailInformation").element("premis:eventDetail", detail).close();
-  if (!outcome.empty()) xml.open("premis:eventOutcomeInformation").element("premis:eventOutcome", outcome).close();
+  if (!detail.empty())
+    xml.open("premis:eventDetailInformation").element("premis:eventDetail", detail).close();
+  if (!outcome.empty())
+    xml.open("premis:eventOutcomeInformation").element("premis:eventOutcome", outcome).close();
   if (!agent.empty())
-    xml.open("premis:linkingAgentIdentifier").element("premis:linkingAgentIdentifierType", "software")
-        .element("premis:linkingAgentIdentifierValue", agent).close();
+    xml.open("premis:linkingAgentIdentifier")
+        .element("premis:linkingAgentIdentifierType", "software")
+        .element("premis:linkingAgentIdentifierValue", agent)
+        .close();
   xml.close();
 }
 
@@ -62,15 +69,22 @@ void write_source_object(XmlWriter& xml, const Record& record) {
   open_wrap(xml, "mets:techMD", "TECH_SOURCE", "PREMIS:OBJECT");
   // No xsi:type="premis:file": without the PREMIS schema at hand a validator could not resolve it.
   xml.open("premis:object").attribute("version", "3.0");
-  xml.open("premis:objectIdentifier").element("premis:objectIdentifierType", "sha256")
-      .element("premis:objectIdentifierValue", record.sha256).close();
+  xml.open("premis:objectIdentifier")
+      .element("premis:objectIdentifierType", "sha256")
+      .element("premis:objectIdentifierValue", record.sha256)
+      .close();
   xml.open("premis:objectCharacteristics");
   xml.element("premis:compositionLevel", "0");
-  xml.open("premis:fixity").element("premis:messageDigestAlgorithm", "SHA-256")
-      .element("premis:messageDigest", record.sha256).close();
+  xml.open("premis:fixity")
+      .element("premis:messageDigestAlgorithm", "SHA-256")
+      .element("premis:messageDigest", record.sha256)
+      .close();
   xml.element("premis:size", std::to_string(record.source_size));
-  xml.open("premis:format").open("premis:formatDesignation").element("premis:formatName", format_name(record.format))
-      .close().close();
+  xml.open("premis:format")
+      .open("premis:formatDesignation")
+      .element("premis:formatName", format_name(record.format))
+      .close()
+      .close();
   xml.close();  // objectCharacteristics
   if (!record.source_paths.empty()) xml.element("premis:originalName", record.source_paths.front());
   xml.close();  // object
@@ -88,13 +102,13 @@ void write_provenance(XmlWriter& xml, const MetsRecord& input) {
   for (const Event& event : input.events) {
     const std::string id = "DIGIPROV_" + padded(++n, 4);
     open_wrap(xml, "mets:digiprovMD", id, "PREMIS:EVENT");
-    write_premis_event(xml, "event-" + std::to_string(event.id), premis_event_type(event.type), event.at,
-                       event.type + ": " + event.detail, event.outcome, event.agent);
+    write_premis_event(xml, "event-" + std::to_string(event.id), premis_event_type(event.type),
+                       event.at, event.type + ": " + event.detail, event.outcome, event.agent);
     close_wrap(xml);
     if (has_ocr && (event.type == "ingest" || event.type == "reprocess")) {
       open_wrap(xml, "mets:digiprovMD", "DIGIPROV_" + padded(++n, 4), "PREMIS:EVENT");
-      write_premis_event(xml, "event-" + std::to_string(event.id) + "-ocr", "optical character recognition",
-                         event.at,
+      write_premis_event(xml, "event-" + std::to_string(event.id) + "-ocr",
+                         "optical character recognition", event.at,
                          "Tesseract " + software.tesseract + ", Leptonica " + software.leptonica +
                              (software.poppler.empty() ? "" : ", Poppler " + software.poppler),
                          event.outcome, "tesseract " + software.tesseract);
@@ -112,8 +126,11 @@ void write_file_sec(XmlWriter& xml, const std::vector<PackageFile>& files) {
       if (f.use != use) continue;
       if (!open) xml.open("mets:fileGrp").attribute("USE", use);
       open = true;
-      xml.open("mets:file").attribute("ID", file_id(f)).attribute("MIMETYPE", f.mime_type)
-          .attribute("SIZE", std::to_string(f.size)).attribute("CHECKSUM", f.sha256)
+      xml.open("mets:file")
+          .attribute("ID", file_id(f))
+          .attribute("MIMETYPE", f.mime_type)
+          .attribute("SIZE", std::to_string(f.size))
+          .attribute("CHECKSUM", f.sha256)
           .attribute("CHECKSUMTYPE", "SHA-256");
       xml.open("mets:FLocat").attribute("LOCTYPE", "URL").attribute("xlink:href", f.href).close();
       xml.close();
@@ -129,15 +146,21 @@ void write_struct_maps(XmlWriter& xml, const MetsRecord& input) {
   xml.open("mets:structMap").attribute("TYPE", "PHYSICAL");
   xml.open("mets:div").attribute("ID", "PHYS_0000").attribute("TYPE", "physSequence");
   for (int p = 1; p <= pages; ++p) {
-    xml.open("mets:div").attribute("ID", page_div_id(p)).attribute("TYPE", "page")
-        .attribute("ORDER", std::to_string(p)).attribute("ORDERLABEL", std::to_string(p));
+    xml.open("mets:div")
+        .attribute("ID", page_div_id(p))
+        .attribute("TYPE", "page")
+        .attribute("ORDER", std::to_string(p))
+        .attribute("ORDERLABEL", std::to_string(p));
     for (const PackageFile& f : input.files)
       if (f.page == p) xml.open("mets:fptr").attribute("FILEID", file_id(f)).close();
     xml.close();
   }
   xml.close().close();
   xml.open("mets:structMap").attribute("TYPE", "LOGICAL");
-  xml.open("mets:div").attribute("ID", "LOG_0000").attribute("TYPE", "press_release").attribute("DMDID", "DMD_0000")
+  xml.open("mets:div")
+      .attribute("ID", "LOG_0000")
+      .attribute("TYPE", "press_release")
+      .attribute("DMDID", "DMD_0000")
       .attribute("ADMID", "AMD_0000");
   xml.optional_attribute("LABEL", record.metadata.title);
   for (const PackageFile& f : input.files)
@@ -145,7 +168,10 @@ void write_struct_maps(XmlWriter& xml, const MetsRecord& input) {
   xml.close().close();
   xml.open("mets:structLink");
   for (int p = 1; p <= pages; ++p)
-    xml.open("mets:smLink").attribute("xlink:from", "LOG_0000").attribute("xlink:to", page_div_id(p)).close();
+    xml.open("mets:smLink")
+        .attribute("xlink:from", "LOG_0000")
+        .attribute("xlink:to", page_div_id(p))
+        .close();
   xml.close();
 }
 
@@ -171,13 +197,21 @@ std::string write_mets(const MetsRecord& input) {
       .attribute("OBJID", "pressarchive-record-" + std::to_string(record.id))
       .optional_attribute("LABEL", record.metadata.title)
       .attribute("TYPE", "press_release");
-  xml.open("mets:metsHdr").optional_attribute("CREATEDATE", record.created_at)
+  xml.open("mets:metsHdr")
+      .optional_attribute("CREATEDATE", record.created_at)
       .optional_attribute("LASTMODDATE", last_changed(record, input.events));
-  xml.open("mets:agent").attribute("ROLE", "CREATOR").attribute("TYPE", "OTHER").attribute("OTHERTYPE", "SOFTWARE")
-      .element("mets:name", std::string("pressarchive ") + kVersion).close();
+  xml.open("mets:agent")
+      .attribute("ROLE", "CREATOR")
+      .attribute("TYPE", "OTHER")
+      .attribute("OTHERTYPE", "SOFTWARE")
+      .element("mets:name", std::string("pressarchive ") + kVersion)
+      .close();
   if (!input.mods.organisation.empty())
-    xml.open("mets:agent").attribute("ROLE", "CUSTODIAN").attribute("TYPE", "ORGANIZATION")
-        .element("mets:name", input.mods.organisation).close();
+    xml.open("mets:agent")
+        .attribute("ROLE", "CUSTODIAN")
+        .attribute("TYPE", "ORGANIZATION")
+        .element("mets:name", input.mods.organisation)
+        .close();
   xml.close();
   xml.open("mets:dmdSec").attribute("ID", "DMD_0000");
   xml.open("mets:mdWrap").attribute("MDTYPE", "MODS").open("mets:xmlData");

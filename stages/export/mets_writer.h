@@ -14,18 +14,18 @@
 namespace pressarchive {
 
 struct PackageFile {
-  std::string use;       // DEFAULT, FULLTEXT or DOWNLOAD
-  int page = 0;          // 1-based; 0 for a file of the whole record
-  std::string href;      // relative to the METS file
+  std::string use;   // DEFAULT, FULLTEXT or DOWNLOAD
+  int page = 0;      // 1-based; 0 for a file of the whole record
+  std::string href;  // relative to the METS file
   std::string mime_type;
-  std::string sha256;    // lowercase hex
+  std::string sha256;  // lowercase hex
   std::uintmax_t size = 0;
 };
 
 struct MetsRecord {
   const Record* record = nullptr;
-  std::vector<Event> events;        // oldest first
-  std::vector<PackageFile> files;   // in fileGrp order, pages ascending
+  std::vector<Event> events;       // oldest first
+  std::vector<PackageFile> files;  // in fileGrp order, pages ascending
   ModsContext mods;
 };
 

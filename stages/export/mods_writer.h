@@ -14,8 +14,8 @@ namespace pressarchive {
 std::string iso639_2b(const std::string& iso639_1);
 
 struct ModsContext {
-  std::string organisation;                 // recordContentSource, "" when not configured
-  std::optional<std::int64_t> canonical;    // the canonical record of its cluster
+  std::string organisation;               // recordContentSource, "" when not configured
+  std::optional<std::int64_t> canonical;  // the canonical record of its cluster
 };
 
 // Writes <mods:mods> (the mods prefix must be declared by the caller).

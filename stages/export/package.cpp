@@ -32,8 +32,8 @@ class PackageFiles {
  public:
   explicit PackageFiles(fs::path root) : root_(std::move(root)) {}
 
-  Status add(const std::string& relative, const std::string& bytes, const std::string& use, int page,
-             const std::string& mime_type) {
+  Status add(const std::string& relative, const std::string& bytes, const std::string& use,
+             int page, const std::string& mime_type) {
     const fs::path path = root_ / relative;
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
@@ -43,7 +43,8 @@ class PackageFiles {
     if (ec || !out) return make_error(Reason::kIo, path.string() + ": cannot write (disk full?)");
     const std::string sha = sha256_bytes(bytes);
     payload_.push_back(PayloadFile{relative, sha, bytes.size()});
-    if (!use.empty()) mets_.push_back(PackageFile{use, page, relative, mime_type, sha, bytes.size()});
+    if (!use.empty())
+      mets_.push_back(PackageFile{use, page, relative, mime_type, sha, bytes.size()});
     return Status::Ok();
   }
 
@@ -86,7 +87,8 @@ Status write_pages(const PackageInput& input, const PackageOptions& options, Pac
   kept.reserve(record.pages.size());
   for (const PageResult& stored : record.pages) {
     const std::string n = padded(stored.number);
-    AltoPage alto{stored.number, stored.method, record.format == SourceFormat::kPdf, "", record.metadata.language};
+    AltoPage alto{stored.number, stored.method, record.format == SourceFormat::kPdf, "",
+                  record.metadata.language};
     PageLayout layout;
     if (options.images) {
       Result<RecordPage> page = source->page(stored.number, options.image_width);
@@ -94,7 +96,9 @@ Status write_pages(const PackageInput& input, const PackageOptions& options, Pac
       Result<std::string> jpeg = encode_jpeg(page->image, options.jpeg_quality);
       if (!jpeg.ok()) return jpeg.error();
       alto.image_file = "images/" + n + ".jpg";
-      if (Status s = files.add(alto.image_file, *jpeg, "DEFAULT", stored.number, "image/jpeg"); !s.ok()) return s;
+      if (Status s = files.add(alto.image_file, *jpeg, "DEFAULT", stored.number, "image/jpeg");
+          !s.ok())
+        return s;
       kept.push_back(std::move(page->layout));
       layout = kept.back();
       pdf_pages.push_back(PdfPage{std::move(jpeg.value()), page->image.width, page->image.height,
@@ -109,8 +113,8 @@ Status write_pages(const PackageInput& input, const PackageOptions& options, Pac
       layout = std::move(words.value());
     }
     if (stored.method == PageMethod::kFailed) continue;  // no words to give
-    if (Status s = files.add("alto/" + n + ".xml", write_alto(layout, alto, software), "FULLTEXT", stored.number,
-                             "text/xml");
+    if (Status s = files.add("alto/" + n + ".xml", write_alto(layout, alto, software), "FULLTEXT",
+                             stored.number, "text/xml");
         !s.ok())
       return s;
   }
@@ -121,27 +125,31 @@ Status write_pages(const PackageInput& input, const PackageOptions& options, Pac
     return files.add(pdf_name, *original, "DOWNLOAD", 0, "application/pdf");
   }
   if (!options.images) return Status::Ok();
-  Result<std::string> pdf = write_searchable_pdf(pdf_pages, record.metadata.title, glyphless_font_path());
+  Result<std::string> pdf =
+      write_searchable_pdf(pdf_pages, record.metadata.title, glyphless_font_path());
   if (!pdf.ok()) return pdf.error();
   return files.add(pdf_name, *pdf, "DOWNLOAD", 0, "application/pdf");
 }
 
-Status write_contents(const PackageInput& input, const fs::path& dir, const PackageOptions& options) {
+Status write_contents(const PackageInput& input, const fs::path& dir,
+                      const PackageOptions& options) {
   const Record& record = *input.record;
   PackageFiles files(options.bag ? dir / "data" : dir);
   if (Status s = write_pages(input, options, files); !s.ok()) return s;
-  MetsRecord mets{&record, input.events, files.mets_files(), ModsContext{options.organisation, input.canonical}};
+  MetsRecord mets{&record, input.events, files.mets_files(),
+                  ModsContext{options.organisation, input.canonical}};
   if (Status s = files.add("mets.xml", write_mets(mets), "", 0, ""); !s.ok()) return s;
   if (!options.bag) return Status::Ok();
   const std::string changed = last_changed(record, input.events);
-  BagInfo info{options.organisation, changed.substr(0, 10), "pressarchive-record-" + std::to_string(record.id),
-               record.metadata.title};
+  BagInfo info{options.organisation, changed.substr(0, 10),
+               "pressarchive-record-" + std::to_string(record.id), record.metadata.title};
   return write_bag_tags(dir, files.payload(), info);
 }
 
 }  // namespace
 
-Status write_package(const PackageInput& input, const fs::path& out_dir, const PackageOptions& options) {
+Status write_package(const PackageInput& input, const fs::path& out_dir,
+                     const PackageOptions& options) {
   const Record& record = *input.record;
   const std::string name = std::to_string(record.id);
   const fs::path final_dir = out_dir / name;
@@ -149,7 +157,8 @@ Status write_package(const PackageInput& input, const fs::path& out_dir, const P
   std::error_code ec;
   fs::remove_all(partial, ec);
   fs::create_directories(partial, ec);
-  if (ec) return make_error(Reason::kIo, partial.string() + ": cannot create (" + ec.message() + ")");
+  if (ec)
+    return make_error(Reason::kIo, partial.string() + ": cannot create (" + ec.message() + ")");
   Status written = Status::Ok();
   try {
     written = write_contents(input, partial, options);
@@ -178,7 +187,8 @@ Status write_package(const PackageInput& input, const fs::path& out_dir, const P
 void remove_partial_packages(const fs::path& out_dir) {
   std::error_code ec;
   std::vector<fs::path> leftovers;
-  for (auto it = fs::directory_iterator(out_dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::directory_iterator(out_dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name.size() > 1 && name[0] == '.' &&
         (name.find(kPartialMarker) != std::string::npos || name.find(".old-") != std::string::npos))

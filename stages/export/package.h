@@ -20,7 +20,8 @@
 namespace pressarchive {
 
 struct PackageOptions {
-  bool images = true;     // false: no page images and no searchable PDF (no source needed for OCR pages)
+  bool images =
+      true;  // false: no page images and no searchable PDF (no source needed for OCR pages)
   bool bag = false;
   int image_width = 1500;  // pixels of the DEFAULT page images
   int jpeg_quality = 85;
@@ -37,7 +38,8 @@ struct PackageInput {
 // Writes the package of `input.record` as `out_dir`/<id>, replacing an older one.
 // Errors name the record and the reason (a moved or changed source is kIo); nothing is
 // left under `out_dir` then but what was there before.
-Status write_package(const PackageInput& input, const std::filesystem::path& out_dir, const PackageOptions& options);
+Status write_package(const PackageInput& input, const std::filesystem::path& out_dir,
+                     const PackageOptions& options);
 
 // Removes what killed exports left under `out_dir` (their temporary folders).
 void remove_partial_packages(const std::filesystem::path& out_dir);

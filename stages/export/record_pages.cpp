@@ -1,8 +1,7 @@
 #include "stages/export/record_pages.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <system_error>
 
 #include "stages/discover.h"
@@ -40,7 +39,8 @@ Result<RecordPages> RecordPages::open(const Record& record, const LoadOptions& o
       continue;
     }
     if (*sha != record.sha256) {
-      why = path.string() + ": the archived source has changed since it was archived (SHA-256 differs)";
+      why = path.string() +
+            ": the archived source has changed since it was archived (SHA-256 differs)";
       continue;
     }
     RecordPages pages;
@@ -51,7 +51,8 @@ Result<RecordPages> RecordPages::open(const Record& record, const LoadOptions& o
     // A PDF page without text was rendered at the DPI of its ingest, which its OCR
     // coordinates are in.
     const nlohmann::json provenance = nlohmann::json::parse(record.provenance, nullptr, false);
-    if (provenance.is_object() && provenance.contains("render_dpi") && provenance["render_dpi"].is_number_integer())
+    if (provenance.is_object() && provenance.contains("render_dpi") &&
+        provenance["render_dpi"].is_number_integer())
       pages.options_.render_dpi = provenance["render_dpi"].get<int>();
     return pages;
   }
@@ -77,7 +78,8 @@ Result<PageImage> RecordPages::upright_image(const PageResult& page) {
   Result<PageContent> content = loaded_->page(page.number - 1);
   if (!content.ok()) return content.error();
   if (!content->image)
-    return make_error(Reason::kUnsupported, page_name(path_, page.number) + ": the source page has no image");
+    return make_error(Reason::kUnsupported,
+                      page_name(path_, page.number) + ": the source page has no image");
   PageImage image = std::move(*content->image);
   if (page.rotation % 360 != 0) image = rotate_quarter_turns(image, page.rotation / 90);
   if (page.skew != 0) image = rotate_degrees(image, page.skew);
@@ -86,19 +88,26 @@ Result<PageImage> RecordPages::upright_image(const PageResult& page) {
 
 Result<RecordPage> RecordPages::page(int number, int width) {
   if (number < 1 || number > static_cast<int>(record_->pages.size()))
-    return make_error(Reason::kUnsupported, path_.string() + ": there is no page " + std::to_string(number));
+    return make_error(Reason::kUnsupported,
+                      path_.string() + ": there is no page " + std::to_string(number));
   const PageResult& stored = record_->pages[static_cast<std::size_t>(number - 1)];
   RecordPage out;
   if (stored.method == PageMethod::kTextLayer) {
     PdfDocument* doc = pdf();
-    if (!doc) return make_error(Reason::kUnreadable, path_.string() + ": the source PDF no longer opens");
+    if (!doc)
+      return make_error(Reason::kUnreadable, path_.string() + ": the source PDF no longer opens");
     Result<PageLayout> layout = doc->text_layout(number - 1);
     if (!layout.ok()) return layout.error();
-    const double dpi = width > 0 && layout->width > 0 ? 72.0 * width / layout->width : kTextLayerDefaultDpi;
-    Result<PageImage> image = doc->render(number - 1, std::max(1, static_cast<int>(std::lround(dpi))));
+    const double dpi =
+        width > 0 && layout->width > 0 ? 72.0 * width / layout->width : kTextLayerDefaultDpi;
+    Result<PageImage> image =
+        doc->render(number - 1, std::max(1, static_cast<int>(std::lround(dpi))));
     if (!image.ok()) return image.error();
     out.image = std::move(image.value());
-    if (width > 0) out.image = scale_to_width(out.image, width);
+    // Rendered at the whole DPI nearest to `width`, the image is that wide to within a
+    // per cent; scaling it again would cost more than the rendering.
+    if (width > 0 && std::abs(out.image.width - width) > width / 100)
+      out.image = scale_to_width(out.image, width);
     out.layout = scaled_layout(*layout, layout->width > 0 ? out.image.width / layout->width : 1);
     return out;
   }
@@ -116,11 +125,14 @@ Result<RecordPage> RecordPages::page(int number, int width) {
 
 Result<PageLayout> RecordPages::layout(int number) {
   if (number < 1 || number > static_cast<int>(record_->pages.size()))
-    return make_error(Reason::kUnsupported, path_.string() + ": there is no page " + std::to_string(number));
+    return make_error(Reason::kUnsupported,
+                      path_.string() + ": there is no page " + std::to_string(number));
   const PageResult& stored = record_->pages[static_cast<std::size_t>(number - 1)];
-  if (stored.method != PageMethod::kTextLayer) return stored_ocr_layout(stored, options_.render_dpi);
+  if (stored.method != PageMethod::kTextLayer)
+    return stored_ocr_layout(stored, options_.render_dpi);
   PdfDocument* doc = pdf();
-  if (!doc) return make_error(Reason::kUnreadable, path_.string() + ": the source PDF no longer opens");
+  if (!doc)
+    return make_error(Reason::kUnreadable, path_.string() + ": the source PDF no longer opens");
   return doc->text_layout(number - 1);
 }
 

@@ -1,10 +1,5 @@
 #include "stages/export/searchable_pdf.h"
 
-#include <qpdf/Buffer.hh>
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFObjectHandle.hh>
-#include <qpdf/QPDFPageDocumentHelper.hh>
-#include <qpdf/QPDFWriter.hh>
 #include <unicode/utf8.h>
 
 #include <cmath>
@@ -13,6 +8,11 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <qpdf/Buffer.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFWriter.hh>
 #include <sstream>
 
 #include "stages/text_util.h"
@@ -79,7 +79,8 @@ std::string page_content(const PdfPage& page, double width_pt, double height_pt)
       for (std::size_t w = 0; w < line.words.size(); ++w) {
         const LayoutWord& word = line.words[w];
         double width = word.box.width;
-        if (w + 1 < line.words.size()) width = std::min(width, line.words[w + 1].box.x - min_gap - word.box.x);
+        if (w + 1 < line.words.size())
+          width = std::min(width, line.words[w + 1].box.x - min_gap - word.box.x);
         width = std::max(width, 0.2 * word.box.width);
         int units = 0;
         // The space after every word ends it for text extraction whatever the geometry
@@ -88,7 +89,8 @@ std::string page_content(const PdfPage& page, double width_pt, double height_pt)
         if (--units <= 0) continue;
         const double natural = units * kGlyphWidth * size;
         const double stretch = std::clamp(100.0 * std::max(0.1, width * k) / natural, 1.0, 10000.0);
-        out += number(stretch) + " Tz 1 0 0 1 " + number(word.box.x * k) + " " + number(baseline) + " Tm " + hex + " Tj\n";
+        out += number(stretch) + " Tz 1 0 0 1 " + number(word.box.x * k) + " " + number(baseline) +
+               " Tm " + hex + " Tj\n";
       }
     }
   out += "ET\n";
@@ -113,7 +115,8 @@ Object make_font(QPDF& pdf, const std::string& font_file) {
       "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 500 >>");
   cid_font.replaceKey("/FontDescriptor", pdf.makeIndirectObject(descriptor));
   cid_font.replaceKey("/CIDToGIDMap", pdf.newStream(cid_to_gid));
-  Object font = Object::parse("<< /Type /Font /Subtype /Type0 /BaseFont /GlyphLessFont /Encoding /Identity-H >>");
+  Object font = Object::parse(
+      "<< /Type /Font /Subtype /Type0 /BaseFont /GlyphLessFont /Encoding /Identity-H >>");
   font.replaceKey("/DescendantFonts", Object::newArray({pdf.makeIndirectObject(cid_font)}));
   font.replaceKey("/ToUnicode", pdf.newStream(kToUnicode));
   return pdf.makeIndirectObject(font);
@@ -121,7 +124,8 @@ Object make_font(QPDF& pdf, const std::string& font_file) {
 
 Object make_page(QPDF& pdf, const PdfPage& page, const Object& font) {
   Object image = pdf.newStream();
-  image.replaceDict(Object::parse("<< /Type /XObject /Subtype /Image /ColorSpace /DeviceGray /BitsPerComponent 8 >>"));
+  image.replaceDict(Object::parse(
+      "<< /Type /XObject /Subtype /Image /ColorSpace /DeviceGray /BitsPerComponent 8 >>"));
   image.getDict().replaceKey("/Width", Object::newInteger(page.width));
   image.getDict().replaceKey("/Height", Object::newInteger(page.height));
   image.replaceStreamData(page.jpeg, Object::newName("/DCTDecode"), Object::newNull());
@@ -131,8 +135,9 @@ Object make_page(QPDF& pdf, const PdfPage& page, const Object& font) {
   resources.replaceKey("/Font", Object::newDictionary({{"/F0", font}}));
   Object dict = Object::newDictionary();
   dict.replaceKey("/Type", Object::newName("/Page"));
-  dict.replaceKey("/MediaBox", Object::newArray({Object::newInteger(0), Object::newInteger(0), Object::newReal(width_pt, 3),
-                                                 Object::newReal(height_pt, 3)}));
+  dict.replaceKey("/MediaBox",
+                  Object::newArray({Object::newInteger(0), Object::newInteger(0),
+                                    Object::newReal(width_pt, 3), Object::newReal(height_pt, 3)}));
   dict.replaceKey("/Resources", resources);
   dict.replaceKey("/Contents", pdf.newStream(page_content(page, width_pt, height_pt)));
   return pdf.makeIndirectObject(dict);
@@ -140,8 +145,8 @@ Object make_page(QPDF& pdf, const PdfPage& page, const Object& font) {
 
 }  // namespace
 
-Result<std::string> write_searchable_pdf(const std::vector<PdfPage>& pages, const std::string& title,
-                                         const std::string& font_file) {
+Result<std::string> write_searchable_pdf(const std::vector<PdfPage>& pages,
+                                         const std::string& title, const std::string& font_file) {
   try {
     QPDF pdf;
     pdf.emptyPDF();
@@ -164,13 +169,15 @@ Result<std::string> write_searchable_pdf(const std::vector<PdfPage>& pages, cons
     std::unique_ptr<Buffer> buffer(writer.getBuffer());
     return std::string(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
   } catch (const std::exception& e) {
-    return make_error(Reason::kInternal, std::string("the searchable PDF could not be written: ") + e.what());
+    return make_error(Reason::kInternal,
+                      std::string("the searchable PDF could not be written: ") + e.what());
   }
 }
 
 std::string glyphless_font_path() {
-  for (const char* dir : {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
-                          "/usr/share/tessdata", "/usr/local/share/tessdata"}) {
+  for (const char* dir :
+       {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+        "/usr/share/tessdata", "/usr/local/share/tessdata"}) {
     const std::filesystem::path font = std::filesystem::path(dir) / "pdf.ttf";
     std::error_code ec;
     if (std::filesystem::is_regular_file(font, ec)) return font.string();

@@ -31,11 +31,13 @@ double number(const xmlNode* node, const char* name) {
 }
 
 Box box_of(const xmlNode* node) {
-  return Box{number(node, "HPOS"), number(node, "VPOS"), number(node, "WIDTH"), number(node, "HEIGHT")};
+  return Box{number(node, "HPOS"), number(node, "VPOS"), number(node, "WIDTH"),
+             number(node, "HEIGHT")};
 }
 
 bool is(const xmlNode* node, const char* name) {
-  return node->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char*>(node->name), name) == 0;
+  return node->type == XML_ELEMENT_NODE &&
+         std::strcmp(reinterpret_cast<const char*>(node->name), name) == 0;
 }
 
 // Tesseract writes WC as "0." + the integer percentage (see the header).
@@ -59,7 +61,8 @@ LayoutLine read_line(const xmlNode* line_node) {
     for (std::string part; tokens >> part;) parts.push_back(part);
     double x = box.x;
     for (const std::string& part : parts) {
-      const double width = box.width * static_cast<double>(part.size()) / static_cast<double>(content.size());
+      const double width =
+          box.width * static_cast<double>(part.size()) / static_cast<double>(content.size());
       line.words.push_back(LayoutWord{part, Box{x, box.y, width, box.height}, confidence});
       x += box.width * static_cast<double>(part.size() + 1) / static_cast<double>(content.size());
     }
@@ -87,16 +90,18 @@ void read_blocks(const xmlNode* parent, PageLayout& layout) {
 }  // namespace
 
 Result<PageLayout> layout_from_tesseract_alto(std::string_view alto, double dpi) {
-  std::unique_ptr<xmlDoc, DocFree> doc(xmlReadMemory(alto.data(), static_cast<int>(alto.size()), "page.xml",
-                                                     nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                                                  XML_PARSE_NOWARNING | XML_PARSE_HUGE));
+  std::unique_ptr<xmlDoc, DocFree> doc(
+      xmlReadMemory(alto.data(), static_cast<int>(alto.size()), "page.xml", nullptr,
+                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE));
   const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
-  if (!root) return make_error(Reason::kUnreadable, "the page's OCR layout (ALTO) is not well-formed XML");
+  if (!root)
+    return make_error(Reason::kUnreadable, "the page's OCR layout (ALTO) is not well-formed XML");
   const xmlNode* page = root;
   if (!is(page, "Page"))
     for (page = root->children; page && !is(page, "Page"); page = page->next) {
     }
-  if (!page) return make_error(Reason::kUnreadable, "the page's OCR layout (ALTO) has no Page element");
+  if (!page)
+    return make_error(Reason::kUnreadable, "the page's OCR layout (ALTO) has no Page element");
   PageLayout layout;
   layout.width = number(page, "WIDTH");
   layout.height = number(page, "HEIGHT");

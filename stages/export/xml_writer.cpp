@@ -29,7 +29,8 @@ std::string xml_text(std::string_view s) {
     const int32_t start = i;
     UChar32 c = 0;
     U8_NEXT(bytes, i, length, c);
-    if (c >= 0 && allowed_in_xml(c)) out.append(valid, static_cast<std::size_t>(start), static_cast<std::size_t>(i - start));
+    if (c >= 0 && allowed_in_xml(c))
+      out.append(valid, static_cast<std::size_t>(start), static_cast<std::size_t>(i - start));
   }
   return out;
 }

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <thread>
 
+#include "../ingest_in_process.h"
+#include "../store_backends.h"
 #include "package_checks.h"
 #include "pipeline/config.h"
 #include "pipeline/exit_codes.h"
@@ -20,8 +22,6 @@
 #include "stages/export/tesseract_alto.h"
 #include "stages/export/xml_writer.h"
 #include "stages/record_writer.h"
-#include "../ingest_in_process.h"
-#include "../store_backends.h"
 
 namespace pressarchive {
 namespace {
@@ -97,14 +97,22 @@ std::vector<Record> all_records(const std::string& store) {
 std::map<std::string, std::string> files_under(const fs::path& dir) {
   std::map<std::string, std::string> out;
   for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = testing::read_file(e.path());
+    if (e.is_regular_file())
+      out[fs::relative(e.path(), dir).string()] = testing::read_file(e.path());
   return out;
 }
 
 TEST(ExportText, XmlTextDropsWhatXmlCannotCarry) {
   EXPECT_EQ(xml_text("Tätigkeit"), "Tätigkeit");
-  EXPECT_EQ(xml_text(std::string("a\x01" "b\x00" "c\td\n", 8)), "abc\td\n");
-  EXPECT_EQ(xml_text("\xff" "x"), "\xEF\xBF\xBD" "x");
+  EXPECT_EQ(xml_text(std::string("a\x01"
+                                 "b\x00"
+                                 "c\td\n",
+                                 8)),
+            "abc\td\n");
+  EXPECT_EQ(xml_text("\xff"
+                     "x"),
+            "\xEF\xBF\xBD"
+            "x");
   EXPECT_EQ(xml_text("\xEF\xBF\xBE"), "");  // U+FFFE
 }
 
@@ -139,11 +147,14 @@ TEST(ExportAlto, MarksWordsSplitAtALineEnd) {
   layout.height = 100;
   LayoutBlock block;
   block.box = {10, 10, 150, 40};
-  block.lines.push_back(LayoutLine{{10, 10, 150, 15}, {{"Die", {10, 10, 30, 15}, 0.9}, {"Verwal-", {50, 10, 60, 15}, 0.8}}});
-  block.lines.push_back(LayoutLine{{10, 30, 150, 15}, {{"tung", {10, 30, 40, 15}, 0.7}, {"tagt", {60, 30, 300, 15}, 1}}});
+  block.lines.push_back(LayoutLine{
+      {10, 10, 150, 15}, {{"Die", {10, 10, 30, 15}, 0.9}, {"Verwal-", {50, 10, 60, 15}, 0.8}}});
+  block.lines.push_back(LayoutLine{
+      {10, 30, 150, 15}, {{"tung", {10, 30, 40, 15}, 0.7}, {"tagt", {60, 30, 300, 15}, 1}}});
   layout.blocks.push_back(block);
-  const std::string alto = write_alto(layout, AltoPage{1, PageMethod::kOcr, false, "images/00000001.jpg", "de"},
-                                      Software{"0.1.0", "5.3.0", "1.82.0", "22.12.0"});
+  const std::string alto =
+      write_alto(layout, AltoPage{1, PageMethod::kOcr, false, "images/00000001.jpg", "de"},
+                 Software{"0.1.0", "5.3.0", "1.82.0", "22.12.0"});
   EXPECT_EQ(testing::alto_schema().errors(alto), "") << alto;
   EXPECT_NE(alto.find(R"(CONTENT="Verwal" HPOS="50" VPOS="10" WIDTH="60" HEIGHT="15" WC="0.80" )"
                       R"(SUBS_TYPE="HypPart1" SUBS_CONTENT="Verwaltung")"),
@@ -153,7 +164,8 @@ TEST(ExportAlto, MarksWordsSplitAtALineEnd) {
   EXPECT_NE(alto.find(R"(SUBS_TYPE="HypPart2" SUBS_CONTENT="Verwaltung")"), std::string::npos);
   double w = 0, h = 0;
   bool inside = false;
-  EXPECT_EQ(testing::alto_words(alto, w, h, inside), (std::vector<std::string>{"Die", "Verwal-", "tung", "tagt"}));
+  EXPECT_EQ(testing::alto_words(alto, w, h, inside),
+            (std::vector<std::string>{"Die", "Verwal-", "tung", "tagt"}));
   EXPECT_TRUE(inside) << "the word running off the page is clipped to it";
 }
 
@@ -215,7 +227,8 @@ class ExportE2E : public ::testing::TestWithParam<Backend> {
     return a;
   }
   void SetUp() override {
-    if (GetParam() == Backend::kPostgresql && !testing::pg_server()) GTEST_SKIP() << testing::kNoPgServer;
+    if (GetParam() == Backend::kPostgresql && !testing::pg_server())
+      GTEST_SKIP() << testing::kNoPgServer;
     auto& slot = archives()[GetParam()];
     if (!slot) {
       slot = std::make_unique<testing::ScratchArchive>(GetParam());
@@ -230,7 +243,8 @@ class ExportE2E : public ::testing::TestWithParam<Backend> {
 
 TEST_P(ExportE2E, PackagesOfTheSamplesValidateAndHoldTogether) {
   std::string messages;
-  ASSERT_EQ(export_to(store_, mets_into(out_.path() / "mets"), &messages), exit_code::kOk) << messages;
+  ASSERT_EQ(export_to(store_, mets_into(out_.path() / "mets"), &messages), exit_code::kOk)
+      << messages;
   const std::vector<Record> records = all_records(store_);
   ASSERT_EQ(records.size(), 5u);
   bool saw_scan = false, saw_born_digital = false;
@@ -246,10 +260,13 @@ TEST_P(ExportE2E, PackagesOfTheSamplesValidateAndHoldTogether) {
   }
   EXPECT_TRUE(saw_scan && saw_born_digital);
   const std::string mets = testing::read_file(out_.path() / "mets" / "1" / "mets.xml");
-  EXPECT_NE(mets.find("<mods:dateIssued encoding=\"iso8601\" keyDate=\"yes\">2022-03-31</mods:dateIssued>"),
-            std::string::npos);
-  EXPECT_NE(mets.find("<mods:languageTerm type=\"code\" authority=\"iso639-2b\">ger</mods:languageTerm>"),
-            std::string::npos);
+  EXPECT_NE(
+      mets.find(
+          "<mods:dateIssued encoding=\"iso8601\" keyDate=\"yes\">2022-03-31</mods:dateIssued>"),
+      std::string::npos);
+  EXPECT_NE(
+      mets.find("<mods:languageTerm type=\"code\" authority=\"iso639-2b\">ger</mods:languageTerm>"),
+      std::string::npos);
   EXPECT_NE(mets.find("<mets:fileGrp USE=\"DOWNLOAD\">"), std::string::npos);
   // The clusters: a scan of the seed points to its canonical record.
   const std::string scan = testing::read_file(out_.path() / "mets" / "2" / "mets.xml");
@@ -293,7 +310,8 @@ TEST_P(ExportE2E, IdAndSinceChooseTheRecords) {
 }
 
 TEST_P(ExportE2E, HostileFieldsGiveValidXmlAndExactCsv) {
-  const std::string title = "<script>alert(1)</script> & \"quotes\" 'apostrophes' \x01\x02 \xff\xfe";
+  const std::string title =
+      "<script>alert(1)</script> & \"quotes\" 'apostrophes' \x01\x02 \xff\xfe";
   const std::string issuer = "Amt, für\n\"Straßen\"";
   {
     auto store = open_existing_store(store_);
@@ -324,7 +342,8 @@ TEST_P(ExportE2E, HostileFieldsGiveValidXmlAndExactCsv) {
   EXPECT_EQ(row["needs_review"], "no");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ExportE2E, ::testing::Values(Backend::kSqlite, Backend::kPostgresql),
+INSTANTIATE_TEST_SUITE_P(Backends, ExportE2E,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgresql),
                          testing::backend_param_name);
 
 TEST(ExportSource, AMovedSourceFailsThatRecordAlone) {
@@ -340,11 +359,13 @@ TEST(ExportSource, AMovedSourceFailsThatRecordAlone) {
   fs::create_directories(dir.path() / "out" / (".9.partial-" + std::to_string(::getpid() + 1)));
 
   std::string messages;
-  EXPECT_EQ(export_to(store, mets_into(dir.path() / "out"), &messages), exit_code::kCompletedWithFailures);
+  EXPECT_EQ(export_to(store, mets_into(dir.path() / "out"), &messages),
+            exit_code::kCompletedWithFailures);
   EXPECT_NE(messages.find("clean.png: the archived source is gone"), std::string::npos) << messages;
   const auto files = files_under(dir.path() / "out");
   std::set<std::string> folders;
-  for (const auto& e : fs::directory_iterator(dir.path() / "out")) folders.insert(e.path().filename().string());
+  for (const auto& e : fs::directory_iterator(dir.path() / "out"))
+    folders.insert(e.path().filename().string());
   ASSERT_EQ(folders.size(), 1u) << "one package, nothing half-written";
   const std::string kept = *folders.begin();
   for (const Record& r : all_records(store))
@@ -378,7 +399,8 @@ TEST(ExportSchemas, TheValidatorRejectsBrokenModsInsideMets) {
       R"(<mods:nonsense/></mods:titleInfo></mods:mods></mets:xmlData></mets:mdWrap></mets:dmdSec>)"
       R"(<mets:structMap><mets:div/></mets:structMap></mets:mets>)";
   EXPECT_NE(testing::mets_and_mods_schema().errors(mets), "");
-  const std::string good = std::string(mets).replace(mets.find("<mods:nonsense/>"), 16, "<mods:title>x</mods:title>");
+  const std::string good =
+      std::string(mets).replace(mets.find("<mods:nonsense/>"), 16, "<mods:title>x</mods:title>");
   EXPECT_EQ(testing::mets_and_mods_schema().errors(good), "");
 }
 

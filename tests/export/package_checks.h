@@ -13,25 +13,27 @@
 #include <poppler-document.h>
 #include <poppler-page.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
 #include <iterator>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "../test_paths.h"
 #include "stages/discover.h"
 #include "stages/model.h"
 #include "stages/text_util.h"
-#include "../test_paths.h"
 
 namespace pressarchive::testing {
 
-inline std::filesystem::path schemas_dir() { return source_dir().parent_path() / "shared" / "schemas"; }
+inline std::filesystem::path schemas_dir() {
+  return source_dir().parent_path() / "shared" / "schemas";
+}
 
 // One compiled schema; its errors are collected per validation.
 class Schema {
@@ -57,7 +59,8 @@ class Schema {
   std::string errors(const std::string& xml) const {
     if (!schema_) return "no schema";
     std::unique_ptr<xmlDoc, void (*)(xmlDoc*)> doc(
-        xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "export.xml", nullptr, XML_PARSE_NONET | XML_PARSE_HUGE),
+        xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "export.xml", nullptr,
+                      XML_PARSE_NONET | XML_PARSE_HUGE),
         xmlFreeDoc);
     if (!doc) return "not well-formed XML";
     std::string messages;
@@ -66,7 +69,9 @@ class Schema {
         context,
         [](void* out, xmlErrorPtr error) {
           auto* text = static_cast<std::string*>(out);
-          if (text->size() < 2000) *text += "line " + std::to_string(error->line) + ": " + (error->message ? error->message : "") ;
+          if (text->size() < 2000)
+            *text += "line " + std::to_string(error->line) + ": " +
+                     (error->message ? error->message : "");
         },
         &messages);
     const int rc = xmlSchemaValidateDoc(context, doc.get());
@@ -83,15 +88,17 @@ class Schema {
 // wrapper schema that imports both makes MODS's declarations known to the validator.
 inline const Schema& mets_and_mods_schema() {
   static const Schema schema([] {
-    const std::filesystem::path wrapper = std::filesystem::temp_directory_path() / "pressarchive-mets-mods.xsd";
-    std::ofstream(wrapper) << "<?xml version=\"1.0\"?>\n"
-                           << "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
-                              "targetNamespace=\"urn:pressarchive:test\">\n"
-                           << "<xs:import namespace=\"http://www.loc.gov/METS/\" schemaLocation=\""
-                           << (schemas_dir() / "mets-1-12-1.xsd").string() << "\"/>\n"
-                           << "<xs:import namespace=\"http://www.loc.gov/mods/v3\" schemaLocation=\""
-                           << (schemas_dir() / "mods-3-6.xsd").string() << "\"/>\n"
-                           << "</xs:schema>\n";
+    const std::filesystem::path wrapper =
+        std::filesystem::temp_directory_path() / "pressarchive-mets-mods.xsd";
+    std::ofstream(wrapper)
+        << "<?xml version=\"1.0\"?>\n"
+        << "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
+           "targetNamespace=\"urn:pressarchive:test\">\n"
+        << "<xs:import namespace=\"http://www.loc.gov/METS/\" schemaLocation=\""
+        << (schemas_dir() / "mets-1-12-1.xsd").string() << "\"/>\n"
+        << "<xs:import namespace=\"http://www.loc.gov/mods/v3\" schemaLocation=\""
+        << (schemas_dir() / "mods-3-6.xsd").string() << "\"/>\n"
+        << "</xs:schema>\n";
     return wrapper;
   }());
   return schema;
@@ -105,7 +112,9 @@ inline const Schema& alto_schema() {
 struct XmlDoc {
   std::unique_ptr<xmlDoc, void (*)(xmlDoc*)> doc{nullptr, xmlFreeDoc};
   explicit XmlDoc(const std::string& xml)
-      : doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "x.xml", nullptr, XML_PARSE_NONET), xmlFreeDoc) {}
+      : doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "x.xml", nullptr,
+                          XML_PARSE_NONET),
+            xmlFreeDoc) {}
 };
 
 inline std::string attr(const xmlNode* n, const char* name) {
@@ -117,7 +126,8 @@ inline std::string attr(const xmlNode* n, const char* name) {
 }
 
 inline std::string ns_attr(const xmlNode* n, const char* name, const char* ns) {
-  xmlChar* v = xmlGetNsProp(n, reinterpret_cast<const xmlChar*>(name), reinterpret_cast<const xmlChar*>(ns));
+  xmlChar* v =
+      xmlGetNsProp(n, reinterpret_cast<const xmlChar*>(name), reinterpret_cast<const xmlChar*>(ns));
   if (!v) return "";
   std::string s(reinterpret_cast<const char*>(v));
   xmlFree(v);
@@ -125,7 +135,8 @@ inline std::string ns_attr(const xmlNode* n, const char* name, const char* ns) {
 }
 
 inline bool named(const xmlNode* n, const char* local) {
-  return n->type == XML_ELEMENT_NODE && std::string(reinterpret_cast<const char*>(n->name)) == local;
+  return n->type == XML_ELEMENT_NODE &&
+         std::string(reinterpret_cast<const char*>(n->name)) == local;
 }
 
 template <typename Visit>
@@ -193,8 +204,8 @@ inline std::multiset<std::string> searchable_words(const std::string& text) {
 struct PdfWordCount {
   std::size_t words = 0, missing = 0;
 };
-inline void check_package(const std::filesystem::path& dir, const Record& record, double min_word_share = 1.0,
-                          PdfWordCount* counted = nullptr) {
+inline void check_package(const std::filesystem::path& dir, const Record& record,
+                          double min_word_share = 1.0, PdfWordCount* counted = nullptr) {
   std::size_t total_words = 0, total_missing = 0;
   SCOPED_TRACE("package of record " + std::to_string(record.id) + " at " + dir.string());
   const std::string mets = read_file(dir / "mets.xml");
@@ -238,7 +249,8 @@ inline void check_package(const std::filesystem::path& dir, const Record& record
   // The PDF gives the record's words back (a scan's searchable PDF, or the original).
   ASSERT_FALSE(pdf_file.empty()) << "no DOWNLOAD PDF";
   if (record.kind == RecordKind::kBornDigital) {
-    EXPECT_EQ(sha256_file(pdf_file).value(), record.sha256) << "a born-digital record's PDF is its original";
+    EXPECT_EQ(sha256_file(pdf_file).value(), record.sha256)
+        << "a born-digital record's PDF is its original";
     return;
   }
   // Read as pdftotext reads it: Poppler's text device in its default reading order.
@@ -252,14 +264,18 @@ inline void check_package(const std::filesystem::path& dir, const Record& record
     const poppler::byte_array utf8 = page->text().to_utf8();
     const std::string text(utf8.begin(), utf8.end());
     const std::multiset<std::string> in_pdf = searchable_words(text);
-    const std::multiset<std::string> in_record = searchable_words(record.pages[static_cast<std::size_t>(p)].text);
+    const std::multiset<std::string> in_record =
+        searchable_words(record.pages[static_cast<std::size_t>(p)].text);
     std::vector<std::string> missing;
-    std::set_difference(in_record.begin(), in_record.end(), in_pdf.begin(), in_pdf.end(), std::back_inserter(missing));
-    const double found = in_record.empty() ? 1.0 : 1.0 - static_cast<double>(missing.size()) / in_record.size();
+    std::set_difference(in_record.begin(), in_record.end(), in_pdf.begin(), in_pdf.end(),
+                        std::back_inserter(missing));
+    const double found =
+        in_record.empty() ? 1.0 : 1.0 - static_cast<double>(missing.size()) / in_record.size();
     total_words += in_record.size();
     total_missing += missing.size();
-    EXPECT_GE(found, min_word_share) << "words of page " << p + 1 << " the PDF does not give back: "
-                                     << ::testing::PrintToString(missing);
+    EXPECT_GE(found, min_word_share)
+        << "words of page " << p + 1
+        << " the PDF does not give back: " << ::testing::PrintToString(missing);
   }
   if (counted) {
     counted->words += total_words;
