@@ -127,6 +127,7 @@ Result<Settings> Config::settings() const {
   s.recognize.preprocess.orientation_min_confidence = real("preprocess.orientation_min_confidence");
   s.recognize.preprocess.deskew_min_degrees = real("preprocess.deskew_min_degrees");
   s.recognize.preprocess.deskew_min_confidence = real("preprocess.deskew_min_confidence");
+  s.recognize.preprocess.clear_borders = flag("preprocess.clear_borders");
   s.languages = text("ocr.languages");
   s.tessdata_dir = text("ocr.tessdata_dir");
   s.recognize.page_timeout_ms = integer("ocr.page_timeout_seconds") * 1000;

@@ -3,6 +3,7 @@
 #include <leptonica/allheaders.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -351,6 +352,97 @@ Result<std::string> encode_jpeg(const PageImage& image, int quality) {
   std::string bytes(reinterpret_cast<const char*>(data), size);
   lept_free(data);
   return bytes;
+}
+
+namespace {
+
+// A region touching the edge is a border, not print, when it is solid (at least this share
+// of its box is dark: letters and lines are mostly paper) and large (this many pixels at
+// 300 DPI: a punched hole's shadow has thousands, a letter cut by the edge hundreds).
+constexpr double kBorderMinSolidity = 0.4;
+constexpr double kBorderMinPixelsAt300Dpi = 2500;
+constexpr int kBorderDarkBelow = 128;
+// Scanned edges fade into the paper: the cleared region reaches this far past the dark part.
+constexpr int kBorderFringePixels = 4;
+
+bool is_border(PIX* component, BOX* box, double min_pixels) {
+  l_int32 x = 0, y = 0, w = 0, h = 0, dark = 0;
+  boxGetGeometry(box, &x, &y, &w, &h);
+  pixCountPixels(component, &dark, nullptr);
+  return dark >= min_pixels && dark >= kBorderMinSolidity * static_cast<double>(w) * h;
+}
+
+// The median grey of the pixels outside `mask`: the paper, on any page that is mostly paper.
+std::uint8_t paper_grey(const PageImage& image, PIX* mask) {
+  std::array<std::int64_t, 256> histogram{};
+  std::int64_t total = 0;
+  const l_uint32* data = pixGetData(mask);
+  const int wpl = pixGetWpl(mask);
+  for (int y = 0; y < image.height; ++y) {
+    const l_uint32* line = data + static_cast<std::size_t>(y) * wpl;
+    const std::uint8_t* row = &image.pixels[static_cast<std::size_t>(y) * image.width];
+    for (int x = 0; x < image.width; ++x)
+      if (!GET_DATA_BIT(line, x)) {
+        ++histogram[row[x]];
+        ++total;
+      }
+  }
+  std::int64_t seen = 0;
+  for (int v = 0; v < 256; ++v)
+    if ((seen += histogram[static_cast<std::size_t>(v)]) * 2 >= total) return static_cast<std::uint8_t>(v);
+  return 255;
+}
+
+}  // namespace
+
+// Leptonica finds the dark regions connected to the edge (pixExtractBorderConnComps, a
+// seed fill from the border) and splits them into components (pixConnComp); only solid
+// large ones are kept, grown by a few pixels over their fading edge, and painted over.
+std::int64_t clear_dark_borders(PageImage& image) {
+  silence();
+  if (image.empty()) return 0;
+  PixPtr dark = to_binary(image, kBorderDarkBelow);
+  PixPtr touching(dark ? pixExtractBorderConnComps(dark.get(), 8) : nullptr);
+  l_int32 empty = 1;
+  if (!touching || pixZero(touching.get(), &empty) != 0 || empty) return 0;
+  PIXA* parts = nullptr;
+  BOXA* boxes = pixConnComp(touching.get(), &parts, 8);
+  const double scale = image.dpi > 0 ? image.dpi / 300.0 : 1.0;
+  const double min_pixels = kBorderMinPixelsAt300Dpi * scale * scale;
+  PixPtr mask(pixCreate(image.width, image.height, 1));
+  bool any = false;
+  for (int i = 0; parts && i < pixaGetCount(parts); ++i) {
+    PixPtr component(pixaGetPix(parts, i, L_CLONE));
+    BOX* box = pixaGetBox(parts, i, L_CLONE);
+    if (component && box && is_border(component.get(), box, min_pixels)) {
+      l_int32 x = 0, y = 0, w = 0, h = 0;
+      boxGetGeometry(box, &x, &y, &w, &h);
+      pixRasterop(mask.get(), x, y, w, h, PIX_SRC | PIX_DST, component.get(), 0, 0);
+      any = true;
+    }
+    boxDestroy(&box);
+  }
+  pixaDestroy(&parts);
+  boxaDestroy(&boxes);
+  if (!any) return 0;
+  const int grow = 2 * kBorderFringePixels + 1;
+  PixPtr grown(pixDilateBrick(nullptr, mask.get(), grow, grow));
+  if (!grown) return 0;
+  const std::uint8_t paper = paper_grey(image, grown.get());
+  std::int64_t cleared = 0;
+  const l_uint32* data = pixGetData(grown.get());
+  const int wpl = pixGetWpl(grown.get());
+  for (int y = 0; y < image.height; ++y) {
+    const l_uint32* line = data + static_cast<std::size_t>(y) * wpl;
+    std::uint8_t* row = &image.pixels[static_cast<std::size_t>(y) * image.width];
+    for (int x = 0; x < image.width; ++x)
+      if (GET_DATA_BIT(line, x)) {
+        row[x] = paper;
+        ++cleared;
+      }
+  }
+  if (cleared > 0) image.bilevel = image.bilevel && (paper == 0 || paper == 255);
+  return cleared;
 }
 
 SkewEstimate estimate_skew(const PageImage& image) {

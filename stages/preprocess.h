@@ -15,6 +15,7 @@ struct PreprocessOptions {
   double orientation_min_confidence = 2.0;
   double deskew_min_degrees = 0.3;
   double deskew_min_confidence = 3.0;
+  bool clear_borders = true;  // see clear_dark_borders (image_engine.h)
 };
 
 // Asks an engine which way up the page is (Tesseract's OSD in production, a fake in tests).

@@ -47,13 +47,18 @@ PageResult recognize_raster(PageImage image, int number, OcrEngine& engine,
   using Clock = std::chrono::steady_clock;
   PreprocessOptions preprocess = options.preprocess;
   auto start = Clock::now();
+  // Before anything looks at the page: a dark edge would sway the orientation test and
+  // the skew estimate as it sways OCR.
+  if (preprocess.clear_borders) clear_dark_borders(image);
+  const double border_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  start = Clock::now();
   if (preprocess.detect_orientation && looks_upright(image)) preprocess.detect_orientation = false;
   const double quick_test = std::chrono::duration<double>(Clock::now() - start).count();
   PreparedPage prepared = preprocess_page(std::move(image), preprocess, [&engine](const PageImage& i) {
     return engine.detect_orientation(i);
   });
   timings.orientation = quick_test + prepared.orientation_seconds;
-  timings.deskew = prepared.deskew_seconds;
+  timings.deskew = border_seconds + prepared.deskew_seconds;
   start = Clock::now();
   PageResult page = ocr_page(number, prepared, engine.recognize(prepared.image, options.page_timeout_ms, number));
   timings.ocr = std::chrono::duration<double>(Clock::now() - start).count();
