@@ -356,20 +356,52 @@ Result<std::string> encode_jpeg(const PageImage& image, int quality) {
 
 namespace {
 
-// A region touching the edge is a border, not print, when it is solid (at least this share
-// of its box is dark: letters and lines are mostly paper) and large (this many pixels at
-// 300 DPI: a punched hole's shadow has thousands, a letter cut by the edge hundreds).
-constexpr double kBorderMinSolidity = 0.4;
-constexpr double kBorderMinPixelsAt300Dpi = 2500;
+// What is a border, not print. Found on a page at least kBorderMinPageInches on its short
+// side (a crop of one line of print has letters cut by its edge, not borders); scaled by
+// the page's DPI.
+constexpr double kBorderMinPageInches = 2.0;
 constexpr int kBorderDarkBelow = 128;
+// A dark edge or lid shadow: a band along one edge, over at least half of its length and at
+// most this share deep.
+constexpr double kBandMinAlongEdge = 0.5;
+constexpr double kBandMaxDepth = 0.15;
+// A punched hole's shadow cut by the edge: round (a half or whole disc), 3 to 12 mm across.
+constexpr double kHoleMinInches = 0.12, kHoleMaxInches = 0.5;
+// Both are solid (this share of their box dark) with next to no paper enclosed: a banner
+// with white print on it, a photograph, a dark logo all enclose their lighter parts.
+constexpr double kBorderMinSolidity = 0.6;
+constexpr double kBorderMaxEnclosed = 0.02;
 // Scanned edges fade into the paper: the cleared region reaches this far past the dark part.
 constexpr int kBorderFringePixels = 4;
 
-bool is_border(PIX* component, BOX* box, double min_pixels) {
-  l_int32 x = 0, y = 0, w = 0, h = 0, dark = 0;
-  boxGetGeometry(box, &x, &y, &w, &h);
+struct Geometry {
+  l_int32 x = 0, y = 0, w = 0, h = 0;
+};
+
+bool is_edge_band(const Geometry& g, int width, int height) {
+  const bool top_or_bottom = g.y == 0 || g.y + g.h == height;
+  const bool left_or_right = g.x == 0 || g.x + g.w == width;
+  return (top_or_bottom && g.w >= kBandMinAlongEdge * width && g.h <= kBandMaxDepth * height) ||
+         (left_or_right && g.h >= kBandMinAlongEdge * height && g.w <= kBandMaxDepth * width);
+}
+
+bool is_hole_shadow(const Geometry& g, double dpi) {
+  const double low = kHoleMinInches * dpi, high = kHoleMaxInches * dpi;
+  const double aspect = static_cast<double>(g.w) / std::max(1, g.h);
+  return std::max(g.w, g.h) >= low && std::max(g.w, g.h) <= high && aspect >= 0.45 && aspect <= 2.2;
+}
+
+bool is_border(PIX* component, BOX* box, int width, int height, double dpi) {
+  Geometry g;
+  boxGetGeometry(box, &g.x, &g.y, &g.w, &g.h);
+  if (!is_edge_band(g, width, height) && !is_hole_shadow(g, dpi)) return false;
+  l_int32 dark = 0, filled = 0;
   pixCountPixels(component, &dark, nullptr);
-  return dark >= min_pixels && dark >= kBorderMinSolidity * static_cast<double>(w) * h;
+  if (dark < kBorderMinSolidity * static_cast<double>(g.w) * g.h) return false;
+  PixPtr holes_filled(pixHolesByFilling(component, 4));
+  if (!holes_filled) return false;
+  pixCountPixels(holes_filled.get(), &filled, nullptr);
+  return filled - dark <= kBorderMaxEnclosed * dark;
 }
 
 // The median grey of the pixels outside `mask`: the paper, on any page that is mostly paper.
@@ -396,25 +428,26 @@ std::uint8_t paper_grey(const PageImage& image, PIX* mask) {
 }  // namespace
 
 // Leptonica finds the dark regions connected to the edge (pixExtractBorderConnComps, a
-// seed fill from the border) and splits them into components (pixConnComp); only solid
-// large ones are kept, grown by a few pixels over their fading edge, and painted over.
+// seed fill from the border) and splits them into components (pixConnComp); the bands and
+// hole shadows among them (is_border) are grown by a few pixels over their fading edge and
+// painted over.
 std::int64_t clear_dark_borders(PageImage& image) {
   silence();
-  if (image.empty()) return 0;
+  if (image.empty() || std::min(image.width, image.height) < kBorderMinPageInches * (image.dpi > 0 ? image.dpi : 300))
+    return 0;
   PixPtr dark = to_binary(image, kBorderDarkBelow);
   PixPtr touching(dark ? pixExtractBorderConnComps(dark.get(), 8) : nullptr);
   l_int32 empty = 1;
   if (!touching || pixZero(touching.get(), &empty) != 0 || empty) return 0;
   PIXA* parts = nullptr;
   BOXA* boxes = pixConnComp(touching.get(), &parts, 8);
-  const double scale = image.dpi > 0 ? image.dpi / 300.0 : 1.0;
-  const double min_pixels = kBorderMinPixelsAt300Dpi * scale * scale;
+  const double dpi = image.dpi > 0 ? image.dpi : 300;
   PixPtr mask(pixCreate(image.width, image.height, 1));
   bool any = false;
   for (int i = 0; parts && i < pixaGetCount(parts); ++i) {
     PixPtr component(pixaGetPix(parts, i, L_CLONE));
     BOX* box = pixaGetBox(parts, i, L_CLONE);
-    if (component && box && is_border(component.get(), box, min_pixels)) {
+    if (component && box && is_border(component.get(), box, image.width, image.height, dpi)) {
       l_int32 x = 0, y = 0, w = 0, h = 0;
       boxGetGeometry(box, &x, &y, &w, &h);
       pixRasterop(mask.get(), x, y, w, h, PIX_SRC | PIX_DST, component.get(), 0, 0);

@@ -70,8 +70,9 @@ SkewEstimate estimate_skew(const PageImage& image);
 // upright text. Pages for which it is false deserve the costlier OSD.
 bool looks_upright(const PageImage& image);
 
-// Dark regions that touch the page's edge and are solid, not print: a scanner's dark edge,
-// a lid shadow, a punched hole's shadow cut by the edge. They are set to the paper's grey
+// Dark regions that touch the page's edge and are solid, not print: a scanner's dark edge
+// or a lid shadow (a band along an edge), a punched hole's shadow cut by the edge (a disc
+// of 3-12 mm); never anything that encloses lighter print (a banner, a photograph). They are set to the paper's grey
 // (the median of the rest of the page), so OCR does not read them as a line of "EEE" or
 // "|||". A page without one is left exactly as it was. Returns the pixels cleared.
 std::int64_t clear_dark_borders(PageImage& image);
