@@ -92,6 +92,9 @@ Status write_pages(const PackageInput& input, const PackageOptions& options, Pac
     PageLayout layout;
     if (options.images) {
       Result<RecordPage> page = source->page(stored.number, options.image_width);
+      // A page that failed at ingest may fail again here (too large, unreadable): the
+      // package then shows the pages that could be read, as the record does.
+      if (!page.ok() && stored.method == PageMethod::kFailed) continue;
       if (!page.ok()) return page.error();
       Result<std::string> jpeg = encode_jpeg(page->image, options.jpeg_quality);
       if (!jpeg.ok()) return jpeg.error();

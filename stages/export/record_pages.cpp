@@ -31,6 +31,8 @@ Result<RecordPages> RecordPages::open(const Record& record, const LoadOptions& o
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
       why = path.string() + ": the archived source is gone (moved or deleted)";
+      // The archive keeps paths as ingest was given them.
+      if (path.is_relative()) why += "; the path is relative to the folder ingest ran in";
       continue;
     }
     Result<std::string> sha = sha256_file(path);
