@@ -12,8 +12,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 BIN=$ROOT/build/pressarchive
 CORES=$(nproc)
-MANY=1000 FEW=100 SCANS=32
-[ "${1:-}" = "--smoke" ] && { MANY=${SMOKE_MANY:-20}; FEW=5; SCANS=2; }
+MANY=1000 FEW=100 SCANS=32 RUNS=${RUNS:-3}
+[ "${1:-}" = "--smoke" ] && { MANY=20; FEW=5; SCANS=2; RUNS=1; }
 [ -x "$BIN" ] || { echo "build first: tools/build.sh" >&2; exit 2; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -26,27 +26,31 @@ for i in $(seq 1 "$MANY"); do
   cp "$ROOT/samples/seed-born-digital.pdf" "$f"
   printf '%% copy %d\n' "$i" >>"$f"
 done
-mapfile -t SCAN_FILES < <(ls "$ROOT"/tests/eval/docs/*.png "$ROOT"/tests/eval/docs/*.tif | sort | head -n "$SCANS")
+mapfile -t SCAN_FILES < <(ls "$ROOT"/tests/eval/docs/*.png "$ROOT"/tests/eval/docs/*.tif | sort)
+SCAN_FILES=("${SCAN_FILES[@]:0:$SCANS}")
 cp "${SCAN_FILES[@]}" "$WORK/scans/"
 (cd "$WORK" && OMP_THREAD_LIMIT=1 "$BIN" ingest born --store born.db -q >/dev/null 2>&1) || true
 (cd "$WORK" && OMP_THREAD_LIMIT=1 "$BIN" ingest scans --store scans.db -q >/dev/null 2>&1) || true
-ls "$WORK"/born/*.pdf | head -n "$FEW" >"$WORK/few.txt"
 
-# One timed command: records/s (or pages/s), peak MB.
-measure() {
+# One timed run of a row: its rate (records/s) and peak MB are appended to the row's lists.
+declare -A CMD COUNT RATES MBS
+ROWS=()
+add_row() {
   local name=$1 count=$2; shift 2
-  rm -rf "$WORK/out"
+  ROWS+=("$name"); COUNT[$name]=$count; CMD[$name]=$(printf '%q ' "$@")
+}
+measure_once() {
+  local name=$1
+  rm -rf "$WORK/out" "$WORK/out.csv"
   local start end
   start=$(date +%s%N)
-  (cd "$WORK" && /usr/bin/time -f '%M' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr") ||
+  (cd "$WORK" && eval "/usr/bin/time -f '%M' -o '$WORK/time' ${CMD[$name]}" >/dev/null 2>"$WORK/stderr") ||
     echo "export_bench: $name failed: $(tail -n 3 "$WORK/stderr")" >&2
   end=$(date +%s%N)
-  local rate mb
-  rate=$(awk -v n="$count" -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", n / ((b - a) / 1e9) }')
-  mb=$(( $(tail -n 1 "$WORK/time") / 1024 ))
-  printf '| %-58s | %9s | %7s |\n' "$name" "$rate" "$mb"
-  LAST_RATE=$rate
+  RATES[$name]+="$(awk -v n="${COUNT[$name]}" -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", n / ((b - a) / 1e9) }') "
+  MBS[$name]+="$(( $(tail -n 1 "$WORK/time") / 1024 )) "
 }
+median() { printf '%s\n' $1 | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 few_ids=()
 for i in $(seq 1 "$FEW"); do few_ids+=(--id "$i"); done
 cat >"$WORK/pdftoppm-each" <<SH
@@ -54,25 +58,29 @@ cat >"$WORK/pdftoppm-each" <<SH
 mkdir -p "\$1"; ls born/*.pdf | xargs -P "$CORES" -I{} sh -c 'pdftoppm -gray -jpeg -jpegopt quality=85 -scale-to-x 1500 -scale-to-y -1 "\$1" "\$2/\$(basename "\$1")"' _ {} "\$1"
 SH
 chmod +x "$WORK/pdftoppm-each"
-
-echo "machine: $CORES cores; METS packages with page images (1,500 px JPEG), ALTO 4.4 and the PDF"
-echo "| what                                                       | records/s | peak MB |"
-echo "|------------------------------------------------------------|-----------|---------|"
-measure "pressarchive export --format mets, $MANY born-digital records" "$MANY" \
-  "$BIN" export --store born.db --format mets --out out -q
-MANY_MB=$(( $(tail -n 1 "$WORK/time") / 1024 )); PA_RATE=$LAST_RATE
-measure "pressarchive export --format mets, $FEW of those records" "$FEW" \
-  "$BIN" export --store born.db --format mets --out out -q "${few_ids[@]}"
-FEW_MB=$(( $(tail -n 1 "$WORK/time") / 1024 ))
-measure "pdftoppm, the same $MANY PDFs to JPEG at 1,500 px, xargs -P $CORES" "$MANY" "$WORK/pdftoppm-each" out
-PDFTOPPM_RATE=$LAST_RATE
-measure "pressarchive export --format mets --bag, $MANY records" "$MANY" \
-  "$BIN" export --store born.db --format mets --bag --out out -q
-measure "pressarchive export --format mets, $SCANS scanned records" "$SCANS" \
-  "$BIN" export --store scans.db --format mets --out out -q
-measure "pressarchive export --format csv, $MANY records" "$MANY" \
-  "$BIN" export --store born.db --format csv --out out.csv
+add_row many "$MANY" "$BIN" export --store born.db --format mets --out out -q
+add_row few "$FEW" "$BIN" export --store born.db --format mets --out out -q "${few_ids[@]}"
+add_row pdftoppm "$MANY" "$WORK/pdftoppm-each" out
+add_row bag "$MANY" "$BIN" export --store born.db --format mets --bag --out out -q
+add_row scans "$SCANS" "$BIN" export --store scans.db --format mets --out out -q
+add_row csv "$MANY" "$BIN" export --store born.db --format csv --out out.csv
+# Interleaved rounds (each row once per round), so a change in the machine's load hits
+# every row alike; the median of the rounds is reported.
+for _ in $(seq "$RUNS"); do
+  for name in "${ROWS[@]}"; do measure_once "$name"; done
+done
+row() { printf '| %-60s | %9s | %7s |\n' "$1" "$(median "${RATES[$2]}")" "$(median "${MBS[$2]}")"; }
+echo "machine: $CORES cores; median of $RUNS interleaved rounds; METS packages with page images (1,500 px JPEG), ALTO 4.4, the PDF"
+echo "| what                                                         | records/s | peak MB |"
+echo "|--------------------------------------------------------------|-----------|---------|"
+row "pressarchive export --format mets, $MANY born-digital records" many
+row "pressarchive export --format mets, $FEW of those records" few
+row "pdftoppm, the same $MANY PDFs to JPEG at 1,500 px, xargs -P $CORES" pdftoppm
+row "pressarchive export --format mets --bag, $MANY records" bag
+row "pressarchive export --format mets, $SCANS scanned records" scans
+row "pressarchive export --format csv, $MANY records" csv
 echo
-awk -v a="$PA_RATE" -v b="$PDFTOPPM_RATE" 'BEGIN { printf "METS export / pdftoppm rendering the same pages: %.2f\n", a / b }'
-awk -v a="$MANY_MB" -v b="$FEW_MB" -v m="$MANY" -v f="$FEW" \
+awk -v a="$(median "${RATES[many]}")" -v b="$(median "${RATES[pdftoppm]}")" \
+  'BEGIN { printf "METS export / pdftoppm rendering the same pages: %.2f\n", a / b }'
+awk -v a="$(median "${MBS[many]}")" -v b="$(median "${MBS[few]}")" -v m="$MANY" -v f="$FEW" \
   'BEGIN { printf "peak memory, %d records / %d records: %.2f (must not grow with the number of records)\n", m, f, a / b }'
