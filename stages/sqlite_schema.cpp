@@ -126,6 +126,12 @@ R"SQL(
 ALTER TABLE records ADD COLUMN metadata_details TEXT;
 )SQL",
 sqlite_learned_boilerplate::kMigration,  // version 5: learned boilerplate
+R"SQL(
+-- The web page's search (sqlite_store_browse.cpp): facet counts read this index, not the
+-- rows with their text; the newest-first order reads the second.
+CREATE INDEX records_facets ON records(issuer, place, release_date, kind, needs_review);
+CREATE INDEX records_by_release_date ON records(release_date);
+)SQL",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
