@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -227,7 +228,8 @@ int main(int argc, char** argv) {
   ingest.join();
   serving.join();
   std::error_code ec;
-  std::filesystem::remove_all(work, ec);
+  if (!std::getenv("WEB_BENCH_KEEP")) std::filesystem::remove_all(work, ec);
+  else std::printf("kept %s\n", work.c_str());
 
   std::printf("web_bench: %d generated records (%.0f s to insert), %d written meanwhile by the ingest beside it\n",
               records, fill_seconds, written.load());

@@ -205,6 +205,9 @@ class ArchiveStore {
       const std::vector<std::uint64_t>& band_keys, int limit) = 0;
   // Clusters with at least one duplicate, canonical records in id order.
   virtual Result<std::vector<ClusterRow>> clusters() = 0;
+  // The cluster record `id` belongs to (as canonical or as a duplicate), found through
+  // the duplicate-of index; nullopt when it is in none.
+  virtual Result<std::optional<ClusterRow>> cluster_of(std::int64_t id) = 0;
   // Records that revise `id` or that `id` revises, with scores.
   virtual Result<std::vector<std::pair<std::int64_t, double>>> revisions_of(std::int64_t id) = 0;
   // Open failures, newest first.

@@ -1,4 +1,5 @@
-// PostgreSQL backend: the web page's search with facet counts (ArchiveStore::browse).
+// PostgreSQL backend: the web page's queries: search with facet counts
+// (ArchiveStore::browse) and one record's cluster.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -127,6 +128,25 @@ Result<BrowseResult> PgStore::browse(const BrowseQuery& query) {
     return result;
   } catch (const std::exception& e) {
     return db_error("search failed", e);
+  }
+}
+
+Result<std::optional<ClusterRow>> PgStore::cluster_of(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  try {
+    pqxx::work tx(*conn_);
+    std::optional<ClusterRow> cluster;
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT c.id, coalesce(c.title, ''), coalesce(c.release_date, ''), m.id, coalesce(m.duplicate_score, 0) "
+             "FROM records c JOIN records m ON m.duplicate_of = c.id "
+             "WHERE c.id = coalesce((SELECT duplicate_of FROM records WHERE id = $1), $1) ORDER BY m.id",
+             id)) {
+      if (!cluster) cluster = ClusterRow{row[0].as<std::int64_t>(), text_of(row[1]), text_of(row[2]), {}};
+      cluster->members.emplace_back(row[3].as<std::int64_t>(), row[4].as<double>());
+    }
+    return cluster;
+  } catch (const std::exception& e) {
+    return db_error("cannot read the cluster of record " + std::to_string(id), e);
   }
 }
 

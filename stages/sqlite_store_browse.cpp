@@ -1,4 +1,5 @@
-// SQLite backend: the web page's search with facet counts (ArchiveStore::browse).
+// SQLite backend: the web page's queries: search with facet counts (ArchiveStore::browse)
+// and one record's cluster.
 #include <algorithm>
 #include <map>
 
@@ -19,12 +20,21 @@ std::string fts_match(const std::string& text) {
   return match;
 }
 
-// FROM and WHERE of one browse query, with the values to bind in order.
+// WHERE of one browse query, with the values to bind in order.
 struct Filter {
-  std::string from_where;
+  std::string where;
   std::vector<std::string> values;
   bool has_words = false;
 };
+
+// FROM of a browse query: the records, joined to their full-text index when there are
+// words. `facet_index`: through the records_facets index, which holds every column the
+// filters and the facets need, by id; the planner would otherwise read the rows, which
+// carry the whole text.
+std::string from(const Filter& f, bool facet_index) {
+  const std::string records = facet_index ? "records r INDEXED BY records_facets" : "records r";
+  return f.has_words ? " FROM records_fts JOIN " + records + " ON r.id = records_fts.rowid" : " FROM " + records;
+}
 
 Filter filter_of(const BrowseQuery& query) {
   Filter f;
@@ -32,11 +42,8 @@ Filter filter_of(const BrowseQuery& query) {
   const std::string match = fts_match(query.text);
   if (!match.empty()) {
     f.has_words = true;
-    f.from_where = " FROM records_fts JOIN records r ON r.id = records_fts.rowid";
     terms.push_back("records_fts MATCH ?");
     f.values.push_back(match);
-  } else {
-    f.from_where = " FROM records r";
   }
   const auto equal = [&](const char* column, const std::string& value) {
     if (value.empty()) return;
@@ -56,7 +63,7 @@ Filter filter_of(const BrowseQuery& query) {
     terms.push_back("r.release_date <= ?");
     f.values.push_back(query.date_to);
   }
-  for (std::size_t i = 0; i < terms.size(); ++i) f.from_where += (i ? " AND " : " WHERE ") + terms[i];
+  for (std::size_t i = 0; i < terms.size(); ++i) f.where += (i ? " AND " : " WHERE ") + terms[i];
   return f;
 }
 
@@ -77,15 +84,16 @@ std::vector<FacetCount> top_values(const std::map<std::string, std::int64_t>& co
 }  // namespace
 
 // SQLite has no GROUPING SETS: one pass over the matching rows counts all five facets
-// (and the total). Without words the pass reads the records_facets index, which holds
-// every facet column, instead of rows that carry the whole text.
+// (and the total), and a second chooses the page of hits; both read the records_facets
+// index instead of the rows, which carry the whole text. Only the page's hits are then
+// read in full, with their snippets.
 Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
   const Filter filter = filter_of(query);
   BrowseResult result;
   {
     Statement q(statements_, "SELECT coalesce(r.issuer, ''), coalesce(r.place, ''), "
                              "substr(coalesce(r.release_date, ''), 1, 4), coalesce(r.kind, ''), r.needs_review" +
-                                 filter.from_where);
+                                 from(filter, true) + filter.where);
     bind_all(q, filter.values);
     std::map<std::string, std::int64_t> issuer, place, year, kind, review;
     int rc;
@@ -101,21 +109,49 @@ Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
     result.facets = {{"issuer", top_values(issuer)}, {"place", top_values(place)}, {"year", top_values(year)},
                      {"kind", top_values(kind)}, {"needs_review", top_values(review)}};
   }
-  const std::string snippet = filter.has_words ? "snippet(records_fts, 1, char(2), char(3), '…', 16)"
-                                               : "substr(coalesce(nullif(r.body, ''), r.text, ''), 1, 200)";
-  const std::string order = filter.has_words && !query.by_date ? " ORDER BY records_fts.rank, r.id"
-                                                               : " ORDER BY r.release_date DESC, r.id DESC";
-  Statement q(statements_, "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), " + snippet +
-                               ", coalesce(r.issuer, ''), coalesce(r.place, '')" + filter.from_where + order +
-                               " LIMIT ? OFFSET ?");
-  bind_all(q, filter.values);
-  const int n = static_cast<int>(filter.values.size());
-  q.bind(n + 1, static_cast<std::int64_t>(query.limit)).bind(n + 2, static_cast<std::int64_t>(query.offset));
-  int rc;
-  while ((rc = q.step()) == SQLITE_ROW)
-    result.hits.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5)});
-  if (rc != SQLITE_DONE) return db_error("search failed");
+  std::vector<std::int64_t> ids;
+  {
+    const std::string order = filter.has_words && !query.by_date ? " ORDER BY records_fts.rank, r.id"
+                                                                 : " ORDER BY r.release_date DESC, r.id DESC";
+    // Newest first without words: the release-date index, in order, beats the facet index.
+    Statement q(statements_, "SELECT r.id" + from(filter, filter.has_words) + filter.where + order + " LIMIT ? OFFSET ?");
+    bind_all(q, filter.values);
+    const int n = static_cast<int>(filter.values.size());
+    q.bind(n + 1, static_cast<std::int64_t>(query.limit)).bind(n + 2, static_cast<std::int64_t>(query.offset));
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) ids.push_back(q.integer(0));
+    if (rc != SQLITE_DONE) return db_error("search failed");
+  }
+  const std::string hit_sql =
+      filter.has_words
+          ? "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), "
+            "snippet(records_fts, 1, char(2), char(3), '…', 16), coalesce(r.issuer, ''), coalesce(r.place, '') "
+            "FROM records_fts JOIN records r ON r.id = records_fts.rowid WHERE records_fts MATCH ? AND records_fts.rowid = ?"
+          : "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), "
+            "substr(coalesce(nullif(r.body, ''), r.text, ''), 1, 200), coalesce(r.issuer, ''), coalesce(r.place, '') "
+            "FROM records r WHERE ? IS NOT NULL AND r.id = ?";
+  for (const std::int64_t id : ids) {
+    Statement q(statements_, hit_sql);
+    q.bind(1, filter.has_words ? filter.values[0] : std::string()).bind(2, id);
+    if (q.step() == SQLITE_ROW) result.hits.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5)});
+  }
   return result;
+}
+
+Result<std::optional<ClusterRow>> SqliteStore::cluster_of(std::int64_t id) {
+  Statement q(statements_,
+              "SELECT c.id, coalesce(c.title, ''), coalesce(c.release_date, ''), m.id, coalesce(m.duplicate_score, 0) "
+              "FROM records c JOIN records m ON m.duplicate_of = c.id "
+              "WHERE c.id = coalesce((SELECT duplicate_of FROM records WHERE id = ?), ?) ORDER BY m.id");
+  q.bind(1, id).bind(2, id);
+  std::optional<ClusterRow> cluster;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    if (!cluster) cluster = ClusterRow{q.integer(0), q.text(1), q.text(2), {}};
+    cluster->members.emplace_back(q.integer(3), q.real(4));
+  }
+  if (rc != SQLITE_DONE) return db_error("cannot read the cluster of record " + std::to_string(id));
+  return cluster;
 }
 
 }  // namespace pressarchive

@@ -127,6 +127,10 @@ Record generated(int i) {
   r.metadata.release_date = (i < 6 ? "2021-" : "2022-") + std::string("05-1") + std::to_string(i % 10);
   r.metadata.issuer = i % 3 == 0 ? "Stadt A" : (i % 3 == 1 ? "Stadt B" : "Kreis C");
   r.metadata.place = i % 2 ? "Kaiserslautern" : "Mainz";
+  if (i == 9) {  // the same release as record 1
+    r.duplicate_of = 1;
+    r.duplicate_score = 0.93;
+  }
   r.needs_review = i == 7;
   if (r.needs_review) r.review_reasons = {"low OCR confidence"};
   return r;
@@ -199,6 +203,20 @@ TEST_P(WebOnArchive, FacetsCountTheMatchingRecords) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->total, 5);  // 2021-05-12 .. 2021-05-15 and 2022-05-16
   EXPECT_EQ(r->hits.size(), 2u);
+}
+
+TEST_P(WebOnArchive, ClusterOfOneRecord) {
+  auto store = open_existing_store(scratch_->location());
+  for (const std::int64_t id : {1, 10}) {
+    Result<std::optional<ClusterRow>> c = (*store)->cluster_of(id);
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    ASSERT_TRUE(c->has_value()) << id;
+    EXPECT_EQ((*c)->canonical, 1);
+    ASSERT_EQ((*c)->members.size(), 1u);
+    EXPECT_EQ((*c)->members[0].first, 10);
+  }
+  EXPECT_FALSE((*store)->cluster_of(2).value().has_value());
+  EXPECT_NE(app_->handle(get("/record/10")).body.find("href=\"/record/1\""), std::string::npos);
 }
 
 TEST_P(WebOnArchive, BadRequestsGetAClearAnswer) {

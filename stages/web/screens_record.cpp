@@ -65,11 +65,7 @@ WebResponse App::record(const WebRequest& request, std::int64_t id) {
   context.saved = request.param("saved") == "1";
   if (Result<PageHits> hits = images_.hit_boxes(*r, page_number, kPageImageWidth, context.words); hits.ok())
     context.hits = std::move(*hits);
-  if (Result<std::vector<ClusterRow>> clusters = store->clusters(); clusters.ok()) {
-    const std::int64_t canonical = r->duplicate_of.value_or(r->id);
-    for (const ClusterRow& c : *clusters)
-      if (c.canonical == canonical) context.cluster = c;
-  }
+  if (Result<std::optional<ClusterRow>> cluster = store->cluster_of(id); cluster.ok()) context.cluster = std::move(*cluster);
   if (Result<std::vector<std::pair<std::int64_t, double>>> revisions = store->revisions_of(id); revisions.ok())
     context.revisions = std::move(*revisions);
   if (Result<std::vector<Event>> events = store->events(id); events.ok()) context.events = std::move(*events);
