@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "pipeline/export_command.h"  // run_export, beside the other read-only commands
+
 namespace pressarchive {
 
 int run_status(const std::string& store, std::ostream& out, std::ostream& err);
@@ -36,8 +38,5 @@ int run_boilerplate_decide(const std::string& store, std::int64_t id, bool confi
 // An archivist adds `line` as boilerplate of `issuer` (confirmed).
 int run_boilerplate_add(const std::string& store, const std::string& issuer, const std::string& line,
                         std::ostream& out, std::ostream& err);
-// Writes to `out_file` ("" or "-" = `out`).
-int run_export(const std::string& store, const std::string& format, const std::string& out_file,
-               bool include_failures, std::ostream& out, std::ostream& err);
 
 }  // namespace pressarchive

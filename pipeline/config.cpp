@@ -149,6 +149,12 @@ Result<Settings> Config::settings() const {
   s.web_cache_dir = text("web.cache_dir");
   if (s.queue_lease_seconds < 3 || s.queue_max_attempts < 1 || s.queue_batch < 0 || s.queue_poll_seconds < 1)
     return make_error(Reason::kUnsupported, "queue: lease_seconds >= 3, max_attempts >= 1, batch >= 0, poll_seconds >= 1");
+  s.export_organisation = text("export.organisation");
+  s.export_image_width = integer("export.image_width");
+  s.export_jpeg_quality = integer("export.jpeg_quality");
+  if (s.export_image_width < 100 || s.export_image_width > 10000 || s.export_jpeg_quality < 1 ||
+      s.export_jpeg_quality > 100)
+    return make_error(Reason::kUnsupported, "export: image_width between 100 and 10000, jpeg_quality between 1 and 100");
   if (s.load.render_dpi < 50 || s.load.render_dpi > 1200)
     return make_error(Reason::kUnsupported, "pdf.render_dpi must be between 50 and 1200");
   if (s.load.max_page_pixels <= 0 || s.load.max_pages <= 0)

@@ -34,6 +34,9 @@ struct Settings {
   int queue_max_attempts = 3;
   int queue_batch = 0;  // 0: twice the jobs
   int queue_poll_seconds = 5;
+  std::string export_organisation;
+  int export_image_width = 1500;
+  int export_jpeg_quality = 85;
   std::string web_listen;     // pressarchive serve
   std::string web_token;
   std::string web_cache_dir;

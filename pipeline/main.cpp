@@ -171,13 +171,27 @@ int main(int argc, char** argv) {
   search->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
   search->add_option("-n,--limit", limit, "Most hits shown")->check(CLI::PositiveNumber);
 
-  std::string format = "jsonl", out_file;
-  bool include_failures = false;
-  CLI::App* export_cmd = app.add_subcommand("export", "Write every record (JSON Lines) to a file or stdout");
-  export_cmd->add_option("--format", format, "Output format")->check(CLI::IsMember({"jsonl"}));
-  export_cmd->add_option("-o,--out", out_file, "Output file (default: stdout)");
-  export_cmd->add_flag("--include-failures", include_failures, "Add one line per failed input");
+  ExportRequest export_request;
+  bool export_no_images = false;
+  CLI::App* export_cmd = app.add_subcommand(
+      "export",
+      "Write records out: JSON Lines or CSV (one file), or METS/MODS packages with ALTO 4.4, page images and a "
+      "PDF (one folder per record)");
+  export_cmd->add_option("--format", export_request.format, "jsonl (default), csv or mets")
+      ->check(CLI::IsMember({"jsonl", "csv", "mets"}));
+  export_cmd->add_option("-o,--out", export_request.out,
+                         "Output file for jsonl/csv (default: stdout); the folder for mets (required)");
+  export_cmd->add_option("--id", export_request.ids, "Only these records (repeatable)");
+  export_cmd->add_option("--since", export_request.since,
+                         "Only records archived or changed since DATE (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC)");
+  export_cmd->add_flag("--include-failures", export_request.include_failures,
+                       "jsonl/csv: add one line per open failure");
+  export_cmd->add_flag("--bag", export_request.bag, "mets: write each package as a BagIt bag (RFC 8493)");
+  export_cmd->add_flag("--no-images", export_no_images,
+                       "mets: no page images and no searchable PDF (OCR pages need no source then)");
+  export_cmd->add_flag("-q,--quiet", quiet, "No progress display");
   export_cmd->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
+  export_cmd->add_option("--config", config_file, "TOML file overriding the defaults");
 
   std::string listen;
   bool read_only = false;
@@ -298,8 +312,11 @@ int main(int argc, char** argv) {
     }
     if (*duplicates) return run_duplicates(settings->store, std::cout, std::cerr);
     if (*search) return run_search(settings->store, query, limit, std::cout, std::cerr);
-    if (*export_cmd)
-      return run_export(settings->store, format, out_file, include_failures, std::cout, std::cerr);
+    if (*export_cmd) {
+      export_request.images = !export_no_images;
+      export_request.progress = !quiet && export_request.format == "mets";
+      return run_export(*settings, export_request, std::cout, std::cerr);
+    }
     if (*serve) {
       std::signal(SIGINT, on_signal);
       std::signal(SIGTERM, on_signal);

@@ -33,6 +33,7 @@ int run_serve(const ServeRequest& request, std::ostream& out, std::ostream& err)
   options.token = request.settings.web_token;
   options.read_only = request.read_only;
   options.cache_dir = cache_dir_of(request.settings);
+  options.load = request.settings.load;
   options.program = request.program;
   options.config_file = request.config_file;
   options.connections = server.threads;

@@ -212,6 +212,10 @@ class ArchiveStore {
   virtual Result<std::vector<std::pair<std::int64_t, double>>> revisions_of(std::int64_t id) = 0;
   // Open failures, newest first.
   virtual Status for_each_failure(const std::function<void(const Failure&)>& visit) = 0;
+  // Ids of the records archived or changed (any event of theirs) at or after
+  // `changed_since` (an ISO 8601 date or time, compared as text; "" for every record),
+  // ascending.
+  virtual Result<std::vector<std::int64_t>> record_ids(const std::string& changed_since) = 0;
   // Provenance events of one record, oldest first.
   virtual Result<std::vector<Event>> events(std::int64_t record_id) = 0;
 

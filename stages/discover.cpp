@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -60,22 +61,20 @@ SourceFormat sniff_format(std::string_view head) {
   return SourceFormat::kUnknown;
 }
 
-Result<std::string> sha256_file(const fs::path& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr)
-    return make_error(Reason::kIo, path.string() + ": cannot open for reading");
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
-    return make_error(Reason::kInternal, "OpenSSL SHA-256 unavailable");
-  std::array<char, 1 << 16> buffer;
-  std::size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), file)) > 0)
-    EVP_DigestUpdate(ctx.get(), buffer.data(), n);
-  if (std::ferror(file)) return make_error(Reason::kIo, path.string() + ": read error");
+namespace {
+
+using DigestContext = std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)>;
+
+DigestContext sha256_context() {
+  DigestContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) ctx.reset();
+  return ctx;
+}
+
+std::string hex_digest(EVP_MD_CTX* ctx) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest;
   unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest.data(), &len);
+  EVP_DigestFinal_ex(ctx, digest.data(), &len);
   static const char* kHex = "0123456789abcdef";
   std::string hex;
   hex.reserve(len * 2);
@@ -84,6 +83,30 @@ Result<std::string> sha256_file(const fs::path& path) {
     hex.push_back(kHex[digest[i] & 15]);
   }
   return hex;
+}
+
+}  // namespace
+
+Result<std::string> sha256_file(const fs::path& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr)
+    return make_error(Reason::kIo, path.string() + ": cannot open for reading");
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
+  DigestContext ctx = sha256_context();
+  if (!ctx) return make_error(Reason::kInternal, "OpenSSL SHA-256 unavailable");
+  std::array<char, 1 << 16> buffer;
+  std::size_t n;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), file)) > 0)
+    EVP_DigestUpdate(ctx.get(), buffer.data(), n);
+  if (std::ferror(file)) return make_error(Reason::kIo, path.string() + ": read error");
+  return hex_digest(ctx.get());
+}
+
+std::string sha256_bytes(std::string_view bytes) {
+  DigestContext ctx = sha256_context();
+  if (!ctx) throw std::runtime_error("OpenSSL SHA-256 unavailable");
+  EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
+  return hex_digest(ctx.get());
 }
 
 Discovery discover_sources(const std::vector<fs::path>& roots) {

@@ -19,6 +19,8 @@ SourceFormat sniff_format(std::string_view head);
 
 // Lowercase hex SHA-256 of a file's bytes, streamed (constant memory).
 Result<std::string> sha256_file(const std::filesystem::path& path);
+// The same of bytes in memory.
+std::string sha256_bytes(std::string_view bytes);
 
 struct Discovery {
   std::vector<Source> sources;  // sorted by path, each file once

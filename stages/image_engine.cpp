@@ -327,6 +327,32 @@ PageImage rescale_to_dpi(const PageImage& image, int dpi) {
   return out;
 }
 
+PageImage scale_to_width(const PageImage& image, int width) {
+  silence();
+  if (image.empty() || width <= 0 || width == image.width) return image;
+  const double factor = static_cast<double>(width) / image.width;
+  const int height = std::max(1, static_cast<int>(std::lround(image.height * factor)));
+  PixPtr pix = to_pix(image);
+  PixPtr scaled(pixScaleToSize(pix.get(), width, height));
+  if (!scaled) return image;
+  const int dpi = std::max(1, static_cast<int>(std::lround(image.dpi * factor)));
+  PageImage out = from_pix(scaled.get(), dpi).value();
+  out.dpi = dpi;
+  return out;
+}
+
+Result<std::string> encode_jpeg(const PageImage& image, int quality) {
+  silence();
+  PixPtr pix = to_pix(image);
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  if (!pix || pixWriteMemJpeg(&data, &size, pix.get(), std::clamp(quality, 1, 100), 0) != 0 || !data)
+    return make_error(Reason::kInternal, "a page image could not be encoded as JPEG");
+  std::string bytes(reinterpret_cast<const char*>(data), size);
+  lept_free(data);
+  return bytes;
+}
+
 SkewEstimate estimate_skew(const PageImage& image) {
   silence();
   PixPtr binary = to_binary(image, 160);

@@ -48,6 +48,12 @@ PageImage rotate_quarter_turns(const PageImage& image, int quarter_turns);
 // Leptonica's area mapping (area_map_rotation.h).
 PageImage rotate_degrees(const PageImage& image, double degrees);
 
+// Scales to `width` pixels wide (up or down), keeping the proportions; dpi is scaled along.
+PageImage scale_to_width(const PageImage& image, int width);
+
+// The page as a baseline greyscale JPEG (quality 1..100). The same page gives the same bytes.
+Result<std::string> encode_jpeg(const PageImage& image, int quality);
+
 // Scales so that width * height <= max_pixels (never up); dpi is scaled along.
 PageImage downscale_to(const PageImage& image, std::int64_t max_pixels);
 

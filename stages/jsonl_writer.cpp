@@ -81,9 +81,4 @@ void JsonlWriter::write(const Failure& failure) {
   out_ << failure_to_json(failure).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
-std::unique_ptr<RecordWriter> make_record_writer(const std::string& format, std::ostream& out) {
-  if (format == "jsonl") return std::make_unique<JsonlWriter>(out);
-  return nullptr;
-}
-
 }  // namespace pressarchive

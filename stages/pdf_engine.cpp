@@ -222,59 +222,134 @@ Result<PageSize> PdfDocument::page_size(int index) {
 // character, and a copy of the cross-reference table per page. That was a fifth of
 // reading a born-digital page. The copy guards a document shared between threads; a
 // reader here is only ever used by the thread that borrowed it.
-Result<std::vector<TextLine>> PdfDocument::text_lines(int index) {
-  Lease doc = borrow();
-  PDFDoc* core = doc.core();
-  if (!core || index < 0 || index >= impl_->pages || core->getPage(index + 1) == nullptr)
-    return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+namespace {
+
+// Renders page `index` of `core` through Poppler's text device and hands its words to
+// `visit`, in reading order.
+template <typename Visit>
+bool with_text_words(PDFDoc* core, int index, int pages, Visit visit) {
+  if (!core || index < 0 || index >= pages || core->getPage(index + 1) == nullptr) return false;
   TextOutputDev device(nullptr, /*physLayoutA=*/false, /*fixedPitchA=*/0, /*rawOrderA=*/false,
                        /*append=*/false);
   core->displayPageSlice(&device, index + 1, 72, 72, /*rotate=*/0, /*useMediaBox=*/false,
                          /*crop=*/false, /*printing=*/false, -1, -1, -1, -1, nullptr, nullptr,
                          nullptr, nullptr, /*copyXRef=*/false);
   const std::unique_ptr<TextWordList> words = device.makeWordList();
-  const int count = words ? words->getLength() : 0;
+  if (words) visit(*words);
+  return true;
+}
 
-  // Words come in reading order; a word whose vertical centre leaves the current line
-  // starts a new line, and a gap much taller than the line (or a change of font size)
-  // starts a new paragraph.
-  std::vector<TextLine> lines;
+// Words come in reading order; a word whose vertical centre leaves the current line
+// starts a new line, and a gap much taller than the line (or a change of font size)
+// starts a new paragraph. new_line(starts_paragraph, height) opens a line;
+// add_word(word, space_before, box) adds a word to it (box in points, top-left origin).
+template <typename NewLine, typename AddWord>
+void group_into_lines(TextWordList& words, NewLine new_line, AddWord add_word) {
   double line_top = 0, line_bottom = 0, prev_bottom = -1;
-  bool space_pending = false;
-  for (int w = 0; w < count; ++w) {
-    const TextWord& word = *words->get(w);
+  float line_height = 0;
+  bool have_line = false, space_pending = false;
+  for (int w = 0; w < words.getLength(); ++w) {
+    const TextWord& word = *words.get(w);
     double x_min = 0, y_min = 0, x_max = 0, y_max = 0;
     word.getBBox(&x_min, &y_min, &x_max, &y_max);
     const double top = y_min, height = y_max - y_min;
     const double centre = top + height / 2;
     const double size = height;
-    const bool same_line = !lines.empty() && centre > line_top && centre < line_bottom;
+    const bool same_line = have_line && centre > line_top && centre < line_bottom;
     if (!same_line) {
-      TextLine line;
-      line.height = static_cast<float>(size);
-      if (lines.empty()) {
-        line.starts_paragraph = true;
-      } else {
+      bool starts_paragraph = true;
+      if (have_line) {
         const double gap = top - prev_bottom;
-        const float prev = lines.back().height;
-        line.starts_paragraph = gap > 0.8 * std::max<double>(prev, size) ||
-                                std::fabs(size - prev) > 0.15 * std::max<double>(prev, size);
+        const float prev = line_height;
+        starts_paragraph = gap > 0.8 * std::max<double>(prev, size) ||
+                           std::fabs(size - prev) > 0.15 * std::max<double>(prev, size);
       }
-      lines.push_back(std::move(line));
+      new_line(starts_paragraph, static_cast<float>(size));
+      have_line = true;
+      line_height = static_cast<float>(size);
       line_top = top;
       line_bottom = top + height;
       space_pending = false;
     } else {
-      if (space_pending) lines.back().text.push_back(' ');
       line_top = std::min(line_top, top);
       line_bottom = std::max(line_bottom, top + height);
-      lines.back().height = std::max(lines.back().height, static_cast<float>(size));
+      line_height = std::max(line_height, static_cast<float>(size));
     }
-    append_text(lines.back().text, word);
+    add_word(word, space_pending, Box{x_min, y_min, x_max - x_min, y_max - y_min});
     space_pending = word.hasSpaceAfter();
     prev_bottom = line_bottom;
   }
+}
+
+Box united(const Box& a, const Box& b) {
+  const double x = std::min(a.x, b.x), y = std::min(a.y, b.y);
+  return Box{x, y, std::max(a.x + a.width, b.x + b.width) - x, std::max(a.y + a.height, b.y + b.height) - y};
+}
+
+}  // namespace
+
+// The text layer is read with Poppler's own API, as poppler-cpp's text_list reads it
+// (same text device, same reading order) minus what text_list adds on top: a UTF-8 to
+// UTF-16 conversion per word that opens an iconv converter each time, a box per
+// character, and a copy of the cross-reference table per page. That was a fifth of
+// reading a born-digital page. The copy guards a document shared between threads; a
+// reader here is only ever used by the thread that borrowed it.
+Result<std::vector<TextLine>> PdfDocument::text_lines(int index) {
+  Lease doc = borrow();
+  std::vector<TextLine> lines;
+  const bool read = with_text_words(doc.core(), index, impl_->pages, [&](TextWordList& words) {
+    group_into_lines(
+        words,
+        [&](bool starts_paragraph, float height) {
+          TextLine line;
+          line.height = height;
+          line.starts_paragraph = starts_paragraph;
+          lines.push_back(std::move(line));
+        },
+        [&](const TextWord& word, bool space_before, const Box& box) {
+          if (space_before) lines.back().text.push_back(' ');
+          lines.back().height = std::max(lines.back().height, static_cast<float>(box.height));
+          append_text(lines.back().text, word);
+        });
+  });
+  if (!read) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
   return lines;
+}
+
+Result<PageLayout> PdfDocument::text_layout(int index) {
+  Lease doc = borrow();
+  PageLayout layout;
+  const bool read = with_text_words(doc.core(), index, impl_->pages, [&](TextWordList& words) {
+    group_into_lines(
+        words,
+        [&](bool starts_paragraph, float) {
+          if (starts_paragraph || layout.blocks.empty()) layout.blocks.emplace_back();
+          layout.blocks.back().lines.emplace_back();
+        },
+        [&](const TextWord& word, bool space_before, const Box& box) {
+          LayoutLine& line = layout.blocks.back().lines.back();
+          // Words printed without a space between them are one word of the text.
+          if (space_before || line.words.empty()) line.words.push_back(LayoutWord{"", box, 1.0});
+          LayoutWord& target = line.words.back();
+          target.box = united(target.box, box);
+          append_text(target.text, word);
+        });
+  });
+  if (!read) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+  for (LayoutBlock& block : layout.blocks) {
+    for (LayoutLine& line : block.lines) {
+      line.box = line.words.front().box;
+      for (const LayoutWord& word : line.words) line.box = united(line.box, word.box);
+    }
+    block.box = block.lines.front().box;
+    for (const LayoutLine& line : block.lines) block.box = united(block.box, line.box);
+  }
+  PDFDoc* core = doc.core();
+  layout.width = core->getPageCropWidth(index + 1);
+  layout.height = core->getPageCropHeight(index + 1);
+  if (core->getPageRotate(index + 1) % 180 != 0) std::swap(layout.width, layout.height);
+  layout.dpi = 72;
+  return layout;
 }
 
 Result<PageImage> PdfDocument::render(int index, int dpi) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "stages/model.h"
+#include "stages/page_layout.h"
 #include "stages/result.h"
 
 namespace pressarchive {
@@ -38,6 +39,10 @@ class PdfDocument {
 
   // The page's text layer as lines with font sizes (points), in Poppler's reading order.
   Result<std::vector<TextLine>> text_lines(int index);
+  // The same words with their boxes (points, top-left origin), grouped into the same
+  // lines; a paragraph of text_lines is a block here, and words printed without a space
+  // between them are one word, as in text_lines' text.
+  Result<PageLayout> text_layout(int index);
 
   // Renders the page in memory straight to 8-bit grey (never through an encoded file).
   Result<PageImage> render(int index, int dpi);

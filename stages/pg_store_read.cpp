@@ -41,6 +41,22 @@ KnownContent PgStore::lookup(const std::string& sha256, const std::string& path)
   return known;
 }
 
+Result<std::vector<std::int64_t>> PgStore::record_ids(const std::string& changed_since) {
+  std::lock_guard lock(mutex_);
+  try {
+    pqxx::nontransaction tx(*conn_);
+    const pqxx::result rows = tx.exec_params(
+        "SELECT id FROM records WHERE $1 = '' OR created_at >= $1 OR id IN "
+        "(SELECT record_id FROM events WHERE at >= $1 AND record_id IS NOT NULL) ORDER BY id",
+        changed_since);
+    std::vector<std::int64_t> out;
+    for (const pqxx::row& row : rows) out.push_back(row[0].as<std::int64_t>());
+    return out;
+  } catch (const std::exception& e) {
+    return db_error("cannot read record ids", e);
+  }
+}
+
 Result<std::vector<Event>> PgStore::events(std::int64_t record_id) {
   std::lock_guard lock(mutex_);
   try {
@@ -144,7 +160,7 @@ Result<std::vector<SearchHit>> PgStore::search(const std::string& query, int lim
         "ORDER BY ts_rank(r.search_vector, q.query) DESC, r.id LIMIT " + limit_param,
         pqxx::prepare::make_dynamic_params(terms), limit);
     for (const pqxx::row& row : rows)
-      hits.push_back({row[0].as<std::int64_t>(), text_of(row[1]), text_of(row[2]), "…" + text_of(row[3]) + "…"});
+      hits.push_back({row[0].as<std::int64_t>(), text_of(row[1]), text_of(row[2]), "…" + text_of(row[3]) + "…", "", ""});
     return hits;
   } catch (const std::exception& e) {
     return db_error("search failed", e);

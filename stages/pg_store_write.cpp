@@ -2,6 +2,7 @@
 // worker's job completes inside the transaction that stores its result.
 #include <algorithm>
 
+#include "stages/text_util.h"
 #include "stages/pg_store_impl.h"
 #include "stages/store_common.h"
 
@@ -173,8 +174,11 @@ Status PgStore::record_failure(const Failure& f, std::int64_t run_id) {
   }
 }
 
-Status PgStore::set_manual_field(std::int64_t id, const std::string& field, const std::string& value,
+Status PgStore::set_manual_field(std::int64_t id, const std::string& field, const std::string& typed_value,
                                  const std::string& agent) {
+  // A correction is typed or posted by a person: bytes that are not UTF-8 become U+FFFD
+  // here, as in every other text the archive keeps.
+  const std::string value = valid_utf8(typed_value);
   Metadata probe;
   // Checked before `field` goes into the SQL text.
   if (!set_metadata_field(probe, field, value))

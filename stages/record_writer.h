@@ -17,7 +17,7 @@ class RecordWriter {
   virtual void write(const Failure& failure) = 0;
 };
 
-// nullptr when the format is unknown. Known: "jsonl".
+// nullptr when the format is unknown. Known: "jsonl", "csv" (stages/export/record_writers.cpp).
 std::unique_ptr<RecordWriter> make_record_writer(const std::string& format, std::ostream& out);
 
 }  // namespace pressarchive

@@ -166,6 +166,7 @@ class SqliteStore : public ArchiveStore {
   Result<std::vector<ClusterRow>> clusters() override;
   Result<std::vector<std::pair<std::int64_t, double>>> revisions_of(std::int64_t id) override;
   Status for_each_failure(const std::function<void(const Failure&)>& visit) override;
+  Result<std::vector<std::int64_t>> record_ids(const std::string& changed_since) override;
   Result<std::vector<Event>> events(std::int64_t record_id) override;
 
   // Learned boilerplate: sqlite_learned_boilerplate.cpp.

@@ -20,6 +20,17 @@ KnownContent SqliteStore::lookup(const std::string& sha256, const std::string& p
   return known;
 }
 
+Result<std::vector<std::int64_t>> SqliteStore::record_ids(const std::string& changed_since) {
+  Statement q(statements_, "SELECT id FROM records WHERE ?1 = '' OR created_at >= ?1 OR id IN "
+                           "(SELECT record_id FROM events WHERE at >= ?1 AND record_id IS NOT NULL) ORDER BY id");
+  q.bind(1, changed_since);
+  std::vector<std::int64_t> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.integer(0));
+  if (rc != SQLITE_DONE) return db_error("cannot read record ids");
+  return out;
+}
+
 Result<std::vector<Event>> SqliteStore::events(std::int64_t record_id) {
   Statement q(statements_, "SELECT id, at, type, record_id, coalesce(source_path, ''), coalesce(run_id, 0), "
                    "coalesce(agent, ''), outcome, coalesce(detail, '') FROM events WHERE record_id = ? "
@@ -95,7 +106,7 @@ Result<std::vector<SearchHit>> SqliteStore::search(const std::string& query, int
               "ORDER BY rank LIMIT ?");
   q.bind(1, match).bind(2, static_cast<std::int64_t>(limit));
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) hits.push_back({q.integer(0), q.text(1), q.text(2), q.text(3)});
+  while ((rc = q.step()) == SQLITE_ROW) hits.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), "", ""});
   if (rc != SQLITE_DONE) return db_error("search failed");
   return hits;
 }

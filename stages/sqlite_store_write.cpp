@@ -2,6 +2,7 @@
 // (BEGIN IMMEDIATE, so a second process waits instead of failing mid-write).
 #include <nlohmann/json.hpp>
 
+#include "stages/text_util.h"
 #include "stages/sqlite_store_impl.h"
 #include "stages/store_common.h"
 
@@ -91,8 +92,11 @@ Status SqliteStore::record_failure(const Failure& f, std::int64_t run_id) {
   return exec("COMMIT");
 }
 
-Status SqliteStore::set_manual_field(std::int64_t id, const std::string& field, const std::string& value,
+Status SqliteStore::set_manual_field(std::int64_t id, const std::string& field, const std::string& typed_value,
                                      const std::string& agent) {
+  // A correction is typed or posted by a person: bytes that are not UTF-8 become U+FFFD
+  // here, as in every other text the archive keeps.
+  const std::string value = valid_utf8(typed_value);
   Metadata probe;
   if (!set_metadata_field(probe, field, value))
     return make_error(Reason::kUnsupported, "field '" + field + "' cannot be edited");

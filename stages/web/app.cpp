@@ -38,7 +38,7 @@ App::App(const AppOptions& options, std::unique_ptr<StorePool> pool)
     : options_(options),
       access_(options.token, options.read_only),
       pool_(std::move(pool)),
-      images_(options.cache_dir),
+      images_(options.cache_dir, options.load),
       retries_(options.program, options.store, options.config_file) {}
 
 WebResponse App::handle(const WebRequest& request) {

@@ -22,6 +22,7 @@ struct AppOptions {
   std::string token;        // "" = a random one (AccessControl)
   bool read_only = false;
   std::filesystem::path cache_dir;  // rendered page images
+  LoadOptions load;         // how sources are read (PDF password, limits), as for ingest
   std::string program;      // the pressarchive binary, for retries
   std::string config_file;  // passed on to retries, "" = none
   int connections = 4;      // archive connections shared by the request threads

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "stages/load.h"
 #include "stages/model.h"
 #include "stages/result.h"
 
@@ -26,19 +27,29 @@ struct PageHits {
 
 class PageImages {
  public:
-  explicit PageImages(std::filesystem::path cache_dir) : cache_dir_(std::move(cache_dir)) {}
+  // `load_options`: as configured for ingest (PDF password, limits), so a page renders
+  // as it was read.
+  PageImages(std::filesystem::path cache_dir, LoadOptions load_options)
+      : cache_dir_(std::move(cache_dir)), load_options_(std::move(load_options)) {}
 
   // JPEG bytes of page `page_number` (1-based) of `record` at most `width` pixels wide.
   // Thread-safe: concurrent renders of one page write the cache once (rename).
   Result<std::string> jpeg(const Record& record, int page_number, int width);
 
   // Boxes, in the pixels of the image jpeg() gives at `width`, of the words on the page
-  // that equal one of `words` (lowercase, as text_util's words()).
+  // that equal one of `words` (lowercase, as text_util's words()). Renders the page (and
+  // so caches its image) when its words are not cached yet.
   Result<PageHits> hit_boxes(const Record& record, int page_number, int width,
                                         const std::vector<std::string>& words);
 
  private:
+  // The page's image and its words into the cache (stages/export/record_pages.h: the page
+  // upright, as OCR saw it, with the words' boxes in its pixels).
+  Status render(const Record& record, int page_number, int width);
+  std::filesystem::path cache_path(const Record& record, int page_number, int width, const char* suffix) const;
+
   std::filesystem::path cache_dir_;
+  LoadOptions load_options_;
 };
 
 }  // namespace pressarchive::web

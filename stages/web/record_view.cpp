@@ -36,7 +36,7 @@ std::string page_image(const RecordContext& c) {
   const std::string src = "/record/" + std::to_string(c.record->id) + "/page/" + std::to_string(c.page_number) +
                           ".jpg?w=" + std::to_string(kPageImageWidth);
   std::string out = "<div class=\"pageimg\"><img id=\"pageimage\" src=\"" + src + "\" alt=\"page " +
-                    std::to_string(c.page_number) + " of the source\" width=\"" + std::to_string(kPageImageWidth / 2) + "\">";
+                    std::to_string(c.page_number) + " of the source\" width=\"" + std::to_string(kPageImageWidth * 7 / 10) + "\">";
   if (c.hits && c.hits->width > 0 && c.hits->height > 0)
     for (const HitBox& b : c.hits->boxes)
       out += "<span class=\"box\" style=\"left:" + number(100.0 * b.x / c.hits->width, 2) +

@@ -63,8 +63,9 @@ WebResponse App::record(const WebRequest& request, std::int64_t id) {
   context.signed_in = access_.signed_in(request);
   context.csrf_input = access_.csrf_input();
   context.saved = request.param("saved") == "1";
-  if (Result<PageHits> hits = images_.hit_boxes(*r, page_number, kPageImageWidth, context.words); hits.ok())
-    context.hits = std::move(*hits);
+  if (!context.words.empty() && !r->pages.empty())
+    if (Result<PageHits> hits = images_.hit_boxes(*r, page_number, kPageImageWidth, context.words); hits.ok())
+      context.hits = std::move(*hits);
   if (Result<std::optional<ClusterRow>> cluster = store->cluster_of(id); cluster.ok()) context.cluster = std::move(*cluster);
   if (Result<std::vector<std::pair<std::int64_t, double>>> revisions = store->revisions_of(id); revisions.ok())
     context.revisions = std::move(*revisions);

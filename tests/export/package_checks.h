@@ -1,0 +1,252 @@
+// What a consumer of pressarchive's METS packages checks (Kitodo, the DFG-Viewer, an
+// Archivematica transfer): the XML validates against the official schemas (offline, with
+// ../shared/schemas and its catalog), every file the METS names is there with its
+// checksum, every ALTO word lies on its page and the words read as the record's text,
+// and the searchable PDF gives those words back.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <libxml/catalog.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+#include <poppler-document.h>
+#include <poppler-page.h>
+
+#include <filesystem>
+#include <fstream>
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <set>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "stages/discover.h"
+#include "stages/model.h"
+#include "stages/text_util.h"
+#include "../test_paths.h"
+
+namespace pressarchive::testing {
+
+inline std::filesystem::path schemas_dir() { return source_dir().parent_path() / "shared" / "schemas"; }
+
+// One compiled schema; its errors are collected per validation.
+class Schema {
+ public:
+  explicit Schema(const std::filesystem::path& xsd) {
+    static const bool catalog = [] {
+      xmlInitializeCatalog();
+      return xmlLoadCatalog((schemas_dir() / "catalog.xml").c_str()) == 0;
+    }();
+    EXPECT_TRUE(catalog) << "the schemas' catalog does not load";
+    xmlSchemaParserCtxtPtr parser = xmlSchemaNewParserCtxt(xsd.c_str());
+    schema_ = xmlSchemaParse(parser);
+    xmlSchemaFreeParserCtxt(parser);
+    EXPECT_NE(schema_, nullptr) << xsd << " does not compile";
+  }
+  ~Schema() {
+    if (schema_) xmlSchemaFree(schema_);
+  }
+  Schema(const Schema&) = delete;
+  Schema& operator=(const Schema&) = delete;
+
+  // "" when the document is valid; else the first errors, with their lines.
+  std::string errors(const std::string& xml) const {
+    if (!schema_) return "no schema";
+    std::unique_ptr<xmlDoc, void (*)(xmlDoc*)> doc(
+        xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "export.xml", nullptr, XML_PARSE_NONET | XML_PARSE_HUGE),
+        xmlFreeDoc);
+    if (!doc) return "not well-formed XML";
+    std::string messages;
+    xmlSchemaValidCtxtPtr context = xmlSchemaNewValidCtxt(schema_);
+    xmlSchemaSetValidStructuredErrors(
+        context,
+        [](void* out, xmlErrorPtr error) {
+          auto* text = static_cast<std::string*>(out);
+          if (text->size() < 2000) *text += "line " + std::to_string(error->line) + ": " + (error->message ? error->message : "") ;
+        },
+        &messages);
+    const int rc = xmlSchemaValidateDoc(context, doc.get());
+    xmlSchemaFreeValidCtxt(context);
+    if (rc == 0) return "";
+    return messages.empty() ? "invalid" : messages;
+  }
+
+ private:
+  xmlSchemaPtr schema_ = nullptr;
+};
+
+// METS with the MODS inside it validated too: the METS schema takes xmlData laxly, so a
+// wrapper schema that imports both makes MODS's declarations known to the validator.
+inline const Schema& mets_and_mods_schema() {
+  static const Schema schema([] {
+    const std::filesystem::path wrapper = std::filesystem::temp_directory_path() / "pressarchive-mets-mods.xsd";
+    std::ofstream(wrapper) << "<?xml version=\"1.0\"?>\n"
+                           << "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
+                              "targetNamespace=\"urn:pressarchive:test\">\n"
+                           << "<xs:import namespace=\"http://www.loc.gov/METS/\" schemaLocation=\""
+                           << (schemas_dir() / "mets-1-12-1.xsd").string() << "\"/>\n"
+                           << "<xs:import namespace=\"http://www.loc.gov/mods/v3\" schemaLocation=\""
+                           << (schemas_dir() / "mods-3-6.xsd").string() << "\"/>\n"
+                           << "</xs:schema>\n";
+    return wrapper;
+  }());
+  return schema;
+}
+
+inline const Schema& alto_schema() {
+  static const Schema schema(schemas_dir() / "alto-4-4.xsd");
+  return schema;
+}
+
+struct XmlDoc {
+  std::unique_ptr<xmlDoc, void (*)(xmlDoc*)> doc{nullptr, xmlFreeDoc};
+  explicit XmlDoc(const std::string& xml)
+      : doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "x.xml", nullptr, XML_PARSE_NONET), xmlFreeDoc) {}
+};
+
+inline std::string attr(const xmlNode* n, const char* name) {
+  xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
+  if (!v) return "";
+  std::string s(reinterpret_cast<const char*>(v));
+  xmlFree(v);
+  return s;
+}
+
+inline std::string ns_attr(const xmlNode* n, const char* name, const char* ns) {
+  xmlChar* v = xmlGetNsProp(n, reinterpret_cast<const xmlChar*>(name), reinterpret_cast<const xmlChar*>(ns));
+  if (!v) return "";
+  std::string s(reinterpret_cast<const char*>(v));
+  xmlFree(v);
+  return s;
+}
+
+inline bool named(const xmlNode* n, const char* local) {
+  return n->type == XML_ELEMENT_NODE && std::string(reinterpret_cast<const char*>(n->name)) == local;
+}
+
+template <typename Visit>
+void each_element(const xmlNode* n, const char* local, Visit visit) {
+  for (; n; n = n->next) {
+    if (named(n, local)) visit(n);
+    if (n->type == XML_ELEMENT_NODE) each_element(n->children, local, visit);
+  }
+}
+
+// The words of an ALTO page, each hyphenated first part with its HYP, as the page's
+// text prints them.
+inline std::vector<std::string> alto_words(const std::string& alto, double& width, double& height,
+                                           bool& boxes_inside) {
+  XmlDoc doc(alto);
+  std::vector<std::string> words;
+  boxes_inside = true;
+  const xmlNode* root = xmlDocGetRootElement(doc.doc.get());
+  each_element(root, "Page", [&](const xmlNode* page) {
+    width = std::stod(attr(page, "WIDTH"));
+    height = std::stod(attr(page, "HEIGHT"));
+  });
+  each_element(root, "TextLine", [&](const xmlNode* line) {
+    for (const xmlNode* n = line->children; n; n = n->next) {
+      if (named(n, "String")) {
+        words.push_back(attr(n, "CONTENT"));
+        const double x = std::stod(attr(n, "HPOS")), y = std::stod(attr(n, "VPOS"));
+        const double w = std::stod(attr(n, "WIDTH")), h = std::stod(attr(n, "HEIGHT"));
+        if (x < 0 || y < 0 || x + w > width || y + h > height) boxes_inside = false;
+      } else if (named(n, "HYP") && !words.empty()) {
+        words.back() += attr(n, "CONTENT");
+      }
+    }
+  });
+  return words;
+}
+
+inline std::vector<std::string> text_words(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string w;
+  while (in >> w) out.push_back(w);
+  return out;
+}
+
+// A word as a search finds it: without the punctuation around it. Text extraction
+// (pdftotext) joins a lone dash or dot to the word beside it, and takes a dash at a
+// line's end for a hyphen.
+inline std::multiset<std::string> searchable_words(const std::string& text) {
+  std::multiset<std::string> out;
+  for (std::string w : text_words(text)) {
+    const std::string punctuation = ".,;:!?-_()[]\"'/|*";
+    const std::size_t from = w.find_first_not_of(punctuation);
+    if (from == std::string::npos) continue;
+    const std::size_t to = w.find_last_not_of(punctuation);
+    out.insert(w.substr(from, to - from + 1));
+  }
+  return out;
+}
+
+// Every check above on one package folder (the bag's data/ when it is a bag).
+inline void check_package(const std::filesystem::path& dir, const Record& record) {
+  SCOPED_TRACE("package of record " + std::to_string(record.id) + " at " + dir.string());
+  const std::string mets = read_file(dir / "mets.xml");
+  ASSERT_FALSE(mets.empty());
+  EXPECT_EQ(mets_and_mods_schema().errors(mets), "");
+  XmlDoc doc(mets);
+  std::map<std::string, std::string> alto_by_page;
+  std::string pdf_file;
+  int files = 0;
+  each_element(xmlDocGetRootElement(doc.doc.get()), "file", [&](const xmlNode* file) {
+    ++files;
+    const xmlNode* flocat = file->children;
+    while (flocat && !named(flocat, "FLocat")) flocat = flocat->next;
+    ASSERT_NE(flocat, nullptr);
+    const std::string href = ns_attr(flocat, "href", "http://www.w3.org/1999/xlink");
+    const std::filesystem::path path = dir / href;
+    ASSERT_TRUE(std::filesystem::is_regular_file(path)) << href << " does not resolve";
+    EXPECT_EQ(sha256_file(path).value(), attr(file, "CHECKSUM")) << href;
+    EXPECT_EQ(attr(file, "CHECKSUMTYPE"), "SHA-256");
+    EXPECT_EQ(std::to_string(std::filesystem::file_size(path)), attr(file, "SIZE"));
+    const std::string id = attr(file, "ID");
+    if (id.rfind("FULLTEXT_", 0) == 0) alto_by_page[id.substr(9)] = read_file(path);
+    if (id == "DOWNLOAD") pdf_file = path.string();
+  });
+  EXPECT_GT(files, 0);
+  // ALTO: valid, boxes on the page, words as the page's text.
+  int page_no = 0;
+  for (const PageResult& page : record.pages) {
+    ++page_no;
+    if (page.method == PageMethod::kFailed) continue;
+    char key[16];
+    std::snprintf(key, sizeof key, "%08d", page_no);
+    ASSERT_TRUE(alto_by_page.count(key)) << "no ALTO for page " << page_no;
+    const std::string& alto = alto_by_page[key];
+    EXPECT_EQ(alto_schema().errors(alto), "") << "page " << page_no;
+    double width = 0, height = 0;
+    bool inside = false;
+    EXPECT_EQ(alto_words(alto, width, height, inside), text_words(page.text)) << "page " << page_no;
+    EXPECT_TRUE(inside) << "a String box leaves page " << page_no;
+  }
+  // The PDF gives the record's words back (a scan's searchable PDF, or the original).
+  ASSERT_FALSE(pdf_file.empty()) << "no DOWNLOAD PDF";
+  // Read as pdftotext reads it: Poppler's text device in its default reading order.
+  std::unique_ptr<poppler::document> pdf(poppler::document::load_from_file(pdf_file));
+  ASSERT_NE(pdf, nullptr) << pdf_file << " does not open";
+  ASSERT_EQ(pdf->pages(), static_cast<int>(record.pages.size()));
+  for (int p = 0; p < pdf->pages(); ++p) {
+    if (record.pages[static_cast<std::size_t>(p)].method == PageMethod::kFailed) continue;
+    std::unique_ptr<poppler::page> page(pdf->create_page(p));
+    ASSERT_NE(page, nullptr);
+    const poppler::byte_array utf8 = page->text().to_utf8();
+    const std::string text(utf8.begin(), utf8.end());
+    const std::multiset<std::string> in_pdf = searchable_words(text);
+    const std::multiset<std::string> in_record = searchable_words(record.pages[static_cast<std::size_t>(p)].text);
+    std::vector<std::string> missing, extra;
+    std::set_difference(in_record.begin(), in_record.end(), in_pdf.begin(), in_pdf.end(), std::back_inserter(missing));
+    std::set_difference(in_pdf.begin(), in_pdf.end(), in_record.begin(), in_record.end(), std::back_inserter(extra));
+    EXPECT_EQ(missing, std::vector<std::string>{}) << "words of page " << p + 1 << " the PDF does not give back";
+    EXPECT_EQ(extra, std::vector<std::string>{}) << "words in page " << p + 1 << " of the PDF but not in the record";
+  }
+}
+
+}  // namespace pressarchive::testing
