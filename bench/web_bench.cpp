@@ -89,7 +89,8 @@ Record generated(int i, std::mt19937& rng, Vocabulary& v, const SourceFile* sour
   r.source_paths = {source ? source->path : "/archive/scans/" + std::to_string(i) + ".pdf"};
   r.source_size = source ? source->size : 100000;
   r.format = source ? source->format : SourceFormat::kPdf;
-  r.kind = source && source->format != SourceFormat::kPdf ? RecordKind::kImage : (i % 3 ? RecordKind::kScanned : RecordKind::kBornDigital);
+  if (source) r.kind = source->format == SourceFormat::kPdf ? RecordKind::kBornDigital : RecordKind::kImage;
+  else r.kind = i % 3 ? RecordKind::kScanned : RecordKind::kBornDigital;
   const auto sentence = [&](int n) {
     std::string s;
     for (int k = 0; k < n; ++k) s += (k ? " " : "") + v.words[static_cast<std::size_t>(v.zipf(rng))];

@@ -2,6 +2,8 @@
 // and one record's cluster.
 #include <algorithm>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "stages/sqlite_store_impl.h"
 #include "stages/text_util.h"
@@ -71,15 +73,30 @@ void bind_all(Statement& q, const std::vector<std::string>& values) {
   for (std::size_t i = 0; i < values.size(); ++i) q.bind(static_cast<int>(i) + 1, values[i]);
 }
 
-// Most frequent first, then by value; at most kMaxFacetValues.
-std::vector<FacetCount> top_values(const std::map<std::string, std::int64_t>& counts) {
-  std::vector<FacetCount> out;
-  for (const auto& [value, count] : counts)
-    if (!value.empty()) out.push_back({value, count});
-  std::stable_sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
-  if (out.size() > static_cast<std::size_t>(kMaxFacetValues)) out.resize(kMaxFacetValues);
-  return out;
-}
+// Counts of one facet's values. A facet has few distinct values, seen over and over:
+// each is looked up through one reused key, so counting a row allocates nothing.
+class Tally {
+ public:
+  void add(std::string_view value) {
+    key_.assign(value);
+    ++counts_[key_];
+  }
+  // Most frequent first, then by value; at most kMaxFacetValues; empty values left out.
+  std::vector<FacetCount> top() const {
+    std::vector<FacetCount> out;
+    for (const auto& [value, count] : counts_)
+      if (!value.empty()) out.push_back({value, count});
+    std::sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) {
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    });
+    if (out.size() > static_cast<std::size_t>(kMaxFacetValues)) out.resize(kMaxFacetValues);
+    return out;
+  }
+
+ private:
+  std::string key_;
+  std::unordered_map<std::string, std::int64_t> counts_;
+};
 
 }  // namespace
 
@@ -95,19 +112,19 @@ Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
                              "substr(coalesce(r.release_date, ''), 1, 4), coalesce(r.kind, ''), r.needs_review" +
                                  from(filter, true) + filter.where);
     bind_all(q, filter.values);
-    std::map<std::string, std::int64_t> issuer, place, year, kind, review;
+    Tally issuer, place, year, kind, review;
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) {
       ++result.total;
-      ++issuer[q.text(0)];
-      ++place[q.text(1)];
-      ++year[q.text(2)];
-      ++kind[q.text(3)];
-      ++review[q.integer(4) ? "yes" : "no"];
+      issuer.add(q.view(0));
+      place.add(q.view(1));
+      year.add(q.view(2));
+      kind.add(q.view(3));
+      review.add(q.integer(4) ? "yes" : "no");
     }
     if (rc != SQLITE_DONE) return db_error("search failed");
-    result.facets = {{"issuer", top_values(issuer)}, {"place", top_values(place)}, {"year", top_values(year)},
-                     {"kind", top_values(kind)}, {"needs_review", top_values(review)}};
+    result.facets = {{"issuer", issuer.top()}, {"place", place.top()}, {"year", year.top()}, {"kind", kind.top()},
+                     {"needs_review", review.top()}};
   }
   std::vector<std::int64_t> ids;
   {

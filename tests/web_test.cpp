@@ -266,5 +266,25 @@ TEST_P(WebOnArchive, EditsNeedTheTokenAndAreManualFields) {
   EXPECT_FALSE((*store)->load_record(8).value()->needs_review);
 }
 
+TEST_P(WebOnArchive, ReadOnlyServesNoChange) {
+  web::AppOptions options;
+  options.store = scratch_->location();
+  options.token = "T0k3n";
+  options.read_only = true;
+  options.program = "/bin/false";
+  options.connections = 1;
+  auto app = web::App::open(options);
+  ASSERT_TRUE(app.ok());
+  const std::string csrf = (*app)->access().csrf();
+  for (const char* path : {"/record/1/edit", "/record/8/reviewed", "/failures/retry", "/login"})
+    EXPECT_EQ((*app)->handle(post(path, {{"title", "x"}, {"failure", "1"}, {"token", "T0k3n"}, {"csrf", csrf}})).status,
+              std::string(path) == "/login" ? 200 : 403) << path;
+  const WebResponse record = (*app)->handle(get("/record/1"));
+  EXPECT_EQ(record.body.find("<form method=\"post\""), std::string::npos);
+  EXPECT_NE(record.body.find("read-only"), std::string::npos);
+  auto store = open_existing_store(scratch_->location());
+  EXPECT_EQ((*store)->load_record(1).value()->metadata.title, "Meldung 0");
+}
+
 }  // namespace
 }  // namespace pressarchive

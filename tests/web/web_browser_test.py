@@ -154,6 +154,8 @@ def main():
         title.send_keys("Edited in the browser")
         driver.find_element(By.ID, "save").click()
         check(driver.find_elements(By.ID, "saved"), "the edit is saved")
+        driver.execute_script("document.getElementById('fields').scrollIntoView()")
+        shot("record-fields")
         driver.refresh()
         check(driver.find_element(By.ID, "title").text == "Edited in the browser", "the new title shows after a reload")
         show = run(args.binary, "show", str(seed_id), "--store", store)
