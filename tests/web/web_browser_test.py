@@ -87,7 +87,8 @@ def main():
     samples = os.path.join(work, "samples")
     shutil.copytree(os.path.join(args.source, "samples"), samples)
     ingest = run(args.binary, "ingest", samples, "--store", store, "-q")
-    check(ingest.returncode == 3, "the samples are archived, the broken one fails (exit 3)")
+    check(ingest.returncode == 3, "the samples are archived, the broken one fails (exit 3; got %d: %s)" %
+          (ingest.returncode, ingest.stderr[-2000:]))
     found = run(args.binary, "search", "Rombach", "--store", store)
     seed_ids = [int(line.split("\t")[0]) for line in found.stdout.splitlines() if line and line[0].isdigit()]
     check(seed_ids, "the command line finds the seed release")
