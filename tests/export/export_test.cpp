@@ -214,6 +214,8 @@ class ExportE2E : public ::testing::TestWithParam<Backend> {
     static std::map<Backend, std::unique_ptr<testing::ScratchArchive>> a;
     return a;
   }
+  // Dropped before the process exits: libpqxx's own statics are gone by then.
+  static void TearDownTestSuite() { archives().clear(); }
   void SetUp() override {
     if (GetParam() == Backend::kPostgresql && !testing::pg_server()) GTEST_SKIP() << testing::kNoPgServer;
     auto& slot = archives()[GetParam()];
