@@ -4,6 +4,7 @@
 #
 #   bench/run.sh            full run (about 12 minutes on 2 cores)
 #   bench/run.sh --smoke    a few pages per row, one run: checks the benchmark itself works
+#   build/bench/web_bench   the web page alone (search and record page p50/p95; --smoke)
 #
 # Inputs come from the repository: the scanned pages of the metadata evaluation set
 # (tests/eval/docs, 32 scans, 300 DPI, clean and degraded), its born-digital PDFs, and
@@ -265,3 +266,11 @@ fi
 # METS export: records/s against pdftoppm rendering the same pages, memory by archive size.
 echo
 "$ROOT/bench/export_bench.sh" $([ "$SMOKE" = 1 ] && echo --smoke)
+
+# The web page (bench/web_bench.cpp): search + facets and a record page with its first
+# image on 100,000 generated records while a writer archives beside the server
+# (--smoke: 2,000 records).
+if [ -x "$ROOT/build/bench/web_bench" ]; then
+  echo
+  if [ "$SMOKE" = 1 ]; then "$ROOT/build/bench/web_bench" --smoke; else "$ROOT/build/bench/web_bench"; fi
+fi

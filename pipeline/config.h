@@ -37,6 +37,9 @@ struct Settings {
   std::string export_organisation;
   int export_image_width = 1500;
   int export_jpeg_quality = 85;
+  std::string web_listen;     // pressarchive serve
+  std::string web_token;
+  std::string web_cache_dir;
 };
 
 class Config {

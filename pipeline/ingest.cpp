@@ -130,10 +130,12 @@ std::string agent_of(const Settings& settings) {
 // may have been replaced or a limit raised), archived records are re-derived in place.
 void plan_reprocess(const ReprocessSelection& selection, ArchiveStore& store, Discovery& discovery,
                     IngestPlan& plan, std::int64_t& unplannable, std::ostream& err) {
-  if (selection.failed || selection.reason || !selection.since.empty()) {
+  if (selection.failed || selection.reason || !selection.since.empty() || !selection.failure_ids.empty()) {
     std::vector<std::filesystem::path> paths;
     std::set<std::string> seen;
+    const std::set<std::int64_t> chosen(selection.failure_ids.begin(), selection.failure_ids.end());
     Status s = store.for_each_failure([&](const Failure& f) {
+      if (!chosen.empty() && !chosen.count(f.id)) return;
       if (selection.reason && f.reason != *selection.reason) return;
       if (!selection.since.empty() && f.created_at < selection.since) return;
       if (seen.insert(f.source_path).second) paths.emplace_back(f.source_path);

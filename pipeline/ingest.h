@@ -19,6 +19,7 @@ struct ReprocessSelection {
   bool failed = false;                 // open failures (narrowed by reason / since)
   std::optional<Reason> reason;
   std::string since;                   // ISO date or date-time; failures at or after it
+  std::vector<std::int64_t> failure_ids;  // these open failures (the web page's retry)
   std::vector<std::int64_t> record_ids;  // archived records, re-derived in place
   bool only_failed_pages = false;      // for record_ids: redo just their failed pages
 };

@@ -16,6 +16,7 @@
 #include "pipeline/config.h"
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
+#include "pipeline/serve.h"
 #include "pipeline/version.h"
 #include "pipeline/worker.h"
 #include "stages/learned_boilerplate.h"
@@ -104,6 +105,7 @@ int main(int argc, char** argv) {
   reprocess->add_flag("--failed", selection.failed, "Every open failure");
   reprocess->add_option("--reason", reprocess_reason, "Open failures with this reason");
   reprocess->add_option("--since", selection.since, "Open failures recorded at or after this date (YYYY-MM-DD)");
+  reprocess->add_option("--failure", selection.failure_ids, "Open failures by their id (`failed --json` shows it)");
   reprocess->add_option("--id", selection.record_ids, "Archived records to re-derive in place (keeps id and manual corrections)");
   reprocess->add_flag("--only-failed-pages", selection.only_failed_pages, "With --id: redo just the pages that failed");
   add_batch_options(reprocess);
@@ -191,6 +193,16 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
   export_cmd->add_option("--config", config_file, "TOML file overriding the defaults");
 
+  std::string listen;
+  bool read_only = false;
+  std::string token;
+  CLI::App* serve = app.add_subcommand("serve", "The archivist's web page: search, records, failures, review, runs");
+  serve->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
+  serve->add_option("--config", config_file, "TOML file overriding the defaults ([web])");
+  serve->add_option("--listen", listen, "HOST:PORT to listen on (default from config: 127.0.0.1:8080)");
+  serve->add_flag("--read-only", read_only, "Serve no change at all");
+  serve->add_option("--token", token, "Access token for changes (default: config web.token, else a random one)");
+
   CLI::App* config_cmd = app.add_subcommand("config", "Print the effective configuration (TOML, with docs)");
   config_cmd->add_option("--config", config_file, "TOML file overriding the defaults");
   CLI::App* rules_cmd = app.add_subcommand("rules", "Print the metadata rules in effect");
@@ -218,6 +230,8 @@ int main(int argc, char** argv) {
   if (jobs >= 0) override_setting("ingest.jobs", std::to_string(jobs));
   if (!lang.empty()) override_setting("ocr.languages", lang);
   if (retry_failed) override_setting("ingest.retry_failed", "true");
+  if (!listen.empty()) override_setting("web.listen", listen);
+  if (!token.empty()) override_setting("web.token", token);
   Result<Settings> settings = config->settings();
   if (!settings.ok()) {
     std::cerr << "pressarchive: configuration: " << settings.error().message << "\n";
@@ -254,8 +268,9 @@ int main(int argc, char** argv) {
           return exit_code::kUsage;
         }
       }
-      if (!selection.failed && !selection.reason && selection.since.empty() && selection.record_ids.empty()) {
-        std::cerr << "pressarchive: reprocess needs --failed, --reason, --since or --id\n";
+      if (!selection.failed && !selection.reason && selection.since.empty() && selection.record_ids.empty() &&
+          selection.failure_ids.empty()) {
+        std::cerr << "pressarchive: reprocess needs --failed, --reason, --since, --failure or --id\n";
         return exit_code::kUsage;
       }
       IngestRequest request = batch_request();
@@ -301,6 +316,17 @@ int main(int argc, char** argv) {
       export_request.images = !export_no_images;
       export_request.progress = !quiet && export_request.format == "mets";
       return run_export(*settings, export_request, std::cout, std::cerr);
+    }
+    if (*serve) {
+      std::signal(SIGINT, on_signal);
+      std::signal(SIGTERM, on_signal);
+      ServeRequest request;
+      request.settings = *settings;
+      request.config_file = config_file;
+      request.read_only = read_only;
+      request.program = std::filesystem::read_symlink("/proc/self/exe").string();
+      request.stop = &g_stop;
+      return run_serve(request, std::cout, std::cerr);
     }
     if (*config_cmd) {
       std::cout << config->effective_toml();

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,7 +71,46 @@ struct SearchHit {
   std::string title;
   std::string release_date;
   std::string snippet;
+  std::string issuer;  // filled by browse()
+  std::string place;   // filled by browse()
 };
+
+// The web page's search: words (none: every record) narrowed by facet values and a
+// release-date range, sorted, one page of it. Empty strings mean "any".
+struct BrowseQuery {
+  std::string text;
+  std::string issuer;
+  std::string place;
+  std::string year;   // YYYY
+  std::string kind;   // record_kind_name()
+  std::optional<bool> needs_review;
+  std::string date_from;  // YYYY-MM-DD, inclusive
+  std::string date_to;    // YYYY-MM-DD, inclusive
+  bool by_date = false;   // newest first; otherwise by relevance (by date when no words)
+  int offset = 0;
+  int limit = 20;
+};
+
+struct FacetCount {
+  std::string value;
+  std::int64_t count = 0;
+};
+
+// Hits in a browse snippet lie between kHitStart and kHitEnd, control characters that
+// press text does not use, so the page can mark them after escaping the snippet (and
+// must not trust them to be balanced: a text layer can hold any byte).
+inline constexpr char kHitStart = '\x02';
+inline constexpr char kHitEnd = '\x03';
+
+struct BrowseResult {
+  std::int64_t total = 0;  // records matching, over all pages
+  std::vector<SearchHit> hits;
+  // Counts over the matching records, most frequent first, at most kMaxFacetValues each:
+  // "issuer", "place", "year", "kind", "needs_review" ("yes" / "no"). Empty values are
+  // left out.
+  std::map<std::string, std::vector<FacetCount>> facets;
+};
+inline constexpr int kMaxFacetValues = 12;
 
 // An archived record that shares an LSH band key with a new one: what verification
 // and the choice of a canonical record need, and nothing more.
@@ -143,6 +183,9 @@ class ArchiveStore {
   virtual Result<StoreStatus> status() = 0;
   virtual Result<std::optional<Record>> load_record(std::int64_t id) = 0;
   virtual Result<std::vector<SearchHit>> search(const std::string& query, int limit) = 0;
+  // Search with facet counts and paging (the web page). Read-only; safe to call while
+  // another connection writes.
+  virtual Result<BrowseResult> browse(const BrowseQuery& query) = 0;
   // Calls `visit` for every record (in id order, pages loaded) / open failure.
   virtual Status for_each_record(const std::function<void(const Record&)>& visit) = 0;
 
@@ -162,6 +205,9 @@ class ArchiveStore {
       const std::vector<std::uint64_t>& band_keys, int limit) = 0;
   // Clusters with at least one duplicate, canonical records in id order.
   virtual Result<std::vector<ClusterRow>> clusters() = 0;
+  // The cluster record `id` belongs to (as canonical or as a duplicate), found through
+  // the duplicate-of index; nullopt when it is in none.
+  virtual Result<std::optional<ClusterRow>> cluster_of(std::int64_t id) = 0;
   // Records that revise `id` or that `id` revises, with scores.
   virtual Result<std::vector<std::pair<std::int64_t, double>>> revisions_of(std::int64_t id) = 0;
   // Open failures, newest first.

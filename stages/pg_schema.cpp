@@ -169,6 +169,10 @@ CREATE INDEX boilerplate_lines_by_records ON boilerplate_lines(records);
 CREATE INDEX boilerplate_lines_by_state ON boilerplate_lines(state) WHERE state != 'counted';
 CREATE INDEX records_by_issuer ON records(issuer);
 )SQL",
+R"SQL(
+-- The web page's search (pg_store_browse.cpp): newest first without reading every row.
+CREATE INDEX records_by_release_date ON records(release_date);
+)SQL",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 

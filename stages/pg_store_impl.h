@@ -75,6 +75,8 @@ class PgStore : public ArchiveStore {
   Result<StoreStatus> status() override;
   Result<std::optional<Record>> load_record(std::int64_t id) override;
   Result<std::vector<SearchHit>> search(const std::string& query, int limit) override;
+  Result<BrowseResult> browse(const BrowseQuery& query) override;
+  Result<std::optional<ClusterRow>> cluster_of(std::int64_t id) override;  // pg_store_browse.cpp
   Status for_each_record(const std::function<void(const Record&)>& visit) override;
   Status for_each_review(const std::function<void(const Record&)>& visit) override;
   Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(const std::vector<std::uint64_t>& band_keys,

@@ -160,7 +160,7 @@ Result<std::vector<SearchHit>> PgStore::search(const std::string& query, int lim
         "ORDER BY ts_rank(r.search_vector, q.query) DESC, r.id LIMIT " + limit_param,
         pqxx::prepare::make_dynamic_params(terms), limit);
     for (const pqxx::row& row : rows)
-      hits.push_back({row[0].as<std::int64_t>(), text_of(row[1]), text_of(row[2]), "…" + text_of(row[3]) + "…"});
+      hits.push_back({row[0].as<std::int64_t>(), text_of(row[1]), text_of(row[2]), "…" + text_of(row[3]) + "…", "", ""});
     return hits;
   } catch (const std::exception& e) {
     return db_error("search failed", e);

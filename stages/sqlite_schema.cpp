@@ -126,6 +126,13 @@ R"SQL(
 ALTER TABLE records ADD COLUMN metadata_details TEXT;
 )SQL",
 sqlite_learned_boilerplate::kMigration,  // version 5: learned boilerplate
+R"SQL(
+-- The web page's search (sqlite_store_browse.cpp): facet counts and the choice of a page of
+-- hits read this index, by id, instead of rows that carry the whole text (needs_review
+-- lies behind it); the newest-first order reads the second.
+CREATE INDEX records_facets ON records(id, issuer, place, release_date, kind, needs_review);
+CREATE INDEX records_by_release_date ON records(release_date);
+)SQL",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "stages/archive_store.h"
@@ -120,6 +121,11 @@ class Statement {
     const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
   }
+  // The column's bytes, valid until the next step(): for counting without copying.
+  std::string_view view(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string_view();
+  }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
   double real(int col) const { return sqlite3_column_double(stmt_, col); }
   bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
@@ -157,6 +163,8 @@ class SqliteStore : public ArchiveStore {
   Result<StoreStatus> status() override;
   Result<std::optional<Record>> load_record(std::int64_t id) override;
   Result<std::vector<SearchHit>> search(const std::string& query, int limit) override;
+  Result<BrowseResult> browse(const BrowseQuery& query) override;
+  Result<std::optional<ClusterRow>> cluster_of(std::int64_t id) override;  // sqlite_store_browse.cpp
   Status for_each_record(const std::function<void(const Record&)>& visit) override;
   Status for_each_review(const std::function<void(const Record&)>& visit) override;
   Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(const std::vector<std::uint64_t>& band_keys,

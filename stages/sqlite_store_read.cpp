@@ -106,7 +106,7 @@ Result<std::vector<SearchHit>> SqliteStore::search(const std::string& query, int
               "ORDER BY rank LIMIT ?");
   q.bind(1, match).bind(2, static_cast<std::int64_t>(limit));
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) hits.push_back({q.integer(0), q.text(1), q.text(2), q.text(3)});
+  while ((rc = q.step()) == SQLITE_ROW) hits.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), "", ""});
   if (rc != SQLITE_DONE) return db_error("search failed");
   return hits;
 }

@@ -9,6 +9,8 @@ PACKAGES=(
   libleptonica-dev libpoppler-cpp-dev libpoppler-private-dev libqpdf-dev libtbb-dev libsqlite3-dev libssl-dev
   libgtest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libicu-dev libpqxx-dev libxml2-dev
   sqlite3 poppler-utils time
+  libcpp-httplib-dev  # the web page's embedded HTTP server (stages/web/server.cpp)
+  chromium chromium-driver python3-selenium  # the browser test of the web page (tests/web/)
   postgresql  # the throwaway cluster of the PostgreSQL store tests (tools/pg-test-cluster.sh)
 )
 # Optional extras: set PRESSARCHIVE_EXTRA_PACKAGES="clang ..." to add more.

@@ -1,0 +1,217 @@
+#!/usr/bin/python3
+"""The archivist's web page in a real browser (issue #17): headless Chromium driven by
+Selenium against `pressarchive serve` on an archive of the samples.
+
+  web_browser_test.py --binary build/pressarchive --source . --screenshots build/web-screenshots
+
+Checks: a search for "Rombach" finds the seed release; the record page shows the page
+image and the text; an edited title shows after a reload and in `pressarchive show`;
+retrying the broken sample shows it failing again with its reason; a title reading
+<script>alert(1)</script> shows literally and runs nothing; a change without the token
+is refused. Saves a screenshot of each screen. Exits 1 on the first failed check; it
+never skips (CI must run it): a missing browser is a failure.
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+TOKEN = "browser-test-token"
+SCRIPT_TITLE = "<script>alert(1)</script>"
+
+
+def check(condition, what):
+    if not condition:
+        raise AssertionError(what)
+    print("ok:", what, flush=True)
+
+
+def run(binary, *args):
+    return subprocess.run([binary, *args], check=False, capture_output=True, text=True)
+
+
+def start_server(binary, store):
+    server = subprocess.Popen([binary, "serve", "--store", store, "--listen", "127.0.0.1:0", "--token", TOKEN],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        line = server.stdout.readline()
+        match = re.search(r"at (http://127\.0\.0\.1:\d+)/", line)
+        if match:
+            return server, match.group(1)
+        if not line and server.poll() is not None:
+            break
+    raise AssertionError("the server did not start: " + (server.stdout.read() if server.poll() is not None else ""))
+
+
+def browser(profile):
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1280,1000", "--user-data-dir=" + profile):
+        options.add_argument(flag)
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def no_alert(driver):
+    try:
+        driver.switch_to.alert
+        return False
+    except NoAlertPresentException:
+        return True
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--source", required=True)
+    parser.add_argument("--screenshots", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.screenshots, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="pressarchive-web-test-")
+    store = os.path.join(work, "a.db")
+    samples = os.path.join(work, "samples")
+    shutil.copytree(os.path.join(args.source, "samples"), samples)
+    ingest = run(args.binary, "ingest", samples, "--store", store, "-q")
+    check(ingest.returncode == 3, "the samples are archived, the broken one fails (exit 3; got %d: %s)" %
+          (ingest.returncode, ingest.stderr[-2000:]))
+    found = run(args.binary, "search", "Rombach", "--store", store)
+    seed_ids = [int(line.split("\t")[0]) for line in found.stdout.splitlines() if line and line[0].isdigit()]
+    check(seed_ids, "the command line finds the seed release")
+    others = [i for i in range(1, 20) if i not in seed_ids and run(args.binary, "show", str(i), "--store", store).returncode == 0]
+    xss_id = others[0] if others else seed_ids[-1]
+    check(run(args.binary, "edit", str(xss_id), "--title", SCRIPT_TITLE, "--store", store).returncode == 0,
+          "a record is titled " + SCRIPT_TITLE)
+
+    server, base = start_server(args.binary, store)
+    driver = None
+    try:
+        driver = browser(os.path.join(work, "profile"))
+        shot = lambda name: driver.save_screenshot(os.path.join(args.screenshots, name + ".png"))
+
+        # Search.
+        driver.get(base + "/")
+        box = driver.find_element(By.ID, "q")
+        box.send_keys("Rombach")
+        box.submit()
+        check("q=Rombach" in driver.current_url, "the URL holds the query")
+        hits = driver.find_elements(By.CSS_SELECTOR, ".hit")
+        check(hits and any(m.text == "Rombach" for m in driver.find_elements(By.CSS_SELECTOR, ".snippet mark")),
+              "a search for Rombach finds the seed release, the hit marked")
+        check(driver.find_elements(By.CSS_SELECTOR, "ul[data-facet=issuer] li"), "the issuer facet has counts")
+        shot("search")
+
+        # Record.
+        titles = [h.find_element(By.CSS_SELECTOR, "a.title") for h in hits]
+        next(t for t in titles if t.text != SCRIPT_TITLE).click()
+        record_url = driver.current_url.split("?")[0]
+        seed_id = int(record_url.rsplit("/", 1)[1])
+        check("Rombach" in driver.find_element(By.ID, "pagetext").text, "the record page shows the page text")
+        image = driver.find_element(By.ID, "pageimage")
+        deadline = time.time() + 30
+        while time.time() < deadline and not driver.execute_script("return arguments[0].complete", image):
+            time.sleep(0.2)
+        check(driver.execute_script("return arguments[0].naturalWidth", image) > 0, "the record page shows the page image")
+        shot("record")
+
+        # A change without the token is refused: the form sent as the browser would,
+        # with the page's CSRF field and no token.
+        csrf = driver.find_element(By.CSS_SELECTOR, "#editform input[name=csrf]").get_attribute("value")
+        body = urllib.parse.urlencode({"title": "no token", "csrf": csrf}).encode()
+        try:
+            urllib.request.urlopen(urllib.request.Request(record_url + "/edit", data=body), timeout=30)
+            check(False, "an edit without the token is refused")
+        except urllib.error.HTTPError as e:
+            check(e.code == 403, "an edit without the token is refused (403)")
+        driver.find_element(By.ID, "f-title").clear()
+        driver.find_element(By.ID, "f-title").send_keys("refused title")
+        driver.find_element(By.ID, "save").click()
+        check("needs the access token" in driver.page_source, "the page says the change needs the token")
+        shot("refused")
+        driver.get(record_url)
+        check("refused title" not in driver.find_element(By.ID, "title").text, "the refused edit changed nothing")
+
+        # Sign in, edit the title, reload, and see it in `show`.
+        driver.get(base + "/login")
+        driver.find_element(By.ID, "token").send_keys(TOKEN)
+        driver.find_element(By.ID, "signin").click()
+        driver.get(record_url)
+        title = driver.find_element(By.ID, "f-title")
+        title.clear()
+        title.send_keys("Edited in the browser")
+        driver.find_element(By.ID, "save").click()
+        check(driver.find_elements(By.ID, "saved"), "the edit is saved")
+        driver.execute_script("document.getElementById('fields').scrollIntoView()")
+        shot("record-fields")
+        driver.refresh()
+        check(driver.find_element(By.ID, "title").text == "Edited in the browser", "the new title shows after a reload")
+        show = run(args.binary, "show", str(seed_id), "--store", store)
+        check("Edited in the browser" in show.stdout, "the new title shows in `pressarchive show`")
+
+        # Failures: retry the broken sample; it fails again with its reason.
+        driver.get(base + "/failures")
+        check("broken-truncated.pdf" in driver.page_source, "the failures screen lists the broken sample")
+        shot("failures")
+        driver.find_element(By.CSS_SELECTOR, "button.retry-one").click()
+        deadline = time.time() + 120
+        while time.time() < deadline and "Finished" not in driver.find_element(By.ID, "retrystate").text:
+            time.sleep(1)
+            driver.refresh()
+        state = driver.find_element(By.ID, "retrystate").text
+        output = driver.find_element(By.ID, "retryoutput").text
+        check("failed again" in state, "the retry finishes with the input failing again")
+        check("not a readable PDF" in output, "the retry shows the reason")
+        shot("retry")
+        driver.get(base + "/failures")
+        row = driver.find_element(By.CSS_SELECTOR, "table.failures tr[data-failure]")
+        check("unreadable" in driver.page_source and row.find_elements(By.XPATH, "td[5][text()='2']"),
+              "the failure is open again as attempt 2, reason unreadable")
+
+        # Hostile title: shown literally, nothing runs.
+        driver.get(base + "/record/%d" % xss_id)
+        check(driver.find_element(By.ID, "title").text == SCRIPT_TITLE, "the script title shows literally")
+        check(no_alert(driver), "the script title runs no script")
+        shot("hostile-title")
+        driver.get(base + "/?sort=date")
+        check(SCRIPT_TITLE in [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".hit a.title")] and no_alert(driver),
+              "the script title shows literally in the results")
+
+        driver.get(base + "/review")
+        shot("review")
+        driver.get(base + "/runs")
+        check(driver.find_elements(By.CSS_SELECTOR, "#runs tr td"), "the runs screen lists the runs")
+        shot("runs")
+    finally:
+        if driver:
+            driver.quit()
+        server.send_signal(signal.SIGTERM)
+        try:
+            code = server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            code = -9
+        shutil.rmtree(work, ignore_errors=True)
+    check(code == 0, "the server stops cleanly on SIGTERM")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except AssertionError as e:
+        print("FAILED:", e, flush=True)
+        sys.exit(1)
