@@ -4,7 +4,6 @@
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/parallel_invoke.h>
 
 #include <algorithm>
 #include <chrono>
@@ -13,10 +12,10 @@
 #include <mutex>
 #include <thread>
 
-#include "stages/assemble.h"
+#include "pipeline/describe.h"
+#include "pipeline/stage_guard.h"
 #include "stages/load.h"
 #include "stages/recognize.h"
-#include "stages/triage.h"
 
 namespace pressarchive {
 namespace {
@@ -40,22 +39,53 @@ struct PageTask {
   std::shared_ptr<PageResult> result;
 };
 
-Failure failure_of(const WorkItem& item, const std::string& stage, const Error& error) {
-  Failure f;
-  f.source_path = item.source.path.string();
-  f.sha256 = item.source.sha256;
-  f.stage = stage;
-  f.reason = error.reason;
-  f.message = error.message;
-  return f;
+// A reprocessing job redoes only some pages: each must still exist in the source (one
+// that no longer does cannot be redone). The document then counts only those.
+Status check_only_pages(DocumentJob& doc) {
+  const std::vector<int>& only = doc.item->only_pages;
+  if (only.empty()) return Status::Ok();
+  for (int number : only)
+    if (number < 1 || number > doc.page_count)
+      return make_error(Reason::kUnreadable, doc.item->source.path.string() + ": has no page " +
+                                                 std::to_string(number) + " any more");
+  doc.page_count = static_cast<int>(only.size());
+  return Status::Ok();
 }
 
-// From this many pages on, a document's own metadata, line keys and body profile are
-// each split over two threads.
-constexpr std::size_t kLongDocumentPages = 16;
+// One page through recognition. A page whose call threw fails alone, like any failed
+// page: its document is archived with the others, or fails if it has no other.
+PageResult recognize_guarded(const GraphInputs& in, const PageTask& task,
+                             const EngineProvider& engine) {
+  PageResult page;
+  const WorkItem& item = *task.document->item;
+  const Status s =
+      guard_stage("page " + std::to_string(task.index + 1), "recognize", item, in.fault, [&] {
+        page = recognize_page(*task.document->loaded, task.index, engine, in.settings->recognize);
+      });
+  if (s.ok()) return page;
+  PageResult failed;
+  failed.number = task.index + 1;
+  failed.method = PageMethod::kFailed;
+  failed.error = s.error();
+  return failed;
+}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Hands an outcome to the store. A call that threw is followed by the input's failure
+// at "store"; should that throw as well, the store itself is broken, and the exception
+// ends the run loudly. Returns whether the input became a failure here.
+bool store_guarded(const GraphInputs& in, DocumentOutcome&& outcome) {
+  const WorkItem& item = *outcome.item;
+  const Status s = guard_stage("store", item, in.fault, [&] { in.deliver(std::move(outcome)); });
+  if (s.ok()) return false;
+  DocumentOutcome failed;
+  failed.item = &item;
+  failed.failure = failure_of(item, "store", s.error());
+  in.deliver(std::move(failed));
+  return true;
 }
 
 // libstdc++'s ctype<char> fills its narrow/widen tables lazily, unsynchronised, from the
@@ -114,27 +144,20 @@ std::size_t run_ingest_graph(GraphInputs in) {
       doc->item = &(*in.work)[next_item++];
       const auto open_start = std::chrono::steady_clock::now();
       Result<std::shared_ptr<LoadedSource>> loaded = make_error(Reason::kInternal, "not loaded");
-      try {
+      const Status opened = guard_stage("load", *doc->item, in.fault, [&] {
         loaded = in.load(doc->item->source, settings.load);
-      } catch (const std::exception& e) {
-        loaded = make_error(Reason::kInternal, doc->item->source.path.string() + ": " + e.what());
-      }
+        if (loaded.ok()) doc->page_count = loaded.value()->page_count();
+      });
       progress.add_time(ProgressCounters::kOpen, seconds_since(open_start));
+      if (!opened.ok()) loaded = opened.error();
       if (!loaded.ok()) {
         doc->load_error = loaded.error();
         return PageTask{doc, -1, nullptr};
       }
       doc->loaded = std::move(loaded.value());
-      doc->page_count = doc->loaded->page_count();
-      if (!doc->item->only_pages.empty()) {
-        // Pages that no longer exist in the source cannot be redone.
-        for (int number : doc->item->only_pages)
-          if (number < 1 || number > doc->page_count) {
-            doc->load_error = make_error(Reason::kUnreadable, doc->item->source.path.string() + ": has no page " +
-                                                                  std::to_string(number) + " any more");
-            return PageTask{doc, -1, nullptr};
-          }
-        doc->page_count = static_cast<int>(doc->item->only_pages.size());
+      if (Status pages = check_only_pages(*doc); !pages.ok()) {
+        doc->load_error = pages.error();
+        return PageTask{doc, -1, nullptr};
       }
       doc->pages.reserve(static_cast<std::size_t>(doc->page_count));
       current = doc;
@@ -157,8 +180,7 @@ std::size_t run_ingest_graph(GraphInputs in) {
           }
           return mine.get();
         };
-        task.result = std::make_shared<PageResult>(
-            recognize_page(*task.document->loaded, task.index, engine, settings.recognize));
+        task.result = std::make_shared<PageResult>(recognize_guarded(in, task, engine));
         const PageResult::Timings& t = task.result->timings;
         progress.add_time(ProgressCounters::kLoad, t.load);
         progress.add_time(ProgressCounters::kOrientation, t.orientation);
@@ -166,98 +188,42 @@ std::size_t run_ingest_graph(GraphInputs in) {
         progress.add_time(ProgressCounters::kOcr, t.ocr);
         progress.pages_done++;
         switch (task.result->method) {
-          case PageMethod::kOcr: progress.pages_ocr++; break;
-          case PageMethod::kTextLayer: progress.pages_text_layer++; break;
-          case PageMethod::kFailed: progress.pages_failed++; break;
+          case PageMethod::kOcr:
+            progress.pages_ocr++;
+            break;
+          case PageMethod::kTextLayer:
+            progress.pages_text_layer++;
+            break;
+          case PageMethod::kFailed:
+            progress.pages_failed++;
+            break;
         }
         return task;
       });
 
-  using AssembleNode = flow::multifunction_node<PageTask, std::tuple<flow::continue_msg, DocumentPtr>>;
-  AssembleNode assemble(g, flow::serial, [](const PageTask& task, AssembleNode::output_ports_type& ports) {
-    std::get<0>(ports).try_put(flow::continue_msg());
-    DocumentJob& doc = *task.document;
-    if (task.index >= 0) doc.pages.push_back(std::move(*task.result));
-    if (task.index < 0 || static_cast<int>(doc.pages.size()) == doc.page_count)
-      std::get<1>(ports).try_put(task.document);
-  });
+  using AssembleNode =
+      flow::multifunction_node<PageTask, std::tuple<flow::continue_msg, DocumentPtr>>;
+  AssembleNode assemble(
+      g, flow::serial, [](const PageTask& task, AssembleNode::output_ports_type& ports) {
+        std::get<0>(ports).try_put(flow::continue_msg());
+        DocumentJob& doc = *task.document;
+        if (task.index >= 0) doc.pages.push_back(std::move(*task.result));
+        if (task.index < 0 || static_cast<int>(doc.pages.size()) == doc.page_count)
+          std::get<1>(ports).try_put(task.document);
+      });
 
+  const MinHash minhash(settings.near_duplicate.num_perm);
+  const DescribeContext describing{&in, &minhash};
   flow::function_node<DocumentPtr, std::shared_ptr<DocumentOutcome>> describe(
       g, flow::unlimited, [&](const DocumentPtr& doc) {
-        auto outcome = std::make_shared<DocumentOutcome>();
-        outcome->item = doc->item;
         if (doc->load_error) {
+          auto outcome = std::make_shared<DocumentOutcome>();
+          outcome->item = doc->item;
           outcome->failure = failure_of(*doc->item, "load", *doc->load_error);
           return outcome;
         }
-        doc->loaded.reset();  // closes the PDF: no page of it is in flight any more
-        const bool all_failed = doc->item->kept_pages.empty() && std::all_of(doc->pages.begin(), doc->pages.end(),
-                                            [](const PageResult& p) { return p.method == PageMethod::kFailed; });
-        if (all_failed) {
-          const Error& first = *doc->pages.front().error;
-          const std::string stage = first.reason == Reason::kTimeout ? "ocr" : "page";
-          outcome->failure = failure_of(*doc->item, stage,
-                                        Error{first.reason, doc->item->source.path.string() + ": " +
-                                                                (doc->page_count > 1 ? "no page could be processed; first: " : "") +
-                                                                first.message});
-          return outcome;
-        }
-        std::vector<PageResult> pages = std::move(doc->pages);
-        pages.insert(pages.end(), doc->item->kept_pages.begin(), doc->item->kept_pages.end());
-        Record record = assemble_record(doc->item->source, std::move(pages));
-        if (count_letters(record.text) < settings.min_document_letters) {
-          outcome->failure = failure_of(
-              *doc->item, "ocr",
-              Error{Reason::kNoText, doc->item->source.path.string() + ": no readable text on its " +
-                                         std::to_string(record.pages.size()) +
-                                         " page(s) (blank, a picture, or an unsupported script or form)"});
-          return outcome;
-        }
-        // A long document is the only one in this node while its last pages finish and
-        // after: its independent pieces of document-level work run on two threads. Short
-        // ones run them in turn (other documents keep the threads busy), and skip keying
-        // lines when no issuer learns from them.
-        const bool long_document = record.pages.size() >= kLongDocumentPages;
-        const RunBoth run_both = [&](const std::function<void()>& a, const std::function<void()>& b) {
-          if (long_document) {
-            oneapi::tbb::parallel_invoke(a, b);
-          } else {
-            a();
-            b();
-          }
-        };
-        const auto metadata_start = std::chrono::steady_clock::now();
-        const bool learning = settings.learned_boilerplate.enabled;
-        // The near-duplicate profile is made from the body while extraction still looks
-        // for persons in it (pure CPU work: here, in parallel, not in the serial store node).
-        std::optional<BodyProfile> profile;
-        std::function<void(const std::string&)> profile_of;
-        if (settings.near_duplicates)
-          profile_of = [&](const std::string& body) { profile = profile_body(body, "", settings.near_duplicate, run_both); };
-        run_both(
-            [&] {
-              record.metadata = in.metadata->extract(record.pages, run_both, profile_of);
-              apply_corrections(record.metadata, doc->item->corrections);
-              flag_for_review(record, ReviewPolicy{settings.review_min_ocr_confidence, settings.review_min_field_confidence});
-            },
-            [&] {
-              // Keyed here, in parallel, so that the serial store node only writes the counts.
-              if (learning && long_document) outcome->countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
-            });
-        if (record.metadata.issuer.empty()) outcome->countable_lines.clear();
-        else if (learning && !long_document) outcome->countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
-        progress.add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));
-        for (const Source& copy : doc->item->copies) record.source_paths.push_back(copy.path.string());
-        if (profile) {
-          static const MinHash minhash(settings.near_duplicate.num_perm);
-          profile->release_date = record.metadata.release_date;  // as corrected
-          const Signature signature = minhash.sign(profile->shingles);
-          record.signature = signature_to_bytes(signature);
-          record.band_keys = band_keys(signature, settings.near_duplicate.bands, settings.near_duplicate.rows);
-          outcome->profile = std::move(*profile);
-        }
-        outcome->record = std::move(record);
-        return outcome;
+        doc->loaded.reset();  // closes the source: no page of it is in flight any more
+        return describe_document(*doc->item, std::move(doc->pages), doc->page_count, describing);
       });
 
   // The store works on a thread of its own, not on one of the graph's workers: a commit
@@ -271,13 +237,13 @@ std::size_t run_ingest_graph(GraphInputs in) {
     std::shared_ptr<DocumentOutcome> outcome;
     while (true) {
       to_store.pop(outcome);
-      if (!outcome) return;  // the end of the run
+      if (!outcome) return;       // the end of the run
       if (store_error) continue;  // drained, so the graph can finish
       try {
         progress.documents_done++;
         if (outcome->failure) progress.failures++;
         const auto store_start = std::chrono::steady_clock::now();
-        in.deliver(std::move(*outcome));
+        if (store_guarded(in, std::move(*outcome))) progress.failures++;
         progress.add_time(ProgressCounters::kStore, seconds_since(store_start));
       } catch (...) {
         store_error = std::current_exception();

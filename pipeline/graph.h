@@ -1,9 +1,11 @@
 // The ingest flow graph: it wires the stages, sets their concurrency and bounds the
 // pages in flight; the work itself is done by the functions in stages/.
 //
-//   page_source ─▶ admission ─▶ recognize (×jobs) ─▶ assemble ─▶ describe ─▶ deliver ─▶ store thread
-//   (opens sources,  (limiter:    (one engine per      (serial)    (metadata)  (bounded    (its own thread,
-//    one task/page)   N pages)     thread)                 └── releases a slot ──▶ admission  queue)    serial)
+//   page_source ─▶ admission ─▶ recognize (×jobs) ─▶ assemble ─▶ describe ─▶ deliver ─▶ store
+//   thread (opens sources,  (limiter:    (one engine per      (serial)    (metadata)  (bounded (its
+//   own thread,
+//    one task/page)   N pages)     thread)                 └── releases a slot ──▶ admission queue)
+//    serial)
 #pragma once
 
 #include <atomic>
@@ -14,11 +16,12 @@
 
 #include "pipeline/config.h"
 #include "pipeline/progress.h"
+#include "pipeline/stage_guard.h"
 #include "stages/dedup.h"
 #include "stages/load.h"
 #include "stages/metadata.h"
-#include "stages/near_duplicates.h"
 #include "stages/model.h"
+#include "stages/near_duplicates.h"
 #include "stages/ocr_engine.h"
 
 namespace pressarchive {
@@ -35,7 +38,8 @@ struct DocumentOutcome {
 };
 
 using EngineFactory = std::function<Result<std::unique_ptr<OcrEngine>>()>;
-using SourceLoader = std::function<Result<std::shared_ptr<LoadedSource>>(const Source&, const LoadOptions&)>;
+using SourceLoader =
+    std::function<Result<std::shared_ptr<LoadedSource>>(const Source&, const LoadOptions&)>;
 
 struct GraphInputs {
   const std::vector<WorkItem>* work = nullptr;
@@ -48,9 +52,15 @@ struct GraphInputs {
   // arrived, or the store cannot take more). Called on one thread at a time.
   std::function<bool()> stop;
   // Called on the store thread (one, not one of the graph's workers), in completion order.
+  // A failure is delivered like a record; a call that throws is followed by the input's
+  // failure at "store".
   std::function<void(DocumentOutcome&&)> deliver;
+  // Tests only: called at the start of every stage call the graph makes (load, recognize,
+  // assemble, metadata, near-duplicates, store), to throw from it.
+  StageFault fault;
 };
 
+// Every stage call is guarded (stage_guard.h): an exception fails its input, not the run.
 // Runs until every admitted document is delivered. Returns the number of work items
 // that were not started because `stop` was raised.
 std::size_t run_ingest_graph(GraphInputs inputs);

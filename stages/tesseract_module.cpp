@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "stages/leptonica_answers.h"
 #include "stages/ocr_engine.h"
 #include "stages/page_pix.h"
 
@@ -44,6 +45,13 @@ void quiet(tesseract::TessBaseAPI& api) {
   std::call_once(once, [&api] { api.SetVariable("debug_file", "/dev/null"); });
 }
 
+// Recognition with this thread marked as Tesseract's, so that the line images it
+// encodes and decodes at once take the quick way (leptonica_answers.h).
+bool recognize_marked(tesseract::TessBaseAPI& api, tesseract::ETEXT_DESC& monitor) {
+  const TesseractRecognitionScope scope;
+  return api.Recognize(&monitor) == 0;
+}
+
 class TesseractSession final : public OcrSession {
  public:
   TesseractSession(ApiPtr api, std::string tessdata_dir)
@@ -57,7 +65,8 @@ class TesseractSession final : public OcrSession {
   std::string tessdata_dir_;
 };
 
-Result<OcrOutput> TesseractSession::recognize(const PageImage& image, int deadline_ms, int page_number) {
+Result<OcrOutput> TesseractSession::recognize(const PageImage& image, int deadline_ms,
+                                              int page_number) {
   tesseract::TessBaseAPI& api = *api_;
   {
     // Black-and-white scans go in as 1 bit, as the tesseract CLI gives them; Tesseract
@@ -71,10 +80,11 @@ Result<OcrOutput> TesseractSession::recognize(const PageImage& image, int deadli
   api.SetSourceResolution(image.dpi);
   tesseract::ETEXT_DESC monitor;
   if (deadline_ms > 0) monitor.set_deadline_msecs(deadline_ms);
-  if (api.Recognize(&monitor) != 0 || monitor.deadline_exceeded()) {
+  if (!recognize_marked(api, monitor) || monitor.deadline_exceeded()) {
     api.Clear();
     if (monitor.deadline_exceeded())
-      return make_error(Reason::kTimeout, "OCR took longer than " + std::to_string(deadline_ms / 1000) +
+      return make_error(Reason::kTimeout, "OCR took longer than " +
+                                              std::to_string(deadline_ms / 1000) +
                                               " s (raise [ocr] page_timeout_seconds)");
     return make_error(Reason::kInternal, "Tesseract could not recognise the page");
   }
@@ -110,8 +120,9 @@ Result<OrientationGuess> TesseractSession::detect_orientation(const PageImage& i
     quiet(*osd);
     const char* datapath = tessdata_dir_.empty() ? nullptr : tessdata_dir_.c_str();
     if (osd->Init(datapath, "osd", tesseract::OEM_TESSERACT_ONLY) != 0)
-      return make_error(Reason::kUnsupported,
-                        "Tesseract's orientation model 'osd' is missing (install tesseract-ocr-osd)");
+      return make_error(
+          Reason::kUnsupported,
+          "Tesseract's orientation model 'osd' is missing (install tesseract-ocr-osd)");
     osd->SetPageSegMode(tesseract::PSM_OSD_ONLY);
     osd_ = std::move(osd);
   }
@@ -133,7 +144,8 @@ Result<OrientationGuess> TesseractSession::detect_orientation(const PageImage& i
   return guess;
 }
 
-Result<std::unique_ptr<OcrSession>> open_session(const std::string& languages, const std::string& tessdata_dir) {
+Result<std::unique_ptr<OcrSession>> open_session(const std::string& languages,
+                                                 const std::string& tessdata_dir) {
   ApiPtr api(new tesseract::TessBaseAPI());
   quiet(*api);
   const char* datapath = tessdata_dir.empty() ? nullptr : tessdata_dir.c_str();
@@ -152,6 +164,7 @@ const OcrModule kModule{kOcrModuleAbi, &open_session, &tesseract_version};
 }  // namespace
 }  // namespace pressarchive
 
-extern "C" __attribute__((visibility("default"))) const pressarchive::OcrModule* pressarchive_ocr_module() {
+extern "C" __attribute__((visibility("default"))) const pressarchive::OcrModule*
+pressarchive_ocr_module() {
   return &pressarchive::kModule;
 }

@@ -2,22 +2,31 @@
 // thresholding (page_pix.h), brick morphology and foreground scans (answered for
 // Tesseract's calls into Leptonica). Each must give exactly what Leptonica gives, and the
 // tests ask Leptonica itself.
-#include <gtest/gtest.h>
-
 #include <dlfcn.h>
+#include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
+#include <cstdlib>
+#include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "stages/brick_morphology.h"
 #include "stages/foreground_scan.h"
 #include "stages/image_engine.h"
+#include "stages/leptonica_answers.h"
+#include "stages/leptonica_checks.h"
 #include "stages/page_pix.h"
 #include "test_paths.h"
+
+// Leptonica's boundary convention (morph.c), which it does not declare.
+extern "C" l_int32 MORPH_BC;
 
 namespace pressarchive {
 namespace {
@@ -63,12 +72,14 @@ PixPtr random_page(int width, int height, double black, std::mt19937& random) {
   l_uint32* data = pixGetData(pix.get());
   const int wpl = pixGetWpl(pix.get());
   if (width % 32)
-    for (int y = 0; y < height; ++y) data[y * wpl + wpl - 1] |= ~(~l_uint32{0} << (32 - width % 32));
+    for (int y = 0; y < height; ++y)
+      data[y * wpl + wpl - 1] |= ~(~l_uint32{0} << (32 - width % 32));
   return pix;
 }
 
 PageImage seed_scan() {
-  Result<PageImage> scan = read_image_page(testing::sample("seed-scan-degraded.tif"), SourceFormat::kTiff, 0, 300);
+  Result<PageImage> scan =
+      read_image_page(testing::sample("seed-scan-degraded.tif"), SourceFormat::kTiff, 0, 300);
   EXPECT_TRUE(scan.ok());
   return scan.ok() ? *scan : PageImage{};
 }
@@ -86,15 +97,18 @@ void expect_as_leptonica(PIX* source, int width, int height, const std::string& 
 
 TEST(BrickMorphology, GivesLeptonicasPixelsOnRandomPages) {
   std::mt19937 random(20261127);
-  const std::pair<int, int> pages[] = {{1, 1}, {5, 3}, {31, 40}, {32, 33}, {33, 97}, {100, 64}, {257, 41}};
-  const std::pair<int, int> bricks[] = {{2, 1}, {1, 2}, {3, 1}, {1, 3}, {7, 1}, {1, 8}, {32, 1}, {1, 33}, {75, 1},
-                                        {1, 75}, {3, 3}, {5, 2}, {6, 9}, {40, 17}, {300, 1}, {1, 300}};
+  const std::pair<int, int> pages[] = {{1, 1},   {5, 3},    {31, 40}, {32, 33},
+                                       {33, 97}, {100, 64}, {257, 41}};
+  const std::pair<int, int> bricks[] = {{2, 1},  {1, 2},   {3, 1},   {1, 3},  {7, 1}, {1, 8},
+                                        {32, 1}, {1, 33},  {75, 1},  {1, 75}, {3, 3}, {5, 2},
+                                        {6, 9},  {40, 17}, {300, 1}, {1, 300}};
   for (const auto& [w, h] : pages)
     for (const double black : {0.1, 0.5, 0.95}) {
       PixPtr page = random_page(w, h, black, random);
       for (const auto& [bw, bh] : bricks)
-        expect_as_leptonica(page.get(), bw, bh,
-                            std::to_string(w) + 'x' + std::to_string(h) + " at " + std::to_string(black));
+        expect_as_leptonica(
+            page.get(), bw, bh,
+            std::to_string(w) + 'x' + std::to_string(h) + " at " + std::to_string(black));
     }
 }
 
@@ -147,7 +161,8 @@ TEST(Thresholding, IsLeptonicasAtEveryThresholdAndWidth) {
     for (const int threshold : {0, 1, 2, 100, 128, 200, 254, 255, 256}) {
       PixPtr theirs(pixConvertTo1(grey.get(), threshold));
       PixPtr ours = to_binary(crop, threshold);
-      EXPECT_TRUE(same_pixels(ours.get(), theirs.get())) << "width " << width << ", threshold " << threshold;
+      EXPECT_TRUE(same_pixels(ours.get(), theirs.get()))
+          << "width " << width << ", threshold " << threshold;
     }
   }
 }
@@ -169,7 +184,8 @@ TEST(ForegroundScan, FindsWhatLeptonicaFinds) {
     const int w = pixGetWidth(pix), h = pixGetHeight(pix);
     std::uniform_int_distribution<int> x(-40, w + 10), y(-40, h + 10), size(0, 300);
     for (int i = 0; i < 3000; ++i) {
-      BOX* box = i == 0 ? nullptr : boxCreate(x(random), y(random), size(random), size(random) / 4 + 1);
+      BOX* box =
+          i == 0 ? nullptr : boxCreate(x(random), y(random), size(random), size(random) / 4 + 1);
       for (const int side : kSides) {
         l_int32 at_theirs = -1, at_ours = -2;
         const l_ok said_theirs = theirs(pix, box, side, &at_theirs);
@@ -185,6 +201,117 @@ TEST(ForegroundScan, FindsWhatLeptonicaFinds) {
   // Both outcomes were exercised.
   EXPECT_GT(found, compared / 10);
   EXPECT_LT(found, compared * 9 / 10);
+}
+
+// What pixWriteMem (the program's) writes for a PNG request on this thread.
+std::string png_request(PIX* pix) {
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  EXPECT_EQ(pixWriteMem(&data, &size, pix, IFF_PNG), 0);
+  std::string bytes(reinterpret_cast<const char*>(data), size);
+  lept_free(data);
+  return bytes;
+}
+
+PixPtr read_back(const std::string& bytes) {
+  return PixPtr(pixReadMem(reinterpret_cast<const l_uint8*>(bytes.data()), bytes.size()));
+}
+
+const std::string kPngSignature("\x89PNG\r\n\x1a\n", 8);
+
+// Only Tesseract's recognition, on its own thread, gets the serialised form; a PNG asked
+// for anywhere else is a real one that reads back as the same pixels.
+TEST(PixWriteMem, IsARealPngOutsideTesseractsRecognition) {
+  std::mt19937 random(11);
+  PixPtr bits = random_page(61, 23, 0.4, random);
+  PixPtr grey(pixConvert1To8(nullptr, bits.get(), 255, 0));
+  for (PIX* pix : {bits.get(), grey.get()}) {
+    const std::string png = png_request(pix);
+    EXPECT_EQ(png.substr(0, 8), kPngSignature);
+    EXPECT_TRUE(same_pixels(read_back(png).get(), pix));
+    {
+      const TesseractRecognitionScope recognising;
+      const std::string quick = png_request(pix);
+      EXPECT_EQ(quick.substr(0, 4), "spix") << "Tesseract's line images take the quick way";
+      EXPECT_TRUE(same_pixels(read_back(quick).get(), pix));
+      std::string elsewhere;
+      std::thread other([&] { elsewhere = png_request(pix); });
+      other.join();
+      EXPECT_EQ(elsewhere.substr(0, 8), kPngSignature) << "another thread is not Tesseract's";
+    }
+    EXPECT_EQ(png_request(pix).substr(0, 8), kPngSignature) << "the mark ends with recognition";
+  }
+}
+
+TEST(LeptonicaChecks, TheAnswersAgreeWithTheInstalledLeptonica) {
+  EXPECT_TRUE(brick_answer_agrees(brick_morphology));
+  resetMorphBoundaryCondition(SYMMETRIC_MORPH_BC);
+  EXPECT_TRUE(brick_answer_agrees(brick_morphology)) << "symmetric boundary";
+  resetMorphBoundaryCondition(ASYMMETRIC_MORPH_BC);
+  EXPECT_TRUE(foreground_answer_agrees(first_foreground));
+  EXPECT_TRUE(spix_answer_agrees());
+}
+
+PIX* one_pixel_off(PIX* source, int width, int height, BrickOperation operation) {
+  PIX* result = brick_morphology(source, width, height, operation);
+  l_uint32 value = 0;
+  if (result && pixGetPixel(result, 3, 4, &value) == 0) pixSetPixel(result, 3, 4, value ^ 1);
+  return result;
+}
+
+// Answers under the symmetric convention as if it were the asymmetric one.
+PIX* ignoring_the_boundary(PIX* source, int width, int height, BrickOperation operation) {
+  const l_int32 in_effect = MORPH_BC;
+  resetMorphBoundaryCondition(ASYMMETRIC_MORPH_BC);
+  PIX* result = brick_morphology(source, width, height, operation);
+  resetMorphBoundaryCondition(in_effect);
+  return result;
+}
+
+std::optional<int> one_row_late(const PIX* page, const ScanArea& area, int from) {
+  const std::optional<int> at = first_foreground(page, area, from);
+  return at ? std::optional<int>(*at + 1) : at;
+}
+
+TEST(LeptonicaChecks, FindAWrongAnswer) {
+  EXPECT_FALSE(brick_answer_agrees(one_pixel_off));
+  EXPECT_TRUE(brick_answer_agrees(ignoring_the_boundary))
+      << "right under the asymmetric convention";
+  resetMorphBoundaryCondition(SYMMETRIC_MORPH_BC);
+  EXPECT_FALSE(brick_answer_agrees(ignoring_the_boundary)) << "wrong under the symmetric one";
+  resetMorphBoundaryCondition(ASYMMETRIC_MORPH_BC);
+  EXPECT_FALSE(foreground_answer_agrees(one_row_late));
+}
+
+int lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST(LeptonicaChecks, AnAnswerThatDisagreesIsSwitchedOffWithOneWarning) {
+  CheckedAnswer wrong("test-wrong", "a deliberately wrong answer", [] { return false; });
+  CheckedAnswer right("test-right", "a right answer", [] { return true; });
+  ::testing::internal::CaptureStderr();
+  std::vector<std::thread> callers;
+  std::atomic<int> enabled{0};
+  for (int i = 0; i < 4; ++i)
+    callers.emplace_back([&] { enabled += wrong.enabled() + right.enabled(); });
+  for (std::thread& caller : callers) caller.join();
+  EXPECT_FALSE(wrong.enabled());
+  const std::string warnings = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(enabled.load(), 4) << "only the right answer is given";
+  EXPECT_EQ(lines(warnings), 1) << warnings;
+  EXPECT_NE(warnings.find("'test-wrong'"), std::string::npos) << warnings;
+}
+
+TEST(LeptonicaChecks, AnAnswerCanBeSwitchedOffForMeasuring) {
+  setenv("PRESSARCHIVE_LEPTONICA_OFF", "spix,test-off", 1);
+  CheckedAnswer off("test-off", "a right answer", [] { return true; });
+  CheckedAnswer on("test", "a right answer", [] { return true; });
+  ::testing::internal::CaptureStderr();
+  EXPECT_FALSE(off.enabled());
+  EXPECT_TRUE(on.enabled());
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  unsetenv("PRESSARCHIVE_LEPTONICA_OFF");
 }
 
 }  // namespace

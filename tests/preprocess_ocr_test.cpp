@@ -1,12 +1,12 @@
 // Preprocessing and OCR on real scans: small crops, so the suite stays fast.
 #include <gtest/gtest.h>
-
 #include <leptonica/allheaders.h>
 
 #include <cmath>
 #include <string>
 
 #include "stages/image_engine.h"
+#include "stages/leptonica_answers.h"
 #include "stages/ocr_engine.h"
 #include "stages/page_pix.h"
 #include "stages/preprocess.h"
@@ -18,7 +18,8 @@ namespace {
 
 PageImage load(const std::string& name) {
   const auto path = testing::sample(name);
-  Result<PageImage> image = read_image_page(path, name.ends_with(".tif") ? SourceFormat::kTiff : SourceFormat::kPng, 0, 300);
+  Result<PageImage> image = read_image_page(
+      path, name.ends_with(".tif") ? SourceFormat::kTiff : SourceFormat::kPng, 0, 300);
   EXPECT_TRUE(image.ok());
   return image.ok() ? *image : PageImage{};
 }
@@ -67,7 +68,8 @@ TEST_F(OcrTest, DetectsUpsideDownAndSidewaysPages) {
 TEST_F(OcrTest, RotatedScanComesOutReadable) {
   const PageImage crop = load("seed-scan-rotated-180.png");
   PreprocessOptions options;
-  PreparedPage page = preprocess_page(crop, options, [](const PageImage& i) { return engine_->detect_orientation(i); });
+  PreparedPage page = preprocess_page(
+      crop, options, [](const PageImage& i) { return engine_->detect_orientation(i); });
   EXPECT_EQ(page.rotation, 180);
   Result<OcrOutput> out = engine_->recognize(top_of(page.image, 0.4), 60'000, 1);
   ASSERT_TRUE(out.ok());
@@ -75,9 +77,11 @@ TEST_F(OcrTest, RotatedScanComesOutReadable) {
 }
 
 // Tesseract stores each text line's image PNG-encoded through pixWriteMem and decodes it
-// at once; ocr_engine.cpp answers those requests with Leptonica's serialised form (see
-// there). What Tesseract reads back must be the very same pixels, at every depth.
+// at once; while it recognises a page, leptonica_overrides.cpp answers those requests with
+// Leptonica's serialised form (see there). What Tesseract reads back must be the very
+// same pixels, at every depth.
 TEST(LineImages, LinesTravelSerialisedAndComeBackExact) {
+  const TesseractRecognitionScope recognising;
   for (const int depth : {1, 8, 32}) {
     PIX* line = pixCreate(57, 13, depth);
     for (int y = 0; y < 13; ++y)
@@ -126,13 +130,15 @@ TEST(Preprocess, TurnsAPageAsLeptonicaDoes) {
   odd.width = 333;
   odd.height = 201;
   for (int y = 0; y < odd.height; ++y)
-    odd.pixels.insert(odd.pixels.end(), &degraded.pixels[static_cast<std::size_t>(y + 700) * degraded.width + 500],
-                      &degraded.pixels[static_cast<std::size_t>(y + 700) * degraded.width + 500 + odd.width]);
+    odd.pixels.insert(
+        odd.pixels.end(),
+        &degraded.pixels[static_cast<std::size_t>(y + 700) * degraded.width + 500],
+        &degraded.pixels[static_cast<std::size_t>(y + 700) * degraded.width + 500 + odd.width]);
   const PageImage* pages[] = {&degraded, &odd};
   for (const PageImage* page : pages)
     for (const double degrees : {2.0, -2.8, 0.05, 0.06, -0.5, 7.5, -33.0}) {
-      PixPtr theirs(pixRotate(to_pix(*page).get(), static_cast<l_float32>(degrees * M_PI / 180.0), L_ROTATE_AREA_MAP,
-                              L_BRING_IN_WHITE, 0, 0));
+      PixPtr theirs(pixRotate(to_pix(*page).get(), static_cast<l_float32>(degrees * M_PI / 180.0),
+                              L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0));
       const PageImage ours = rotate_degrees(*page, degrees);
       ASSERT_EQ(ours.width, pixGetWidth(theirs.get()));
       ASSERT_EQ(ours.height, pixGetHeight(theirs.get()));

@@ -1,0 +1,156 @@
+#include "pipeline/describe.h"
+
+#include <oneapi/tbb/parallel_invoke.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "pipeline/stage_guard.h"
+#include "stages/assemble.h"
+#include "stages/triage.h"
+
+namespace pressarchive {
+namespace {
+
+// From this many pages on, a document's own metadata, line keys and body profile are
+// each split over two threads.
+constexpr std::size_t kLongDocumentPages = 16;
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+bool all_pages_failed(const WorkItem& item, const std::vector<PageResult>& pages) {
+  return item.kept_pages.empty() &&
+         std::all_of(pages.begin(), pages.end(),
+                     [](const PageResult& p) { return p.method == PageMethod::kFailed; });
+}
+
+// A document none of whose pages could be processed fails as its first page did.
+Failure failure_of_pages(const WorkItem& item, const PageResult& first_page, int page_count) {
+  const Error& first = *first_page.error;
+  const std::string stage = first.reason == Reason::kTimeout ? "ocr" : "page";
+  return failure_of(
+      item, stage,
+      Error{first.reason, item.source.path.string() + ": " +
+                              (page_count > 1 ? "no page could be processed; first: " : "") +
+                              first.message});
+}
+
+Failure failure_of_no_text(const WorkItem& item, const Record& record) {
+  return failure_of(
+      item, "ocr",
+      Error{Reason::kNoText, item.source.path.string() + ": no readable text on its " +
+                                 std::to_string(record.pages.size()) +
+                                 " page(s) (blank, a picture, or an unsupported script or form)"});
+}
+
+// Metadata, review flags and the lines that count towards learned boilerplate; the
+// near-duplicate body profile is made from the body while extraction still looks for
+// persons in it. A long document is the only one in the describe node while its last
+// pages finish and after: its independent pieces of work run on two threads. Short ones
+// run them in turn (other documents keep the threads busy), and skip keying lines when
+// no issuer learns from them.
+void describe_record(const WorkItem& item, const Settings& settings,
+                     const MetadataExtractor& metadata, Record& record, DocumentOutcome& outcome) {
+  const bool long_document = record.pages.size() >= kLongDocumentPages;
+  const RunBoth run_both = [&](const std::function<void()>& a, const std::function<void()>& b) {
+    if (long_document) {
+      oneapi::tbb::parallel_invoke(a, b);
+    } else {
+      a();
+      b();
+    }
+  };
+  const bool learning = settings.learned_boilerplate.enabled;
+  std::function<void(const std::string&)> profile_of;
+  if (settings.near_duplicates)
+    profile_of = [&](const std::string& body) {
+      outcome.profile = profile_body(body, "", settings.near_duplicate, run_both);
+    };
+  run_both(
+      [&] {
+        record.metadata = metadata.extract(record.pages, run_both, profile_of);
+        apply_corrections(record.metadata, item.corrections);
+        flag_for_review(record, ReviewPolicy{settings.review_min_ocr_confidence,
+                                             settings.review_min_field_confidence});
+      },
+      [&] {
+        // Keyed here, in parallel, so that the serial store node only writes the counts.
+        if (learning && long_document)
+          outcome.countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
+      });
+  if (record.metadata.issuer.empty())
+    outcome.countable_lines.clear();
+  else if (learning && !long_document)
+    outcome.countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
+}
+
+void sign_record(const NearDuplicateOptions& options, const MinHash& minhash, BodyProfile& profile,
+                 Record& record) {
+  profile.release_date = record.metadata.release_date;  // as corrected
+  const Signature signature = minhash.sign(profile.shingles);
+  record.signature = signature_to_bytes(signature);
+  record.band_keys = band_keys(signature, options.bands, options.rows);
+}
+
+std::shared_ptr<DocumentOutcome> failed(const WorkItem& item, Failure failure) {
+  auto outcome = std::make_shared<DocumentOutcome>();
+  outcome->item = &item;
+  outcome->failure = std::move(failure);
+  return outcome;
+}
+
+}  // namespace
+
+Failure failure_of(const WorkItem& item, const std::string& stage, const Error& error) {
+  Failure f;
+  f.source_path = item.source.path.string();
+  f.sha256 = item.source.sha256;
+  f.stage = stage;
+  f.reason = error.reason;
+  f.message = error.message;
+  return f;
+}
+
+std::shared_ptr<DocumentOutcome> describe_document(const WorkItem& item,
+                                                   std::vector<PageResult> pages, int page_count,
+                                                   const DescribeContext& context) {
+  const GraphInputs& in = *context.inputs;
+  const Settings& settings = *in.settings;
+  if (all_pages_failed(item, pages))
+    return failed(item, failure_of_pages(item, pages.front(), page_count));
+
+  Record record;
+  pages.insert(pages.end(), item.kept_pages.begin(), item.kept_pages.end());
+  if (Status s = guard_stage("assemble", item, in.fault,
+                             [&] { record = assemble_record(item.source, std::move(pages)); });
+      !s.ok())
+    return failed(item, failure_of(item, "assemble", s.error()));
+  if (count_letters(record.text) < settings.min_document_letters)
+    return failed(item, failure_of_no_text(item, record));
+
+  auto outcome = std::make_shared<DocumentOutcome>();
+  outcome->item = &item;
+  const auto metadata_start = std::chrono::steady_clock::now();
+  if (Status s =
+          guard_stage("metadata", item, in.fault,
+                      [&] { describe_record(item, settings, *in.metadata, record, *outcome); });
+      !s.ok())
+    return failed(item, failure_of(item, "metadata", s.error()));
+  in.progress->add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));
+  for (const Source& copy : item.copies) record.source_paths.push_back(copy.path.string());
+  if (outcome->profile) {
+    if (Status s = guard_stage("near-duplicates", item, in.fault,
+                               [&] {
+                                 sign_record(settings.near_duplicate, *context.minhash,
+                                             *outcome->profile, record);
+                               });
+        !s.ok())
+      return failed(item, failure_of(item, "near-duplicates", s.error()));
+  }
+  outcome->record = std::move(record);
+  return outcome;
+}
+
+}  // namespace pressarchive
