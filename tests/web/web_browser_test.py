@@ -39,6 +39,20 @@ def check(condition, what):
     print("ok:", what, flush=True)
 
 
+def wait_until(driver, condition, timeout=30):
+    """True once condition(driver) holds: a click that submits a form returns before the
+    next page has loaded, and on a loaded machine that can take seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if condition(driver):
+                return True
+        except Exception:  # the old page went away while it was being read
+            pass
+        time.sleep(0.2)
+    return False
+
+
 def run(binary, *args):
     return subprocess.run([binary, *args], check=False, capture_output=True, text=True)
 
@@ -140,7 +154,8 @@ def main():
         driver.find_element(By.ID, "f-title").clear()
         driver.find_element(By.ID, "f-title").send_keys("refused title")
         driver.find_element(By.ID, "save").click()
-        check("needs the access token" in driver.page_source, "the page says the change needs the token")
+        check(wait_until(driver, lambda d: "needs the access token" in d.page_source),
+              "the page says the change needs the token")
         shot("refused")
         driver.get(record_url)
         check("refused title" not in driver.find_element(By.ID, "title").text, "the refused edit changed nothing")
@@ -149,12 +164,13 @@ def main():
         driver.get(base + "/login")
         driver.find_element(By.ID, "token").send_keys(TOKEN)
         driver.find_element(By.ID, "signin").click()
+        check(wait_until(driver, lambda d: not d.find_elements(By.ID, "signin")), "signing in with the token works")
         driver.get(record_url)
         title = driver.find_element(By.ID, "f-title")
         title.clear()
         title.send_keys("Edited in the browser")
         driver.find_element(By.ID, "save").click()
-        check(driver.find_elements(By.ID, "saved"), "the edit is saved")
+        check(wait_until(driver, lambda d: d.find_elements(By.ID, "saved")), "the edit is saved")
         driver.execute_script("document.getElementById('fields').scrollIntoView()")
         shot("record-fields")
         driver.refresh()
