@@ -60,7 +60,8 @@ for _ in $(seq "$repeat"); do born_list+=("${BORN[@]}"); done
 pdfunite "${born_list[@]}" "$WORK/born.pdf"
 NBORN=$(pdfinfo "$WORK/born.pdf" | awk '/^Pages:/ {print $2}')
 NMANY=0
-if have groff; then
+# groff-base (pulled in by other packages) has groff without its PDF device: try it.
+if have groff && echo | groff -Tpdf >/dev/null 2>&1; then
   "$ROOT/bench/born_corpus.sh" "$MANY" "$WORK/many"
   for f in "$WORK"/many/*.pdf; do NMANY=$((NMANY + $(pdfinfo "$f" | awk '/^Pages:/ {print $2}'))); done
 fi
