@@ -7,6 +7,7 @@
 
 #include "pipeline/stage_guard.h"
 #include "stages/assemble.h"
+#include "stages/signature_v2.h"
 #include "stages/triage.h"
 
 namespace pressarchive {
@@ -86,12 +87,18 @@ void describe_record(const WorkItem& item, const Settings& settings,
     outcome.countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
 }
 
-void sign_record(const NearDuplicateOptions& options, const MinHash& minhash, BodyProfile& profile,
-                 Record& record) {
-  profile.release_date = record.metadata.release_date;  // as corrected
-  const Signature signature = minhash.sign(profile.shingles);
-  record.signature = signature_to_bytes(signature);
-  record.band_keys = band_keys(signature, options.bands, options.rows);
+// Signs the whole text (version 2, stored); the body's profile made during extraction
+// only gives the version 1 keys that archived version 1 records are found by. The
+// outcome's profile becomes the whole text's: verification compares what was signed.
+void sign_record(const NearDuplicateOptions& options, const MinHash& minhash,
+                 DocumentOutcome& outcome, Record& record) {
+  BodyProfile whole = profile_record_v2(record.text, record.metadata.release_date, options);
+  const SignatureV2 signature = sign_v2(whole, minhash, options);
+  record.signature = signature.bytes;
+  record.band_keys = signature.band_keys;
+  record.signature_scheme = kSignatureSchemeV2;
+  outcome.placement_keys = placement_keys(signature.band_keys, *outcome.profile, minhash, options);
+  outcome.profile = std::move(whole);
 }
 
 std::shared_ptr<DocumentOutcome> failed(const WorkItem& item, Failure failure) {
@@ -144,7 +151,7 @@ std::shared_ptr<DocumentOutcome> describe_document(const WorkItem& item,
     if (Status s = guard_stage("near-duplicates", item, in.fault,
                                [&] {
                                  sign_record(settings.near_duplicate, *context.minhash,
-                                             *outcome->profile, record);
+                                             *outcome, record);
                                });
         !s.ok())
       return failed(item, failure_of(item, "near-duplicates", s.error()));

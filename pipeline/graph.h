@@ -32,6 +32,9 @@ struct DocumentOutcome {
   std::optional<Record> record;
   std::optional<Failure> failure;
   std::optional<BodyProfile> profile;  // for near-duplicate verification, when enabled
+  // The band keys candidates are looked up (and placement locked) by: the record's own
+  // version 2 keys and the version 1 keys of its body, for archived version 1 records.
+  std::vector<std::uint64_t> placement_keys;
   // The record's lines that count towards its issuer's learned boilerplate (key, text),
   // when learning is on and the record names an issuer.
   std::vector<std::pair<std::string, std::string>> countable_lines;

@@ -15,6 +15,7 @@
 
 #include "pipeline/exit_codes.h"
 #include "pipeline/graph.h"
+#include "pipeline/resign.h"
 #include "pipeline/version.h"
 #include "stages/clusters.h"
 #include "stages/discover.h"
@@ -98,8 +99,8 @@ void print_stage_times(std::ostream& out, const ProgressCounters& counters, doub
 // Runs in the serial store stage, so records of this batch see each other: a release
 // scanned twice tonight forms one cluster like one scanned years apart.
 void place_near_duplicate(ArchiveStore& store, const Settings& settings, const BodyProfile& profile,
-                          Record& record, RunSummary& summary) {
-  Result<std::vector<NearDuplicateCandidate>> candidates = store.near_duplicate_candidates(record.band_keys, 200);
+                          const std::vector<std::uint64_t>& keys, Record& record, RunSummary& summary) {
+  Result<std::vector<NearDuplicateCandidate>> candidates = store.near_duplicate_candidates(keys, 200);
   if (!candidates.ok() || candidates->empty()) return;
   const auto canonical_of = [&store](std::int64_t id) -> std::optional<NearDuplicateCandidate> {
     Result<std::optional<Record>> r = store.load_record(id);
@@ -277,6 +278,16 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
           settings.retry_failed);
     });
   }
+  if (settings.near_duplicates) {
+    // Records archived with an older signature scheme are re-signed from their stored
+    // text before this run places new ones among them (pipeline/resign.h).
+    Result<std::int64_t> resigned = waiting_on_archive([&] { return resign_older_signatures(store, settings.near_duplicate); });
+    if (!resigned.ok()) {
+      err << "pressarchive: " << explain_store_write_failure(settings.store, resigned.error()) << "\n";
+      return exit_code::kStoreError;
+    }
+    if (*resigned > 0) err << "re-signed " << *resigned << " archived record(s) from their stored text (signature v2)\n";
+  }
   Result<std::int64_t> run_id_or = waiting_on_archive([&] {
     return store.begin_run({agent_of(settings), request.command_line, request.config.effective_toml(),
                             provenance_json(settings)});
@@ -342,8 +353,9 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
           // same release waits, then sees this record (ArchiveStore::lock_placement).
           std::unique_ptr<PlacementLock> placement;
           if (outcome.profile && !outcome.record->band_keys.empty()) {
-            placement = store.lock_placement(outcome.record->band_keys);
-            place_near_duplicate(store, settings, *outcome.profile, *outcome.record, summary);
+            placement = store.lock_placement(outcome.placement_keys);
+            place_near_duplicate(store, settings, *outcome.profile, outcome.placement_keys,
+                                 *outcome.record, summary);
           }
           Result<std::int64_t> id = store.archive_record(*outcome.record, run_id);
           if (id.ok()) {

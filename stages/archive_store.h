@@ -121,6 +121,15 @@ struct NearDuplicateCandidate {
   RecordKind kind = RecordKind::kScanned;
   std::optional<double> ocr_confidence;
   std::optional<std::int64_t> duplicate_of;
+  std::string text;  // the whole text, which verification compares (signature_v2.h)
+};
+
+// One record's near-duplicate signature as the archive keeps it.
+struct StoredSignature {
+  std::int64_t record_id = 0;
+  int scheme = 0;         // signature_v2.h: kSignatureSchemeV1, kSignatureSchemeV2
+  std::string signature;  // signature_to_bytes
+  std::vector<std::uint64_t> band_keys;
 };
 
 // A cluster of copies of one release: the canonical record and its duplicates.
@@ -203,6 +212,14 @@ class ArchiveStore {
   // through the indexed band table without loading the archive.
   virtual Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(
       const std::vector<std::uint64_t>& band_keys, int limit) = 0;
+  // Records after `after_id` whose stored signature is of a scheme below `scheme`, lowest
+  // id first, at most `limit`, each with its whole text: what re-signing reads, a batch
+  // at a time.
+  virtual Result<std::vector<std::pair<std::int64_t, std::string>>> records_signed_below(
+      int scheme, std::int64_t after_id, int limit) = 0;
+  // Replaces the signatures and band keys of the records named, nothing else, in one
+  // transaction (sqlite_store_signatures.cpp, pg_store_signatures.cpp).
+  virtual Status replace_signatures(const std::vector<StoredSignature>& signatures) = 0;
   // Clusters with at least one duplicate, canonical records in id order.
   virtual Result<std::vector<ClusterRow>> clusters() = 0;
   // The cluster record `id` belongs to (as canonical or as a duplicate), found through

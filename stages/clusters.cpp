@@ -1,5 +1,7 @@
 #include "stages/clusters.h"
 
+#include "stages/signature_v2.h"
+
 namespace pressarchive {
 
 bool is_better_copy(RecordKind kind, std::optional<double> confidence, const NearDuplicateCandidate& canonical) {
@@ -20,7 +22,8 @@ ClusterDecision place_in_cluster(
   const NearDuplicateCandidate* revision = nullptr;
   double same_score = 0, revision_score = 0;
   for (const NearDuplicateCandidate& c : candidates) {
-    const Verdict v = verify_pair(profile, profile_body(c.body, c.release_date, options), options);
+    const Verdict v =
+        verify_pair(profile, profile_record_v2(c.text, c.release_date, options), options);
     if (v.kind == VerdictKind::kSameRelease && v.score > same_score) {
       same = &c;
       same_score = v.score;

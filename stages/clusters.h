@@ -25,7 +25,8 @@ struct ClusterDecision {
 // record) should replace `canonical`.
 bool is_better_copy(RecordKind kind, std::optional<double> confidence, const NearDuplicateCandidate& canonical);
 
-// `candidates` are the records sharing a band key; `canonical_of` fetches a cluster's
+// `profile` is the new record's whole text (profile_record_v2), as each candidate's text
+// is profiled. `candidates` are the records sharing a band key; `canonical_of` fetches a cluster's
 // canonical record when it is not among them. Pure apart from that lookup.
 ClusterDecision place_in_cluster(
     const BodyProfile& profile, RecordKind kind, std::optional<double> confidence,

@@ -134,8 +134,9 @@ struct Record {
   // Set when this record is a better copy than its cluster's canonical record, which it
   // replaces as canonical (the old one and its members then point here).
   std::optional<std::int64_t> takes_over_from;
-  std::string signature;                // MinHash signature of the body (bytes)
+  std::string signature;                // MinHash signature (bytes), of the scheme below
   std::vector<std::uint64_t> band_keys;  // its LSH band keys
+  int signature_scheme = 1;              // 1: of the body; 2: of the whole text (signature_v2.h)
   std::string status = "archived";
   std::string provenance;  // JSON: tool versions, languages, timings
   std::string created_at;

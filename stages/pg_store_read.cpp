@@ -206,7 +206,8 @@ Result<std::vector<NearDuplicateCandidate>> PgStore::near_duplicate_candidates(c
   try {
     pqxx::nontransaction tx(*conn_);
     const pqxx::result rows = tx.exec_params(
-        "SELECT id, coalesce(body, ''), coalesce(release_date, ''), kind, ocr_confidence, duplicate_of FROM records "
+        "SELECT id, coalesce(body, ''), coalesce(release_date, ''), kind, ocr_confidence, duplicate_of, "
+        "coalesce(text, '') FROM records "
         "WHERE id IN (SELECT DISTINCT record_id FROM near_dup_bands WHERE band_key = ANY ($1::bigint[])) "
         "ORDER BY id LIMIT $2",
         array, limit);
@@ -218,6 +219,7 @@ Result<std::vector<NearDuplicateCandidate>> PgStore::near_duplicate_candidates(c
       c.kind = store::record_kind_from_name(text_of(row[3]));
       c.ocr_confidence = optional_of<double>(row[4]);
       c.duplicate_of = optional_of<std::int64_t>(row[5]);
+      c.text = text_of(row[6]);
       out.push_back(std::move(c));
     }
     return out;

@@ -275,8 +275,8 @@ void PgStore::write_signature(pqxx::work& tx, std::int64_t id, const Record& r) 
   tx.exec_params("DELETE FROM near_dup_signatures WHERE record_id = $1", id);
   tx.exec_params("DELETE FROM near_dup_bands WHERE record_id = $1", id);
   if (r.signature.empty()) return;
-  tx.exec_params("INSERT INTO near_dup_signatures(record_id, scheme, signature) VALUES ($1, 1, $2)", id,
-                 pg_bytes(r.signature));
+  tx.exec_params("INSERT INTO near_dup_signatures(record_id, scheme, signature) VALUES ($1, $2, $3)", id,
+                 r.signature_scheme, pg_bytes(r.signature));
   std::vector<std::uint64_t> keys = r.band_keys;
   tx.exec_params("INSERT INTO near_dup_bands(band_key, record_id) SELECT DISTINCT k, $2::bigint FROM unnest($1::bigint[]) AS k "
                  "ON CONFLICT DO NOTHING",

@@ -133,8 +133,8 @@ Result<std::vector<NearDuplicateCandidate>> SqliteStore::near_duplicate_candidat
   if (keys.empty()) return out;
   std::string placeholders;
   for (std::size_t i = 0; i < keys.size(); ++i) placeholders += i ? ",?" : "?";
-  Statement q(statements_, "SELECT id, coalesce(body, ''), coalesce(release_date, ''), kind, ocr_confidence, duplicate_of "
-                   "FROM records WHERE id IN (SELECT DISTINCT record_id FROM near_dup_bands WHERE band_key IN (" +
+  Statement q(statements_, "SELECT id, coalesce(body, ''), coalesce(release_date, ''), kind, ocr_confidence, duplicate_of, "
+                   "coalesce(text, '') FROM records WHERE id IN (SELECT DISTINCT record_id FROM near_dup_bands WHERE band_key IN (" +
                        placeholders + ")) ORDER BY id LIMIT ?");
   for (std::size_t i = 0; i < keys.size(); ++i) q.bind(static_cast<int>(i) + 1, static_cast<std::int64_t>(keys[i]));
   q.bind(static_cast<int>(keys.size()) + 1, static_cast<std::int64_t>(limit));
@@ -147,6 +147,7 @@ Result<std::vector<NearDuplicateCandidate>> SqliteStore::near_duplicate_candidat
     c.kind = store::record_kind_from_name(q.text(3));
     if (!q.is_null(4)) c.ocr_confidence = q.real(4);
     if (!q.is_null(5)) c.duplicate_of = q.integer(5);
+    c.text = q.text(6);
     out.push_back(std::move(c));
   }
   if (rc != SQLITE_DONE) return db_error("cannot look up near-duplicate candidates");

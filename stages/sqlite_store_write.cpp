@@ -197,8 +197,8 @@ Status SqliteStore::write_signature(std::int64_t id, const Record& r) {
   if (drop_signature.step() != SQLITE_DONE || drop_bands.step() != SQLITE_DONE)
     return db_error("cannot replace the signature of record " + std::to_string(id));
   if (r.signature.empty()) return Status::Ok();
-  Statement signature(statements_, "INSERT INTO near_dup_signatures(record_id, scheme, signature) VALUES (?, 1, ?)");
-  signature.bind(1, id).bind_blob(2, r.signature);
+  Statement signature(statements_, "INSERT INTO near_dup_signatures(record_id, scheme, signature) VALUES (?, ?, ?)");
+  signature.bind(1, id).bind(2, static_cast<std::int64_t>(r.signature_scheme)).bind_blob(3, r.signature);
   if (signature.step() != SQLITE_DONE) return db_error("cannot store the signature");
   for (std::uint64_t key : r.band_keys) {
     Statement band(statements_, "INSERT OR IGNORE INTO near_dup_bands(band_key, record_id) VALUES (?, ?)");
