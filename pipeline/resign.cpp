@@ -32,7 +32,8 @@ Result<std::int64_t> resign_older_signatures(ArchiveStore& store,
     if (batch->empty()) return done;
     std::vector<StoredSignature> signatures;
     signatures.reserve(batch->size());
-    for (const auto& [id, text] : *batch) signatures.push_back(signature_of(id, text, minhash, options));
+    for (const auto& [id, text] : *batch)
+      signatures.push_back(signature_of(id, text, minhash, options));
     if (Status s = store.replace_signatures(signatures); !s.ok()) return s.error();
     done += static_cast<std::int64_t>(signatures.size());
     after = batch->back().first;

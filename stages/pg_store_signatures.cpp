@@ -10,10 +10,11 @@ Result<std::vector<std::pair<std::int64_t, std::string>>> PgStore::records_signe
   try {
     pqxx::nontransaction tx(*conn_);
     std::vector<std::pair<std::int64_t, std::string>> out;
-    for (const pqxx::row& row : tx.exec_params(
-             "SELECT r.id, coalesce(r.text, '') FROM near_dup_signatures s JOIN records r ON r.id = s.record_id "
-             "WHERE s.record_id > $1 AND s.scheme < $2 ORDER BY s.record_id LIMIT $3",
-             after_id, scheme, limit))
+    for (const pqxx::row& row :
+         tx.exec_params("SELECT r.id, coalesce(r.text, '') FROM near_dup_signatures s JOIN records "
+                        "r ON r.id = s.record_id "
+                        "WHERE s.record_id > $1 AND s.scheme < $2 ORDER BY s.record_id LIMIT $3",
+                        after_id, scheme, limit))
       out.emplace_back(row[0].as<std::int64_t>(), row[1].as<std::string>());
     return out;
   } catch (const std::exception& e) {

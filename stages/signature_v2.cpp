@@ -27,6 +27,23 @@ bool is_debris(std::string_view line) {
   return tokens == 1 && letters <= kMaxDebrisLetters;
 }
 
+// Sentences are cut at every line end too: a header is lines without full stops, and
+// cut only at full stops the header of a copy whose lines came out in another order
+// was one long "sentence" that matched nothing in its twin. Each piece is still looked
+// for in the other text as a whole (verify_pair), so where a line wraps does not matter.
+std::vector<std::string> line_sentences(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    for (std::string& sentence : body_sentences(text.substr(start, end - start)))
+      out.push_back(std::move(sentence));
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string signed_text_v2(std::string_view record_text) {
@@ -52,7 +69,20 @@ std::string signed_text_v2(std::string_view record_text) {
 
 BodyProfile profile_record_v2(std::string_view record_text, std::string release_date,
                               const NearDuplicateOptions& options, const RunBoth& run_both) {
-  return profile_body(signed_text_v2(record_text), std::move(release_date), options, run_both);
+  const std::string text = signed_text_v2(record_text);
+  BodyProfile profile;
+  const auto shingle = [&] {
+    profile.shingles = char_shingles(normalise_for_signature(text), options.shingle_chars);
+  };
+  const auto split = [&] { profile.sentences = line_sentences(text); };
+  if (run_both) {
+    run_both(shingle, split);
+  } else {
+    shingle();
+    split();
+  }
+  profile.release_date = std::move(release_date);
+  return profile;
 }
 
 std::vector<std::uint64_t> band_keys_v2(const Signature& signature, int bands, int rows) {

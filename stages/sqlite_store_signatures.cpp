@@ -7,9 +7,12 @@ namespace pressarchive {
 Result<std::vector<std::pair<std::int64_t, std::string>>> SqliteStore::records_signed_below(
     int scheme, std::int64_t after_id, int limit) {
   Statement q(statements_,
-              "SELECT r.id, coalesce(r.text, '') FROM near_dup_signatures s JOIN records r ON r.id = s.record_id "
+              "SELECT r.id, coalesce(r.text, '') FROM near_dup_signatures s JOIN records r ON r.id "
+              "= s.record_id "
               "WHERE s.record_id > ? AND s.scheme < ? ORDER BY s.record_id LIMIT ?");
-  q.bind(1, after_id).bind(2, static_cast<std::int64_t>(scheme)).bind(3, static_cast<std::int64_t>(limit));
+  q.bind(1, after_id)
+      .bind(2, static_cast<std::int64_t>(scheme))
+      .bind(3, static_cast<std::int64_t>(limit));
   std::vector<std::pair<std::int64_t, std::string>> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.emplace_back(q.integer(0), q.text(1));

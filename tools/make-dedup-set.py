@@ -17,6 +17,14 @@ Three kinds of pairs:
   revision   a release re-issued with a corrected release date, or with one sentence changed
              or added.
 
+A second part, records/, holds whole record texts (letterhead, kicker, dateline, author
+line, title, body, closing lines) as OCR or a text layer gives them, for signatures that must
+not depend on where metadata extraction ends the header: the same release as a text layer and
+a scan, as two scans with other noise, as a scan with a dark border read as a debris line,
+as a scan whose header is misread; re-issues; and different releases of one office that
+share its letterhead, kicker, place, author and sometimes the date line. Its pairs are split
+once, by release, into a tuning and a held-out half (records/pairs.jsonl, key "split").
+
 Deterministic: a fixed seed, no input but the sources; re-running rewrites identical files.
 Python 3 standard library only.  Usage: tools/make-dedup-set.py [--check]
 """
@@ -261,6 +269,143 @@ def revise(meta, kind, anchor, sentence):
     return paragraphs
 
 
+# records/: the header and footer each office prints around a release.
+LETTERHEAD = {
+    "lindenau": ["Stadt Lindenau", "Der Oberbürgermeister · Pressestelle",
+                 "Rathausplatz 1 · 67812 Lindenau · Telefon 06341 12-2040"],
+    "hohenbrueck": ["Landkreis Hohenbrück", "Pressestelle",
+                    "Kreishaus · Bahnhofstraße 12 · 74599 Hohenbrück · Telefon 07951 492-110"],
+    "marlowbay": ["Marlow Bay Borough Council", "Communications Team",
+                  "Town Hall, Quay Street, Marlow Bay MB1 4QT"],
+    "fernhill": ["Fernhill City Council", "Press Office", "Civic Centre, Fernhill FH1 2AB"],
+}
+PLACE = {"lindenau": "Lindenau", "hohenbrueck": "Hohenbrück", "marlowbay": "Marlow Bay",
+         "fernhill": "Fernhill"}
+GERMAN = {"lindenau", "hohenbrueck"}
+AUTHOR = {"lindenau": "Autorin: Sabine Krämer, Pressestelle",
+          "hohenbrueck": "Autor: Michael Brandt, Pressestelle",
+          "marlowbay": "Issued by: Communications Team, Marlow Bay Borough Council",
+          "fernhill": "Issued by: Press Office, Fernhill City Council"}
+MONTHS_DE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+             "Oktober", "November", "Dezember"]
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December"]
+# What a dark scanner border or a punched hole is read as.
+DEBRIS = ["EEE", "|||", "mn", "Il", "EEE"]
+RECORDS_SEED = SEED + 19
+
+
+def dateline(office, iso):
+    year, month, day = (int(x) for x in iso.split("-"))
+    if office in GERMAN:
+        return f"{PLACE[office]}, {day}. {MONTHS_DE[month - 1]} {year}"
+    return f"{PLACE[office]}, {day} {MONTHS_EN[month - 1]} {year}"
+
+
+def header_lines(office, iso, title, misread):
+    """The head of a release. `misread`: the kicker sits right under the office lines, where
+    the address line is looked for, and the title follows the dateline without a gap, as a
+    two-page scan's letterhead came out of OCR."""
+    kicker = "Pressemitteilung" if office in GERMAN else "Press release"
+    office_lines, address = LETTERHEAD[office][:-1], LETTERHEAD[office][-1]
+    if misread:
+        return office_lines + [kicker, address, dateline(office, iso), AUTHOR[office], title, ""]
+    return office_lines + [address, "", kicker, dateline(office, iso), AUTHOR[office], "", title, ""]
+
+
+def record_form(rng, meta, paragraphs, iso, noise, debris=False, misread=False):
+    """One whole record text: header lines (OCR noise on a scan) and the rendered body."""
+    head = [ocr_noise(rng, line, noise) if line else "" for line in
+            header_lines(meta["office"], iso, meta["title"], misread)]
+    if debris:
+        head = [rng.choice(DEBRIS)] + head
+    text = "\n".join(head) + "\n" + render(rng, paragraphs, noise)
+    if debris and rng.random() < 0.5:
+        text += rng.choice(DEBRIS) + "\n"
+    return text
+
+
+def make_records(sources):
+    """records/: whole record texts and their pairs, split by release."""
+    rng = random.Random(RECORDS_SEED)
+    ids = [m["id"] for m in sources]
+    shuffled = ids[:]
+    rng.shuffle(shuffled)
+    held_out = set(shuffled[len(shuffled) // 2:])
+    split_of = {i: ("held-out" if i in held_out else "tuning") for i in ids}
+    files, pairs = {}, []
+
+    def noise():
+        return rng.uniform(NOISE_MIN, NOISE_MAX)
+
+    def emit(name, text):
+        files[name] = text
+        return name
+
+    def pair(a, b, expect, form, release):
+        pairs.append({"a": a, "b": b, "expect": expect, "form": form, "split": split_of[release]})
+
+    metas = {m["id"]: m for m in sources}
+    for meta in sources:
+        base, date, paras = meta["id"], meta["release_date"], meta["paragraphs"]
+        born = emit(f"{base}.born.txt", record_form(rng, meta, paras, date, 0.0))
+        scan = emit(f"{base}.scan.txt", record_form(rng, meta, paras, date, noise()))
+        rescan = emit(f"{base}.rescan.txt", record_form(rng, meta, paras, date, noise()))
+        border = emit(f"{base}.border.txt", record_form(rng, meta, paras, date, noise(), debris=True))
+        misread = emit(f"{base}.misread.txt",
+                       record_form(rng, meta, paras, date, noise(), misread=True))
+        pair(born, scan, "same", "text layer / scan", base)
+        pair(scan, rescan, "same", "two scans", base)
+        pair(born, border, "same", "dark border on one", base)
+        pair(rng.choice([born, rescan]), misread, "same", "header misread on one", base)
+        pair(border, misread, "same", "border / misread header", base)
+
+    for base, kind, anchor, sentence, new_date in REVISIONS:
+        meta = metas[base]
+        paragraphs = revise(meta, kind, anchor, sentence)
+        name = emit(f"{base}.reissue.txt",
+                    record_form(rng, meta, paragraphs, new_date or meta["release_date"], noise()))
+        change = {"replace": "sentence rewritten", "add": "sentence added", "date": "date only"}[kind]
+        pair(f"{base}.{rng.choice(['born', 'scan'])}.txt", name, "revision", "re-issue: " + change,
+             base)
+
+    by_office = {}
+    for meta in sources:
+        by_office.setdefault((meta["office"], split_of[meta["id"]]), []).append(meta)
+    for (office, split), group in sorted(by_office.items()):
+        for i, first in enumerate(group):
+            for second in group[i + 1:]:
+                a = f"{first['id']}.{rng.choice(['born', 'scan', 'border'])}.txt"
+                if rng.random() < 0.4:  # printed on the same day: the same date line
+                    b = emit(f"{second['id']}.dated-{first['id']}.txt",
+                             record_form(rng, second, second["paragraphs"],
+                                         first["release_date"], noise()))
+                    form = "shared boilerplate and date line"
+                else:
+                    b = f"{second['id']}.{rng.choice(['scan', 'rescan', 'misread'])}.txt"
+                    form = "shared boilerplate"
+                pair(a, b, "different", form, first["id"])
+    return files, pairs
+
+
+def write_or_check(directory, files, pairs, check, stale):
+    directory.mkdir(exist_ok=True)
+    for name, text in sorted(files.items()):
+        path = directory / name
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path.relative_to(SET_DIR)))
+        else:
+            path.write_text(text, encoding="utf-8")
+    lines = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs)
+    path = directory / "pairs.jsonl"
+    if check:
+        if not path.exists() or path.read_text(encoding="utf-8") != lines:
+            stale.append(str(path.relative_to(SET_DIR)))
+    else:
+        path.write_text(lines, encoding="utf-8")
+
+
 def main():
     rng = random.Random(SEED)
     sources = [read_source(p) for p in sorted(SOURCES.glob("*.txt"))]
@@ -319,21 +464,11 @@ def main():
 
     check = "--check" in sys.argv
     stale = []
-    for name, text in sorted(files.items()):
-        path = SET_DIR / name
-        if check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(name)
-        else:
-            path.write_text(text, encoding="utf-8")
-    lines = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs)
-    if check:
-        if (SET_DIR / "pairs.jsonl").read_text(encoding="utf-8") != lines:
-            stale.append("pairs.jsonl")
-        if stale:
-            raise SystemExit("stale: " + ", ".join(stale))
-    else:
-        (SET_DIR / "pairs.jsonl").write_text(lines, encoding="utf-8")
+    write_or_check(SET_DIR, files, pairs, check, stale)
+    record_files, record_pairs = make_records(sources)
+    write_or_check(SET_DIR / "records", record_files, record_pairs, check, stale)
+    if stale:
+        raise SystemExit("stale: " + ", ".join(stale))
     rates = sorted(error_rate(" ".join(metas[name.split(".")[0]]["paragraphs"]), text)
                    for name, text in files.items() if ".v1." not in name and ".rev-" not in name)
     print(f"character error rate of the OCR forms: min {rates[0]:.3f}, "
@@ -342,6 +477,11 @@ def main():
     for p in pairs:
         counts[p["expect"]] = counts.get(p["expect"], 0) + 1
     print(f"{len(files)} texts, {len(pairs)} pairs: {counts}")
+    counts = {}
+    for p in record_pairs:
+        key = (p["split"], p["expect"])
+        counts[key] = counts.get(key, 0) + 1
+    print(f"records/: {len(record_files)} texts, {len(record_pairs)} pairs: {counts}")
 
 
 if __name__ == "__main__":
