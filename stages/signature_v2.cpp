@@ -9,22 +9,28 @@ namespace {
 
 constexpr std::uint64_t kVersion2Bit = 1ull << 63;
 constexpr int kMaxBandsV2 = 128;
-// A line of one token with this many letters or fewer is debris, not print.
+// A line of one token with this many letters or fewer, and no digit, is debris, not print.
 constexpr int kMaxDebrisLetters = 3;
+// A line without letters is print when it holds this many digits (a telephone number or
+// an amount wrapped onto a line of its own), debris or a page number otherwise.
+constexpr int kMinNumberDigits = 3;
 
 // Letters and whether the line is one token, read from its code points.
 bool is_debris(std::string_view line) {
   const signature_text::CodePoints cps = signature_text::from_utf8(line);
-  int letters = 0, tokens = 0;
+  int letters = 0, digits = 0, tokens = 0;
   bool in_token = false;
   for (const char32_t c : cps) {
     const bool blank = c == U' ' || c == U'\t' || c == U'\r' || c == U'\v';
     if (!blank && !in_token) ++tokens;
     in_token = !blank;
-    if (signature_text::is_word_char(c) && !(c >= U'0' && c <= U'9')) ++letters;
+    if (c >= U'0' && c <= U'9')
+      ++digits;
+    else if (signature_text::is_word_char(c))
+      ++letters;
   }
-  if (letters == 0) return true;
-  return tokens == 1 && letters <= kMaxDebrisLetters;
+  if (letters == 0) return digits < kMinNumberDigits;
+  return digits == 0 && tokens == 1 && letters <= kMaxDebrisLetters;
 }
 
 // Sentences are cut at every line end too: a header is lines without full stops, and

@@ -31,10 +31,10 @@ inline constexpr int kSignatureSchemeV2 = 2;
 
 // The text version 2 signs: the record's whole text (every page, title, header and body
 // alike), without the lines that are scanner debris rather than print: lines with no
-// letter ("- 2 -", "|||", "———") and lines that are one token of at most three letters
-// ("EEE", "mn", "Il"), which a dark border or a punched hole is read as. A body line
-// left with one short word by wrapping is dropped too; that costs a few shingles, the
-// same on both sides only by chance, and measured no pair. Lines stay lines ("\n").
+// letter and fewer than three digits ("- 2 -", "|||", "———") and lines that are one token
+// of at most three letters and no digit ("EEE", "mn", "Il"), which a dark border or a
+// punched hole is read as. A body line left with one short word by wrapping is dropped
+// too; that costs a few shingles. Lines stay lines ("\n").
 std::string signed_text_v2(std::string_view record_text);
 
 // The profile verification compares and version 2 signs: char shingles and sentences
