@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "bench/plain_text_pages.h"
 #include "stages/assemble.h"
 #include "stages/metadata.h"
 #include "stages/rules.h"
@@ -37,39 +38,11 @@ bool read_text(const std::string& path, std::string& out) {
   return true;
 }
 
-// Pages split at form-feed lines; a line after a blank one starts a paragraph. Every line
-// has the same height: the texts carry no layout, so the header is read from words alone.
-std::vector<pa::PageResult> pages_of(const std::string& text, bool text_layer) {
-  std::vector<pa::PageResult> pages(1);
-  bool paragraph = true;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line == "\f") {
-      pages.emplace_back();
-      paragraph = true;
-      continue;
-    }
-    pa::PageResult& page = pages.back();
-    if (!page.text.empty()) page.text += "\n";
-    page.text += line;
-    if (line.empty()) {
-      paragraph = true;
-      continue;
-    }
-    page.lines.push_back({line, 10.f, paragraph});
-    paragraph = false;
-  }
-  for (std::size_t i = 0; i < pages.size(); ++i) {
-    pages[i].number = static_cast<int>(i + 1);
-    pages[i].method = text_layer ? pa::PageMethod::kTextLayer : pa::PageMethod::kOcr;
-  }
-  return pages;
-}
-
 Signed sign(const std::string& text, bool text_layer, const pa::MetadataExtractor& extractor,
             const pa::MinHash& minhash, const pa::NearDuplicateOptions& options) {
-  const pa::Record record = pa::assemble_record(pa::Source{}, pages_of(text, text_layer));
+  const pa::Record record = pa::assemble_record(
+      pa::Source{},
+      pa::plain_text_pages(text, text_layer ? pa::PageMethod::kTextLayer : pa::PageMethod::kOcr));
   const pa::Metadata meta = extractor.extract(record.pages);
   Signed s;
   s.title = meta.title;
