@@ -27,7 +27,14 @@ Status PgStore::replace_signatures(const std::vector<StoredSignature>& signature
   try {
     return retry_on_conflict([&] {
       pqxx::work tx(*conn_);
+      // Workers re-sign at the start of each batch, possibly at once: one at a time, and
+      // only what is still of an older scheme than the one written.
+      tx.exec("SELECT pg_advisory_xact_lock(hashtext('pressarchive re-signing'))");
       for (const StoredSignature& stored : signatures) {
+        if (tx.exec_params("SELECT 1 FROM near_dup_signatures WHERE record_id = $1 AND scheme < $2",
+                           stored.record_id, stored.scheme)
+                .empty())
+          continue;
         Record signed_record;
         signed_record.signature = stored.signature;
         signed_record.band_keys = stored.band_keys;
