@@ -8,6 +8,9 @@
 //   std::vector<std::uint64_t> keys = band_keys(signature, options.bands, options.rows);
 //   ... records sharing a key are candidates; verify_pair(profile, candidate_profile)
 //
+// This is signature version 1, of the body; the archive signs the whole text with
+// version 2 (stages/signature_v2.h), made of the same pieces. Both stay as they are.
+//
 // Everything here is pure and thread-safe (LshIndex: one writer, or readers only).
 #pragma once
 
