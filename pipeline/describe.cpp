@@ -46,6 +46,21 @@ Failure failure_of_no_text(const WorkItem& item, const Record& record) {
                                  " page(s) (blank, a picture, or an unsupported script or form)"});
 }
 
+bool is_long(const Record& record) { return record.pages.size() >= kLongDocumentPages; }
+
+// Two independent pieces of work: on two threads for a long document, in turn otherwise.
+RunBoth run_both_for(const Record& record) {
+  return [long_document = is_long(record)](const std::function<void()>& a,
+                                           const std::function<void()>& b) {
+    if (long_document) {
+      oneapi::tbb::parallel_invoke(a, b);
+    } else {
+      a();
+      b();
+    }
+  };
+}
+
 // Metadata, review flags and the lines that count towards learned boilerplate; the
 // near-duplicate body profile is made from the body while extraction still looks for
 // persons in it. A long document is the only one in the describe node while its last
@@ -54,15 +69,8 @@ Failure failure_of_no_text(const WorkItem& item, const Record& record) {
 // no issuer learns from them.
 void describe_record(const WorkItem& item, const Settings& settings,
                      const MetadataExtractor& metadata, Record& record, DocumentOutcome& outcome) {
-  const bool long_document = record.pages.size() >= kLongDocumentPages;
-  const RunBoth run_both = [&](const std::function<void()>& a, const std::function<void()>& b) {
-    if (long_document) {
-      oneapi::tbb::parallel_invoke(a, b);
-    } else {
-      a();
-      b();
-    }
-  };
+  const bool long_document = is_long(record);
+  const RunBoth run_both = run_both_for(record);
   const bool learning = settings.learned_boilerplate.enabled;
   std::function<void(const std::string&)> profile_of;
   if (settings.near_duplicates)
@@ -92,7 +100,8 @@ void describe_record(const WorkItem& item, const Settings& settings,
 // outcome's profile becomes the whole text's: verification compares what was signed.
 void sign_record(const NearDuplicateOptions& options, const MinHash& minhash,
                  DocumentOutcome& outcome, Record& record) {
-  BodyProfile whole = profile_record_v2(record.text, record.metadata.release_date, options);
+  BodyProfile whole =
+      profile_record_v2(record.text, record.metadata.release_date, options, run_both_for(record));
   const SignatureV2 signature = sign_v2(whole, minhash, options);
   record.signature = signature.bytes;
   record.band_keys = signature.band_keys;
@@ -148,11 +157,9 @@ std::shared_ptr<DocumentOutcome> describe_document(const WorkItem& item,
   in.progress->add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));
   for (const Source& copy : item.copies) record.source_paths.push_back(copy.path.string());
   if (outcome->profile) {
-    if (Status s = guard_stage("near-duplicates", item, in.fault,
-                               [&] {
-                                 sign_record(settings.near_duplicate, *context.minhash,
-                                             *outcome, record);
-                               });
+    if (Status s = guard_stage(
+            "near-duplicates", item, in.fault,
+            [&] { sign_record(settings.near_duplicate, *context.minhash, *outcome, record); });
         !s.ok())
       return failed(item, failure_of(item, "near-duplicates", s.error()));
   }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "bench/plain_text_pages.h"
 #include "pipeline/resign.h"
@@ -112,6 +113,25 @@ TEST(SignatureV2, RecordsSetHeldOutHalf) {
   ASSERT_GE(same, 50);
   ASSERT_GE(different, 20);
   EXPECT_GE(static_cast<double>(linked) / same, 0.98) << linked << " of " << same;
+}
+
+// A long document's whole text is profiled on two threads: the profile must be the one
+// made in turn, whichever half finishes first.
+TEST(SignatureV2, TwoThreadsGiveTheSameProfile) {
+  std::string text;
+  for (int i = 0; i < 40; ++i)
+    text += testing::read_file(records_dir() / "lindenau-02.scan.txt") + "\f\n";
+  const BodyProfile in_turn = profile_record_v2(text, "2021-06-02");
+  const RunBoth reversed_on_threads = [](const std::function<void()>& a,
+                                         const std::function<void()>& b) {
+    std::thread second(a);
+    b();
+    second.join();
+  };
+  const BodyProfile at_once = profile_record_v2(text, "2021-06-02", {}, reversed_on_threads);
+  EXPECT_FALSE(in_turn.shingles.empty());
+  EXPECT_EQ(at_once.shingles, in_turn.shingles);
+  EXPECT_EQ(at_once.sentences, in_turn.sentences);
 }
 
 // ---------------------------------------------------------------------------------------
