@@ -21,13 +21,14 @@ StoredSignature signature_of(std::int64_t id, const std::string& text, const Min
 
 }  // namespace
 
+// Version 1 is the only older scheme there is.
 Result<std::int64_t> resign_older_signatures(ArchiveStore& store,
                                              const NearDuplicateOptions& options) {
   const MinHash minhash(options.num_perm);
   std::int64_t done = 0, after = 0;
   for (;;) {
     Result<std::vector<std::pair<std::int64_t, std::string>>> batch =
-        store.records_signed_below(kSignatureSchemeV2, after, kBatch);
+        store.records_signed_with(kSignatureSchemeV1, after, kBatch);
     if (!batch.ok()) return batch.error();
     if (batch->empty()) return done;
     std::vector<StoredSignature> signatures;

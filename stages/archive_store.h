@@ -212,10 +212,10 @@ class ArchiveStore {
   // through the indexed band table without loading the archive.
   virtual Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(
       const std::vector<std::uint64_t>& band_keys, int limit) = 0;
-  // Records after `after_id` whose stored signature is of a scheme below `scheme`, lowest
-  // id first, at most `limit`, each with its whole text: what re-signing reads, a batch
-  // at a time.
-  virtual Result<std::vector<std::pair<std::int64_t, std::string>>> records_signed_below(
+  // Records after `after_id` whose stored signature is of `scheme`, lowest id first, at
+  // most `limit`, each with its whole text: what re-signing reads, a batch at a time,
+  // through the (scheme, record_id) index.
+  virtual Result<std::vector<std::pair<std::int64_t, std::string>>> records_signed_with(
       int scheme, std::int64_t after_id, int limit) = 0;
   // Replaces the signatures and band keys of the records named, nothing else, in one
   // transaction (sqlite_store_signatures.cpp, pg_store_signatures.cpp).

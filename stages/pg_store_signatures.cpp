@@ -4,7 +4,7 @@
 
 namespace pressarchive {
 
-Result<std::vector<std::pair<std::int64_t, std::string>>> PgStore::records_signed_below(
+Result<std::vector<std::pair<std::int64_t, std::string>>> PgStore::records_signed_with(
     int scheme, std::int64_t after_id, int limit) {
   std::lock_guard lock(mutex_);
   try {
@@ -13,8 +13,8 @@ Result<std::vector<std::pair<std::int64_t, std::string>>> PgStore::records_signe
     for (const pqxx::row& row :
          tx.exec_params("SELECT r.id, coalesce(r.text, '') FROM near_dup_signatures s JOIN records "
                         "r ON r.id = s.record_id "
-                        "WHERE s.record_id > $1 AND s.scheme < $2 ORDER BY s.record_id LIMIT $3",
-                        after_id, scheme, limit))
+                        "WHERE s.scheme = $1 AND s.record_id > $2 ORDER BY s.record_id LIMIT $3",
+                        scheme, after_id, limit))
       out.emplace_back(row[0].as<std::int64_t>(), row[1].as<std::string>());
     return out;
   } catch (const std::exception& e) {

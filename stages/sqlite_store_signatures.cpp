@@ -4,14 +4,14 @@
 
 namespace pressarchive {
 
-Result<std::vector<std::pair<std::int64_t, std::string>>> SqliteStore::records_signed_below(
+Result<std::vector<std::pair<std::int64_t, std::string>>> SqliteStore::records_signed_with(
     int scheme, std::int64_t after_id, int limit) {
   Statement q(statements_,
               "SELECT r.id, coalesce(r.text, '') FROM near_dup_signatures s JOIN records r ON r.id "
               "= s.record_id "
-              "WHERE s.record_id > ? AND s.scheme < ? ORDER BY s.record_id LIMIT ?");
-  q.bind(1, after_id)
-      .bind(2, static_cast<std::int64_t>(scheme))
+              "WHERE s.scheme = ? AND s.record_id > ? ORDER BY s.record_id LIMIT ?");
+  q.bind(1, static_cast<std::int64_t>(scheme))
+      .bind(2, after_id)
       .bind(3, static_cast<std::int64_t>(limit));
   std::vector<std::pair<std::int64_t, std::string>> out;
   int rc;

@@ -242,11 +242,11 @@ TEST_P(MixedArchive, FindsItsClustersBeforeAndAfterResigning) {
 
   // Re-signing turns the old record into version 2, from its stored text, once.
   const std::vector<std::pair<std::int64_t, std::string>> older =
-      store_->records_signed_below(kSignatureSchemeV2, 0, 10).value();
+      store_->records_signed_with(kSignatureSchemeV1, 0, 10).value();
   ASSERT_EQ(older.size(), 1u);
   EXPECT_EQ(older[0].first, old_scan);
   EXPECT_EQ(resign_older_signatures(*store_, options_).value(), 1);
-  EXPECT_TRUE(store_->records_signed_below(kSignatureSchemeV2, 0, 10).value().empty());
+  EXPECT_TRUE(store_->records_signed_with(kSignatureSchemeV1, 0, 10).value().empty());
   EXPECT_EQ(resign_older_signatures(*store_, options_).value(), 0);
 
   // Now the version 2 keys of a copy with a misread header meet both, and the born-digital
