@@ -1,6 +1,7 @@
 // The cheap text policies on arbitrary bytes: the text-layer triage (text_layer_is_usable,
 // count_letters) and the near-duplicate signature text (normalise_for_signature,
-// fold_ocr_confusables, char_shingles, word_shingles, body_sentences). A PDF's text layer
+// fold_ocr_confusables, char_shingles, word_shingles, body_sentences; version 2's
+// signed_text_v2 and profile_record_v2). A PDF's text layer
 // and OCR output can hold any bytes, valid UTF-8 or not.
 #include <algorithm>
 #include <cstddef>
@@ -11,6 +12,7 @@
 
 #include "fuzz/fuzz_check.h"
 #include "stages/near_duplicates.h"
+#include "stages/signature_v2.h"
 #include "stages/text_util.h"
 #include "stages/triage.h"
 
@@ -47,5 +49,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const std::string& sentence : body_sentences(text))
     FUZZ_CHECK(!sentence.empty() && valid_utf8(sentence) == sentence,
                "sentences are non-empty valid UTF-8");
+
+  // Version 2 keeps lines or drops them whole (a kept last line gains its line end).
+  const std::string signed_text = signed_text_v2(text);
+  FUZZ_CHECK(signed_text.size() <= text.size() + 1, "signed_text_v2 only drops lines");
+  const BodyProfile whole = profile_record_v2(text, "");
+  FUZZ_CHECK(sorted_unique(whole.shingles), "v2 shingles are sorted and without duplicates");
+  for (const std::string& sentence : whole.sentences)
+    FUZZ_CHECK(!sentence.empty() && valid_utf8(sentence) == sentence,
+               "v2 sentences are non-empty valid UTF-8");
   return 0;
 }
