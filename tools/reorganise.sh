@@ -198,5 +198,7 @@ while read -r old new; do
   if [[ "$old" == tests/*_test.cpp ]]; then
     o=${old#tests/}; o=${o%.cpp}; n=${new#tests/}; n=${n%.cpp}
     sed -E -i "s#^(  )$o\$#\\1$n#" tests/CMakeLists.txt
+    # A test with an add_executable of its own names its source file.
+    sed -E -i "s#^(add_executable\([a-z_]+ )${o}\.cpp #\\1$n.cpp #" tests/CMakeLists.txt
   fi
 done < <(map)
