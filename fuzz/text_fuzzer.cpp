@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "fuzz/fuzz_check.h"
-#include "stages/near_duplicates.h"
-#include "stages/text_util.h"
-#include "stages/triage.h"
+#include "stages/near_dup/near_duplicates.h"
+#include "stages/core/text_util.h"
+#include "stages/ingest/triage.h"
 
 namespace {
 

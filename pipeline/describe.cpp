@@ -6,8 +6,8 @@
 #include <chrono>
 
 #include "pipeline/stage_guard.h"
-#include "stages/assemble.h"
-#include "stages/triage.h"
+#include "stages/ingest/assemble.h"
+#include "stages/ingest/triage.h"
 
 namespace pressarchive {
 namespace {

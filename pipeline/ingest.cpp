@@ -16,14 +16,14 @@
 #include "pipeline/exit_codes.h"
 #include "pipeline/graph.h"
 #include "pipeline/version.h"
-#include "stages/clusters.h"
-#include "stages/discover.h"
-#include "stages/image_engine.h"
-#include "stages/learned_boilerplate.h"
-#include "stages/pg_store.h"
-#include "stages/pdf_engine.h"
-#include "stages/rules.h"
-#include "stages/store_access.h"
+#include "stages/near_dup/clusters.h"
+#include "stages/ingest/discover.h"
+#include "stages/engines/image_engine.h"
+#include "stages/metadata/learned_boilerplate.h"
+#include "stages/store/postgres/pg_store.h"
+#include "stages/engines/pdf_engine.h"
+#include "stages/metadata/rules.h"
+#include "stages/store/store_access.h"
 
 namespace pressarchive {
 namespace {

@@ -1,0 +1,36 @@
+// dedup (near): where a new record belongs among the archived records that share an LSH
+// band key with it: same release as one of them (joins its cluster, perhaps as the new
+// canonical copy), a revision of one, or on its own.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "stages/store/archive_store.h"
+#include "stages/near_dup/near_duplicates.h"
+
+namespace pressarchive {
+
+struct ClusterDecision {
+  std::optional<std::int64_t> duplicate_of;     // the cluster's canonical record
+  std::optional<std::int64_t> takes_over_from;  // the canonical record this one replaces
+  std::optional<double> duplicate_score;
+  std::optional<std::int64_t> revision_of;
+  std::optional<double> revision_score;
+};
+
+// The canonical copy of a release: the born-digital text over any scan, then the higher
+// OCR confidence, then the copy archived first. True when `kind`/`confidence` (a new
+// record) should replace `canonical`.
+bool is_better_copy(RecordKind kind, std::optional<double> confidence, const NearDuplicateCandidate& canonical);
+
+// `candidates` are the records sharing a band key; `canonical_of` fetches a cluster's
+// canonical record when it is not among them. Pure apart from that lookup.
+ClusterDecision place_in_cluster(
+    const BodyProfile& profile, RecordKind kind, std::optional<double> confidence,
+    const std::vector<NearDuplicateCandidate>& candidates,
+    const std::function<std::optional<NearDuplicateCandidate>(std::int64_t)>& canonical_of,
+    const NearDuplicateOptions& options);
+
+}  // namespace pressarchive
