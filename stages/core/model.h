@@ -197,4 +197,17 @@ inline void read_lines(const RunBoth& run_both, std::size_t from, std::size_t to
   }
 }
 
+// One content to process, the input of a document's stages: the first path seen, plus
+// byte-identical copies in the batch.
+struct WorkItem {
+  Source source;
+  std::vector<Source> copies;
+  // Reprocessing: the record whose derived data the result replaces, the page numbers
+  // (1-based) to redo (empty = all), and the pages kept as they are.
+  std::optional<std::int64_t> replaces_record;
+  std::vector<int> only_pages;
+  std::vector<PageResult> kept_pages;
+  std::map<std::string, std::string> corrections;  // manual fields that survive reprocessing
+};
+
 }  // namespace pressarchive

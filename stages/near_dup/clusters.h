@@ -3,14 +3,27 @@
 // canonical copy), a revision of one, or on its own.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
-#include "stages/store/archive_store.h"
+#include "stages/core/model.h"
 #include "stages/near_dup/near_duplicates.h"
 
 namespace pressarchive {
+
+// An archived record that shares an LSH band key with a new one: what verification
+// and the choice of a canonical record need, and nothing more.
+struct NearDuplicateCandidate {
+  std::int64_t id = 0;
+  std::string body;
+  std::string release_date;
+  RecordKind kind = RecordKind::kScanned;
+  std::optional<double> ocr_confidence;
+  std::optional<std::int64_t> duplicate_of;
+};
 
 struct ClusterDecision {
   std::optional<std::int64_t> duplicate_of;     // the cluster's canonical record
@@ -23,7 +36,8 @@ struct ClusterDecision {
 // The canonical copy of a release: the born-digital text over any scan, then the higher
 // OCR confidence, then the copy archived first. True when `kind`/`confidence` (a new
 // record) should replace `canonical`.
-bool is_better_copy(RecordKind kind, std::optional<double> confidence, const NearDuplicateCandidate& canonical);
+bool is_better_copy(RecordKind kind, std::optional<double> confidence,
+                    const NearDuplicateCandidate& canonical);
 
 // `candidates` are the records sharing a band key; `canonical_of` fetches a cluster's
 // canonical record when it is not among them. Pure apart from that lookup.

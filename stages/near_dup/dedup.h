@@ -10,21 +10,15 @@
 #include <string>
 #include <vector>
 
-#include "stages/store/archive_store.h"
 #include "stages/core/model.h"
 
 namespace pressarchive {
 
-// One content to process: the first path seen, plus byte-identical copies in the batch.
-struct WorkItem {
-  Source source;
-  std::vector<Source> copies;
-  // Reprocessing: the record whose derived data the result replaces, the page numbers
-  // (1-based) to redo (empty = all), and the pages kept as they are.
-  std::optional<std::int64_t> replaces_record;
-  std::vector<int> only_pages;
-  std::vector<PageResult> kept_pages;
-  std::map<std::string, std::string> corrections;  // manual fields that survive reprocessing
+// What the archive already knows about a content hash.
+struct KnownContent {
+  std::optional<std::int64_t> record_id;  // archived as this record
+  bool path_known = false;                // this exact path is already linked
+  bool failed_before = false;             // an open failure exists for this hash
 };
 
 struct IngestPlan {
@@ -34,7 +28,8 @@ struct IngestPlan {
   std::vector<Source> failed_before;                   // not retried
 };
 
-using ContentLookup = std::function<KnownContent(const std::string& sha256, const std::string& path)>;
+using ContentLookup =
+    std::function<KnownContent(const std::string& sha256, const std::string& path)>;
 
 IngestPlan plan_ingest(const std::vector<Source>& sources, const ContentLookup& lookup,
                        bool retry_failed);

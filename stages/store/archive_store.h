@@ -11,18 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "stages/metadata/learned_boilerplate.h"
 #include "stages/core/model.h"
 #include "stages/core/result.h"
+#include "stages/metadata/learned_boilerplate.h"
+#include "stages/near_dup/clusters.h"
+#include "stages/near_dup/dedup.h"
 
 namespace pressarchive {
-
-// What the archive already knows about a content hash.
-struct KnownContent {
-  std::optional<std::int64_t> record_id;  // archived as this record
-  bool path_known = false;                // this exact path is already linked
-  bool failed_before = false;             // an open failure exists for this hash
-};
 
 struct RunInfo {
   std::string agent;  // "pressarchive 0.1.0; tesseract 5.3.0 (deu+eng); poppler 22.12.0"
@@ -111,17 +106,6 @@ struct BrowseResult {
   std::map<std::string, std::vector<FacetCount>> facets;
 };
 inline constexpr int kMaxFacetValues = 12;
-
-// An archived record that shares an LSH band key with a new one: what verification
-// and the choice of a canonical record need, and nothing more.
-struct NearDuplicateCandidate {
-  std::int64_t id = 0;
-  std::string body;
-  std::string release_date;
-  RecordKind kind = RecordKind::kScanned;
-  std::optional<double> ocr_confidence;
-  std::optional<std::int64_t> duplicate_of;
-};
 
 // A cluster of copies of one release: the canonical record and its duplicates.
 struct ClusterRow {
