@@ -215,11 +215,6 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     return exit_code::kUsage;
   }
 
-  if (is_postgresql_location(settings.store))
-    if (Status module = check_postgresql_module(); !module.ok()) {
-      err << "pressarchive: " << module.error().message << "\n";
-      return exit_code::kMissingDependency;
-    }
   // A read-only archive is said before any input is hashed or OCR'd, not at the first commit.
   if (Status writable = check_store_writable(settings.store); !writable.ok()) {
     err << "pressarchive: " << writable.error().message << "\n";

@@ -3,19 +3,35 @@
 #include <dlfcn.h>
 
 #include <system_error>
+#include <vector>
 
 namespace pressarchive {
+namespace {
 
-std::filesystem::path module_path(const std::string& file_name) {
+std::filesystem::path program_folder() {
   std::error_code ec;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec && std::filesystem::exists(self.parent_path() / file_name, ec)) return self.parent_path() / file_name;
-  return std::filesystem::path(PRESSARCHIVE_MODULE_DIR) / file_name;
+  return ec ? std::filesystem::path() : self.parent_path();
 }
 
-void* module_entry(const std::string& file_name, const char* entry, const std::string& what, std::string& error) {
-  // A program built with the module's code inside (the fuzz targets) exports its entry.
-  if (void* linked_in = dlsym(RTLD_DEFAULT, entry)) return linked_in;
+}  // namespace
+
+std::filesystem::path module_path(const std::string& file_name) {
+  const std::filesystem::path program = program_folder();
+  const std::vector<std::filesystem::path> candidates = {
+      program / file_name,                                               // a build tree's program
+      program / PRESSARCHIVE_MODULE_DIR_FROM_PROGRAM / file_name,        // an installed program
+      std::filesystem::path(PRESSARCHIVE_BUILD_MODULE_DIR) / file_name,  // a build's tests
+  };
+  std::error_code ec;
+  for (const std::filesystem::path& candidate : candidates)
+    if (!program.empty() && std::filesystem::exists(candidate, ec))
+      return candidate.lexically_normal();
+  return candidates[1].lexically_normal();
+}
+
+void* module_entry(const std::string& file_name, const char* entry, const std::string& what,
+                   std::string& error) {
   const std::filesystem::path path = module_path(file_name);
   // dlopen counts references, so asking again for a loaded module returns it.
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -25,7 +41,8 @@ void* module_entry(const std::string& file_name, const char* entry, const std::s
     return nullptr;
   }
   void* address = dlsym(handle, entry);
-  if (!address) error = what + " " + path.string() + " has no entry point " + entry + " (rebuild it)";
+  if (!address)
+    error = what + " " + path.string() + " has no entry point " + entry + " (rebuild it)";
   return address;
 }
 

@@ -1,7 +1,6 @@
-// pressarchive's own modules: parts of the program built as shared objects and loaded
-// when first needed, so that a run which never needs them never maps their libraries
-// (Tesseract and OpenMP; qpdf, PostgreSQL's client and their TLS and Kerberos stacks).
-// Every start of the program paid for those before: 63 libraries at start-up, 40 now.
+// pressarchive's one module: Tesseract, built as a shared object and loaded by the first
+// OCR engine, so that OMP_THREAD_LIMIT is set before OpenMP is loaded with it (see
+// stages/engines/CMakeLists.txt).
 #pragma once
 
 #include <filesystem>
@@ -9,15 +8,17 @@
 
 namespace pressarchive {
 
-// Where module `file_name` is looked for: next to the program (an installed or copied
-// build), else in the directory this build put it in.
+// Where module `file_name` is looked for: next to the program (the build tree's
+// program), in the installed module folder relative to the program (cmake --install),
+// else in the build tree (its tests). The installed path when it is nowhere.
 std::filesystem::path module_path(const std::string& file_name);
 
 // The address of entry point `entry` of module `file_name`, which is loaded once per
 // process and never unloaded (the objects it makes live there); null, with `error`
 // naming the file, when it cannot be loaded. `what` names the module in messages ("the
 // OCR module").
-void* module_entry(const std::string& file_name, const char* entry, const std::string& what, std::string& error);
+void* module_entry(const std::string& file_name, const char* entry, const std::string& what,
+                   std::string& error);
 
 // A module's table, or why it cannot be used: the message names the file and ends with
 // `advice` ("rebuild pressarchive, or install ...").
@@ -30,8 +31,9 @@ struct CheckedModule {
 // Calls the entry point, a `const Table* entry()` with C linkage, through its own type,
 // and keeps the table if its abi is this build's.
 template <typename Table>
-CheckedModule<Table> load_checked_module(const std::string& file_name, const char* entry, const std::string& what,
-                                         int abi, const std::string& advice) {
+CheckedModule<Table> load_checked_module(const std::string& file_name, const char* entry,
+                                         const std::string& what, int abi,
+                                         const std::string& advice) {
   CheckedModule<Table> loaded;
   void* address = module_entry(file_name, entry, what, loaded.error);
   if (!address) {
@@ -41,7 +43,8 @@ CheckedModule<Table> load_checked_module(const std::string& file_name, const cha
   using Entry = const Table* (*)();
   const Table* table = reinterpret_cast<Entry>(address)();
   if (!table || table->abi != abi)
-    loaded.error = what + " " + module_path(file_name).string() + " does not belong to this pressarchive (rebuild it)";
+    loaded.error = what + " " + module_path(file_name).string() +
+                   " does not belong to this pressarchive (rebuild it)";
   else
     loaded.table = table;
   return loaded;

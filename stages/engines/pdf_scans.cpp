@@ -3,29 +3,15 @@
 #include <algorithm>
 
 #include "stages/engines/image_engine.h"
-#include "stages/engines/modules.h"
 
 namespace pressarchive {
-namespace {
-
-// Loaded on the first PDF that has a page without text. Without it (a broken install),
-// scanned pages are rendered by Poppler instead: slower, the same text.
-const PdfScansModule* scans_module() {
-  static const CheckedModule<PdfScansModule> loaded = load_checked_module<PdfScansModule>(
-      "pressarchive-pdfscans.so", "pressarchive_pdf_scans_module", "the PDF scans module", kPdfScansModuleAbi,
-      "rebuild pressarchive, or install libqpdf29");
-  return loaded.table;
-}
-
-}  // namespace
 
 PdfScans::PdfScans(std::unique_ptr<PdfScanReader> reader) : reader_(std::move(reader)) {}
 PdfScans::~PdfScans() = default;
 
-std::unique_ptr<PdfScans> PdfScans::open(const std::filesystem::path& path, const std::string& password) {
-  const PdfScansModule* module = scans_module();
-  if (!module) return nullptr;
-  std::unique_ptr<PdfScanReader> reader = module->open(path, password);
+std::unique_ptr<PdfScans> PdfScans::open(const std::filesystem::path& path,
+                                         const std::string& password) {
+  std::unique_ptr<PdfScanReader> reader = open_pdf_scan_reader(path, password);
   if (!reader) return nullptr;
   return std::unique_ptr<PdfScans>(new PdfScans(std::move(reader)));
 }
@@ -37,9 +23,12 @@ std::optional<EmbeddedScan> PdfScans::page_scan(int index, std::int64_t max_pixe
 
 Result<PageImage> decode_scan(const EmbeddedScan& scan) {
   switch (scan.encoding) {
-    case EmbeddedScan::Encoding::kJpeg: return decode_jpeg_grey(scan.data, scan.width, scan.height, scan.dpi);
-    case EmbeddedScan::Encoding::kG4: return decode_g4(scan.data, scan.width, scan.height, scan.black_is_1, scan.dpi);
-    case EmbeddedScan::Encoding::kSamples: break;
+    case EmbeddedScan::Encoding::kJpeg:
+      return decode_jpeg_grey(scan.data, scan.width, scan.height, scan.dpi);
+    case EmbeddedScan::Encoding::kG4:
+      return decode_g4(scan.data, scan.width, scan.height, scan.black_is_1, scan.dpi);
+    case EmbeddedScan::Encoding::kSamples:
+      break;
   }
   PageImage out;
   out.width = scan.width;
@@ -47,7 +36,8 @@ Result<PageImage> decode_scan(const EmbeddedScan& scan) {
   out.dpi = scan.dpi;
   out.bilevel = scan.bits == 1;
   out.pixels.resize(static_cast<std::size_t>(scan.width) * scan.height);
-  const std::size_t row_bytes = (static_cast<std::size_t>(scan.width) * scan.components * scan.bits + 7) / 8;
+  const std::size_t row_bytes =
+      (static_cast<std::size_t>(scan.width) * scan.components * scan.bits + 7) / 8;
   for (int y = 0; y < scan.height; ++y) {
     const auto* in = reinterpret_cast<const std::uint8_t*>(scan.data.data()) + y * row_bytes;
     std::uint8_t* row = &out.pixels[static_cast<std::size_t>(y) * scan.width];

@@ -1,7 +1,7 @@
-// Scans taken out of PDF pages, through qpdf (in a module: pdf_scans_module.cpp). A
+// Scans taken out of PDF pages, through qpdf (pdf_scans_qpdf.cpp). A
 // scanned PDF page is usually one image placed over the whole page; taking that image out
-// (and decoding it) costs a fraction of rendering the page with Poppler. Anything else on the page, or anything
-// unusual about the image, and the page is left to be rendered.
+// (and decoding it) costs a fraction of rendering the page with Poppler. Anything else on the page,
+// or anything unusual about the image, and the page is left to be rendered.
 #pragma once
 
 #include <cstdint>
@@ -29,20 +29,16 @@ struct EmbeddedScan {
   std::string data;         // JPEG or G4 bytes as stored, or the inflated samples
 };
 
-// What the qpdf module implements: one open PDF.
+// What pdf_scans_qpdf.cpp implements: one open PDF.
 class PdfScanReader {
  public:
   virtual ~PdfScanReader() = default;
   virtual std::optional<EmbeddedScan> page_scan(int index, std::int64_t max_pixels) = 0;
 };
 
-// The module's entry point, `pressarchive_pdf_scans_module()`, returns this; abi guards
-// against a stale copy. `open` gives nullptr when qpdf cannot read the file.
-inline constexpr int kPdfScansModuleAbi = 1;
-struct PdfScansModule {
-  int abi;
-  std::unique_ptr<PdfScanReader> (*open)(const std::filesystem::path& path, const std::string& password);
-};
+// nullptr when qpdf cannot read the file.
+std::unique_ptr<PdfScanReader> open_pdf_scan_reader(const std::filesystem::path& path,
+                                                    const std::string& password);
 
 class PdfScans {
  public:
@@ -50,9 +46,9 @@ class PdfScans {
   PdfScans(const PdfScans&) = delete;
   PdfScans& operator=(const PdfScans&) = delete;
 
-  // nullptr when qpdf cannot read the file at all, or its module cannot be loaded (the
-  // pages are then rendered).
-  static std::unique_ptr<PdfScans> open(const std::filesystem::path& path, const std::string& password);
+  // nullptr when qpdf cannot read the file at all (the pages are then rendered).
+  static std::unique_ptr<PdfScans> open(const std::filesystem::path& path,
+                                        const std::string& password);
 
   // The page's scan when page `index` (0-based) shows exactly one image, upright and
   // covering the page, in an encoding decoded here (JPEG, CCITT G4, 1- or 8-bit grey or

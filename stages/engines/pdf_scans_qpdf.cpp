@@ -1,5 +1,4 @@
-// The qpdf side of pdf_scans.h, built as a module (see modules.h): the only place that
-// sees qpdf types.
+// The qpdf side of pdf_scans.h: the only file that sees qpdf types.
 #include "stages/engines/pdf_scans.h"
 
 #include <qpdf/Pipeline.hh>
@@ -270,9 +269,10 @@ std::optional<EmbeddedScan> QpdfScanReader::page_scan(int index, std::int64_t ma
 }
 
 }  // namespace
-}  // namespace pressarchive
 
-extern "C" __attribute__((visibility("default"))) const pressarchive::PdfScansModule* pressarchive_pdf_scans_module() {
-  static const pressarchive::PdfScansModule module{pressarchive::kPdfScansModuleAbi, &pressarchive::open_reader};
-  return &module;
+std::unique_ptr<PdfScanReader> open_pdf_scan_reader(const std::filesystem::path& path,
+                                                    const std::string& password) {
+  return open_reader(path, password);
 }
+
+}  // namespace pressarchive

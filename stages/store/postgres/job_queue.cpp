@@ -202,7 +202,7 @@ class PgJobQueue : public JobQueue {
 
 }  // namespace
 
-Result<std::unique_ptr<JobQueue>> connect_job_queue(const std::string& uri) {
+Result<std::unique_ptr<JobQueue>> open_job_queue(const std::string& uri) {
   try {
     return std::unique_ptr<JobQueue>(std::make_unique<PgJobQueue>(uri));
   } catch (const std::exception& e) {

@@ -220,7 +220,7 @@ Error PgStore::db_error(const std::string& what, const std::exception& e) const 
   return make_error(Reason::kIo, name_ + ": " + what + ": " + message);
 }
 
-Result<std::unique_ptr<ArchiveStore>> connect_postgresql_store(const std::string& uri) {
+Result<std::unique_ptr<ArchiveStore>> open_postgresql_store(const std::string& uri) {
   const std::string name = redact_uri(uri);
   std::unique_ptr<pqxx::connection> conn;
   try {
