@@ -26,7 +26,7 @@ stages/pdf_engine.h                 stages/engines/pdf_engine.h
 stages/pdf_engine.cpp               stages/engines/pdf_engine.cpp
 stages/pdf_scans.h                  stages/engines/pdf_scans.h
 stages/pdf_scans.cpp                stages/engines/pdf_scans.cpp
-stages/pdf_scans_module.cpp         stages/engines/pdf_scans_module.cpp
+stages/pdf_scans_module.cpp         stages/engines/pdf_scans_qpdf.cpp
 stages/image_engine.h               stages/engines/image_engine.h
 stages/image_engine.cpp             stages/engines/image_engine.cpp
 stages/area_map_rotation.h          stages/engines/area_map_rotation.h

@@ -3,7 +3,6 @@
 #include <dlfcn.h>
 
 #include <system_error>
-#include <vector>
 
 namespace pressarchive {
 namespace {
@@ -18,16 +17,12 @@ std::filesystem::path program_folder() {
 
 std::filesystem::path module_path(const std::string& file_name) {
   const std::filesystem::path program = program_folder();
-  const std::vector<std::filesystem::path> candidates = {
-      program / file_name,                                               // a build tree's program
-      program / PRESSARCHIVE_MODULE_DIR_FROM_PROGRAM / file_name,        // an installed program
-      std::filesystem::path(PRESSARCHIVE_BUILD_MODULE_DIR) / file_name,  // a build's tests
-  };
+  const std::filesystem::path beside = program / file_name;  // a copy of the program
+  const std::filesystem::path installed =
+      program / PRESSARCHIVE_MODULE_DIR_FROM_PROGRAM / file_name;
   std::error_code ec;
-  for (const std::filesystem::path& candidate : candidates)
-    if (!program.empty() && std::filesystem::exists(candidate, ec))
-      return candidate.lexically_normal();
-  return candidates[1].lexically_normal();
+  if (std::filesystem::exists(beside, ec)) return beside;
+  return installed.lexically_normal();
 }
 
 void* module_entry(const std::string& file_name, const char* entry, const std::string& what,

@@ -8,9 +8,9 @@
 
 namespace pressarchive {
 
-// Where module `file_name` is looked for: next to the program (the build tree's
-// program), in the installed module folder relative to the program (cmake --install),
-// else in the build tree (its tests). The installed path when it is nowhere.
+// Where module `file_name` is looked for: beside the program (a copy of it), else in the
+// module folder relative to the program (bin/../lib/pressarchive: installed by
+// cmake --install, and the same in the build tree).
 std::filesystem::path module_path(const std::string& file_name);
 
 // The address of entry point `entry` of module `file_name`, which is loaded once per
