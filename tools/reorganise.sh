@@ -157,7 +157,8 @@ tests/corpus_test.cpp               tests/e2e/corpus_test.cpp
 tests/worker_e2e_test.cpp           tests/e2e/worker_e2e_test.cpp
 '
 
-# The test helpers stay in tests/; a test moved one folder down includes them as "../x.h".
+# The test helpers stay in tests/ (and export/package_checks.h in tests/export/); a test
+# moved one folder down includes them as "../x.h".
 TEST_HELPERS='test_paths.h test_inputs.h ingest_in_process.h store_backends.h child_process.h'
 
 map() { printf '%s\n' "$MAP" | awk 'NF == 2'; }
@@ -173,6 +174,7 @@ if [[ "${1:-}" != --rewrite ]]; then
         for helper in $TEST_HELPERS; do
           sed -i "s|^#include \"$helper\"|#include \"../$helper\"|" "$new"
         done
+        sed -i 's|^#include "export/|#include "../export/|' "$new"
       fi
     fi
   done < <(map)

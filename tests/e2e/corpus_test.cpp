@@ -11,7 +11,7 @@
 #include "pipeline/cli/commands.h"
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
-#include "export/package_checks.h"
+#include "../export/package_checks.h"
 #include "stages/store/archive_store.h"
 #include "../test_paths.h"
 
