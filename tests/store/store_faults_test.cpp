@@ -168,11 +168,14 @@ class ReadOnlyStore : public ::testing::Test {
  protected:
   void SetUp() override {
     // Everything the unprivileged child needs is readable and traversable for it: the
-    // test folder and a copy of the binary (the checkout may be in a private home).
+    // test folder and a copy of the binary with its Tesseract module beside it (the
+    // checkout may be in a private home).
     fs::permissions(dir_.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                      fs::perms::others_read | fs::perms::others_exec);
     binary_ = dir_.path() / "pressarchive";
     fs::copy_file(PRESSARCHIVE_BINARY, binary_);
+    const fs::path module = PRESSARCHIVE_TESSERACT_MODULE;
+    fs::copy_file(module, dir_.path() / module.filename());
     folder_ = dir_.path() / "archive";
     fs::create_directory(folder_);
     store_ = folder_ / "archive.db";
