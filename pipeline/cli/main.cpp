@@ -1,6 +1,6 @@
 // pressarchive: archival OCR ingestion. The command-line entry point: parses the
 // command, loads the configuration and hands over to pipeline/ingest or
-// pipeline/commands.
+// pipeline/cli/commands.
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
