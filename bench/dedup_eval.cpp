@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "bench/dedup_records.h"
-#include "stages/near_duplicates.h"
+#include "stages/near_dup/near_duplicates.h"
 
 namespace pa = pressarchive;
 

@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "bench/plain_text_pages.h"
-#include "stages/assemble.h"
-#include "stages/metadata.h"
-#include "stages/rules.h"
-#include "stages/signature_v2.h"
+#include "stages/ingest/assemble.h"
+#include "stages/metadata/metadata.h"
+#include "stages/metadata/rules.h"
+#include "stages/near_dup/signature_v2.h"
 
 namespace pa = pressarchive;
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "stages/near_duplicates.h"
+#include "stages/near_dup/near_duplicates.h"
 
 // Reads `dir`/pairs.jsonl and its texts, extracts each record's metadata with the built-in
 // rules, signs it as version 1 (body) and version 2 (whole text) and prints precision,

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "stages/near_duplicates.h"
+#include "stages/near_dup/near_duplicates.h"
 
 namespace pa = pressarchive;
 

@@ -26,11 +26,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pipeline/commands.h"
+#include "pipeline/cli/commands.h"
 #include "pipeline/ingest.h"
-#include "stages/archive_store.h"
-#include "stages/metadata.h"
-#include "stages/text_util.h"
+#include "stages/store/archive_store.h"
+#include "stages/metadata/metadata.h"
+#include "stages/core/text_util.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

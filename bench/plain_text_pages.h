@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "stages/model.h"
+#include "stages/core/model.h"
 
 namespace pressarchive {
 

@@ -26,8 +26,8 @@
 #include <thread>
 #include <vector>
 
-#include "stages/archive_store.h"
-#include "stages/discover.h"
+#include "stages/store/archive_store.h"
+#include "stages/ingest/discover.h"
 #include "stages/web/app.h"
 #include "stages/web/server.h"
 

@@ -16,8 +16,8 @@
 #include <string_view>
 
 #include "fuzz/fuzz_check.h"
-#include "stages/discover.h"
-#include "stages/load.h"
+#include "stages/ingest/discover.h"
+#include "stages/ingest/load.h"
 
 namespace {
 

@@ -5,11 +5,11 @@
 #include <cstdint>
 #include <string>
 
-#include "stages/learned_boilerplate.h"
-#include "stages/load.h"
-#include "stages/near_duplicates.h"
-#include "stages/recognize.h"
-#include "stages/result.h"
+#include "stages/metadata/learned_boilerplate.h"
+#include "stages/ingest/load.h"
+#include "stages/near_dup/near_duplicates.h"
+#include "stages/ingest/recognize.h"
+#include "stages/core/result.h"
 
 namespace pressarchive {
 

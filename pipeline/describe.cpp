@@ -6,9 +6,9 @@
 #include <chrono>
 
 #include "pipeline/stage_guard.h"
-#include "stages/assemble.h"
-#include "stages/signature_v2.h"
-#include "stages/triage.h"
+#include "stages/ingest/assemble.h"
+#include "stages/ingest/triage.h"
+#include "stages/near_dup/signature_v2.h"
 
 namespace pressarchive {
 namespace {

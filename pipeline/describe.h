@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "pipeline/graph.h"
-#include "stages/near_duplicates.h"
+#include "stages/near_dup/near_duplicates.h"
 
 namespace pressarchive {
 

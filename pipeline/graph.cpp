@@ -14,8 +14,8 @@
 
 #include "pipeline/describe.h"
 #include "pipeline/stage_guard.h"
-#include "stages/load.h"
-#include "stages/recognize.h"
+#include "stages/ingest/load.h"
+#include "stages/ingest/recognize.h"
 
 namespace pressarchive {
 namespace {

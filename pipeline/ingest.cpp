@@ -17,14 +17,14 @@
 #include "pipeline/graph.h"
 #include "pipeline/resign.h"
 #include "pipeline/version.h"
-#include "stages/clusters.h"
-#include "stages/discover.h"
-#include "stages/image_engine.h"
-#include "stages/learned_boilerplate.h"
-#include "stages/pg_store.h"
-#include "stages/pdf_engine.h"
-#include "stages/rules.h"
-#include "stages/store_access.h"
+#include "stages/near_dup/clusters.h"
+#include "stages/ingest/discover.h"
+#include "stages/engines/image_engine.h"
+#include "stages/metadata/learned_boilerplate.h"
+#include "stages/store/postgres/pg_store.h"
+#include "stages/engines/pdf_engine.h"
+#include "stages/metadata/rules.h"
+#include "stages/store/store_access.h"
 
 namespace pressarchive {
 namespace {
@@ -216,11 +216,6 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     return exit_code::kUsage;
   }
 
-  if (is_postgresql_location(settings.store))
-    if (Status module = check_postgresql_module(); !module.ok()) {
-      err << "pressarchive: " << module.error().message << "\n";
-      return exit_code::kMissingDependency;
-    }
   // A read-only archive is said before any input is hashed or OCR'd, not at the first commit.
   if (Status writable = check_store_writable(settings.store); !writable.ok()) {
     err << "pressarchive: " << writable.error().message << "\n";

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "pipeline/config.h"
-#include "stages/archive_store.h"
+#include "stages/store/archive_store.h"
 
 namespace pressarchive {
 

@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "stages/signature_v2.h"
+#include "stages/near_dup/signature_v2.h"
 
 namespace pressarchive {
 namespace {

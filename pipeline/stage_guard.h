@@ -8,8 +8,8 @@
 #include <new>
 #include <string>
 
-#include "stages/dedup.h"
-#include "stages/result.h"
+#include "stages/near_dup/dedup.h"
+#include "stages/core/result.h"
 
 namespace pressarchive {
 

@@ -13,10 +13,10 @@
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
 #include "pipeline/version.h"
-#include "stages/archive_store.h"
-#include "stages/discover.h"
-#include "stages/job_queue.h"
-#include "stages/pg_store.h"
+#include "stages/store/archive_store.h"
+#include "stages/ingest/discover.h"
+#include "stages/store/postgres/job_queue.h"
+#include "stages/store/postgres/pg_store.h"
 
 namespace pressarchive {
 namespace {

@@ -1,5 +1,5 @@
 // `pressarchive enqueue` and `pressarchive worker`: many processes, on one machine or
-// many, sharing one PostgreSQL archive and its job queue (stages/job_queue.h). A worker
+// many, sharing one PostgreSQL archive and its job queue (stages/store/postgres/job_queue.h). A worker
 // claims a batch of jobs, runs it through the same ingest as `pressarchive ingest`, and
 // its store completes each job in the transaction that stores the job's result.
 #pragma once

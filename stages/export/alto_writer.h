@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "stages/model.h"
-#include "stages/page_layout.h"
+#include "stages/core/model.h"
+#include "stages/core/page_layout.h"
 
 namespace pressarchive {
 

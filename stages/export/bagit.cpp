@@ -7,7 +7,7 @@
 #include <system_error>
 
 #include "pipeline/version.h"
-#include "stages/discover.h"
+#include "stages/ingest/discover.h"
 
 namespace pressarchive {
 namespace fs = std::filesystem;

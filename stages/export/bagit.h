@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "stages/result.h"
+#include "stages/core/result.h"
 
 namespace pressarchive {
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "stages/text_util.h"
+#include "stages/core/text_util.h"
 
 namespace pressarchive {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "stages/record_writer.h"
+#include "stages/export/record_writer.h"
 
 namespace pressarchive {
 

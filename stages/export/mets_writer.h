@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "stages/export/mods_writer.h"
-#include "stages/model.h"
+#include "stages/core/model.h"
 
 namespace pressarchive {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "stages/export/xml_writer.h"
-#include "stages/model.h"
+#include "stages/core/model.h"
 
 namespace pressarchive {
 

@@ -2,8 +2,8 @@
 #include <memory>
 
 #include "stages/export/csv_writer.h"
-#include "stages/jsonl_writer.h"
-#include "stages/record_writer.h"
+#include "stages/export/jsonl_writer.h"
+#include "stages/export/record_writer.h"
 
 namespace pressarchive {
 

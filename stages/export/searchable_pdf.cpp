@@ -15,7 +15,7 @@
 #include <qpdf/QPDFWriter.hh>
 #include <sstream>
 
-#include "stages/text_util.h"
+#include "stages/core/text_util.h"
 
 namespace pressarchive {
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "stages/page_layout.h"
-#include "stages/result.h"
+#include "stages/core/page_layout.h"
+#include "stages/core/result.h"
 
 namespace pressarchive {
 

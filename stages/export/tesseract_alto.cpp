@@ -8,7 +8,7 @@
 #include <memory>
 #include <sstream>
 
-#include "stages/text_util.h"
+#include "stages/core/text_util.h"
 
 namespace pressarchive {
 namespace {

@@ -3,8 +3,8 @@
 
 #include <string_view>
 
-#include "stages/page_layout.h"
-#include "stages/result.h"
+#include "stages/core/page_layout.h"
+#include "stages/core/result.h"
 
 namespace pressarchive {
 

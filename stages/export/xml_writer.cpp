@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-#include "stages/text_util.h"
+#include "stages/core/text_util.h"
 
 namespace pressarchive {
 namespace {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "stages/archive_store.h"
-#include "stages/text_util.h"
+#include "stages/store/archive_store.h"
+#include "stages/core/text_util.h"
 
 namespace pressarchive::web {
 

@@ -16,7 +16,7 @@ namespace pressarchive::web {
 // than tab and newline) dropped.
 std::string escape(std::string_view text);
 
-// A snippet whose hits lie between kHitStart and kHitEnd (stages/archive_store.h),
+// A snippet whose hits lie between kHitStart and kHitEnd (stages/store/archive_store.h),
 // escaped, with each hit in <mark>. Marks are closed even when the markers are not
 // balanced.
 std::string mark_hits(std::string_view snippet);

@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "stages/export/record_pages.h"
-#include "stages/image_engine.h"
-#include "stages/page_layout.h"
-#include "stages/text_util.h"
+#include "stages/engines/image_engine.h"
+#include "stages/core/page_layout.h"
+#include "stages/core/text_util.h"
 
 namespace pressarchive::web {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "stages/load.h"
-#include "stages/model.h"
-#include "stages/result.h"
+#include "stages/ingest/load.h"
+#include "stages/core/model.h"
+#include "stages/core/result.h"
 
 namespace pressarchive::web {
 

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "stages/archive_store.h"
+#include "stages/store/archive_store.h"
 #include "stages/web/page_images.h"
 
 namespace pressarchive::web {

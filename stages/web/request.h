@@ -12,8 +12,8 @@
 #include <variant>
 #include <vector>
 
-#include "stages/archive_store.h"
-#include "stages/result.h"
+#include "stages/store/archive_store.h"
+#include "stages/core/result.h"
 
 namespace pressarchive::web {
 

@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "stages/result.h"
+#include "stages/core/result.h"
 
 namespace pressarchive::web {
 

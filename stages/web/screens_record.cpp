@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "pipeline/version.h"
-#include "stages/jsonl_writer.h"
-#include "stages/text_util.h"
+#include "stages/export/jsonl_writer.h"
+#include "stages/core/text_util.h"
 #include "stages/web/app.h"
 #include "stages/web/html.h"
 #include "stages/web/record_view.h"

@@ -10,7 +10,7 @@
 #include <chrono>
 #include <thread>
 
-#include "stages/text_util.h"
+#include "stages/core/text_util.h"
 
 namespace pressarchive::web {
 namespace {

@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-#include "stages/result.h"
+#include "stages/core/result.h"
 #include "stages/web/app.h"
 
 namespace pressarchive::web {

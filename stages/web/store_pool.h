@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "stages/archive_store.h"
+#include "stages/store/archive_store.h"
 
 namespace pressarchive::web {
 

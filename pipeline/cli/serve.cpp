@@ -1,0 +1,59 @@
+#include "pipeline/cli/serve.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <ostream>
+
+#include "pipeline/exit_codes.h"
+#include "stages/store/postgres/pg_store.h"
+#include "stages/web/server.h"
+
+namespace pressarchive {
+namespace {
+
+// Rendered page images: as configured, else beside an SQLite archive, else in the
+// user's cache.
+std::filesystem::path cache_dir_of(const Settings& settings) {
+  if (!settings.web_cache_dir.empty()) return settings.web_cache_dir;
+  if (!is_postgresql_location(settings.store)) return settings.store + ".pages";
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home ? home : "/tmp") / ".cache" / "pressarchive" / "pages";
+}
+
+}  // namespace
+
+int run_serve(const ServeRequest& request, std::ostream& out, std::ostream& err) {
+  web::ServerOptions server;
+  if (!web::parse_listen(request.settings.web_listen, server)) {
+    err << "pressarchive: --listen needs HOST:PORT, not '" << request.settings.web_listen << "'\n";
+    return exit_code::kUsage;
+  }
+  web::AppOptions options;
+  options.store = request.settings.store;
+  options.token = request.settings.web_token;
+  options.read_only = request.read_only;
+  options.cache_dir = cache_dir_of(request.settings);
+  options.load = request.settings.load;
+  options.program = request.program;
+  options.config_file = request.config_file;
+  options.connections = server.threads;
+  Result<std::unique_ptr<web::App>> app = web::App::open(options);
+  if (!app.ok()) {
+    err << "pressarchive: " << app.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  const std::atomic<bool> never{false};
+  Status s = web::serve(**app, server, request.stop ? *request.stop : never, [&](int port) {
+    out << "pressarchive: serving " << redact_uri(options.store) << " at http://" << server.host << ":" << port << "/\n";
+    if (request.read_only) out << "read-only: no change can be made through the page\n";
+    else out << "access token for changes: " << (*app)->access().token() << "\n";
+    out.flush();
+  });
+  if (!s.ok()) {
+    err << "pressarchive: " << s.error().message << "\n";
+    return exit_code::kStoreError;
+  }
+  return exit_code::kOk;
+}
+
+}  // namespace pressarchive

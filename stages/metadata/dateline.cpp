@@ -1,0 +1,52 @@
+#include "stages/metadata/dateline.h"
+
+#include <algorithm>
+
+#include "stages/metadata/line_text.h"
+#include "stages/core/text_util.h"
+
+namespace pressarchive {
+
+bool DatelineReader::is_place(const std::string& place) const {
+  const std::vector<std::string> t = tokens(place);
+  if (t.empty() || t.size() > 5 || !starts_uppercase(place) || has_digit(place)) return false;
+  for (const std::string& token : t) {
+    const bool listed = std::any_of(rules_.place_words.begin(), rules_.place_words.end(),
+                                    [&](const std::string& w) { return token == w; });
+    if (!starts_uppercase(token) && token[0] != '(' && !listed) return false;
+    for (const std::string& no : rules_.not_place_words)
+      if (lower_utf8(token) == lower_utf8(no)) return false;
+  }
+  return true;
+}
+
+std::optional<DatelineReader::Dateline> DatelineReader::dateline(const std::string& text) const {
+  std::string s = strip_noise(text);
+  std::size_t start = 0;  // a dateline starts with a letter: "‚Münster; 04.07.2019"
+  while (start < s.size() && !is_word_char(s, start)) start += char_length(s, start);
+  s = s.substr(start);
+  std::size_t comma = s.find_first_of(",;");
+  if (comma == std::string::npos || comma < 2 || comma > 60) return std::nullopt;
+  const std::string place = trim(s.substr(0, comma));
+  if (!is_place(place)) return std::nullopt;  // before the date patterns: most lines stop here
+  std::string rest = trim(s.substr(comma + 1));
+  for (const std::string& connector : rules_.dateline_connectors)
+    if (starts_with_ci(rest, connector + " ")) rest = trim(rest.substr(connector.size()));
+  // The date must open what follows the comma, so only its first stretch is searched: a
+  // body line with a comma and numbers further on would otherwise run every date pattern
+  // over the whole line. No date is half as long as the stretch, so one that opens the
+  // rest lies inside it; a match that reaches its end may have been cut ("14.06.20|21"),
+  // and then the whole is searched.
+  constexpr std::size_t kDateStretch = 64;
+  std::optional<FoundDate> date = dates_.find_first(std::string_view(rest).substr(0, kDateStretch));
+  if (rest.size() > kDateStretch && date && date->end + 1 >= kDateStretch) date = dates_.find_first(rest);
+  if (!date || date->begin > 1) return std::nullopt;
+  const std::string after = trim(rest.substr(date->end));
+  if (after.size() <= 1) return Dateline{place, date->iso, true};
+  const bool separated = after[0] == '.' || after[0] == ':' || after[0] == '-' ||
+                         after.rfind("\u2013", 0) == 0 || after.rfind("\u2014", 0) == 0;
+  if (!separated) return std::nullopt;
+  return Dateline{place, date->iso, false};
+}
+
+}  // namespace pressarchive

@@ -1,0 +1,37 @@
+// The dateline that opens a release: "Kaiserslautern, 31.03.2022", "Konstanz, den 3. Mai
+// 2019 –", alone on its line or followed by the first sentence of the body.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "stages/metadata/dates.h"
+#include "stages/metadata/rules.h"
+
+namespace pressarchive {
+
+// Holds references to the rules and the date finder, which must outlive it; const
+// member functions are thread-safe.
+class DatelineReader {
+ public:
+  DatelineReader(const MetadataRules& rules, const DateFinder& dates) : rules_(rules), dates_(dates) {}
+
+  // A town as a dateline prints it: one to five capitalised words (or listed lowercase
+  // words such as "im", "am"), no digits, none of the words that rule a place out.
+  bool is_place(const std::string& place) const;
+
+  // "Place, [den] date" at the start of a line: alone, or followed by a dash, full stop
+  // or colon and the first sentence of the body.
+  struct Dateline {
+    std::string place;
+    std::string iso;
+    bool alone = false;
+  };
+  std::optional<Dateline> dateline(const std::string& text) const;
+
+ private:
+  const MetadataRules& rules_;
+  const DateFinder& dates_;
+};
+
+}  // namespace pressarchive

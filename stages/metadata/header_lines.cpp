@@ -1,0 +1,104 @@
+#include "stages/metadata/header_lines.h"
+
+#include <algorithm>
+
+#include "stages/metadata/line_text.h"
+#include "stages/core/text_util.h"
+
+namespace pressarchive {
+
+HeaderReader::HeaderReader(const MetadataRules& rules, const DateFinder& dates) : rules_(rules), dates_(dates) {
+  for (const std::string& p : rules.postcodes) postcodes_.emplace_back(p, std::regex::ECMAScript);
+}
+
+std::string HeaderReader::kicker_kind(const std::string& segment) const {
+  const std::vector<std::string> w = words(strip_noise(segment));
+  auto kind = [&](const std::vector<std::string>& list) {
+    for (const std::string& word : list) {
+      const std::optional<std::size_t> n = starts_with_words(w, word);
+      if (!n) continue;
+      if (*n == w.size()) return true;
+      // A number may follow: "Nr. 212", "No. 12/2019".
+      if ((w[*n] == "nr" || w[*n] == "no") && w.size() <= *n + 3) return true;
+    }
+    return false;
+  };
+  if (kind(rules_.other_document_words)) return "other";
+  if (kind(rules_.document_type_words)) return "press release";
+  return "";
+}
+
+std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(const std::string& segment) const {
+  const std::string s = strip_noise(segment);
+  const std::optional<FoundDate> date = dates_.find_first(s);
+  if (!date) return std::nullopt;
+  if (trim(s.substr(date->end)).size() > 1) return std::nullopt;
+  const std::string before = trim(s.substr(0, date->begin));
+  if (before.empty()) return HeaderDate{date->iso, false};
+  const std::vector<std::string> w = words(before);
+  for (const std::string& prefix : rules_.release_date_prefixes)
+    if (auto n = starts_with_words(w, prefix); n && *n == w.size()) return HeaderDate{date->iso, true};
+  if (!kicker_kind(before).empty()) return HeaderDate{date->iso, true};
+  return std::nullopt;
+}
+
+std::optional<HeaderReader::Header> HeaderReader::header(const std::string& text) const {
+  if (words(text).size() > 24) return std::nullopt;
+  Header h;
+  bool known = false;
+  for (const std::string& segment : header_segments(strip_noise(text), rules_.header_separators)) {
+    if (auto d = header_date(segment)) {
+      if (!h.date) h.date = d;
+      known = true;
+    } else if (std::string kind = kicker_kind(segment); !kind.empty()) {
+      if (h.kind.empty()) h.kind = kind;
+      known = true;
+    } else if (auto issuer = after_any_label(segment, rules_.issuer_labels)) {
+      if (h.issuer.empty()) h.issuer = strip_noise(*issuer);
+      known = true;
+    } else {
+      const std::size_t colon = segment.find(':');
+      if (colon == std::string::npos || words(segment.substr(0, colon)).size() > 3) return std::nullopt;
+    }
+  }
+  if (!known) return std::nullopt;
+  return h;
+}
+
+bool HeaderReader::is_address(const std::string& text) const {
+  const std::vector<std::string> w = words(text);
+  if (w.size() > 30) return false;
+  for (const std::string& word : rules_.address_words)
+    for (std::size_t k = 0; k < w.size(); ++k)
+      if (auto n = starts_with_words(std::vector<std::string>(w.begin() + k, w.end()), word); n && has_digit(text))
+        return true;
+  for (const std::regex& re : postcodes_)
+    if (std::regex_search(text, re)) return true;
+  return false;
+}
+
+std::optional<HeaderReader::Letterhead> HeaderReader::mark_letterhead(std::vector<Line>& lines, std::size_t top) const {
+  const std::size_t max_lines = static_cast<std::size_t>(rules_.letterhead_max_lines);
+  std::vector<std::size_t> office;
+  std::size_t i = top;
+  while (i < lines.size() && office.size() <= max_lines) {
+    if (is_address(lines[i].text)) break;
+    office.push_back(i);
+    i = next_content(lines, i + 1);
+  }
+  const bool plausible = i < lines.size() && !office.empty() && office.size() <= max_lines &&
+                         std::all_of(office.begin(), office.end(), [&](std::size_t k) {
+                           return words(lines[k].text).size() <= 10 && !dates_.find_first(lines[k].text) &&
+                                  !header(lines[k].text);
+                         });
+  if (!plausible) return std::nullopt;
+  std::vector<std::string> names;
+  for (std::size_t k : office) {
+    lines[k].role = Role::kLetterhead;
+    names.push_back(lines[k].text);
+  }
+  lines[i].role = Role::kAddress;
+  return Letterhead{join(names, " / "), next_content(lines, i + 1)};
+}
+
+}  // namespace pressarchive

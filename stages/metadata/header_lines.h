@@ -1,0 +1,62 @@
+// The lines above a release's title: a letterhead (office lines, then an address line)
+// and header lines made of kickers ("Pressemitteilung"), header dates and labelled
+// issuers ("Autor/in: Pressestelle"), separated by "|", "·", "–" and the like.
+#pragma once
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "stages/metadata/dates.h"
+#include "stages/metadata/metadata_line.h"
+#include "stages/metadata/rules.h"
+
+namespace pressarchive {
+
+// Holds references to the rules and the date finder, which must outlive it; const
+// member functions are thread-safe.
+class HeaderReader {
+ public:
+  HeaderReader(const MetadataRules& rules, const DateFinder& dates);
+
+  // "press release", "other" or "" when `segment` is only a kicker ("Pressemitteilung",
+  // "Stellenausschreibung Nr. 12/2019").
+  std::string kicker_kind(const std::string& segment) const;
+
+  // The date of a header segment that is only a date, possibly after a release-date
+  // prefix or a kicker ("Veröffentlicht: 2019-10-01", "Press release of 31 March 2022").
+  struct HeaderDate {
+    std::string iso;
+    bool prefixed = false;
+  };
+  std::optional<HeaderDate> header_date(const std::string& segment) const;
+
+  struct Header {
+    std::optional<HeaderDate> date;
+    std::string kind;
+    std::string issuer;
+  };
+  // A header line: every segment a kicker, a (prefixed) date, a labelled issuer or some
+  // other "Label: value", and at least one of the first three.
+  std::optional<Header> header(const std::string& text) const;
+
+  // A postal address: an address word ("Straße", "Postfach") with a number, or a postcode.
+  bool is_address(const std::string& text) const;
+
+  // A letterhead from `top` on: up to `letterhead_max_lines` short office lines without
+  // a date, then an address line. Marks them kLetterhead and kAddress and returns the
+  // office lines joined with " / " as the issuer and the first line after the address.
+  struct Letterhead {
+    std::string issuer;
+    std::size_t after = 0;
+  };
+  std::optional<Letterhead> mark_letterhead(std::vector<Line>& lines, std::size_t top) const;
+
+ private:
+  const MetadataRules& rules_;
+  const DateFinder& dates_;
+  std::vector<std::regex> postcodes_;
+};
+
+}  // namespace pressarchive

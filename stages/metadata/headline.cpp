@@ -1,0 +1,85 @@
+#include "stages/metadata/headline.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "stages/metadata/line_text.h"
+#include "stages/core/text_util.h"
+
+namespace pressarchive {
+
+HeadlineReader::HeadlineReader(const MetadataRules& rules) {
+  for (const std::string& w : rules.title_wrap_words) wrap_words_.insert(lower_utf8(w));
+  for (const auto& [lang, list] : rules.stopwords) wrap_words_.insert(list.begin(), list.end());
+}
+
+bool HeadlineReader::continues(const Line& a, const Line& b) const {
+  const std::vector<std::string> wa = words(a.text), wb = words(b.text);
+  if (wa.empty() || wb.empty()) return false;
+  if (wrap_words_.count(wa.back())) return true;
+  const std::string ta = trim(a.text);
+  if (ta.back() == '-' || ta.back() == ',') return true;
+  if (tokens(b.text).size() <= 2 && tokens(a.text).size() >= 2) return true;
+  const bool same_size = a.height > 0 && b.height > 0 && std::abs(a.height - b.height) <= 0.12f * std::max(a.height, b.height);
+  return starts_lowercase(strip_noise(b.text)) && same_size;
+}
+
+Headline HeadlineReader::find(const std::vector<Line>& lines, const std::vector<std::size_t>& content,
+                              std::optional<std::size_t> body_dateline) const {
+  std::vector<float> heights;
+  std::vector<std::size_t> lengths;
+  for (std::size_t i : content) {
+    if (lines[i].height > 0) heights.push_back(lines[i].height);
+    lengths.push_back(lines[i].text.size());
+  }
+  const float median = median_of(heights);
+  std::sort(lengths.begin(), lengths.end());
+  const std::size_t full_length = lengths.empty() ? 0 : lengths[lengths.size() * 3 / 4];
+  auto reads_as_prose = [&](std::size_t i) {
+    const Line& l = lines[i];
+    const std::size_t n = tokens(l.text).size();
+    if (body_dateline && i == *body_dateline) return true;
+    if (has_inner_sentence_end(l.text)) return true;
+    if (ends_sentence(l.text) && n >= 8) return true;
+    if (n >= 14) return true;
+    const bool body_size = median <= 0 || l.height <= 1.12f * median;
+    return body_size && n >= 8 && l.text.size() >= full_length * 9 / 10 && full_length >= 40;
+  };
+  Headline h;
+  if (!content.empty() && !reads_as_prose(content[0])) {
+    std::size_t end = 1;
+    while (end < content.size() && end < 6 && !reads_as_prose(content[end])) ++end;
+    // A clearly taller line further down the head block is the headline; the lines
+    // above it (an office name without an address line, say) are not.
+    std::size_t first = 0;
+    if (median > 0 && lines[content[0]].height < 1.2f * median)
+      for (std::size_t k = 1; k < end; ++k)
+        if (lines[content[k]].height >= 1.2f * median && lines[content[k]].height >= 1.15f * lines[content[0]].height) {
+          first = k;
+          break;
+        }
+    std::size_t k = first;
+    std::vector<std::string> title = {lines[content[k]].text};
+    while (k + 1 < end && continues(lines[content[k]], lines[content[k + 1]]))
+      title.push_back(lines[content[++k]].text);
+    ++k;
+    h.title = clean_headline(join(title, " "));
+    const float title_height = lines[content[first]].height;
+    const bool tall = median > 0 && title_height >= 1.2f * median;
+    h.title_confidence = end > 1 ? (tall ? 0.9 : 0.75) : (tall ? 0.85 : 0.6);
+    if (k < end) {
+      // The subtitle, wrapped like the title; what follows it is the body.
+      std::vector<std::string> subtitle = {lines[content[k]].text};
+      while (k + 1 < end && continues(lines[content[k]], lines[content[k + 1]]))
+        subtitle.push_back(lines[content[++k]].text);
+      ++k;
+      h.subtitle = clean_headline(join(subtitle, " "));
+      h.subtitle_confidence = subtitle.size() == 1 ? 0.8 : 0.7;
+      if (k < end) h.subtitle_confidence = 0.5;  // more unclassified lines before the body
+    }
+    h.body_from = k;
+  }
+  return h;
+}
+
+}  // namespace pressarchive

@@ -1,0 +1,46 @@
+// Title and subtitle: the head block between the header and the first line of the body,
+// read with line heights where the layout gives them.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "stages/metadata/metadata_line.h"
+#include "stages/metadata/rules.h"
+
+namespace pressarchive {
+
+struct Headline {
+  std::string title;
+  std::string subtitle;
+  double title_confidence = 0;
+  double subtitle_confidence = 0;
+  std::size_t body_from = 0;  // index into `content`: the first line of the body
+};
+
+// Holds what it needs of the rules; const member functions are thread-safe.
+class HeadlineReader {
+ public:
+  explicit HeadlineReader(const MetadataRules& rules);
+
+  // Whether a headline line continues on the next line: it ends with a word a headline
+  // does not end with, with a hyphen or a comma, or the next line is only a tail of one
+  // or two words, or starts lowercase at the same size.
+  bool continues(const Line& a, const Line& b) const;
+
+  // `content` indexes the kContent lines of `lines` in order; `body_dateline` is a
+  // dateline line that opens the body. The body starts at that dateline, at a line that
+  // reads as prose (a sentence ends inside it, it ends a sentence of eight words or
+  // more, or it runs as long as the body lines do at body size), or after five head
+  // lines at most. Empty title when the first content line already reads as prose.
+  Headline find(const std::vector<Line>& lines, const std::vector<std::size_t>& content,
+                std::optional<std::size_t> body_dateline) const;
+
+ private:
+  std::set<std::string> wrap_words_;  // lowercase, stopwords included
+};
+
+}  // namespace pressarchive

@@ -1,0 +1,219 @@
+#include "stages/metadata/line_text.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "stages/core/text_util.h"
+
+namespace pressarchive {
+
+// Whether the UTF-8 character at `i` is a letter or digit. Lead bytes C2 (Latin-1
+// punctuation: · « ») and E2 (general punctuation: – — „ “ ‚ •) are not; other
+// multi-byte characters (ä, ß, é, ł, …) are taken as letters.
+bool is_word_char(const std::string& s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return std::isalnum(c) != 0;
+  return c != 0xC2 && c != 0xE2;
+}
+
+std::size_t char_length(const std::string& s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+  // A lead byte cut off at the end of the text (OCR output is not always valid UTF-8)
+  // ends with the text: callers step past it and must not step beyond the end.
+  return std::min(length, s.size() - i);
+}
+
+bool starts_uppercase(const std::string& s) {
+  if (s.empty()) return false;
+  const auto c = static_cast<unsigned char>(s[0]);
+  if (c >= 'A' && c <= 'Z') return true;
+  // Ä Ö Ü and other Latin-1 capitals in UTF-8.
+  return c == 0xC3 && s.size() > 1 && static_cast<unsigned char>(s[1]) < 0x9F;
+}
+
+bool starts_lowercase(const std::string& s) {
+  if (s.empty()) return false;
+  const auto c = static_cast<unsigned char>(s[0]);
+  if (c >= 'a' && c <= 'z') return true;
+  return c == 0xC3 && s.size() > 1 && static_cast<unsigned char>(s[1]) >= 0x9F;
+}
+
+bool has_digit(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+// Scanner specks and stray marks OCR puts at the ends of a line (". - Kaiserslautern",
+// "Press Office _", "“ Pressemitteilung vom …"): a run of punctuation separated from the
+// text by a blank, and leading punctuation other than an opening quote or bracket.
+std::string strip_noise(const std::string& text) {
+  std::string s = trim(text);
+  for (bool changed = true; changed && !s.empty();) {
+    changed = false;
+    std::size_t i = 0;
+    while (i < s.size() && s[i] != ' ' && !is_word_char(s, i)) i += char_length(s, i);
+    if (i > 0 && i < s.size() && s[i] == ' ') {
+      s = trim(s.substr(i));
+      changed = true;
+    }
+    std::size_t space = s.rfind(' ');
+    if (space != std::string::npos) {
+      bool all_noise = space + 1 < s.size();
+      for (std::size_t k = space + 1; k < s.size(); k += char_length(s, k))
+        if (is_word_char(s, k) || s[k] == '"' || s[k] == ')' || s[k] == '!' || s[k] == '?' ||
+            static_cast<unsigned char>(s[k]) == 0xE2)
+          all_noise = false;
+      if (all_noise) {
+        s = trim(s.substr(0, space));
+        changed = true;
+      }
+    }
+  }
+  std::size_t i = 0;
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80 && !std::isalnum(static_cast<unsigned char>(s[i])) &&
+         s[i] != '"' && s[i] != '(')
+    ++i;
+  s = s.substr(i);
+  while (!s.empty() && (s.back() == '_' || s.back() == '~' || s.back() == '|' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// A headline as printed: without trailing OCR punctuation (a headline ends without a
+// full stop), with the low double quote OCR reads as two commas put back.
+std::string clean_headline(const std::string& text) {
+  std::string s = strip_noise(text);
+  while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ':' || s.back() == ';' || s.back() == '-'))
+    s.pop_back();
+  for (std::size_t at = s.find(",,"); at != std::string::npos; at = s.find(",,", at)) {
+    const bool opening = (at == 0 || s[at - 1] == ' ') && at + 2 < s.size() && is_word_char(s, at + 2);
+    if (opening) s.replace(at, 2, "\u201e");
+    at += opening ? 3 : 2;
+  }
+  return trim(s);
+}
+
+std::vector<std::string> tokens(const std::string& s) {
+  std::vector<std::string> out;
+  for (const std::string& t : split(s, ' '))
+    if (!t.empty()) out.push_back(t);
+  return out;
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : separator) + p;
+  return out;
+}
+
+// Whether `text` starts with the words of `phrase` (case-insensitive, punctuation
+// ignored); the number of words of `text` it covers.
+std::optional<std::size_t> starts_with_words(const std::vector<std::string>& text, const std::string& phrase) {
+  const std::vector<std::string> p = words(phrase);
+  if (p.empty() || p.size() > text.size()) return std::nullopt;
+  for (std::size_t k = 0; k < p.size(); ++k)
+    if (text[k] != p[k]) return std::nullopt;
+  return p.size();
+}
+
+bool ends_sentence(const std::string& text) {
+  std::string t = trim(text);
+  while (!t.empty() && (t.back() == '"' || t.back() == ')')) t.pop_back();
+  if (t.size() >= 3 && static_cast<unsigned char>(t[t.size() - 3]) == 0xE2) t.resize(t.size() - 3);  // “ ”
+  return !t.empty() && (t.back() == '.' || t.back() == '!' || t.back() == '?');
+}
+
+// "… Radwegenetz. Die …": a full stop after a lowercase word, then a capital. Byte by
+// byte: three lowercase letters (a-z, or a byte of ß, ä, ö, ü), the stop, at most one
+// byte of a closing quote, spaces, at most one byte of an opening quote, and a capital
+// (A-Z or the lead byte of Ä, Ö, Ü). It was a std::regex, which cost 5,000 instructions
+// a line; metadata_test holds this to that regex.
+bool has_inner_sentence_end(const std::string& text) {
+  const auto lower = [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || c == 0xC3 || c == 0x9F || c == 0xA4 || c == 0xB6 || c == 0xBC;
+  };
+  const auto capital = [](unsigned char c) { return (c >= 'A' && c <= 'Z') || c == 0xC3; };
+  const auto closing = [](unsigned char c) { return c == '"' || c == 0xE2 || c == 0x80 || c == 0x9C || c == 0x9D; };
+  const auto opening = [](unsigned char c) { return c == '"' || c == 0xE2 || c == 0x80 || c == 0x9E; };
+  const std::size_t n = text.size();
+  const auto at = [&text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  for (std::size_t i = 3; i < n; ++i) {
+    if (at(i) != '.' && at(i) != '!' && at(i) != '?') continue;
+    if (!lower(at(i - 1)) || !lower(at(i - 2)) || !lower(at(i - 3))) continue;
+    std::size_t k = i + 1;
+    if (k < n && closing(at(k))) ++k;
+    if (k >= n || at(k) != ' ') continue;
+    while (k < n && at(k) == ' ') ++k;
+    if (k < n && capital(at(k))) return true;
+    if (k + 1 < n && opening(at(k)) && capital(at(k + 1))) return true;
+  }
+  return false;
+}
+
+float median_of(std::vector<float> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+// Text after a label such as "Autor/in:" (the colon is optional in the rule).
+std::optional<std::string> after_label(const std::string& line, const std::string& label) {
+  if (!starts_with_ci(line, label)) return std::nullopt;
+  std::string rest = trim(line);
+  rest = rest.substr(label.size());
+  if (rest.empty() || (rest[0] != ':' && label.back() != ':')) return std::nullopt;
+  if (rest[0] == ':') rest = rest.substr(1);
+  rest = trim(rest);
+  if (rest.empty()) return std::nullopt;
+  return rest;
+}
+
+std::optional<std::string> after_any_label(const std::string& line, const std::vector<std::string>& labels) {
+  for (const std::string& label : labels)
+    if (auto value = after_label(line, label)) return value;
+  return std::nullopt;
+}
+
+// Splits a header line at separators with a blank on both sides.
+std::vector<std::string> header_segments(const std::string& text, const std::vector<std::string>& separators) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != ' ') continue;
+    for (const std::string& sep : separators) {
+      if (text.compare(i + 1, sep.size(), sep) == 0 && i + 1 + sep.size() < text.size() && text[i + 1 + sep.size()] == ' ') {
+        out.push_back(trim(text.substr(from, i - from)));
+        from = i + 1 + sep.size();
+        i = from;
+        break;
+      }
+    }
+  }
+  out.push_back(trim(text.substr(from)));
+  out.erase(std::remove_if(out.begin(), out.end(), [](const std::string& s) { return s.empty(); }), out.end());
+  return out;
+}
+
+std::string strip_trailing_punctuation(std::string s) {
+  while (!s.empty() && (s.back() == ',' || s.back() == '.' || s.back() == ';' || s.back() == ':' || s.back() == '"' ||
+                        s.back() == ')'))
+    s.pop_back();
+  for (const char* quote : {"\u201c", "\u201d", "\u2019"})
+    if (s.size() >= 3 && s.compare(s.size() - 3, 3, quote) == 0) s.resize(s.size() - 3);
+  return s;
+}
+
+std::string strip_leading_quotes(std::string s) {
+  for (const char* quote : {"\u201e", "\u201c", "\u201a", "\u2018"})
+    if (s.rfind(quote, 0) == 0) return s.substr(3);
+  if (!s.empty() && (s[0] == '"' || s[0] == '(')) return s.substr(1);
+  return s;
+}
+
+bool ends_clause(const std::string& token) {
+  if (token.empty()) return true;
+  const char c = token.back();
+  if (c == '.' || c == ';' || c == ':' || c == '"' || c == '!' || c == '?' || c == ')') return true;
+  return token.size() >= 3 && static_cast<unsigned char>(token[token.size() - 3]) == 0xE2;  // “ ” –
+}
+
+}  // namespace pressarchive

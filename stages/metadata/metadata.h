@@ -1,0 +1,67 @@
+// metadata: the fields of a press release (title, subtitle, release date, place,
+// issuer, language, document type, body) from its pages' lines.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "stages/metadata/boilerplate.h"
+#include "stages/metadata/dateline.h"
+#include "stages/metadata/dates.h"
+#include "stages/metadata/header_lines.h"
+#include "stages/metadata/headline.h"
+#include "stages/metadata/issuer.h"
+#include "stages/metadata/learned_boilerplate.h"
+#include "stages/core/model.h"
+#include "stages/metadata/persons.h"
+#include "stages/metadata/rules.h"
+
+namespace pressarchive {
+
+// What the archive already holds that extraction learns from, read once at the start of
+// a run (documents of that run do not teach each other: extraction runs in parallel).
+struct ArchiveKnowledge {
+  std::vector<std::string> issuers;  // issuers named by at least two archived records
+  LearnedBoilerplate boilerplate;    // lines in effect per issuer
+};
+
+// Holds the compiled rules; extract() is const and thread-safe.
+class MetadataExtractor {
+ public:
+  explicit MetadataExtractor(MetadataRules rules, const ArchiveKnowledge& knowledge = {});
+  MetadataExtractor(const MetadataExtractor&) = delete;
+  MetadataExtractor& operator=(const MetadataExtractor&) = delete;
+
+  // Pages in order; each page's lines carry their height (relative sizes matter, not
+  // units) and paragraph starts. Fields not found stay empty; every field gets a
+  // confidence in 0..1, and disagreements between sources end up in `conflicts`.
+  // A long document's lines are read in two halves with `run_both` (stages/core/model.h).
+  // `with_body`, when given, is called once with the body (as in the result) while the
+  // persons are searched for, with `run_both`: the caller's own work on the body (its
+  // near-duplicate profile) runs beside that search.
+  Metadata extract(const std::vector<PageResult>& pages, const RunBoth& run_both = nullptr,
+                   const std::function<void(const std::string& body)>& with_body = nullptr) const;
+
+  // Named persons in running text, with the office printed next to the name
+  // ("Thomas Riedel, Leiter der Stadtbücherei, rechnet …", "sagte Oberbürgermeisterin
+  // Dr. Anna Keller"). A name without an office is kept only with an academic title.
+  std::vector<Person> find_persons(const std::string& text) const { return persons_.find(text); }
+
+  const MetadataRules& rules() const { return rules_; }
+
+ private:
+  // The readers hold references to rules_ and dates_: declared after them, and the
+  // extractor is neither copied nor moved.
+  MetadataRules rules_;
+  DateFinder dates_;
+  BoilerplateMatcher boilerplate_;
+  HeaderReader header_;
+  DatelineReader datelines_;
+  HeadlineReader headlines_;
+  PersonFinder persons_;
+  IssuerResolver issuers_;
+  LearnedBoilerplate learned_;
+};
+
+}  // namespace pressarchive

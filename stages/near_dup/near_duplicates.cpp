@@ -1,0 +1,615 @@
+#include "stages/near_dup/near_duplicates.h"
+
+#include <unicode/uchar.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <optional>
+#include <utility>
+
+#include "stages/near_dup/signature_text.h"
+
+namespace pressarchive {
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// Hashing. Shingle hashes feed the stored signatures, so these functions, like the MinHash
+// seeds below, are part of the archive format: changing any of them silently makes every
+// stored signature incomparable with new ones. Never change them; add a new scheme instead.
+
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ull;
+constexpr std::uint64_t kFnvPrime = 0x100000001b3ull;
+
+// MurmurHash3's 64-bit finaliser: a bijection with full avalanche.
+constexpr std::uint64_t fmix64(std::uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return x;
+}
+
+// SplitMix64: the seed sequence of the MinHash permutations.
+constexpr std::uint64_t splitmix64(std::uint64_t& state) {
+  state += 0x9e3779b97f4a7c15ull;
+  std::uint64_t z = state;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+// The first seed state of the permutation sequence ("pressarc"). Permutation i uses the
+// i-th SplitMix64 output, so a longer signature starts with the values of a shorter one.
+constexpr std::uint64_t kMinHashSeedState = 0x7072657373617263ull;
+
+// ---------------------------------------------------------------------------------------
+// Text (stages/near_dup/signature_text.h).
+
+using signature_text::CodePoints;
+
+CodePoints without_spaces(std::string_view folded) {
+  CodePoints cps = signature_text::from_utf8(folded);
+  cps.erase(std::remove(cps.begin(), cps.end(), U' '), cps.end());
+  return cps;
+}
+
+
+// Smallest edit distance between `pattern` and any substring of `text` (Sellers 1980).
+std::size_t best_substring_distance(const CodePoints& pattern, const CodePoints& text) {
+  const std::size_t m = pattern.size();
+  std::vector<std::size_t> column(m + 1);
+  for (std::size_t i = 0; i <= m; ++i) column[i] = i;
+  std::size_t best = m;
+  for (const char32_t t : text) {
+    std::size_t diagonal = column[0];  // column[0] stays 0: a match may start anywhere
+    for (std::size_t i = 1; i <= m; ++i) {
+      const std::size_t up = column[i];
+      column[i] = std::min({up + 1, column[i - 1] + 1, diagonal + (pattern[i - 1] != t ? 1 : 0)});
+      diagonal = up;
+    }
+    best = std::min(best, column[m]);
+    if (best == 0) break;
+  }
+  return best;
+}
+
+std::size_t word_count(std::string_view s) {
+  if (s.empty()) return 0;
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), ' ')) + 1;
+}
+
+// Sentences are cut into pieces of at most this many characters (body_sentences).
+constexpr std::size_t kMaxSentenceChars = 300;
+
+// The other body, searched for one sentence at a time. For a press release the whole
+// body is searched (a few hundred thousand DP cells per sentence); in a long body (a
+// 500-page report) only a window around where most of the sentence's 5-grams point,
+// so verification stays linear in the length of the bodies.
+class Haystack {
+ public:
+  explicit Haystack(CodePoints text) : text_(std::move(text)) {
+    if (text_.size() * kMaxSentenceChars <= kFullSearchCells) return;  // always searched whole
+    grams_.reserve(text_.size());
+    for (std::size_t i = 0; i + kAnchor <= text_.size(); ++i)
+      grams_.push_back({gram_hash(text_, i), static_cast<std::uint32_t>(i)});
+    std::sort(grams_.begin(), grams_.end());
+  }
+
+  // Edit distance of `needle` to its best match, as a share of the needle's length.
+  double distance_share(const CodePoints& needle) const {
+    if (needle.empty()) return 0;
+    if (std::search(text_.begin(), text_.end(), needle.begin(), needle.end()) != text_.end())
+      return 0;
+    if (needle.size() * text_.size() <= kFullSearchCells)
+      return share(best_substring_distance(needle, text_), needle);
+    const std::optional<std::size_t> start = likely_start(needle);
+    if (!start) return 1;  // not one 5-gram in common
+    const std::size_t slack = needle.size() / 4 + 16;
+    const std::size_t from = *start > slack ? *start - slack : 0;
+    const std::size_t to = std::min(text_.size(), *start + needle.size() + slack);
+    return share(
+        best_substring_distance(needle, CodePoints(text_.begin() + from, text_.begin() + to)),
+        needle);
+  }
+
+ private:
+  static constexpr std::size_t kAnchor = 5;
+  static constexpr std::size_t kFullSearchCells = 4'000'000;
+
+  static std::uint64_t gram_hash(const CodePoints& s, std::size_t at) {
+    std::uint64_t h = kFnvOffset;
+    for (std::size_t i = at; i < at + kAnchor; ++i)
+      h = (h ^ static_cast<std::uint64_t>(s[i])) * kFnvPrime;
+    return h;
+  }
+  static double share(std::size_t distance, const CodePoints& needle) {
+    return static_cast<double>(distance) / static_cast<double>(needle.size());
+  }
+
+  // The start offset in text_ that most of the needle's 5-grams agree on, within a tolerance
+  // for the insertions and deletions OCR makes.
+  std::optional<std::size_t> likely_start(const CodePoints& needle) const {
+    std::vector<std::int64_t> starts;
+    for (std::size_t o = 0; o + kAnchor <= needle.size(); ++o) {
+      const std::uint64_t h = gram_hash(needle, o);
+      auto it = std::lower_bound(grams_.begin(), grams_.end(),
+                                 std::pair<std::uint64_t, std::uint32_t>{h, 0});
+      for (int seen = 0; it != grams_.end() && it->first == h && seen < 16; ++it, ++seen)
+        starts.push_back(static_cast<std::int64_t>(it->second) - static_cast<std::int64_t>(o));
+    }
+    if (starts.empty()) return std::nullopt;
+    std::sort(starts.begin(), starts.end());
+    const auto tolerance = static_cast<std::int64_t>(needle.size() / 8 + 8);
+    std::size_t best_from = 0, best_count = 0;
+    for (std::size_t from = 0, to = 0; from < starts.size(); ++from) {
+      while (to < starts.size() && starts[to] - starts[from] <= tolerance) ++to;
+      if (to - from > best_count) best_count = to - from, best_from = from;
+    }
+    return static_cast<std::size_t>(std::max<std::int64_t>(0, starts[best_from + best_count / 2]));
+  }
+
+  CodePoints text_;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> grams_;
+};
+
+// The largest distance share of a checked sentence of `from` against all of `to`.
+double worst_sentence(const BodyProfile& from, const Haystack& to,
+                      const NearDuplicateOptions& options) {
+  double worst = 0;
+  for (const std::string& sentence : from.sentences) {
+    if (word_count(sentence) < static_cast<std::size_t>(options.min_sentence_words)) continue;
+    worst = std::max(worst, to.distance_share(without_spaces(sentence)));
+  }
+  return worst;
+}
+
+CodePoints joined_without_spaces(const std::vector<std::string>& sentences) {
+  CodePoints all;
+  for (const std::string& s : sentences) {
+    const CodePoints part = without_spaces(s);
+    all.insert(all.end(), part.begin(), part.end());
+  }
+  return all;
+}
+
+bool is_abbreviation(const CodePoints& token) {
+  static const std::array<std::u32string_view, 24> kAbbreviations = {
+      U"dr",   U"prof", U"nr",  U"str", U"bzw", U"ca",  U"vgl", U"ggf",
+      U"inkl", U"evtl", U"usw", U"tel", U"abs", U"hr",  U"fr",  U"st",
+      U"mr",   U"mrs",  U"ms",  U"no",  U"co",  U"etc", U"jun", U"sen"};
+  CodePoints lower;
+  for (char32_t c : token)
+    lower.push_back(static_cast<char32_t>(u_tolower(static_cast<UChar32>(c))));
+  return std::find(kAbbreviations.begin(), kAbbreviations.end(), std::u32string_view(lower)) !=
+         kAbbreviations.end();
+}
+
+bool is_opening_quote(char32_t c) {
+  return c == U'"' || c == U'\'' || c == 0x201E || c == 0x201C || c == 0x201A || c == 0x2018 ||
+         c == 0x00AB || c == 0x00BB || c == U'(';
+}
+bool is_closing_quote(char32_t c) {
+  return c == U'"' || c == U'\'' || c == 0x201D || c == 0x201C || c == 0x2019 || c == 0x00BB ||
+         c == 0x00AB || c == U')';
+}
+
+// Where a sentence ends at text[at] (".", "!" or "?"): the end index (after closing
+// quotes), or 0 when this is not a sentence end.
+std::size_t sentence_end(const CodePoints& text, std::size_t at) {
+  std::size_t end = at + 1;
+  while (end < text.size() && is_closing_quote(text[end])) ++end;
+  if (end >= text.size() || text[end] != U' ') return 0;
+  std::size_t next = end + 1;
+  while (next < text.size() && is_opening_quote(text[next])) ++next;
+  if (next >= text.size() ||
+      !(u_isupper(static_cast<UChar32>(text[next])) || u_istitle(static_cast<UChar32>(text[next]))))
+    return 0;
+  if (text[at] == U'.') {
+    std::size_t start = at;
+    while (start > 0 && text[start - 1] != U' ') --start;
+    while (start < at && is_opening_quote(text[start])) ++start;
+    const CodePoints token = text.substr(start, at - start);
+    const bool number = !token.empty() && std::all_of(token.begin(), token.end(), [](char32_t c) {
+      return u_isdigit(static_cast<UChar32>(c)) || c == U'.';
+    });
+    if (token.size() <= 1 || number || token.find(U'.') != CodePoints::npos ||
+        is_abbreviation(token))
+      return 0;
+  }
+  return end;
+}
+
+void add_sentence(std::vector<std::string>& out, const CodePoints& prepared_sentence) {
+  const CodePoints cps =
+      signature_text::fold_confusables(signature_text::fold_and_strip(prepared_sentence));
+  if (cps.empty()) return;
+  if (cps.size() <= kMaxSentenceChars) {
+    out.push_back(signature_text::to_utf8(cps));
+    return;
+  }
+  // Long run-ons (lists, lost full stops) in pieces of about 200 characters, cut at spaces.
+  std::size_t begin = 0;
+  while (begin < cps.size()) {
+    std::size_t end = std::min(cps.size(), begin + 200);
+    if (end < cps.size()) {
+      const std::size_t space = cps.rfind(U' ', end);
+      if (space != CodePoints::npos && space > begin) end = space;
+    }
+    CodePoints piece = cps.substr(begin, end - begin);
+    while (!piece.empty() && piece.front() == U' ') piece.erase(piece.begin());
+    if (!piece.empty()) out.push_back(signature_text::to_utf8(piece));
+    begin = end;
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+
+Status check_options(const NearDuplicateOptions& o) {
+  auto bad = [](const std::string& what) {
+    return Status(make_error(Reason::kUnsupported, "near-duplicate options: " + what));
+  };
+  if (o.shingle_chars < 1) return bad("shingle_chars must be at least 1");
+  if (o.num_perm < 1) return bad("num_perm must be at least 1");
+  if (o.bands < 1 || o.rows < 1) return bad("bands and rows must be at least 1");
+  if (o.bands > 256) return bad("bands must be at most 256");
+  if (o.bands * o.rows != o.num_perm) return bad("bands * rows must equal num_perm");
+  for (const auto& [name, value] : {std::pair{"revision_min_jaccard", o.revision_min_jaccard},
+                                    std::pair{"same_min_jaccard", o.same_min_jaccard},
+                                    std::pair{"sentence_max_distance", o.sentence_max_distance}})
+    if (!(value >= 0 && value <= 1)) return bad(std::string(name) + " must be between 0 and 1");
+  if (o.same_min_jaccard < o.revision_min_jaccard)
+    return bad("same_min_jaccard must not be below revision_min_jaccard");
+  if (o.min_sentence_words < 1) return bad("min_sentence_words must be at least 1");
+  return Status::Ok();
+}
+
+// A long body has hundreds of thousands of shingles: std::sort took 24 ms for 450,000,
+// three quarters of signing the body. Hashes are spread evenly over 64 bits, so a radix
+// sort (8 passes of one byte, counted in one pass) takes a quarter of that; the order is
+// the same.
+void sort_unique_hashes(std::vector<std::uint64_t>& v) {
+  constexpr std::size_t kRadixFrom = 4096;
+  if (v.size() < kRadixFrom) {
+    std::sort(v.begin(), v.end());
+  } else {
+    std::vector<std::uint64_t> spare(v.size());
+    std::array<std::array<std::size_t, 256>, 8> counts{};
+    for (const std::uint64_t x : v)
+      for (int d = 0; d < 8; ++d) ++counts[static_cast<std::size_t>(d)][(x >> (8 * d)) & 0xFF];
+    std::uint64_t* from = v.data();
+    std::uint64_t* to = spare.data();
+    for (std::size_t d = 0; d < 8; ++d) {
+      std::size_t offset = 0;
+      for (std::size_t& count : counts[d]) offset += std::exchange(count, offset);
+      for (std::size_t i = 0; i < v.size(); ++i) to[counts[d][(from[i] >> (8 * d)) & 0xFF]++] = from[i];
+      std::swap(from, to);
+    }
+    // Eight passes: the sorted hashes are back in v.
+  }
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+std::string normalise_for_signature(std::string_view body) {
+  return signature_text::to_utf8(signature_text::fold_and_strip(signature_text::prepare(body)));
+}
+
+std::string fold_ocr_confusables(std::string_view normalised) {
+  return signature_text::to_utf8(signature_text::fold_confusables(signature_text::from_utf8(normalised)));
+}
+
+std::string folded_for_matching(std::string_view text) {
+  return signature_text::to_utf8(
+      signature_text::fold_confusables(signature_text::fold_and_strip(signature_text::prepare(text))));
+}
+
+namespace {
+
+std::vector<std::uint64_t> char_shingles_of(const CodePoints& folded, int n) {
+  CodePoints text = signature_text::fold_confusables(folded);
+  text.erase(std::remove(text.begin(), text.end(), U' '), text.end());
+  std::vector<std::uint64_t> out;
+  if (text.empty() || n < 1) return out;
+  const std::size_t width = std::min(text.size(), static_cast<std::size_t>(n));
+  out.reserve(text.size() - width + 1);
+  for (std::size_t i = 0; i + width <= text.size(); ++i) {
+    std::uint64_t h = kFnvOffset;
+    for (std::size_t j = i; j < i + width; ++j)
+      h = (h ^ static_cast<std::uint64_t>(text[j])) * kFnvPrime;
+    out.push_back(fmix64(h));
+  }
+  sort_unique_hashes(out);
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::uint64_t> char_shingles(std::string_view normalised, int n) {
+  return char_shingles_of(signature_text::from_utf8(normalised), n);
+}
+
+std::vector<std::uint64_t> word_shingles(std::string_view normalised, int k) {
+  const std::string folded = fold_ocr_confusables(normalised);
+  std::vector<std::string_view> words;
+  for (std::size_t start = 0; start < folded.size();) {
+    std::size_t end = folded.find(' ', start);
+    if (end == std::string::npos) end = folded.size();
+    if (end > start) words.push_back(std::string_view(folded).substr(start, end - start));
+    start = end + 1;
+  }
+  std::vector<std::uint64_t> out;
+  if (words.empty() || k < 1) return out;
+  const std::size_t width = std::min(words.size(), static_cast<std::size_t>(k));
+  for (std::size_t i = 0; i + width <= words.size(); ++i) {
+    std::uint64_t h = kFnvOffset;
+    for (std::size_t j = i; j < i + width; ++j) {
+      for (unsigned char c : words[j]) h = (h ^ c) * kFnvPrime;
+      h = (h ^ 0x1f) * kFnvPrime;  // word separator: "ab c" and "a bc" differ
+    }
+    out.push_back(fmix64(h));
+  }
+  sort_unique_hashes(out);
+  return out;
+}
+
+double jaccard(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+  if (a.empty() && b.empty()) return 0;
+  std::size_t common = 0;
+  for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] < b[j])
+      ++i;
+    else if (b[j] < a[i])
+      ++j;
+    else
+      ++common, ++i, ++j;
+  }
+  return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+}
+
+MinHash::MinHash(int num_perm) {
+  std::uint64_t state = kMinHashSeedState;
+  seeds_.resize(static_cast<std::size_t>(std::max(num_perm, 0)));
+  for (std::uint64_t& seed : seeds_) seed = splitmix64(state);
+}
+
+namespace {
+
+// The inner loop runs over the permutations, which vectorises; 64-bit multiplies do so
+// only with AVX-512, so x86-64 builds carry a second copy for CPUs that have it, picked
+// at load time (same results: the arithmetic is exact either way).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
+__attribute__((target_clones("arch=x86-64-v4", "default")))
+#endif
+void min_hashes(const std::uint64_t* shingles, std::size_t count, const std::uint64_t* seeds,
+                std::uint64_t* mins, std::size_t perms) {
+  for (std::size_t s = 0; s < count; ++s) {
+    const std::uint64_t x = shingles[s];
+    for (std::size_t i = 0; i < perms; ++i) mins[i] = std::min(mins[i], fmix64(x ^ seeds[i]));
+  }
+}
+
+}  // namespace
+
+Signature MinHash::sign(const std::vector<std::uint64_t>& shingles) const {
+  if (shingles.empty()) return {};
+  // Permutation i maps x to fmix64(x ^ seed_i): a bijection of 64-bit values, different
+  // for every seed. The minimum's top 32 bits are the minimum of the top 32 bits.
+  std::vector<std::uint64_t> mins(seeds_.size(), ~0ull);
+  min_hashes(shingles.data(), shingles.size(), seeds_.data(), mins.data(), seeds_.size());
+  Signature signature(seeds_.size());
+  for (std::size_t i = 0; i < mins.size(); ++i)
+    signature[i] = static_cast<std::uint32_t>(mins[i] >> 32);
+  return signature;
+}
+
+double estimate_jaccard(const Signature& a, const Signature& b) {
+  if (a.empty() || a.size() != b.size()) return 0;
+  std::size_t equal = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i] ? 1 : 0;
+  return static_cast<double>(equal) / static_cast<double>(a.size());
+}
+
+std::vector<std::uint64_t> band_keys(const Signature& signature, int bands, int rows) {
+  std::vector<std::uint64_t> keys;
+  if (signature.empty() || bands < 1 || rows < 1 || bands > 256 ||
+      static_cast<std::size_t>(bands) * static_cast<std::size_t>(rows) != signature.size())
+    return keys;
+  keys.reserve(static_cast<std::size_t>(bands));
+  for (int band = 0; band < bands; ++band) {
+    std::uint64_t h = fmix64(kFnvOffset ^ static_cast<std::uint64_t>(band));
+    for (int row = 0; row < rows; ++row)
+      h = fmix64(h ^ signature[static_cast<std::size_t>(band * rows + row)]) * kFnvPrime;
+    keys.push_back((static_cast<std::uint64_t>(band) << 56) | (fmix64(h) >> 8));
+  }
+  return keys;
+}
+
+std::string signature_to_bytes(const Signature& signature) {
+  std::string bytes(signature.size() * 4, '\0');
+  for (std::size_t i = 0; i < signature.size(); ++i)
+    for (int b = 0; b < 4; ++b)
+      bytes[i * 4 + b] = static_cast<char>((signature[i] >> (8 * b)) & 0xff);
+  return bytes;
+}
+
+Result<Signature> signature_from_bytes(std::string_view bytes) {
+  if (bytes.size() % 4 != 0)
+    return make_error(Reason::kUnreadable, "signature of " + std::to_string(bytes.size()) +
+                                               " bytes: not a whole number of 32-bit values");
+  Signature signature(bytes.size() / 4);
+  for (std::size_t i = 0; i < signature.size(); ++i)
+    for (int b = 0; b < 4; ++b)
+      signature[i] |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i * 4 + b]))
+                      << (8 * b);
+  return signature;
+}
+
+namespace {
+
+// The sentence keys of a body, from its prepare()d text.
+std::vector<std::string> sentences_of(const CodePoints& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != U'.' && text[i] != U'!' && text[i] != U'?') continue;
+    const std::size_t end = sentence_end(text, i);
+    if (end == 0) continue;
+    add_sentence(out, text.substr(start, end - start));
+    start = end + 1;
+    i = end;
+  }
+  if (start < text.size()) add_sentence(out, text.substr(start));
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> body_sentences(std::string_view body) {
+  return sentences_of(signature_text::prepare(body));
+}
+
+BodyProfile profile_body(std::string_view body, std::string release_date,
+                         const NearDuplicateOptions& options, const RunBoth& run_both) {
+  BodyProfile profile;
+  // Prepared once for both: the shingles and the sentences start from the same text.
+  const CodePoints prepared = signature_text::prepare(body);
+  const auto shingle = [&] {
+    profile.shingles = char_shingles_of(signature_text::fold_and_strip(prepared), options.shingle_chars);
+  };
+  const auto split = [&] { profile.sentences = sentences_of(prepared); };
+  if (run_both) {
+    run_both(shingle, split);
+  } else {
+    shingle();
+    split();
+  }
+  profile.release_date = std::move(release_date);
+  return profile;
+}
+
+const char* verdict_kind_name(VerdictKind kind) {
+  switch (kind) {
+    case VerdictKind::kSameRelease:
+      return "same";
+    case VerdictKind::kRevision:
+      return "revision";
+    case VerdictKind::kDifferent:
+      return "different";
+  }
+  return "different";
+}
+
+Verdict verify_pair(const BodyProfile& a, const BodyProfile& b,
+                    const NearDuplicateOptions& options) {
+  Verdict verdict;
+  verdict.score = jaccard(a.shingles, b.shingles);
+  if (verdict.score < options.revision_min_jaccard) return verdict;
+  verdict.sentence_distance =
+      std::max(worst_sentence(a, Haystack(joined_without_spaces(b.sentences)), options),
+               worst_sentence(b, Haystack(joined_without_spaces(a.sentences)), options));
+  const bool dates_conflict =
+      !a.release_date.empty() && !b.release_date.empty() && a.release_date != b.release_date;
+  const bool same = !dates_conflict && verdict.sentence_distance <= options.sentence_max_distance &&
+                    verdict.score >= options.same_min_jaccard;
+  verdict.kind = same ? VerdictKind::kSameRelease : VerdictKind::kRevision;
+  return verdict;
+}
+
+// ---------------------------------------------------------------------------------------
+// LshIndex
+
+namespace {
+
+constexpr double kMaxLoad = 0.7;
+constexpr std::uint32_t kChainEnd = 0xFFFFFFFFu;
+
+std::uint64_t slot_key(std::uint32_t low, std::uint32_t high) {
+  return (static_cast<std::uint64_t>(high) << 32) | low;
+}
+
+// Lemire's multiply-shift: maps a hash onto [0, n) without a power-of-two table size, so
+// the table can be sized to the load factor instead of the next power of two.
+std::size_t home_slot(std::uint64_t key, std::size_t n) {
+  return static_cast<std::size_t>((static_cast<unsigned __int128>(fmix64(key)) * n) >> 64);
+}
+
+}  // namespace
+
+std::size_t LshIndex::find_slot(std::uint64_t key) const {
+  const std::size_t n = slots_.size();
+  std::size_t i = home_slot(key, n);
+  while (slots_[i].value != kEmpty && slot_key(slots_[i].key_low, slots_[i].key_high) != key)
+    i = i + 1 == n ? 0 : i + 1;
+  return i;
+}
+
+void LshIndex::grow(std::size_t min_slots) {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<std::size_t>(min_slots, 16), Slot{});
+  for (const Slot& s : old)
+    if (s.value != kEmpty) slots_[find_slot(slot_key(s.key_low, s.key_high))] = s;
+}
+
+void LshIndex::reserve(std::size_t keys) {
+  const auto needed = static_cast<std::size_t>(static_cast<double>(keys) / kMaxLoad) + 1;
+  if (needed > slots_.size()) grow(needed);
+}
+
+void LshIndex::insert(std::int64_t id, const std::vector<std::uint64_t>& keys) {
+  const auto record = static_cast<std::uint32_t>(ids_.size());
+  ids_.push_back(id);
+  for (const std::uint64_t key : keys) {
+    if (static_cast<double>(used_ + 1) > kMaxLoad * static_cast<double>(slots_.size()))
+      grow(slots_.size() * 2);
+    Slot& slot = slots_[find_slot(key)];
+    if (slot.value == kEmpty) {
+      slot = Slot{static_cast<std::uint32_t>(key), static_cast<std::uint32_t>(key >> 32), record};
+      ++used_;
+      continue;
+    }
+    // A shared key: the records that have it form a chain, newest first.
+    std::uint32_t head = kChainEnd;
+    if (slot.value & kChained) {
+      head = slot.value & ~kChained;
+    } else {
+      chains_.push_back({slot.value, kChainEnd});
+      head = static_cast<std::uint32_t>(chains_.size() - 1);
+    }
+    chains_.push_back({record, head});
+    slot.value = kChained | static_cast<std::uint32_t>(chains_.size() - 1);
+  }
+}
+
+std::vector<std::int64_t> LshIndex::candidates(const std::vector<std::uint64_t>& keys) const {
+  std::vector<std::uint32_t> records;
+  if (slots_.empty()) return {};
+  for (const std::uint64_t key : keys) {
+    const Slot& slot = slots_[find_slot(key)];
+    if (slot.value == kEmpty) continue;
+    if (!(slot.value & kChained)) {
+      records.push_back(slot.value);
+      continue;
+    }
+    for (std::uint32_t link = slot.value & ~kChained; link != kChainEnd; link = chains_[link].next)
+      records.push_back(chains_[link].record);
+  }
+  std::sort(records.begin(), records.end());
+  records.erase(std::unique(records.begin(), records.end()), records.end());
+  std::vector<std::int64_t> ids;
+  ids.reserve(records.size());
+  for (const std::uint32_t r : records) ids.push_back(ids_[r]);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+std::size_t LshIndex::memory_bytes() const {
+  return slots_.capacity() * sizeof(Slot) + chains_.capacity() * sizeof(ChainLink) +
+         ids_.capacity() * sizeof(std::int64_t);
+}
+
+}  // namespace pressarchive

@@ -1,0 +1,122 @@
+#include "stages/near_dup/signature_v2.h"
+
+#include <algorithm>
+
+#include "stages/near_dup/signature_text.h"
+
+namespace pressarchive {
+namespace {
+
+constexpr std::uint64_t kVersion2Bit = 1ull << 63;
+constexpr int kMaxBandsV2 = 128;
+// A line of one token with this many letters or fewer, and no digit, is debris, not print.
+constexpr int kMaxDebrisLetters = 3;
+// A line without letters is print when it holds this many digits (a telephone number or
+// an amount wrapped onto a line of its own), debris or a page number otherwise.
+constexpr int kMinNumberDigits = 3;
+
+// Letters and whether the line is one token, read from its code points.
+bool is_debris(std::string_view line) {
+  const signature_text::CodePoints cps = signature_text::from_utf8(line);
+  int letters = 0, digits = 0, tokens = 0;
+  bool in_token = false;
+  for (const char32_t c : cps) {
+    const bool blank = c == U' ' || c == U'\t' || c == U'\r' || c == U'\v';
+    if (!blank && !in_token) ++tokens;
+    in_token = !blank;
+    if (c >= U'0' && c <= U'9')
+      ++digits;
+    else if (signature_text::is_word_char(c))
+      ++letters;
+  }
+  if (letters == 0) return digits < kMinNumberDigits;
+  return digits == 0 && tokens == 1 && letters <= kMaxDebrisLetters;
+}
+
+// Sentences are cut at every line end too: a header is lines without full stops, and
+// cut only at full stops the header of a copy whose lines came out in another order
+// was one long "sentence" that matched nothing in its twin. Each piece is still looked
+// for in the other text as a whole (verify_pair), so where a line wraps does not matter.
+std::vector<std::string> line_sentences(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    for (std::string& sentence : body_sentences(text.substr(start, end - start)))
+      out.push_back(std::move(sentence));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string signed_text_v2(std::string_view record_text) {
+  std::string out;
+  out.reserve(record_text.size());
+  std::size_t start = 0;
+  while (start <= record_text.size()) {
+    std::size_t end = record_text.find('\n', start);
+    if (end == std::string_view::npos) end = record_text.size();
+    const std::string_view line = record_text.substr(start, end - start);
+    // Form feeds between pages and blank lines carry no shingles; kept as line breaks so
+    // hyphenation at a line end is still seen as such.
+    if (!is_debris(line)) {
+      out.append(line);
+      out.push_back('\n');
+    } else if (line.find('\f') != std::string_view::npos || line.empty()) {
+      out.push_back('\n');
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+BodyProfile profile_record_v2(std::string_view record_text, std::string release_date,
+                              const NearDuplicateOptions& options, const RunBoth& run_both) {
+  const std::string text = signed_text_v2(record_text);
+  BodyProfile profile;
+  const auto shingle = [&] {
+    profile.shingles = char_shingles(normalise_for_signature(text), options.shingle_chars);
+  };
+  const auto split = [&] { profile.sentences = line_sentences(text); };
+  if (run_both) {
+    run_both(shingle, split);
+  } else {
+    shingle();
+    split();
+  }
+  profile.release_date = std::move(release_date);
+  return profile;
+}
+
+std::vector<std::uint64_t> band_keys_v2(const Signature& signature, int bands, int rows) {
+  if (bands > kMaxBandsV2) return {};
+  std::vector<std::uint64_t> keys = band_keys(signature, bands, rows);
+  for (std::uint64_t& key : keys) key |= kVersion2Bit;
+  return keys;
+}
+
+SignatureV2 sign_v2(const BodyProfile& profile_v2, const MinHash& minhash,
+                    const NearDuplicateOptions& options) {
+  SignatureV2 out;
+  const Signature signature = minhash.sign(profile_v2.shingles);
+  if (signature.empty()) return out;
+  out.bytes = signature_to_bytes(signature);
+  out.band_keys = band_keys_v2(signature, options.bands, options.rows);
+  return out;
+}
+
+std::vector<std::uint64_t> placement_keys(const std::vector<std::uint64_t>& keys_v2,
+                                          const BodyProfile& body_profile_v1,
+                                          const MinHash& minhash,
+                                          const NearDuplicateOptions& options) {
+  std::vector<std::uint64_t> keys = keys_v2;
+  const std::vector<std::uint64_t> keys_v1 =
+      band_keys(minhash.sign(body_profile_v1.shingles), options.bands, options.rows);
+  keys.insert(keys.end(), keys_v1.begin(), keys_v1.end());
+  return keys;
+}
+
+}  // namespace pressarchive

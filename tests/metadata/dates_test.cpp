@@ -1,0 +1,135 @@
+#include "stages/metadata/dates.h"
+
+#include <gtest/gtest.h>
+
+namespace pressarchive {
+namespace {
+
+const MetadataRules& rules() {
+  static const MetadataRules r = parse_rules(builtin_rules_text(), "built-in").value();
+  return r;
+}
+
+struct Case {
+  std::string text;
+  std::string iso;  // "" = no date
+};
+
+TEST(DateFinder, FindsTheDateInEveryStyle) {
+  const DateFinder finder(rules());
+  const std::vector<Case> cases = {
+      {"Pressemitteilung vom 31.03.2022", "2022-03-31"},
+      {"Kaiserslautern, 31.03.2022", "2022-03-31"},
+      {"Konstanz, den 3. Mai 2019", "2019-05-03"},
+      {"Mit Wirkung zum 31. März 2022 beenden", "2022-03-31"},
+      {"31. MÄRZ 2022", "2022-03-31"},
+      {"31.3.22", "2022-03-31"},
+      {"1.1.99", "1999-01-01"},
+      {"2022-03-31", "2022-03-31"},
+      {"March 31, 2022", "2022-03-31"},
+      {"31 March 2022", "2022-03-31"},
+      {"Sept. 4, 2021", "2021-09-04"},
+      {"am 04. April 2022 zur Beratung", "2022-04-04"},
+      {"Freiburg, 12. Dezember 2018", "2018-12-12"},
+      {"12. Dez. 2018", "2018-12-12"},
+      {"7 Jan 2020", "2020-01-07"},
+      {"Jänner 5 2020", "2020-01-05"},  // Austrian month name, English order
+      // OCR confusions inside numbers
+      {"3l.O3.2022", "2022-03-31"},
+      {"31.03.2O22", "2022-03-31"},
+      {"3I.03.2022", "2022-03-31"},
+      {"31.O3.2022", "2022-03-31"},
+      {"15.0S.2020", "2020-05-15"},
+      {"31..03.2022", "2022-03-31"},  // doubled dot
+      {"31.03 2022", "2022-03-31"},   // dropped dot
+      {"31. 03. 2022", "2022-03-31"},
+      // day-first with slashes, ISO and short numeric forms from headers and datelines
+      {"14/06/2021", "2021-06-14"},
+      {"Leeds, 14/06/2021 \u2013 Residents", "2021-06-14"},
+      {"23.6.22", "2022-06-23"},
+      {"Stellenausschreibung Nr. 12/2019 \u00b7 6.5.19", "2019-05-06"},
+      {"Ulm, 7.9.21 \u2014 Der Wettbewerb", "2021-09-07"},
+      {"Veröffentlicht: 2019-10-01", "2019-10-01"},
+      {"Published 9 June 2020", "2020-06-09"},
+      {"News release \u00b7 November 16, 2018", "2018-11-16"},
+      {"Pressemitteilung vom 4. Juli 2019", "2019-07-04"},
+      {"Kaiserslautern, 22.05.2023. Auf rund 40 Hektar", "2023-05-22"},
+      // more OCR noise: letters for digits, commas for dots, doubled and dropped dots
+      {"l4/O6/2O21", "2021-06-14"},
+      {"2O21-O6-14", "2021-06-14"},
+      {"2021-06-l4", "2021-06-14"},
+      {"14.09.202l", "2021-09-14"},
+      {"O5.1O.2023", "2023-10-05"},
+      {"I7.01.2019", "2019-01-17"},
+      {"S.5.2020", "2020-05-05"},
+      {"05,02.2020", "2020-02-05"},
+      {"31.O3..2022", "2022-03-31"},
+      {"4 .07.2019", "2019-07-04"},
+      {"\u201a M\u00fcnster; 04.07.2019", "2019-07-04"},
+      // not dates
+      {"31/02/2021", ""},
+      {"Nr. 12/2019", ""},
+      {"1,3 Kilometern", ""},
+      {"860.000 Euro", ""},
+      {"Tel. +44 1223 330000", ""},
+      {"32.01.2022", ""},
+      {"29.02.2023", ""},
+      {"29.02.2024", "2024-02-29"},
+      {"Version 1.2.3", ""},
+      {"Telefon 0631 365-0", ""},
+      {"Seite 3 von 12", ""},
+      {"im Jahre 2017", ""},
+      {"Sol 3", ""},
+  };
+  for (const Case& c : cases) {
+    std::optional<FoundDate> found = finder.find_first(c.text);
+    if (c.iso.empty()) {
+      EXPECT_FALSE(found) << c.text << " -> " << (found ? found->iso : "");
+    } else {
+      ASSERT_TRUE(found) << c.text;
+      EXPECT_EQ(found->iso, c.iso) << c.text;
+    }
+  }
+}
+
+TEST(DateFinder, ReportsEveryDateInOrderWithOffsets) {
+  const DateFinder finder(rules());
+  const std::string text = "Pressemitteilung vom 31.03.2022: Sitzung am 04. April 2022.";
+  std::vector<FoundDate> all = finder.find_all(text);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].iso, "2022-03-31");
+  EXPECT_EQ(text.substr(all[0].begin, all[0].end - all[0].begin), "31.03.2022");
+  EXPECT_EQ(all[1].iso, "2022-04-04");
+}
+
+// fuzz/dates_fuzzer: a digit followed by a long run of blanks (a hostile PDF text layer)
+// made std::regex recurse once per blank until the stack overflowed.
+TEST(DateFinder, LongRunsOfBlanksDoNotOverflowTheStack) {
+  const DateFinder finder(rules());
+  EXPECT_TRUE(finder.find_all("1 " + std::string(1'000'000, ' ') + "x").empty());
+  EXPECT_TRUE(finder.find_all("Mai\t" + std::string(1'000'000, '\n') + "1").empty());
+}
+
+TEST(DateFinder, LongRunsOfBlanksKeepDatesAndOffsets) {
+  const DateFinder finder(rules());
+  const std::string blanks(100'000, ' ');
+  // A run of blanks inside a date, where `\s*` allows it, and before one.
+  const std::string text = "Kaiserslautern, 31." + blanks + "März 2022" + blanks + "31.03.2022 " +
+                           "31.03" + blanks + "2022";
+  std::vector<FoundDate> all = finder.find_all(text);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].iso, "2022-03-31");
+  EXPECT_EQ(text.substr(all[0].begin, all[0].end - all[0].begin), "31." + blanks + "März 2022");
+  EXPECT_EQ(all[1].iso, "2022-03-31");
+  EXPECT_EQ(text.substr(all[1].begin, all[1].end - all[1].begin), "31.03.2022");
+  // Only one blank may stand where the numeric form allows " ?": the last one is no date.
+}
+
+TEST(RepairDigits, OnlyInsideNumbers) {
+  EXPECT_EQ(repair_digits("3l.O3.2O22"), "31.03.2022");
+  EXPECT_EQ(repair_digits("Sol Olaf Ist"), "Sol Olaf Ist");
+  EXPECT_EQ(repair_digits("Oberbürgermeister 2017"), "Oberbürgermeister 2017");
+}
+
+}  // namespace
+}  // namespace pressarchive

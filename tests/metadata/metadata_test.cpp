@@ -1,0 +1,571 @@
+#include "stages/metadata/metadata.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "stages/metadata/language.h"
+#include "stages/metadata/line_text.h"
+#include "stages/core/text_util.h"
+#include "../test_paths.h"
+
+namespace pressarchive {
+namespace {
+
+const MetadataRules& rules() {
+  static const MetadataRules r = parse_rules(builtin_rules_text(), "built-in").value();
+  return r;
+}
+
+// A page from plain text: blank lines separate paragraphs; "# " marks a headline line
+// (taller), as a layout engine would report it.
+PageResult page_from(const std::string& text, float body_height = 40) {
+  PageResult page;
+  bool paragraph = true;
+  for (const std::string& raw : split(text, '\n')) {
+    if (raw.empty()) {
+      paragraph = true;
+      continue;
+    }
+    TextLine line;
+    const bool headline = raw.rfind("# ", 0) == 0;
+    line.text = headline ? raw.substr(2) : raw;
+    line.height = headline ? body_height * 1.6f : body_height;
+    line.starts_paragraph = paragraph;
+    paragraph = false;
+    page.lines.push_back(line);
+  }
+  return page;
+}
+
+TEST(Metadata, SeedPressReleaseAsPublished) {
+  // The seed exactly as the archive published it: no layout information at all.
+  const std::string seed = testing::read_file(testing::seed_text_path());
+  ASSERT_FALSE(seed.empty());
+  const MetadataExtractor extractor(rules());
+  Metadata m = extractor.extract({page_from(seed)});
+  EXPECT_EQ(m.title, "CDO und CUO beenden Tätigkeit");
+  EXPECT_EQ(m.subtitle, "Stadtrat entscheidet am Montag über Vorschlag zur Weiterentwicklung");
+  EXPECT_EQ(m.release_date, "2022-03-31");
+  EXPECT_EQ(m.place, "Kaiserslautern");
+  EXPECT_EQ(m.issuer, "Pressestelle");
+  EXPECT_EQ(m.language, "de");
+  EXPECT_EQ(m.document_type, "press release");
+  EXPECT_EQ(m.body.find("Achtung"), std::string::npos) << "the disclaimer is boilerplate";
+  EXPECT_EQ(m.body.find("Pressearchiv"), std::string::npos);
+  EXPECT_EQ(m.body.rfind("Mit Wirkung zum 31. März 2022", 0), 0u) << m.body.substr(0, 80);
+  EXPECT_EQ(m.body.find("Autor/in"), std::string::npos);
+}
+
+TEST(Metadata, OcrLinesWithNoiseAndWrappedDisclaimer) {
+  const std::string page =
+      "Achtung! Diese archivierte Pressemitteilung könnte inhaltlich veraltet sein\n\n"
+      "Bitte beachten Sie, dass Sie sich gerade im Pressearchiv befinden. Die hier\n"
+      "verfügbaren Pressemitteilungen könnten veraltete oder nicht mehr relevante\n"
+      "Informationen enthalten.\n\n"
+      "Wir empfehlen lhnen, dies bei der Nutzung des Archivs zu bedenken und bei Bedarf die\n"
+      "Aktualität der lnformationen zu\n"
+      "überprüfen.\n\n"
+      "Pressemitteilung vom 3l.O3.2022\n\n"
+      "# CDO und CUO beenden Tätigkeit\n\n"
+      "Stadtrat entscheidet am Montag über Vorschlag zur Weiterentwicklung\n\n"
+      "Mit Wirkung zum 31. März 2022 beenden der Chief Digital Officer (CDO) Prof. Dieter\n"
+      "Rombach und der Chief Urban Officer (CUO) Prof. Gerhard Steinebach plangemäß ihre\n"
+      "ehrenamtliche Tätigkeit im Rahmen der digitalen Transformation der Stadt.\n\n"
+      "Autor/in: Pressestelle\n\n"
+      ". - Kaiserslautern, 31.03.2022\n";
+  const MetadataExtractor extractor(rules());
+  Metadata m = extractor.extract({page_from(page)});
+  EXPECT_EQ(m.title, "CDO und CUO beenden Tätigkeit");
+  EXPECT_EQ(m.subtitle, "Stadtrat entscheidet am Montag über Vorschlag zur Weiterentwicklung");
+  EXPECT_EQ(m.release_date, "2022-03-31");
+  EXPECT_EQ(m.place, "Kaiserslautern");
+  EXPECT_EQ(m.issuer, "Pressestelle");
+  EXPECT_EQ(m.body.find("überprüfen"), std::string::npos) << "wrapped disclaimer tail removed";
+  EXPECT_NE(m.body.find("Rombach"), std::string::npos);
+}
+
+TEST(Metadata, WrappedHeadlineAcrossLinesAndPages) {
+  const std::string first =
+      "Stadtverwaltung Münster\n\n"
+      "# Neue Radwege für die\n"
+      "# Innenstadt beschlossen\n\n"
+      "Der Rat der Stadt hat am Dienstag beschlossen, dass die Innenstadt neue Radwege erhält.\n";
+  const std::string second = "Die Arbeiten beginnen im Mai.\n\nMünster, den 3. Mai 2019\n";
+  const MetadataExtractor extractor(rules());
+  Metadata m = extractor.extract({page_from(first), page_from(second)});
+  EXPECT_EQ(m.title, "Neue Radwege für die Innenstadt beschlossen");
+  EXPECT_EQ(m.subtitle, "");
+  EXPECT_EQ(m.release_date, "2019-05-03");
+  EXPECT_EQ(m.place, "Münster");
+  EXPECT_NE(m.body.find("Die Arbeiten beginnen"), std::string::npos);
+}
+
+TEST(Metadata, EnglishReleaseWithDateline) {
+  const std::string text =
+      "Press release\n\n"
+      "# City opens new public library\n\n"
+      "Freiburg im Breisgau, March 31, 2022\n\n"
+      "The city of Freiburg opened its new public library on Thursday. It is the largest in the\n"
+      "region and will be open to all residents from next week, the mayor said at the opening.\n\n"
+      "Contact: Press Office\n";
+  const MetadataExtractor extractor(rules());
+  Metadata m = extractor.extract({page_from(text)});
+  EXPECT_EQ(m.title, "City opens new public library");
+  EXPECT_EQ(m.release_date, "2022-03-31");
+  EXPECT_EQ(m.place, "Freiburg im Breisgau");
+  EXPECT_EQ(m.issuer, "Press Office");
+  EXPECT_EQ(m.language, "en");
+  EXPECT_EQ(m.document_type, "press release");
+}
+
+TEST(Metadata, NothingFoundMeansEmptyNotInvented) {
+  const MetadataExtractor extractor(rules());
+  Metadata m = extractor.extract({page_from("Mit Wirkung zum 31. März 2022 endet der Vertrag, so der Rat am Montag.\n")});
+  EXPECT_EQ(m.release_date, "") << "a date in the body is not a release date by itself";
+  EXPECT_EQ(m.place, "");
+  EXPECT_EQ(m.issuer, "");
+  EXPECT_EQ(m.title, "");
+  Metadata empty = extractor.extract({});
+  EXPECT_EQ(empty.title, "");
+  EXPECT_EQ(empty.language, "");
+}
+
+// The metadata fuzzer's find (build-fuzz, session 6): a line that is only a UTF-8 lead
+// byte cut off by the end of the text (OCR output is not always valid UTF-8). Stepping
+// over it went past the end, and the dateline reader's substr threw.
+TEST(Metadata, CutOffUtf8AtTheEndOfALineIsNoCrash) {
+  EXPECT_EQ(char_length("a\xE2", 1), 1u);
+  EXPECT_EQ(char_length("\xF0\x9F", 0), 2u);
+  EXPECT_EQ(char_length("\xC3\xA4", 0), 2u);
+  const MetadataExtractor extractor(rules());
+  for (const char* line : {"\xE2", "\xC2", "\xE2\x80", "M\xC3\xBCnster, \xE2", "\xE2 ,\xF0"})
+    EXPECT_NO_THROW(extractor.extract({page_from(std::string("Pressemitteilung\n") + line + "\n")})) << line;
+}
+
+// ---------------------------------------------------------------------------------------
+// Table-driven cases per field. Body text long enough to read as prose; "# " marks a taller
+// headline line as in page_from.
+
+const char* kBodyDe =
+    "Die Stadt hat am Dienstag beschlossen, dass die Arbeiten im Frühjahr beginnen und bis\n"
+    "zum Herbst abgeschlossen sein sollen. Die Kosten trägt zu drei Vierteln das Land.\n";
+const char* kBodyEn =
+    "The council confirmed on Tuesday that the work will begin in the spring and will be\n"
+    "finished by the autumn. Most of the cost is met by a grant from the government.\n";
+
+Metadata extract_text(const std::string& text) {
+  static const MetadataExtractor extractor(rules());
+  return extractor.extract({page_from(text)});
+}
+
+struct DatelineCase {
+  std::string first_body_line;  // the line that opens the body
+  std::string place;            // "" = no dateline
+  std::string release_date;
+};
+
+TEST(Metadata, DatelinesAloneOrOpeningTheBody) {
+  const std::vector<DatelineCase> cases = {
+      {"Halle (Saale), 31. März 2022 – Nach zwei von der Pandemie geprägten Jahren finden die Festspiele statt.",
+       "Halle (Saale)", "2022-03-31"},
+      {"Kaiserslautern, 22.05.2023. Auf rund 40 Hektar städtischer Grünflächen wird künftig nur", "Kaiserslautern",
+       "2023-05-22"},
+      {"Kaiserslautern, 22.O5.2O23. Auf rund 40 Hektar städtischer Grünflächen wird künftig nur", "Kaiserslautern",
+       "2023-05-22"},
+      {"Freiburg im Breisgau, den 14. November 2018 — Der Wochenmarkt rund um das Münster", "Freiburg im Breisgau",
+       "2018-11-14"},
+      {"Bad Homburg vor der Höhe, den 8. Juli 2020 — Die Kuppel des Kaiser-Wilhelms-Bads wird saniert.",
+       "Bad Homburg vor der Höhe", "2020-07-08"},
+      {"Brandenburg an der Havel, 29.04.2021", "Brandenburg an der Havel", "2021-04-29"},
+      {"Oldenburg (Oldb), 22.02.2019", "Oldenburg (Oldb)", "2019-02-22"},
+      {". Brighton and Hove, 12 January 2024 — The city's seafront lido will reopen on 23 March 2024",
+       "Brighton and Hove", "2024-01-12"},
+      {"Newcastle upon Tyne, 9 February 2023 – Engineers are installing a network of sensors",
+       "Newcastle upon Tyne", "2023-02-09"},
+      {"Leeds, 14/06/2021 — Residents, businesses and commuters are being asked for their views",
+       "Leeds", "2021-06-14"},
+      {"Ulm, 7.9.21 — Der Wettbewerb für die Neugestaltung des Donauufers ist entschieden.", "Ulm", "2021-09-07"},
+      {"Oxford, October 2, 2019 — Oxford City Council has published plans for a zone", "Oxford", "2019-10-02"},
+      {"\u201a Münster; 04.07.2019", "Münster", "2019-07-04"},
+      {"Konstanz, den 3. Mai 2019 –", "Konstanz", "2019-05-03"},
+      // not datelines
+      {"Am Samstag, 5. Oktober 2019, beginnt die Kirchweih, das größte Straßenfest der Region.", "", ""},
+      {"Mit Wirkung zum 31. März 2022 beenden der CDO und der CUO ihre Tätigkeit im Rahmen der", "", ""},
+      {"Die Stadt, die 2019 gegründet wurde, plant am 3. Mai 2019 eine Feier mit allen Bürgern.", "", ""},
+      {"Seit Montag, 3. Mai 2021 – gilt die neue Regel für alle Busse und Bahnen in der Stadt.", "", ""},
+  };
+  for (const DatelineCase& c : cases) {
+    const Metadata m = extract_text("# Neue Regeln für den Marktplatz\n\n" + c.first_body_line + "\n" + kBodyDe);
+    EXPECT_EQ(m.place, c.place) << c.first_body_line;
+    EXPECT_EQ(m.release_date, c.release_date) << c.first_body_line;
+    EXPECT_EQ(m.title, "Neue Regeln für den Marktplatz") << c.first_body_line;
+  }
+}
+
+struct HeaderCase {
+  std::string header;
+  std::string release_date;
+  std::string document_type;
+  std::string issuer;
+};
+
+TEST(Metadata, HeaderLinesAboveTheTitle) {
+  const std::vector<HeaderCase> cases = {
+      {"Pressemitteilung vom 3l.O3.2022", "2022-03-31", "press release", ""},
+      {"\u201c Pressemitteilung vom 14.09.2021", "2021-09-14", "press release", ""},
+      {"Presseinformation Nr. 212 · 23.6.22", "2022-06-23", "press release", ""},
+      {"Presseinformation Nr. 212 - 23.6.22", "2022-06-23", "press release", ""},
+      {"2021-06-14 | News", "2021-06-14", "press release", ""},
+      {"Medieninformation - 2023-04-27", "2023-04-27", "press release", ""},
+      {"Press release – 14 September 2021", "2021-09-14", "press release", ""},
+      {"Press release of March 3, 2023", "2023-03-03", "press release", ""},
+      {"News release · November 16, 2018", "2018-11-16", "press release", ""},
+      {"Published 9 June 2020", "2020-06-09", "press release", ""},
+      {"Date: 14/06/2021", "2021-06-14", "press release", ""},
+      {"Presseinformation · 26. September 2019", "2019-09-26", "press release", ""},
+      {"Herausgeber: Landeshauptstadt Düsseldorf, Amt für Kommunikation · Veröffentlicht: 2019-10-01",
+       "2019-10-01", "press release", "Landeshauptstadt Düsseldorf, Amt für Kommunikation"},
+      {"Issued by: Newcastle City Council, Communications - July 3, 2020", "2020-07-03", "press release",
+       "Newcastle City Council, Communications"},
+      {"Stellenausschreibung Nr. 12/2019 · 6.5.19", "2019-05-06", "other", ""},
+      {"Date: 2022-11-08 · Venue: Committee Room 2, City Hall", "2022-11-08", "press release", ""},
+      {"Pressemitteilung", "", "press release", ""},
+      {"Media release", "", "press release", ""},
+      {"Amtliche Bekanntmachung", "", "other", ""},
+  };
+  for (const HeaderCase& c : cases) {
+    const Metadata m = extract_text(c.header + "\n\n# Neue Regeln für den Marktplatz\n\n" + kBodyDe);
+    EXPECT_EQ(m.release_date, c.release_date) << c.header;
+    EXPECT_EQ(m.document_type, c.document_type) << c.header;
+    EXPECT_EQ(m.issuer, c.issuer) << c.header;
+    EXPECT_EQ(m.title, "Neue Regeln für den Marktplatz") << c.header;
+  }
+}
+
+struct HeadlineCase {
+  std::string head;  // lines between the header and the body; "# " = taller
+  std::string title;
+  std::string subtitle;
+};
+
+TEST(Metadata, TitleAndSubtitleSplit) {
+  // Page heights in these cases are all alike unless marked, as in degraded scans.
+  const std::vector<HeadlineCase> cases = {
+      {"# Stadtbad erhält Fördermittel für Sanierung der\nFrauenhalle\nBund und Land übernehmen gemeinsam 6,2 Millionen Euro",
+       "Stadtbad erhält Fördermittel für Sanierung der Frauenhalle", "Bund und Land übernehmen gemeinsam 6,2 Millionen Euro"},
+      {"# Lückenschluss im Radwegenetz zwischen\n# Innenstadt und Uni-Ost\nBauarbeiten in der Pariser Straße beginnen im Oktober",
+       "Lückenschluss im Radwegenetz zwischen Innenstadt und Uni-Ost", "Bauarbeiten in der Pariser Straße beginnen im Oktober"},
+      {"# Electric bike hire scheme expands to the north of the\ncity:\nForty new docking stations between Arbury, Histon Road and the\nScience Park.",
+       "Electric bike hire scheme expands to the north of the city",
+       "Forty new docking stations between Arbury, Histon Road and the Science Park"},
+      {"# Wettbewerb für das neue Donauufer entschieden\nEntwurf aus Stuttgart überzeugt die Jury mit Sitzstufen und Auwald",
+       "Wettbewerb für das neue Donauufer entschieden", "Entwurf aus Stuttgart überzeugt die Jury mit Sitzstufen und Auwald"},
+      {"# Kramermarkt bekommt ein Riesenrad mit 55 Metern\nHöhe\nBewerbungsphase für Schausteller abgeschlossen",
+       "Kramermarkt bekommt ein Riesenrad mit 55 Metern Höhe", "Bewerbungsphase für Schausteller abgeschlossen"},
+      {"# Historische Universitätssternwarte öffnet wieder\n# für Besucher\nRestaurierter Refraktor zeigt ab Mai Mond und Planeten",
+       "Historische Universitätssternwarte öffnet wieder für Besucher", "Restaurierter Refraktor zeigt ab Mai Mond und Planeten"},
+      // a lowercase line continues the headline only at the headline's size
+      {"# Allgemeinverfügung über das Verbot von Glasbehältnissen in der\n# Innenstadt\nanlässlich der Sülfmeistertage",
+       "Allgemeinverfügung über das Verbot von Glasbehältnissen in der Innenstadt", "anlässlich der Sülfmeistertage"},
+      {"# Volontärin / Volontär\n# (m/w/d)\nfür das Stadtmuseum, befristet auf 24 Monate",
+       "Volontärin / Volontär (m/w/d)", "für das Stadtmuseum, befristet auf 24 Monate"},
+      {"# Harbourside cranes to be restored as working exhibits\nLottery grant secures the future of the four cranes at\nWapping Wharf",
+       "Harbourside cranes to be restored as working exhibits", "Lottery grant secures the future of the four cranes at Wapping Wharf"},
+      {"# Stadtbücherei öffnet am Sonntag\nPilotprojekt ,,Offene Bibliothek“ startet in der Zentrale",
+       "Stadtbücherei öffnet am Sonntag", "Pilotprojekt \u201eOffene Bibliothek“ startet in der Zentrale"},
+      {"# Seafront lido to reopen after winter repairs", "Seafront lido to reopen after winter repairs", ""},
+      {"# Nachtbuslinien fahren künftig auch unter der Woche _\nJugendparlament hatte die Ausweitung angeregt ~",
+       "Nachtbuslinien fahren künftig auch unter der Woche", "Jugendparlament hatte die Ausweitung angeregt"},
+  };
+  for (const HeadlineCase& c : cases) {
+    const Metadata m = extract_text("Pressemitteilung vom 03.12.2018\n\n" + c.head + "\n\n" + kBodyDe);
+    EXPECT_EQ(m.title, c.title) << c.head;
+    EXPECT_EQ(m.subtitle, c.subtitle) << c.head;
+    EXPECT_EQ(m.body.rfind("Die Stadt hat am Dienstag", 0), 0u) << c.head << "\n" << m.body;
+  }
+}
+
+struct IssuerCase {
+  std::string page;
+  std::string issuer;
+};
+
+TEST(Metadata, IssuersFromLabelsAndLetterheads) {
+  const std::string title_and_body = std::string("# Neue Regeln für den Marktplatz\n\n") + kBodyDe;
+  const std::vector<IssuerCase> cases = {
+      {title_and_body + "\nAutor/in: Pressestelle\n", "Pressestelle"},
+      {title_and_body + "\nAutorin/Autor: Referat Kultur\n", "Referat Kultur"},
+      {title_and_body + "\nAutor/in:Büro des Oberbürgermeisters\n", "Büro des Oberbürgermeisters"},
+      {title_and_body + "\nAuthor: Communications Team\n", "Communications Team"},
+      {title_and_body + "\nHerausgeber: Stadt Jena, Fachdienst Kommunikation\n", "Stadt Jena, Fachdienst Kommunikation"},
+      {"Stadtverwaltung Münster\nPresse- und Öffentlichkeitsarbeit\nKlemensstraße 10 · 48143 Münster · Telefon 0251 492-1301\n\n" +
+           title_and_body,
+       "Stadtverwaltung Münster / Presse- und Öffentlichkeitsarbeit"},
+      {"- Bristol City Council\nPress Office _\nCity Hall, College Green, Bristol BS1 5TR- Telephone 0117 922 2650\n\n" +
+           title_and_body,
+       "Bristol City Council / Press Office"},
+      {"Stadt Ulm\n\nHauptabteilung Kommunikation\nMarktplatz 1 - 89073 Ulm - Telefon 0731 161-1010\n\n" + title_and_body,
+       "Stadt Ulm / Hauptabteilung Kommunikation"},
+      {"Magistrat der Stadt Bad Homburg vor der Höhe\nPresse- und Informationsamt\n"
+       "Rathausplatz 1 · 61348 Bad Homburg v. d. Höhe · Telefon 06172 100-1010\nPressemitteilung\n\n" + title_and_body,
+       "Magistrat der Stadt Bad Homburg vor der Höhe / Presse- und Informationsamt"},
+      // a label beats the letterhead; a contact footer is no issuer; no address, no letterhead
+      {"Stadt Ulm\nMarktplatz 1 - 89073 Ulm\n\n" + title_and_body + "\nAutor/in: Pressestelle\n", "Pressestelle"},
+      {title_and_body + "\nKontakt: Jan Becker, Pressesprecher, Telefon 0731 161-1012\n", ""},
+      {title_and_body + "\nPressekontakt: Presse- und Öffentlichkeitsarbeit der Stadt Münster\n", ""},
+      {"Stadtverwaltung Münster\n\n" + title_and_body, ""},
+  };
+  for (const IssuerCase& c : cases) {
+    const Metadata m = extract_text(c.page);
+    EXPECT_EQ(m.issuer, c.issuer) << c.page;
+    EXPECT_EQ(m.title, "Neue Regeln für den Marktplatz") << c.page;
+    EXPECT_EQ(m.body.find("Telefon"), std::string::npos) << c.page;
+  }
+}
+
+struct TypeCase {
+  std::string page;
+  std::string document_type;
+};
+
+TEST(Metadata, DocumentTypes) {
+  const std::string title = "# Neue Regeln für den Marktplatz\n\n";
+  const std::vector<TypeCase> cases = {
+      {"Pressemitteilung\n\n" + title + kBodyDe, "press release"},
+      {"PRESSEMITTEILUNG\n\n" + title + kBodyDe, "press release"},
+      {"Press release\n\n" + title + kBodyEn, "press release"},
+      {"News release\n\n" + title + kBodyEn, "press release"},
+      {"Amtliche Bekanntmachung\n\n" + title + kBodyDe, "other"},
+      {"Stellenausschreibung Nr. 12/2019 · 6.5.19\n\n" + title + kBodyDe, "other"},
+      {"Date: 2022-11-08 · Venue: Committee Room 2\n\n# Minutes of the meeting of the Libraries Committee\n\n" +
+           std::string(kBodyEn),
+       "other"},
+      {title + "Konstanz, den 3. Mai 2019 – " + kBodyDe, "press release"},
+      {title + kBodyDe + "\nPressekontakt: Sabine Merkle, Pressereferentin\n", "press release"},
+      {title + kBodyDe, ""},  // nothing says what it is
+  };
+  for (const TypeCase& c : cases) EXPECT_EQ(extract_text(c.page).document_type, c.document_type) << c.page;
+}
+
+struct PersonCase {
+  std::string text;
+  std::vector<Person> persons;
+};
+
+TEST(Metadata, PersonsWithTheirOffice) {
+  const MetadataExtractor extractor(rules());
+  const std::vector<PersonCase> cases = {
+      {"„Gerade am Wochenende brauchen Familien solche Orte“, sagte Oberbürgermeisterin Dr. Anna Keller. „Die",
+       {{"Dr. Anna Keller", "Oberbürgermeisterin"}}},
+      {"Thomas Riedel, Leiter der Stadtbücherei, rechnet mit bis zu 1.500 Gästen.",
+       {{"Thomas Riedel", "Leiter der Stadtbücherei"}}},
+      {"Dr. Jonas Weidenbach, Leiter der Arbeitsgruppe Seenforschung, erwartet neue Daten.",
+       {{"Dr. Jonas Weidenbach", "Leiter der Arbeitsgruppe Seenforschung"}}},
+      {"sagte die Rektorin der Universität Konstanz, Prof. Dr. Katrin Albrecht, bei der Taufe.",
+       {{"Prof. Dr. Katrin Albrecht", "Rektorin der Universität Konstanz"}}},
+      {"Stadträtin für Kultur und Denkmalpflege Dr. Beate Sommerfeld betonte, dass",
+       {{"Dr. Beate Sommerfeld", "Stadträtin für Kultur und Denkmalpflege"}}},
+      {"Bürgermeister und Dezernent für Stadtentwicklung Christoph Wendt wird den Preis verleihen.",
+       {{"Christoph Wendt", "Bürgermeister und Dezernent für Stadtentwicklung"}}},
+      {"\"It matters,\" said Daniel Okafor, Mayor of Bristol..\"But they point in the right direction",
+       {{"Daniel Okafor", "Mayor of Bristol"}}},
+      {"said Rebecca Hale, Cabinet Member for Climate, Ecology, Energy and Waste, said that more",
+       {{"Rebecca Hale", "Cabinet Member for Climate, Ecology, Energy and Waste"}}},
+      {"Dr. Rahul Mehta, Director of the Cambridge Sustainable Travel Partnership, said the expansion",
+       {{"Dr. Rahul Mehta", "Director of the Cambridge Sustainable Travel Partnership"}}},
+      {"Mark Trevelyan, chair of the Friends of the Seafront Lido, welcomed the plans",
+       {{"Mark Trevelyan", "chair of the Friends of the Seafront Lido"}}},
+      {"said Professor Helen Marsh, Pro-Vice-Chancellor for Research. \"Making",
+       {{"Professor Helen Marsh", "Pro-Vice-Chancellor for Research"}}},
+      {"Kontakt: Jan Becker, Pressesprecher, Telefon 0731 161-1012", {{"Jan Becker", "Pressesprecher"}}},
+      {"Media enquiries: Hannah Lowes, Press Officer · Tel. +44 191 208 0001", {{"Hannah Lowes", "Press Officer"}}},
+      {"Dipl.-Ing. Karin Lutz, Leiterin des Tiefbauamts, erläuterte, dass", {{"Dipl.-Ing. Karin Lutz", "Leiterin des Tiefbauamts"}}},
+      {"an die Physikerin Dr. Nora Lindqvist. Die 36-Jährige erhält", {{"Dr. Nora Lindqvist", "Physikerin"}}},
+      {"sagte Oberbürgermeister Jürgen Tammen. Heike Fastje, Marktmeisterin, kündigte an",
+       {{"Jürgen Tammen", "Oberbürgermeister"}, {"Heike Fastje", "Marktmeisterin"}}},
+      {"Dr. Anna Keller sprach. Später sagte Oberbürgermeisterin Dr. Anna Keller noch etwas.",
+       {{"Dr. Anna Keller", "Oberbürgermeisterin"}}},  // once, with the office found later
+      // no persons: organisations, places, offices without a name
+      {"Katharina Pohl, Geschäftsführerin der Bäder Halle GmbH, rechnet", {{"Katharina Pohl", "Geschäftsführerin der Bäder Halle GmbH"}}},
+      {"Press Office, Bristol City Council · press.office@bristol.example", {}},
+      {"Media enquiries: Communications Team, Oxford City Council · Tel. 01865 252095", {}},
+      {"Die Stadt Kaiserslautern schließt eine der wichtigsten Lücken im Radwegenetz.", {}},
+      {"sagte der Oberbürgermeister bei der Eröffnung.", {}},
+      {"und der Rote Turm“, sagte Oberbürgermeister Dr. Frank Ortlepp bei der Vorstellung",
+       {{"Dr. Frank Ortlepp", "Oberbürgermeister"}}},
+  };
+  for (const PersonCase& c : cases) {
+    const std::vector<Person> got = extractor.find_persons(c.text);
+    ASSERT_EQ(got.size(), c.persons.size()) << c.text << (got.empty() ? "" : " first: " + got[0].name + " / " + got[0].role);
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].name, c.persons[i].name) << c.text;
+      EXPECT_EQ(got[i].role, c.persons[i].role) << c.text;
+    }
+  }
+}
+
+TEST(Metadata, HeaderDateWinsOverADisagreeingDatelineAndIsFlagged) {
+  const Metadata m = extract_text("Pressemitteilung vom 14.09.2021\n\n# Neue Regeln für den Marktplatz\n\n" +
+                                  std::string(kBodyDe) + "\nKaiserslautern, 15.09.2021\n");
+  EXPECT_EQ(m.release_date, "2021-09-14");
+  ASSERT_EQ(m.conflicts.size(), 1u);
+  EXPECT_NE(m.conflicts[0].find("2021-09-15"), std::string::npos) << m.conflicts[0];
+  EXPECT_LT(m.confidence.at("release_date"), 0.7);
+
+  const Metadata agree = extract_text("Pressemitteilung vom 14.09.2021\n\n# Neue Regeln für den Marktplatz\n\n" +
+                                      std::string(kBodyDe) + "\nKaiserslautern, 14.09.2021\n");
+  EXPECT_TRUE(agree.conflicts.empty());
+  EXPECT_GT(agree.confidence.at("release_date"), 0.9);
+}
+
+TEST(Metadata, EveryFieldHasAConfidenceAndEmptyFieldsHaveNone) {
+  const Metadata m = extract_text("# Neue Regeln für den Marktplatz\n\nUlm, 7.9.21 – " + std::string(kBodyDe));
+  for (const char* field : {"title", "subtitle", "release_date", "place", "issuer", "language", "document_type", "body", "persons"}) {
+    ASSERT_TRUE(m.confidence.count(field)) << field;
+    EXPECT_GE(m.confidence.at(field), 0.0) << field;
+    EXPECT_LE(m.confidence.at(field), 1.0) << field;
+  }
+  EXPECT_GT(m.confidence.at("release_date"), 0.5);
+  EXPECT_GT(m.confidence.at("title"), 0.5);
+  EXPECT_EQ(m.confidence.at("issuer"), 0.0);
+  EXPECT_EQ(m.confidence.at("subtitle"), 0.0);
+  EXPECT_EQ(m.issuer, "");
+}
+
+TEST(Metadata, NoticeAboveTheHeaderDateIsNeitherTitleNorBody) {
+  const Metadata m = extract_text(
+      "Please note: this archived press release may be out of date\n\n"
+      "You are browsing the press archive. The press releases here may contain information that is outdated.\n\n"
+      "Press release of 31 March 2022\n\n# Harbourside cranes to be restored\n\n" + std::string(kBodyEn));
+  EXPECT_EQ(m.title, "Harbourside cranes to be restored");
+  EXPECT_EQ(m.release_date, "2022-03-31");
+  EXPECT_EQ(m.body.find("archive"), std::string::npos);
+}
+
+// A long document's lines are read in two halves at once: the fields are those of
+// reading them in turn. Pages: the seed and the evaluation releases (markup removed).
+TEST(Metadata, LongDocumentReadInHalvesGivesTheSameFields) {
+  std::vector<PageResult> pages{page_from(testing::read_file(testing::seed_text_path()))};
+  std::vector<std::filesystem::path> texts;
+  for (const auto& entry : std::filesystem::directory_iterator(testing::source_dir() / "tests" / "eval" / "texts"))
+    if (entry.path().extension() == ".txt") texts.push_back(entry.path());
+  std::sort(texts.begin(), texts.end());
+  for (const auto& path : texts) {
+    const std::string text = testing::read_file(path);
+    const std::size_t start = text.find("\n---\n");
+    if (start == std::string::npos) continue;
+    std::string page;
+    for (std::string line : split(text.substr(start + 5), '\n')) {
+      if (!line.empty() && line[0] == '@') line = line.find(' ') == std::string::npos ? "" : line.substr(line.find(' ') + 1);
+      page += line + "\n";
+    }
+    pages.push_back(page_from(page));
+  }
+  std::size_t lines = 0;
+  for (const PageResult& page : pages) lines += page.lines.size();
+  ASSERT_GE(lines, 450u) << "long enough to be read in halves";
+
+  const MetadataExtractor extractor(rules());
+  const Metadata in_turn = extractor.extract(pages);
+  const RunBoth reversed_on_threads = [](const std::function<void()>& a, const std::function<void()>& b) {
+    std::thread second(a);
+    b();
+    second.join();
+  };
+  int calls = 0;
+  std::string body_seen;
+  const Metadata in_halves = extractor.extract(pages, reversed_on_threads, [&](const std::string& body) {
+    ++calls;
+    body_seen = body;
+  });
+  EXPECT_EQ(calls, 1) << "the caller's work on the body runs once";
+  EXPECT_EQ(body_seen, in_turn.body);
+  EXPECT_EQ(in_turn.title, "CDO und CUO beenden Tätigkeit");
+  EXPECT_FALSE(in_turn.persons.empty());
+  EXPECT_GT(in_turn.body.size(), 20000u);
+  EXPECT_EQ(in_halves.title, in_turn.title);
+  EXPECT_EQ(in_halves.subtitle, in_turn.subtitle);
+  EXPECT_EQ(in_halves.release_date, in_turn.release_date);
+  EXPECT_EQ(in_halves.place, in_turn.place);
+  EXPECT_EQ(in_halves.issuer, in_turn.issuer);
+  EXPECT_EQ(in_halves.language, in_turn.language);
+  EXPECT_EQ(in_halves.document_type, in_turn.document_type);
+  EXPECT_EQ(in_halves.body, in_turn.body);
+  ASSERT_EQ(in_halves.persons.size(), in_turn.persons.size());
+  for (std::size_t i = 0; i < in_turn.persons.size(); ++i) {
+    EXPECT_EQ(in_halves.persons[i].name, in_turn.persons[i].name);
+    EXPECT_EQ(in_halves.persons[i].role, in_turn.persons[i].role);
+  }
+  EXPECT_EQ(in_halves.confidence, in_turn.confidence);
+  EXPECT_EQ(in_halves.conflicts, in_turn.conflicts);
+}
+
+TEST(Language, GermanEnglishAndUndecided) {
+  EXPECT_EQ(detect_language("Der Rat der Stadt hat am Dienstag beschlossen, dass die Innenstadt neue Radwege für die Bürger erhält und die Arbeiten im Mai beginnen.", rules()), "de");
+  EXPECT_EQ(detect_language("The city council decided on Tuesday that the centre of the town will get new cycle lanes and that the work will start in May.", rules()), "en");
+  EXPECT_EQ(detect_language("CDO CUO 2022", rules()), "");
+}
+
+TEST(Boilerplate, MatchesTolerantlyAndLeavesOtherLinesAlone) {
+  const BoilerplateMatcher matcher(rules().boilerplate);
+  const std::vector<std::string> lines = {
+      "Bitte beachten Sie, dass Sie sich gerade im Pressearch1v befinden.",
+      "Zwecke speichern, weswegen die Inhalte archivierter",
+      "verändert werden.",
+      "Der Stadtrat entscheidet am Montag über den Vorschlag.",
+      "werden.",
+  };
+  const std::vector<bool> marked = matcher.mark(lines);
+  EXPECT_EQ(marked, (std::vector<bool>{true, true, true, false, false}));
+}
+
+TEST(Rules, BadRulesFileNamesTheProblem) {
+  Result<MetadataRules> bad = parse_rules("[months]\nde = [\"januar\"]\n", "my-rules.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("my-rules.toml"), std::string::npos);
+  EXPECT_NE(bad.error().message.find("12"), std::string::npos);
+  EXPECT_FALSE(parse_rules("[broken", "x.toml").ok());
+}
+
+// has_inner_sentence_end scans bytes; it was this regex, and must say what it said.
+TEST(LineText, InnerSentenceEndAsTheRegexSaidIt) {
+  const std::regex re(R"([a-zß\xA4\xB6\xBC]{3}[.!?]["\xE2\x80\x9C\xE2\x80\x9D]? +["\xE2\x80\x9E]?[A-Z\xC3])");
+  int lines = 0, found = 0, differences = 0;
+  const auto check = [&](const std::string& line) {
+    const bool expected = std::regex_search(line, re);
+    if (has_inner_sentence_end(line) != expected) {
+      ++differences;
+      ADD_FAILURE() << "differs on: " << line;
+    }
+    ++lines;
+    found += expected;
+  };
+  for (const auto& dir : {testing::source_dir() / "tests" / "eval" / "texts", testing::source_dir() / "tests" / "dedup-set"})
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() != ".txt") continue;
+      std::istringstream in(testing::read_file(entry.path()));
+      for (std::string line; std::getline(in, line);) check(line);
+    }
+  EXPECT_GT(found, 100) << "real releases have lines with a sentence end inside";
+  // Mixtures of the bytes the pattern cares about, in every order.
+  const std::string bytes = "abz\xC3\x9F\xA4\xB6\xBC\x9C\x9D\x9E\xE2\x80.!? \"AZx1";
+  std::mt19937 random(7);
+  for (int i = 0; i < 50000; ++i) {
+    std::string line;
+    const int length = 4 + static_cast<int>(random() % 12);
+    for (int k = 0; k < length; ++k) line += bytes[random() % bytes.size()];
+    check(line);
+  }
+  EXPECT_GT(lines, 50000);
+  EXPECT_EQ(differences, 0);
+}
+
+}  // namespace
+}  // namespace pressarchive

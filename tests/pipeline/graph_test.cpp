@@ -1,0 +1,285 @@
+// The flow graph under failure injection: sources that fail to open, pages that fail,
+// throw or carry bad UTF-8. Every document must come out exactly once, pages in order.
+// Runs under ThreadSanitizer in CI.
+#include "pipeline/graph.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <mutex>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+#include "stages/metadata/rules.h"
+
+namespace pressarchive {
+namespace {
+
+// A source whose pages are text layers "doc D page P", except the scripted failures.
+class FakeSource : public LoadedSource {
+ public:
+  FakeSource(int doc, int pages, std::atomic<int>* concurrent, std::atomic<int>* peak)
+      : doc_(doc), pages_(pages), concurrent_(concurrent), peak_(peak) {}
+  int page_count() const override { return pages_; }
+  Result<PageContent> page(int index) override {
+    const int now = ++*concurrent_;
+    int seen = peak_->load();
+    while (now > seen && !peak_->compare_exchange_weak(seen, now)) {
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    --*concurrent_;
+    if (doc_ % 7 == 3 && index == 1) return make_error(Reason::kUnreadable, "page 2 is damaged");
+    if (doc_ % 11 == 5 && index == 0) throw std::runtime_error("engine exploded");
+    PageContent content;
+    TextLine line;
+    line.text = "doc " + std::to_string(doc_) + " page " + std::to_string(index + 1) +
+                (doc_ % 5 == 0 ? std::string(" bad \xff\xfe utf8") : std::string());
+    content.text_lines = std::vector<TextLine>{line, line};
+    return content;
+  }
+
+ private:
+  int doc_, pages_;
+  std::atomic<int>* concurrent_;
+  std::atomic<int>* peak_;
+};
+
+TEST(Graph, EveryDocumentComesOutOnceWithPagesInOrder) {
+  constexpr int kDocs = 60;
+  std::vector<WorkItem> work(kDocs);
+  for (int d = 0; d < kDocs; ++d) {
+    work[d].source.path = "doc" + std::to_string(d) + ".pdf";
+    work[d].source.sha256 = std::to_string(d);
+    work[d].source.format = SourceFormat::kPdf;
+  }
+  Settings settings;
+  settings.jobs = 4;
+  settings.max_pages_in_flight = 6;
+  const MetadataExtractor metadata(parse_rules(builtin_rules_text(), "built-in").value());
+  ProgressCounters progress;
+  std::atomic<int> concurrent{0}, peak{0};
+  std::map<std::string, DocumentOutcome> outcomes;
+  std::mutex mutex;
+
+  GraphInputs in;
+  in.work = &work;
+  in.settings = &settings;
+  in.metadata = &metadata;
+  in.make_engine = [] {
+    return Result<std::unique_ptr<OcrEngine>>(make_error(Reason::kInternal, "no OCR here"));
+  };
+  in.progress = &progress;
+  in.load = [&](const Source& s, const LoadOptions&) -> Result<std::shared_ptr<LoadedSource>> {
+    const int d = std::stoi(s.sha256);
+    if (d % 13 == 4) return make_error(Reason::kEncrypted, s.path.string() + ": encrypted");
+    if (d % 17 == 9) throw std::runtime_error("loader crashed");
+    return std::shared_ptr<LoadedSource>(
+        std::make_shared<FakeSource>(d, 1 + d % 9, &concurrent, &peak));
+  };
+  in.deliver = [&](DocumentOutcome&& o) {
+    std::lock_guard lock(mutex);
+    EXPECT_TRUE(outcomes.emplace(o.item->source.path.string(), std::move(o)).second)
+        << "delivered twice";
+  };
+  EXPECT_EQ(run_ingest_graph(std::move(in)), 0u);
+
+  ASSERT_EQ(outcomes.size(), static_cast<std::size_t>(kDocs)) << "no document lost";
+  EXPECT_LE(peak.load(), settings.jobs);
+  for (int d = 0; d < kDocs; ++d) {
+    SCOPED_TRACE("doc " + std::to_string(d));
+    const DocumentOutcome& o = outcomes.at("doc" + std::to_string(d) + ".pdf");
+    const int pages = 1 + d % 9;
+    if (d % 13 == 4) {
+      ASSERT_TRUE(o.failure);
+      EXPECT_EQ(o.failure->reason, Reason::kEncrypted);
+      continue;
+    }
+    if (d % 17 == 9) {
+      ASSERT_TRUE(o.failure);
+      EXPECT_EQ(o.failure->reason, Reason::kInternal);
+      continue;
+    }
+    const bool only_page_throws = d % 11 == 5 && pages == 1;
+    if (only_page_throws) {
+      ASSERT_TRUE(o.failure);
+      continue;
+    }
+    ASSERT_TRUE(o.record) << (o.failure ? o.failure->message : "");
+    ASSERT_EQ(o.record->pages.size(), static_cast<std::size_t>(pages));
+    for (int p = 0; p < pages; ++p) {
+      const PageResult& page = o.record->pages[p];
+      EXPECT_EQ(page.number, p + 1);
+      const bool fails = (d % 7 == 3 && p == 1) || (d % 11 == 5 && p == 0);
+      EXPECT_EQ(page.method, fails ? PageMethod::kFailed : PageMethod::kTextLayer);
+      if (!fails)
+        EXPECT_EQ(page.text.rfind("doc " + std::to_string(d) + " page " + std::to_string(p + 1), 0),
+                  0u);
+    }
+    const bool partial = (d % 7 == 3 && pages > 1) || (d % 11 == 5);
+    const bool flagged_for_page =
+        std::any_of(o.record->review_reasons.begin(), o.record->review_reasons.end(),
+                    [](const std::string& r) { return r.find("failed") != std::string::npos; });
+    EXPECT_EQ(flagged_for_page, partial) << "a partial document is archived and flagged for review";
+    if (partial) EXPECT_TRUE(o.record->needs_review);
+  }
+  EXPECT_EQ(progress.documents_done.load(), kDocs);
+}
+
+TEST(Graph, StopTakesNoNewDocumentsButFinishesStartedOnes) {
+  std::vector<WorkItem> work(5);
+  for (int d = 0; d < 5; ++d) {
+    work[d].source.path = "doc" + std::to_string(d);
+    work[d].source.sha256 = std::to_string(d);
+  }
+  Settings settings;
+  settings.jobs = 2;
+  settings.max_pages_in_flight = 2;
+  const MetadataExtractor metadata(parse_rules(builtin_rules_text(), "built-in").value());
+  ProgressCounters progress;
+  std::atomic<bool> stop{false};
+  std::atomic<int> concurrent{0}, peak{0}, delivered{0};
+  GraphInputs in;
+  in.work = &work;
+  in.settings = &settings;
+  in.metadata = &metadata;
+  in.progress = &progress;
+  in.stop = [&] { return stop.load(); };
+  in.load = [&](const Source& s, const LoadOptions&) -> Result<std::shared_ptr<LoadedSource>> {
+    stop = true;  // the signal arrives while the first document is being opened
+    return std::shared_ptr<LoadedSource>(
+        std::make_shared<FakeSource>(std::stoi(s.sha256) * 2, 4, &concurrent, &peak));
+  };
+  in.deliver = [&](DocumentOutcome&& o) {
+    EXPECT_TRUE(o.record);
+    EXPECT_EQ(o.record->pages.size(), 4u) << "a started document is finished whole";
+    ++delivered;
+  };
+  EXPECT_EQ(run_ingest_graph(std::move(in)), 4u);
+  EXPECT_EQ(delivered.load(), 1);
+}
+
+// A one-page text-layer source: a short release, its own for each document, long enough
+// for a near-duplicate signature.
+class ReleaseSource : public LoadedSource {
+ public:
+  explicit ReleaseSource(int doc) : doc_(doc) {}
+  int page_count() const override { return 1; }
+  Result<PageContent> page(int) override {
+    const std::string n = std::to_string(doc_);
+    std::vector<TextLine> lines;
+    for (const std::string& text :
+         {"Press release " + n, "The ministry opened bridge number " + n + " over the river today.",
+          "It carries the road between town " + n +
+              " and the harbour and took three years to build.",
+          std::string("The minister thanked the engineers and the people of the valley for their "
+                      "patience.")}) {
+      TextLine line;
+      line.text = text;
+      lines.push_back(line);
+    }
+    PageContent content;
+    content.text_lines = std::move(lines);
+    return content;
+  }
+
+ private:
+  int doc_;
+};
+
+// Runs `docs` releases ("release<D>.pdf", sha256 "<D>") through the graph.
+std::map<std::string, DocumentOutcome> run_releases(int docs, const Settings& settings,
+                                                    const StageFault& fault) {
+  std::vector<WorkItem> work(static_cast<std::size_t>(docs));
+  for (int d = 0; d < docs; ++d) {
+    work[d].source.path = "release" + std::to_string(d) + ".pdf";
+    work[d].source.sha256 = std::to_string(d);
+    work[d].source.format = SourceFormat::kPdf;
+  }
+  const MetadataExtractor metadata(parse_rules(builtin_rules_text(), "built-in").value());
+  ProgressCounters progress;
+  std::map<std::string, DocumentOutcome> outcomes;
+  std::mutex mutex;
+  GraphInputs in;
+  in.work = &work;
+  in.settings = &settings;
+  in.metadata = &metadata;
+  in.progress = &progress;
+  in.fault = fault;
+  in.load = [](const Source& s, const LoadOptions&) -> Result<std::shared_ptr<LoadedSource>> {
+    return std::shared_ptr<LoadedSource>(std::make_shared<ReleaseSource>(std::stoi(s.sha256)));
+  };
+  in.deliver = [&](DocumentOutcome&& o) {
+    std::lock_guard lock(mutex);
+    EXPECT_TRUE(outcomes.emplace(o.item->source.path.string(), std::move(o)).second)
+        << "delivered twice";
+  };
+  EXPECT_NO_THROW(EXPECT_EQ(run_ingest_graph(std::move(in)), 0u));
+  // Outcomes hold pointers into `work`: only what the tests read is kept.
+  for (auto& [path, outcome] : outcomes) outcome.item = nullptr;
+  return outcomes;
+}
+
+TEST(Graph, AnExceptionInAnyStageFailsItsInputAloneAndTheBatchGoesOn) {
+  Settings settings;
+  settings.jobs = 2;
+  settings.max_pages_in_flight = 3;
+  constexpr int kDocs = 5;
+  for (const std::string stage :
+       {"load", "recognize", "assemble", "metadata", "near-duplicates", "store"}) {
+    for (const bool out_of_memory : {false, true}) {
+      SCOPED_TRACE(stage + (out_of_memory ? ": bad_alloc" : ": exception"));
+      std::atomic<int> thrown{0};
+      const StageFault fault = [&](const char* at, const WorkItem& item) {
+        if (at != stage || item.source.sha256 != "2") return;
+        ++thrown;
+        if (out_of_memory) throw std::bad_alloc();
+        throw std::runtime_error("injected fault");
+      };
+      const std::map<std::string, DocumentOutcome> outcomes = run_releases(kDocs, settings, fault);
+      EXPECT_EQ(thrown.load(), 1) << "the stage was called once for the input";
+      ASSERT_EQ(outcomes.size(), static_cast<std::size_t>(kDocs)) << "the batch went on";
+      for (int d = 0; d < kDocs; ++d) {
+        const DocumentOutcome& o = outcomes.at("release" + std::to_string(d) + ".pdf");
+        if (d != 2) {
+          EXPECT_TRUE(o.record && !o.failure) << d << (o.failure ? ": " + o.failure->message : "");
+          continue;
+        }
+        ASSERT_TRUE(o.failure && !o.record);
+        EXPECT_EQ(o.failure->reason, out_of_memory ? Reason::kTooLarge : Reason::kInternal);
+        // A page that threw fails as pages do; the document with it, having no other.
+        EXPECT_EQ(o.failure->stage, stage == "recognize" ? "page" : stage);
+        EXPECT_NE(o.failure->message.find("release2.pdf"), std::string::npos) << o.failure->message;
+        EXPECT_NE(o.failure->message.find(stage), std::string::npos) << o.failure->message;
+        if (!out_of_memory)
+          EXPECT_NE(o.failure->message.find("injected fault"), std::string::npos)
+              << o.failure->message;
+      }
+    }
+  }
+}
+
+// The MinHash is made per run: a second run in the process with another num_perm signs
+// with its own, and its band keys exist.
+TEST(Graph, RunsWithOtherSignatureSettingsInOneProcessBothMakeBandKeys) {
+  for (const auto& [num_perm, bands] :
+       {std::pair{128, 32}, std::pair{64, 16}, std::pair{128, 32}}) {
+    SCOPED_TRACE("num_perm " + std::to_string(num_perm));
+    Settings settings;
+    settings.jobs = 2;
+    settings.max_pages_in_flight = 3;
+    settings.near_duplicate.num_perm = num_perm;
+    settings.near_duplicate.bands = bands;
+    settings.near_duplicate.rows = num_perm / bands;
+    const std::map<std::string, DocumentOutcome> outcomes = run_releases(3, settings, nullptr);
+    ASSERT_EQ(outcomes.size(), 3u);
+    for (const auto& [path, o] : outcomes) {
+      ASSERT_TRUE(o.record) << path;
+      EXPECT_EQ(o.record->signature.size(), static_cast<std::size_t>(num_perm) * 4) << path;
+      EXPECT_EQ(o.record->band_keys.size(), static_cast<std::size_t>(bands)) << path;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pressarchive
