@@ -26,9 +26,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/trust_report.h"
 #include "pipeline/commands.h"
+#include "pipeline/config.h"
 #include "pipeline/ingest.h"
 #include "stages/archive_store.h"
+#include "stages/assemble.h"
 #include "stages/metadata.h"
 #include "stages/text_util.h"
 
@@ -67,7 +70,8 @@ json metadata_json(const Metadata& m) {
           {"release_date", value(m.release_date)}, {"place", value(m.place)},
           {"issuer", value(m.issuer)},     {"language", value(m.language)},
           {"document_type", value(m.document_type)}, {"persons", persons},
-          {"confidence", m.confidence},    {"conflicts", m.conflicts}};
+          {"confidence", m.confidence},    {"conflicts", m.conflicts},
+          {"body", m.body}};
 }
 
 void index_by_path(const json& r, const std::vector<std::string>& source_paths, std::map<std::string, json>& by_path) {
@@ -128,19 +132,35 @@ std::map<std::string, json> reextract(const fs::path& store, const fs::path& rul
     std::exit(2);
   }
   const MetadataExtractor extractor(std::move(rules.value()));
+  const Settings settings = Config::load("").value().settings().value();
+  const ReviewPolicy policy{settings.review_min_ocr_confidence, settings.review_min_field_confidence};
   Result<std::unique_ptr<ArchiveStore>> opened = open_store(store.string());
   if (!opened.ok()) {
     std::cerr << opened.error().message << "\n";
     std::exit(4);
   }
   const Status visited = opened.value()->for_each_record([&](const Record& record) {
-    index_by_path(metadata_json(extractor.extract(record.pages)), record.source_paths, by_path);
+    Record again = record;
+    again.metadata = extractor.extract(record.pages);
+    flag_for_review(again, policy);
+    json j = metadata_json(again.metadata);
+    j["needs_review"] = again.needs_review;
+    j["review_reasons"] = again.review_reasons;
+    index_by_path(j, record.source_paths, by_path);
   });
   if (!visited.ok()) {
     std::cerr << visited.error().message << "\n";
     std::exit(4);
   }
   return by_path;
+}
+
+std::u32string cer_normalise(const std::string& utf8);
+
+// Body CER: the truth body against the extracted one, both normalised.
+double body_cer(const std::string& truth, const std::string& got) {
+  const std::u32string a = cer_normalise(truth), b = cer_normalise(got);
+  return a.empty() ? 0 : static_cast<double>(edit_distance(a, b)) / a.size();
 }
 
 struct Tally {
@@ -187,8 +207,9 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
       else ++tally.wrong;
       if (actual != expected)
         mistakes.push_back(t["file"].get<std::string>() + "  " + field + ": expected '" + expected + "', got '" + actual + "'");
-      if (r.contains("confidence") && r["confidence"].contains(field)) {
-        const double c = r["confidence"][field].get<double>();
+      const char* confidence_key = r.contains("confidence") ? "confidence" : "field_confidence";
+      if (r.contains(confidence_key) && r[confidence_key].contains(field)) {
+        const double c = r[confidence_key][field].get<double>();
         ConfidenceBins& bins = confidence_bins[field];
         (actual == expected ? bins.correct : actual.empty() ? bins.empty : bins.wrong).push_back(c);
       }
@@ -264,6 +285,15 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
   }
   std::printf("\nmistakes:\n");
   for (const std::string& m : mistakes) std::printf("  %s\n", m.c_str());
+
+  // A split set (tools/make-trust-set.py): the trust report for each half.
+  if (std::none_of(truth.begin(), truth.end(), [](const json& t) { return t.contains("split"); })) return;
+  std::vector<bench::EvaluatedRelease> releases;
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    const auto it = got.find(paths[i].string());
+    releases.push_back({truth[i], it == got.end() ? json::object() : it->second});
+  }
+  bench::print_trust_report(releases, normalise, body_cer);
 }
 
 // The corpus README's "normalised" CER: whitespace collapsed, long s, combining e
