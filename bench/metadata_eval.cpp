@@ -10,6 +10,9 @@
 // rules read from --rules (default: config/rules.toml of the source tree, read at run
 // time, so a rules change needs no rebuild). OCR of the set takes minutes, this a second.
 //
+// --calibrate (on a split set) prints the [confidence] section for rules.toml, made from
+// the tuning half only, instead of the trust report.
+//
 // A field counts as correct when it equals the truth after whitespace and quote
 // normalisation; "empty" when the truth has a value and nothing was found; "wrong" when
 // a different value was found, or a value where the truth has none (invented).
@@ -71,7 +74,7 @@ json metadata_json(const Metadata& m) {
           {"issuer", value(m.issuer)},     {"language", value(m.language)},
           {"document_type", value(m.document_type)}, {"persons", persons},
           {"confidence", m.confidence},    {"conflicts", m.conflicts},
-          {"body", m.body}};
+          {"body", m.body},                {"evidence", m.evidence}};
 }
 
 void index_by_path(const json& r, const std::vector<std::string>& source_paths, std::map<std::string, json>& by_path) {
@@ -133,7 +136,8 @@ std::map<std::string, json> reextract(const fs::path& store, const fs::path& rul
   }
   const MetadataExtractor extractor(std::move(rules.value()));
   const Settings settings = Config::load("").value().settings().value();
-  const ReviewPolicy policy{settings.review_min_ocr_confidence, settings.review_min_field_confidence};
+  const ReviewPolicy policy{settings.review_min_ocr_confidence, settings.review_min_field_confidence,
+                            settings.review_min_confidence};
   Result<std::unique_ptr<ArchiveStore>> opened = open_store(store.string());
   if (!opened.ok()) {
     std::cerr << opened.error().message << "\n";
@@ -170,7 +174,7 @@ struct Tally {
 std::string lower_name(const json& j) { return j.is_string() ? normalise(j.get<std::string>()) : ""; }
 
 void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& store, bool re_extract,
-                       const fs::path& rules_file) {
+                       const fs::path& rules_file, bool calibrate) {
   std::vector<json> truth;
   std::ifstream in(truth_file);
   for (std::string line; std::getline(in, line);)
@@ -293,7 +297,8 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
     const auto it = got.find(paths[i].string());
     releases.push_back({truth[i], it == got.end() ? json::object() : it->second});
   }
-  bench::print_trust_report(releases, normalise, body_cer);
+  if (calibrate) bench::print_calibration(releases, normalise);
+  else bench::print_trust_report(releases, normalise, body_cer);
 }
 
 // The corpus README's "normalised" CER: whitespace collapsed, long s, combining e
@@ -371,7 +376,7 @@ void evaluate_cer(const fs::path& corpora, int jobs) {
 int main(int argc, char** argv) {
   fs::path set = fs::path(PRESSARCHIVE_SOURCE_DIR) / "tests" / "eval" / "truth.jsonl";
   fs::path store, rules = fs::path(PRESSARCHIVE_SOURCE_DIR) / "config" / "rules.toml";
-  bool cer = false, re_extract = false;
+  bool cer = false, re_extract = false, calibrate = false;
   int jobs = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -380,9 +385,10 @@ int main(int argc, char** argv) {
     else if (arg == "--jobs" && i + 1 < argc) jobs = std::stoi(argv[++i]);
     else if (arg == "--store" && i + 1 < argc) store = fs::absolute(argv[++i]);
     else if (arg == "--reextract") re_extract = true;
+    else if (arg == "--calibrate") calibrate = true;
     else if (arg == "--rules" && i + 1 < argc) rules = argv[++i];
     else {
-      std::cerr << "usage: metadata_eval [--set truth.jsonl] [--cer] [--jobs N] [--store FILE [--reextract [--rules F]]]\n";
+      std::cerr << "usage: metadata_eval [--set truth.jsonl] [--cer] [--jobs N] [--store FILE [--reextract [--rules F]]] [--calibrate]\n";
       return 2;
     }
   }
@@ -390,7 +396,7 @@ int main(int argc, char** argv) {
     std::cerr << "metadata_eval: --reextract needs --store FILE\n";
     return 2;
   }
-  evaluate_metadata(set, jobs, store, re_extract, rules);
+  evaluate_metadata(set, jobs, store, re_extract, rules, calibrate);
   if (cer) evaluate_cer(fs::path(PRESSARCHIVE_SOURCE_DIR).parent_path() / "shared" / "corpora", jobs);
   return 0;
 }

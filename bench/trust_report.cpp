@@ -10,12 +10,13 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kFields = {"title", "subtitle", "release_date", "place", "issuer", "language"};
+const std::vector<std::string> kFields = {"title", "subtitle", "release_date",
+                                          "place", "issuer",   "language"};
 const std::vector<std::string> kKeyFields = {"title", "release_date", "issuer", "place"};
 // The targets on the held-out half, in percent.
-const std::map<std::string, double> kTargets = {{"title", 97},        {"subtitle", 95}, {"issuer", 97},
-                                                {"place", 98},        {"release_date", 99.5},
-                                                {"language", 99.5}};
+const std::map<std::string, double> kTargets = {{"title", 97},          {"subtitle", 95},
+                                                {"issuer", 97},         {"place", 98},
+                                                {"release_date", 99.5}, {"language", 99.5}};
 constexpr int kBins = 10;
 
 struct Tally {
@@ -30,7 +31,8 @@ struct Bin {
 };
 
 struct Half {
-  int records = 0, flagged = 0, unflagged_all_key_right = 0, unflagged_key_right = 0, unflagged_key_total = 0;
+  int records = 0, flagged = 0, unflagged_all_key_right = 0, unflagged_key_right = 0,
+      unflagged_key_total = 0;
   int with_key_mistake = 0, key_mistake_flagged = 0;
   std::map<std::string, Tally> fields;
   std::map<std::string, std::map<std::string, Tally>> by_layout;  // layout -> field -> tally
@@ -46,11 +48,13 @@ std::string text_of(const json& j, const std::string& field, const Normalise& no
 
 double confidence_of(const json& record, const std::string& field) {
   for (const char* key : {"confidence", "field_confidence"})
-    if (record.contains(key) && record[key].contains(field)) return record[key][field].get<double>();
+    if (record.contains(key) && record[key].contains(field))
+      return record[key][field].get<double>();
   return 0.0;
 }
 
-Half tally_half(const std::vector<const EvaluatedRelease*>& releases, const Normalise& normalise, const Cer& cer) {
+Half tally_half(const std::vector<const EvaluatedRelease*>& releases, const Normalise& normalise,
+                const Cer& cer) {
   Half h;
   for (const EvaluatedRelease* e : releases) {
     const json& t = e->truth;
@@ -63,11 +67,13 @@ Half tally_half(const std::vector<const EvaluatedRelease*>& releases, const Norm
     bool all_key_right = true, key_missing = false;
     std::string wrong_fields;
     for (const std::string& field : kFields) {
-      const std::string expected = text_of(t, field, normalise), actual = text_of(r, field, normalise);
+      const std::string expected = text_of(t, field, normalise),
+                        actual = text_of(r, field, normalise);
       const bool right = expected == actual;
       Tally& tally = h.fields[field];
       Tally& by_layout = h.by_layout[layout][field];
-      for (Tally* x : {&tally, &by_layout}) (right ? x->right : actual.empty() ? x->empty : x->wrong)++;
+      for (Tally* x : {&tally, &by_layout})
+        (right ? x->right : actual.empty() ? x->empty : x->wrong)++;
       std::vector<Bin>& bins = h.reliability[field];
       bins.resize(kBins);
       const double c = std::clamp(confidence_of(r, field), 0.0, 1.0);
@@ -84,7 +90,8 @@ Half tally_half(const std::vector<const EvaluatedRelease*>& releases, const Norm
     if (!flagged && !all_key_right) h.wrong_not_flagged.push_back(file + ":" + wrong_fields);
     if (t.contains("body") && t["body"].is_string() && t.value("form", "") != "degraded-scan")
       h.body_cer[t.value("form", "?")].push_back(
-          cer(t["body"].get<std::string>(), r.contains("body") && r["body"].is_string() ? r["body"].get<std::string>() : ""));
+          cer(t["body"].get<std::string>(),
+              r.contains("body") && r["body"].is_string() ? r["body"].get<std::string>() : ""));
   }
   return h;
 }
@@ -107,21 +114,27 @@ void print_half(const std::string& name, const Half& h) {
     std::printf("\n");
   }
   std::printf("\nreview queue\n");
-  std::printf("  flagged for review                      %5.1f%% (%d of %d)\n", pct(h.flagged, h.records), h.flagged,
-              h.records);
+  std::printf("  flagged for review                      %5.1f%% (%d of %d)\n",
+              pct(h.flagged, h.records), h.flagged, h.records);
   const int unflagged = h.records - h.flagged;
-  std::printf("  key fields right among the unflagged    %5.1f%% of fields, %5.1f%% of records (%d of %d)\n",
-              pct(h.unflagged_key_right, h.unflagged_key_total), pct(h.unflagged_all_key_right, unflagged),
-              h.unflagged_all_key_right, unflagged);
+  std::printf(
+      "  key fields right among the unflagged    %5.1f%% of fields, %5.1f%% of records (%d of "
+      "%d)\n",
+      pct(h.unflagged_key_right, h.unflagged_key_total), pct(h.unflagged_all_key_right, unflagged),
+      h.unflagged_all_key_right, unflagged);
   std::printf("  records with a wrong/missing key field flagged  %5.1f%% (%d of %d)\n",
-              pct(h.key_mistake_flagged, h.with_key_mistake), h.key_mistake_flagged, h.with_key_mistake);
-  std::printf("  records with a missing key field not flagged    %zu\n", h.missing_not_flagged.size());
+              pct(h.key_mistake_flagged, h.with_key_mistake), h.key_mistake_flagged,
+              h.with_key_mistake);
+  std::printf("  records with a missing key field not flagged    %zu\n",
+              h.missing_not_flagged.size());
   for (const std::string& f : h.missing_not_flagged) std::printf("    %s\n", f.c_str());
   std::printf("  unflagged records with a wrong key field:");
   for (const std::string& f : h.wrong_not_flagged) std::printf("\n    %s", f.c_str());
   std::printf("%s\n", h.wrong_not_flagged.empty() ? " none" : "");
 
-  std::printf("\nreliability: confidence bin -> records (share right); ECE = mean |confidence - share right|\n");
+  std::printf(
+      "\nreliability: confidence bin -> records (share right); ECE = mean |confidence - share "
+      "right|\n");
   for (const std::string& f : kFields) {
     const std::vector<Bin>& bins = h.reliability.at(f);
     double ece = 0;
@@ -147,7 +160,37 @@ void print_half(const std::string& name, const Half& h) {
 
 }  // namespace
 
-void print_trust_report(const std::vector<EvaluatedRelease>& releases, const Normalise& normalise, const Cer& cer) {
+void print_calibration(const std::vector<EvaluatedRelease>& releases, const Normalise& normalise,
+                       int min_found) {
+  std::map<std::string, std::map<std::string, std::pair<int, int>>>
+      seen;  // field -> evidence -> found, right
+  for (const EvaluatedRelease& e : releases) {
+    if (e.truth.value("split", "") != "tuning" || !e.record.contains("evidence")) continue;
+    for (const std::string& field : kFields) {
+      if (!e.record["evidence"].contains(field)) continue;
+      const std::string evidence = e.record["evidence"][field].get<std::string>();
+      const bool right = text_of(e.truth, field, normalise) == text_of(e.record, field, normalise);
+      for (const std::string& key : {evidence, evidence.substr(0, evidence.find('/'))}) {
+        auto& [found, correct] = seen[field][key];
+        ++found, correct += right;
+      }
+    }
+  }
+  std::printf(
+      "# [confidence] from the tuning half (metadata_eval --calibrate): share right, "
+      "(right+1)/(found+2)\n");
+  for (const auto& [field, table] : seen) {
+    std::printf("[confidence.%s]\n", field.c_str());
+    for (const auto& [evidence, counts] : table) {
+      if (counts.first < min_found) continue;
+      std::printf("\"%s\" = %.3f  # %d of %d right\n", evidence.c_str(),
+                  (counts.second + 1.0) / (counts.first + 2.0), counts.second, counts.first);
+    }
+  }
+}
+
+void print_trust_report(const std::vector<EvaluatedRelease>& releases, const Normalise& normalise,
+                        const Cer& cer) {
   std::map<std::string, std::vector<const EvaluatedRelease*>> by_split;
   for (const EvaluatedRelease& e : releases) by_split[e.truth.value("split", "all")].push_back(&e);
   std::vector<std::string> order;
@@ -172,7 +215,8 @@ void print_trust_report(const std::vector<EvaluatedRelease>& releases, const Nor
   for (const std::string& s : order)
     std::printf(" %9.1f%%", pct(halves[s].unflagged_key_right, halves[s].unflagged_key_total));
   std::printf("  >= 99.5%%\n%-40s", "flagged for review");
-  for (const std::string& s : order) std::printf(" %9.1f%%", pct(halves[s].flagged, halves[s].records));
+  for (const std::string& s : order)
+    std::printf(" %9.1f%%", pct(halves[s].flagged, halves[s].records));
   std::printf("  <= 15%%\n%-40s", "missing key field, not flagged");
   for (const std::string& s : order) std::printf(" %10zu", halves[s].missing_not_flagged.size());
   std::printf("  0\n");

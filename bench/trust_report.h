@@ -6,10 +6,9 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace pressarchive::bench {
 
@@ -28,5 +27,12 @@ using Cer = std::function<double(const std::string& truth, const std::string& go
 // targets.
 void print_trust_report(const std::vector<EvaluatedRelease>& releases, const Normalise& normalise,
                         const Cer& cer);
+
+// The [confidence] section of rules.toml, from the tuning half only: for each field and
+// each evidence the record names ("label/ocr"), the share of found fields that were
+// right, smoothed as (right + 1) / (found + 2), and the same per evidence over all kinds
+// of page. Evidence seen fewer than `min_found` times is left out (it keeps its prior).
+void print_calibration(const std::vector<EvaluatedRelease>& releases, const Normalise& normalise,
+                       int min_found = 3);
 
 }  // namespace pressarchive::bench

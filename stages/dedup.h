@@ -25,6 +25,8 @@ struct WorkItem {
   std::vector<int> only_pages;
   std::vector<PageResult> kept_pages;
   std::map<std::string, std::string> corrections;  // manual fields that survive reprocessing
+  // The key fields when an archivist confirmed the record (reviewed), for the review flag.
+  std::optional<std::map<std::string, std::string>> confirmed_fields;
 };
 
 struct IngestPlan {

@@ -67,6 +67,8 @@ Headline HeadlineReader::find(const std::vector<Line>& lines, const std::vector<
     const float title_height = lines[content[first]].height;
     const bool tall = median > 0 && title_height >= 1.2f * median;
     h.title_confidence = end > 1 ? (tall ? 0.9 : 0.75) : (tall ? 0.85 : 0.6);
+    h.title_evidence = std::string(tall ? "large" : "plain") + (end > 1 ? "-block" : "-alone") +
+                       (title.size() > 1 ? "-wrapped" : "");
     if (k < end) {
       // The subtitle, wrapped like the title; what follows it is the body.
       std::vector<std::string> subtitle = {lines[content[k]].text};
@@ -75,7 +77,8 @@ Headline HeadlineReader::find(const std::vector<Line>& lines, const std::vector<
       ++k;
       h.subtitle = clean_headline(join(subtitle, " "));
       h.subtitle_confidence = subtitle.size() == 1 ? 0.8 : 0.7;
-      if (k < end) h.subtitle_confidence = 0.5;  // more unclassified lines before the body
+      h.subtitle_evidence = subtitle.size() == 1 ? "one-line" : "wrapped";
+      if (k < end) h.subtitle_confidence = 0.5, h.subtitle_evidence = "before-more-lines";
     }
     h.body_from = k;
   }
