@@ -13,6 +13,24 @@ HeadlineReader::HeadlineReader(const MetadataRules& rules) {
   for (const auto& [lang, list] : rules.stopwords) wrap_words_.insert(list.begin(), list.end());
 }
 
+namespace {
+
+// No lowercase letter, and a few letters at least: a headline set in capitals.
+bool all_capitals(const std::string& text) {
+  int upper = 0;
+  for (const std::string& t : tokens(text)) {
+    if (starts_lowercase(t)) return false;
+    upper += starts_uppercase(t);
+  }
+  return upper >= 2 && lower_utf8(text) != text;
+}
+
+bool sizes_within(const Line& a, const Line& b, float share) {
+  return a.height > 0 && b.height > 0 && std::abs(a.height - b.height) <= share * std::max(a.height, b.height);
+}
+
+}  // namespace
+
 bool HeadlineReader::continues(const Line& a, const Line& b) const {
   const std::vector<std::string> wa = words(a.text), wb = words(b.text);
   if (wa.empty() || wb.empty()) return false;
@@ -20,8 +38,15 @@ bool HeadlineReader::continues(const Line& a, const Line& b) const {
   const std::string ta = trim(a.text);
   if (ta.back() == '-' || ta.back() == ',') return true;
   if (tokens(b.text).size() <= 2 && tokens(a.text).size() >= 2) return true;
-  const bool same_size = a.height > 0 && b.height > 0 && std::abs(a.height - b.height) <= 0.12f * std::max(a.height, b.height);
-  return starts_lowercase(strip_noise(b.text)) && same_size;
+  const std::string tb = strip_noise(b.text);
+  // A headline line of its own does not end with a colon: at the same size, the rest of
+  // the headline follows ("Title: rest of it").
+  if (ta.back() == ':' && tokens(ta).size() >= 3 && sizes_within(a, b, 0.12f)) return true;
+  // A headline in capitals goes on in capitals at its size; a subtitle is set otherwise.
+  if (all_capitals(ta) && all_capitals(tb) && sizes_within(a, b, 0.12f)) return true;
+  // A subtitle starts with a capital: a lowercase start goes on with the title, even where
+  // OCR boxes a line without ascenders or descenders a little lower.
+  return starts_lowercase(tb) && sizes_within(a, b, 0.3f);
 }
 
 Headline HeadlineReader::find(const std::vector<Line>& lines, const std::vector<std::size_t>& content,

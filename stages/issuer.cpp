@@ -50,7 +50,10 @@ IssuerResolver::IssuerResolver(const MetadataRules& rules, const std::vector<std
     known_.emplace_back(key(t), t);
   }
   for (const std::string& word : rules.issuer_words)
-    for (const std::string& token : tokens(word)) add_word(token_parts(token).word);
+    for (const std::string& token : tokens(word)) {
+      add_word(token_parts(token).word);
+      office_words_.insert(lower_utf8(token_parts(token).word));
+    }
   // Words of configured issuers are spelled by a person; words of archive issuers may be
   // OCR'd, so only the configured ones teach spellings.
   for (const std::string& issuer : rules.known_issuers)
@@ -82,9 +85,9 @@ ResolvedIssuer IssuerResolver::resolve(const std::string& read) const {
   }
 
   // Word by word: a word that is no office word but reads as exactly one of them with
-  // confusable characters folded ("Kommünikation"). A full stop after an office word
-  // inside the name is a comma OCR misread: office words are no abbreviations and an
-  // issuer is no sentence.
+  // confusable characters folded ("Kommünikation"). A full stop after an office word, or
+  // before one ("Stadt Hameln. Amt für ..."), inside the name is a comma OCR misread:
+  // office words are no abbreviations and an issuer is no sentence.
   std::vector<std::string> t = tokens(read);
   bool changed = false;
   for (std::size_t i = 0; i < t.size(); ++i) {
@@ -93,11 +96,15 @@ ResolvedIssuer IssuerResolver::resolve(const std::string& read) const {
     const std::string lower = lower_utf8(p.word);
     if (!vocabulary_.count(lower)) {
       const auto at = word_by_key_.find(key(p.word));
-      if (at == word_by_key_.end() || at->second.empty()) continue;
-      p.word = at->second;
-      changed = true;
+      if (at != word_by_key_.end() && !at->second.empty()) {
+        p.word = at->second;
+        changed = true;
+      }
     }
-    if (p.trail == "." && i + 1 < t.size() && starts_uppercase(t[i + 1])) {
+    const bool office_follows =
+        i + 1 < t.size() && office_words_.count(lower_utf8(token_parts(t[i + 1]).word)) > 0;
+    if (p.trail == "." && i + 1 < t.size() && starts_uppercase(t[i + 1]) &&
+        (vocabulary_.count(lower_utf8(p.word)) || office_follows)) {
       p.trail = ",";
       changed = true;
     }
