@@ -57,7 +57,8 @@ std::string evidence_words(const std::string& evidence) {
   std::replace(how.begin(), how.end(), '-', ' ');
   const std::string medium = slash == std::string::npos ? "" : evidence.substr(slash + 1);
   return "found as " + how +
-         (medium == "text" ? ", from the text layer" : medium == "ocr" ? ", read by OCR" : medium == "ocr-poor" ? ", read by OCR from a poor scan" : "");
+         (medium == "text" ? ", from the text layer" : medium == "ocr" ? ", read by OCR" : medium == "ocr-fair" ? ", read by OCR from a fair scan"
+         : medium == "ocr-poor" ? ", read by OCR from a poor scan" : "");
 }
 
 }  // namespace

@@ -286,7 +286,10 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
   // the same kind that were right on the tuning half of the trust set (rules.toml
   // [confidence]); evidence not calibrated keeps its prior, lowered by poor OCR.
   const double mean_ocr = ocr_pages ? ocr_confidence_sum / ocr_pages : 0.0;
-  const std::string medium = !ocr ? "text" : (ocr_pages == 0 || mean_ocr < rules_.ocr_poor_below) ? "ocr-poor" : "ocr";
+  const std::string medium = !ocr                                                   ? "text"
+                             : (ocr_pages == 0 || mean_ocr < rules_.ocr_poor_below) ? "ocr-poor"
+                             : mean_ocr < rules_.ocr_fair_below                     ? "ocr-fair"
+                                                                                    : "ocr";
   const auto calibrated = [&](const char* field, const std::string& evidence, double prior) {
     const auto table = rules_.calibration.find(field);
     if (table != rules_.calibration.end()) {

@@ -113,7 +113,8 @@ Result<MetadataRules> parse_rules(const std::string& toml_text, const std::strin
     }
   }
   if (const toml::table* confidence = root["confidence"].as_table()) {
-    rules.ocr_poor_below = (*confidence)["ocr_poor_below"].value_or(85.0);
+    rules.ocr_poor_below = (*confidence)["ocr_poor_below"].value_or(90.0);
+    rules.ocr_fair_below = (*confidence)["ocr_fair_below"].value_or(93.0);
     for (const auto& [field, node] : *confidence) {
       const toml::table* table = node.as_table();
       if (!table) continue;

@@ -49,7 +49,9 @@ struct MetadataRules {
   // calibration[field][evidence] = probability. Evidence without an entry keeps the
   // extractor's prior.
   std::map<std::string, std::map<std::string, double>> calibration;
-  double ocr_poor_below = 85;  // mean OCR word confidence (0-100) below which a page reads "ocr-poor"
+  // Mean OCR word confidence (0-100) of a record's pages below which it reads "ocr-poor",
+  // and "ocr-fair"; above both it reads "ocr" (a text layer reads "text").
+  double ocr_poor_below = 90, ocr_fair_below = 93;
 };
 
 // Parses rules from TOML text; errors name `origin` and the offending key.
