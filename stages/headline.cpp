@@ -46,7 +46,7 @@ bool HeadlineReader::continues(const Line& a, const Line& b) const {
   if (all_capitals(ta) && all_capitals(tb) && sizes_within(a, b, 0.12f)) return true;
   // A subtitle starts with a capital: a lowercase start goes on with the title, even where
   // OCR boxes a line without ascenders or descenders a little lower.
-  return starts_lowercase(tb) && sizes_within(a, b, 0.3f);
+  return starts_lowercase(tb) && sizes_within(a, b, 0.2f);
 }
 
 Headline HeadlineReader::find(const std::vector<Line>& lines, const std::vector<std::size_t>& content,
