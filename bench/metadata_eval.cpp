@@ -10,6 +10,8 @@
 // rules read from --rules (default: config/rules.toml of the source tree, read at run
 // time, so a rules change needs no rebuild). OCR of the set takes minutes, this a second.
 //
+// --config F overlays a pressarchive.toml on the built-in one for the review policy of
+// --reextract ([review] thresholds, read at run time).
 // --calibrate (on a split set) prints the [confidence] section for rules.toml, made from
 // the tuning half only, instead of the trust report.
 //
@@ -120,7 +122,7 @@ std::map<std::string, json> ingest_and_export(const std::vector<fs::path>& paths
 
 // Loads every record of `store` with its pages and extracts its metadata again with the
 // rules in `rules_file`; no OCR.
-std::map<std::string, json> reextract(const fs::path& store, const fs::path& rules_file) {
+std::map<std::string, json> reextract(const fs::path& store, const fs::path& rules_file, const std::string& config_file) {
   std::map<std::string, json> by_path;
   std::ifstream in(rules_file);
   if (!in) {
@@ -135,7 +137,12 @@ std::map<std::string, json> reextract(const fs::path& store, const fs::path& rul
     std::exit(2);
   }
   const MetadataExtractor extractor(std::move(rules.value()));
-  const Settings settings = Config::load("").value().settings().value();
+  Result<Config> config = Config::load(config_file);
+  if (!config.ok()) {
+    std::cerr << config.error().message << "\n";
+    std::exit(2);
+  }
+  const Settings settings = config->settings().value();
   const ReviewPolicy policy{settings.review_min_ocr_confidence, settings.review_min_field_confidence,
                             settings.review_min_confidence};
   Result<std::unique_ptr<ArchiveStore>> opened = open_store(store.string());
@@ -174,7 +181,7 @@ struct Tally {
 std::string lower_name(const json& j) { return j.is_string() ? normalise(j.get<std::string>()) : ""; }
 
 void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& store, bool re_extract,
-                       const fs::path& rules_file, bool calibrate) {
+                       const fs::path& rules_file, bool calibrate, const std::string& config_file) {
   std::vector<json> truth;
   std::ifstream in(truth_file);
   for (std::string line; std::getline(in, line);)
@@ -183,7 +190,7 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
   const fs::path base = fs::absolute(truth_file).parent_path();
   for (const json& t : truth) paths.push_back((base / t["file"].get<std::string>()).lexically_normal());
   if (re_extract && !fs::exists(store)) (void)ingest_and_export(paths, jobs, "", store);
-  std::map<std::string, json> got = re_extract ? reextract(store, rules_file) : ingest_and_export(paths, jobs, "", store);
+  std::map<std::string, json> got = re_extract ? reextract(store, rules_file, config_file) : ingest_and_export(paths, jobs, "", store);
 
   const std::vector<std::string> fields = {"release_date", "title", "subtitle", "place", "issuer", "language", "document_type"};
   const std::vector<std::string> forms = {"born-digital", "clean-scan", "degraded-scan"};
@@ -377,6 +384,7 @@ int main(int argc, char** argv) {
   fs::path set = fs::path(PRESSARCHIVE_SOURCE_DIR) / "tests" / "eval" / "truth.jsonl";
   fs::path store, rules = fs::path(PRESSARCHIVE_SOURCE_DIR) / "config" / "rules.toml";
   bool cer = false, re_extract = false, calibrate = false;
+  std::string config_file;  // over the built-in pressarchive.toml: [review] thresholds
   int jobs = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -386,9 +394,10 @@ int main(int argc, char** argv) {
     else if (arg == "--store" && i + 1 < argc) store = fs::absolute(argv[++i]);
     else if (arg == "--reextract") re_extract = true;
     else if (arg == "--calibrate") calibrate = true;
+    else if (arg == "--config" && i + 1 < argc) config_file = argv[++i];
     else if (arg == "--rules" && i + 1 < argc) rules = argv[++i];
     else {
-      std::cerr << "usage: metadata_eval [--set truth.jsonl] [--cer] [--jobs N] [--store FILE [--reextract [--rules F]]] [--calibrate]\n";
+      std::cerr << "usage: metadata_eval [--set truth.jsonl] [--cer] [--jobs N] [--store FILE [--reextract [--rules F] [--config F]]] [--calibrate]\n";
       return 2;
     }
   }
@@ -396,7 +405,7 @@ int main(int argc, char** argv) {
     std::cerr << "metadata_eval: --reextract needs --store FILE\n";
     return 2;
   }
-  evaluate_metadata(set, jobs, store, re_extract, rules, calibrate);
+  evaluate_metadata(set, jobs, store, re_extract, rules, calibrate, config_file);
   if (cer) evaluate_cer(fs::path(PRESSARCHIVE_SOURCE_DIR).parent_path() / "shared" / "corpora", jobs);
   return 0;
 }
