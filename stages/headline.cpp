@@ -34,8 +34,11 @@ bool sizes_within(const Line& a, const Line& b, float share) {
 bool HeadlineReader::continues(const Line& a, const Line& b) const {
   const std::vector<std::string> wa = words(a.text), wb = words(b.text);
   if (wa.empty() || wb.empty()) return false;
-  if (wrap_words_.count(wa.back())) return true;
   const std::string ta = trim(a.text);
+  // A headline in capitals goes on in capitals: a line in small letters under it is the
+  // subtitle, even at the same size (a typewriter has one).
+  if (all_capitals(ta) && !all_capitals(strip_noise(b.text)) && tokens(b.text).size() > 2) return false;
+  if (wrap_words_.count(wa.back())) return true;
   if (ta.back() == '-' || ta.back() == ',') return true;
   if (tokens(b.text).size() <= 2 && tokens(a.text).size() >= 2) return true;
   const std::string tb = strip_noise(b.text);
