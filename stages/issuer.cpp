@@ -5,6 +5,7 @@
 
 #include "stages/line_text.h"
 #include "stages/near_duplicates.h"
+#include "stages/place.h"
 #include "stages/text_util.h"
 
 namespace pressarchive {
@@ -58,6 +59,9 @@ IssuerResolver::IssuerResolver(const MetadataRules& rules, const std::vector<std
   // OCR'd, so only the configured ones teach spellings.
   for (const std::string& issuer : rules.known_issuers)
     for (const std::string& token : tokens(issuer)) add_word(token_parts(token).word);
+  // Town names are spelled in issuers too ("Landkreis Osnabrück").
+  for (const std::string& place : rules.known_places)
+    for (const std::string& token : tokens(place)) add_word(token_parts(token).word);
 }
 
 ResolvedIssuer IssuerResolver::resolve(const std::string& read) const {
@@ -95,10 +99,19 @@ ResolvedIssuer IssuerResolver::resolve(const std::string& read) const {
     if (p.word.empty()) continue;
     const std::string lower = lower_utf8(p.word);
     if (!vocabulary_.count(lower)) {
-      const auto at = word_by_key_.find(key(p.word));
-      if (at != word_by_key_.end() && !at->second.empty()) {
+      // As read, then with the OCR confusions of town names undone ("Osnabriick"); a word
+      // in capitals is left as read (its known spelling is not in capitals).
+      const bool capitals = lower != p.word && std::none_of(p.word.begin(), p.word.end(), [](char c) {
+                              return c >= 'a' && c <= 'z';
+                            });
+      std::vector<std::string> readings = {key(p.word)};
+      if (!capitals) readings = PlaceResolver::keys(p.word);
+      for (const std::string& k : readings) {
+        const auto at = word_by_key_.find(k);
+        if (at == word_by_key_.end() || at->second.empty() || capitals) continue;
         p.word = at->second;
         changed = true;
+        break;
       }
     }
     const bool office_follows =
