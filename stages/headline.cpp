@@ -68,7 +68,10 @@ Headline HeadlineReader::find(const std::vector<Line>& lines, const std::vector<
     const std::size_t n = tokens(l.text).size();
     if (body_dateline && i == *body_dateline) return true;
     if (has_inner_sentence_end(l.text)) return true;
-    if (ends_sentence(l.text) && n >= 8) return true;
+    // A line set clearly larger than the body is a headline even with a full stop at its
+    // end (OCR adds one from a speck).
+    const bool headline_size = median > 0 && l.height >= 1.4f * median;
+    if (ends_sentence(l.text) && n >= 8 && !headline_size) return true;
     if (n >= 14) return true;
     const bool body_size = median <= 0 || l.height <= 1.12f * median;
     return body_size && n >= 8 && l.text.size() >= full_length * 9 / 10 && full_length >= 40;
