@@ -46,7 +46,12 @@ std::optional<HeaderReader::Header> HeaderReader::header(const std::string& text
   if (words(text).size() > 24) return std::nullopt;
   Header h;
   bool known = false;
-  for (const std::string& segment : header_segments(strip_noise(text), rules_.header_separators)) {
+  // A speck OCR reads as a quote before the first word ("‚Pressemitteilung vom ...") is
+  // no part of a header line.
+  std::string line = strip_noise(text);
+  for (const char* quote : {"\u201a", "\u201e", "\u201c", "\u2018", "\u2019", "'", "\"", "`"})
+    if (line.rfind(quote, 0) == 0) line = trim(line.substr(std::string(quote).size()));
+  for (const std::string& segment : header_segments(line, rules_.header_separators)) {
     if (auto d = header_date(segment)) {
       if (!h.date) h.date = d;
       known = true;
