@@ -10,6 +10,11 @@
 // rules read from --rules (default: config/rules.toml of the source tree, read at run
 // time, so a rules change needs no rebuild). OCR of the set takes minutes, this a second.
 //
+// --config F overlays a pressarchive.toml on the built-in one for the review policy of
+// --reextract ([review] thresholds, read at run time).
+// --calibrate (on a split set) prints the [confidence] section for rules.toml, made from
+// the tuning half only, instead of the trust report.
+//
 // A field counts as correct when it equals the truth after whitespace and quote
 // normalisation; "empty" when the truth has a value and nothing was found; "wrong" when
 // a different value was found, or a value where the truth has none (invented).
@@ -26,11 +31,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/trust_report.h"
 #include "pipeline/cli/commands.h"
+#include "pipeline/config.h"
 #include "pipeline/ingest.h"
-#include "stages/store/archive_store.h"
-#include "stages/metadata/metadata.h"
 #include "stages/core/text_util.h"
+#include "stages/ingest/assemble.h"
+#include "stages/metadata/metadata.h"
+#include "stages/store/archive_store.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -67,7 +75,8 @@ json metadata_json(const Metadata& m) {
           {"release_date", value(m.release_date)}, {"place", value(m.place)},
           {"issuer", value(m.issuer)},     {"language", value(m.language)},
           {"document_type", value(m.document_type)}, {"persons", persons},
-          {"confidence", m.confidence},    {"conflicts", m.conflicts}};
+          {"confidence", m.confidence},    {"conflicts", m.conflicts},
+          {"body", m.body},                {"evidence", m.evidence}};
 }
 
 void index_by_path(const json& r, const std::vector<std::string>& source_paths, std::map<std::string, json>& by_path) {
@@ -113,7 +122,7 @@ std::map<std::string, json> ingest_and_export(const std::vector<fs::path>& paths
 
 // Loads every record of `store` with its pages and extracts its metadata again with the
 // rules in `rules_file`; no OCR.
-std::map<std::string, json> reextract(const fs::path& store, const fs::path& rules_file) {
+std::map<std::string, json> reextract(const fs::path& store, const fs::path& rules_file, const std::string& config_file) {
   std::map<std::string, json> by_path;
   std::ifstream in(rules_file);
   if (!in) {
@@ -128,19 +137,41 @@ std::map<std::string, json> reextract(const fs::path& store, const fs::path& rul
     std::exit(2);
   }
   const MetadataExtractor extractor(std::move(rules.value()));
+  Result<Config> config = Config::load(config_file);
+  if (!config.ok()) {
+    std::cerr << config.error().message << "\n";
+    std::exit(2);
+  }
+  const Settings settings = config->settings().value();
+  const ReviewPolicy policy{settings.review_min_ocr_confidence, settings.review_min_field_confidence,
+                            settings.review_min_confidence};
   Result<std::unique_ptr<ArchiveStore>> opened = open_store(store.string());
   if (!opened.ok()) {
     std::cerr << opened.error().message << "\n";
     std::exit(4);
   }
   const Status visited = opened.value()->for_each_record([&](const Record& record) {
-    index_by_path(metadata_json(extractor.extract(record.pages)), record.source_paths, by_path);
+    Record again = record;
+    again.metadata = extractor.extract(record.pages);
+    flag_for_review(again, policy);
+    json j = metadata_json(again.metadata);
+    j["needs_review"] = again.needs_review;
+    j["review_reasons"] = again.review_reasons;
+    index_by_path(j, record.source_paths, by_path);
   });
   if (!visited.ok()) {
     std::cerr << visited.error().message << "\n";
     std::exit(4);
   }
   return by_path;
+}
+
+std::u32string cer_normalise(const std::string& utf8);
+
+// Body CER: the truth body against the extracted one, both normalised.
+double body_cer(const std::string& truth, const std::string& got) {
+  const std::u32string a = cer_normalise(truth), b = cer_normalise(got);
+  return a.empty() ? 0 : static_cast<double>(edit_distance(a, b)) / a.size();
 }
 
 struct Tally {
@@ -150,7 +181,7 @@ struct Tally {
 std::string lower_name(const json& j) { return j.is_string() ? normalise(j.get<std::string>()) : ""; }
 
 void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& store, bool re_extract,
-                       const fs::path& rules_file) {
+                       const fs::path& rules_file, bool calibrate, const std::string& config_file) {
   std::vector<json> truth;
   std::ifstream in(truth_file);
   for (std::string line; std::getline(in, line);)
@@ -159,7 +190,7 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
   const fs::path base = fs::absolute(truth_file).parent_path();
   for (const json& t : truth) paths.push_back((base / t["file"].get<std::string>()).lexically_normal());
   if (re_extract && !fs::exists(store)) (void)ingest_and_export(paths, jobs, "", store);
-  std::map<std::string, json> got = re_extract ? reextract(store, rules_file) : ingest_and_export(paths, jobs, "", store);
+  std::map<std::string, json> got = re_extract ? reextract(store, rules_file, config_file) : ingest_and_export(paths, jobs, "", store);
 
   const std::vector<std::string> fields = {"release_date", "title", "subtitle", "place", "issuer", "language", "document_type"};
   const std::vector<std::string> forms = {"born-digital", "clean-scan", "degraded-scan"};
@@ -187,8 +218,9 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
       else ++tally.wrong;
       if (actual != expected)
         mistakes.push_back(t["file"].get<std::string>() + "  " + field + ": expected '" + expected + "', got '" + actual + "'");
-      if (r.contains("confidence") && r["confidence"].contains(field)) {
-        const double c = r["confidence"][field].get<double>();
+      const char* confidence_key = r.contains("confidence") ? "confidence" : "field_confidence";
+      if (r.contains(confidence_key) && r[confidence_key].contains(field)) {
+        const double c = r[confidence_key][field].get<double>();
         ConfidenceBins& bins = confidence_bins[field];
         (actual == expected ? bins.correct : actual.empty() ? bins.empty : bins.wrong).push_back(c);
       }
@@ -264,6 +296,16 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
   }
   std::printf("\nmistakes:\n");
   for (const std::string& m : mistakes) std::printf("  %s\n", m.c_str());
+
+  // A split set (tools/make-trust-set.py): the trust report for each half.
+  if (std::none_of(truth.begin(), truth.end(), [](const json& t) { return t.contains("split"); })) return;
+  std::vector<bench::EvaluatedRelease> releases;
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    const auto it = got.find(paths[i].string());
+    releases.push_back({truth[i], it == got.end() ? json::object() : it->second});
+  }
+  if (calibrate) bench::print_calibration(releases, normalise);
+  else bench::print_trust_report(releases, normalise, body_cer);
 }
 
 // The corpus README's "normalised" CER: whitespace collapsed, long s, combining e
@@ -341,7 +383,8 @@ void evaluate_cer(const fs::path& corpora, int jobs) {
 int main(int argc, char** argv) {
   fs::path set = fs::path(PRESSARCHIVE_SOURCE_DIR) / "tests" / "eval" / "truth.jsonl";
   fs::path store, rules = fs::path(PRESSARCHIVE_SOURCE_DIR) / "config" / "rules.toml";
-  bool cer = false, re_extract = false;
+  bool cer = false, re_extract = false, calibrate = false;
+  std::string config_file;  // over the built-in pressarchive.toml: [review] thresholds
   int jobs = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -350,9 +393,11 @@ int main(int argc, char** argv) {
     else if (arg == "--jobs" && i + 1 < argc) jobs = std::stoi(argv[++i]);
     else if (arg == "--store" && i + 1 < argc) store = fs::absolute(argv[++i]);
     else if (arg == "--reextract") re_extract = true;
+    else if (arg == "--calibrate") calibrate = true;
+    else if (arg == "--config" && i + 1 < argc) config_file = argv[++i];
     else if (arg == "--rules" && i + 1 < argc) rules = argv[++i];
     else {
-      std::cerr << "usage: metadata_eval [--set truth.jsonl] [--cer] [--jobs N] [--store FILE [--reextract [--rules F]]]\n";
+      std::cerr << "usage: metadata_eval [--set truth.jsonl] [--cer] [--jobs N] [--store FILE [--reextract [--rules F] [--config F]]] [--calibrate]\n";
       return 2;
     }
   }
@@ -360,7 +405,7 @@ int main(int argc, char** argv) {
     std::cerr << "metadata_eval: --reextract needs --store FILE\n";
     return 2;
   }
-  evaluate_metadata(set, jobs, store, re_extract, rules);
+  evaluate_metadata(set, jobs, store, re_extract, rules, calibrate, config_file);
   if (cer) evaluate_cer(fs::path(PRESSARCHIVE_SOURCE_DIR).parent_path() / "shared" / "corpora", jobs);
   return 0;
 }

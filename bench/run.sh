@@ -5,6 +5,8 @@
 #   bench/run.sh            full run (about 12 minutes on 2 cores)
 #   bench/run.sh --smoke    a few pages per row, one run: checks the benchmark itself works
 #   build/bench/web_bench   the web page alone (search and record page p50/p95; --smoke)
+#   build/bench/metadata_eval --set build/trust-set/truth.jsonl --store build/trust-set/archive.db --reextract
+#                           the trust report alone (after one full run has made the set)
 #
 # Inputs come from the repository: the scanned pages of the metadata evaluation set
 # (tests/eval/docs, 32 scans, 300 DPI, clean and degraded), its born-digital PDFs, and
@@ -274,4 +276,19 @@ echo
 if [ -x "$ROOT/build/bench/web_bench" ]; then
   echo
   if [ "$SMOKE" = 1 ]; then "$ROOT/build/bench/web_bench" --smoke; else "$ROOT/build/bench/web_bench"; fi
+fi
+
+# Metadata an archivist can trust (issue #15): the trust set of tools/make-trust-set.py,
+# rendered into build/trust-set on first use (about 20 minutes on 2 cores, then kept; the
+# archive beside it is OCR'd once and re-read with --reextract), its report per half
+# (tuning, heldout). --smoke: the first 4 releases of the same seed, in $WORK.
+if [ -x "$ROOT/build/bench/metadata_eval" ] && have groff && have ps2pdf && have convert; then
+  echo
+  if [ "$SMOKE" = 1 ]; then TRUST=$WORK/trust-set; COUNT=4; else TRUST=$ROOT/build/trust-set; COUNT=320; fi
+  if [ ! -s "$TRUST/truth.jsonl" ]; then
+    python3 "$ROOT/tools/make-trust-set.py" --out "$TRUST" --count "$COUNT" >/dev/null
+    JOBS=$CORES "$ROOT/tools/make-eval-set.sh" "$TRUST" >/dev/null
+  fi
+  OMP_THREAD_LIMIT=1 "$ROOT/build/bench/metadata_eval" --set "$TRUST/truth.jsonl" --store "$TRUST/archive.db" \
+    --reextract | sed -n '/^== /,$p'
 fi

@@ -108,6 +108,8 @@ Result<Settings> Config::settings() const {
   s.min_document_letters = integer("ingest.min_document_letters");
   s.review_min_ocr_confidence = real("review.min_ocr_confidence");
   s.review_min_field_confidence = real("review.min_field_confidence");
+  for (const char* field : {"title", "release_date", "issuer", "place"})
+    s.review_min_confidence[field] = real(("review.min_" + std::string(field) + "_confidence").c_str());
   s.near_duplicates = flag("near_duplicates.enabled");
   s.near_duplicate.same_min_jaccard = real("near_duplicates.same_min_jaccard");
   s.near_duplicate.revision_min_jaccard = real("near_duplicates.revision_min_jaccard");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "stages/metadata/learned_boilerplate.h"
@@ -20,6 +21,7 @@ struct Settings {
   int min_document_letters = 0;
   double review_min_ocr_confidence = 70;
   double review_min_field_confidence = 0.5;
+  std::map<std::string, double> review_min_confidence;  // per key field (title, release_date, ...)
   bool near_duplicates = true;
   NearDuplicateOptions near_duplicate;
   LoadOptions load;

@@ -81,8 +81,13 @@ void describe_record(const WorkItem& item, const Settings& settings,
       [&] {
         record.metadata = metadata.extract(record.pages, run_both, profile_of);
         apply_corrections(record.metadata, item.corrections);
-        flag_for_review(record, ReviewPolicy{settings.review_min_ocr_confidence,
-                                             settings.review_min_field_confidence});
+        ReviewHistory history;
+        for (const auto& [field, value] : item.corrections) history.manual_fields.insert(field);
+        history.confirmed = item.confirmed_fields;
+        flag_for_review(record,
+                        ReviewPolicy{settings.review_min_ocr_confidence,
+                                     settings.review_min_field_confidence, settings.review_min_confidence},
+                        history);
       },
       [&] {
         // Keyed here, in parallel, so that the serial store node only writes the counts.

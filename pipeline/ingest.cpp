@@ -17,6 +17,7 @@
 #include "pipeline/graph.h"
 #include "pipeline/resign.h"
 #include "pipeline/version.h"
+#include "stages/ingest/assemble.h"
 #include "stages/near_dup/clusters.h"
 #include "stages/ingest/discover.h"
 #include "stages/engines/image_engine.h"
@@ -175,6 +176,12 @@ void plan_reprocess(const ReprocessSelection& selection, ArchiveStore& store, Di
     // The archived value of a manual field is the archivist's value.
     for (const std::string& field : record.manual_fields)
       item.corrections[field] = metadata_field(record.metadata, field);
+    // Out of the queue with reasons on record: an archivist confirmed it as it is.
+    if (!record.needs_review && !record.review_reasons.empty()) {
+      item.confirmed_fields.emplace();
+      for (const std::string& field : review_key_fields())
+        (*item.confirmed_fields)[field] = metadata_field(record.metadata, field);
+    }
     if (selection.only_failed_pages) {
       for (PageResult& page : record.pages) {
         if (page.method == PageMethod::kFailed) item.only_pages.push_back(page.number);

@@ -12,6 +12,7 @@ PACKAGES=(
   libcpp-httplib-dev  # the web page's embedded HTTP server (stages/web/server.cpp)
   chromium chromium-driver python3-selenium  # the browser test of the web page (tests/web/)
   postgresql  # the throwaway cluster of the PostgreSQL store tests (tools/pg-test-cluster.sh)
+  groff ghostscript imagemagick  # renders the metadata evaluation sets (tools/make-eval-set.sh, bench/run.sh)
 )
 # Optional extras: set PRESSARCHIVE_EXTRA_PACKAGES="clang ..." to add more.
 read -r -a EXTRA <<<"${PRESSARCHIVE_EXTRA_PACKAGES:-}"

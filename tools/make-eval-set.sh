@@ -4,7 +4,8 @@
 #                                 ->  tests/eval/truth.jsonl (ground truth, one line per document)
 # (issue "Metadata that archivists can trust"; tests/eval/README.md describes the set).
 #
-# Usage:  tools/make-eval-set.sh        (runs from any directory)
+# Usage:  [JOBS=N] tools/make-eval-set.sh [SET]  (runs from any directory; SET defaults to tests/eval,
+#         any folder with a texts/ subfolder works: tools/make-trust-set.py makes one)
 #
 # Each texts/ file is a header of ground-truth fields and rendering options
 # ("key: value" lines, "person: Name | Role" repeated), a line "---", then the page:
@@ -15,9 +16,15 @@
 #   @datehead TEXT   "Pressemitteilung vom ..." line            @trailer TEXT author line / dateline
 #   @title TEXT      title (title_pt, bold)                     @subtitle TEXT (subtitle_pt, bold)
 #   @footer TEXT     contact footer line (9pt)
+#   @side TEXT       letterhead line set flush right (9pt; the first one bold, 10pt)
+#   @page            a page break (multi-page releases; the header says `pages: N`)
 #   other lines      body paragraphs, separated by blank lines
 # Rendering options in the header: font (groff family H, T, N, P), body_pt, title_pt,
-# subtitle_pt, output (pdf | png | tif), skew (degrees) and seed (noise) for degraded scans.
+# subtitle_pt, subtitle_gap (space above the subtitle, in v; default 0.3), pages (default 1),
+# output (pdf | png | tif); for scans dpi (default 300); for degraded scans skew (degrees),
+# seed (noise), and optionally blur (sigma, default 0.8), specks (density factor, default 1),
+# border (px of dark scanner border at left and right), rotate (0 or 180: upside down).
+# A header key `split` (tuning | heldout) is copied into the truth line, with the printed body.
 #
 # Forms:  born-digital   groff -Tps | ps2pdf, one A4 page with an embedded-font text layer
 #         clean-scan     that page rendered by pdftoppm -r 300 -gray; 8-bit grey PNG or
@@ -37,7 +44,7 @@
 set -euo pipefail
 
 HERE=$(dirname "$(readlink -f "$0")")
-EVAL=$(readlink -f "$HERE/../tests/eval")
+EVAL=$(readlink -f "${1:-$HERE/../tests/eval}")
 [ -d "$EVAL/texts" ] || { echo "make-eval-set.sh: no texts folder: $EVAL/texts" >&2; exit 1; }
 cd "$EVAL"
 
@@ -45,8 +52,9 @@ for tool in groff ps2pdf pdftoppm pdfinfo pdftotext convert awk; do
     command -v "$tool" >/dev/null || { echo "make-eval-set.sh: missing tool: $tool" >&2; exit 1; }
 done
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tmp_root=$(mktemp -d)
+trap 'rm -rf "$tmp_root"' EXIT
+JOBS=${JOBS:-1}   # documents rendered at once
 
 export LC_ALL=C.UTF-8
 export SOURCE_DATE_EPOCH=1705276800   # 2024-01-15 00:00 UTC: "digitised", not released
@@ -65,7 +73,9 @@ field() {   # $1 = text file, $2 = key
 # ---------------------------------------------------------------------------
 to_troff() {   # $1 = text file
     local fam ps tps sps
+    local sgap
     fam=$(field "$1" font);         fam=${fam:-H}
+    sgap=$(field "$1" subtitle_gap); sgap=${sgap:-0.3}
     ps=$(field "$1" body_pt);       ps=${ps:-11}
     tps=$(field "$1" title_pt);     tps=${tps:-17}
     sps=$(field "$1" subtitle_pt);  sps=${sps:-13}
@@ -91,7 +101,7 @@ to_troff() {   # $1 = text file
 .wh 0 HD
 .wh -2c FO
 EOF
-    awk -v ps="$ps" -v tps="$tps" -v sps="$sps" '
+    awk -v ps="$ps" -v tps="$tps" -v sps="$sps" -v sgap="$sgap" '
     function esc(s) {
         gsub(/\\/, "\\e", s)
         if (s ~ /^[.\047]/) s = "\\&" s
@@ -125,10 +135,17 @@ EOF
             print ".sp 0.8v"; size(tps); print ".ft B"; print esc(s); print ".br"
             print ".ft R"; body_size()
         } else if (role == "subtitle") {
-            print ".sp 0.3v"; size(sps); print ".ft B"; print esc(s); print ".br"
+            if (sgap + 0 > 0) print ".sp " sgap "v"
+            size(sps); print ".ft B"; print esc(s); print ".br"
             print ".ft R"; body_size(); print ".sp 0.3v"
         } else if (role == "trailer") {
             print ".sp 0.6v"; print esc(s); print ".br"
+        } else if (role == "side") {
+            if (prev != "side") { size(10); print ".ft B"; print ".rj 1"; print esc(s); print ".ft R" }
+            else                { size(9); print ".rj 1"; print esc(s) }
+            body_size()
+        } else if (role == "page") {
+            print ".bp"
         } else if (role == "footer") {
             if (prev != "footer") print ".sp 1.6v"
             size(9); print esc(s); print ".br"; body_size()
@@ -160,69 +177,133 @@ typeset_pdf() {   # $1 = troff file, $2 = output pdf
 pages_of() { pdfinfo "$1" | awk '/^Pages:/ {print $2}'; }
 
 # shellcheck disable=SC2054  # the commas belong to ImageMagick option values
-PNGOPTS=(-colorspace Gray -depth 8 -define png:color-type=0 -define png:bit-depth=8
-         -units PixelsPerInch -density 300 -define png:exclude-chunks=date,time,bKGD,tEXt,zTXt,iTXt)
-G4OPTS=(-strip -type bilevel -compress Group4 -units PixelsPerInch -density 300)
+png_opts() { echo -colorspace Gray -depth 8 -define png:color-type=0 -define png:bit-depth=8 \
+    -units PixelsPerInch -density "$1" -define png:exclude-chunks=date,time,bKGD,tEXt,zTXt,iTXt; }
+g4_opts() { echo -strip -type bilevel -compress Group4 -units PixelsPerInch -density "$1"; }
 
-# height to keep: bottom of the printed content + 1 inch, at least 1200 px
-keep_height() {   # $1 = 2480x3508 grey png
+# height to keep: bottom of the printed content + 1 inch, at least 1200 px at 300 DPI
+keep_height() {   # $1 = full-page grey png, $2 = dpi, $3 = page height in px
     convert "$1" -threshold 60% -trim -format '%@' info: |
-        awk -F'[x+]' '{ h = $2 + $4 + 300; if (h < 1200) h = 1200; if (h > 3508) h = 3508; print h }'
+        awk -F'[x+]' -v d="$2" -v ph="$3" '{ h = $2 + $4 + d; m = int(ph * 1200 / 3508); if (h < m) h = m; if (h > ph) h = ph; print h }'
+}
+
+# One rendered page ($1, grey png at $dpi) -> the scan of it ($2, .png or .tif), as the
+# text file's form and options say.
+scan_page() {   # $1 = page png, $2 = output, $3 = text file
+    local form out w ph h skew seed blur specks border rot
+    form=$(field "$3" form); out=${2##*.}
+    w=$(awk -v d="$dpi" 'BEGIN { printf "%d", 8.2677 * d + 0.5 }')
+    ph=$(awk -v d="$dpi" 'BEGIN { printf "%d", 11.6929 * d + 0.5 }')
+    # shellcheck disable=SC2046
+    convert "$1" -background white -gravity north -extent "${w}x$ph" +repage $(png_opts "$dpi") "$tmp/full.png"
+    h=$(keep_height "$tmp/full.png" "$dpi" "$ph")
+    if [ "$form" = clean-scan ] && [ "$out" = png ]; then
+        # shellcheck disable=SC2046
+        convert "$tmp/full.png" -gravity north -crop "${w}x$h+0+0" +repage $(png_opts "$dpi") "$2"
+        return
+    elif [ "$form" = clean-scan ]; then
+        # shellcheck disable=SC2046
+        convert "$tmp/full.png" -gravity north -crop "${w}x$h+0+0" +repage -threshold 50% $(g4_opts "$dpi") "$2"
+        return
+    fi
+    skew=$(field "$3" skew); seed=$(field "$3" seed)
+    if [ -z "$skew" ] || [ -z "$seed" ]; then
+        echo "make-eval-set.sh: $3: needs skew and seed" >&2; exit 1
+    fi
+    blur=$(field "$3" blur); blur=${blur:-0.8}
+    specks=$(field "$3" specks); specks=${specks:-1}
+    border=$(field "$3" border); border=${border:-0}
+    rot=$(field "$3" rotate); rot=${rot:-0}
+    h=$((h + dpi * 2 / 5)); [ "$h" -le "$ph" ] || h=$ph
+    # speck thresholds: density scales the share of pixels that become specks
+    local t1 t2 t3
+    t1=$(awk -v f="$specks" 'BEGIN { printf "%.4f", 100 - 0.06 * f }')
+    t2=$(awk -v f="$specks" 'BEGIN { printf "%.4f", 100 - 0.005 * f }')
+    t3=$(awk -v f="$specks" 'BEGIN { printf "%.4f", 100 - 0.5 * f }')
+    local binarise=(-threshold 55%) final borders=()
+    if [ "$border" -gt 0 ]; then
+        borders=(-fill black -draw "rectangle 0,0 $((border - 1)),$h"
+                 -draw "rectangle $((w - border * 2 / 3)),0 $w,$h")
+    fi
+    if [ "$out" = png ]; then binarise=(); fi
+    # shellcheck disable=SC2046
+    if [ "$out" = png ]; then final=$(png_opts "$dpi"); else final=$(g4_opts "$dpi"); fi
+    # rotate (white fill), back to the page size, crop, blur, binarise (G4 only); then
+    # sparse 1-px black specks, a few dust blobs and 1-px white drop-outs; dark scanner
+    # borders at the left and right edges; finally upside down when asked
+    # shellcheck disable=SC2086
+    convert "$tmp/full.png" -background white -rotate "$skew" -gravity center \
+        -extent "${w}x$ph" +repage -gravity north -crop "${w}x$h+0+0" +repage \
+        -blur "0x$blur" "${binarise[@]}" \
+        \( -size "${w}x$h" xc:gray50 -seed "$seed" +noise Random -channel G -separate +channel \
+           -threshold "$t1%" -negate \) -compose Multiply -composite \
+        \( -size "${w}x$h" xc:gray50 -seed "$((seed + 1))" +noise Random -channel G -separate +channel \
+           -threshold "$t2%" -morphology Dilate Disk:1.5 -negate \) -compose Multiply -composite \
+        \( -size "${w}x$h" xc:gray50 -seed "$((seed + 2))" +noise Random -channel G -separate +channel \
+           -threshold "$t3%" \) -compose Lighten -composite \
+        "${borders[@]}" -rotate "$rot" $final "$2"
 }
 
 mkdir -p docs
 rm -f docs/*.pdf docs/*.png docs/*.tif
 
-n=0
-for txt in texts/*.txt; do
+# One text file -> its document in docs/. Runs in a subshell of its own when JOBS > 1,
+# with a temporary folder of its own.
+render_one() {   # $1 = text file
+    local txt=$1 base form out dpi want_pages dest pdf p
     base=$(basename "$txt" .txt)
+    local tmp=$tmp_root/$base
+    mkdir -p "$tmp"
     form=$(field "$txt" form)
     out=$(field "$txt" output)
+    dpi=$(field "$txt" dpi); dpi=${dpi:-300}
+    want_pages=$(field "$txt" pages); want_pages=${want_pages:-1}
     dest=docs/$base.$out
     case "$form/$out" in
-        born-digital/pdf | clean-scan/png | clean-scan/tif | degraded-scan/tif) ;;
-        *) echo "make-eval-set.sh: $txt: unsupported form/output: $form/$out" >&2; exit 1 ;;
+        born-digital/pdf | clean-scan/png | clean-scan/tif | degraded-scan/tif | degraded-scan/png) ;;
+        *) echo "make-eval-set.sh: $txt: unsupported form/output: $form/$out" >&2; return 1 ;;
     esac
+    if [ "$want_pages" != 1 ] && [ "$out" = png ]; then
+        echo "make-eval-set.sh: $txt: a multi-page scan must be a TIFF" >&2; return 1
+    fi
 
     to_troff "$txt" >"$tmp/doc.tr"
     # born-digital: typeset straight to docs/ (relative path: ghostscript's /ID hashes the
     # output name, so a random temp name would make the PDF differ from run to run)
     if [ "$form" = born-digital ]; then pdf=$dest; else pdf=$tmp/doc.pdf; fi
     typeset_pdf "$tmp/doc.tr" "$pdf"
-    [ "$(pages_of "$pdf")" = 1 ] || { echo "make-eval-set.sh: $txt is not one page" >&2; exit 1; }
+    [ "$(pages_of "$pdf")" = "$want_pages" ] || {
+        echo "make-eval-set.sh: $txt is not $want_pages page(s) but $(pages_of "$pdf")" >&2; return 1; }
 
     if [ "$form" != born-digital ]; then
-        pdftoppm -r 300 -gray -png -singlefile "$tmp/doc.pdf" "$tmp/page"
-        convert "$tmp/page.png" -background white -gravity north -extent 2480x3508 +repage \
-            "${PNGOPTS[@]}" "$tmp/full.png"
-        h=$(keep_height "$tmp/full.png")
-        if [ "$form" = clean-scan ] && [ "$out" = png ]; then
-            convert "$tmp/full.png" -gravity north -crop "2480x$h+0+0" +repage "${PNGOPTS[@]}" "$dest"
-        elif [ "$form" = clean-scan ]; then
-            convert "$tmp/full.png" -gravity north -crop "2480x$h+0+0" +repage \
-                -threshold 50% "${G4OPTS[@]}" "$dest"
+        rm -f "$tmp"/page*.png "$tmp"/scan-*
+        if [ "$want_pages" = 1 ]; then
+            pdftoppm -r "$dpi" -gray -png -singlefile "$tmp/doc.pdf" "$tmp/page"
+            scan_page "$tmp/page.png" "$dest" "$txt"
         else
-            skew=$(field "$txt" skew); seed=$(field "$txt" seed)
-            if [ -z "$skew" ] || [ -z "$seed" ]; then
-                echo "make-eval-set.sh: $txt: needs skew and seed" >&2; exit 1
-            fi
-            h=$((h + 120)); [ "$h" -le 3508 ] || h=3508
-            # rotate (white fill), back to the page size, crop, slight blur, binarise; then
-            # sparse 1-px black specks, a few ~3-px dust blobs and 1-px white drop-outs
-            convert "$tmp/full.png" -background white -rotate "$skew" -gravity center \
-                -extent 2480x3508 +repage -gravity north -crop "2480x$h+0+0" +repage \
-                -blur 0x0.8 -threshold 55% \
-                \( -size "2480x$h" xc:gray50 -seed "$seed" +noise Random -channel G -separate +channel \
-                   -threshold 99.94% -negate \) -compose Multiply -composite \
-                \( -size "2480x$h" xc:gray50 -seed "$((seed + 1))" +noise Random -channel G -separate +channel \
-                   -threshold 99.995% -morphology Dilate Disk:1.5 -negate \) -compose Multiply -composite \
-                \( -size "2480x$h" xc:gray50 -seed "$((seed + 2))" +noise Random -channel G -separate +channel \
-                   -threshold 99.5% \) -compose Lighten -composite \
-                "${G4OPTS[@]}" "$dest"
+            pdftoppm -r "$dpi" -gray -png "$tmp/doc.pdf" "$tmp/page"
+            for p in "$tmp"/page-*.png; do
+                scan_page "$p" "$tmp/scan-$(basename "$p" .png).tif" "$txt"
+            done
+            # shellcheck disable=SC2046
+            convert "$tmp"/scan-page-*.tif $(g4_opts "$dpi") "$dest"
         fi
+    fi
+    rm -rf "$tmp"
+}
+
+n=0
+for txt in texts/*.txt; do
+    if [ "$JOBS" -gt 1 ]; then
+        while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+        render_one "$txt" &
+    else
+        render_one "$txt"
     fi
     n=$((n + 1))
 done
+while [ -n "$(jobs -rp)" ]; do wait -n; done
+wait
 
 # ---------------------------------------------------------------------------
 # truth.jsonl: header fields + title/subtitle as printed (@title/@subtitle lines)
@@ -245,6 +326,9 @@ for txt in texts/*.txt; do
         } else f[k] = v
         next
     }
+    /^@/ { if (par != "") { bodytext = bodytext (bodytext == "" ? "" : "\001") par; par = "" } }
+    /^$/ { if (par != "") { bodytext = bodytext (bodytext == "" ? "" : "\001") par; par = "" }; next }
+    !/^@/ { par = (par == "" ? trim($0) : par " " trim($0)) }
     /^@title / { title = trim(substr($0, 8)) }
     /^@subtitle / { subtitle = trim(substr($0, 11)) }
     END {
@@ -253,8 +337,14 @@ for txt in texts/*.txt; do
             q(file), q(f["language"]), q(f["layout"]), q(f["form"]), f["disclaimer"]
         printf "\"date_style\": %s, \"title\": %s, \"subtitle\": %s, \"release_date\": %s, ",
             q(f["date_style"]), q(title), qn(subtitle), qn(f["release_date"])
-        printf "\"place\": %s, \"issuer\": %s, \"document_type\": %s, \"persons\": [%s]}\n",
+        printf "\"place\": %s, \"issuer\": %s, \"document_type\": %s, \"persons\": [%s]",
             qn(f["place"]), qn(f["issuer"]), q(f["document_type"]), persons
+        if (par != "") bodytext = bodytext (bodytext == "" ? "" : "\001") par
+        if (f["split"] != "") {
+            b = q(bodytext); gsub(/\001/, "\\\\n\\\\n", b)
+            printf ", \"split\": %s, \"body\": %s", q(f["split"]), b
+        }
+        printf "}\n"
     }' "$txt"
 done >truth.jsonl
 
@@ -281,6 +371,7 @@ for txt in texts/*.txt; do
     done < <(awk '/^---$/ { exit } /^person:/ { v = substr($0, 8); sub(/ *\|.*/, "", v); sub(/^ +/, "", v); print v }' "$txt")
 done
 for pdf in docs/*.pdf; do
+    [ -e "$pdf" ] || continue
     title=$(awk '/^@title / { print substr($0, 8); exit }' "texts/$(basename "$pdf" .pdf).txt")
     pdftotext -layout "$pdf" - | tr -s ' \n' ' ' | grep -qF "$title" \
         || { echo "make-eval-set.sh: $pdf: title not in the text layer: $title" >&2; exit 1; }

@@ -160,6 +160,9 @@ stages/signature_v2.cpp             stages/near_dup/signature_v2.cpp
 stages/sqlite_store_signatures.cpp  stages/store/sqlite/sqlite_store_signatures.cpp
 stages/pg_store_signatures.cpp      stages/store/postgres/pg_store_signatures.cpp
 tests/signature_v2_test.cpp         tests/near_dup/signature_v2_test.cpp
+stages/place.h                      stages/metadata/place.h
+stages/place.cpp                    stages/metadata/place.cpp
+tests/place_review_test.cpp         tests/metadata/place_review_test.cpp
 '
 
 # The test helpers stay in tests/ (and export/package_checks.h in tests/export/); a test

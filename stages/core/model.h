@@ -102,6 +102,9 @@ struct Metadata {
   // Disagreements a person should look at, one sentence each, e.g. when the header
   // date and the dateline name different days (the header date is kept).
   std::vector<std::string> conflicts;
+  // How a field was found, in words ("the author line", "the letterhead", "snapped from
+  // 'Gottingen' to a known spelling"), for the review reasons; not stored.
+  std::map<std::string, std::string> evidence;
 };
 
 // Sets a metadata field by its archive name (title, subtitle, release_date, place,
@@ -209,6 +212,8 @@ struct WorkItem {
   std::vector<int> only_pages;
   std::vector<PageResult> kept_pages;
   std::map<std::string, std::string> corrections;  // manual fields that survive reprocessing
+  // The key fields when an archivist confirmed the record (reviewed), for the review flag.
+  std::optional<std::map<std::string, std::string>> confirmed_fields;
 };
 
 }  // namespace pressarchive

@@ -43,7 +43,8 @@ std::optional<DatelineReader::Dateline> DatelineReader::dateline(const std::stri
   if (!date || date->begin > 1) return std::nullopt;
   const std::string after = trim(rest.substr(date->end));
   if (after.size() <= 1) return Dateline{place, date->iso, true};
-  const bool separated = after[0] == '.' || after[0] == ':' || after[0] == '-' ||
+  // "~" is how OCR reads a dash on a degraded scan.
+  const bool separated = after[0] == '.' || after[0] == ':' || after[0] == '-' || after[0] == '~' ||
                          after.rfind("\u2013", 0) == 0 || after.rfind("\u2014", 0) == 0;
   if (!separated) return std::nullopt;
   return Dateline{place, date->iso, false};

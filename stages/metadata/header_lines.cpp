@@ -46,7 +46,12 @@ std::optional<HeaderReader::Header> HeaderReader::header(const std::string& text
   if (words(text).size() > 24) return std::nullopt;
   Header h;
   bool known = false;
-  for (const std::string& segment : header_segments(strip_noise(text), rules_.header_separators)) {
+  // A speck OCR reads as a quote before the first word ("‚Pressemitteilung vom ...") is
+  // no part of a header line.
+  std::string line = strip_noise(text);
+  for (const char* quote : {"\u201a", "\u201e", "\u201c", "\u2018", "\u2019", "'", "\"", "`"})
+    if (line.rfind(quote, 0) == 0) line = trim(line.substr(std::string(quote).size()));
+  for (const std::string& segment : header_segments(line, rules_.header_separators)) {
     if (auto d = header_date(segment)) {
       if (!h.date) h.date = d;
       known = true;
@@ -81,22 +86,45 @@ std::optional<HeaderReader::Letterhead> HeaderReader::mark_letterhead(std::vecto
   const std::size_t max_lines = static_cast<std::size_t>(rules_.letterhead_max_lines);
   std::vector<std::size_t> office;
   std::size_t i = top;
+  // The office lines end at an address line, or at a kicker ("Press release") when one
+  // of them names an office ("Communications Team"): a letterhead without an address.
+  bool kicker_ends = false;
   while (i < lines.size() && office.size() <= max_lines) {
     if (is_address(lines[i].text)) break;
+    if (const auto h = header(lines[i].text); h && !h->kind.empty() && !h->date && !office.empty()) {
+      kicker_ends = true;
+      break;
+    }
     office.push_back(i);
     i = next_content(lines, i + 1);
   }
+  const auto names_office = [&](std::size_t k) {
+    for (const std::string& w : words(lines[k].text))
+      for (const std::string& office_word : rules_.issuer_words)
+        if (w == lower_utf8(office_word)) return true;
+    return false;
+  };
   const bool plausible = i < lines.size() && !office.empty() && office.size() <= max_lines &&
                          std::all_of(office.begin(), office.end(), [&](std::size_t k) {
                            return words(lines[k].text).size() <= 10 && !dates_.find_first(lines[k].text) &&
                                   !header(lines[k].text);
-                         });
+                         }) &&
+                         (!kicker_ends || std::any_of(office.begin(), office.end(), names_office));
   if (!plausible) return std::nullopt;
+  // Without an address line proper, the lines under the office that name none are its
+  // address ("Town Hall, Market Street, Leeds").
+  std::vector<std::size_t> address;
+  while (kicker_ends && office.size() > 1 && !names_office(office.back())) {
+    address.push_back(office.back());
+    office.pop_back();
+  }
+  for (std::size_t k : address) lines[k].role = Role::kAddress;
   std::vector<std::string> names;
   for (std::size_t k : office) {
     lines[k].role = Role::kLetterhead;
     names.push_back(lines[k].text);
   }
+  if (kicker_ends) return Letterhead{join(names, " / "), i};  // the kicker is read as a header line
   lines[i].role = Role::kAddress;
   return Letterhead{join(names, " / "), next_content(lines, i + 1)};
 }

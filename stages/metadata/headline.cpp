@@ -13,15 +13,43 @@ HeadlineReader::HeadlineReader(const MetadataRules& rules) {
   for (const auto& [lang, list] : rules.stopwords) wrap_words_.insert(list.begin(), list.end());
 }
 
+namespace {
+
+// No lowercase letter, and a few letters at least: a headline set in capitals.
+bool all_capitals(const std::string& text) {
+  int upper = 0;
+  for (const std::string& t : tokens(text)) {
+    if (starts_lowercase(t)) return false;
+    upper += starts_uppercase(t);
+  }
+  return upper >= 2 && lower_utf8(text) != text;
+}
+
+bool sizes_within(const Line& a, const Line& b, float share) {
+  return a.height > 0 && b.height > 0 && std::abs(a.height - b.height) <= share * std::max(a.height, b.height);
+}
+
+}  // namespace
+
 bool HeadlineReader::continues(const Line& a, const Line& b) const {
   const std::vector<std::string> wa = words(a.text), wb = words(b.text);
   if (wa.empty() || wb.empty()) return false;
-  if (wrap_words_.count(wa.back())) return true;
   const std::string ta = trim(a.text);
+  // A headline in capitals goes on in capitals: a line in small letters under it is the
+  // subtitle, even at the same size (a typewriter has one).
+  if (all_capitals(ta) && !all_capitals(strip_noise(b.text)) && tokens(b.text).size() > 2) return false;
+  if (wrap_words_.count(wa.back())) return true;
   if (ta.back() == '-' || ta.back() == ',') return true;
   if (tokens(b.text).size() <= 2 && tokens(a.text).size() >= 2) return true;
-  const bool same_size = a.height > 0 && b.height > 0 && std::abs(a.height - b.height) <= 0.12f * std::max(a.height, b.height);
-  return starts_lowercase(strip_noise(b.text)) && same_size;
+  const std::string tb = strip_noise(b.text);
+  // A headline line of its own does not end with a colon: at the same size, the rest of
+  // the headline follows ("Title: rest of it").
+  if (ta.back() == ':' && tokens(ta).size() >= 3 && sizes_within(a, b, 0.12f)) return true;
+  // A headline in capitals goes on in capitals at its size; a subtitle is set otherwise.
+  if (all_capitals(ta) && all_capitals(tb) && sizes_within(a, b, 0.12f)) return true;
+  // A subtitle starts with a capital: a lowercase start goes on with the title, even where
+  // OCR boxes a line without ascenders or descenders a little lower.
+  return starts_lowercase(tb) && sizes_within(a, b, 0.2f);
 }
 
 Headline HeadlineReader::find(const std::vector<Line>& lines, const std::vector<std::size_t>& content,
@@ -40,7 +68,10 @@ Headline HeadlineReader::find(const std::vector<Line>& lines, const std::vector<
     const std::size_t n = tokens(l.text).size();
     if (body_dateline && i == *body_dateline) return true;
     if (has_inner_sentence_end(l.text)) return true;
-    if (ends_sentence(l.text) && n >= 8) return true;
+    // A line set clearly larger than the body is a headline even with a full stop at its
+    // end (OCR adds one from a speck).
+    const bool headline_size = median > 0 && l.height >= 1.4f * median;
+    if (ends_sentence(l.text) && n >= 8 && !headline_size) return true;
     if (n >= 14) return true;
     const bool body_size = median <= 0 || l.height <= 1.12f * median;
     return body_size && n >= 8 && l.text.size() >= full_length * 9 / 10 && full_length >= 40;
@@ -67,6 +98,8 @@ Headline HeadlineReader::find(const std::vector<Line>& lines, const std::vector<
     const float title_height = lines[content[first]].height;
     const bool tall = median > 0 && title_height >= 1.2f * median;
     h.title_confidence = end > 1 ? (tall ? 0.9 : 0.75) : (tall ? 0.85 : 0.6);
+    h.title_evidence = std::string(tall ? "large" : "plain") + (end > 1 ? "-block" : "-alone") +
+                       (title.size() > 1 ? "-wrapped" : "");
     if (k < end) {
       // The subtitle, wrapped like the title; what follows it is the body.
       std::vector<std::string> subtitle = {lines[content[k]].text};
@@ -75,7 +108,8 @@ Headline HeadlineReader::find(const std::vector<Line>& lines, const std::vector<
       ++k;
       h.subtitle = clean_headline(join(subtitle, " "));
       h.subtitle_confidence = subtitle.size() == 1 ? 0.8 : 0.7;
-      if (k < end) h.subtitle_confidence = 0.5;  // more unclassified lines before the body
+      h.subtitle_evidence = subtitle.size() == 1 ? "one-line" : "wrapped";
+      if (k < end) h.subtitle_confidence = 0.5, h.subtitle_evidence = "before-more-lines";
     }
     h.body_from = k;
   }

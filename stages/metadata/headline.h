@@ -18,6 +18,10 @@ struct Headline {
   std::string subtitle;
   double title_confidence = 0;
   double subtitle_confidence = 0;
+  // What the title and subtitle were read from, as calibration keys: "large-block"
+  // (set larger than the body, more head lines follow), "plain-alone", "...-wrapped";
+  // "one-line", "wrapped", "before-more-lines".
+  std::string title_evidence, subtitle_evidence;
   std::size_t body_from = 0;  // index into `content`: the first line of the body
 };
 

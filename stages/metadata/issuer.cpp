@@ -6,6 +6,7 @@
 #include "stages/metadata/line_text.h"
 #include "stages/near_dup/near_duplicates.h"
 #include "stages/core/text_util.h"
+#include "stages/metadata/place.h"
 
 namespace pressarchive {
 namespace {
@@ -50,11 +51,17 @@ IssuerResolver::IssuerResolver(const MetadataRules& rules, const std::vector<std
     known_.emplace_back(key(t), t);
   }
   for (const std::string& word : rules.issuer_words)
-    for (const std::string& token : tokens(word)) add_word(token_parts(token).word);
+    for (const std::string& token : tokens(word)) {
+      add_word(token_parts(token).word);
+      office_words_.insert(lower_utf8(token_parts(token).word));
+    }
   // Words of configured issuers are spelled by a person; words of archive issuers may be
   // OCR'd, so only the configured ones teach spellings.
   for (const std::string& issuer : rules.known_issuers)
     for (const std::string& token : tokens(issuer)) add_word(token_parts(token).word);
+  // Town names are spelled in issuers too ("Landkreis Osnabrück").
+  for (const std::string& place : rules.known_places)
+    for (const std::string& token : tokens(place)) add_word(token_parts(token).word);
 }
 
 ResolvedIssuer IssuerResolver::resolve(const std::string& read) const {
@@ -82,9 +89,9 @@ ResolvedIssuer IssuerResolver::resolve(const std::string& read) const {
   }
 
   // Word by word: a word that is no office word but reads as exactly one of them with
-  // confusable characters folded ("Kommünikation"). A full stop after an office word
-  // inside the name is a comma OCR misread: office words are no abbreviations and an
-  // issuer is no sentence.
+  // confusable characters folded ("Kommünikation"). A full stop after an office word, or
+  // before one ("Stadt Hameln. Amt für ..."), inside the name is a comma OCR misread:
+  // office words are no abbreviations and an issuer is no sentence.
   std::vector<std::string> t = tokens(read);
   bool changed = false;
   for (std::size_t i = 0; i < t.size(); ++i) {
@@ -92,12 +99,25 @@ ResolvedIssuer IssuerResolver::resolve(const std::string& read) const {
     if (p.word.empty()) continue;
     const std::string lower = lower_utf8(p.word);
     if (!vocabulary_.count(lower)) {
-      const auto at = word_by_key_.find(key(p.word));
-      if (at == word_by_key_.end() || at->second.empty()) continue;
-      p.word = at->second;
-      changed = true;
+      // As read, then with the OCR confusions of town names undone ("Osnabriick"); a word
+      // in capitals is left as read (its known spelling is not in capitals).
+      const bool capitals = lower != p.word && std::none_of(p.word.begin(), p.word.end(), [](char c) {
+                              return c >= 'a' && c <= 'z';
+                            });
+      std::vector<std::string> readings = {key(p.word)};
+      if (!capitals) readings = PlaceResolver::keys(p.word);
+      for (const std::string& k : readings) {
+        const auto at = word_by_key_.find(k);
+        if (at == word_by_key_.end() || at->second.empty() || capitals) continue;
+        p.word = at->second;
+        changed = true;
+        break;
+      }
     }
-    if (p.trail == "." && i + 1 < t.size() && starts_uppercase(t[i + 1])) {
+    const bool office_follows =
+        i + 1 < t.size() && office_words_.count(lower_utf8(token_parts(t[i + 1]).word)) > 0;
+    if (p.trail == "." && i + 1 < t.size() && starts_uppercase(t[i + 1]) &&
+        (vocabulary_.count(lower_utf8(p.word)) || office_follows)) {
       p.trail = ",";
       changed = true;
     }

@@ -42,6 +42,7 @@ class IssuerResolver {
   std::vector<std::pair<std::string, std::string>> known_;  // key, issuer as written
   std::unordered_set<std::string> known_text_;
   std::unordered_set<std::string> vocabulary_;  // lowercase words of office words and known issuers
+  std::unordered_set<std::string> office_words_;  // lowercase configured office words, any length
   std::unordered_map<std::string, std::string> word_by_key_;  // "" when two words share a key
 };
 

@@ -51,6 +51,7 @@ MetadataExtractor::MetadataExtractor(MetadataRules rules, const ArchiveKnowledge
       headlines_(rules_),
       persons_(rules_, header_),
       issuers_(rules_, knowledge.issuers),
+      places_(rules_, knowledge.places),
       learned_(knowledge.boilerplate) {}
 
 Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const RunBoth& run_both,
@@ -170,12 +171,14 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
 
   // The issuer, before the title and body: learned boilerplate is per issuer.
   double issuer_confidence = 0;
-  if (!label_issuer.empty()) meta.issuer = label_issuer, issuer_confidence = 0.95;
-  else if (!letterhead_issuer.empty()) meta.issuer = letterhead_issuer, issuer_confidence = 0.8;
-  else if (!fallback_issuer.empty()) meta.issuer = fallback_issuer, issuer_confidence = 0.6;
+  std::string issuer_evidence;
+  if (!label_issuer.empty()) meta.issuer = label_issuer, issuer_confidence = 0.95, issuer_evidence = "label";
+  else if (!letterhead_issuer.empty()) meta.issuer = letterhead_issuer, issuer_confidence = 0.8, issuer_evidence = "letterhead";
+  else if (!fallback_issuer.empty()) meta.issuer = fallback_issuer, issuer_confidence = 0.6, issuer_evidence = "fallback-label";
   if (const ResolvedIssuer resolved = issuers_.resolve(meta.issuer); resolved.snapped) {
     meta.issuer = resolved.issuer;
     issuer_confidence *= resolved.confidence_factor;
+    issuer_evidence += "-snapped";
   }
   // Lines this issuer prints on every release (learned from the archive) are neither
   // title nor body.
@@ -228,24 +231,41 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
   const double ocr_factor =
       !ocr ? 1.0 : ocr_pages == 0 ? 0.9 : std::clamp(0.6 + 0.4 * (ocr_confidence_sum / ocr_pages) / 100.0, 0.6, 1.0);
   double date_confidence = 0;
+  std::string date_evidence;
   if (!header_date.empty()) {
     meta.release_date = header_date;
     date_confidence = header_date_prefixed ? 0.95 : 0.85;
+    date_evidence = header_date_prefixed ? "header-prefixed" : "header";
     if (!dateline_date.empty() && dateline_date != header_date) {
       meta.conflicts.push_back("release_date: the header says " + header_date + ", the dateline " + dateline_date +
                                "; the header date is kept");
-      date_confidence = 0.5;
+      date_confidence = 0.5, date_evidence = "header-dateline-disagree";
     } else if (!dateline_date.empty()) {
-      date_confidence = 0.99;
+      date_confidence = 0.99, date_evidence = "header-dateline-agree";
     }
   } else if (!dateline_date.empty()) {
     meta.release_date = dateline_date;
-    date_confidence = 0.9;
+    date_confidence = 0.9, date_evidence = "dateline";
   }
-  meta.place = place;
-  if (!label_issuer.empty() && !letterhead_issuer.empty() && lower_utf8(label_issuer) != lower_utf8(letterhead_issuer))
+  // The place as the archive spells it; one read by OCR that fits no known spelling, or
+  // two, is kept as read and doubted.
+  const ResolvedPlace resolved_place = places_.resolve(place);
+  meta.place = resolved_place.place;
+  double place_confidence = 0.9;
+  const char* place_evidence = "dateline-unknown";
+  switch (resolved_place.how) {
+    case ResolvedPlace::How::kKnown: place_confidence = 0.95, place_evidence = "dateline-known"; break;
+    case ResolvedPlace::How::kSnapped: place_confidence = 0.85, place_evidence = "dateline-snapped"; break;
+    case ResolvedPlace::How::kAmbiguous: place_confidence = 0.3, place_evidence = "dateline-ambiguous"; break;
+    case ResolvedPlace::How::kUnknown: break;
+  }
+  if (resolved_place.how == ResolvedPlace::How::kSnapped)
+    meta.evidence["place_read"] = place;
+  if (!label_issuer.empty() && !letterhead_issuer.empty() && lower_utf8(label_issuer) != lower_utf8(letterhead_issuer)) {
     meta.conflicts.push_back("issuer: the letterhead names '" + letterhead_issuer + "', the label '" + label_issuer +
                              "'; the label is kept");
+    issuer_evidence += "-conflict";
+  }
 
   double type_confidence = 0;
   for (const std::string& start : rules_.other_title_starts)
@@ -262,14 +282,39 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
     type_confidence = 0.6;
   }
 
+  // A field's confidence is the share of fields found by the same evidence on pages of
+  // the same kind that were right on the tuning half of the trust set (rules.toml
+  // [confidence]); evidence not calibrated keeps its prior, lowered by poor OCR.
+  const double mean_ocr = ocr_pages ? ocr_confidence_sum / ocr_pages : 0.0;
+  const std::string medium = !ocr                                                   ? "text"
+                             : (ocr_pages == 0 || mean_ocr < rules_.ocr_poor_below) ? "ocr-poor"
+                             : mean_ocr < rules_.ocr_fair_below                     ? "ocr-fair"
+                                                                                    : "ocr";
+  const auto calibrated = [&](const char* field, const std::string& evidence, double prior) {
+    const auto table = rules_.calibration.find(field);
+    if (table != rules_.calibration.end()) {
+      if (auto at = table->second.find(evidence + "/" + medium); at != table->second.end()) return at->second;
+      if (auto at = table->second.find(evidence); at != table->second.end()) return at->second;
+    }
+    return std::clamp(prior * ocr_factor, 0.0, 1.0);
+  };
+  const auto set_calibrated = [&](const char* field, const std::string& value, const std::string& evidence,
+                                  double prior) {
+    if (value.empty()) {
+      meta.confidence[field] = 0.0;
+      return;
+    }
+    meta.evidence[field] = evidence + "/" + medium;
+    meta.confidence[field] = calibrated(field, evidence, prior);
+  };
   const auto set = [&](const char* field, const std::string& value, double c) {
     meta.confidence[field] = value.empty() ? 0.0 : std::clamp(c * ocr_factor, 0.0, 1.0);
   };
-  set("title", meta.title, headline.title_confidence);
-  set("subtitle", meta.subtitle, headline.subtitle_confidence);
-  set("release_date", meta.release_date, date_confidence);
-  set("place", meta.place, 0.9);
-  set("issuer", meta.issuer, issuer_confidence);
+  set_calibrated("title", meta.title, headline.title_evidence, headline.title_confidence);
+  set_calibrated("subtitle", meta.subtitle, headline.subtitle_evidence, headline.subtitle_confidence);
+  set_calibrated("release_date", meta.release_date, date_evidence, date_confidence);
+  set_calibrated("place", meta.place, place_evidence, place_confidence);
+  set_calibrated("issuer", meta.issuer, issuer_evidence, issuer_confidence);
   set("language", meta.language, 0.95);
   set("document_type", meta.document_type, type_confidence);
   set("body", meta.body, 0.9);

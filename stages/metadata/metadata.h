@@ -16,6 +16,7 @@
 #include "stages/core/model.h"
 #include "stages/metadata/persons.h"
 #include "stages/metadata/rules.h"
+#include "stages/metadata/place.h"
 
 namespace pressarchive {
 
@@ -23,6 +24,7 @@ namespace pressarchive {
 // a run (documents of that run do not teach each other: extraction runs in parallel).
 struct ArchiveKnowledge {
   std::vector<std::string> issuers;  // issuers named by at least two archived records
+  std::vector<std::string> places;   // places named by archived records
   LearnedBoilerplate boilerplate;    // lines in effect per issuer
 };
 
@@ -61,6 +63,7 @@ class MetadataExtractor {
   HeadlineReader headlines_;
   PersonFinder persons_;
   IssuerResolver issuers_;
+  PlaceResolver places_;
   LearnedBoilerplate learned_;
 };
 

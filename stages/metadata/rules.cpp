@@ -81,7 +81,8 @@ Result<MetadataRules> parse_rules(const std::string& toml_text, const std::strin
                    list_at("persons", "titles", rules.person_titles),
                    list_at("persons", "role_words", rules.role_words),
                    list_at("persons", "not_name_words", rules.not_name_words),
-                   list_at("persons", "not_before_name", rules.not_before_name)})
+                   list_at("persons", "not_before_name", rules.not_before_name),
+                   list_at("dateline", "known_places", rules.known_places)})
     if (!s.ok()) return s.error();
   if (const toml::table* issuer = root["issuer"].as_table())
     rules.letterhead_max_lines = (*issuer)["letterhead_max_lines"].value_or(3);
@@ -109,6 +110,21 @@ Result<MetadataRules> parse_rules(const std::string& toml_text, const std::strin
       b.name = (*block)["name"].value_or(std::string("unnamed"));
       b.text = (*block)["text"].value_or(std::string());
       if (!b.text.empty()) rules.boilerplate.push_back(std::move(b));
+    }
+  }
+  if (const toml::table* confidence = root["confidence"].as_table()) {
+    rules.ocr_poor_below = (*confidence)["ocr_poor_below"].value_or(90.0);
+    rules.ocr_fair_below = (*confidence)["ocr_fair_below"].value_or(93.0);
+    for (const auto& [field, node] : *confidence) {
+      const toml::table* table = node.as_table();
+      if (!table) continue;
+      for (const auto& [evidence, p] : *table) {
+        const std::optional<double> value = p.value<double>();
+        if (!value || *value < 0 || *value > 1)
+          return make_error(Reason::kUnsupported, origin + ": [confidence." + std::string(field.str()) + "] '" +
+                                                      std::string(evidence.str()) + "' must be a number in 0..1");
+        rules.calibration[std::string(field.str())][std::string(evidence.str())] = *value;
+      }
     }
   }
   return rules;

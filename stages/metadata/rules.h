@@ -43,6 +43,15 @@ struct MetadataRules {
   std::map<std::string, std::vector<std::string>> stopwords;
   int language_min_hits = 5;
   std::vector<BoilerplateBlock> boilerplate;
+  std::vector<std::string> known_places;  // places spelled right, to snap OCR'd ones to
+  // [confidence]: per field, the share of fields found by each kind of evidence that was
+  // right on the tuning half of the trust set (build/bench/metadata_eval --calibrate):
+  // calibration[field][evidence] = probability. Evidence without an entry keeps the
+  // extractor's prior.
+  std::map<std::string, std::map<std::string, double>> calibration;
+  // Mean OCR word confidence (0-100) of a record's pages below which it reads "ocr-poor",
+  // and "ocr-fair"; above both it reads "ocr" (a text layer reads "text").
+  double ocr_poor_below = 90, ocr_fair_below = 93;
 };
 
 // Parses rules from TOML text; errors name `origin` and the offending key.

@@ -1,0 +1,38 @@
+// The trust report of metadata_eval: for each half of a split evaluation set (tuning,
+// heldout), per-field right / empty / wrong, per layout class, the share flagged for
+// review, how often the key fields are right among the records not flagged, the records
+// with a missing key field that were not flagged, a reliability table per field
+// (confidence bins against the share actually right) and the body CER.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace pressarchive::bench {
+
+struct EvaluatedRelease {
+  nlohmann::json truth;   // one line of truth.jsonl (with "split", "layout", "body")
+  nlohmann::json record;  // the record's fields, "confidence", "needs_review", "review_reasons"
+};
+
+// How a field's value is compared with the truth (whitespace and quotes folded).
+using Normalise = std::function<std::string(const std::string&)>;
+// Normalised character error rate of `got` against `truth`.
+using Cer = std::function<double(const std::string& truth, const std::string& got)>;
+
+// Prints the report for every split present in `releases` (in the order tuning, heldout,
+// then any other), then the held-out figures beside the tuning ones against the issue's
+// targets.
+void print_trust_report(const std::vector<EvaluatedRelease>& releases, const Normalise& normalise,
+                        const Cer& cer);
+
+// The [confidence] section of rules.toml, from the tuning half only: for each field and
+// each evidence the record names ("label/ocr"), the share of found fields that were
+// right, smoothed as (right + 1) / (found + 2), and the same per evidence over all kinds
+// of page. Evidence seen fewer than `min_found` times is left out (it keeps its prior).
+void print_calibration(const std::vector<EvaluatedRelease>& releases, const Normalise& normalise,
+                       int min_found = 3);
+
+}  // namespace pressarchive::bench

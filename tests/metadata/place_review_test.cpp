@@ -1,0 +1,147 @@
+// Places snapped like issuers, and the review queue: which records a person must check,
+// and why (stages/metadata/place.h, stages/ingest/assemble.h).
+#include <gtest/gtest.h>
+
+#include "stages/ingest/assemble.h"
+#include "stages/metadata/metadata.h"
+#include "stages/metadata/place.h"
+#include "stages/metadata/rules.h"
+
+namespace pressarchive {
+namespace {
+
+struct PlaceCase {
+  const char* why;
+  std::vector<std::string> known;
+  std::string read;
+  std::string expected;
+  ResolvedPlace::How how;
+};
+
+TEST(Place, SnapsOcrConfusionsToOneKnownSpellingOnly) {
+  using How = ResolvedPlace::How;
+  const std::vector<PlaceCase> cases = {
+      {"known spelling stays", {"Lüneburg"}, "Lüneburg", "Lüneburg", How::kKnown},
+      {"ii read for ü", {"Lüneburg", "Lübeck"}, "Liineburg", "Lüneburg", How::kSnapped},
+      {"fs read for ß", {"Gießen"}, "Giefsen", "Gießen", How::kSnapped},
+      {"umlaut dropped", {"Göttingen"}, "Gottingen", "Göttingen", How::kSnapped},
+      {"rn read for m", {"Bamberg"}, "Barnberg", "Bamberg", How::kSnapped},
+      {"two known spellings fit: kept as read",
+       {"Müden", "Muden"},
+       "Miiden",
+       "Miiden",
+       How::kAmbiguous},
+      {"an unknown town is not touched", {"Lüneburg"}, "Lüdenscheid", "Lüdenscheid", How::kUnknown},
+      {"a different town is not snapped", {"Würzburg"}, "Wurzen", "Wurzen", How::kUnknown},
+  };
+  MetadataRules rules = parse_rules(builtin_rules_text(), "built-in").value();
+  for (const PlaceCase& c : cases) {
+    rules.known_places = c.known;
+    const ResolvedPlace got = PlaceResolver(rules, {}).resolve(c.read);
+    EXPECT_EQ(got.place, c.expected) << c.why;
+    EXPECT_EQ(got.how, c.how) << c.why;
+  }
+}
+
+TEST(Place, ArchivePlacesCountAsKnown) {
+  MetadataRules rules = parse_rules(builtin_rules_text(), "built-in").value();
+  rules.known_places.clear();
+  EXPECT_EQ(PlaceResolver(rules, {"Düsseldorf"}).resolve("Diisseldorf").place, "Düsseldorf");
+}
+
+Record record_with(const std::string& title, const std::string& date, const std::string& issuer,
+                   const std::string& place, double confidence = 0.9) {
+  Record r;
+  PageResult page;
+  page.number = 1;
+  page.method = PageMethod::kTextLayer;
+  r.pages.push_back(page);
+  r.metadata.title = title, r.metadata.release_date = date, r.metadata.issuer = issuer,
+  r.metadata.place = place;
+  for (const char* f : {"title", "release_date", "issuer", "place"})
+    r.metadata.confidence[f] = metadata_field(r.metadata, f).empty() ? 0.0 : confidence;
+  return r;
+}
+
+bool has_reason(const Record& r, const std::string& part) {
+  for (const std::string& reason : r.review_reasons)
+    if (reason.find(part) != std::string::npos) return true;
+  return false;
+}
+
+struct ReviewCase {
+  const char* why;
+  Record record;
+  ReviewHistory history;
+  bool flagged;
+  std::string reason;  // a part of one reason; "" for none
+};
+
+TEST(Review, FlagsMissingDoubtfulAndDisagreeingKeyFieldsButNotConfirmedOnes) {
+  ReviewPolicy policy;
+  policy.min_confidence = {{"title", 0.6}, {"release_date", 0.6}, {"issuer", 0.6}, {"place", 0.6}};
+  Record low = record_with("Titel", "2021-03-01", "Stadt Ulm", "Ulm");
+  low.metadata.confidence["issuer"] = 0.4;
+  low.metadata.evidence["issuer"] = "letterhead-snapped/ocr-poor";
+  Record disagree = record_with("Titel", "2021-03-01", "Stadt Ulm", "Ulm");
+  disagree.metadata.conflicts.push_back(
+      "release_date: the header says 2021-03-01, the dateline 2021-03-02");
+  Record failed = record_with("Titel", "2021-03-01", "Stadt Ulm", "Ulm");
+  failed.pages[0].method = PageMethod::kFailed;
+  const std::map<std::string, std::string> confirmed_empty = {
+      {"title", "Titel"}, {"release_date", "2021-03-01"}, {"issuer", ""}, {"place", ""}};
+  const std::vector<ReviewCase> cases = {
+      {"all key fields, confident",
+       record_with("Titel", "2021-03-01", "Stadt Ulm", "Ulm"),
+       {},
+       false,
+       ""},
+      {"no issuer", record_with("Titel", "2021-03-01", "", "Ulm"), {}, true, "no issuer found"},
+      {"no place", record_with("Titel", "2021-03-01", "Stadt Ulm", ""), {}, true, "no place found"},
+      {"no title", record_with("", "2021-03-01", "Stadt Ulm", "Ulm"), {}, true, "no title found"},
+      {"issuer below its threshold, with the evidence in words",
+       low,
+       {},
+       true,
+       "issuer 'Stadt Ulm' is doubtful: confidence 0.40 below 0.60 (found as letterhead snapped, "
+       "read by OCR from a poor scan)"},
+      {"two readings of the date disagree", disagree, {}, true, "fields disagree: release_date"},
+      {"a manual field is the archivist's",
+       record_with("Titel", "2021-03-01", "", "Ulm"),
+       {{"issuer"}, {}},
+       false,
+       ""},
+      {"confirmed as it is: stays out of the queue, reasons kept",
+       record_with("Titel", "2021-03-01", "", ""),
+       {{}, confirmed_empty},
+       false,
+       "no issuer found"},
+      {"confirmed, but a key field changed since",
+       record_with("Neuer Titel", "2021-03-01", "", ""),
+       {{}, confirmed_empty},
+       true,
+       "no issuer found"},
+      {"confirmed, but a page failed",
+       failed,
+       {{},
+        std::map<std::string, std::string>{{"title", "Titel"},
+                                           {"release_date", "2021-03-01"},
+                                           {"issuer", "Stadt Ulm"},
+                                           {"place", "Ulm"}}},
+       true,
+       "page 1 failed"},
+  };
+  for (ReviewCase c : cases) {
+    flag_for_review(c.record, policy, c.history);
+    EXPECT_EQ(c.record.needs_review, c.flagged) << c.why;
+    if (!c.reason.empty()) {
+      EXPECT_TRUE(has_reason(c.record, c.reason))
+          << c.why << ": " << (c.record.review_reasons.empty() ? "" : c.record.review_reasons[0]);
+    } else {
+      EXPECT_TRUE(c.record.review_reasons.empty()) << c.why << ": " << c.record.review_reasons[0];
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pressarchive
