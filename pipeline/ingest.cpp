@@ -16,12 +16,12 @@
 #include "pipeline/exit_codes.h"
 #include "pipeline/graph.h"
 #include "pipeline/version.h"
-#include "stages/clusters.h"
 #include "stages/discover.h"
 #include "stages/image_engine.h"
 #include "stages/learned_boilerplate.h"
-#include "stages/pg_store.h"
 #include "stages/pdf_engine.h"
+#include "stages/pg_store.h"
+#include "stages/placement.h"
 #include "stages/rules.h"
 #include "stages/store_access.h"
 
@@ -97,26 +97,9 @@ void print_stage_times(std::ostream& out, const ProgressCounters& counters, doub
 
 // Runs in the serial store stage, so records of this batch see each other: a release
 // scanned twice tonight forms one cluster like one scanned years apart.
-void place_near_duplicate(ArchiveStore& store, const Settings& settings, const BodyProfile& profile,
-                          Record& record, RunSummary& summary) {
-  Result<std::vector<NearDuplicateCandidate>> candidates = store.near_duplicate_candidates(record.band_keys, 200);
-  if (!candidates.ok() || candidates->empty()) return;
-  const auto canonical_of = [&store](std::int64_t id) -> std::optional<NearDuplicateCandidate> {
-    Result<std::optional<Record>> r = store.load_record(id);
-    if (!r.ok() || !r->has_value()) return std::nullopt;
-    NearDuplicateCandidate c;
-    c.id = id;
-    c.kind = (*r)->kind;
-    c.ocr_confidence = (*r)->ocr_confidence;
-    return c;
-  };
-  const ClusterDecision d = place_in_cluster(profile, record.kind, record.ocr_confidence, *candidates, canonical_of,
-                                             settings.near_duplicate);
-  record.duplicate_of = d.duplicate_of;
-  record.duplicate_score = d.duplicate_score;
-  record.takes_over_from = d.takes_over_from;
-  record.revision_of = d.revision_of;
-  record.revision_score = d.revision_score;
+void place_and_count(ArchiveStore& store, const Settings& settings, const BodyProfile& profile, Record& record,
+                     RunSummary& summary) {
+  const ClusterDecision d = place_near_duplicate(store, profile, record, settings.near_duplicate);
   if (d.duplicate_of || d.takes_over_from) ++summary.near_duplicates;
   if (d.revision_of) ++summary.revisions;
 }
@@ -343,7 +326,7 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
           std::unique_ptr<PlacementLock> placement;
           if (outcome.profile && !outcome.record->band_keys.empty()) {
             placement = store.lock_placement(outcome.record->band_keys);
-            place_near_duplicate(store, settings, *outcome.profile, *outcome.record, summary);
+            place_and_count(store, settings, *outcome.profile, *outcome.record, summary);
           }
           Result<std::int64_t> id = store.archive_record(*outcome.record, run_id);
           if (id.ok()) {
