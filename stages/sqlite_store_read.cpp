@@ -133,9 +133,12 @@ Result<std::vector<NearDuplicateCandidate>> SqliteStore::near_duplicate_candidat
   if (keys.empty()) return out;
   std::string placeholders;
   for (std::size_t i = 0; i < keys.size(); ++i) placeholders += i ? ",?" : "?";
-  Statement q(statements_, "SELECT id, coalesce(body, ''), coalesce(release_date, ''), kind, ocr_confidence, duplicate_of "
-                   "FROM records WHERE id IN (SELECT DISTINCT record_id FROM near_dup_bands WHERE band_key IN (" +
-                       placeholders + ")) ORDER BY id LIMIT ?");
+  Statement q(statements_,
+              "SELECT r.id, coalesce(r.body, ''), coalesce(r.release_date, ''), r.kind, r.ocr_confidence, "
+              "r.duplicate_of, s.signature FROM (SELECT record_id, count(*) AS shared FROM near_dup_bands "
+              "WHERE band_key IN (" + placeholders + ") GROUP BY record_id ORDER BY shared DESC, record_id LIMIT ?) "
+              "AS c JOIN records r ON r.id = c.record_id "
+              "LEFT JOIN near_dup_signatures s ON s.record_id = r.id ORDER BY r.id");
   for (std::size_t i = 0; i < keys.size(); ++i) q.bind(static_cast<int>(i) + 1, static_cast<std::int64_t>(keys[i]));
   q.bind(static_cast<int>(keys.size()) + 1, static_cast<std::int64_t>(limit));
   int rc;
@@ -147,6 +150,7 @@ Result<std::vector<NearDuplicateCandidate>> SqliteStore::near_duplicate_candidat
     c.kind = store::record_kind_from_name(q.text(3));
     if (!q.is_null(4)) c.ocr_confidence = q.real(4);
     if (!q.is_null(5)) c.duplicate_of = q.integer(5);
+    if (!q.is_null(6)) c.signature = q.text(6);
     out.push_back(std::move(c));
   }
   if (rc != SQLITE_DONE) return db_error("cannot look up near-duplicate candidates");
