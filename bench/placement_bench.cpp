@@ -505,8 +505,8 @@ std::uintmax_t bytes_on_disk(const std::string& location) {
 
 struct Placed {
   std::vector<double> place_ms, archive_ms, lookup_ms;
-  std::int64_t copies = 0, copies_linked = 0, new_releases = 0, new_linked = 0, candidates = 0,
-               bands = 0;
+  std::int64_t copies = 0, copies_linked = 0, new_releases = 0, new_linked = 0, new_revisions = 0,
+               candidates = 0, bands = 0;
 };
 
 // Half new copies of archived releases, half new releases, each placed and archived.
@@ -558,7 +558,8 @@ Placed place_new_records(ArchiveStore& store, std::int64_t records, std::int64_t
       if (cluster == canonical[release]) ++out.copies_linked;
     } else {
       ++out.new_releases;
-      if (cluster || d.revision_of) ++out.new_linked;
+      if (cluster) ++out.new_linked;
+      if (d.revision_of) ++out.new_revisions;
     }
     const auto t3 = Clock::now();
     Result<std::vector<NearDuplicateCandidate>> found =
@@ -653,8 +654,10 @@ int main(int argc, char** argv) {
   std::printf("  archive it         p50 %6.2f ms   p95 %6.2f ms\n",
               percentile(placed.archive_ms, 0.5), percentile(placed.archive_ms, 0.95));
   std::printf("  copies linked to their cluster %" PRId64 " / %" PRId64
-              ", new releases linked %" PRId64 " / %" PRId64 "\n",
-              placed.copies_linked, placed.copies, placed.new_linked, placed.new_releases);
+              "; new releases linked as a copy %" PRId64 " / %" PRId64 ", as a revision %" PRId64
+              "\n",
+              placed.copies_linked, placed.copies, placed.new_linked, placed.new_releases,
+              placed.new_revisions);
   store->reset();
   std::filesystem::remove_all(work);  // the temporary archive, or the files \copy read
   const bool met = percentile(placed.place_ms, 0.95) <= 50;

@@ -2,7 +2,7 @@
 # Throughput and memory of pressarchive against reference tools, on the same machine,
 # in the same run, over the same inputs. Prints one table (median of RUNS runs).
 #
-#   bench/run.sh            full run (about 12 minutes on 2 cores)
+#   bench/run.sh            full run (about 12 minutes on 2 cores, and 30 more for placement_bench)
 #   bench/run.sh --smoke    a few pages per row, one run: checks the benchmark itself works
 #   build/bench/web_bench   the web page alone (search and record page p50/p95; --smoke)
 #
