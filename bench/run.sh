@@ -2,7 +2,7 @@
 # Throughput and memory of pressarchive against reference tools, on the same machine,
 # in the same run, over the same inputs. Prints one table (median of RUNS runs).
 #
-#   bench/run.sh            full run (about 12 minutes on 2 cores)
+#   bench/run.sh            full run (about 12 minutes on 2 cores, and 30 more for placement_bench)
 #   bench/run.sh --smoke    a few pages per row, one run: checks the benchmark itself works
 #   build/bench/web_bench   the web page alone (search and record page p50/p95; --smoke)
 #   build/bench/metadata_eval --set build/trust-set/truth.jsonl --store build/trust-set/archive.db --reextract
@@ -269,6 +269,26 @@ fi
 # METS export: records/s against pdftoppm rendering the same pages, memory by archive size.
 echo
 "$ROOT/bench/export_bench.sh" $([ "$SMOKE" = 1 ] && echo --smoke)
+
+# Near-duplicate placement at scale (bench/placement_bench.cpp): one new record placed
+# through the store's band lookup into an archive of 10^6 generated records, on SQLite and,
+# when tools/pg-test-cluster.sh can start a cluster, on PostgreSQL (--smoke: 5,000 records).
+# Filling each archive takes about 15 minutes on 2 cores.
+if [ -x "$ROOT/build/bench/placement_bench" ]; then
+  echo
+  PLACEMENT=$([ "$SMOKE" = 1 ] && echo --smoke || true)
+  "$ROOT/build/bench/placement_bench" $PLACEMENT
+  PG_WAS_UP=0
+  "$ROOT/tools/pg-test-cluster.sh" uri >/dev/null 2>&1 && PG_WAS_UP=1
+  PG_DB="placement_bench_$$"
+  if PG_URI=$("$ROOT/tools/pg-test-cluster.sh" start 2>/dev/null) && psql "$PG_URI" -qc "CREATE DATABASE $PG_DB"; then
+    "$ROOT/build/bench/placement_bench" $PLACEMENT --store "${PG_URI/\/postgres\?//$PG_DB?}" || true
+    psql "$PG_URI" -qc "DROP DATABASE $PG_DB WITH (FORCE)" || true
+    [ "$PG_WAS_UP" = 1 ] || "$ROOT/tools/pg-test-cluster.sh" stop
+  else
+    echo "placement (PostgreSQL): skipped, tools/pg-test-cluster.sh could not start a cluster"
+  fi
+fi
 
 # The web page (bench/web_bench.cpp): search + facets and a record page with its first
 # image on 100,000 generated records while a writer archives beside the server

@@ -8,8 +8,6 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
-#include <locale>
-#include <mutex>
 #include <thread>
 
 #include "pipeline/describe.h"
@@ -88,25 +86,9 @@ bool store_guarded(const GraphInputs& in, DocumentOutcome&& outcome) {
   return true;
 }
 
-// libstdc++'s ctype<char> fills its narrow/widen tables lazily, unsynchronised, from the
-// first thread to ask (GCC PR 77704); std::regex asks on every match, and the metadata
-// and date stages match on several workers at once. Filled here, before any worker
-// runs, the tables are only read. (ThreadSanitizer reported the race in graph_test.)
-void fill_ctype_caches() {
-#if defined(__GLIBCXX__)
-  static std::once_flag once;
-  std::call_once(once, [] {
-    const auto& ctype = std::use_facet<std::ctype<char>>(std::locale());
-    for (int c = 0; c < 256; ++c) ctype.narrow(static_cast<char>(c), '\0');
-    ctype.widen('a');
-  });
-#endif
-}
-
 }  // namespace
 
 std::size_t run_ingest_graph(GraphInputs in) {
-  fill_ctype_caches();
   const Settings& settings = *in.settings;
   ProgressCounters& progress = *in.progress;
   oneapi::tbb::global_control threads(oneapi::tbb::global_control::max_allowed_parallelism,

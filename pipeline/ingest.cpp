@@ -18,7 +18,7 @@
 #include "pipeline/resign.h"
 #include "pipeline/version.h"
 #include "stages/ingest/assemble.h"
-#include "stages/near_dup/clusters.h"
+#include "stages/store/placement.h"
 #include "stages/ingest/discover.h"
 #include "stages/engines/image_engine.h"
 #include "stages/metadata/learned_boilerplate.h"
@@ -99,26 +99,9 @@ void print_stage_times(std::ostream& out, const ProgressCounters& counters, doub
 
 // Runs in the serial store stage, so records of this batch see each other: a release
 // scanned twice tonight forms one cluster like one scanned years apart.
-void place_near_duplicate(ArchiveStore& store, const Settings& settings, const BodyProfile& profile,
-                          const std::vector<std::uint64_t>& keys, Record& record, RunSummary& summary) {
-  Result<std::vector<NearDuplicateCandidate>> candidates = store.near_duplicate_candidates(keys, 200);
-  if (!candidates.ok() || candidates->empty()) return;
-  const auto canonical_of = [&store](std::int64_t id) -> std::optional<NearDuplicateCandidate> {
-    Result<std::optional<Record>> r = store.load_record(id);
-    if (!r.ok() || !r->has_value()) return std::nullopt;
-    NearDuplicateCandidate c;
-    c.id = id;
-    c.kind = (*r)->kind;
-    c.ocr_confidence = (*r)->ocr_confidence;
-    return c;
-  };
-  const ClusterDecision d = place_in_cluster(profile, record.kind, record.ocr_confidence, *candidates, canonical_of,
-                                             settings.near_duplicate);
-  record.duplicate_of = d.duplicate_of;
-  record.duplicate_score = d.duplicate_score;
-  record.takes_over_from = d.takes_over_from;
-  record.revision_of = d.revision_of;
-  record.revision_score = d.revision_score;
+void place_and_count(ArchiveStore& store, const Settings& settings, const BodyProfile& profile,
+                     const std::vector<std::uint64_t>& keys, Record& record, RunSummary& summary) {
+  const ClusterDecision d = place_near_duplicate(store, profile, keys, record, settings.near_duplicate);
   if (d.duplicate_of || d.takes_over_from) ++summary.near_duplicates;
   if (d.revision_of) ++summary.revisions;
 }
@@ -356,8 +339,8 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
           std::unique_ptr<PlacementLock> placement;
           if (outcome.profile && !outcome.record->band_keys.empty()) {
             placement = store.lock_placement(outcome.placement_keys);
-            place_near_duplicate(store, settings, *outcome.profile, outcome.placement_keys,
-                                 *outcome.record, summary);
+            place_and_count(store, settings, *outcome.profile, outcome.placement_keys,
+                            *outcome.record, summary);
           }
           Result<std::int64_t> id = store.archive_record(*outcome.record, run_id);
           if (id.ok()) {

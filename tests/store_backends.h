@@ -36,6 +36,29 @@ inline std::optional<std::string> pg_server() {
 inline constexpr const char* kNoPgServer =
     "PostgreSQL case skipped: PRESSARCHIVE_TEST_PG is not set (tools/pg-test-cluster.sh start prints a URI)";
 
+// Set (PRESSARCHIVE_REQUIRE_PG=1) where the PostgreSQL cases must run: in CI (.ci/run), a
+// missing server is a failure, not a skip.
+inline bool pg_required() {
+  const char* required = std::getenv("PRESSARCHIVE_REQUIRE_PG");
+  return required != nullptr && std::string(required) == "1";
+}
+
+inline constexpr const char* kPgServerRequired =
+    "PostgreSQL case cannot run: PRESSARCHIVE_REQUIRE_PG=1 but PRESSARCHIVE_TEST_PG is not set "
+    "(tools/run-tests.sh starts tools/pg-test-cluster.sh and sets it)";
+
+// In a PostgreSQL case (its body or SetUp): without a server, skips saying why on a
+// developer's machine, fails where PRESSARCHIVE_REQUIRE_PG=1.
+#define PRESSARCHIVE_NEEDS_PG_SERVER()                                                   \
+  do {                                                                                   \
+    if (!::pressarchive::testing::pg_server()) {                                         \
+      if (::pressarchive::testing::pg_required())                                        \
+        GTEST_FAIL() << ::pressarchive::testing::kPgServerRequired;                      \
+      else                                                                               \
+        GTEST_SKIP() << ::pressarchive::testing::kNoPgServer;                            \
+    }                                                                                    \
+  } while (0)
+
 // `uri` with its database replaced by `database`.
 inline std::string with_database(const std::string& uri, const std::string& database) {
   const std::size_t authority = uri.find("://");
@@ -88,12 +111,12 @@ class ScratchArchive {
 };
 
 // A test run once per backend (INSTANTIATE_TEST_SUITE_P(Backends, Suite, kEachBackend,
-// backend_param_name)), each time on a fresh scratch archive. The PostgreSQL run skips,
-// saying why, when no server is given.
+// backend_param_name)), each time on a fresh scratch archive. The PostgreSQL run needs a
+// server (PRESSARCHIVE_NEEDS_PG_SERVER).
 class OnEachBackend : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::kPostgresql && !pg_server()) GTEST_SKIP() << kNoPgServer;
+    if (GetParam() == Backend::kPostgresql) PRESSARCHIVE_NEEDS_PG_SERVER();
     scratch_ = std::make_unique<ScratchArchive>(GetParam());
   }
   std::unique_ptr<ScratchArchive> scratch_;

@@ -39,6 +39,7 @@ declare -A third_party=(
   [httplib.h]="stages/web"
   [CLI/]="pipeline/cli"
   [libxml/]="stages/export"
+  [re2/]="stages/metadata"
 )
 
 allowed() {  # allowed WORD LIST

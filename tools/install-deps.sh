@@ -8,6 +8,7 @@ PACKAGES=(
   libtesseract-dev tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd
   libleptonica-dev libpoppler-cpp-dev libpoppler-private-dev libqpdf-dev libtbb-dev libsqlite3-dev libssl-dev
   libgtest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libicu-dev libpqxx-dev libxml2-dev
+  libre2-dev  # the date and postcode patterns (stages/metadata/byte_regex.h)
   sqlite3 poppler-utils time
   libcpp-httplib-dev  # the web page's embedded HTTP server (stages/web/server.cpp)
   chromium chromium-driver python3-selenium  # the browser test of the web page (tests/web/)

@@ -163,11 +163,16 @@ tests/signature_v2_test.cpp         tests/near_dup/signature_v2_test.cpp
 stages/place.h                      stages/metadata/place.h
 stages/place.cpp                    stages/metadata/place.cpp
 tests/place_review_test.cpp         tests/metadata/place_review_test.cpp
+stages/byte_regex.h                 stages/metadata/byte_regex.h
+stages/byte_regex.cpp               stages/metadata/byte_regex.cpp
+stages/placement.h                  stages/store/placement.h
+stages/placement.cpp                stages/store/placement.cpp
+tests/clusters_test.cpp             tests/near_dup/clusters_test.cpp
 '
 
 # The test helpers stay in tests/ (and export/package_checks.h in tests/export/); a test
 # moved one folder down includes them as "../x.h".
-TEST_HELPERS='test_paths.h test_inputs.h ingest_in_process.h store_backends.h child_process.h'
+TEST_HELPERS='test_paths.h test_inputs.h ingest_in_process.h store_backends.h child_process.h text_pdf.h'
 
 map() { printf '%s\n' "$MAP" | awk 'NF == 2'; }
 

@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 tools/install-deps.sh
 tools/build.sh
-PRESSARCHIVE_TEST_PG="$(tools/pg-test-cluster.sh start)"
+PRESSARCHIVE_TEST_PG="$(tools/pg-test-cluster.sh start)" ||
+  { echo "run-tests: the PostgreSQL test cluster did not start (above: why)" >&2; exit 1; }
 export PRESSARCHIVE_TEST_PG
 trap 'tools/pg-test-cluster.sh stop' EXIT
 ctest --test-dir build --output-on-failure -j "$(nproc)"

@@ -1,11 +1,16 @@
 #include "stages/metadata/dates.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <initializer_list>
 #include <map>
-#include <regex>
+#include <stdexcept>
+#include <string_view>
 
+#include "stages/metadata/byte_regex.h"
 #include "stages/core/text_util.h"
 
 namespace pressarchive {
@@ -28,40 +33,25 @@ std::optional<std::string> make_iso(int year, int month, int day) {
   return std::string(buf);
 }
 
-std::string regex_escape(const std::string& s) {
-  static const std::regex special(R"([.^$|()\[\]{}*+?\\/])");
-  return std::regex_replace(s, special, R"(\$&)");
+// The patterns are matched on bytes (compile_byte_regex). RE2 has no lookahead: a
+// pattern's "(?![0-9])" is its last group "([^0-9]|$)", which the search consumes but the
+// date does not include, and the next search starts where the date ended.
+std::shared_ptr<const RE2> compile(const std::string& pattern) {
+  std::string error;
+  std::shared_ptr<const RE2> re = compile_byte_regex(pattern, &error);
+  if (!re) throw std::logic_error("dates: bad pattern " + pattern + ": " + error);
+  return re;
 }
 
-// libstdc++'s std::regex matches by recursive backtracking, a few stack frames for every
-// character a `\s*` consumes: a line of 40,000 blanks after a digit (a hostile PDF's text
-// layer; found by fuzz/dates_fuzzer) overflowed the stack, and took seconds before that.
-// The patterns consume a run of blanks either whole (`\s*`, `\s+`) or only when it is one
-// character long (" ?"), so with every run cut to kMaxBlankRun characters they find
-// exactly the same dates; `offset` maps the positions back.
-constexpr std::size_t kMaxBlankRun = 8;
+// "\s*" and "\s+" as std::regex read them in the C locale: RE2's "\s" leaves out the
+// vertical tab.
+constexpr std::string_view kBlanks = "[\t\n\v\f\r ]*";
+constexpr std::string_view kSomeBlanks = "[\t\n\v\f\r ]+";
 
-struct CutText {
-  std::string text;
-  std::vector<std::size_t> offset;  // offset[i]: position of text[i] in the original;
-                                    // offset[text.size()]: the original's size
-};
-
-CutText cut_blank_runs(std::string_view s) {
-  CutText cut;
-  cut.text.reserve(s.size());
-  cut.offset.reserve(s.size() + 1);
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-    run = blank ? run + 1 : 0;
-    if (run > kMaxBlankRun) continue;
-    cut.text.push_back(c);
-    cut.offset.push_back(i);
-  }
-  cut.offset.push_back(s.size());
-  return cut;
+std::string concat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view p : parts) out.append(p);
+  return out;
 }
 
 }  // namespace
@@ -79,13 +69,17 @@ std::string repair_digits(std::string_view text) {
     while (j < out.size() && is_digit_like(out[j])) digits += (out[j] >= '0' && out[j] <= '9'), ++j;
     // Only a run that starts or ends at a word boundary and already looks numeric.
     const bool boundary_before = i == 0 || !std::isalpha(static_cast<unsigned char>(out[i - 1]));
-    const bool boundary_after = j == out.size() || !std::isalpha(static_cast<unsigned char>(out[j]));
+    const bool boundary_after =
+        j == out.size() || !std::isalpha(static_cast<unsigned char>(out[j]));
     if (digits >= 2 && boundary_before && boundary_after) {
       for (std::size_t k = i; k < j; ++k) {
         char& c = out[k];
-        if (c == 'O' || c == 'o') c = '0';
-        else if (c == 'I' || c == 'l' || c == '|') c = '1';
-        else if (c == 'S') c = '5';
+        if (c == 'O' || c == 'o')
+          c = '0';
+        else if (c == 'I' || c == 'l' || c == '|')
+          c = '1';
+        else if (c == 'S')
+          c = '5';
       }
     }
     i = j;
@@ -95,7 +89,8 @@ std::string repair_digits(std::string_view text) {
 
 struct DateFinder::Impl {
   std::map<std::string, int> month_of;  // spelling -> 1..12
-  std::regex numeric, slashed, iso, day_month_year, month_day_year;
+  std::shared_ptr<const RE2> numeric, slashed, iso;
+  std::shared_ptr<const RE2> day_month_year, month_day_year;  // null without month names
 };
 
 DateFinder::DateFinder(const MetadataRules& rules) : impl_(std::make_unique<Impl>()) {
@@ -108,23 +103,24 @@ DateFinder::DateFinder(const MetadataRules& rules) : impl_(std::make_unique<Impl
   std::sort(spellings.begin(), spellings.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   std::string months;
-  for (const std::string& s : spellings) months += (months.empty() ? "" : "|") + regex_escape(s);
-  if (months.empty()) months = "(?!x)x";
-  const std::string year4 = "((?:1[89]|20)[0-9]{2})";
-  const auto flags = std::regex::ECMAScript | std::regex::optimize;
-  impl_->numeric = std::regex(
-      R"((^|[^0-9])([0-3]?[0-9]) ?[.,]{1,2} ?([01]?[0-9])(?: ?[.,]{1,2} ?| )((?:1[89]|20)?[0-9]{2})(?![0-9]))",
-      flags);
+  for (const std::string& s : spellings) {
+    if (!months.empty()) months += '|';
+    months += RE2::QuoteMeta(s);
+  }
+  constexpr std::string_view year4 = "((?:1[89]|20)[0-9]{2})";
+  constexpr std::string_view after = "([^0-9]|$)";  // (?![0-9])
+  impl_->numeric = compile(
+      R"((^|[^0-9])([0-3]?[0-9]) ?[.,]{1,2} ?([01]?[0-9])(?: ?[.,]{1,2} ?| )((?:1[89]|20)?[0-9]{2})([^0-9]|$))");
   // 14/06/2021: day first, as in Germany and Britain (US month-first dates are not read).
-  impl_->slashed = std::regex(R"((^|[^0-9/])([0-3]?[0-9]) ?/ ?([01]?[0-9]) ?/ ?((?:1[89]|20)[0-9]{2})(?![0-9/]))", flags);
-  impl_->iso = std::regex(R"((^|[^0-9]))" + year4 + R"(-([01]?[0-9])-([0-3]?[0-9])(?![0-9]))", flags);
-  impl_->day_month_year = std::regex(
-      R"((^|[^0-9])([0-3]?[0-9]) ?[.,]{0,2}\s*()" + months + R"()\.?,?\s*)" + year4 + "(?![0-9])",
-      flags);
-  impl_->month_day_year = std::regex(
-      R"((^|[^a-z]))" + std::string("(") + months +
-          R"()\.?\s+([0-3]?[0-9])(?:st|nd|rd|th)?,?\s+)" + year4 + "(?![0-9])",
-      flags);
+  impl_->slashed =
+      compile(R"((^|[^0-9/])([0-3]?[0-9]) ?/ ?([01]?[0-9]) ?/ ?((?:1[89]|20)[0-9]{2})([^0-9/]|$))");
+  impl_->iso = compile(concat({"(^|[^0-9])", year4, "-([01]?[0-9])-([0-3]?[0-9])", after}));
+  if (months.empty()) return;
+  impl_->day_month_year = compile(concat({"(^|[^0-9])([0-3]?[0-9]) ?[.,]{0,2}", kBlanks, "(",
+                                          months, ")\\.?,?", kBlanks, year4, after}));
+  impl_->month_day_year =
+      compile(concat({"(^|[^a-z])(", months, ")\\.?", kSomeBlanks,
+                      "([0-3]?[0-9])(?:st|nd|rd|th)?,?", kSomeBlanks, year4, after}));
 }
 
 DateFinder::~DateFinder() = default;
@@ -139,23 +135,31 @@ std::vector<FoundDate> DateFinder::find_all(std::string_view text) const {
     return std::count_if(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
   if (digits(text) < 2) return {};
-  const CutText cut = cut_blank_runs(lower_utf8(repair_digits(text)));
-  const std::string& haystack = cut.text;
+  const std::string haystack = lower_utf8(repair_digits(text));
   if (digits(haystack) < 4) return {};
   std::vector<FoundDate> found;
-  auto scan = [&](const std::regex& re, auto to_iso) {
-    for (auto it = std::sregex_iterator(haystack.begin(), haystack.end(), re);
-         it != std::sregex_iterator(); ++it) {
-      const std::smatch& m = *it;
-      if (std::optional<std::string> iso = to_iso(m)) {
-        const auto begin = static_cast<std::size_t>(m.position(0) + m.length(1));
-        const auto end = static_cast<std::size_t>(m.position(0) + m.length(0));
-        found.push_back({*iso, cut.offset[begin], cut.offset[end]});
-      }
+  // Every match of `re` (its first group the character before the date, its last the
+  // one after), each search starting where the previous date ended.
+  auto scan = [&](const RE2* re, auto to_iso) {
+    if (!re) return;
+    const int groups = re->NumberOfCapturingGroups() + 1;
+    std::vector<re2::StringPiece> m(static_cast<std::size_t>(groups));
+    const auto at = [&haystack](re2::StringPiece p) {
+      return static_cast<std::size_t>(p.data() - haystack.data());
+    };
+    std::size_t from = 0;
+    while (from < haystack.size() &&
+           re->Match(haystack, from, haystack.size(), RE2::UNANCHORED, m.data(), groups)) {
+      const std::size_t begin = at(m[1]) + m[1].size();
+      const std::size_t end = at(m[static_cast<std::size_t>(groups) - 1]);
+      if (std::optional<std::string> iso = to_iso(m)) found.push_back({*iso, begin, end});
+      from = end;
     }
   };
-  const auto month = [&](const std::string& name) {
-    const auto it = impl_->month_of.find(name);
+  using Groups = std::vector<re2::StringPiece>;
+  const auto number = [](re2::StringPiece p) { return std::stoi(std::string(p)); };
+  const auto month = [&](re2::StringPiece name) {
+    const auto it = impl_->month_of.find(std::string(name));
     return it == impl_->month_of.end() ? 0 : it->second;
   };
   // What each pattern cannot match without, looked for first: a pattern whose needs
@@ -170,24 +174,19 @@ std::vector<FoundDate> DateFinder::find_all(std::string_view text) const {
            (i + 4 == haystack.size() || !is_digit(haystack[i + 4]));
   const auto has = [&haystack](char c) { return haystack.find(c) != std::string::npos; };
   if (has('.') || has(','))
-    scan(impl_->numeric, [](const std::smatch& m) {
-      return make_iso(std::stoi(m[4]), std::stoi(m[3]), std::stoi(m[2]));
-    });
+    scan(impl_->numeric.get(),
+         [&](const Groups& m) { return make_iso(number(m[4]), number(m[3]), number(m[2])); });
   if (year && has('/'))
-    scan(impl_->slashed, [](const std::smatch& m) {
-      return make_iso(std::stoi(m[4]), std::stoi(m[3]), std::stoi(m[2]));
-    });
+    scan(impl_->slashed.get(),
+         [&](const Groups& m) { return make_iso(number(m[4]), number(m[3]), number(m[2])); });
   if (year && has('-'))
-    scan(impl_->iso, [](const std::smatch& m) {
-      return make_iso(std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]));
-    });
+    scan(impl_->iso.get(),
+         [&](const Groups& m) { return make_iso(number(m[2]), number(m[3]), number(m[4])); });
   if (year) {
-    scan(impl_->day_month_year, [&](const std::smatch& m) {
-      return make_iso(std::stoi(m[4]), month(m[3]), std::stoi(m[2]));
-    });
-    scan(impl_->month_day_year, [&](const std::smatch& m) {
-      return make_iso(std::stoi(m[4]), month(m[2]), std::stoi(m[3]));
-    });
+    scan(impl_->day_month_year.get(),
+         [&](const Groups& m) { return make_iso(number(m[4]), month(m[3]), number(m[2])); });
+    scan(impl_->month_day_year.get(),
+         [&](const Groups& m) { return make_iso(number(m[4]), month(m[2]), number(m[3])); });
   }
   std::sort(found.begin(), found.end(),
             [](const FoundDate& a, const FoundDate& b) { return a.begin < b.begin; });

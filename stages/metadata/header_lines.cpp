@@ -2,13 +2,18 @@
 
 #include <algorithm>
 
+#include <re2/re2.h>
+
+#include "stages/metadata/byte_regex.h"
 #include "stages/metadata/line_text.h"
 #include "stages/core/text_util.h"
 
 namespace pressarchive {
 
 HeaderReader::HeaderReader(const MetadataRules& rules, const DateFinder& dates) : rules_(rules), dates_(dates) {
-  for (const std::string& p : rules.postcodes) postcodes_.emplace_back(p, std::regex::ECMAScript);
+  // parse_rules checked every pattern; one that does not compile matches nothing.
+  for (const std::string& p : rules.postcodes)
+    if (std::shared_ptr<const re2::RE2> re = compile_byte_regex(p)) postcodes_.push_back(std::move(re));
 }
 
 std::string HeaderReader::kicker_kind(const std::string& segment) const {
@@ -77,8 +82,8 @@ bool HeaderReader::is_address(const std::string& text) const {
     for (std::size_t k = 0; k < w.size(); ++k)
       if (auto n = starts_with_words(std::vector<std::string>(w.begin() + k, w.end()), word); n && has_digit(text))
         return true;
-  for (const std::regex& re : postcodes_)
-    if (std::regex_search(text, re)) return true;
+  for (const std::shared_ptr<const re2::RE2>& re : postcodes_)
+    if (re2::RE2::PartialMatch(text, *re)) return true;
   return false;
 }
 

@@ -3,11 +3,12 @@
 // issuers ("Autor/in: Pressestelle"), separated by "|", "·", "–" and the like.
 #pragma once
 
+#include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
+#include "stages/metadata/byte_regex.h"
 #include "stages/metadata/dates.h"
 #include "stages/metadata/metadata_line.h"
 #include "stages/metadata/rules.h"
@@ -56,7 +57,7 @@ class HeaderReader {
  private:
   const MetadataRules& rules_;
   const DateFinder& dates_;
-  std::vector<std::regex> postcodes_;
+  std::vector<std::shared_ptr<const re2::RE2>> postcodes_;  // compile_byte_regex
 };
 
 }  // namespace pressarchive

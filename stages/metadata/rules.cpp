@@ -1,9 +1,9 @@
 #include "stages/metadata/rules.h"
 
-#include <regex>
 
 #include <toml++/toml.h>
 
+#include "stages/metadata/byte_regex.h"
 #include "stages/core/text_util.h"
 
 namespace pressarchive {
@@ -87,11 +87,10 @@ Result<MetadataRules> parse_rules(const std::string& toml_text, const std::strin
   if (const toml::table* issuer = root["issuer"].as_table())
     rules.letterhead_max_lines = (*issuer)["letterhead_max_lines"].value_or(3);
   for (const std::string& pattern : rules.postcodes) {
-    try {
-      std::regex check(pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
-      return make_error(Reason::kUnsupported, origin + ": [issuer] postcodes: not a regular expression: " + pattern);
-    }
+    std::string why;
+    if (!compile_byte_regex(pattern, &why))
+      return make_error(Reason::kUnsupported,
+                        origin + ": [issuer] postcodes: not a regular expression (" + why + "): " + pattern);
   }
   if (const toml::table* language = root["language"].as_table()) {
     rules.language_min_hits = (*language)["min_hits"].value_or(5);

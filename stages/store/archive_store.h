@@ -191,8 +191,9 @@ class ArchiveStore {
   // Records flagged for review, oldest first (id, title, reasons).
   virtual Status for_each_review(const std::function<void(const Record&)>& visit) = 0;
 
-  // Records sharing at least one band key with `band_keys`, at most `limit`, found
-  // through the indexed band table without loading the archive.
+  // Records sharing at least one band key with `band_keys`, found through the indexed
+  // band table without loading the archive; in id order. When more than `limit` share
+  // one, the `limit` sharing the most keys (likely the most similar; then the oldest).
   virtual Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(
       const std::vector<std::uint64_t>& band_keys, int limit) = 0;
   // Records after `after_id` whose stored signature is of `scheme`, lowest id first, at

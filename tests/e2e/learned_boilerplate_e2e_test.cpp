@@ -15,6 +15,7 @@
 #include "../ingest_in_process.h"
 #include "../store_backends.h"
 #include "../test_paths.h"
+#include "../text_pdf.h"
 
 namespace pressarchive {
 namespace {
@@ -23,44 +24,7 @@ namespace fs = std::filesystem;
 
 const char* kFooter = "Folgen Sie der Stadt Lindenau auf Mastodon und im Newsletter";
 
-// A one-page PDF with a text layer: each line in Helvetica at its size, top to bottom.
-// ASCII only (WinAnsi), which is all these releases need.
-void write_pdf(const fs::path& path, const std::vector<std::pair<std::string, int>>& lines) {
-  std::string content;
-  int y = 780;
-  for (const auto& [text, size] : lines) {
-    std::string escaped;
-    for (char c : text) {
-      if (c == '(' || c == ')' || c == '\\') escaped += '\\';
-      escaped += c;
-    }
-    content += "BT /F1 " + std::to_string(size) + " Tf 60 " + std::to_string(y) + " Td (" + escaped + ") Tj ET\n";
-    y -= size + 10;
-  }
-  const std::vector<std::string> objects = {
-      "<< /Type /Catalog /Pages 2 0 R >>",
-      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream",
-  };
-  std::string pdf = "%PDF-1.4\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const std::size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (std::size_t offset : offsets) {
-    char entry[32];
-    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", offset);
-    pdf += entry;
-  }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
-  std::ofstream(path, std::ios::binary) << pdf;
-}
+void write_pdf(const fs::path& path, const testing::PdfLines& lines) { testing::write_text_pdf(path, {lines}); }
 
 // Release `n` of the Pressestelle Lindenau: its own title and body, the shared footer.
 void write_release(const fs::path& path, int n) {

@@ -41,7 +41,7 @@ struct JobRow {
 class WorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::pg_server()) GTEST_SKIP() << testing::kNoPgServer;
+    PRESSARCHIVE_NEEDS_PG_SERVER();
     db_ = std::make_unique<testing::ScratchArchive>(testing::Backend::kPostgresql);
     inputs_ = dir_.path() / "inputs";
     fs::create_directories(inputs_);

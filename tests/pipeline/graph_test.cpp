@@ -4,14 +4,19 @@
 #include "pipeline/graph.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <new>
 #include <stdexcept>
 #include <string>
 
+#include "stages/ingest/discover.h"
 #include "stages/metadata/rules.h"
+#include "../text_pdf.h"
 
 namespace pressarchive {
 namespace {
@@ -257,6 +262,97 @@ TEST(Graph, AnExceptionInAnyStageFailsItsInputAloneAndTheBatchGoesOn) {
       }
     }
   }
+}
+
+// A real source whose pages count how many are being read at once, and which counts the
+// sources open at once (from load to the graph letting go of it).
+class CountingSource : public LoadedSource {
+ public:
+  CountingSource(std::shared_ptr<LoadedSource> real, std::atomic<int>& rendering, std::atomic<int>& peak_rendering,
+                 std::atomic<int>& open, std::atomic<int>& peak_open)
+      : real_(std::move(real)), rendering_(rendering), peak_rendering_(peak_rendering), open_(open) {
+    raise_peak(peak_open, ++open_);
+  }
+  ~CountingSource() override { --open_; }
+  int page_count() const override { return real_->page_count(); }
+  Result<PageContent> page(int index) override {
+    raise_peak(peak_rendering_, ++rendering_);
+    // Long enough for another worker to start a page meanwhile, if it was let in.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    Result<PageContent> content = real_->page(index);
+    --rendering_;
+    return content;
+  }
+
+ private:
+  static void raise_peak(std::atomic<int>& peak, int now) {
+    int seen = peak.load();
+    while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+    }
+  }
+  std::shared_ptr<LoadedSource> real_;
+  std::atomic<int>& rendering_;
+  std::atomic<int>& peak_rendering_;
+  std::atomic<int>& open_;
+};
+
+// The page budget (limits.max_pages_in_flight) bounds what a long PDF holds at once: pages
+// being read, and the documents opened behind it, whatever its length. Without the
+// limiter the source node opens every document of the batch while the long one's pages
+// queue, and every worker reads a page at once.
+TEST(Graph, ALongPdfKeepsNoMorePagesInFlightThanTheBudget) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("graph_test_long_pdf." + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  constexpr int kLongPages = 300;
+  std::vector<testing::PdfLines> pages;
+  for (int p = 1; p <= kLongPages; ++p)
+    pages.push_back({{"Seite " + std::to_string(p) + " des langen Berichts", 12}, {"Absatz mit Text", 11}});
+  testing::write_text_pdf(dir / "long.pdf", pages);
+  testing::write_text_pdf(dir / "short.pdf", {{{"Eine kurze Mitteilung", 12}}});
+  std::vector<WorkItem> work(9);
+  for (std::size_t i = 0; i < work.size(); ++i) {
+    const Discovery found = discover_sources({dir / (i == 0 ? "long.pdf" : "short.pdf")});
+    ASSERT_EQ(found.sources.size(), 1u);
+    work[i].source = found.sources[0];
+    work[i].source.sha256 += std::to_string(i);  // distinct inputs of the batch
+  }
+  Settings settings;
+  settings.jobs = 2;
+  settings.max_pages_in_flight = 1;
+  const MetadataExtractor metadata(parse_rules(builtin_rules_text(), "built-in").value());
+  ProgressCounters progress;
+  std::atomic<int> rendering{0}, peak_rendering{0}, open{0}, peak_open{0};
+  std::vector<DocumentOutcome> outcomes;
+  GraphInputs in;
+  in.work = &work;
+  in.settings = &settings;
+  in.metadata = &metadata;
+  in.progress = &progress;
+  in.load = [&](const Source& s, const LoadOptions& options) -> Result<std::shared_ptr<LoadedSource>> {
+    Result<std::shared_ptr<LoadedSource>> real = load_source(s, options);
+    if (!real.ok()) return real.error();
+    return std::shared_ptr<LoadedSource>(
+        std::make_shared<CountingSource>(std::move(real.value()), rendering, peak_rendering, open, peak_open));
+  };
+  in.deliver = [&](DocumentOutcome&& o) { outcomes.push_back(std::move(o)); };
+  EXPECT_EQ(run_ingest_graph(std::move(in)), 0u);
+  std::filesystem::remove_all(dir);
+
+  ASSERT_EQ(outcomes.size(), work.size());
+  const auto long_outcome = std::find_if(outcomes.begin(), outcomes.end(),
+                                         [&](const DocumentOutcome& o) { return o.item == &work[0]; });
+  ASSERT_NE(long_outcome, outcomes.end());
+  const DocumentOutcome& long_one = *long_outcome;
+  ASSERT_TRUE(long_one.record) << (long_one.failure ? long_one.failure->message : "");
+  ASSERT_EQ(long_one.record->pages.size(), static_cast<std::size_t>(kLongPages));
+  for (int p = 0; p < kLongPages; ++p)
+    EXPECT_EQ(long_one.record->pages[p].text.rfind("Seite " + std::to_string(p + 1) + " ", 0), 0u) << p;
+  EXPECT_EQ(peak_rendering.load(), settings.max_pages_in_flight) << "pages read at once";
+  // The document whose pages are in flight, and the next one opened when its last page
+  // was admitted.
+  EXPECT_LE(peak_open.load(), settings.max_pages_in_flight + 1) << "documents open at once";
+  EXPECT_EQ(open.load(), 0) << "every source closed";
 }
 
 // The MinHash is made per run: a second run in the process with another num_perm signs

@@ -26,7 +26,7 @@ Source source(const std::string& path, const std::string& sha) {
 class JobQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::pg_server()) GTEST_SKIP() << testing::kNoPgServer;
+    PRESSARCHIVE_NEEDS_PG_SERVER();
     db_ = std::make_unique<testing::ScratchArchive>(testing::Backend::kPostgresql);
     // The store's migrations create the jobs table.
     Result<std::unique_ptr<ArchiveStore>> store = open_store(db_->location());

@@ -23,7 +23,7 @@ using testing::ScratchArchive;
 class PgRace : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::pg_server()) GTEST_SKIP() << testing::kNoPgServer;
+    PRESSARCHIVE_NEEDS_PG_SERVER();
     scratch_ = std::make_unique<ScratchArchive>(Backend::kPostgresql);
   }
   std::unique_ptr<ArchiveStore> open() {

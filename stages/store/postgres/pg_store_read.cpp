@@ -206,10 +206,11 @@ Result<std::vector<NearDuplicateCandidate>> PgStore::near_duplicate_candidates(c
   try {
     pqxx::nontransaction tx(*conn_);
     const pqxx::result rows = tx.exec_params(
-        "SELECT id, coalesce(body, ''), coalesce(release_date, ''), kind, ocr_confidence, duplicate_of, "
-        "coalesce(text, '') FROM records "
-        "WHERE id IN (SELECT DISTINCT record_id FROM near_dup_bands WHERE band_key = ANY ($1::bigint[])) "
-        "ORDER BY id LIMIT $2",
+        "SELECT r.id, coalesce(r.body, ''), coalesce(r.release_date, ''), r.kind, r.ocr_confidence, r.duplicate_of, "
+        "coalesce(r.text, ''), s.signature, s.scheme FROM (SELECT record_id, count(*) AS shared FROM near_dup_bands "
+        "WHERE band_key = ANY ($1::bigint[]) GROUP BY record_id ORDER BY shared DESC, record_id LIMIT $2) AS c "
+        "JOIN records r ON r.id = c.record_id LEFT JOIN near_dup_signatures s ON s.record_id = r.id "
+        "ORDER BY r.id",
         array, limit);
     for (const pqxx::row& row : rows) {
       NearDuplicateCandidate c;
@@ -220,6 +221,8 @@ Result<std::vector<NearDuplicateCandidate>> PgStore::near_duplicate_candidates(c
       c.ocr_confidence = optional_of<double>(row[4]);
       c.duplicate_of = optional_of<std::int64_t>(row[5]);
       c.text = text_of(row[6]);
+      if (!row[7].is_null()) c.signature = bytes_of(row[7]);
+      if (!row[8].is_null()) c.signature_scheme = row[8].as<int>();
       out.push_back(std::move(c));
     }
     return out;

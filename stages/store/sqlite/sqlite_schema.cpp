@@ -145,7 +145,11 @@ constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMig
 }  // namespace
 
 Status SqliteStore::init() {
-  if (Status s = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"); !s.ok())
+  // 64 MB of page cache (SQLite's default is 2 MB): the band index and the rows that
+  // near-duplicate placement reads stay in the process instead of being read again.
+  if (Status s = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                      "PRAGMA cache_size=-65536;");
+      !s.ok())
     return s;
   sqlite3_busy_timeout(db_, 10000);
   // BEGIN IMMEDIATE: two processes opening a new archive at once migrate it once.

@@ -133,9 +133,12 @@ Result<std::vector<NearDuplicateCandidate>> SqliteStore::near_duplicate_candidat
   if (keys.empty()) return out;
   std::string placeholders;
   for (std::size_t i = 0; i < keys.size(); ++i) placeholders += i ? ",?" : "?";
-  Statement q(statements_, "SELECT id, coalesce(body, ''), coalesce(release_date, ''), kind, ocr_confidence, duplicate_of, "
-                   "coalesce(text, '') FROM records WHERE id IN (SELECT DISTINCT record_id FROM near_dup_bands WHERE band_key IN (" +
-                       placeholders + ")) ORDER BY id LIMIT ?");
+  Statement q(statements_,
+              "SELECT r.id, coalesce(r.body, ''), coalesce(r.release_date, ''), r.kind, r.ocr_confidence, "
+              "r.duplicate_of, coalesce(r.text, ''), s.signature, s.scheme FROM (SELECT record_id, count(*) AS shared "
+              "FROM near_dup_bands WHERE band_key IN (" + placeholders + ") GROUP BY record_id "
+              "ORDER BY shared DESC, record_id LIMIT ?) AS c JOIN records r ON r.id = c.record_id "
+              "LEFT JOIN near_dup_signatures s ON s.record_id = r.id ORDER BY r.id");
   for (std::size_t i = 0; i < keys.size(); ++i) q.bind(static_cast<int>(i) + 1, static_cast<std::int64_t>(keys[i]));
   q.bind(static_cast<int>(keys.size()) + 1, static_cast<std::int64_t>(limit));
   int rc;
@@ -148,6 +151,8 @@ Result<std::vector<NearDuplicateCandidate>> SqliteStore::near_duplicate_candidat
     if (!q.is_null(4)) c.ocr_confidence = q.real(4);
     if (!q.is_null(5)) c.duplicate_of = q.integer(5);
     c.text = q.text(6);
+    if (!q.is_null(7)) c.signature = q.text(7);
+    if (!q.is_null(8)) c.signature_scheme = static_cast<int>(q.integer(8));
     out.push_back(std::move(c));
   }
   if (rc != SQLITE_DONE) return db_error("cannot look up near-duplicate candidates");

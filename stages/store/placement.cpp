@@ -1,0 +1,58 @@
+#include "stages/store/placement.h"
+
+namespace pressarchive {
+namespace {
+
+// The canonical record of a cluster when it does not share a band key with the new one.
+std::optional<NearDuplicateCandidate> canonical_record(ArchiveStore& store, std::int64_t id) {
+  Result<std::optional<Record>> r = store.load_record(id);
+  if (!r.ok() || !r->has_value()) return std::nullopt;
+  NearDuplicateCandidate c;
+  c.id = id;
+  c.kind = (*r)->kind;
+  c.ocr_confidence = (*r)->ocr_confidence;
+  return c;
+}
+
+// Leaves out the candidates whose stored signature says they cannot be related: an
+// estimated shingle Jaccard below half of revision_min_jaccard, the least a revision
+// has. At 128 permutations the estimate's standard error at J = 0.30 is 0.04, so a
+// candidate that counts is dropped with odds of about 1 in 10^4, and the bodies of the
+// many records that share one band key by chance (common phrases, an issuer's closing
+// lines) are not profiled. A candidate without a comparable signature (none stored, one
+// of another scheme, or of another length) is kept.
+void drop_unrelated(const Record& record, const NearDuplicateOptions& options,
+                    std::vector<NearDuplicateCandidate>& candidates) {
+  Result<Signature> own = signature_from_bytes(record.signature);
+  if (!own.ok() || own->empty()) return;
+  const double floor = options.revision_min_jaccard / 2;
+  std::erase_if(candidates, [&](const NearDuplicateCandidate& c) {
+    Result<Signature> theirs = signature_from_bytes(c.signature);
+    return c.signature_scheme == record.signature_scheme && theirs.ok() &&
+           theirs->size() == own->size() && estimate_jaccard(*own, *theirs) < floor;
+  });
+}
+
+}  // namespace
+
+ClusterDecision place_near_duplicate(ArchiveStore& store, const BodyProfile& profile,
+                                     const std::vector<std::uint64_t>& keys, Record& record,
+                                     const NearDuplicateOptions& options) {
+  if (keys.empty()) return {};
+  Result<std::vector<NearDuplicateCandidate>> candidates =
+      store.near_duplicate_candidates(keys, kMaxPlacementCandidates);
+  if (!candidates.ok()) return {};
+  drop_unrelated(record, options, *candidates);
+  if (candidates->empty()) return {};
+  const auto canonical_of = [&store](std::int64_t id) { return canonical_record(store, id); };
+  const ClusterDecision d = place_in_cluster(profile, record.kind, record.ocr_confidence,
+                                             *candidates, canonical_of, options);
+  record.duplicate_of = d.duplicate_of;
+  record.duplicate_score = d.duplicate_score;
+  record.takes_over_from = d.takes_over_from;
+  record.revision_of = d.revision_of;
+  record.revision_score = d.revision_score;
+  return d;
+}
+
+}  // namespace pressarchive
