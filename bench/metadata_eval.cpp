@@ -27,9 +27,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "bench/trust_report.h"
 #include "pipeline/cli/commands.h"
@@ -47,9 +46,15 @@ using namespace pressarchive;
 namespace {
 
 std::string normalise(std::string s) {
-  for (auto [from, to] : {std::pair<std::string, std::string>{"\u2019", "'"}, {"\u2018", "'"}, {"\u201c", "\""},
-                          {"\u201e", "\""}, {"\u201d", "\""}, {"\u2013", "-"}, {"\u2014", "-"}}) {
-    for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at)) s.replace(at, from.size(), to);
+  for (auto [from, to] : {std::pair<std::string, std::string>{"\u2019", "'"},
+                          {"\u2018", "'"},
+                          {"\u201c", "\""},
+                          {"\u201e", "\""},
+                          {"\u201d", "\""},
+                          {"\u2013", "-"},
+                          {"\u2014", "-"}}) {
+    for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at))
+      s.replace(at, from.size(), to);
   }
   std::string out;
   bool space = false;
@@ -71,24 +76,33 @@ json metadata_json(const Metadata& m) {
   const auto value = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
   json persons = json::array();
   for (const Person& p : m.persons) persons.push_back({{"name", p.name}, {"role", value(p.role)}});
-  return {{"title", value(m.title)},       {"subtitle", value(m.subtitle)},
-          {"release_date", value(m.release_date)}, {"place", value(m.place)},
-          {"issuer", value(m.issuer)},     {"language", value(m.language)},
-          {"document_type", value(m.document_type)}, {"persons", persons},
-          {"confidence", m.confidence},    {"conflicts", m.conflicts},
-          {"body", m.body},                {"evidence", m.evidence}};
+  return {{"title", value(m.title)},
+          {"subtitle", value(m.subtitle)},
+          {"release_date", value(m.release_date)},
+          {"place", value(m.place)},
+          {"issuer", value(m.issuer)},
+          {"language", value(m.language)},
+          {"document_type", value(m.document_type)},
+          {"persons", persons},
+          {"confidence", m.confidence},
+          {"conflicts", m.conflicts},
+          {"body", m.body},
+          {"evidence", m.evidence}};
 }
 
-void index_by_path(const json& r, const std::vector<std::string>& source_paths, std::map<std::string, json>& by_path) {
+void index_by_path(const json& r, const std::vector<std::string>& source_paths,
+                   std::map<std::string, json>& by_path) {
   for (const std::string& p : source_paths) by_path[fs::path(p).lexically_normal().string()] = r;
 }
 
 // Ingests `paths` into `store` (a fresh temporary archive when `store` is empty, removed
 // afterwards; an existing `store` file is used as it is) and returns the exported lines
 // by path.
-std::map<std::string, json> ingest_and_export(const std::vector<fs::path>& paths, int jobs, const std::string& languages,
+std::map<std::string, json> ingest_and_export(const std::vector<fs::path>& paths, int jobs,
+                                              const std::string& languages,
                                               const fs::path& store = {}) {
-  const fs::path dir = fs::temp_directory_path() / ("pressarchive-eval-" + std::to_string(getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("pressarchive-eval-" + std::to_string(getpid()));
   const fs::path db = store.empty() ? dir / "eval.db" : store;
   if (store.empty() || !fs::exists(store)) {
     if (store.empty()) fs::create_directories(dir);
@@ -122,7 +136,8 @@ std::map<std::string, json> ingest_and_export(const std::vector<fs::path>& paths
 
 // Loads every record of `store` with its pages and extracts its metadata again with the
 // rules in `rules_file`; no OCR.
-std::map<std::string, json> reextract(const fs::path& store, const fs::path& rules_file, const std::string& config_file) {
+std::map<std::string, json> reextract(const fs::path& store, const fs::path& rules_file,
+                                      const std::string& config_file) {
   std::map<std::string, json> by_path;
   std::ifstream in(rules_file);
   if (!in) {
@@ -143,8 +158,8 @@ std::map<std::string, json> reextract(const fs::path& store, const fs::path& rul
     std::exit(2);
   }
   const Settings settings = config->settings().value();
-  const ReviewPolicy policy{settings.review_min_ocr_confidence, settings.review_min_field_confidence,
-                            settings.review_min_confidence};
+  const ReviewPolicy policy{settings.review_min_ocr_confidence,
+                            settings.review_min_field_confidence, settings.review_min_confidence};
   Result<std::unique_ptr<ArchiveStore>> opened = open_store(store.string());
   if (!opened.ok()) {
     std::cerr << opened.error().message << "\n";
@@ -178,7 +193,9 @@ struct Tally {
   int correct = 0, empty = 0, wrong = 0, total = 0;
 };
 
-std::string lower_name(const json& j) { return j.is_string() ? normalise(j.get<std::string>()) : ""; }
+std::string lower_name(const json& j) {
+  return j.is_string() ? normalise(j.get<std::string>()) : "";
+}
 
 void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& store, bool re_extract,
                        const fs::path& rules_file, bool calibrate, const std::string& config_file) {
@@ -188,11 +205,14 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
     if (!line.empty()) truth.push_back(json::parse(line));
   std::vector<fs::path> paths;
   const fs::path base = fs::absolute(truth_file).parent_path();
-  for (const json& t : truth) paths.push_back((base / t["file"].get<std::string>()).lexically_normal());
+  for (const json& t : truth)
+    paths.push_back((base / t["file"].get<std::string>()).lexically_normal());
   if (re_extract && !fs::exists(store)) (void)ingest_and_export(paths, jobs, "", store);
-  std::map<std::string, json> got = re_extract ? reextract(store, rules_file, config_file) : ingest_and_export(paths, jobs, "", store);
+  std::map<std::string, json> got = re_extract ? reextract(store, rules_file, config_file)
+                                               : ingest_and_export(paths, jobs, "", store);
 
-  const std::vector<std::string> fields = {"release_date", "title", "subtitle", "place", "issuer", "language", "document_type"};
+  const std::vector<std::string> fields = {"release_date", "title",    "subtitle",     "place",
+                                           "issuer",       "language", "document_type"};
   const std::vector<std::string> forms = {"born-digital", "clean-scan", "degraded-scan"};
   std::map<std::string, std::map<std::string, Tally>> tallies;  // field -> form -> tally
   std::vector<std::string> mistakes, conflicts;
@@ -208,16 +228,22 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
     const auto it = got.find(paths[i].string());
     const json r = it == got.end() ? json::object() : it->second;
     for (const std::string& field : fields) {
-      std::string expected = t.value(field, json()).is_string() ? normalise(t[field].get<std::string>()) : "";
-      std::string actual = r.contains(field) && r[field].is_string() ? normalise(r[field].get<std::string>()) : "";
+      std::string expected =
+          t.value(field, json()).is_string() ? normalise(t[field].get<std::string>()) : "";
+      std::string actual =
+          r.contains(field) && r[field].is_string() ? normalise(r[field].get<std::string>()) : "";
       if (field == "document_type" && actual.empty()) actual = "other";
       Tally& tally = tallies[field][t["form"].get<std::string>()];
       ++tally.total;
-      if (actual == expected) ++tally.correct;
-      else if (actual.empty()) ++tally.empty;
-      else ++tally.wrong;
+      if (actual == expected)
+        ++tally.correct;
+      else if (actual.empty())
+        ++tally.empty;
+      else
+        ++tally.wrong;
       if (actual != expected)
-        mistakes.push_back(t["file"].get<std::string>() + "  " + field + ": expected '" + expected + "', got '" + actual + "'");
+        mistakes.push_back(t["file"].get<std::string>() + "  " + field + ": expected '" + expected +
+                           "', got '" + actual + "'");
       const char* confidence_key = r.contains("confidence") ? "confidence" : "field_confidence";
       if (r.contains(confidence_key) && r[confidence_key].contains(field)) {
         const double c = r[confidence_key][field].get<double>();
@@ -226,29 +252,36 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
       }
     }
     if (r.contains("conflicts"))
-      for (const auto& c : r["conflicts"]) conflicts.push_back(t["file"].get<std::string>() + "  " + c.get<std::string>());
+      for (const auto& c : r["conflicts"])
+        conflicts.push_back(t["file"].get<std::string>() + "  " + c.get<std::string>());
     // Persons: by name, then the role of each name found.
     if (!t.contains("persons") || !r.contains("persons")) continue;
     const bool scanned = t["form"] != "born-digital";
     PersonTally& pt = scanned ? persons_scanned : persons_digital;
     std::map<std::string, std::string> expected_roles;
-    for (const json& p : t["persons"]) expected_roles[lower_name(p["name"])] = lower_name(p["role"]);
+    for (const json& p : t["persons"])
+      expected_roles[lower_name(p["name"])] = lower_name(p["role"]);
     pt.truth += static_cast<int>(expected_roles.size());
     for (const json& p : r["persons"]) {
       ++pt.found;
       const std::string name = lower_name(p["name"]), role = lower_name(p["role"]);
       const auto e = expected_roles.find(name);
       if (e == expected_roles.end()) {
-        mistakes.push_back(t["file"].get<std::string>() + "  person: not in the truth: '" + name + "' (" + role + ")");
+        mistakes.push_back(t["file"].get<std::string>() + "  person: not in the truth: '" + name +
+                           "' (" + role + ")");
         continue;
       }
       ++pt.name_correct;
-      if (e->second == role) ++pt.role_correct;
-      else mistakes.push_back(t["file"].get<std::string>() + "  person role: " + name + ": expected '" + e->second + "', got '" + role + "'");
+      if (e->second == role)
+        ++pt.role_correct;
+      else
+        mistakes.push_back(t["file"].get<std::string>() + "  person role: " + name +
+                           ": expected '" + e->second + "', got '" + role + "'");
       expected_roles.erase(e);
     }
     for (const auto& [name, role] : expected_roles)
-      mistakes.push_back(t["file"].get<std::string>() + "  person: missed '" + name + "' (" + role + ")");
+      mistakes.push_back(t["file"].get<std::string>() + "  person: missed '" + name + "' (" + role +
+                         ")");
   }
   std::printf("\nmetadata accuracy on %zu documents (%s)\n", truth.size(), truth_file.c_str());
   std::printf("%-14s", "field");
@@ -259,20 +292,27 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
     Tally scanned;
     for (const std::string& form : forms) {
       const Tally& t = tallies[field][form];
-      std::printf(" | %5.1f%% (%2d empty %2d wrong)", t.total ? 100.0 * t.correct / t.total : 0.0, t.empty, t.wrong);
+      std::printf(" | %5.1f%% (%2d empty %2d wrong)", t.total ? 100.0 * t.correct / t.total : 0.0,
+                  t.empty, t.wrong);
       if (form != "born-digital") {
-        scanned.correct += t.correct, scanned.empty += t.empty, scanned.wrong += t.wrong, scanned.total += t.total;
+        scanned.correct += t.correct, scanned.empty += t.empty, scanned.wrong += t.wrong,
+            scanned.total += t.total;
       }
     }
-    std::printf(" | %5.1f%% (%2d empty %2d wrong)\n", scanned.total ? 100.0 * scanned.correct / scanned.total : 0.0,
-                scanned.empty, scanned.wrong);
+    std::printf(" | %5.1f%% (%2d empty %2d wrong)\n",
+                scanned.total ? 100.0 * scanned.correct / scanned.total : 0.0, scanned.empty,
+                scanned.wrong);
   }
-  for (const auto& [form, pt] : {std::pair<std::string, PersonTally>{"born-digital", persons_digital}, {"scanned", persons_scanned}}) {
+  for (const auto& [form, pt] :
+       {std::pair<std::string, PersonTally>{"born-digital", persons_digital},
+        {"scanned", persons_scanned}}) {
     if (pt.truth == 0 && pt.found == 0) continue;
-    std::printf("%-14s | %-22s | name precision %5.1f%%  recall %5.1f%%  role correct %5.1f%% of names found\n",
-                "persons", form.c_str(), pt.found ? 100.0 * pt.name_correct / pt.found : 0.0,
-                pt.truth ? 100.0 * pt.name_correct / pt.truth : 0.0,
-                pt.name_correct ? 100.0 * pt.role_correct / pt.name_correct : 0.0);
+    std::printf(
+        "%-14s | %-22s | name precision %5.1f%%  recall %5.1f%%  role correct %5.1f%% of names "
+        "found\n",
+        "persons", form.c_str(), pt.found ? 100.0 * pt.name_correct / pt.found : 0.0,
+        pt.truth ? 100.0 * pt.name_correct / pt.truth : 0.0,
+        pt.name_correct ? 100.0 * pt.role_correct / pt.name_correct : 0.0);
   }
   if (!confidence_bins.empty()) {
     const auto mean = [](const std::vector<double>& v) {
@@ -280,14 +320,20 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
       for (double x : v) sum += x;
       return v.empty() ? 0.0 : sum / v.size();
     };
-    const auto lowest = [](const std::vector<double>& v) { return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end()); };
-    const auto highest = [](const std::vector<double>& v) { return v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()); };
-    std::printf("\nconfidence (all forms): mean [min] when correct | mean [max] when wrong | mean when empty\n");
+    const auto lowest = [](const std::vector<double>& v) {
+      return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end());
+    };
+    const auto highest = [](const std::vector<double>& v) {
+      return v.empty() ? 0.0 : *std::max_element(v.begin(), v.end());
+    };
+    std::printf(
+        "\nconfidence (all forms): mean [min] when correct | mean [max] when wrong | mean when "
+        "empty\n");
     for (const std::string& field : fields) {
       const ConfidenceBins& b = confidence_bins[field];
-      std::printf("%-14s | %.2f [%.2f] (%2zu) | %.2f [%.2f] (%2zu) | %.2f (%2zu)\n", field.c_str(), mean(b.correct),
-                  lowest(b.correct), b.correct.size(), mean(b.wrong), highest(b.wrong), b.wrong.size(), mean(b.empty),
-                  b.empty.size());
+      std::printf("%-14s | %.2f [%.2f] (%2zu) | %.2f [%.2f] (%2zu) | %.2f (%2zu)\n", field.c_str(),
+                  mean(b.correct), lowest(b.correct), b.correct.size(), mean(b.wrong),
+                  highest(b.wrong), b.wrong.size(), mean(b.empty), b.empty.size());
     }
   }
   if (!conflicts.empty()) {
@@ -298,14 +344,17 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
   for (const std::string& m : mistakes) std::printf("  %s\n", m.c_str());
 
   // A split set (tools/make-trust-set.py): the trust report for each half.
-  if (std::none_of(truth.begin(), truth.end(), [](const json& t) { return t.contains("split"); })) return;
+  if (std::none_of(truth.begin(), truth.end(), [](const json& t) { return t.contains("split"); }))
+    return;
   std::vector<bench::EvaluatedRelease> releases;
   for (std::size_t i = 0; i < truth.size(); ++i) {
     const auto it = got.find(paths[i].string());
     releases.push_back({truth[i], it == got.end() ? json::object() : it->second});
   }
-  if (calibrate) bench::print_calibration(releases, normalise);
-  else bench::print_trust_report(releases, normalise, body_cer);
+  if (calibrate)
+    bench::print_calibration(releases, normalise);
+  else
+    bench::print_trust_report(releases, normalise, body_cer);
 }
 
 // The corpus README's "normalised" CER: whitespace collapsed, long s, combining e
@@ -316,16 +365,25 @@ std::u32string cer_normalise(const std::string& utf8) {
     const auto c = static_cast<unsigned char>(utf8[i]);
     const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
     char32_t cp = len == 1 ? c : (c & (0x3F >> (len - 1)));
-    for (int k = 1; k < len && i + k < utf8.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+    for (int k = 1; k < len && i + k < utf8.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
     i += len;
     if (cp == U'\u017F') cp = U's';
     if (cp == U'\uA75B') cp = U'r';
-    if (cp == U'\u2E17' || cp == U'\u00AD' || cp == U'\u2010' || cp == U'\u2011' || cp == U'\u2012' || cp == U'\u2013' || cp == U'\u2014') cp = U'-';
+    if (cp == U'\u2E17' || cp == U'\u00AD' || cp == U'\u2010' || cp == U'\u2011' ||
+        cp == U'\u2012' || cp == U'\u2013' || cp == U'\u2014')
+      cp = U'-';
     if (cp == U'\u2018' || cp == U'\u2019' || cp == U'\u201A') cp = U'\'';
     if (cp == U'\u201C' || cp == U'\u201D' || cp == U'\u201E') cp = U'"';
     if (cp == U'\u0364' && !s.empty()) {
       char32_t& base = s.back();
-      base = base == U'a' ? U'ä' : base == U'o' ? U'ö' : base == U'u' ? U'ü' : base == U'A' ? U'Ä' : base == U'O' ? U'Ö' : base == U'U' ? U'Ü' : base;
+      base = base == U'a'   ? U'ä'
+             : base == U'o' ? U'ö'
+             : base == U'u' ? U'ü'
+             : base == U'A' ? U'Ä'
+             : base == U'O' ? U'Ö'
+             : base == U'U' ? U'Ü'
+                            : base;
       continue;
     }
     if (cp == U' ' || cp == U'\n' || cp == U'\t' || cp == U'\f' || cp == U'\r') {
@@ -355,7 +413,8 @@ void evaluate_cer(const fs::path& corpora, int jobs) {
       paths.push_back((corpora / f["path"].get<std::string>()).lexically_normal());
     }
   std::map<std::string, json> got = ingest_and_export(paths, jobs, "");
-  std::printf("\nOCR text accuracy (normalised CER) with languages deu+eng on %zu corpus scans\n", files.size());
+  std::printf("\nOCR text accuracy (normalised CER) with languages deu+eng on %zu corpus scans\n",
+              files.size());
   std::printf("%-52s %-8s %7s %7s  %s\n", "file", "lang", "CER", "max", "");
   int within = 0;
   for (std::size_t i = 0; i < files.size(); ++i) {
@@ -367,7 +426,9 @@ void evaluate_cer(const fs::path& corpora, int jobs) {
       gt = read(corpora / f["gt"].get<std::string>());
     }
     const auto it = got.find(paths[i].string());
-    const std::string text = it == got.end() || !it->second["text"].is_string() ? "" : it->second["text"].get<std::string>();
+    const std::string text = it == got.end() || !it->second["text"].is_string()
+                                 ? ""
+                                 : it->second["text"].get<std::string>();
     const std::u32string a = cer_normalise(gt), b = cer_normalise(text);
     const double cer = a.empty() ? 0 : static_cast<double>(edit_distance(a, b)) / a.size();
     const double max = f.value("cer_max", 1.0);
@@ -375,7 +436,10 @@ void evaluate_cer(const fs::path& corpora, int jobs) {
     std::printf("%-52s %-8s %6.1f%% %6.1f%%  %s\n", f["path"].get<std::string>().c_str(),
                 f.value("lang", "").c_str(), 100 * cer, 100 * max, cer <= max ? "ok" : "above");
   }
-  std::printf("%d of %zu within cer_max (files marked deu+frk / fra need models this machine does not have)\n", within, files.size());
+  std::printf(
+      "%d of %zu within cer_max (files marked deu+frk / fra need models this machine does not "
+      "have)\n",
+      within, files.size());
 }
 
 }  // namespace
@@ -388,16 +452,25 @@ int main(int argc, char** argv) {
   int jobs = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--set" && i + 1 < argc) set = argv[++i];
-    else if (arg == "--cer") cer = true;
-    else if (arg == "--jobs" && i + 1 < argc) jobs = std::stoi(argv[++i]);
-    else if (arg == "--store" && i + 1 < argc) store = fs::absolute(argv[++i]);
-    else if (arg == "--reextract") re_extract = true;
-    else if (arg == "--calibrate") calibrate = true;
-    else if (arg == "--config" && i + 1 < argc) config_file = argv[++i];
-    else if (arg == "--rules" && i + 1 < argc) rules = argv[++i];
+    if (arg == "--set" && i + 1 < argc)
+      set = argv[++i];
+    else if (arg == "--cer")
+      cer = true;
+    else if (arg == "--jobs" && i + 1 < argc)
+      jobs = std::stoi(argv[++i]);
+    else if (arg == "--store" && i + 1 < argc)
+      store = fs::absolute(argv[++i]);
+    else if (arg == "--reextract")
+      re_extract = true;
+    else if (arg == "--calibrate")
+      calibrate = true;
+    else if (arg == "--config" && i + 1 < argc)
+      config_file = argv[++i];
+    else if (arg == "--rules" && i + 1 < argc)
+      rules = argv[++i];
     else {
-      std::cerr << "usage: metadata_eval [--set truth.jsonl] [--cer] [--jobs N] [--store FILE [--reextract [--rules F] [--config F]]] [--calibrate]\n";
+      std::cerr << "usage: metadata_eval [--set truth.jsonl] [--cer] [--jobs N] [--store FILE "
+                   "[--reextract [--rules F] [--config F]]] [--calibrate]\n";
       return 2;
     }
   }
@@ -406,6 +479,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   evaluate_metadata(set, jobs, store, re_extract, rules, calibrate, config_file);
-  if (cer) evaluate_cer(fs::path(PRESSARCHIVE_SOURCE_DIR).parent_path() / "shared" / "corpora", jobs);
+  if (cer)
+    evaluate_cer(fs::path(PRESSARCHIVE_SOURCE_DIR).parent_path() / "shared" / "corpora", jobs);
   return 0;
 }

@@ -40,11 +40,11 @@
 #include <string>
 #include <vector>
 
-#include "stages/store/archive_store.h"
 #include "stages/near_dup/near_duplicates.h"
-#include "stages/store/postgres/pg_store.h"
 #include "stages/near_dup/signature_v2.h"
+#include "stages/store/archive_store.h"
 #include "stages/store/placement.h"
+#include "stages/store/postgres/pg_store.h"
 
 namespace {
 
@@ -542,7 +542,8 @@ Placed place_new_records(ArchiveStore& store, std::int64_t records, std::int64_t
              r.date, RecordKind::kScanned, records + 1000000000000 + salt + q, options, minhash);
     const auto t0 = Clock::now();
     std::unique_ptr<PlacementLock> lock = store.lock_placement(s.record.band_keys);
-    const ClusterDecision d = place_near_duplicate(store, s.profile, s.record.band_keys, s.record, options);
+    const ClusterDecision d =
+        place_near_duplicate(store, s.profile, s.record.band_keys, s.record, options);
     const auto t1 = Clock::now();
     Result<std::int64_t> archived = store.archive_record(s.record, run);
     lock.reset();

@@ -10,7 +10,6 @@
 //
 // Targets (issue #17): search p95 <= 100 ms, record page with first image p95 <= 300 ms.
 #include <httplib.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,8 +25,8 @@
 #include <thread>
 #include <vector>
 
-#include "stages/store/archive_store.h"
 #include "stages/ingest/discover.h"
+#include "stages/store/archive_store.h"
 #include "stages/web/app.h"
 #include "stages/web/server.h"
 
@@ -42,11 +41,13 @@ struct Vocabulary {
 };
 
 Vocabulary make_vocabulary(std::mt19937& rng) {
-  static const char* syllables[] = {"ber", "ga", "stadt", "rat", "haus", "markt", "lin", "kom", "mu", "nal", "ver",
-                                    "kehr", "schul", "bau", "amt", "land", "kreis", "bür", "ger", "wahl", "plan",
-                                    "tag", "ord", "nung", "för", "der", "mit", "tel", "fest", "park", "see", "wald"};
+  static const char* syllables[] = {
+      "ber",  "ga",    "stadt", "rat", "haus", "markt", "lin",  "kom",  "mu",   "nal",  "ver",
+      "kehr", "schul", "bau",   "amt", "land", "kreis", "bür",  "ger",  "wahl", "plan", "tag",
+      "ord",  "nung",  "för",   "der", "mit",  "tel",   "fest", "park", "see",  "wald"};
   Vocabulary v;
-  std::uniform_int_distribution<int> pick(0, static_cast<int>(std::size(syllables)) - 1), length(2, 4);
+  std::uniform_int_distribution<int> pick(0, static_cast<int>(std::size(syllables)) - 1),
+      length(2, 4);
   std::vector<double> weights;
   for (int i = 0; i < 5000; ++i) {
     std::string w;
@@ -67,7 +68,8 @@ struct SourceFile {
   SourceFormat format = SourceFormat::kUnknown;
 };
 
-SourceFile unique_copy(const std::filesystem::path& sample, const std::filesystem::path& dir, int i) {
+SourceFile unique_copy(const std::filesystem::path& sample, const std::filesystem::path& dir,
+                       int i) {
   const std::filesystem::path path = dir / (std::to_string(i) + sample.extension().string());
   std::filesystem::copy_file(sample, path, std::filesystem::copy_options::overwrite_existing);
   std::ofstream(path, std::ios::app | std::ios::binary) << "\n% copy " << i << "\n";
@@ -77,10 +79,18 @@ SourceFile unique_copy(const std::filesystem::path& sample, const std::filesyste
 }
 
 Record generated(int i, std::mt19937& rng, Vocabulary& v, const SourceFile* source) {
-  static const char* issuers[] = {"Stadt Kaiserslautern", "Stadt Mainz", "Landkreis Kusel", "Stadt Trier",
-                                  "Universität Kaiserslautern", "Stadtwerke Mainz", "Polizeipräsidium Westpfalz",
-                                  "Kreisverwaltung Bad Dürkheim", "Stadt Worms", "Stadt Speyer"};
-  static const char* places[] = {"Kaiserslautern", "Mainz", "Kusel", "Trier", "Worms", "Speyer", "Landau", "Pirmasens"};
+  static const char* issuers[] = {"Stadt Kaiserslautern",
+                                  "Stadt Mainz",
+                                  "Landkreis Kusel",
+                                  "Stadt Trier",
+                                  "Universität Kaiserslautern",
+                                  "Stadtwerke Mainz",
+                                  "Polizeipräsidium Westpfalz",
+                                  "Kreisverwaltung Bad Dürkheim",
+                                  "Stadt Worms",
+                                  "Stadt Speyer"};
+  static const char* places[] = {"Kaiserslautern", "Mainz",  "Kusel",  "Trier",
+                                 "Worms",          "Speyer", "Landau", "Pirmasens"};
   std::discrete_distribution<int> skew({30, 20, 12, 9, 8, 6, 5, 4, 3, 3});
   Record r;
   char sha[65];
@@ -89,11 +99,14 @@ Record generated(int i, std::mt19937& rng, Vocabulary& v, const SourceFile* sour
   r.source_paths = {source ? source->path : "/archive/scans/" + std::to_string(i) + ".pdf"};
   r.source_size = source ? source->size : 100000;
   r.format = source ? source->format : SourceFormat::kPdf;
-  if (source) r.kind = source->format == SourceFormat::kPdf ? RecordKind::kBornDigital : RecordKind::kImage;
-  else r.kind = i % 3 ? RecordKind::kScanned : RecordKind::kBornDigital;
+  if (source)
+    r.kind = source->format == SourceFormat::kPdf ? RecordKind::kBornDigital : RecordKind::kImage;
+  else
+    r.kind = i % 3 ? RecordKind::kScanned : RecordKind::kBornDigital;
   const auto sentence = [&](int n) {
     std::string s;
-    for (int k = 0; k < n; ++k) s += (k ? " " : "") + v.words[static_cast<std::size_t>(v.zipf(rng))];
+    for (int k = 0; k < n; ++k)
+      s += (k ? " " : "") + v.words[static_cast<std::size_t>(v.zipf(rng))];
     return s;
   };
   PageResult page;
@@ -107,8 +120,8 @@ Record generated(int i, std::mt19937& rng, Vocabulary& v, const SourceFile* sour
   r.metadata.issuer = issuers[skew(rng)];
   r.metadata.place = places[skew(rng) % std::size(places)];
   char date[16];
-  std::snprintf(date, sizeof date, "%04d-%02d-%02d", 2000 + static_cast<int>(rng() % 25), 1 + static_cast<int>(rng() % 12),
-                1 + static_cast<int>(rng() % 28));
+  std::snprintf(date, sizeof date, "%04d-%02d-%02d", 2000 + static_cast<int>(rng() % 25),
+                1 + static_cast<int>(rng() % 12), 1 + static_cast<int>(rng() % 28));
   r.metadata.release_date = date;
   r.metadata.language = "de";
   r.metadata.document_type = "press release";
@@ -138,15 +151,19 @@ int main(int argc, char** argv) {
   std::string location;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--smoke") records = 2000, searches = 40, record_pages = 10;
-    else if (a == "--records" && i + 1 < argc) records = std::stoi(argv[++i]);
-    else if (a == "--store" && i + 1 < argc) location = argv[++i];
+    if (a == "--smoke")
+      records = 2000, searches = 40, record_pages = 10;
+    else if (a == "--records" && i + 1 < argc)
+      records = std::stoi(argv[++i]);
+    else if (a == "--store" && i + 1 < argc)
+      location = argv[++i];
     else {
       std::cerr << "usage: web_bench [--records N] [--store LOCATION] [--smoke]\n";
       return 2;
     }
   }
-  const std::filesystem::path work = std::filesystem::temp_directory_path() / ("web_bench-" + std::to_string(getpid()));
+  const std::filesystem::path work =
+      std::filesystem::temp_directory_path() / ("web_bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(work / "sources");
   if (location.empty()) location = (work / "archive.db").string();
   std::mt19937 rng(17);
@@ -166,9 +183,11 @@ int main(int argc, char** argv) {
   for (int i = 0; i < records; ++i) {
     std::optional<SourceFile> source;
     if (i % (records / record_pages) == 0 && static_cast<int>(with_source.size()) < record_pages)
-      source = unique_copy(samples / (with_source.size() % 2 ? "seed-born-digital.pdf" : "seed-scan-clean.png"),
-                           work / "sources", i);
-    Result<std::int64_t> id = (*store)->archive_record(generated(i, rng, vocabulary, source ? &*source : nullptr), run);
+      source = unique_copy(
+          samples / (with_source.size() % 2 ? "seed-born-digital.pdf" : "seed-scan-clean.png"),
+          work / "sources", i);
+    Result<std::int64_t> id =
+        (*store)->archive_record(generated(i, rng, vocabulary, source ? &*source : nullptr), run);
     if (!id.ok()) {
       std::cerr << id.error().message << "\n";
       return 1;
@@ -198,9 +217,11 @@ int main(int argc, char** argv) {
   std::thread ingest([&] {
     std::mt19937 writer_rng(99);
     auto writer = open_store(location);
-    const std::int64_t writer_run = (*writer)->begin_run({"web_bench ingest", "web_bench", "", "{}"}).value();
+    const std::int64_t writer_run =
+        (*writer)->begin_run({"web_bench ingest", "web_bench", "", "{}"}).value();
     for (int i = records; !stop; ++i) {
-      if ((*writer)->archive_record(generated(i, writer_rng, vocabulary, nullptr), writer_run).ok()) ++written;
+      if ((*writer)->archive_record(generated(i, writer_rng, vocabulary, nullptr), writer_run).ok())
+        ++written;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
@@ -215,7 +236,8 @@ int main(int argc, char** argv) {
     if (coin(rng) == 0) path += "+" + vocabulary.words[static_cast<std::size_t>(mid(rng))];
     if (coin(rng) == 1) path += "&issuer=Stadt+Mainz";
     if (coin(rng) == 2) path += "&from=2010-01-01&to=2015-12-31&sort=date";
-    if (i % 10 == 0) path = "/?page=" + std::to_string(1 + i % 5);  // browsing everything, newest first
+    if (i % 10 == 0)
+      path = "/?page=" + std::to_string(1 + i % 5);  // browsing everything, newest first
     search_ms.push_back(timed_get(client, path, failures));
   }
   for (const std::int64_t id : with_source) {
@@ -229,17 +251,25 @@ int main(int argc, char** argv) {
   ingest.join();
   serving.join();
   std::error_code ec;
-  if (!std::getenv("WEB_BENCH_KEEP")) std::filesystem::remove_all(work, ec);
-  else std::printf("kept %s\n", work.c_str());
+  if (!std::getenv("WEB_BENCH_KEEP"))
+    std::filesystem::remove_all(work, ec);
+  else
+    std::printf("kept %s\n", work.c_str());
 
-  std::printf("web_bench: %d generated records (%.0f s to insert), %d written meanwhile by the ingest beside it\n",
-              records, fill_seconds, written.load());
-  std::printf("  search + facets            p50 %6.1f ms   p95 %6.1f ms   (%zu requests; target p95 <= 100 ms)\n",
-              percentile(search_ms, 0.5), percentile(search_ms, 0.95), search_ms.size());
-  std::printf("  record page + first image  p50 %6.1f ms   p95 %6.1f ms   (%zu records, cold cache; target p95 <= 300 ms)\n",
-              percentile(record_ms, 0.5), percentile(record_ms, 0.95), record_ms.size());
-  std::printf("    of which the image       p50 %6.1f ms   p95 %6.1f ms\n", percentile(image_ms, 0.5),
-              percentile(image_ms, 0.95));
+  std::printf(
+      "web_bench: %d generated records (%.0f s to insert), %d written meanwhile by the ingest "
+      "beside it\n",
+      records, fill_seconds, written.load());
+  std::printf(
+      "  search + facets            p50 %6.1f ms   p95 %6.1f ms   (%zu requests; target p95 <= 100 "
+      "ms)\n",
+      percentile(search_ms, 0.5), percentile(search_ms, 0.95), search_ms.size());
+  std::printf(
+      "  record page + first image  p50 %6.1f ms   p95 %6.1f ms   (%zu records, cold cache; target "
+      "p95 <= 300 ms)\n",
+      percentile(record_ms, 0.5), percentile(record_ms, 0.95), record_ms.size());
+  std::printf("    of which the image       p50 %6.1f ms   p95 %6.1f ms\n",
+              percentile(image_ms, 0.5), percentile(image_ms, 0.95));
   if (failures) std::printf("  %d request(s) failed\n", failures);
   return failures ? 1 : 0;
 }

@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define FUZZ_CHECK(condition, what)                                                   \
-  do {                                                                                \
-    if (!(condition)) {                                                               \
+#define FUZZ_CHECK(condition, what)                                                     \
+  do {                                                                                  \
+    if (!(condition)) {                                                                 \
       std::fprintf(stderr, "FUZZ_CHECK failed at %s:%d: %s (%s)\n", __FILE__, __LINE__, \
-                   #condition, what);                                                 \
-      std::abort();                                                                   \
-    }                                                                                 \
+                   #condition, what);                                                   \
+      std::abort();                                                                     \
+    }                                                                                   \
   } while (false)

@@ -27,9 +27,9 @@ constexpr int kPagesToLoad = 3;
 const std::filesystem::path& input_path() {
   static const std::filesystem::path path = [] {
     const char* shm = "/dev/shm";
-    const std::filesystem::path dir =
-        std::filesystem::is_directory(shm) ? std::filesystem::path(shm)
-                                           : std::filesystem::temp_directory_path();
+    const std::filesystem::path dir = std::filesystem::is_directory(shm)
+                                          ? std::filesystem::path(shm)
+                                          : std::filesystem::temp_directory_path();
     return dir / ("pressarchive-loader-fuzzer-" + std::to_string(getpid()));
   }();
   return path;

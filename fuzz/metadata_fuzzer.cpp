@@ -35,12 +35,18 @@ const pressarchive::MetadataExtractor& extractor() {
 float height_of(std::uint8_t layout) {
   const int value = layout & 0x3F;
   switch (value) {
-    case 0: return 0;
-    case 60: return -12;
-    case 61: return 1e30f;
-    case 62: return std::numeric_limits<float>::infinity();
-    case 63: return std::numeric_limits<float>::quiet_NaN();
-    default: return 4.0f + 2.0f * static_cast<float>(value);
+    case 0:
+      return 0;
+    case 60:
+      return -12;
+    case 61:
+      return 1e30f;
+    case 62:
+      return std::numeric_limits<float>::infinity();
+    case 63:
+      return std::numeric_limits<float>::quiet_NaN();
+    default:
+      return 4.0f + 2.0f * static_cast<float>(value);
   }
 }
 

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "fuzz/fuzz_check.h"
-#include "stages/near_dup/near_duplicates.h"
-#include "stages/near_dup/signature_v2.h"
 #include "stages/core/text_util.h"
 #include "stages/ingest/triage.h"
+#include "stages/near_dup/near_duplicates.h"
+#include "stages/near_dup/signature_v2.h"
 
 namespace {
 

@@ -28,17 +28,23 @@ Status overlay_onto(toml::table& base, const toml::table& overlay, const std::st
   for (const auto& [key, node] : overlay) {
     const std::string name = prefix + std::string(key.str());
     toml::node* target = base.get(key.str());
-    if (!target) return make_error(Reason::kUnsupported, origin + ": unknown setting '" + name + "'");
+    if (!target)
+      return make_error(Reason::kUnsupported, origin + ": unknown setting '" + name + "'");
     if (node.is_table()) {
-      if (!target->is_table()) return make_error(Reason::kUnsupported, origin + ": '" + name + "' is not a section");
-      if (Status s = overlay_onto(*target->as_table(), *node.as_table(), origin, name + "."); !s.ok()) return s;
+      if (!target->is_table())
+        return make_error(Reason::kUnsupported, origin + ": '" + name + "' is not a section");
+      if (Status s = overlay_onto(*target->as_table(), *node.as_table(), origin, name + ".");
+          !s.ok())
+        return s;
       continue;
     }
     const bool numeric_ok = target->is_floating_point() && node.is_integer();
     if (target->type() != node.type() && !numeric_ok)
       return make_error(Reason::kUnsupported, origin + ": '" + name + "' has the wrong type");
-    if (numeric_ok) base.insert_or_assign(key.str(), static_cast<double>(*node.value<std::int64_t>()));
-    else base.insert_or_assign(key.str(), node);
+    if (numeric_ok)
+      base.insert_or_assign(key.str(), static_cast<double>(*node.value<std::int64_t>()));
+    else
+      base.insert_or_assign(key.str(), node);
   }
   return Status::Ok();
 }
@@ -74,19 +80,25 @@ Result<Config> Config::load(const std::string& user_file) {
 
 Status Config::set(const std::string& dotted_key, const std::string& value) {
   const std::size_t dot = dotted_key.find('.');
-  if (dot == std::string::npos) return make_error(Reason::kUnsupported, "unknown setting '" + dotted_key + "'");
+  if (dot == std::string::npos)
+    return make_error(Reason::kUnsupported, "unknown setting '" + dotted_key + "'");
   toml::table overlay;
   toml::table section;
   const std::string key = dotted_key.substr(dot + 1);
   const toml::node* current = impl_->table.at_path(dotted_key).node();
   if (!current) return make_error(Reason::kUnsupported, "unknown setting '" + dotted_key + "'");
   try {
-    if (current->is_string()) section.insert(key, value);
-    else if (current->is_boolean()) section.insert(key, value == "true" || value == "1");
-    else if (current->is_integer()) section.insert(key, static_cast<std::int64_t>(std::stoll(value)));
-    else if (current->is_floating_point()) section.insert(key, std::stod(value));
+    if (current->is_string())
+      section.insert(key, value);
+    else if (current->is_boolean())
+      section.insert(key, value == "true" || value == "1");
+    else if (current->is_integer())
+      section.insert(key, static_cast<std::int64_t>(std::stoll(value)));
+    else if (current->is_floating_point())
+      section.insert(key, std::stod(value));
   } catch (const std::exception&) {
-    return make_error(Reason::kUnsupported, "'" + dotted_key + "' needs a number, not '" + value + "'");
+    return make_error(Reason::kUnsupported,
+                      "'" + dotted_key + "' needs a number, not '" + value + "'");
   }
   overlay.insert(dotted_key.substr(0, dot), std::move(section));
   return overlay_onto(impl_->table, overlay, "command line");
@@ -95,13 +107,16 @@ Status Config::set(const std::string& dotted_key, const std::string& value) {
 Result<Settings> Config::settings() const {
   const toml::table& t = impl_->table;
   Settings s;
-  auto integer = [&](const char* path) { return static_cast<int>(t.at_path(path).value_or<std::int64_t>(0)); };
+  auto integer = [&](const char* path) {
+    return static_cast<int>(t.at_path(path).value_or<std::int64_t>(0));
+  };
   auto real = [&](const char* path) { return t.at_path(path).value_or(0.0); };
   auto text = [&](const char* path) { return t.at_path(path).value_or(std::string()); };
   auto flag = [&](const char* path) { return t.at_path(path).value_or(false); };
 
   s.jobs = integer("ingest.jobs");
-  if (s.jobs < 0) return make_error(Reason::kUnsupported, "ingest.jobs must be 0 (all cores) or more");
+  if (s.jobs < 0)
+    return make_error(Reason::kUnsupported, "ingest.jobs must be 0 (all cores) or more");
   if (s.jobs == 0) s.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   s.store = text("ingest.store");
   s.retry_failed = flag("ingest.retry_failed");
@@ -109,7 +124,8 @@ Result<Settings> Config::settings() const {
   s.review_min_ocr_confidence = real("review.min_ocr_confidence");
   s.review_min_field_confidence = real("review.min_field_confidence");
   for (const char* field : {"title", "release_date", "issuer", "place"})
-    s.review_min_confidence[field] = real(("review.min_" + std::string(field) + "_confidence").c_str());
+    s.review_min_confidence[field] =
+        real(("review.min_" + std::string(field) + "_confidence").c_str());
   s.near_duplicates = flag("near_duplicates.enabled");
   s.near_duplicate.same_min_jaccard = real("near_duplicates.same_min_jaccard");
   s.near_duplicate.revision_min_jaccard = real("near_duplicates.revision_min_jaccard");
@@ -141,7 +157,8 @@ Result<Settings> Config::settings() const {
   if (s.learned_boilerplate.min_records < 1 || s.learned_boilerplate.min_share < 0 ||
       s.learned_boilerplate.min_share > 1 || s.learned_boilerplate.min_words < 1)
     return make_error(Reason::kUnsupported,
-                      "learned_boilerplate: min_records and min_words must be at least 1, min_share between 0 and 1");
+                      "learned_boilerplate: min_records and min_words must be at least 1, "
+                      "min_share between 0 and 1");
   s.log_interval_seconds = std::max(1, integer("progress.log_interval_seconds"));
   s.queue_lease_seconds = integer("queue.lease_seconds");
   s.queue_max_attempts = integer("queue.max_attempts");
@@ -150,19 +167,24 @@ Result<Settings> Config::settings() const {
   s.web_listen = text("web.listen");
   s.web_token = text("web.token");
   s.web_cache_dir = text("web.cache_dir");
-  if (s.queue_lease_seconds < 3 || s.queue_max_attempts < 1 || s.queue_batch < 0 || s.queue_poll_seconds < 1)
-    return make_error(Reason::kUnsupported, "queue: lease_seconds >= 3, max_attempts >= 1, batch >= 0, poll_seconds >= 1");
+  if (s.queue_lease_seconds < 3 || s.queue_max_attempts < 1 || s.queue_batch < 0 ||
+      s.queue_poll_seconds < 1)
+    return make_error(
+        Reason::kUnsupported,
+        "queue: lease_seconds >= 3, max_attempts >= 1, batch >= 0, poll_seconds >= 1");
   s.export_organisation = text("export.organisation");
   s.export_image_width = integer("export.image_width");
   s.export_jpeg_quality = integer("export.jpeg_quality");
   if (s.export_image_width < 100 || s.export_image_width > 10000 || s.export_jpeg_quality < 1 ||
       s.export_jpeg_quality > 100)
-    return make_error(Reason::kUnsupported, "export: image_width between 100 and 10000, jpeg_quality between 1 and 100");
+    return make_error(Reason::kUnsupported,
+                      "export: image_width between 100 and 10000, jpeg_quality between 1 and 100");
   if (s.load.render_dpi < 50 || s.load.render_dpi > 1200)
     return make_error(Reason::kUnsupported, "pdf.render_dpi must be between 50 and 1200");
   if (s.load.max_page_pixels <= 0 || s.load.max_pages <= 0)
     return make_error(Reason::kUnsupported, "limits must be positive");
-  if (s.languages.empty()) return make_error(Reason::kUnsupported, "ocr.languages must not be empty");
+  if (s.languages.empty())
+    return make_error(Reason::kUnsupported, "ocr.languages must not be empty");
   return s;
 }
 

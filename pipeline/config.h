@@ -6,11 +6,11 @@
 #include <map>
 #include <string>
 
-#include "stages/metadata/learned_boilerplate.h"
-#include "stages/ingest/load.h"
-#include "stages/near_dup/near_duplicates.h"
-#include "stages/ingest/recognize.h"
 #include "stages/core/result.h"
+#include "stages/ingest/load.h"
+#include "stages/ingest/recognize.h"
+#include "stages/metadata/learned_boilerplate.h"
+#include "stages/near_dup/near_duplicates.h"
 
 namespace pressarchive {
 
@@ -39,7 +39,7 @@ struct Settings {
   std::string export_organisation;
   int export_image_width = 1500;
   int export_jpeg_quality = 85;
-  std::string web_listen;     // pressarchive serve
+  std::string web_listen;  // pressarchive serve
   std::string web_token;
   std::string web_cache_dir;
 };

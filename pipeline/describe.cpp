@@ -84,10 +84,11 @@ void describe_record(const WorkItem& item, const Settings& settings,
         ReviewHistory history;
         for (const auto& [field, value] : item.corrections) history.manual_fields.insert(field);
         history.confirmed = item.confirmed_fields;
-        flag_for_review(record,
-                        ReviewPolicy{settings.review_min_ocr_confidence,
-                                     settings.review_min_field_confidence, settings.review_min_confidence},
-                        history);
+        flag_for_review(
+            record,
+            ReviewPolicy{settings.review_min_ocr_confidence, settings.review_min_field_confidence,
+                         settings.review_min_confidence},
+            history);
       },
       [&] {
         // Keyed here, in parallel, so that the serial store node only writes the counts.

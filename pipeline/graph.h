@@ -17,12 +17,12 @@
 #include "pipeline/config.h"
 #include "pipeline/progress.h"
 #include "pipeline/stage_guard.h"
-#include "stages/near_dup/dedup.h"
+#include "stages/core/model.h"
+#include "stages/engines/ocr_engine.h"
 #include "stages/ingest/load.h"
 #include "stages/metadata/metadata.h"
-#include "stages/core/model.h"
+#include "stages/near_dup/dedup.h"
 #include "stages/near_dup/near_duplicates.h"
-#include "stages/engines/ocr_engine.h"
 
 namespace pressarchive {
 

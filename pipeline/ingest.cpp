@@ -7,31 +7,31 @@
 #include <fstream>
 #include <functional>
 #include <iomanip>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "pipeline/exit_codes.h"
 #include "pipeline/graph.h"
 #include "pipeline/resign.h"
 #include "pipeline/version.h"
-#include "stages/ingest/assemble.h"
-#include "stages/store/placement.h"
-#include "stages/ingest/discover.h"
 #include "stages/engines/image_engine.h"
-#include "stages/metadata/learned_boilerplate.h"
-#include "stages/store/postgres/pg_store.h"
 #include "stages/engines/pdf_engine.h"
+#include "stages/ingest/assemble.h"
+#include "stages/ingest/discover.h"
+#include "stages/metadata/learned_boilerplate.h"
 #include "stages/metadata/rules.h"
+#include "stages/store/placement.h"
+#include "stages/store/postgres/pg_store.h"
 #include "stages/store/store_access.h"
 
 namespace pressarchive {
 namespace {
 
 Result<MetadataRules> load_rules(const Settings& settings) {
-  if (settings.rules_file.empty()) return parse_rules(builtin_rules_text(), "built-in config/rules.toml");
+  if (settings.rules_file.empty())
+    return parse_rules(builtin_rules_text(), "built-in config/rules.toml");
   std::ifstream in(settings.rules_file);
   if (!in) return make_error(Reason::kIo, settings.rules_file + ": cannot read the rules file");
   std::stringstream buffer;
@@ -41,7 +41,8 @@ Result<MetadataRules> load_rules(const Settings& settings) {
 
 // Issuers named by two records or more (one record may be a misreading) and the learned
 // boilerplate in effect.
-Result<ArchiveKnowledge> archive_knowledge(ArchiveStore& store, const LearnedBoilerplateOptions& options) {
+Result<ArchiveKnowledge> archive_knowledge(ArchiveStore& store,
+                                           const LearnedBoilerplateOptions& options) {
   ArchiveKnowledge knowledge;
   Result<std::vector<std::string>> issuers = store.issuers(2);
   if (!issuers.ok()) return issuers.error();
@@ -53,35 +54,43 @@ Result<ArchiveKnowledge> archive_knowledge(ArchiveStore& store, const LearnedBoi
 }
 
 // Counts a newly archived record's lines towards its issuer's learned boilerplate.
-void count_lines(ArchiveStore& store, const LearnedBoilerplateOptions& options, const DocumentOutcome& outcome,
-                 const std::function<void(const Status&)>& check) {
+void count_lines(ArchiveStore& store, const LearnedBoilerplateOptions& options,
+                 const DocumentOutcome& outcome, const std::function<void(const Status&)>& check) {
   if (!options.enabled || outcome.record->metadata.issuer.empty()) return;
   check(store.count_boilerplate_lines(outcome.record->metadata.issuer, outcome.countable_lines));
 }
 
-void print_summary(std::ostream& out, const RunSummary& s, std::int64_t run_id, const std::string& store) {
+void print_summary(std::ostream& out, const RunSummary& s, std::int64_t run_id,
+                   const std::string& store) {
   out << "\npressarchive run " << run_id << " into " << redact_uri(store) << "\n"
       << "  inputs            " << s.inputs << "\n"
       << "  archived          " << s.archived << "\n"
       << "  duplicates        " << s.duplicates << "  (same bytes as an archived source, linked)\n"
       << "  failed            " << s.failed << "\n";
-  if (s.reprocessed > 0) out << "  reprocessed       " << s.reprocessed << "  (records re-derived in place)\n";
-  if (s.near_duplicates > 0) out << "  same release      " << s.near_duplicates << "  (archived, linked into a cluster with another copy)\n";
-  if (s.revisions > 0) out << "  revisions         " << s.revisions << "  (archived, linked to the release they revise)\n";
+  if (s.reprocessed > 0)
+    out << "  reprocessed       " << s.reprocessed << "  (records re-derived in place)\n";
+  if (s.near_duplicates > 0)
+    out << "  same release      " << s.near_duplicates
+        << "  (archived, linked into a cluster with another copy)\n";
+  if (s.revisions > 0)
+    out << "  revisions         " << s.revisions
+        << "  (archived, linked to the release they revise)\n";
   if (s.skipped_known > 0) out << "  already archived  " << s.skipped_known << "  (skipped)\n";
   if (s.skipped_failed > 0)
-    out << "  failed earlier    " << s.skipped_failed
-        << "  (skipped; retry with --retry-failed)\n";
+    out << "  failed earlier    " << s.skipped_failed << "  (skipped; retry with --retry-failed)\n";
   out << "  pages OCR'd       " << s.pages_ocr << "\n"
       << "  pages text layer  " << s.pages_text_layer << "\n";
   if (s.pages_failed > 0) out << "  pages failed      " << s.pages_failed << "\n";
   out << "  wall time         " << std::fixed << std::setprecision(1) << s.seconds << " s";
   const std::int64_t pages = s.pages_ocr + s.pages_text_layer;
-  if (pages > 0 && s.seconds > 0) out << "  (" << std::setprecision(2) << pages / s.seconds << " pages/s)";
+  if (pages > 0 && s.seconds > 0)
+    out << "  (" << std::setprecision(2) << pages / s.seconds << " pages/s)";
   out << "\n";
   if (s.archived == 0 && s.duplicates == 0 && s.failed == 0 && s.reprocessed == 0)
     out << "Nothing new to archive.\n";
-  if (s.failed > 0) out << "Some inputs failed: `pressarchive status` and `pressarchive export --include-failures` list them.\n";
+  if (s.failed > 0)
+    out << "Some inputs failed: `pressarchive status` and `pressarchive export --include-failures` "
+           "list them.\n";
 }
 
 void print_stage_times(std::ostream& out, const ProgressCounters& counters, double wall_seconds) {
@@ -91,9 +100,10 @@ void print_stage_times(std::ostream& out, const ProgressCounters& counters, doub
       << wall_seconds << " s)\n";
   for (int s = 0; s < ProgressCounters::kStageCount; ++s) {
     const double seconds = counters.stage_micros[s] / 1e6;
-    out << "  " << std::left << std::setw(30) << stage_label(static_cast<ProgressCounters::Stage>(s))
-        << std::right << std::setw(9) << std::setprecision(2) << seconds << " s  " << std::setw(5)
-        << std::setprecision(1) << (total > 0 ? 100 * seconds / total : 0) << " %\n";
+    out << "  " << std::left << std::setw(30)
+        << stage_label(static_cast<ProgressCounters::Stage>(s)) << std::right << std::setw(9)
+        << std::setprecision(2) << seconds << " s  " << std::setw(5) << std::setprecision(1)
+        << (total > 0 ? 100 * seconds / total : 0) << " %\n";
   }
 }
 
@@ -101,7 +111,8 @@ void print_stage_times(std::ostream& out, const ProgressCounters& counters, doub
 // scanned twice tonight forms one cluster like one scanned years apart.
 void place_and_count(ArchiveStore& store, const Settings& settings, const BodyProfile& profile,
                      const std::vector<std::uint64_t>& keys, Record& record, RunSummary& summary) {
-  const ClusterDecision d = place_near_duplicate(store, profile, keys, record, settings.near_duplicate);
+  const ClusterDecision d =
+      place_near_duplicate(store, profile, keys, record, settings.near_duplicate);
   if (d.duplicate_of || d.takes_over_from) ++summary.near_duplicates;
   if (d.revision_of) ++summary.revisions;
 }
@@ -115,7 +126,8 @@ std::string agent_of(const Settings& settings) {
 // may have been replaced or a limit raised), archived records are re-derived in place.
 void plan_reprocess(const ReprocessSelection& selection, ArchiveStore& store, Discovery& discovery,
                     IngestPlan& plan, std::int64_t& unplannable, std::ostream& err) {
-  if (selection.failed || selection.reason || !selection.since.empty() || !selection.failure_ids.empty()) {
+  if (selection.failed || selection.reason || !selection.since.empty() ||
+      !selection.failure_ids.empty()) {
     std::vector<std::filesystem::path> paths;
     std::set<std::string> seen;
     const std::set<std::int64_t> chosen(selection.failure_ids.begin(), selection.failure_ids.end());
@@ -129,7 +141,9 @@ void plan_reprocess(const ReprocessSelection& selection, ArchiveStore& store, Di
     discovery = discover_sources(paths);
     plan = plan_ingest(
         discovery.sources,
-        [&store](const std::string& sha, const std::string& path) { return store.lookup(sha, path); },
+        [&store](const std::string& sha, const std::string& path) {
+          return store.lookup(sha, path);
+        },
         /*retry_failed=*/true);
   }
   for (std::int64_t id : selection.record_ids) {
@@ -149,7 +163,8 @@ void plan_reprocess(const ReprocessSelection& selection, ArchiveStore& store, Di
       }
     }
     if (!source) {
-      err << "failed: record " << id << ": none of its source files is still there with the archived content\n";
+      err << "failed: record " << id
+          << ": none of its source files is still there with the archived content\n";
       ++unplannable;
       continue;
     }
@@ -167,8 +182,10 @@ void plan_reprocess(const ReprocessSelection& selection, ArchiveStore& store, Di
     }
     if (selection.only_failed_pages) {
       for (PageResult& page : record.pages) {
-        if (page.method == PageMethod::kFailed) item.only_pages.push_back(page.number);
-        else item.kept_pages.push_back(std::move(page));
+        if (page.method == PageMethod::kFailed)
+          item.only_pages.push_back(page.number);
+        else
+          item.kept_pages.push_back(std::move(page));
       }
       if (item.only_pages.empty()) continue;  // nothing failed: nothing to redo
     }
@@ -217,12 +234,15 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   const auto waiting_on_archive = [&archive_seconds](auto&& call) {
     const auto begin = std::chrono::steady_clock::now();
     auto result = call();
-    archive_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    archive_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     return result;
   };
-  Result<std::unique_ptr<ArchiveStore>> store_or = waiting_on_archive([&] { return open_store(settings.store); });
+  Result<std::unique_ptr<ArchiveStore>> store_or =
+      waiting_on_archive([&] { return open_store(settings.store); });
   if (!store_or.ok()) {
-    err << "pressarchive: " << explain_store_write_failure(settings.store, store_or.error()) << "\n";
+    err << "pressarchive: " << explain_store_write_failure(settings.store, store_or.error())
+        << "\n";
     return exit_code::kStoreError;
   }
   ArchiveStore& store = **store_or;
@@ -240,7 +260,8 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   const EngineFactory make_engine = [&settings] {
     return OcrEngine::create(settings.languages, settings.tessdata_dir);
   };
-  if (Status languages = OcrEngine::check_languages(settings.languages, settings.tessdata_dir); !languages.ok()) {
+  if (Status languages = OcrEngine::check_languages(settings.languages, settings.tessdata_dir);
+      !languages.ok()) {
     err << "pressarchive: " << languages.error().message << "\n";
     return exit_code::kMissingDependency;
   }
@@ -259,32 +280,41 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     plan = waiting_on_archive([&] {
       return plan_ingest(
           discovery.sources,
-          [&store](const std::string& sha, const std::string& path) { return store.lookup(sha, path); },
+          [&store](const std::string& sha, const std::string& path) {
+            return store.lookup(sha, path);
+          },
           settings.retry_failed);
     });
   }
   if (settings.near_duplicates) {
     // Records archived with an older signature scheme are re-signed from their stored
     // text before this run places new ones among them (pipeline/resign.h).
-    Result<std::int64_t> resigned = waiting_on_archive([&] { return resign_older_signatures(store, settings.near_duplicate); });
+    Result<std::int64_t> resigned =
+        waiting_on_archive([&] { return resign_older_signatures(store, settings.near_duplicate); });
     if (!resigned.ok()) {
-      err << "pressarchive: " << explain_store_write_failure(settings.store, resigned.error()) << "\n";
+      err << "pressarchive: " << explain_store_write_failure(settings.store, resigned.error())
+          << "\n";
       return exit_code::kStoreError;
     }
-    if (*resigned > 0) err << "re-signed " << *resigned << " archived record(s) from their stored text (signature v2)\n";
+    if (*resigned > 0)
+      err << "re-signed " << *resigned
+          << " archived record(s) from their stored text (signature v2)\n";
   }
   Result<std::int64_t> run_id_or = waiting_on_archive([&] {
-    return store.begin_run({agent_of(settings), request.command_line, request.config.effective_toml(),
-                            provenance_json(settings)});
+    return store.begin_run({agent_of(settings), request.command_line,
+                            request.config.effective_toml(), provenance_json(settings)});
   });
   if (!run_id_or.ok()) {
-    err << "pressarchive: " << explain_store_write_failure(settings.store, run_id_or.error()) << "\n";
+    err << "pressarchive: " << explain_store_write_failure(settings.store, run_id_or.error())
+        << "\n";
     return exit_code::kStoreError;
   }
   const std::int64_t run_id = *run_id_or;
 
   RunSummary summary;
-  summary.inputs = static_cast<std::int64_t>(discovery.sources.size() + discovery.unreadable.size()) + unplannable;
+  summary.inputs =
+      static_cast<std::int64_t>(discovery.sources.size() + discovery.unreadable.size()) +
+      unplannable;
   summary.failed = unplannable;
   summary.skipped_known = static_cast<std::int64_t>(plan.already_archived.size());
   summary.skipped_failed = static_cast<std::int64_t>(plan.failed_before.size());
@@ -295,8 +325,8 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   std::int64_t not_stored = 0;
   auto check = [&](const Status& s) {
     if (s.ok() || store_failed.exchange(true)) return;
-    err << (request.show_progress && isatty(STDERR_FILENO) ? "\r\033[K" : "") << "pressarchive: "
-        << explain_store_write_failure(settings.store, s.error()) << "\n";
+    err << (request.show_progress && isatty(STDERR_FILENO) ? "\r\033[K" : "")
+        << "pressarchive: " << explain_store_write_failure(settings.store, s.error()) << "\n";
   };
 
   for (const Failure& f : discovery.unreadable) {
@@ -358,7 +388,8 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
         ++not_stored;
         return;
       }
-      err << (request.show_progress && isatty(STDERR_FILENO) ? "\r\033[K" : "") << "failed: " << outcome.failure->message << "\n";
+      err << (request.show_progress && isatty(STDERR_FILENO) ? "\r\033[K" : "")
+          << "failed: " << outcome.failure->message << "\n";
       Status recorded = store.record_failure(*outcome.failure, run_id);
       for (const Source& copy : outcome.item->copies) {
         Failure f = *outcome.failure;
@@ -380,20 +411,26 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   summary.store_seconds = archive_seconds + counters.stage_micros[ProgressCounters::kStore] / 1e6;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  if (store_failed) summary.exit_code = exit_code::kStoreError;
-  else if (not_started > 0) summary.exit_code = exit_code::kInterrupted;
-  else if (summary.failed > 0) summary.exit_code = exit_code::kCompletedWithFailures;
-  else summary.exit_code = exit_code::kOk;
+  if (store_failed)
+    summary.exit_code = exit_code::kStoreError;
+  else if (not_started > 0)
+    summary.exit_code = exit_code::kInterrupted;
+  else if (summary.failed > 0)
+    summary.exit_code = exit_code::kCompletedWithFailures;
+  else
+    summary.exit_code = exit_code::kOk;
   const auto finish_start = std::chrono::steady_clock::now();
   check(store.finish_run(run_id, summary));
-  summary.store_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - finish_start).count();
+  summary.store_seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - finish_start).count();
   print_summary(out, summary, run_id, settings.store);
   if (request.show_stats) print_stage_times(out, counters, summary.seconds);
   if (store_failed)
     out << "Stopped: the archive refused a write; " << not_started + not_stored
         << " inputs were not stored. Run the same command again once it can be written.\n";
   else if (not_started > 0)
-    out << "Interrupted: " << not_started << " inputs not started; run the same command again to continue.\n";
+    out << "Interrupted: " << not_started
+        << " inputs not started; run the same command again to continue.\n";
   if (store_failed) summary.exit_code = exit_code::kStoreError;
   if (request.summary) *request.summary = summary;
   return summary.exit_code;

@@ -16,12 +16,12 @@ namespace pressarchive {
 
 // What `pressarchive reprocess` runs again.
 struct ReprocessSelection {
-  bool failed = false;                 // open failures (narrowed by reason / since)
+  bool failed = false;  // open failures (narrowed by reason / since)
   std::optional<Reason> reason;
-  std::string since;                   // ISO date or date-time; failures at or after it
+  std::string since;                      // ISO date or date-time; failures at or after it
   std::vector<std::int64_t> failure_ids;  // these open failures (the web page's retry)
-  std::vector<std::int64_t> record_ids;  // archived records, re-derived in place
-  bool only_failed_pages = false;      // for record_ids: redo just their failed pages
+  std::vector<std::int64_t> record_ids;   // archived records, re-derived in place
+  bool only_failed_pages = false;         // for record_ids: redo just their failed pages
 };
 
 struct IngestRequest {
@@ -30,10 +30,10 @@ struct IngestRequest {
   Config config;
   std::string command_line;
   bool show_progress = true;
-  bool show_stats = false;  // print where the time went, per stage
+  bool show_stats = false;                  // print where the time went, per stage
   const std::atomic<bool>* stop = nullptr;  // raised by SIGINT/SIGTERM
-  std::string worker;               // set: a queue worker; the store completes its jobs
-  RunSummary* summary = nullptr;    // set: receives the run's counts
+  std::string worker;                       // set: a queue worker; the store completes its jobs
+  RunSummary* summary = nullptr;            // set: receives the run's counts
 };
 
 // Returns the process exit code (pipeline/exit_codes.h). Writes the summary to `out`

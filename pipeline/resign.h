@@ -6,9 +6,9 @@
 
 #include <cstdint>
 
-#include "stages/store/archive_store.h"
-#include "stages/near_dup/near_duplicates.h"
 #include "stages/core/result.h"
+#include "stages/near_dup/near_duplicates.h"
+#include "stages/store/archive_store.h"
 
 namespace pressarchive {
 

@@ -8,8 +8,8 @@
 #include <new>
 #include <string>
 
-#include "stages/near_dup/dedup.h"
 #include "stages/core/result.h"
+#include "stages/near_dup/dedup.h"
 
 namespace pressarchive {
 

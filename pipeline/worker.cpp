@@ -13,8 +13,8 @@
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
 #include "pipeline/version.h"
-#include "stages/store/archive_store.h"
 #include "stages/ingest/discover.h"
+#include "stages/store/archive_store.h"
 #include "stages/store/postgres/job_queue.h"
 #include "stages/store/postgres/pg_store.h"
 
@@ -32,7 +32,10 @@ std::string default_worker_name() {
 class LeaseKeeper {
  public:
   LeaseKeeper(std::unique_ptr<JobQueue> queue, std::string worker, std::chrono::seconds lease)
-      : queue_(std::move(queue)), worker_(std::move(worker)), lease_(lease), thread_([this] { loop(); }) {}
+      : queue_(std::move(queue)),
+        worker_(std::move(worker)),
+        lease_(lease),
+        thread_([this] { loop(); }) {}
   ~LeaseKeeper() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -50,7 +53,8 @@ class LeaseKeeper {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!wake_.wait_for(lock, period, [this] { return done_; })) {
       if (Result<std::int64_t> held = queue_->heartbeat(worker_, lease_); !held.ok())
-        std::cerr << "pressarchive worker " << worker_ << ": heartbeat: " << held.error().message << "\n";
+        std::cerr << "pressarchive worker " << worker_ << ": heartbeat: " << held.error().message
+                  << "\n";
     }
   }
 
@@ -78,8 +82,11 @@ struct WorkerTotals {
 // Adds the wall time of its scope to `seconds`.
 class Stopwatch {
  public:
-  explicit Stopwatch(double& seconds) : seconds_(seconds), start_(std::chrono::steady_clock::now()) {}
-  ~Stopwatch() { seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+  explicit Stopwatch(double& seconds)
+      : seconds_(seconds), start_(std::chrono::steady_clock::now()) {}
+  ~Stopwatch() {
+    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
 
  private:
   double& seconds_;
@@ -94,7 +101,8 @@ Settings settings_or_exit(const Config& config, std::ostream& err, int& code) {
     return {};
   }
   if (!is_postgresql_location(settings->store)) {
-    err << "pressarchive: the job queue lives in a PostgreSQL archive: give --store postgresql://user@host/db\n";
+    err << "pressarchive: the job queue lives in a PostgreSQL archive: give --store "
+           "postgresql://user@host/db\n";
     code = exit_code::kUsage;
     return {};
   }
@@ -105,14 +113,17 @@ Settings settings_or_exit(const Config& config, std::ostream& err, int& code) {
 // Jobs whose lease ran out on their last attempt: each worker that took them stopped
 // before finishing, so the file probably kills the process (a crash, the OOM killer)
 // or a machine died each time. Recorded as a failure the archivist can retry.
-void quarantine_abandoned(JobQueue& queue, ArchiveStore& store, std::int64_t& run_id, const WorkerRequest& request,
-                          const Settings& settings, const std::string& name, WorkerTotals& totals, std::ostream& err) {
+void quarantine_abandoned(JobQueue& queue, ArchiveStore& store, std::int64_t& run_id,
+                          const WorkerRequest& request, const Settings& settings,
+                          const std::string& name, WorkerTotals& totals, std::ostream& err) {
   const std::chrono::seconds lease(settings.queue_lease_seconds);
-  Result<std::vector<Job>> abandoned = queue.claim_abandoned(name, lease, settings.queue_max_attempts);
+  Result<std::vector<Job>> abandoned =
+      queue.claim_abandoned(name, lease, settings.queue_max_attempts);
   if (!abandoned.ok() || abandoned->empty()) return;
   if (run_id == 0) {
-    Result<std::int64_t> run = store.begin_run({"pressarchive " + std::string(kVersion) + " worker " + name,
-                                                request.command_line, request.config.effective_toml(), "{}"});
+    Result<std::int64_t> run =
+        store.begin_run({"pressarchive " + std::string(kVersion) + " worker " + name,
+                         request.command_line, request.config.effective_toml(), "{}"});
     if (!run.ok()) return;
     run_id = *run;
   }
@@ -123,9 +134,10 @@ void quarantine_abandoned(JobQueue& queue, ArchiveStore& store, std::int64_t& ru
     failure.sha256 = job.sha256;
     failure.stage = "worker";
     failure.reason = Reason::kInternal;
-    failure.message = job.path + ": quarantined after " + std::to_string(job.attempts) +
-                      " attempts: every worker that took it stopped before finishing (killed, crashed or its "
-                      "machine lost). Check the file, then `pressarchive reprocess --failed`.";
+    failure.message =
+        job.path + ": quarantined after " + std::to_string(job.attempts) +
+        " attempts: every worker that took it stopped before finishing (killed, crashed or its "
+        "machine lost). Check the file, then `pressarchive reprocess --failed`.";
     failure.attempt = job.attempts;
     if (store.record_failure(failure, run_id).ok()) {
       ids.push_back(job.id);
@@ -139,21 +151,29 @@ void quarantine_abandoned(JobQueue& queue, ArchiveStore& store, std::int64_t& ru
 // archived under the same path (nothing to store), or it could not be read or had other
 // content than when it was enqueued (the failure or the new record is stored under what
 // the worker found).
-void complete_leftovers(JobQueue& queue, ArchiveStore& store, const std::string& name, const std::vector<Job>& jobs) {
+void complete_leftovers(JobQueue& queue, ArchiveStore& store, const std::string& name,
+                        const std::vector<Job>& jobs) {
   std::vector<std::int64_t> ids;
   for (const Job& job : jobs) ids.push_back(job.id);
   Result<std::vector<std::int64_t>> held = queue.still_held(name, ids);
   if (!held.ok()) return;
   for (std::int64_t id : *held) {
-    const auto job = std::find_if(jobs.begin(), jobs.end(), [id](const Job& j) { return j.id == id; });
+    const auto job =
+        std::find_if(jobs.begin(), jobs.end(), [id](const Job& j) { return j.id == id; });
     const KnownContent known = store.lookup(job->sha256, job->path);
     // A completion that does not go through leaves the job held: its lease runs out and
     // another worker takes it up, so nothing is lost by going on.
     Status done = Status::Ok();
-    if (known.record_id && known.path_known) done = queue.complete(name, {id}, "known", "");
+    if (known.record_id && known.path_known)
+      done = queue.complete(name, {id}, "known", "");
     else if (known.failed_before)
-      done = queue.complete(name, {id}, "failed", job->path + ": failed before and not retried; see `pressarchive failed`");
-    else done = queue.complete(name, {id}, "failed", job->path + ": unreadable or changed since it was enqueued; see `pressarchive failed`");
+      done =
+          queue.complete(name, {id}, "failed",
+                         job->path + ": failed before and not retried; see `pressarchive failed`");
+    else
+      done = queue.complete(
+          name, {id}, "failed",
+          job->path + ": unreadable or changed since it was enqueued; see `pressarchive failed`");
     static_cast<void>(done);
   }
 }
@@ -165,8 +185,8 @@ void sleep_unless_stopped(const std::atomic<bool>* stop, int seconds) {
 
 }  // namespace
 
-int run_enqueue(const Config& config, const std::vector<std::filesystem::path>& paths, const std::string& command_line,
-                std::ostream& out, std::ostream& err) {
+int run_enqueue(const Config& config, const std::vector<std::filesystem::path>& paths,
+                const std::string& command_line, std::ostream& out, std::ostream& err) {
   int code = 0;
   const Settings settings = settings_or_exit(config, err, code);
   if (code != exit_code::kOk) return code;
@@ -188,8 +208,9 @@ int run_enqueue(const Config& config, const std::vector<std::filesystem::path>& 
     return exit_code::kStoreError;
   }
   if (!discovery.unreadable.empty()) {
-    Result<std::int64_t> run = (*store)->begin_run({"pressarchive " + std::string(kVersion) + " enqueue", command_line,
-                                                    config.effective_toml(), "{}"});
+    Result<std::int64_t> run =
+        (*store)->begin_run({"pressarchive " + std::string(kVersion) + " enqueue", command_line,
+                             config.effective_toml(), "{}"});
     if (!run.ok()) {
       err << "pressarchive: " << run.error().message << "\n";
       return exit_code::kStoreError;
@@ -209,7 +230,8 @@ int run_enqueue(const Config& config, const std::vector<std::filesystem::path>& 
   }
   out << "enqueued " << added->added << " sources into " << settings.store;
   if (added->already_queued > 0) out << " (" << added->already_queued << " were queued before)";
-  if (!discovery.unreadable.empty()) out << "; " << discovery.unreadable.size() << " unreadable, recorded as failures";
+  if (!discovery.unreadable.empty())
+    out << "; " << discovery.unreadable.size() << " unreadable, recorded as failures";
   out << "\n";
   return discovery.unreadable.empty() ? exit_code::kOk : exit_code::kCompletedWithFailures;
 }
@@ -229,7 +251,8 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
   Result<std::unique_ptr<JobQueue>> queue_or = open_job_queue(settings.store);
   Result<std::unique_ptr<JobQueue>> heartbeat_queue = open_job_queue(settings.store);
   if (!queue_or.ok() || !heartbeat_queue.ok()) {
-    err << "pressarchive: " << (queue_or.ok() ? heartbeat_queue.error() : queue_or.error()).message << "\n";
+    err << "pressarchive: " << (queue_or.ok() ? heartbeat_queue.error() : queue_or.error()).message
+        << "\n";
     return exit_code::kStoreError;
   }
   JobQueue& queue = **queue_or;
@@ -238,10 +261,12 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
   // Each batch is one ingest run (store opened, what the archive learned read, a run row):
   // at least 8 jobs, so that this fixed cost is spread (measured: 48 born-digital jobs/s
   // in batches of 2, 64 in batches of 32, one worker).
-  const int batch_size = settings.queue_batch > 0 ? settings.queue_batch : std::max(8, 2 * settings.jobs);
+  const int batch_size =
+      settings.queue_batch > 0 ? settings.queue_batch : std::max(8, 2 * settings.jobs);
 
-  out << "pressarchive worker " << name << " on " << settings.store << " (" << settings.jobs << " jobs, batches of "
-      << batch_size << ", lease " << settings.queue_lease_seconds << " s)\n";
+  out << "pressarchive worker " << name << " on " << settings.store << " (" << settings.jobs
+      << " jobs, batches of " << batch_size << ", lease " << settings.queue_lease_seconds
+      << " s)\n";
   const auto start = std::chrono::steady_clock::now();
   WorkerTotals totals;
   std::int64_t quarantine_run = 0;
@@ -297,11 +322,11 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
     totals.duplicates += summary.duplicates;
     totals.failed += summary.failed;
     totals.pages += summary.pages_ocr + summary.pages_text_layer;
-    out << "batch " << totals.batches << ": " << jobs->size() << " jobs, " << summary.archived << " archived, "
-        << summary.duplicates << " duplicates, " << summary.failed << " failed (" << std::fixed << std::setprecision(1)
-        << summary.seconds << " s)\n";
-    if (store_failed || batch_code == exit_code::kInterrupted || batch_code == exit_code::kMissingDependency ||
-        batch_code == exit_code::kUsage)
+    out << "batch " << totals.batches << ": " << jobs->size() << " jobs, " << summary.archived
+        << " archived, " << summary.duplicates << " duplicates, " << summary.failed << " failed ("
+        << std::fixed << std::setprecision(1) << summary.seconds << " s)\n";
+    if (store_failed || batch_code == exit_code::kInterrupted ||
+        batch_code == exit_code::kMissingDependency || batch_code == exit_code::kUsage)
       return batch_code;
   }
   if (quarantine_run != 0) {
@@ -312,7 +337,8 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
     // shows as such in `status`.
     static_cast<void>(store.finish_run(quarantine_run, q));
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out << "\npressarchive worker " << name << "\n"
       << "  batches           " << totals.batches << "\n"
       << "  jobs              " << totals.jobs << "\n"
@@ -322,14 +348,18 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
       << "  quarantined       " << totals.quarantined << "\n"
       << "  wall time         " << std::fixed << std::setprecision(1) << seconds << " s";
   if (seconds > 0) out << "  (" << std::setprecision(2) << totals.jobs / seconds << " jobs/s)";
-  out << "\n  idle              " << std::setprecision(1) << totals.idle_seconds << " s  (no job to claim)";
+  out << "\n  idle              " << std::setprecision(1) << totals.idle_seconds
+      << " s  (no job to claim)";
   const double busy = seconds - totals.idle_seconds;
   out << "\n  database          " << std::setprecision(1) << totals.database_seconds << " s";
-  if (busy > 0) out << "  (" << std::setprecision(0) << 100 * totals.database_seconds / busy << " % of the busy time)";
+  if (busy > 0)
+    out << "  (" << std::setprecision(0) << 100 * totals.database_seconds / busy
+        << " % of the busy time)";
   out << "\n";
   if (store_failed) return exit_code::kStoreError;
   if (request.stop && request.stop->load()) return exit_code::kInterrupted;
-  return totals.failed + totals.quarantined > 0 ? exit_code::kCompletedWithFailures : exit_code::kOk;
+  return totals.failed + totals.quarantined > 0 ? exit_code::kCompletedWithFailures
+                                                : exit_code::kOk;
 }
 
 }  // namespace pressarchive

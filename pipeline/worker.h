@@ -1,7 +1,7 @@
 // `pressarchive enqueue` and `pressarchive worker`: many processes, on one machine or
-// many, sharing one PostgreSQL archive and its job queue (stages/store/postgres/job_queue.h). A worker
-// claims a batch of jobs, runs it through the same ingest as `pressarchive ingest`, and
-// its store completes each job in the transaction that stores the job's result.
+// many, sharing one PostgreSQL archive and its job queue (stages/store/postgres/job_queue.h). A
+// worker claims a batch of jobs, runs it through the same ingest as `pressarchive ingest`, and its
+// store completes each job in the transaction that stores the job's result.
 #pragma once
 
 #include <atomic>
@@ -15,14 +15,14 @@
 namespace pressarchive {
 
 // Records PATHs (files or folders) as jobs; returns the exit code.
-int run_enqueue(const Config& config, const std::vector<std::filesystem::path>& paths, const std::string& command_line,
-                std::ostream& out, std::ostream& err);
+int run_enqueue(const Config& config, const std::vector<std::filesystem::path>& paths,
+                const std::string& command_line, std::ostream& out, std::ostream& err);
 
 struct WorkerRequest {
   Config config;
   std::string command_line;
-  std::string name;             // lease owner; default host:pid
-  bool until_empty = false;     // exit once no job is queued or running
+  std::string name;                         // lease owner; default host:pid
+  bool until_empty = false;                 // exit once no job is queued or running
   const std::atomic<bool>* stop = nullptr;  // raised by SIGINT/SIGTERM
 };
 

@@ -15,12 +15,14 @@ namespace pressarchive::testing {
 
 // Starts `pressarchive ARGS...`; its output goes to the end of `log` (discarded when
 // empty). `in_child` runs in the child before the exec (environment, limits).
-inline pid_t start_pressarchive(const std::vector<std::string>& args, const std::filesystem::path& log = {},
+inline pid_t start_pressarchive(const std::vector<std::string>& args,
+                                const std::filesystem::path& log = {},
                                 const std::function<void()>& in_child = {}) {
   const pid_t pid = fork();
   if (pid == 0) {
     if (in_child) in_child();
-    const int out = log.empty() ? open("/dev/null", O_WRONLY) : open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    const int out = log.empty() ? open("/dev/null", O_WRONLY)
+                                : open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(out, STDOUT_FILENO);
     dup2(out, STDERR_FILENO);
     std::vector<char*> argv{const_cast<char*>(PRESSARCHIVE_BINARY)};

@@ -18,7 +18,8 @@ namespace pressarchive::testing {
 // configuration and no progress line. Returns the exit code; what the run printed goes
 // to `output` when given.
 inline int ingest_in_process(const std::string& store, std::vector<std::filesystem::path> paths,
-                             std::optional<ReprocessSelection> reprocess = {}, std::string* output = nullptr) {
+                             std::optional<ReprocessSelection> reprocess = {},
+                             std::string* output = nullptr) {
   IngestRequest request;
   request.paths = std::move(paths);
   request.reprocess = std::move(reprocess);

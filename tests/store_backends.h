@@ -3,17 +3,16 @@
 // databases (tools/pg-test-cluster.sh starts one; tools/run-tests.sh sets it).
 #pragma once
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <memory>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <ostream>
-#include <string>
-
-#include <gtest/gtest.h>
 #include <pqxx/pqxx>
+#include <string>
 
 #include "test_paths.h"
 
@@ -21,7 +20,9 @@ namespace pressarchive::testing {
 
 enum class Backend { kSqlite, kPostgresql };
 
-inline std::string backend_name(Backend b) { return b == Backend::kSqlite ? "sqlite" : "postgresql"; }
+inline std::string backend_name(Backend b) {
+  return b == Backend::kSqlite ? "sqlite" : "postgresql";
+}
 inline void PrintTo(Backend b, std::ostream* os) { *os << backend_name(b); }
 inline std::string backend_param_name(const ::testing::TestParamInfo<Backend>& info) {
   return backend_name(info.param);
@@ -34,7 +35,8 @@ inline std::optional<std::string> pg_server() {
 }
 
 inline constexpr const char* kNoPgServer =
-    "PostgreSQL case skipped: PRESSARCHIVE_TEST_PG is not set (tools/pg-test-cluster.sh start prints a URI)";
+    "PostgreSQL case skipped: PRESSARCHIVE_TEST_PG is not set (tools/pg-test-cluster.sh start "
+    "prints a URI)";
 
 // Set (PRESSARCHIVE_REQUIRE_PG=1) where the PostgreSQL cases must run: in CI (.ci/run), a
 // missing server is a failure, not a skip.
@@ -49,14 +51,14 @@ inline constexpr const char* kPgServerRequired =
 
 // In a PostgreSQL case (its body or SetUp): without a server, skips saying why on a
 // developer's machine, fails where PRESSARCHIVE_REQUIRE_PG=1.
-#define PRESSARCHIVE_NEEDS_PG_SERVER()                                                   \
-  do {                                                                                   \
-    if (!::pressarchive::testing::pg_server()) {                                         \
-      if (::pressarchive::testing::pg_required())                                        \
-        GTEST_FAIL() << ::pressarchive::testing::kPgServerRequired;                      \
-      else                                                                               \
-        GTEST_SKIP() << ::pressarchive::testing::kNoPgServer;                            \
-    }                                                                                    \
+#define PRESSARCHIVE_NEEDS_PG_SERVER()                              \
+  do {                                                              \
+    if (!::pressarchive::testing::pg_server()) {                    \
+      if (::pressarchive::testing::pg_required())                   \
+        GTEST_FAIL() << ::pressarchive::testing::kPgServerRequired; \
+      else                                                          \
+        GTEST_SKIP() << ::pressarchive::testing::kNoPgServer;       \
+    }                                                               \
   } while (0)
 
 // `uri` with its database replaced by `database`.
@@ -65,7 +67,8 @@ inline std::string with_database(const std::string& uri, const std::string& data
   const std::size_t path = uri.find('/', authority == std::string::npos ? 0 : authority + 3);
   const std::size_t query = uri.find('?');
   const std::string tail = query == std::string::npos ? "" : uri.substr(query);
-  const std::string head = uri.substr(0, path == std::string::npos ? (query == std::string::npos ? uri.size() : query) : path);
+  const std::string head = uri.substr(
+      0, path == std::string::npos ? (query == std::string::npos ? uri.size() : query) : path);
   return head + "/" + database + tail;
 }
 

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <memory>
 
-#include "stages/ingest/discover.h"
 #include "stages/engines/ocr_engine.h"
+#include "stages/ingest/discover.h"
 
 namespace pressarchive::testing {
 

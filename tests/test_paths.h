@@ -31,7 +31,8 @@ inline std::string read_file(const std::filesystem::path& path) {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pressarchive-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "pressarchive-test-XXXXXX").string();
     path_ = mkdtemp(pattern.data());
   }
   ~TempDir() {

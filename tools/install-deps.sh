@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libicu-dev libpqxx-dev libxml2-dev
   libre2-dev  # the date and postcode patterns (stages/metadata/byte_regex.h)
   sqlite3 poppler-utils time
+  clang-format  # the formatting check (tools/check-format.sh, format_test)
   libcpp-httplib-dev  # the web page's embedded HTTP server (stages/web/server.cpp)
   chromium chromium-driver python3-selenium  # the browser test of the web page (tests/web/)
   postgresql  # the throwaway cluster of the PostgreSQL store tests (tools/pg-test-cluster.sh)

@@ -1,16 +1,15 @@
 // `pressarchive boilerplate`: what the archive learned as boilerplate per issuer, and the
 // archivist's corrections to it.
 #include <filesystem>
-#include <ostream>
-
 #include <nlohmann/json.hpp>
+#include <ostream>
 
 #include "pipeline/cli/commands.h"
 #include "pipeline/exit_codes.h"
 #include "pipeline/version.h"
-#include "stages/store/archive_store.h"
-#include "stages/metadata/learned_boilerplate.h"
 #include "stages/core/text_util.h"
+#include "stages/metadata/learned_boilerplate.h"
+#include "stages/store/archive_store.h"
 
 namespace pressarchive {
 namespace {
@@ -27,7 +26,8 @@ std::string agent() { return std::string("archivist via pressarchive ") + kVersi
 }  // namespace
 
 int run_boilerplate_list(const std::string& store_path, const LearnedBoilerplateOptions& options,
-                         const std::string& issuer, bool as_json, std::ostream& out, std::ostream& err) {
+                         const std::string& issuer, bool as_json, std::ostream& out,
+                         std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
@@ -53,25 +53,29 @@ int run_boilerplate_list(const std::string& store_path, const LearnedBoilerplate
                  .dump()
           << "\n";
     } else {
-      out << line.id << "\t" << state_now(line, options) << "\t" << line.records << "/" << line.issuer_records
-          << "\t" << valid_utf8(line.issuer) << "\t" << valid_utf8(line.line) << "\n";
+      out << line.id << "\t" << state_now(line, options) << "\t" << line.records << "/"
+          << line.issuer_records << "\t" << valid_utf8(line.issuer) << "\t" << valid_utf8(line.line)
+          << "\n";
     }
   }
   if (!as_json)
-    err << shown << " line(s); boilerplate are the learned and confirmed ones. Change with `pressarchive "
-        << "boilerplate --reject ID`, `--confirm ID` or `--add LINE --issuer I`; takes effect at the next run "
+    err << shown
+        << " line(s); boilerplate are the learned and confirmed ones. Change with `pressarchive "
+        << "boilerplate --reject ID`, `--confirm ID` or `--add LINE --issuer I`; takes effect at "
+           "the next run "
         << "(and on `reprocess`).\n";
   return exit_code::kOk;
 }
 
-int run_boilerplate_decide(const std::string& store_path, std::int64_t id, bool confirm, std::ostream& out,
-                           std::ostream& err) {
+int run_boilerplate_decide(const std::string& store_path, std::int64_t id, bool confirm,
+                           std::ostream& out, std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
     return exit_code::kStoreError;
   }
-  const BoilerplateState state = confirm ? BoilerplateState::kConfirmed : BoilerplateState::kRejected;
+  const BoilerplateState state =
+      confirm ? BoilerplateState::kConfirmed : BoilerplateState::kRejected;
   Result<bool> found = (*store)->set_boilerplate_state(id, state, agent());
   if (!found.ok()) {
     err << "pressarchive: " << found.error().message << "\n";
@@ -85,8 +89,8 @@ int run_boilerplate_decide(const std::string& store_path, std::int64_t id, bool 
   return exit_code::kOk;
 }
 
-int run_boilerplate_add(const std::string& store_path, const std::string& issuer, const std::string& line,
-                        std::ostream& out, std::ostream& err) {
+int run_boilerplate_add(const std::string& store_path, const std::string& issuer,
+                        const std::string& line, std::ostream& out, std::ostream& err) {
   const std::string key = boilerplate_line_key(line);
   if (trim(issuer).empty() || key.empty()) {
     err << "pressarchive: boilerplate --add needs a line with letters or digits and --issuer\n";

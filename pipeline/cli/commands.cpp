@@ -5,18 +5,16 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
-#include <nlohmann/json.hpp>
-
 #include "pipeline/exit_codes.h"
+#include "pipeline/version.h"
+#include "stages/core/text_util.h"
+#include "stages/export/record_writer.h"
+#include "stages/store/archive_store.h"
 #include "stages/store/postgres/job_queue.h"
 #include "stages/store/postgres/pg_store.h"
-#include "pipeline/version.h"
-#include "stages/store/archive_store.h"
-#include "stages/store/postgres/pg_store.h"
-#include "stages/export/record_writer.h"
-#include "stages/core/text_util.h"
 
 namespace pressarchive {
 namespace {
@@ -38,7 +36,8 @@ int run_status(const std::string& store_path, std::ostream& out, std::ostream& e
   }
   out << "archive " << redact_uri(store_path) << "\n"
       << "  records            " << st->records << "\n"
-      << "  sources            " << st->sources << "  (" << st->duplicate_sources << " linked as exact duplicates)\n"
+      << "  sources            " << st->sources << "  (" << st->duplicate_sources
+      << " linked as exact duplicates)\n"
       << "  pages              " << st->pages << "\n"
       << "  open failures      " << st->failures << "\n";
   for (const auto& [reason, count] : st->failures_by_reason)
@@ -46,8 +45,8 @@ int run_status(const std::string& store_path, std::ostream& out, std::ostream& e
   if (is_postgresql_location(store_path)) {
     if (Result<std::unique_ptr<JobQueue>> queue = open_job_queue(store_path); queue.ok()) {
       if (Result<QueueCounts> jobs = (*queue)->counts(); jobs.ok())
-        out << "  jobs               " << jobs->queued << " queued, " << jobs->running << " running, " << jobs->done
-            << " done, " << jobs->quarantined << " quarantined\n";
+        out << "  jobs               " << jobs->queued << " queued, " << jobs->running
+            << " running, " << jobs->done << " done, " << jobs->quarantined << " quarantined\n";
     }
   }
   if (!st->last_runs.empty()) out << "last runs:\n";
@@ -57,15 +56,16 @@ int run_status(const std::string& store_path, std::ostream& out, std::ostream& e
       out << "did not finish\n";
       continue;
     }
-    out << "inputs " << run.summary.inputs << ", archived " << run.summary.archived << ", duplicates "
-        << run.summary.duplicates << ", failed " << run.summary.failed << ", exit " << run.summary.exit_code
-        << ", " << std::fixed << std::setprecision(1) << run.summary.seconds << " s\n";
+    out << "inputs " << run.summary.inputs << ", archived " << run.summary.archived
+        << ", duplicates " << run.summary.duplicates << ", failed " << run.summary.failed
+        << ", exit " << run.summary.exit_code << ", " << std::fixed << std::setprecision(1)
+        << run.summary.seconds << " s\n";
   }
   return exit_code::kOk;
 }
 
-int run_show(const std::string& store_path, std::int64_t id, bool with_text, bool with_history, std::ostream& out,
-             std::ostream& err) {
+int run_show(const std::string& store_path, std::int64_t id, bool with_text, bool with_history,
+             std::ostream& out, std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
@@ -82,7 +82,8 @@ int run_show(const std::string& store_path, std::int64_t id, bool with_text, boo
   }
   const Record& r = **loaded;
   const Metadata& m = r.metadata;
-  out << "record " << r.id << "  (" << record_kind_name(r.kind) << ", " << r.pages.size() << " pages, " << r.status << ")\n"
+  out << "record " << r.id << "  (" << record_kind_name(r.kind) << ", " << r.pages.size()
+      << " pages, " << r.status << ")\n"
       << "  title         " << or_dash(m.title) << "\n"
       << "  subtitle      " << or_dash(m.subtitle) << "\n"
       << "  release date  " << or_dash(m.release_date) << "\n"
@@ -109,12 +110,14 @@ int run_show(const std::string& store_path, std::int64_t id, bool with_text, boo
     for (const std::string& f : r.manual_fields) out << f << " ";
     out << "(by hand)\n";
   }
-  if (r.ocr_confidence) out << "  confidence    " << std::fixed << std::setprecision(1) << *r.ocr_confidence << "\n";
+  if (r.ocr_confidence)
+    out << "  confidence    " << std::fixed << std::setprecision(1) << *r.ocr_confidence << "\n";
   out << "  sha256        " << r.sha256 << "\n  archived      " << r.created_at << "\nsources:\n";
   for (const std::string& p : r.source_paths) out << "  " << valid_utf8(p) << "\n";
   out << "pages:\n";
   for (const PageResult& p : r.pages) {
-    out << "  " << std::setw(4) << p.number << "  " << std::left << std::setw(10) << page_method_name(p.method) << std::right;
+    out << "  " << std::setw(4) << p.number << "  " << std::left << std::setw(10)
+        << page_method_name(p.method) << std::right;
     if (p.confidence) out << "  confidence " << std::fixed << std::setprecision(1) << *p.confidence;
     if (p.rotation) out << "  rotated " << p.rotation;
     if (p.skew != 0) out << "  deskewed " << std::setprecision(2) << p.skew;
@@ -125,10 +128,11 @@ int run_show(const std::string& store_path, std::int64_t id, bool with_text, boo
     const std::int64_t canonical = r.duplicate_of.value_or(r.id);
     for (const ClusterRow& c : *clusters) {
       if (c.canonical != canonical) continue;
-      out << "cluster (same release):\n  " << c.canonical << "  canonical" << (c.canonical == r.id ? "  <- this record" : "") << "\n";
+      out << "cluster (same release):\n  " << c.canonical << "  canonical"
+          << (c.canonical == r.id ? "  <- this record" : "") << "\n";
       for (const auto& [member, score] : c.members)
-        out << "  " << member << "  duplicate, score " << std::fixed << std::setprecision(2) << score
-            << (member == r.id ? "  <- this record" : "") << "\n";
+        out << "  " << member << "  duplicate, score " << std::fixed << std::setprecision(2)
+            << score << (member == r.id ? "  <- this record" : "") << "\n";
     }
   }
   if (Result<std::vector<std::pair<std::int64_t, double>>> revisions = (*store)->revisions_of(r.id);
@@ -149,16 +153,17 @@ int run_show(const std::string& store_path, std::int64_t id, bool with_text, boo
     }
     out << "history:\n";
     for (const Event& e : *events)
-      out << "  " << e.at << "  " << std::left << std::setw(10) << e.type << std::right << " " << e.outcome
-          << "  run " << e.run_id << "  " << valid_utf8(e.detail) << "\n      by " << e.agent
-          << (e.source_path.empty() ? "" : "\n      source " + valid_utf8(e.source_path)) << "\n";
+      out << "  " << e.at << "  " << std::left << std::setw(10) << e.type << std::right << " "
+          << e.outcome << "  run " << e.run_id << "  " << valid_utf8(e.detail) << "\n      by "
+          << e.agent << (e.source_path.empty() ? "" : "\n      source " + valid_utf8(e.source_path))
+          << "\n";
   }
   if (with_text) out << "text:\n" << valid_utf8(r.text) << "\n";
   return exit_code::kOk;
 }
 
-int run_failed(const std::string& store_path, bool as_json, const std::string& reason, std::int64_t run_id,
-               std::ostream& out, std::ostream& err) {
+int run_failed(const std::string& store_path, bool as_json, const std::string& reason,
+               std::int64_t run_id, std::ostream& out, std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
@@ -175,14 +180,20 @@ int run_failed(const std::string& store_path, bool as_json, const std::string& r
     if (run_id > 0 && f.run_id != run_id) return;
     ++shown;
     if (as_json) {
-      nlohmann::json j = {{"id", f.id}, {"source_path", valid_utf8(f.source_path)}, {"sha256", f.sha256},
-                          {"stage", f.stage}, {"reason", reason_name(f.reason)}, {"error", valid_utf8(f.message)},
-                          {"attempt", f.attempt}, {"run", f.run_id}, {"created_at", f.created_at}};
+      nlohmann::json j = {{"id", f.id},
+                          {"source_path", valid_utf8(f.source_path)},
+                          {"sha256", f.sha256},
+                          {"stage", f.stage},
+                          {"reason", reason_name(f.reason)},
+                          {"error", valid_utf8(f.message)},
+                          {"attempt", f.attempt},
+                          {"run", f.run_id},
+                          {"created_at", f.created_at}};
       out << j.dump() << "\n";
     } else {
-      out << f.created_at << "  " << std::left << std::setw(12) << reason_name(f.reason) << std::right
-          << " attempt " << f.attempt << "  " << valid_utf8(f.source_path) << "\n    " << valid_utf8(f.message)
-          << "\n";
+      out << f.created_at << "  " << std::left << std::setw(12) << reason_name(f.reason)
+          << std::right << " attempt " << f.attempt << "  " << valid_utf8(f.source_path) << "\n    "
+          << valid_utf8(f.message) << "\n";
     }
   });
   if (!s.ok()) {
@@ -202,7 +213,8 @@ int run_review(const std::string& store_path, std::ostream& out, std::ostream& e
   std::int64_t count = 0;
   Status s = (*store)->for_each_review([&](const Record& r) {
     ++count;
-    out << r.id << "\t" << or_dash(r.metadata.release_date) << "\t" << or_dash(r.metadata.title) << "\n";
+    out << r.id << "\t" << or_dash(r.metadata.release_date) << "\t" << or_dash(r.metadata.title)
+        << "\n";
     for (const std::string& reason : r.review_reasons) out << "\t- " << reason << "\n";
   });
   if (!s.ok()) {
@@ -214,8 +226,9 @@ int run_review(const std::string& store_path, std::ostream& out, std::ostream& e
   return exit_code::kOk;
 }
 
-int run_edit(const std::string& store_path, std::int64_t id, const std::vector<std::pair<std::string, std::string>>& fields,
-             bool reviewed, std::ostream& out, std::ostream& err) {
+int run_edit(const std::string& store_path, std::int64_t id,
+             const std::vector<std::pair<std::string, std::string>>& fields, bool reviewed,
+             std::ostream& out, std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";
@@ -225,7 +238,9 @@ int run_edit(const std::string& store_path, std::int64_t id, const std::vector<s
   for (const auto& [field, value] : fields) {
     if (field == "release_date" && !value.empty()) {
       const bool iso = value.size() == 10 && value[4] == '-' && value[7] == '-' &&
-                       std::all_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; });
+                       std::all_of(value.begin(), value.end(), [](char c) {
+                         return std::isdigit(static_cast<unsigned char>(c)) || c == '-';
+                       });
       if (!iso) {
         err << "pressarchive: --release-date needs YYYY-MM-DD, not '" << value << "'\n";
         return exit_code::kUsage;
@@ -233,9 +248,11 @@ int run_edit(const std::string& store_path, std::int64_t id, const std::vector<s
     }
     if (Status s = (*store)->set_manual_field(id, field, value, agent); !s.ok()) {
       err << "pressarchive: " << s.error().message << "\n";
-      return s.error().reason == Reason::kUnsupported ? exit_code::kNotFound : exit_code::kStoreError;
+      return s.error().reason == Reason::kUnsupported ? exit_code::kNotFound
+                                                      : exit_code::kStoreError;
     }
-    out << "record " << id << ": " << field << " = '" << value << "' (manual; kept when reprocessed)\n";
+    out << "record " << id << ": " << field << " = '" << value
+        << "' (manual; kept when reprocessed)\n";
   }
   if (reviewed) {
     if (Status s = (*store)->mark_reviewed(id, agent); !s.ok()) {
@@ -267,8 +284,8 @@ int run_duplicates(const std::string& store_path, std::ostream& out, std::ostrea
   return exit_code::kOk;
 }
 
-int run_search(const std::string& store_path, const std::string& query, int limit, std::ostream& out,
-               std::ostream& err) {
+int run_search(const std::string& store_path, const std::string& query, int limit,
+               std::ostream& out, std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
     err << "pressarchive: " << store.error().message << "\n";

@@ -11,9 +11,9 @@
 
 #include "pipeline/exit_codes.h"
 #include "pipeline/progress.h"
-#include "stages/store/archive_store.h"
 #include "stages/export/package.h"
 #include "stages/export/record_writer.h"
+#include "stages/store/archive_store.h"
 
 namespace pressarchive {
 namespace fs = std::filesystem;

@@ -1,22 +1,21 @@
 // pressarchive: archival OCR ingestion. The command-line entry point: parses the
 // command, loads the configuration and hands over to pipeline/ingest or
 // pipeline/cli/commands.
-#include <CLI/CLI.hpp>
-
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
-#include <algorithm>
 #include <fstream>
-#include <map>
 #include <iostream>
+#include <map>
 
 #include "pipeline/cli/commands.h"
+#include "pipeline/cli/serve.h"
 #include "pipeline/config.h"
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
-#include "pipeline/cli/serve.h"
 #include "pipeline/version.h"
 #include "pipeline/worker.h"
 #include "stages/metadata/learned_boilerplate.h"
@@ -37,7 +36,9 @@ void on_signal(int signal) {
 // A run stopped by a signal exits the shell's way: 128 + the signal (130 for SIGINT,
 // 143 for SIGTERM), after committing what was finished.
 int conventional(int code) {
-  return code == pressarchive::exit_code::kInterrupted && g_signal.load() != 0 ? 128 + g_signal.load() : code;
+  return code == pressarchive::exit_code::kInterrupted && g_signal.load() != 0
+             ? 128 + g_signal.load()
+             : code;
 }
 
 }  // namespace
@@ -57,7 +58,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(kVersion));
   app.require_subcommand(1);
   std::string store, config_file;
-  app.add_option("--store", store, "Archive store: SQLite file or postgresql:// URI; default from config: archive.db");
+  app.add_option(
+      "--store", store,
+      "Archive store: SQLite file or postgresql:// URI; default from config: archive.db");
   app.add_option("--config", config_file, "TOML file overriding config/pressarchive.toml");
 
   std::vector<std::string> paths;
@@ -68,17 +71,20 @@ int main(int argc, char** argv) {
   const auto add_batch_options = [&](CLI::App* command) {
     command->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
     command->add_option("--config", config_file, "TOML file overriding the defaults");
-    command->add_option("-j,--jobs", jobs, "Worker threads (default: one per core)")->check(CLI::NonNegativeNumber);
+    command->add_option("-j,--jobs", jobs, "Worker threads (default: one per core)")
+        ->check(CLI::NonNegativeNumber);
     command->add_option("-l,--lang", lang, "Tesseract languages, e.g. deu+eng");
     command->add_flag("-q,--quiet", quiet, "No progress display");
   };
-  CLI::App* ingest = app.add_subcommand("ingest", "Archive the PDFs and images found in PATHs (files or folders)");
+  CLI::App* ingest =
+      app.add_subcommand("ingest", "Archive the PDFs and images found in PATHs (files or folders)");
   ingest->add_option("paths", paths, "Files or folders to ingest")->required();
   add_batch_options(ingest);
   ingest->add_flag("--retry-failed", retry_failed, "Retry inputs that failed in an earlier run");
   ingest->add_flag("--stats", stats, "Print where the time went, per stage");
 
-  CLI::App* status = app.add_subcommand("status", "Counts by outcome, open failures by reason, last runs");
+  CLI::App* status =
+      app.add_subcommand("status", "Counts by outcome, open failures by reason, last runs");
   status->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
 
   std::int64_t id = 0;
@@ -94,20 +100,26 @@ int main(int argc, char** argv) {
   std::int64_t failed_run = 0;
   CLI::App* failed = app.add_subcommand("failed", "Open failures with their reasons, newest first");
   failed->add_flag("--json", failed_json, "One JSON object per line");
-  failed->add_option("--reason", failed_reason, "Only this reason (unreadable, encrypted, too large, ...)");
+  failed->add_option("--reason", failed_reason,
+                     "Only this reason (unreadable, encrypted, too large, ...)");
   failed->add_option("--run", failed_run, "Only failures of this run");
   failed->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
 
   ReprocessSelection selection;
   std::string reprocess_reason;
   CLI::App* reprocess = app.add_subcommand(
-      "reprocess", "Run failed inputs or archived records again (e.g. after installing a language)");
+      "reprocess",
+      "Run failed inputs or archived records again (e.g. after installing a language)");
   reprocess->add_flag("--failed", selection.failed, "Every open failure");
   reprocess->add_option("--reason", reprocess_reason, "Open failures with this reason");
-  reprocess->add_option("--since", selection.since, "Open failures recorded at or after this date (YYYY-MM-DD)");
-  reprocess->add_option("--failure", selection.failure_ids, "Open failures by their id (`failed --json` shows it)");
-  reprocess->add_option("--id", selection.record_ids, "Archived records to re-derive in place (keeps id and manual corrections)");
-  reprocess->add_flag("--only-failed-pages", selection.only_failed_pages, "With --id: redo just the pages that failed");
+  reprocess->add_option("--since", selection.since,
+                        "Open failures recorded at or after this date (YYYY-MM-DD)");
+  reprocess->add_option("--failure", selection.failure_ids,
+                        "Open failures by their id (`failed --json` shows it)");
+  reprocess->add_option("--id", selection.record_ids,
+                        "Archived records to re-derive in place (keeps id and manual corrections)");
+  reprocess->add_flag("--only-failed-pages", selection.only_failed_pages,
+                      "With --id: redo just the pages that failed");
   add_batch_options(reprocess);
 
   std::vector<std::string> enqueue_paths;
@@ -119,13 +131,17 @@ int main(int argc, char** argv) {
 
   WorkerRequest worker_request;
   CLI::App* worker = app.add_subcommand(
-      "worker", "Take queued jobs from a PostgreSQL archive and archive them (run one per machine)");
+      "worker",
+      "Take queued jobs from a PostgreSQL archive and archive them (run one per machine)");
   add_batch_options(worker);
-  worker->get_option("--store")->required()->description("Archive store: postgresql://user@host/db");
+  worker->get_option("--store")->required()->description(
+      "Archive store: postgresql://user@host/db");
   worker->add_option("--name", worker_request.name, "Lease owner name (default: host:pid)");
-  worker->add_flag("--until-empty", worker_request.until_empty, "Exit once no job is queued or running");
+  worker->add_flag("--until-empty", worker_request.until_empty,
+                   "Exit once no job is queued or running");
 
-  CLI::App* duplicates = app.add_subcommand("duplicates", "Clusters of records that are the same release");
+  CLI::App* duplicates =
+      app.add_subcommand("duplicates", "Clusters of records that are the same release");
   duplicates->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
 
   CLI::App* review = app.add_subcommand("review", "Records flagged for review, with the reasons");
@@ -134,32 +150,43 @@ int main(int argc, char** argv) {
   std::string boilerplate_issuer, boilerplate_add;
   bool boilerplate_json = false;
   std::int64_t boilerplate_reject = 0, boilerplate_confirm = 0;
-  CLI::App* boilerplate = app.add_subcommand(
-      "boilerplate",
-      "Lines learned as boilerplate per issuer (recurring across its records), and corrections to them.\n"
-      "Lists id, state (learned, candidate, confirmed, rejected), records seen / records of the issuer,\n"
-      "issuer and line. Learned and confirmed lines are left out of the title and body of the issuer's\n"
-      "documents from the next run on (and on reprocess); rejected ones never.");
-  boilerplate->add_option("--issuer", boilerplate_issuer, "Only this issuer (list), or the issuer of --add");
+  CLI::App* boilerplate =
+      app.add_subcommand("boilerplate",
+                         "Lines learned as boilerplate per issuer (recurring across its records), "
+                         "and corrections to them.\n"
+                         "Lists id, state (learned, candidate, confirmed, rejected), records seen "
+                         "/ records of the issuer,\n"
+                         "issuer and line. Learned and confirmed lines are left out of the title "
+                         "and body of the issuer's\n"
+                         "documents from the next run on (and on reprocess); rejected ones never.");
+  boilerplate->add_option("--issuer", boilerplate_issuer,
+                          "Only this issuer (list), or the issuer of --add");
   boilerplate->add_flag("--json", boilerplate_json, "One JSON object per line");
-  auto* reject_opt = boilerplate->add_option("--reject", boilerplate_reject, "Never treat line ID as boilerplate");
-  auto* confirm_opt = boilerplate->add_option("--confirm", boilerplate_confirm, "Always treat line ID as boilerplate");
-  auto* add_opt = boilerplate->add_option("--add", boilerplate_add, "Add LINE as boilerplate of --issuer");
+  auto* reject_opt =
+      boilerplate->add_option("--reject", boilerplate_reject, "Never treat line ID as boilerplate");
+  auto* confirm_opt = boilerplate->add_option("--confirm", boilerplate_confirm,
+                                              "Always treat line ID as boilerplate");
+  auto* add_opt =
+      boilerplate->add_option("--add", boilerplate_add, "Add LINE as boilerplate of --issuer");
   reject_opt->excludes(confirm_opt)->excludes(add_opt);
   confirm_opt->excludes(add_opt);
   boilerplate->add_option("--store", store, "Archive store (SQLite file)");
-  boilerplate->add_option("--config", config_file, "TOML file overriding the defaults (thresholds)");
+  boilerplate->add_option("--config", config_file,
+                          "TOML file overriding the defaults (thresholds)");
 
   std::int64_t edit_id = 0;
   std::map<std::string, std::string> edits;
   bool edit_reviewed = false;
-  CLI::App* edit = app.add_subcommand("edit", "Correct a record's fields by hand (kept when reprocessed)");
+  CLI::App* edit =
+      app.add_subcommand("edit", "Correct a record's fields by hand (kept when reprocessed)");
   edit->add_option("id", edit_id, "Record id")->required();
-  for (const char* field : {"title", "subtitle", "release-date", "place", "issuer", "language", "document-type"}) {
+  for (const char* field :
+       {"title", "subtitle", "release-date", "place", "issuer", "language", "document-type"}) {
     std::string key = field;
     std::replace(key.begin(), key.end(), '-', '_');
-    edit->add_option_function<std::string>(std::string("--") + field, [&edits, key](const std::string& v) { edits[key] = v; },
-                                           std::string("New ") + field);
+    edit->add_option_function<std::string>(
+        std::string("--") + field, [&edits, key](const std::string& v) { edits[key] = v; },
+        std::string("New ") + field);
   }
   edit->add_flag("--reviewed", edit_reviewed, "Clear the review flag: a person checked the record");
   edit->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
@@ -173,22 +200,26 @@ int main(int argc, char** argv) {
 
   ExportRequest export_request;
   bool export_no_images = false;
-  CLI::App* export_cmd = app.add_subcommand(
-      "export",
-      "Write records out: JSON Lines or CSV (one file), or METS/MODS packages with ALTO 4.4, page images and a "
-      "PDF (one folder per record)");
+  CLI::App* export_cmd = app.add_subcommand("export",
+                                            "Write records out: JSON Lines or CSV (one file), or "
+                                            "METS/MODS packages with ALTO 4.4, page images and a "
+                                            "PDF (one folder per record)");
   export_cmd->add_option("--format", export_request.format, "jsonl (default), csv or mets")
       ->check(CLI::IsMember({"jsonl", "csv", "mets"}));
-  export_cmd->add_option("-o,--out", export_request.out,
-                         "Output file for jsonl/csv (default: stdout); the folder for mets (required)");
+  export_cmd->add_option(
+      "-o,--out", export_request.out,
+      "Output file for jsonl/csv (default: stdout); the folder for mets (required)");
   export_cmd->add_option("--id", export_request.ids, "Only these records (repeatable)");
-  export_cmd->add_option("--since", export_request.since,
-                         "Only records archived or changed since DATE (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC)");
+  export_cmd->add_option(
+      "--since", export_request.since,
+      "Only records archived or changed since DATE (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC)");
   export_cmd->add_flag("--include-failures", export_request.include_failures,
                        "jsonl/csv: add one line per open failure");
-  export_cmd->add_flag("--bag", export_request.bag, "mets: write each package as a BagIt bag (RFC 8493)");
-  export_cmd->add_flag("--no-images", export_no_images,
-                       "mets: no page images and no searchable PDF (OCR pages need no source then)");
+  export_cmd->add_flag("--bag", export_request.bag,
+                       "mets: write each package as a BagIt bag (RFC 8493)");
+  export_cmd->add_flag(
+      "--no-images", export_no_images,
+      "mets: no page images and no searchable PDF (OCR pages need no source then)");
   export_cmd->add_flag("-q,--quiet", quiet, "No progress display");
   export_cmd->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
   export_cmd->add_option("--config", config_file, "TOML file overriding the defaults");
@@ -196,14 +227,18 @@ int main(int argc, char** argv) {
   std::string listen;
   bool read_only = false;
   std::string token;
-  CLI::App* serve = app.add_subcommand("serve", "The archivist's web page: search, records, failures, review, runs");
+  CLI::App* serve = app.add_subcommand(
+      "serve", "The archivist's web page: search, records, failures, review, runs");
   serve->add_option("--store", store, "Archive store (SQLite file or postgresql:// URI)");
   serve->add_option("--config", config_file, "TOML file overriding the defaults ([web])");
-  serve->add_option("--listen", listen, "HOST:PORT to listen on (default from config: 127.0.0.1:8080)");
+  serve->add_option("--listen", listen,
+                    "HOST:PORT to listen on (default from config: 127.0.0.1:8080)");
   serve->add_flag("--read-only", read_only, "Serve no change at all");
-  serve->add_option("--token", token, "Access token for changes (default: config web.token, else a random one)");
+  serve->add_option("--token", token,
+                    "Access token for changes (default: config web.token, else a random one)");
 
-  CLI::App* config_cmd = app.add_subcommand("config", "Print the effective configuration (TOML, with docs)");
+  CLI::App* config_cmd =
+      app.add_subcommand("config", "Print the effective configuration (TOML, with docs)");
   config_cmd->add_option("--config", config_file, "TOML file overriding the defaults");
   CLI::App* rules_cmd = app.add_subcommand("rules", "Print the metadata rules in effect");
   rules_cmd->add_option("--config", config_file, "TOML file overriding the defaults");
@@ -259,7 +294,9 @@ int main(int argc, char** argv) {
     }
     if (*status) return run_status(settings->store, std::cout, std::cerr);
     if (*show) return run_show(settings->store, id, with_text, with_history, std::cout, std::cerr);
-    if (*failed) return run_failed(settings->store, failed_json, failed_reason, failed_run, std::cout, std::cerr);
+    if (*failed)
+      return run_failed(settings->store, failed_json, failed_reason, failed_run, std::cout,
+                        std::cerr);
     if (*reprocess) {
       if (!reprocess_reason.empty()) {
         selection.reason = reason_from_name(reprocess_reason);
@@ -268,9 +305,10 @@ int main(int argc, char** argv) {
           return exit_code::kUsage;
         }
       }
-      if (!selection.failed && !selection.reason && selection.since.empty() && selection.record_ids.empty() &&
-          selection.failure_ids.empty()) {
-        std::cerr << "pressarchive: reprocess needs --failed, --reason, --since, --failure or --id\n";
+      if (!selection.failed && !selection.reason && selection.since.empty() &&
+          selection.record_ids.empty() && selection.failure_ids.empty()) {
+        std::cerr
+            << "pressarchive: reprocess needs --failed, --reason, --since, --failure or --id\n";
         return exit_code::kUsage;
       }
       IngestRequest request = batch_request();
@@ -291,24 +329,27 @@ int main(int argc, char** argv) {
     if (*review) return run_review(settings->store, std::cout, std::cerr);
     if (*boilerplate) {
       if (*reject_opt || *confirm_opt)
-        return run_boilerplate_decide(settings->store, *reject_opt ? boilerplate_reject : boilerplate_confirm,
+        return run_boilerplate_decide(settings->store,
+                                      *reject_opt ? boilerplate_reject : boilerplate_confirm,
                                       static_cast<bool>(*confirm_opt), std::cout, std::cerr);
       if (*add_opt) {
         if (boilerplate_issuer.empty()) {
           std::cerr << "pressarchive: boilerplate --add needs --issuer\n";
           return exit_code::kUsage;
         }
-        return run_boilerplate_add(settings->store, boilerplate_issuer, boilerplate_add, std::cout, std::cerr);
+        return run_boilerplate_add(settings->store, boilerplate_issuer, boilerplate_add, std::cout,
+                                   std::cerr);
       }
-      return run_boilerplate_list(settings->store, settings->learned_boilerplate, boilerplate_issuer,
-                                  boilerplate_json, std::cout, std::cerr);
+      return run_boilerplate_list(settings->store, settings->learned_boilerplate,
+                                  boilerplate_issuer, boilerplate_json, std::cout, std::cerr);
     }
     if (*edit) {
       if (edits.empty() && !edit_reviewed) {
         std::cerr << "pressarchive: edit needs a field to set (e.g. --title) or --reviewed\n";
         return exit_code::kUsage;
       }
-      return run_edit(settings->store, edit_id, {edits.begin(), edits.end()}, edit_reviewed, std::cout, std::cerr);
+      return run_edit(settings->store, edit_id, {edits.begin(), edits.end()}, edit_reviewed,
+                      std::cout, std::cerr);
     }
     if (*duplicates) return run_duplicates(settings->store, std::cout, std::cerr);
     if (*search) return run_search(settings->store, query, limit, std::cout, std::cerr);

@@ -44,9 +44,12 @@ int run_serve(const ServeRequest& request, std::ostream& out, std::ostream& err)
   }
   const std::atomic<bool> never{false};
   Status s = web::serve(**app, server, request.stop ? *request.stop : never, [&](int port) {
-    out << "pressarchive: serving " << redact_uri(options.store) << " at http://" << server.host << ":" << port << "/\n";
-    if (request.read_only) out << "read-only: no change can be made through the page\n";
-    else out << "access token for changes: " << (*app)->access().token() << "\n";
+    out << "pressarchive: serving " << redact_uri(options.store) << " at http://" << server.host
+        << ":" << port << "/\n";
+    if (request.read_only)
+      out << "read-only: no change can be made through the page\n";
+    else
+      out << "access token for changes: " << (*app)->access().token() << "\n";
     out.flush();
   });
   if (!s.ok()) {

@@ -11,10 +11,10 @@
 namespace pressarchive {
 
 struct ServeRequest {
-  Settings settings;           // store, web.listen, web.token, web.cache_dir
-  std::string config_file;     // passed on to retries ("" = none)
+  Settings settings;        // store, web.listen, web.token, web.cache_dir
+  std::string config_file;  // passed on to retries ("" = none)
   bool read_only = false;
-  std::string program;         // this binary, for retries
+  std::string program;                      // this binary, for retries
   const std::atomic<bool>* stop = nullptr;  // raised by SIGINT/SIGTERM
 };
 

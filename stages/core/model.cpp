@@ -4,16 +4,26 @@ namespace pressarchive {
 
 const char* format_name(SourceFormat format) {
   switch (format) {
-    case SourceFormat::kPdf: return "pdf";
-    case SourceFormat::kPng: return "png";
-    case SourceFormat::kJpeg: return "jpeg";
-    case SourceFormat::kTiff: return "tiff";
-    case SourceFormat::kGif: return "gif";
-    case SourceFormat::kBmp: return "bmp";
-    case SourceFormat::kPnm: return "pnm";
-    case SourceFormat::kWebp: return "webp";
-    case SourceFormat::kJp2: return "jp2";
-    case SourceFormat::kUnknown: return "unknown";
+    case SourceFormat::kPdf:
+      return "pdf";
+    case SourceFormat::kPng:
+      return "png";
+    case SourceFormat::kJpeg:
+      return "jpeg";
+    case SourceFormat::kTiff:
+      return "tiff";
+    case SourceFormat::kGif:
+      return "gif";
+    case SourceFormat::kBmp:
+      return "bmp";
+    case SourceFormat::kPnm:
+      return "pnm";
+    case SourceFormat::kWebp:
+      return "webp";
+    case SourceFormat::kJp2:
+      return "jp2";
+    case SourceFormat::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -24,9 +34,12 @@ bool is_image_format(SourceFormat format) {
 
 const char* page_method_name(PageMethod method) {
   switch (method) {
-    case PageMethod::kTextLayer: return "text-layer";
-    case PageMethod::kOcr: return "ocr";
-    case PageMethod::kFailed: return "failed";
+    case PageMethod::kTextLayer:
+      return "text-layer";
+    case PageMethod::kOcr:
+      return "ocr";
+    case PageMethod::kFailed:
+      return "failed";
   }
   return "failed";
 }
@@ -40,7 +53,7 @@ std::string* field_of(Metadata& m, const std::string& field) {
          : field == "issuer"        ? &m.issuer
          : field == "language"      ? &m.language
          : field == "document_type" ? &m.document_type
-                                                   : nullptr;
+                                    : nullptr;
 }
 }  // namespace
 
@@ -57,15 +70,20 @@ std::string metadata_field(const Metadata& m, const std::string& field) {
 
 void apply_corrections(Metadata& metadata, const std::map<std::string, std::string>& corrections) {
   for (const auto& [field, value] : corrections)
-    if (set_metadata_field(metadata, field, value)) metadata.confidence[field] = 1.0;  // a person said so
+    if (set_metadata_field(metadata, field, value))
+      metadata.confidence[field] = 1.0;  // a person said so
 }
 
 const char* record_kind_name(RecordKind kind) {
   switch (kind) {
-    case RecordKind::kBornDigital: return "born-digital";
-    case RecordKind::kScanned: return "scanned";
-    case RecordKind::kImage: return "image";
-    case RecordKind::kMixed: return "mixed";
+    case RecordKind::kBornDigital:
+      return "born-digital";
+    case RecordKind::kScanned:
+      return "scanned";
+    case RecordKind::kImage:
+      return "image";
+    case RecordKind::kMixed:
+      return "mixed";
   }
   return "scanned";
 }

@@ -92,7 +92,7 @@ struct Metadata {
   std::string release_date;  // ISO 8601 (YYYY-MM-DD)
   std::string place;
   std::string issuer;
-  std::string language;  // ISO 639-1
+  std::string language;       // ISO 639-1
   std::string document_type;  // "press release", "other" (a notice, minutes, ...) or ""
   std::string body;
   std::vector<Person> persons;  // in order of first mention, each name once
@@ -137,7 +137,7 @@ struct Record {
   // Set when this record is a better copy than its cluster's canonical record, which it
   // replaces as canonical (the old one and its members then point here).
   std::optional<std::int64_t> takes_over_from;
-  std::string signature;                // MinHash signature (bytes), of the scheme below
+  std::string signature;                 // MinHash signature (bytes), of the scheme below
   std::vector<std::uint64_t> band_keys;  // its LSH band keys
   int signature_scheme = 1;              // 1: of the body; 2: of the whole text (signature_v2.h)
   std::string status = "archived";

@@ -16,7 +16,8 @@ void lower_into(std::string_view s, char* out) {
       out[i] = static_cast<char>(c + 32);
     } else if (c == 0xC3 && i + 1 < s.size()) {
       const auto next = static_cast<unsigned char>(s[i + 1]);
-      out[i + 1] = (next >= 0x80 && next <= 0x9E && next != 0x97) ? static_cast<char>(next + 0x20) : s[i + 1];
+      out[i + 1] = (next >= 0x80 && next <= 0x9E && next != 0x97) ? static_cast<char>(next + 0x20)
+                                                                  : s[i + 1];
       ++i;
     }
   }
@@ -85,7 +86,8 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
   if (trimmed.size() < prefix.size()) return false;
   // Labels are short: lowered on the stack, as this runs for every line and label.
   constexpr std::size_t kShort = 64;
-  if (prefix.size() > kShort) return lower_utf8(trimmed.substr(0, prefix.size())) == lower_utf8(prefix);
+  if (prefix.size() > kShort)
+    return lower_utf8(trimmed.substr(0, prefix.size())) == lower_utf8(prefix);
   char line_start[kShort], label[kShort];
   lower_into(trimmed.substr(0, prefix.size()), line_start);
   lower_into(prefix, label);
@@ -116,9 +118,12 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   if (b0 < 0x80) return 1;
   std::size_t len = 0;
   unsigned char low = 0x80, high = 0xBF;  // the second byte's range (RFC 3629, table 3-7)
-  if (b0 >= 0xC2 && b0 <= 0xDF) len = 2;
-  else if (b0 >= 0xE0 && b0 <= 0xEF) len = 3, low = b0 == 0xE0 ? 0xA0 : 0x80, high = b0 == 0xED ? 0x9F : 0xBF;
-  else if (b0 >= 0xF0 && b0 <= 0xF4) len = 4, low = b0 == 0xF0 ? 0x90 : 0x80, high = b0 == 0xF4 ? 0x8F : 0xBF;
+  if (b0 >= 0xC2 && b0 <= 0xDF)
+    len = 2;
+  else if (b0 >= 0xE0 && b0 <= 0xEF)
+    len = 3, low = b0 == 0xE0 ? 0xA0 : 0x80, high = b0 == 0xED ? 0x9F : 0xBF;
+  else if (b0 >= 0xF0 && b0 <= 0xF4)
+    len = 4, low = b0 == 0xF0 ? 0x90 : 0x80, high = b0 == 0xF4 ? 0x8F : 0xBF;
   if (len == 0 || i + len > s.size() || byte(1) < low || byte(1) > high) return 0;
   for (std::size_t k = 2; k < len; ++k)
     if ((byte(k) & 0xC0) != 0x80) return 0;

@@ -24,7 +24,8 @@ PageImage rotate_area_mapped(const PageImage& page, float radians) {
   const int last_x = w - 2, last_y = h - 2;  // a pixel needs its right and lower neighbour
   const auto sina = static_cast<float>(16. * std::sin(static_cast<double>(radians)));
   const auto cosa = static_cast<float>(16. * std::cos(static_cast<double>(radians)));
-  std::vector<std::int32_t> from_x(static_cast<std::size_t>(w)), from_y(static_cast<std::size_t>(w));
+  std::vector<std::int32_t> from_x(static_cast<std::size_t>(w)),
+      from_y(static_cast<std::size_t>(w));
   const std::uint8_t* source = page.pixels.data();
 
   for (int i = 0; i < h; ++i) {
@@ -46,8 +47,8 @@ PageImage rotate_area_mapped(const PageImage& page, float radians) {
       const int xf = from_x[j] & 15, yf = from_y[j] & 15;
       const std::uint8_t* above = source + static_cast<std::size_t>(yp) * w + xp;
       const std::uint8_t* below = above + w;
-      const int sum = (16 - xf) * (16 - yf) * above[0] + xf * (16 - yf) * above[1] + (16 - xf) * yf * below[0] +
-                      xf * yf * below[1];
+      const int sum = (16 - xf) * (16 - yf) * above[0] + xf * (16 - yf) * above[1] +
+                      (16 - xf) * yf * below[0] + xf * yf * below[1];
       line[j] = static_cast<std::uint8_t>((sum + 128) / 256);
     }
   }

@@ -96,12 +96,15 @@ Result<std::vector<ImageSize>> tiff_directories(const std::filesystem::path& pat
   std::vector<unsigned char> entry_bytes_buf;
   while (offset != 0 && static_cast<int>(pages.size()) <= last) {
     if (!seen.insert(offset).second)
-      return make_error(Reason::kUnreadable, path.string() + ": TIFF directory chain loops back on itself");
-    if (pages.size() >= 100000) return make_error(Reason::kTooLarge, path.string() + ": more than 100000 TIFF pages");
+      return make_error(Reason::kUnreadable,
+                        path.string() + ": TIFF directory chain loops back on itself");
+    if (pages.size() >= 100000)
+      return make_error(Reason::kTooLarge, path.string() + ": more than 100000 TIFF pages");
     unsigned char buf[8];
     in.seekg(static_cast<std::streamoff>(offset));
     if (!in.read(reinterpret_cast<char*>(buf), count_bytes))
-      return make_error(Reason::kUnreadable, path.string() + ": TIFF directory points past the end of the file");
+      return make_error(Reason::kUnreadable,
+                        path.string() + ": TIFF directory points past the end of the file");
     const std::uint64_t entries = number(buf, count_bytes);
     ImageSize size{-1, -1, 0};
     if (entries <= kMaxEntries) {
@@ -117,7 +120,8 @@ Result<std::vector<ImageSize>> tiff_directories(const std::filesystem::path& pat
         const int value_bytes = type == 3 ? 2 : type == 4 ? 4 : type == 16 ? 8 : 0;
         if ((tag != 256 && tag != 257) || value_bytes == 0 || value_bytes > offset_bytes) continue;
         // Capped so that width * height cannot overflow; anything near it is refused anyway.
-        const auto v = static_cast<std::int64_t>(std::min<std::uint64_t>(number(value, value_bytes), 1ull << 31));
+        const auto v = static_cast<std::int64_t>(
+            std::min<std::uint64_t>(number(value, value_bytes), 1ull << 31));
         (tag == 256 ? size.width : size.height) = v;
       }
     }
@@ -127,7 +131,8 @@ Result<std::vector<ImageSize>> tiff_directories(const std::filesystem::path& pat
     offset = number(buf, offset_bytes);
     pages.push_back(size);
   }
-  if (pages.empty()) return make_error(Reason::kUnreadable, path.string() + ": TIFF has no image directory");
+  if (pages.empty())
+    return make_error(Reason::kUnreadable, path.string() + ": TIFF has no image directory");
   return pages;
 }
 
@@ -152,7 +157,7 @@ Result<ImageSize> gif_decoded_size(const std::filesystem::path& path) {
   const int packed = byte();
   if (size.width < 0 || size.height < 0 || packed < 0)
     return make_error(Reason::kUnreadable, path.string() + ": truncated GIF");
-  in.seekg(2, std::ios::cur);                                      // background, aspect
+  in.seekg(2, std::ios::cur);                                           // background, aspect
   if (packed & 0x80) in.seekg(3 << ((packed & 7) + 1), std::ios::cur);  // global colours
   bool first = true;
   for (int block = byte(); block >= 0 && block != 0x3B && in; block = byte()) {
@@ -165,7 +170,7 @@ Result<ImageSize> gif_decoded_size(const std::filesystem::path& path) {
       const int flags = byte();
       if (w < 0 || h < 0 || flags < 0) break;
       if (flags & 0x80) in.seekg(3 << ((flags & 7) + 1), std::ios::cur);  // local colours
-      byte();  // LZW minimum code size
+      byte();                                                             // LZW minimum code size
       skip_sub_blocks();
       // Leptonica's page is the first frame, at the frame's size when it differs.
       if (first) size.width = std::max(size.width, w), size.height = std::max(size.height, h);
@@ -206,7 +211,8 @@ Result<ImageSize> image_page_size(const std::filesystem::path& path, SourceForma
     Result<std::vector<ImageSize>> pages = tiff_directories(path, index);
     if (!pages.ok()) return pages.error();
     if (index < 0 || index >= static_cast<int>(pages->size()))
-      return make_error(Reason::kUnreadable, path.string() + ": no TIFF page " + std::to_string(index + 1));
+      return make_error(Reason::kUnreadable,
+                        path.string() + ": no TIFF page " + std::to_string(index + 1));
     ImageSize size = (*pages)[static_cast<std::size_t>(index)];
     if (size.width < 0 || size.height < 0)
       return make_error(Reason::kUnreadable, path.string() + ": page " + std::to_string(index + 1) +
@@ -221,17 +227,17 @@ Result<ImageSize> image_page_size(const std::filesystem::path& path, SourceForma
   return ImageSize{w, h, static_cast<std::int64_t>(w) * h};
 }
 
-Result<PageImage> read_image_page(const std::filesystem::path& path, SourceFormat format,
-                                  int index, int fallback_dpi) {
+Result<PageImage> read_image_page(const std::filesystem::path& path, SourceFormat format, int index,
+                                  int fallback_dpi) {
   silence();
   PixPtr pix(format == SourceFormat::kTiff ? pixReadTiff(path.c_str(), index)
                                            : pixRead(path.c_str()));
   if (!pix)
-    return make_error(Reason::kUnreadable,
-                      path.string() + ": page " + std::to_string(index + 1) +
-                          " cannot be decoded (damaged or truncated image)");
+    return make_error(Reason::kUnreadable, path.string() + ": page " + std::to_string(index + 1) +
+                                               " cannot be decoded (damaged or truncated image)");
   Result<PageImage> image = from_pix(pix.get(), fallback_dpi);
-  if (!image.ok()) return make_error(image.error().reason, path.string() + ": " + image.error().message);
+  if (!image.ok())
+    return make_error(image.error().reason, path.string() + ": " + image.error().message);
   return image;
 }
 
@@ -241,8 +247,8 @@ Result<PageImage> decode_jpeg_grey(std::string_view bytes, int width, int height
   l_int32 w = 0, h = 0, spp = 0, ycck = 0, cmyk = 0;
   // The header first: the PDF's declared size was checked against the limits, the JPEG's
   // own is what would be decoded.
-  if (readHeaderMemJpeg(data, bytes.size(), &w, &h, &spp, &ycck, &cmyk) != 0 || w != width || h != height ||
-      cmyk || ycck || (spp != 1 && spp != 3))
+  if (readHeaderMemJpeg(data, bytes.size(), &w, &h, &spp, &ycck, &cmyk) != 0 || w != width ||
+      h != height || cmyk || ycck || (spp != 1 && spp != 3))
     return make_error(Reason::kUnsupported, "embedded JPEG differs from what the PDF declares");
   l_int32 warnings = 0;
   // Luminance only: the chroma is never decoded, as OCR sees grey anyway.
@@ -254,32 +260,47 @@ Result<PageImage> decode_jpeg_grey(std::string_view bytes, int width, int height
   return image;
 }
 
-Result<PageImage> decode_g4(std::string_view bytes, int width, int height, bool black_is_1, int dpi) {
+Result<PageImage> decode_g4(std::string_view bytes, int width, int height, bool black_is_1,
+                            int dpi) {
   silence();
   // A minimal one-strip TIFF around the G4 data, so libtiff (through Leptonica) decodes
   // it. PDF's default (BlackIs1 false) is TIFF's min-is-white.
   std::string tiff("II*\0\x08\0\0\0", 8);
-  const auto u16 = [&tiff](std::uint32_t v) { tiff.push_back(static_cast<char>(v & 0xff)); tiff.push_back(static_cast<char>(v >> 8)); };
-  const auto u32 = [&](std::uint32_t v) { u16(v & 0xffff); u16(v >> 16); };
+  const auto u16 = [&tiff](std::uint32_t v) {
+    tiff.push_back(static_cast<char>(v & 0xff));
+    tiff.push_back(static_cast<char>(v >> 8));
+  };
+  const auto u32 = [&](std::uint32_t v) {
+    u16(v & 0xffff);
+    u16(v >> 16);
+  };
   const std::uint32_t entries = 9, data_offset = 8 + 2 + entries * 12 + 4;
   const auto entry = [&](std::uint16_t tag, std::uint16_t type, std::uint32_t value) {
-    u16(tag); u16(type); u32(1);
-    if (type == 3) { u16(value); u16(0); } else { u32(value); }
+    u16(tag);
+    u16(type);
+    u32(1);
+    if (type == 3) {
+      u16(value);
+      u16(0);
+    } else {
+      u32(value);
+    }
   };
   u16(entries);
   entry(256, 4, static_cast<std::uint32_t>(width));
   entry(257, 4, static_cast<std::uint32_t>(height));
-  entry(258, 3, 1);                    // bits per sample
-  entry(259, 3, 4);                    // CCITT group 4
-  entry(262, 3, black_is_1 ? 1 : 0);   // photometric
-  entry(273, 4, data_offset);          // strip offset
-  entry(277, 3, 1);                    // samples per pixel
+  entry(258, 3, 1);                                   // bits per sample
+  entry(259, 3, 4);                                   // CCITT group 4
+  entry(262, 3, black_is_1 ? 1 : 0);                  // photometric
+  entry(273, 4, data_offset);                         // strip offset
+  entry(277, 3, 1);                                   // samples per pixel
   entry(278, 4, static_cast<std::uint32_t>(height));  // rows per strip
   entry(279, 4, static_cast<std::uint32_t>(bytes.size()));
   u32(0);  // no next directory
   tiff.append(bytes);
   PixPtr pix(pixReadMemTiff(reinterpret_cast<const l_uint8*>(tiff.data()), tiff.size(), 0));
-  if (!pix || pixGetWidth(pix.get()) != width || pixGetHeight(pix.get()) != height || pixGetDepth(pix.get()) != 1)
+  if (!pix || pixGetWidth(pix.get()) != width || pixGetHeight(pix.get()) != height ||
+      pixGetDepth(pix.get()) != 1)
     return make_error(Reason::kUnreadable, "embedded CCITT G4 image cannot be decoded");
   Result<PageImage> image = from_pix(pix.get(), dpi);
   if (image.ok()) image->dpi = dpi;
@@ -308,7 +329,8 @@ PageImage downscale_to(const PageImage& image, std::int64_t max_pixels) {
   if (pixels <= static_cast<double>(max_pixels)) return image;
   const double factor = std::sqrt(static_cast<double>(max_pixels) / pixels);
   PixPtr pix = to_pix(image);
-  PixPtr scaled(pixScale(pix.get(), static_cast<l_float32>(factor), static_cast<l_float32>(factor)));
+  PixPtr scaled(
+      pixScale(pix.get(), static_cast<l_float32>(factor), static_cast<l_float32>(factor)));
   PageImage out = from_pix(scaled.get(), image.dpi).value();
   out.dpi = std::max(1, static_cast<int>(std::lround(image.dpi * factor)));
   out.bilevel = image.bilevel;
@@ -347,7 +369,8 @@ Result<std::string> encode_jpeg(const PageImage& image, int quality) {
   PixPtr pix = to_pix(image);
   l_uint8* data = nullptr;
   size_t size = 0;
-  if (!pix || pixWriteMemJpeg(&data, &size, pix.get(), std::clamp(quality, 1, 100), 0) != 0 || !data)
+  if (!pix || pixWriteMemJpeg(&data, &size, pix.get(), std::clamp(quality, 1, 100), 0) != 0 ||
+      !data)
     return make_error(Reason::kInternal, "a page image could not be encoded as JPEG");
   std::string bytes(reinterpret_cast<const char*>(data), size);
   lept_free(data);
@@ -421,7 +444,8 @@ std::uint8_t paper_grey(const PageImage& image, PIX* mask) {
   }
   std::int64_t seen = 0;
   for (int v = 0; v < 256; ++v)
-    if ((seen += histogram[static_cast<std::size_t>(v)]) * 2 >= total) return static_cast<std::uint8_t>(v);
+    if ((seen += histogram[static_cast<std::size_t>(v)]) * 2 >= total)
+      return static_cast<std::uint8_t>(v);
   return 255;
 }
 
@@ -433,7 +457,8 @@ std::uint8_t paper_grey(const PageImage& image, PIX* mask) {
 // painted over.
 std::int64_t clear_dark_borders(PageImage& image) {
   silence();
-  if (image.empty() || std::min(image.width, image.height) < kBorderMinPageInches * (image.dpi > 0 ? image.dpi : 300))
+  if (image.empty() || std::min(image.width, image.height) <
+                           kBorderMinPageInches * (image.dpi > 0 ? image.dpi : 300))
     return 0;
   PixPtr dark = to_binary(image, kBorderDarkBelow);
   PixPtr touching(dark ? pixExtractBorderConnComps(dark.get(), 8) : nullptr);

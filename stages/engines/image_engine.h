@@ -29,14 +29,15 @@ Result<ImageSize> image_page_size(const std::filesystem::path& path, SourceForma
 // Decodes page `index` (0-based) to 8-bit grey: colour by luminance, transparency
 // flattened onto white, bilevel and palette images expanded. A missing resolution
 // is taken as `fallback_dpi`.
-Result<PageImage> read_image_page(const std::filesystem::path& path, SourceFormat format,
-                                  int index, int fallback_dpi);
+Result<PageImage> read_image_page(const std::filesystem::path& path, SourceFormat format, int index,
+                                  int fallback_dpi);
 
 // Decode an image taken out of a PDF, which declared its size (already checked against
 // the limits): a JPEG (only its luminance) and CCITT G4 data. Errors when the data does
 // not decode to exactly that size.
 Result<PageImage> decode_jpeg_grey(std::string_view bytes, int width, int height, int dpi);
-Result<PageImage> decode_g4(std::string_view bytes, int width, int height, bool black_is_1, int dpi);
+Result<PageImage> decode_g4(std::string_view bytes, int width, int height, bool black_is_1,
+                            int dpi);
 
 // Scales the image to `dpi` (up or down), keeping its proportions.
 PageImage rescale_to_dpi(const PageImage& image, int dpi);
@@ -72,8 +73,9 @@ bool looks_upright(const PageImage& image);
 
 // Dark regions that touch the page's edge and are solid, not print: a scanner's dark edge
 // or a lid shadow (a band along an edge), a punched hole's shadow cut by the edge (a disc
-// of 3-12 mm); never anything that encloses lighter print (a banner, a photograph). They are set to the paper's grey
-// (the median of the rest of the page), so OCR does not read them as a line of "EEE" or
+// of 3-12 mm); never anything that encloses lighter print (a banner, a photograph). They are set to
+// the paper's grey (the median of the rest of the page), so OCR does not read them as a line of
+// "EEE" or
 // "|||". A page without one is left exactly as it was. Returns the pixels cleared.
 std::int64_t clear_dark_borders(PageImage& image);
 

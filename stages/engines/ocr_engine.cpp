@@ -56,15 +56,17 @@ Status OcrEngine::check_languages(const std::string& languages, const std::strin
       folders.emplace_back(prefix);
       folders.emplace_back(std::filesystem::path(prefix) / "tessdata");
     }
-    for (const char* folder : {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
-                               "/usr/share/tessdata", "/usr/local/share/tessdata"})
+    for (const char* folder :
+         {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+          "/usr/share/tessdata", "/usr/local/share/tessdata"})
       folders.emplace_back(folder);
   }
   std::string missing;
   std::size_t start = 0;
   while (start <= languages.size()) {
     const std::size_t plus = languages.find('+', start);
-    const std::string lang = languages.substr(start, plus == std::string::npos ? std::string::npos : plus - start);
+    const std::string lang =
+        languages.substr(start, plus == std::string::npos ? std::string::npos : plus - start);
     start = plus == std::string::npos ? languages.size() + 1 : plus + 1;
     if (lang.empty()) continue;
     bool found = false;
@@ -75,16 +77,18 @@ Status OcrEngine::check_languages(const std::string& languages, const std::strin
     if (!found) missing += (missing.empty() ? "" : ", ") + lang;
   }
   if (missing.empty()) return Status::Ok();
-  return make_error(Reason::kUnsupported, "Tesseract language model(s) not installed: " + missing +
-                                              " (install tesseract-ocr-<lang>, or set [ocr] tessdata_dir)");
+  return make_error(Reason::kUnsupported,
+                    "Tesseract language model(s) not installed: " + missing +
+                        " (install tesseract-ocr-<lang>, or set [ocr] tessdata_dir)");
 }
 
 Status OcrEngine::check_module() {
   const std::filesystem::path path = module_path(kModuleFile);
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) return Status::Ok();
-  return make_error(Reason::kUnsupported, "the OCR module " + path.string() +
-                                              " is missing (build pressarchive, or copy it next to the program)");
+  return make_error(Reason::kUnsupported,
+                    "the OCR module " + path.string() +
+                        " is missing (build pressarchive, or copy it next to the program)");
 }
 
 // The version the module reports once it is loaded; before that, the one this build was

@@ -38,7 +38,8 @@ class OcrSession {
 inline constexpr int kOcrModuleAbi = 1;
 struct OcrModule {
   int abi;
-  Result<std::unique_ptr<OcrSession>> (*open)(const std::string& languages, const std::string& tessdata_dir);
+  Result<std::unique_ptr<OcrSession>> (*open)(const std::string& languages,
+                                              const std::string& tessdata_dir);
   const char* (*tesseract_version)();
 };
 

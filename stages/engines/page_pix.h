@@ -34,7 +34,8 @@ PixPtr pix_by_rows(const PageImage& image, int depth, FillRow fill_row) {
   l_uint32* data = pixGetData(pix.get());
   const int wpl = pixGetWpl(pix.get());
   for (int y = 0; y < image.height; ++y)
-    fill_row(&image.pixels[static_cast<std::size_t>(y) * image.width], data + static_cast<std::size_t>(y) * wpl);
+    fill_row(&image.pixels[static_cast<std::size_t>(y) * image.width],
+             data + static_cast<std::size_t>(y) * wpl);
   return pix;
 }
 
@@ -69,7 +70,8 @@ inline std::uint32_t darker_than(const std::uint8_t* pixels, int threshold) {
   return __builtin_bswap32(w);
 #else
   std::uint32_t word = 0;
-  for (int i = 0; i < 32; ++i) word = (word << 1) | static_cast<std::uint32_t>(pixels[i] < threshold);
+  for (int i = 0; i < 32; ++i)
+    word = (word << 1) | static_cast<std::uint32_t>(pixels[i] < threshold);
   return word;
 #endif
 }
@@ -77,12 +79,14 @@ inline std::uint32_t darker_than(const std::uint8_t* pixels, int threshold) {
 // The page thresholded as pixConvertTo1(to_pix(image), threshold) would: darker than
 // `threshold` is black.
 inline PixPtr to_binary(const PageImage& image, int threshold) {
-  return pix_by_rows(image, 1, [width = image.width, threshold](const std::uint8_t* row, l_uint32* line) {
-    int x = 0;
-    for (; x + 32 <= width; x += 32) line[x / 32] = darker_than(row + x, threshold);
-    for (; x < width; ++x)
-      if (row[x] < threshold) SET_DATA_BIT(line, x);
-  });
+  return pix_by_rows(image, 1,
+                     [width = image.width, threshold](const std::uint8_t* row, l_uint32* line) {
+                       int x = 0;
+                       for (; x + 32 <= width; x += 32)
+                         line[x / 32] = darker_than(row + x, threshold);
+                       for (; x < width; ++x)
+                         if (row[x] < threshold) SET_DATA_BIT(line, x);
+                     });
 }
 
 }  // namespace pressarchive

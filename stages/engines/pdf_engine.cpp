@@ -14,8 +14,8 @@
 #include <goo/GooString.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -60,7 +60,8 @@ std::string empty_pdf() {
 struct PopplerSetup {
   PopplerSetup() {
     poppler::set_debug_error_function(&silence_poppler, nullptr);
-    keep_alive.reset(poppler::document::load_from_raw_data(pdf.data(), static_cast<int>(pdf.size())));
+    keep_alive.reset(
+        poppler::document::load_from_raw_data(pdf.data(), static_cast<int>(pdf.size())));
   }
   std::string pdf = empty_pdf();
   std::unique_ptr<poppler::document> keep_alive;
@@ -105,7 +106,8 @@ bool needs_xfa_rendering(const std::filesystem::path& path) {
   while (in.read(buffer.data() + carried, kChunk) || in.gcount() > 0) {
     const std::size_t size = carried + static_cast<std::size_t>(in.gcount());
     const std::string_view window(buffer.data(), size);
-    for (std::size_t at = window.find(key); at != std::string_view::npos; at = window.find(key, at + 1)) {
+    for (std::size_t at = window.find(key); at != std::string_view::npos;
+         at = window.find(key, at + 1)) {
       std::size_t v = at + key.size();
       while (v < window.size() && std::isspace(static_cast<unsigned char>(window[v]))) ++v;
       if (window.substr(v, 4) == "true") return true;
@@ -149,7 +151,8 @@ class PdfDocument::Lease {
     if (!reader_.cpp && reader_.core) {
       reader_.cpp.reset(poppler::document::load_from_file(owner_.name_));
       // unlock() answers whether the document is still locked.
-      if (reader_.cpp && reader_.cpp->is_locked() && reader_.cpp->unlock(owner_.password_, owner_.password_))
+      if (reader_.cpp && reader_.cpp->is_locked() &&
+          reader_.cpp->unlock(owner_.password_, owner_.password_))
         reader_.cpp.reset();
       if (reader_.cpp && reader_.cpp->pages() != owner_.impl_->pages) reader_.cpp.reset();
     }
@@ -190,8 +193,9 @@ Result<std::unique_ptr<PdfDocument>> PdfDocument::open(const std::filesystem::pa
   if (!doc.ok()) return doc.error();
   if (needs_xfa_rendering(path))
     return make_error(Reason::kUnsupported,
-                      name + ": dynamic XFA form; its content exists only for an XFA renderer "
-                             "(flatten or print it to PDF first)");
+                      name +
+                          ": dynamic XFA form; its content exists only for an XFA renderer "
+                          "(flatten or print it to PDF first)");
   auto impl = std::make_unique<Impl>();
   impl->pages = std::max(0, (*doc)->getNumPages());
   impl->idle.push_back(Reader{std::move(doc.value()), nullptr});
@@ -207,7 +211,9 @@ Result<PageSize> PdfDocument::page_size(int index) {
   Lease doc = borrow();
   poppler::document* cpp = doc.cpp();
   std::unique_ptr<poppler::page> page(cpp ? cpp->create_page(index) : nullptr);
-  if (!page) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+  if (!page)
+    return make_error(Reason::kUnreadable,
+                      name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
   const poppler::rectf box = page->page_rect(poppler::media_box);
   PageSize size{box.width(), box.height()};
   if (page->orientation() == poppler::page::landscape ||
@@ -283,7 +289,8 @@ void group_into_lines(TextWordList& words, NewLine new_line, AddWord add_word) {
 
 Box united(const Box& a, const Box& b) {
   const double x = std::min(a.x, b.x), y = std::min(a.y, b.y);
-  return Box{x, y, std::max(a.x + a.width, b.x + b.width) - x, std::max(a.y + a.height, b.y + b.height) - y};
+  return Box{x, y, std::max(a.x + a.width, b.x + b.width) - x,
+             std::max(a.y + a.height, b.y + b.height) - y};
 }
 
 }  // namespace
@@ -312,7 +319,9 @@ Result<std::vector<TextLine>> PdfDocument::text_lines(int index) {
           append_text(lines.back().text, word);
         });
   });
-  if (!read) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+  if (!read)
+    return make_error(Reason::kUnreadable,
+                      name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
   return lines;
 }
 
@@ -335,7 +344,9 @@ Result<PageLayout> PdfDocument::text_layout(int index) {
           append_text(target.text, word);
         });
   });
-  if (!read) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+  if (!read)
+    return make_error(Reason::kUnreadable,
+                      name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
   for (LayoutBlock& block : layout.blocks) {
     for (LayoutLine& line : block.lines) {
       line.box = line.words.front().box;
@@ -356,7 +367,9 @@ Result<PageImage> PdfDocument::render(int index, int dpi) {
   Lease doc = borrow();
   poppler::document* cpp = doc.cpp();
   std::unique_ptr<poppler::page> page(cpp ? cpp->create_page(index) : nullptr);
-  if (!page) return make_error(Reason::kUnreadable, name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+  if (!page)
+    return make_error(Reason::kUnreadable,
+                      name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
   poppler::page_renderer renderer;
   renderer.set_image_format(poppler::image::format_gray8);
   renderer.set_render_hint(poppler::page_renderer::antialiasing, true);

@@ -1,18 +1,17 @@
 // The qpdf side of pdf_scans.h: the only file that sees qpdf types.
-#include "stages/engines/pdf_scans.h"
-
-#include <qpdf/Pipeline.hh>
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFObjectHandle.hh>
-#include <qpdf/QPDFPageDocumentHelper.hh>
-#include <qpdf/QPDFPageObjectHelper.hh>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <exception>
 #include <memory>
+#include <qpdf/Pipeline.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
 #include <vector>
+
+#include "stages/engines/pdf_scans.h"
 
 namespace pressarchive {
 namespace {
@@ -93,9 +92,11 @@ class ScanOnlyContent : public QPDFObjectHandle::ParserCallbacks {
 // stream that inflates to gigabytes stops at the first byte too many.
 class BoundedBuffer : public Pipeline {
  public:
-  explicit BoundedBuffer(std::size_t limit) : Pipeline("pressarchive bounded buffer", nullptr), limit_(limit) {}
+  explicit BoundedBuffer(std::size_t limit)
+      : Pipeline("pressarchive bounded buffer", nullptr), limit_(limit) {}
   void write(unsigned char const* data, size_t len) override {
-    if (len > limit_ - bytes.size()) throw std::length_error("image stream inflates beyond its declared size");
+    if (len > limit_ - bytes.size())
+      throw std::length_error("image stream inflates beyond its declared size");
     bytes.append(reinterpret_cast<const char*>(data), len);
   }
   void finish() override {}
@@ -133,7 +134,8 @@ int colour_components(QPDFObjectHandle space) {
     QPDFObjectHandle arg = space.getArrayItem(1);
     if (family == "/ICCBased" && arg.isStream()) {
       QPDFObjectHandle n = arg.getDict().getKey("/N");
-      if (n.isInteger() && (n.getIntValue() == 1 || n.getIntValue() == 3)) return static_cast<int>(n.getIntValue());
+      if (n.isInteger() && (n.getIntValue() == 1 || n.getIntValue() == 3))
+        return static_cast<int>(n.getIntValue());
     }
     if (family == "/CalGray") return 1;
     if (family == "/CalRGB") return 3;
@@ -155,7 +157,8 @@ class QpdfScanReader : public PdfScanReader {
   std::vector<QPDFPageObjectHelper> pages;
 };
 
-std::unique_ptr<PdfScanReader> open_reader(const std::filesystem::path& path, const std::string& password) {
+std::unique_ptr<PdfScanReader> open_reader(const std::filesystem::path& path,
+                                           const std::string& password) {
   try {
     auto reader = std::make_unique<QpdfScanReader>();
     reader->pdf.setSuppressWarnings(true);
@@ -193,8 +196,8 @@ std::optional<EmbeddedScan> QpdfScanReader::page_scan(int index, std::int64_t ma
     // Upright, not mirrored, covering the page (within 1 %).
     const Matrix& m = content.placement();
     if (m[1] != 0 || m[2] != 0 || !(m[0] > 0) || !(m[3] > 0)) return std::nullopt;
-    if (!near(m[4], media.llx, slack) || !near(m[5], media.lly, slack) || !near(m[0], page_w, slack) ||
-        !near(m[3], page_h, slack))
+    if (!near(m[4], media.llx, slack) || !near(m[5], media.lly, slack) ||
+        !near(m[0], page_w, slack) || !near(m[3], page_h, slack))
       return std::nullopt;
 
     QPDFObjectHandle xobjects = page.getAttribute("/Resources", false);
@@ -205,8 +208,10 @@ std::optional<EmbeddedScan> QpdfScanReader::page_scan(int index, std::int64_t ma
     if (!image.isStream()) return std::nullopt;
     QPDFObjectHandle dict = image.getDict();
     if (!dict.getKey("/Subtype").isNameAndEquals("/Image")) return std::nullopt;
-    if (dict.getKey("/ImageMask").isBool() && dict.getKey("/ImageMask").getBoolValue()) return std::nullopt;
-    if (!dict.getKey("/Mask").isNull() || !dict.getKey("/SMask").isNull() || !dict.getKey("/Decode").isNull())
+    if (dict.getKey("/ImageMask").isBool() && dict.getKey("/ImageMask").getBoolValue())
+      return std::nullopt;
+    if (!dict.getKey("/Mask").isNull() || !dict.getKey("/SMask").isNull() ||
+        !dict.getKey("/Decode").isNull())
       return std::nullopt;
     QPDFObjectHandle w = dict.getKey("/Width"), h = dict.getKey("/Height");
     if (!w.isInteger() || !h.isInteger()) return std::nullopt;
@@ -234,11 +239,15 @@ std::optional<EmbeddedScan> QpdfScanReader::page_scan(int index, std::int64_t ma
     } else if (*filter == "/CCITTFaxDecode") {
       QPDFObjectHandle parms = single_parms(dict);
       if (!parms.isDictionary()) return std::nullopt;
-      QPDFObjectHandle k = parms.getKey("/K"), columns = parms.getKey("/Columns"), rows = parms.getKey("/Rows");
+      QPDFObjectHandle k = parms.getKey("/K"), columns = parms.getKey("/Columns"),
+                       rows = parms.getKey("/Rows");
       QPDFObjectHandle black = parms.getKey("/BlackIs1"), align = parms.getKey("/EncodedByteAlign");
       if (!k.isInteger() || k.getIntValue() >= 0) return std::nullopt;  // G4 only
-      if (!(columns.isNull() ? width == 1728 : columns.isInteger() && columns.getIntValue() == width)) return std::nullopt;
-      if (!rows.isNull() && !(rows.isInteger() && rows.getIntValue() == height)) return std::nullopt;
+      if (!(columns.isNull() ? width == 1728
+                             : columns.isInteger() && columns.getIntValue() == width))
+        return std::nullopt;
+      if (!rows.isNull() && !(rows.isInteger() && rows.getIntValue() == height))
+        return std::nullopt;
       if (align.isBool() && align.getBoolValue()) return std::nullopt;
       scan.encoding = EmbeddedScan::Encoding::kG4;
       scan.black_is_1 = black.isBool() && black.getBoolValue();
@@ -251,7 +260,8 @@ std::optional<EmbeddedScan> QpdfScanReader::page_scan(int index, std::int64_t ma
       scan.components = components;
       scan.bits = static_cast<int>(bits.getIntValue());
       if (!(scan.bits == 8 || (scan.bits == 1 && components == 1))) return std::nullopt;
-      const std::size_t row_bytes = (static_cast<std::size_t>(width) * components * scan.bits + 7) / 8;
+      const std::size_t row_bytes =
+          (static_cast<std::size_t>(width) * components * scan.bits + 7) / 8;
       const std::size_t expected = row_bytes * static_cast<std::size_t>(height);
       BoundedBuffer samples(expected);
       bool filtered = false;

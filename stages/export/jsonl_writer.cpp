@@ -19,7 +19,8 @@ nlohmann::json paths_json(const std::vector<std::string>& paths) {
 
 nlohmann::json persons_json(const std::vector<Person>& persons) {
   nlohmann::json out = nlohmann::json::array();
-  for (const Person& p : persons) out.push_back({{"name", valid_utf8(p.name)}, {"role", empty_as_null(valid_utf8(p.role))}});
+  for (const Person& p : persons)
+    out.push_back({{"name", valid_utf8(p.name)}, {"role", empty_as_null(valid_utf8(p.role))}});
   return out;
 }
 
@@ -47,11 +48,14 @@ nlohmann::json record_to_json(const Record& r) {
       {"body", valid_utf8(m.body)},
       {"pages", r.pages.size()},
       {"page_confidence", confidences},
-      {"ocr_confidence", r.ocr_confidence ? nlohmann::json(*r.ocr_confidence) : nlohmann::json(nullptr)},
+      {"ocr_confidence",
+       r.ocr_confidence ? nlohmann::json(*r.ocr_confidence) : nlohmann::json(nullptr)},
       {"duplicate_of", r.duplicate_of ? nlohmann::json(*r.duplicate_of) : nlohmann::json(nullptr)},
-      {"duplicate_score", r.duplicate_score ? nlohmann::json(*r.duplicate_score) : nlohmann::json(nullptr)},
+      {"duplicate_score",
+       r.duplicate_score ? nlohmann::json(*r.duplicate_score) : nlohmann::json(nullptr)},
       {"revision_of", r.revision_of ? nlohmann::json(*r.revision_of) : nlohmann::json(nullptr)},
-      {"revision_score", r.revision_score ? nlohmann::json(*r.revision_score) : nlohmann::json(nullptr)},
+      {"revision_score",
+       r.revision_score ? nlohmann::json(*r.revision_score) : nlohmann::json(nullptr)},
       {"persons", persons_json(m.persons)},
       {"field_confidence", m.confidence},
       {"needs_review", r.needs_review},
@@ -74,11 +78,13 @@ nlohmann::json failure_to_json(const Failure& f) {
 }
 
 void JsonlWriter::write(const Record& record) {
-  out_ << record_to_json(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  out_ << record_to_json(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+       << '\n';
 }
 
 void JsonlWriter::write(const Failure& failure) {
-  out_ << failure_to_json(failure).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  out_ << failure_to_json(failure).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+       << '\n';
 }
 
 }  // namespace pressarchive

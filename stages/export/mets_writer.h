@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "stages/export/mods_writer.h"
 #include "stages/core/model.h"
+#include "stages/export/mods_writer.h"
 
 namespace pressarchive {
 

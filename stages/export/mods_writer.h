@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "stages/export/xml_writer.h"
 #include "stages/core/model.h"
+#include "stages/export/xml_writer.h"
 
 namespace pressarchive {
 

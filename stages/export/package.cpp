@@ -6,13 +6,13 @@
 #include <fstream>
 #include <system_error>
 
-#include "stages/ingest/discover.h"
+#include "stages/engines/image_engine.h"
 #include "stages/export/alto_writer.h"
 #include "stages/export/bagit.h"
 #include "stages/export/mets_writer.h"
 #include "stages/export/record_pages.h"
 #include "stages/export/searchable_pdf.h"
-#include "stages/engines/image_engine.h"
+#include "stages/ingest/discover.h"
 
 namespace pressarchive {
 namespace fs = std::filesystem;

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "stages/ingest/load.h"
 #include "stages/core/model.h"
 #include "stages/core/result.h"
+#include "stages/ingest/load.h"
 
 namespace pressarchive {
 

@@ -4,10 +4,10 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
-#include "stages/ingest/discover.h"
-#include "stages/export/tesseract_alto.h"
 #include "stages/engines/image_engine.h"
 #include "stages/engines/pdf_engine.h"
+#include "stages/export/tesseract_alto.h"
+#include "stages/ingest/discover.h"
 
 namespace pressarchive {
 namespace {

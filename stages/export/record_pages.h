@@ -10,10 +10,10 @@
 #include <memory>
 #include <string>
 
-#include "stages/ingest/load.h"
 #include "stages/core/model.h"
 #include "stages/core/page_layout.h"
 #include "stages/core/result.h"
+#include "stages/ingest/load.h"
 
 namespace pressarchive {
 

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <array>
-#include <stdexcept>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <system_error>
 
 namespace pressarchive {
@@ -89,8 +89,7 @@ std::string hex_digest(EVP_MD_CTX* ctx) {
 
 Result<std::string> sha256_file(const fs::path& path) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr)
-    return make_error(Reason::kIo, path.string() + ": cannot open for reading");
+  if (file == nullptr) return make_error(Reason::kIo, path.string() + ": cannot open for reading");
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
   DigestContext ctx = sha256_context();
   if (!ctx) return make_error(Reason::kInternal, "OpenSSL SHA-256 unavailable");
@@ -149,8 +148,9 @@ Discovery discover_sources(const std::vector<fs::path>& roots) {
     source.size = fs::file_size(path, ec);
     Result<std::string> hash = sha256_file(path);
     if (ec || !hash.ok()) {
-      out.unreadable.push_back(discover_failure(
-          path, Reason::kIo, hash.ok() ? path.string() + ": " + ec.message() : hash.error().message));
+      out.unreadable.push_back(
+          discover_failure(path, Reason::kIo,
+                           hash.ok() ? path.string() + ": " + ec.message() : hash.error().message));
       continue;
     }
     source.sha256 = std::move(hash.value());

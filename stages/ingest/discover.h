@@ -23,7 +23,7 @@ Result<std::string> sha256_file(const std::filesystem::path& path);
 std::string sha256_bytes(std::string_view bytes);
 
 struct Discovery {
-  std::vector<Source> sources;  // sorted by path, each file once
+  std::vector<Source> sources;      // sorted by path, each file once
   std::vector<Failure> unreadable;  // paths that could not be read or hashed
 };
 

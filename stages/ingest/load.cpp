@@ -58,10 +58,10 @@ class PdfSource : public LoadedSource {
     // render_dpi_for follows Poppler's rounding; should a Poppler version size its raster
     // otherwise, the limit still holds for what leaves this stage.
     if (static_cast<std::int64_t>(image->width) * image->height > options_.max_page_pixels)
-      return make_error(Reason::kTooLarge,
-                        page_label(source_, index) + " rendered to " + std::to_string(image->width) +
-                            " x " + std::to_string(image->height) +
-                            " pixels, above [limits] max_page_megapixels");
+      return make_error(Reason::kTooLarge, page_label(source_, index) + " rendered to " +
+                                               std::to_string(image->width) + " x " +
+                                               std::to_string(image->height) +
+                                               " pixels, above [limits] max_page_megapixels");
     PageContent content;
     content.image = std::move(image.value());
     return content;
@@ -86,10 +86,12 @@ class PdfSource : public LoadedSource {
     if (!scan) return std::nullopt;
     // OCR sees what rendering would give it: a scan far from render_dpi is scaled to it,
     // within the same pixel limit rendering keeps to.
-    const bool rescale = scan->dpi < options_.render_dpi * 4 / 5 || scan->dpi > options_.render_dpi * 5 / 4;
+    const bool rescale =
+        scan->dpi < options_.render_dpi * 4 / 5 || scan->dpi > options_.render_dpi * 5 / 4;
     if (rescale) {
       const double factor = static_cast<double>(options_.render_dpi) / scan->dpi;
-      if (static_cast<double>(scan->width) * scan->height * factor * factor > static_cast<double>(options_.max_page_pixels))
+      if (static_cast<double>(scan->width) * scan->height * factor * factor >
+          static_cast<double>(options_.max_page_pixels))
         return std::nullopt;
     }
     Result<PageImage> image = decode_scan(*scan);
@@ -168,7 +170,8 @@ std::optional<int> render_dpi_for(double width_pt, double height_pt, const LoadO
   return static_cast<int>(dpi);
 }
 
-Result<std::shared_ptr<LoadedSource>> load_source(const Source& source, const LoadOptions& options) {
+Result<std::shared_ptr<LoadedSource>> load_source(const Source& source,
+                                                  const LoadOptions& options) {
   const std::string name = source.path.string();
   std::shared_ptr<LoadedSource> loaded;
   if (source.format == SourceFormat::kPdf) {
@@ -181,8 +184,9 @@ Result<std::shared_ptr<LoadedSource>> load_source(const Source& source, const Lo
     loaded = std::make_shared<ImageSource>(source, *pages, options);
   } else {
     return make_error(Reason::kUnsupported,
-                      name + ": not a PDF or a supported image (the content is neither; the "
-                             "file name does not matter)");
+                      name +
+                          ": not a PDF or a supported image (the content is neither; the "
+                          "file name does not matter)");
   }
   if (loaded->page_count() == 0)
     return make_error(Reason::kNoText, name + ": document has no pages");

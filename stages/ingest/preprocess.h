@@ -5,8 +5,8 @@
 #include <functional>
 
 #include "stages/core/model.h"
-#include "stages/engines/ocr_engine.h"
 #include "stages/core/result.h"
+#include "stages/engines/ocr_engine.h"
 
 namespace pressarchive {
 

@@ -54,13 +54,14 @@ PageResult recognize_raster(PageImage image, int number, OcrEngine& engine,
   start = Clock::now();
   if (preprocess.detect_orientation && looks_upright(image)) preprocess.detect_orientation = false;
   const double quick_test = std::chrono::duration<double>(Clock::now() - start).count();
-  PreparedPage prepared = preprocess_page(std::move(image), preprocess, [&engine](const PageImage& i) {
-    return engine.detect_orientation(i);
-  });
+  PreparedPage prepared =
+      preprocess_page(std::move(image), preprocess,
+                      [&engine](const PageImage& i) { return engine.detect_orientation(i); });
   timings.orientation = quick_test + prepared.orientation_seconds;
   timings.deskew = border_seconds + prepared.deskew_seconds;
   start = Clock::now();
-  PageResult page = ocr_page(number, prepared, engine.recognize(prepared.image, options.page_timeout_ms, number));
+  PageResult page =
+      ocr_page(number, prepared, engine.recognize(prepared.image, options.page_timeout_ms, number));
   timings.ocr = std::chrono::duration<double>(Clock::now() - start).count();
   return page;
 }
@@ -95,7 +96,8 @@ PageResult recognize_page(LoadedSource& source, int index, const EngineProvider&
     page = failed(index + 1, make_error(Reason::kTooLarge, "page " + std::to_string(index + 1) +
                                                                ": out of memory while processing"));
   } catch (const std::exception& e) {
-    page = failed(index + 1, make_error(Reason::kInternal, "page " + std::to_string(index + 1) + ": " + e.what()));
+    page = failed(index + 1, make_error(Reason::kInternal,
+                                        "page " + std::to_string(index + 1) + ": " + e.what()));
   }
   page.seconds = seconds_since(start);
   page.timings = timings;

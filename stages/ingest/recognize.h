@@ -5,9 +5,9 @@
 
 #include <functional>
 
-#include "stages/ingest/load.h"
 #include "stages/core/model.h"
 #include "stages/engines/ocr_engine.h"
+#include "stages/ingest/load.h"
 #include "stages/ingest/preprocess.h"
 
 namespace pressarchive {

@@ -29,7 +29,7 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
 bool is_letter_or_digit(char32_t c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   if (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) return true;  // Latin-1 + Extended
-  if (c >= 0xE000 && c <= 0xF8FF) return false;                       // private use
+  if (c >= 0xE000 && c <= 0xF8FF) return false;                        // private use
   if (c == 0xFFFD) return false;
   return c >= 0x370 && c < 0x2000;  // Greek, Cyrillic, Hebrew, Arabic, Indic, ...
 }

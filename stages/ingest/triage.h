@@ -7,8 +7,8 @@
 namespace pressarchive {
 
 struct TextLayerPolicy {
-  int min_letters = 20;            // fewer letters: a scan with a stray page number, say
-  double min_letter_ratio = 0.5;   // of visible characters; below: glyph garbage
+  int min_letters = 20;           // fewer letters: a scan with a stray page number, say
+  double min_letter_ratio = 0.5;  // of visible characters; below: glyph garbage
 };
 
 // True when the text layer can be kept as the page's text. Letters are counted per

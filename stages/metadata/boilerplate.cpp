@@ -26,7 +26,8 @@ BoilerplateMatcher::BoilerplateMatcher(const std::vector<BoilerplateBlock>& bloc
   }
 }
 
-std::vector<bool> BoilerplateMatcher::mark(const std::vector<std::string>& lines, const RunBoth& run_both) const {
+std::vector<bool> BoilerplateMatcher::mark(const std::vector<std::string>& lines,
+                                           const RunBoth& run_both) const {
   // Bytes, not vector<bool>: the two halves write their lines' flags at once.
   std::vector<char> matched(lines.size(), 0), short_candidate(lines.size(), 0);
   const auto read = [&](std::size_t from, std::size_t to) {

@@ -20,7 +20,8 @@ class BoilerplateMatcher {
   // two words (the tail of a wrapped sentence) only when all its words occur in order
   // in a block and a neighbouring line matched. Many lines are read in two halves with
   // `run_both` (stages/core/model.h).
-  std::vector<bool> mark(const std::vector<std::string>& lines, const RunBoth& run_both = nullptr) const;
+  std::vector<bool> mark(const std::vector<std::string>& lines,
+                         const RunBoth& run_both = nullptr) const;
 
  private:
   std::unordered_set<std::string> trigrams_;

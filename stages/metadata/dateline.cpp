@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "stages/metadata/line_text.h"
 #include "stages/core/text_util.h"
+#include "stages/metadata/line_text.h"
 
 namespace pressarchive {
 
@@ -39,7 +39,8 @@ std::optional<DatelineReader::Dateline> DatelineReader::dateline(const std::stri
   // and then the whole is searched.
   constexpr std::size_t kDateStretch = 64;
   std::optional<FoundDate> date = dates_.find_first(std::string_view(rest).substr(0, kDateStretch));
-  if (rest.size() > kDateStretch && date && date->end + 1 >= kDateStretch) date = dates_.find_first(rest);
+  if (rest.size() > kDateStretch && date && date->end + 1 >= kDateStretch)
+    date = dates_.find_first(rest);
   if (!date || date->begin > 1) return std::nullopt;
   const std::string after = trim(rest.substr(date->end));
   if (after.size() <= 1) return Dateline{place, date->iso, true};

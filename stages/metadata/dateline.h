@@ -14,7 +14,8 @@ namespace pressarchive {
 // member functions are thread-safe.
 class DatelineReader {
  public:
-  DatelineReader(const MetadataRules& rules, const DateFinder& dates) : rules_(rules), dates_(dates) {}
+  DatelineReader(const MetadataRules& rules, const DateFinder& dates)
+      : rules_(rules), dates_(dates) {}
 
   // A town as a dateline prints it: one to five capitalised words (or listed lowercase
   // words such as "im", "am"), no digits, none of the words that rule a place out.

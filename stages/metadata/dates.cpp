@@ -10,8 +10,8 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "stages/metadata/byte_regex.h"
 #include "stages/core/text_util.h"
+#include "stages/metadata/byte_regex.h"
 
 namespace pressarchive {
 namespace {

@@ -16,7 +16,7 @@
 namespace pressarchive {
 
 struct FoundDate {
-  std::string iso;  // YYYY-MM-DD
+  std::string iso;        // YYYY-MM-DD
   std::size_t begin = 0;  // byte offsets of the match in the searched text
   std::size_t end = 0;
 };

@@ -1,19 +1,21 @@
 #include "stages/metadata/header_lines.h"
 
-#include <algorithm>
-
 #include <re2/re2.h>
 
+#include <algorithm>
+
+#include "stages/core/text_util.h"
 #include "stages/metadata/byte_regex.h"
 #include "stages/metadata/line_text.h"
-#include "stages/core/text_util.h"
 
 namespace pressarchive {
 
-HeaderReader::HeaderReader(const MetadataRules& rules, const DateFinder& dates) : rules_(rules), dates_(dates) {
+HeaderReader::HeaderReader(const MetadataRules& rules, const DateFinder& dates)
+    : rules_(rules), dates_(dates) {
   // parse_rules checked every pattern; one that does not compile matches nothing.
   for (const std::string& p : rules.postcodes)
-    if (std::shared_ptr<const re2::RE2> re = compile_byte_regex(p)) postcodes_.push_back(std::move(re));
+    if (std::shared_ptr<const re2::RE2> re = compile_byte_regex(p))
+      postcodes_.push_back(std::move(re));
 }
 
 std::string HeaderReader::kicker_kind(const std::string& segment) const {
@@ -33,7 +35,8 @@ std::string HeaderReader::kicker_kind(const std::string& segment) const {
   return "";
 }
 
-std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(const std::string& segment) const {
+std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(
+    const std::string& segment) const {
   const std::string s = strip_noise(segment);
   const std::optional<FoundDate> date = dates_.find_first(s);
   if (!date) return std::nullopt;
@@ -42,7 +45,8 @@ std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(const std::str
   if (before.empty()) return HeaderDate{date->iso, false};
   const std::vector<std::string> w = words(before);
   for (const std::string& prefix : rules_.release_date_prefixes)
-    if (auto n = starts_with_words(w, prefix); n && *n == w.size()) return HeaderDate{date->iso, true};
+    if (auto n = starts_with_words(w, prefix); n && *n == w.size())
+      return HeaderDate{date->iso, true};
   if (!kicker_kind(before).empty()) return HeaderDate{date->iso, true};
   return std::nullopt;
 }
@@ -68,7 +72,8 @@ std::optional<HeaderReader::Header> HeaderReader::header(const std::string& text
       known = true;
     } else {
       const std::size_t colon = segment.find(':');
-      if (colon == std::string::npos || words(segment.substr(0, colon)).size() > 3) return std::nullopt;
+      if (colon == std::string::npos || words(segment.substr(0, colon)).size() > 3)
+        return std::nullopt;
     }
   }
   if (!known) return std::nullopt;
@@ -80,14 +85,16 @@ bool HeaderReader::is_address(const std::string& text) const {
   if (w.size() > 30) return false;
   for (const std::string& word : rules_.address_words)
     for (std::size_t k = 0; k < w.size(); ++k)
-      if (auto n = starts_with_words(std::vector<std::string>(w.begin() + k, w.end()), word); n && has_digit(text))
+      if (auto n = starts_with_words(std::vector<std::string>(w.begin() + k, w.end()), word);
+          n && has_digit(text))
         return true;
   for (const std::shared_ptr<const re2::RE2>& re : postcodes_)
     if (re2::RE2::PartialMatch(text, *re)) return true;
   return false;
 }
 
-std::optional<HeaderReader::Letterhead> HeaderReader::mark_letterhead(std::vector<Line>& lines, std::size_t top) const {
+std::optional<HeaderReader::Letterhead> HeaderReader::mark_letterhead(std::vector<Line>& lines,
+                                                                      std::size_t top) const {
   const std::size_t max_lines = static_cast<std::size_t>(rules_.letterhead_max_lines);
   std::vector<std::size_t> office;
   std::size_t i = top;
@@ -96,7 +103,8 @@ std::optional<HeaderReader::Letterhead> HeaderReader::mark_letterhead(std::vecto
   bool kicker_ends = false;
   while (i < lines.size() && office.size() <= max_lines) {
     if (is_address(lines[i].text)) break;
-    if (const auto h = header(lines[i].text); h && !h->kind.empty() && !h->date && !office.empty()) {
+    if (const auto h = header(lines[i].text);
+        h && !h->kind.empty() && !h->date && !office.empty()) {
       kicker_ends = true;
       break;
     }
@@ -110,10 +118,12 @@ std::optional<HeaderReader::Letterhead> HeaderReader::mark_letterhead(std::vecto
     return false;
   };
   const bool plausible = i < lines.size() && !office.empty() && office.size() <= max_lines &&
-                         std::all_of(office.begin(), office.end(), [&](std::size_t k) {
-                           return words(lines[k].text).size() <= 10 && !dates_.find_first(lines[k].text) &&
-                                  !header(lines[k].text);
-                         }) &&
+                         std::all_of(office.begin(), office.end(),
+                                     [&](std::size_t k) {
+                                       return words(lines[k].text).size() <= 10 &&
+                                              !dates_.find_first(lines[k].text) &&
+                                              !header(lines[k].text);
+                                     }) &&
                          (!kicker_ends || std::any_of(office.begin(), office.end(), names_office));
   if (!plausible) return std::nullopt;
   // Without an address line proper, the lines under the office that name none are its

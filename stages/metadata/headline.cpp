@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "stages/metadata/line_text.h"
 #include "stages/core/text_util.h"
+#include "stages/metadata/line_text.h"
 
 namespace pressarchive {
 
@@ -26,7 +26,8 @@ bool all_capitals(const std::string& text) {
 }
 
 bool sizes_within(const Line& a, const Line& b, float share) {
-  return a.height > 0 && b.height > 0 && std::abs(a.height - b.height) <= share * std::max(a.height, b.height);
+  return a.height > 0 && b.height > 0 &&
+         std::abs(a.height - b.height) <= share * std::max(a.height, b.height);
 }
 
 }  // namespace
@@ -37,7 +38,8 @@ bool HeadlineReader::continues(const Line& a, const Line& b) const {
   const std::string ta = trim(a.text);
   // A headline in capitals goes on in capitals: a line in small letters under it is the
   // subtitle, even at the same size (a typewriter has one).
-  if (all_capitals(ta) && !all_capitals(strip_noise(b.text)) && tokens(b.text).size() > 2) return false;
+  if (all_capitals(ta) && !all_capitals(strip_noise(b.text)) && tokens(b.text).size() > 2)
+    return false;
   if (wrap_words_.count(wa.back())) return true;
   if (ta.back() == '-' || ta.back() == ',') return true;
   if (tokens(b.text).size() <= 2 && tokens(a.text).size() >= 2) return true;
@@ -52,7 +54,8 @@ bool HeadlineReader::continues(const Line& a, const Line& b) const {
   return starts_lowercase(tb) && sizes_within(a, b, 0.2f);
 }
 
-Headline HeadlineReader::find(const std::vector<Line>& lines, const std::vector<std::size_t>& content,
+Headline HeadlineReader::find(const std::vector<Line>& lines,
+                              const std::vector<std::size_t>& content,
                               std::optional<std::size_t> body_dateline) const {
   std::vector<float> heights;
   std::vector<std::size_t> lengths;
@@ -85,7 +88,8 @@ Headline HeadlineReader::find(const std::vector<Line>& lines, const std::vector<
     std::size_t first = 0;
     if (median > 0 && lines[content[0]].height < 1.2f * median)
       for (std::size_t k = 1; k < end; ++k)
-        if (lines[content[k]].height >= 1.2f * median && lines[content[k]].height >= 1.15f * lines[content[0]].height) {
+        if (lines[content[k]].height >= 1.2f * median &&
+            lines[content[k]].height >= 1.15f * lines[content[0]].height) {
           first = k;
           break;
         }

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <limits>
 
-#include "stages/metadata/line_text.h"
-#include "stages/near_dup/near_duplicates.h"
 #include "stages/core/text_util.h"
+#include "stages/metadata/line_text.h"
 #include "stages/metadata/place.h"
+#include "stages/near_dup/near_duplicates.h"
 
 namespace pressarchive {
 namespace {
@@ -15,7 +15,9 @@ namespace {
 // twenty characters, at most three. Measured OCR noise on clean and degraded scans is one
 // to three wrong letters per issuer line; two different offices of one city differ by
 // whole words.
-std::size_t allowed_distance(const std::string& key) { return std::min<std::size_t>(3, key.size() / 20); }
+std::size_t allowed_distance(const std::string& key) {
+  return std::min<std::size_t>(3, key.size() / 20);
+}
 
 // "Presse-" -> {"", "Presse", "-"}: the word of a token and the punctuation around it.
 struct TokenParts {
@@ -23,16 +25,18 @@ struct TokenParts {
 };
 TokenParts token_parts(const std::string& token) {
   std::size_t b = 0, e = token.size();
-  while (b < e && static_cast<unsigned char>(token[b]) < 0x80 && !std::isalnum(static_cast<unsigned char>(token[b]))) ++b;
-  while (e > b && static_cast<unsigned char>(token[e - 1]) < 0x80 && !std::isalnum(static_cast<unsigned char>(token[e - 1]))) --e;
+  while (b < e && static_cast<unsigned char>(token[b]) < 0x80 &&
+         !std::isalnum(static_cast<unsigned char>(token[b])))
+    ++b;
+  while (e > b && static_cast<unsigned char>(token[e - 1]) < 0x80 &&
+         !std::isalnum(static_cast<unsigned char>(token[e - 1])))
+    --e;
   return {token.substr(0, b), token.substr(b, e - b), token.substr(e)};
 }
 
 }  // namespace
 
-std::string IssuerResolver::key(const std::string& text) {
-  return folded_for_matching(text);
-}
+std::string IssuerResolver::key(const std::string& text) { return folded_for_matching(text); }
 
 IssuerResolver::IssuerResolver(const MetadataRules& rules, const std::vector<std::string>& known) {
   auto add_word = [&](const std::string& word) {
@@ -41,7 +45,8 @@ IssuerResolver::IssuerResolver(const MetadataRules& rules, const std::vector<std
     if (!vocabulary_.insert(lower).second) return;
     const std::string k = key(word);
     auto [at, inserted] = word_by_key_.emplace(k, word);
-    if (!inserted && lower_utf8(at->second) != lower) at->second.clear();  // two words, one key: ambiguous
+    if (!inserted && lower_utf8(at->second) != lower)
+      at->second.clear();  // two words, one key: ambiguous
   };
   std::vector<std::string> all = rules.known_issuers;
   all.insert(all.end(), known.begin(), known.end());
@@ -74,11 +79,14 @@ ResolvedIssuer IssuerResolver::resolve(const std::string& read) const {
     std::size_t best = std::numeric_limits<std::size_t>::max(), second = best;
     const std::string* nearest = nullptr;
     for (const auto& [known_key, text] : known_) {
-      const std::size_t length_gap = known_key.size() > k.size() ? known_key.size() - k.size() : k.size() - known_key.size();
+      const std::size_t length_gap =
+          known_key.size() > k.size() ? known_key.size() - k.size() : k.size() - known_key.size();
       if (length_gap > allowed_distance(k)) continue;
       const std::size_t d = edit_distance(k, known_key);
-      if (d < best) second = best, best = d, nearest = &text;
-      else if (d < second && (nearest == nullptr || *nearest != text)) second = d;
+      if (d < best)
+        second = best, best = d, nearest = &text;
+      else if (d < second && (nearest == nullptr || *nearest != text))
+        second = d;
     }
     if (nearest != nullptr && best <= allowed_distance(k) && second > best) {
       out.issuer = *nearest;
@@ -101,9 +109,9 @@ ResolvedIssuer IssuerResolver::resolve(const std::string& read) const {
     if (!vocabulary_.count(lower)) {
       // As read, then with the OCR confusions of town names undone ("Osnabriick"); a word
       // in capitals is left as read (its known spelling is not in capitals).
-      const bool capitals = lower != p.word && std::none_of(p.word.begin(), p.word.end(), [](char c) {
-                              return c >= 'a' && c <= 'z';
-                            });
+      const bool capitals =
+          lower != p.word &&
+          std::none_of(p.word.begin(), p.word.end(), [](char c) { return c >= 'a' && c <= 'z'; });
       std::vector<std::string> readings = {key(p.word)};
       if (!capitals) readings = PlaceResolver::keys(p.word);
       for (const std::string& k : readings) {

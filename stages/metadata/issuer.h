@@ -13,8 +13,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "stages/metadata/rules.h"
 #include "stages/core/text_util.h"
+#include "stages/metadata/rules.h"
 
 namespace pressarchive {
 

@@ -14,7 +14,8 @@ std::string detect_language(std::string_view text, const MetadataRules& rules) {
   int best_hits = 0;
   for (const auto& [lang, stopwords] : rules.stopwords) {
     int hits = 0;
-    for (const std::string& s : std::unordered_set<std::string>(stopwords.begin(), stopwords.end())) {
+    for (const std::string& s :
+         std::unordered_set<std::string>(stopwords.begin(), stopwords.end())) {
       const auto it = frequency.find(s);
       if (it != frequency.end()) hits += it->second;
     }

@@ -3,24 +3,28 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "stages/core/text_util.h"
 #include "stages/metadata/issuer.h"
 #include "stages/metadata/line_text.h"
 #include "stages/near_dup/near_duplicates.h"
-#include "stages/core/text_util.h"
 
 namespace pressarchive {
 
 const char* boilerplate_state_name(BoilerplateState state) {
   switch (state) {
-    case BoilerplateState::kCounted: return "counted";
-    case BoilerplateState::kConfirmed: return "confirmed";
-    case BoilerplateState::kRejected: return "rejected";
+    case BoilerplateState::kCounted:
+      return "counted";
+    case BoilerplateState::kConfirmed:
+      return "confirmed";
+    case BoilerplateState::kRejected:
+      return "rejected";
   }
   return "counted";
 }
 
 bool boilerplate_state_from_name(const std::string& name, BoilerplateState& state) {
-  for (BoilerplateState s : {BoilerplateState::kCounted, BoilerplateState::kConfirmed, BoilerplateState::kRejected})
+  for (BoilerplateState s :
+       {BoilerplateState::kCounted, BoilerplateState::kConfirmed, BoilerplateState::kRejected})
     if (name == boilerplate_state_name(s)) {
       state = s;
       return true;
@@ -36,8 +40,8 @@ std::string boilerplate_line_key(const std::string& line) {
   return folded;
 }
 
-std::vector<std::pair<std::string, std::string>> countable_lines(const std::vector<PageResult>& pages,
-                                                                 const LearnedBoilerplateOptions& options) {
+std::vector<std::pair<std::string, std::string>> countable_lines(
+    const std::vector<PageResult>& pages, const LearnedBoilerplateOptions& options) {
   std::vector<std::pair<std::string, std::string>> out;
   std::unordered_set<std::string> seen;
   for (const PageResult& page : pages)
@@ -53,16 +57,20 @@ std::vector<std::pair<std::string, std::string>> countable_lines(const std::vect
 
 bool is_boilerplate(const BoilerplateLine& line, const LearnedBoilerplateOptions& options) {
   switch (line.state) {
-    case BoilerplateState::kConfirmed: return true;
-    case BoilerplateState::kRejected: return false;
+    case BoilerplateState::kConfirmed:
+      return true;
+    case BoilerplateState::kRejected:
+      return false;
     case BoilerplateState::kCounted:
       return options.enabled && line.records >= options.min_records && line.issuer_records > 0 &&
-             static_cast<double>(line.records) >= options.min_share * static_cast<double>(line.issuer_records);
+             static_cast<double>(line.records) >=
+                 options.min_share * static_cast<double>(line.issuer_records);
   }
   return false;
 }
 
-LearnedBoilerplate::LearnedBoilerplate(const std::vector<BoilerplateLine>& lines, const LearnedBoilerplateOptions& options) {
+LearnedBoilerplate::LearnedBoilerplate(const std::vector<BoilerplateLine>& lines,
+                                       const LearnedBoilerplateOptions& options) {
   for (const BoilerplateLine& line : lines) {
     if (!is_boilerplate(line, options) || line.line_key.empty()) continue;
     by_issuer_[IssuerResolver::key(line.issuer)].push_back(line.line_key);
@@ -80,7 +88,8 @@ bool LearnedBoilerplate::matches(const std::string& issuer, const std::string& l
     if (learned == key) return true;
     if (key.size() < 20 || learned.size() < 20) continue;
     const std::size_t allowed = std::max(key.size(), learned.size()) / 10;
-    const std::size_t gap = key.size() > learned.size() ? key.size() - learned.size() : learned.size() - key.size();
+    const std::size_t gap =
+        key.size() > learned.size() ? key.size() - learned.size() : learned.size() - key.size();
     if (gap <= allowed && edit_distance(key, learned) <= allowed) return true;
   }
   return false;

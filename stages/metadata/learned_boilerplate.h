@@ -36,11 +36,11 @@ bool boilerplate_state_from_name(const std::string& name, BoilerplateState& stat
 // One line of an issuer as the archive keeps it.
 struct BoilerplateLine {
   std::int64_t id = 0;
-  std::string issuer;                // as the records name it
-  std::string line;                  // as first printed
-  std::string line_key;              // boilerplate_line_key(line)
-  std::int64_t records = 0;          // records of the issuer the line occurred in
-  std::int64_t issuer_records = 0;   // records of the issuer counted so far
+  std::string issuer;               // as the records name it
+  std::string line;                 // as first printed
+  std::string line_key;             // boilerplate_line_key(line)
+  std::int64_t records = 0;         // records of the issuer the line occurred in
+  std::int64_t issuer_records = 0;  // records of the issuer counted so far
   BoilerplateState state = BoilerplateState::kCounted;
 };
 
@@ -51,8 +51,8 @@ std::string boilerplate_line_key(const std::string& line);
 
 // The distinct lines of a document worth counting, as (key, line as printed), in page
 // order.
-std::vector<std::pair<std::string, std::string>> countable_lines(const std::vector<PageResult>& pages,
-                                                                 const LearnedBoilerplateOptions& options);
+std::vector<std::pair<std::string, std::string>> countable_lines(
+    const std::vector<PageResult>& pages, const LearnedBoilerplateOptions& options);
 
 // Whether a line the archive keeps is boilerplate now.
 bool is_boilerplate(const BoilerplateLine& line, const LearnedBoilerplateOptions& options);
@@ -62,7 +62,8 @@ bool is_boilerplate(const BoilerplateLine& line, const LearnedBoilerplateOptions
 class LearnedBoilerplate {
  public:
   LearnedBoilerplate() = default;
-  LearnedBoilerplate(const std::vector<BoilerplateLine>& lines, const LearnedBoilerplateOptions& options);
+  LearnedBoilerplate(const std::vector<BoilerplateLine>& lines,
+                     const LearnedBoilerplateOptions& options);
 
   // Whether `line` is boilerplate of `issuer`: its key equals a learned line's, or (for
   // lines of 20 key characters or more) differs from it in at most one character in ten,

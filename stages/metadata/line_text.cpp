@@ -40,7 +40,8 @@ bool starts_lowercase(const std::string& s) {
 }
 
 bool has_digit(const std::string& s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 // Scanner specks and stray marks OCR puts at the ends of a line (". - Kaiserslautern",
@@ -70,11 +71,12 @@ std::string strip_noise(const std::string& text) {
     }
   }
   std::size_t i = 0;
-  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80 && !std::isalnum(static_cast<unsigned char>(s[i])) &&
-         s[i] != '"' && s[i] != '(')
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80 &&
+         !std::isalnum(static_cast<unsigned char>(s[i])) && s[i] != '"' && s[i] != '(')
     ++i;
   s = s.substr(i);
-  while (!s.empty() && (s.back() == '_' || s.back() == '~' || s.back() == '|' || s.back() == ' ')) s.pop_back();
+  while (!s.empty() && (s.back() == '_' || s.back() == '~' || s.back() == '|' || s.back() == ' '))
+    s.pop_back();
   return s;
 }
 
@@ -82,10 +84,12 @@ std::string strip_noise(const std::string& text) {
 // full stop), with the low double quote OCR reads as two commas put back.
 std::string clean_headline(const std::string& text) {
   std::string s = strip_noise(text);
-  while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ':' || s.back() == ';' || s.back() == '-'))
+  while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ':' || s.back() == ';' ||
+                        s.back() == '-'))
     s.pop_back();
   for (std::size_t at = s.find(",,"); at != std::string::npos; at = s.find(",,", at)) {
-    const bool opening = (at == 0 || s[at - 1] == ' ') && at + 2 < s.size() && is_word_char(s, at + 2);
+    const bool opening =
+        (at == 0 || s[at - 1] == ' ') && at + 2 < s.size() && is_word_char(s, at + 2);
     if (opening) s.replace(at, 2, "\u201e");
     at += opening ? 3 : 2;
   }
@@ -107,7 +111,8 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
 
 // Whether `text` starts with the words of `phrase` (case-insensitive, punctuation
 // ignored); the number of words of `text` it covers.
-std::optional<std::size_t> starts_with_words(const std::vector<std::string>& text, const std::string& phrase) {
+std::optional<std::size_t> starts_with_words(const std::vector<std::string>& text,
+                                             const std::string& phrase) {
   const std::vector<std::string> p = words(phrase);
   if (p.empty() || p.size() > text.size()) return std::nullopt;
   for (std::size_t k = 0; k < p.size(); ++k)
@@ -118,7 +123,8 @@ std::optional<std::size_t> starts_with_words(const std::vector<std::string>& tex
 bool ends_sentence(const std::string& text) {
   std::string t = trim(text);
   while (!t.empty() && (t.back() == '"' || t.back() == ')')) t.pop_back();
-  if (t.size() >= 3 && static_cast<unsigned char>(t[t.size() - 3]) == 0xE2) t.resize(t.size() - 3);  // “ ”
+  if (t.size() >= 3 && static_cast<unsigned char>(t[t.size() - 3]) == 0xE2)
+    t.resize(t.size() - 3);  // “ ”
   return !t.empty() && (t.back() == '.' || t.back() == '!' || t.back() == '?');
 }
 
@@ -132,8 +138,12 @@ bool has_inner_sentence_end(const std::string& text) {
     return (c >= 'a' && c <= 'z') || c == 0xC3 || c == 0x9F || c == 0xA4 || c == 0xB6 || c == 0xBC;
   };
   const auto capital = [](unsigned char c) { return (c >= 'A' && c <= 'Z') || c == 0xC3; };
-  const auto closing = [](unsigned char c) { return c == '"' || c == 0xE2 || c == 0x80 || c == 0x9C || c == 0x9D; };
-  const auto opening = [](unsigned char c) { return c == '"' || c == 0xE2 || c == 0x80 || c == 0x9E; };
+  const auto closing = [](unsigned char c) {
+    return c == '"' || c == 0xE2 || c == 0x80 || c == 0x9C || c == 0x9D;
+  };
+  const auto opening = [](unsigned char c) {
+    return c == '"' || c == 0xE2 || c == 0x80 || c == 0x9E;
+  };
   const std::size_t n = text.size();
   const auto at = [&text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
   for (std::size_t i = 3; i < n; ++i) {
@@ -167,20 +177,23 @@ std::optional<std::string> after_label(const std::string& line, const std::strin
   return rest;
 }
 
-std::optional<std::string> after_any_label(const std::string& line, const std::vector<std::string>& labels) {
+std::optional<std::string> after_any_label(const std::string& line,
+                                           const std::vector<std::string>& labels) {
   for (const std::string& label : labels)
     if (auto value = after_label(line, label)) return value;
   return std::nullopt;
 }
 
 // Splits a header line at separators with a blank on both sides.
-std::vector<std::string> header_segments(const std::string& text, const std::vector<std::string>& separators) {
+std::vector<std::string> header_segments(const std::string& text,
+                                         const std::vector<std::string>& separators) {
   std::vector<std::string> out;
   std::size_t from = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] != ' ') continue;
     for (const std::string& sep : separators) {
-      if (text.compare(i + 1, sep.size(), sep) == 0 && i + 1 + sep.size() < text.size() && text[i + 1 + sep.size()] == ' ') {
+      if (text.compare(i + 1, sep.size(), sep) == 0 && i + 1 + sep.size() < text.size() &&
+          text[i + 1 + sep.size()] == ' ') {
         out.push_back(trim(text.substr(from, i - from)));
         from = i + 1 + sep.size();
         i = from;
@@ -189,13 +202,14 @@ std::vector<std::string> header_segments(const std::string& text, const std::vec
     }
   }
   out.push_back(trim(text.substr(from)));
-  out.erase(std::remove_if(out.begin(), out.end(), [](const std::string& s) { return s.empty(); }), out.end());
+  out.erase(std::remove_if(out.begin(), out.end(), [](const std::string& s) { return s.empty(); }),
+            out.end());
   return out;
 }
 
 std::string strip_trailing_punctuation(std::string s) {
-  while (!s.empty() && (s.back() == ',' || s.back() == '.' || s.back() == ';' || s.back() == ':' || s.back() == '"' ||
-                        s.back() == ')'))
+  while (!s.empty() && (s.back() == ',' || s.back() == '.' || s.back() == ';' || s.back() == ':' ||
+                        s.back() == '"' || s.back() == ')'))
     s.pop_back();
   for (const char* quote : {"\u201c", "\u201d", "\u2019"})
     if (s.size() >= 3 && s.compare(s.size() - 3, 3, quote) == 0) s.resize(s.size() - 3);

@@ -30,7 +30,8 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
 
 // Whether the lowercase words `text` start with the words of `phrase`; how many of
 // `text`'s words it covers.
-std::optional<std::size_t> starts_with_words(const std::vector<std::string>& text, const std::string& phrase);
+std::optional<std::size_t> starts_with_words(const std::vector<std::string>& text,
+                                             const std::string& phrase);
 
 bool ends_sentence(const std::string& text);
 // "… Radwegenetz. Die …": a sentence ends inside the line.
@@ -42,10 +43,12 @@ float median_of(std::vector<float> v);
 // The value after a label such as "Autor/in:" (the colon is optional in the rule, not
 // in the text unless the label ends with one); nullopt when the line has no such label.
 std::optional<std::string> after_label(const std::string& line, const std::string& label);
-std::optional<std::string> after_any_label(const std::string& line, const std::vector<std::string>& labels);
+std::optional<std::string> after_any_label(const std::string& line,
+                                           const std::vector<std::string>& labels);
 
 // A header line cut at the separators that have a blank on both sides.
-std::vector<std::string> header_segments(const std::string& text, const std::vector<std::string>& separators);
+std::vector<std::string> header_segments(const std::string& text,
+                                         const std::vector<std::string>& separators);
 
 // Token edges in running text: closing punctuation and quotes off the end, opening
 // quotes or bracket off the start; whether a token closes a clause.

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <optional>
 
+#include "stages/core/text_util.h"
 #include "stages/metadata/language.h"
 #include "stages/metadata/line_text.h"
 #include "stages/metadata/metadata_line.h"
-#include "stages/core/text_util.h"
 
 namespace pressarchive {
 namespace {
@@ -24,7 +24,8 @@ LineFacts facts_of(const std::string& text, const MetadataRules& rules, const He
   LineFacts f;
   for (const std::string& prefix : rules.release_date_prefixes) {
     if (!starts_with_ci(text, prefix)) continue;
-    if (auto h = header.header(text); h && h->date && h->date->prefixed) f.release_header = std::move(h);
+    if (auto h = header.header(text); h && h->date && h->date->prefixed)
+      f.release_header = std::move(h);
     break;
   }
   if (f.release_header) return f;
@@ -54,8 +55,9 @@ MetadataExtractor::MetadataExtractor(MetadataRules rules, const ArchiveKnowledge
       places_(rules_, knowledge.places),
       learned_(knowledge.boilerplate) {}
 
-Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const RunBoth& run_both,
-                                    const std::function<void(const std::string& body)>& with_body) const {
+Metadata MetadataExtractor::extract(
+    const std::vector<PageResult>& pages, const RunBoth& run_both,
+    const std::function<void(const std::string& body)>& with_body) const {
   std::vector<Line> lines;
   bool ocr = false;
   double ocr_confidence_sum = 0;
@@ -93,7 +95,8 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
 
   // Header lines above the title: kickers, header dates, labelled issuers.
   auto take_header = [&](const HeaderReader::Header& h) {
-    if (h.date && header_date.empty()) header_date = h.date->iso, header_date_prefixed = h.date->prefixed;
+    if (h.date && header_date.empty())
+      header_date = h.date->iso, header_date_prefixed = h.date->prefixed;
     if (!h.kind.empty() && (kind.empty() || h.kind == "other")) kind = h.kind;
     if (!h.issuer.empty() && label_issuer.empty()) label_issuer = h.issuer;
   };
@@ -113,8 +116,10 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
   skip_header();
   // A notice above the kicker or header date (an archive's note that is not among the
   // boilerplate rules): the title follows the header, not the notice.
-  for (std::size_t i = top, seen = 0; i < lines.size() && seen < 15; i = next_content(lines, i + 1), ++seen) {
-    if (datelines_.dateline(lines[i].text) || after_any_label(lines[i].text, rules_.issuer_labels)) break;
+  for (std::size_t i = top, seen = 0; i < lines.size() && seen < 15;
+       i = next_content(lines, i + 1), ++seen) {
+    if (datelines_.dateline(lines[i].text) || after_any_label(lines[i].text, rules_.issuer_labels))
+      break;
     const std::optional<HeaderReader::Header> h = header_.header(lines[i].text);
     if (!h || (!h->date && h->kind.empty())) continue;
     for (std::size_t k = top; k < i; ++k)
@@ -130,7 +135,8 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
   std::vector<LineFacts> facts(lines.size());
   const auto read_facts = [&](std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i)
-      if (lines[i].role == Role::kContent) facts[i] = facts_of(lines[i].text, rules_, header_, datelines_);
+      if (lines[i].role == Role::kContent)
+        facts[i] = facts_of(lines[i].text, rules_, header_, datelines_);
   };
   read_lines(run_both, top, lines.size(), read_facts);
 
@@ -158,23 +164,29 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
     if (const auto& d = f.dateline) {
       if (place.empty()) place = d->place;
       if (dateline_date.empty()) dateline_date = d->iso;
-      if (d->alone) line.role = Role::kDateline;
-      else if (!body_dateline) body_dateline = i;
+      if (d->alone)
+        line.role = Role::kDateline;
+      else if (!body_dateline)
+        body_dateline = i;
       continue;
     }
     if (f.press_contact) press_contact = true, line.role = Role::kClosing;
     if (line.role == Role::kContent && f.closing) line.role = Role::kClosing;
     // The address under a contact line.
-    if (line.role == Role::kContent && i > 0 && lines[i - 1].role == Role::kClosing && header_.is_address(line.text))
+    if (line.role == Role::kContent && i > 0 && lines[i - 1].role == Role::kClosing &&
+        header_.is_address(line.text))
       line.role = Role::kClosing;
   }
 
   // The issuer, before the title and body: learned boilerplate is per issuer.
   double issuer_confidence = 0;
   std::string issuer_evidence;
-  if (!label_issuer.empty()) meta.issuer = label_issuer, issuer_confidence = 0.95, issuer_evidence = "label";
-  else if (!letterhead_issuer.empty()) meta.issuer = letterhead_issuer, issuer_confidence = 0.8, issuer_evidence = "letterhead";
-  else if (!fallback_issuer.empty()) meta.issuer = fallback_issuer, issuer_confidence = 0.6, issuer_evidence = "fallback-label";
+  if (!label_issuer.empty())
+    meta.issuer = label_issuer, issuer_confidence = 0.95, issuer_evidence = "label";
+  else if (!letterhead_issuer.empty())
+    meta.issuer = letterhead_issuer, issuer_confidence = 0.8, issuer_evidence = "letterhead";
+  else if (!fallback_issuer.empty())
+    meta.issuer = fallback_issuer, issuer_confidence = 0.6, issuer_evidence = "fallback-label";
   if (const ResolvedIssuer resolved = issuers_.resolve(meta.issuer); resolved.snapped) {
     meta.issuer = resolved.issuer;
     issuer_confidence *= resolved.confidence_factor;
@@ -184,7 +196,8 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
   // title nor body.
   if (learned_.size() > 0)
     for (Line& line : lines)
-      if (line.role == Role::kContent && learned_.matches(meta.issuer, line.text)) line.role = Role::kBoilerplate;
+      if (line.role == Role::kContent && learned_.matches(meta.issuer, line.text))
+        line.role = Role::kBoilerplate;
 
   // Title and subtitle: the head block between the header and the first line of the body.
   std::vector<std::size_t> content;
@@ -209,9 +222,12 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
     const Line& l = lines[i];
     if (l.role != Role::kContent && l.role != Role::kClosing) continue;
     if (l.role == Role::kContent && !in_body[i]) continue;
-    const bool hyphen = !running.empty() && running.back() == '-' && running.size() > 1 && running[running.size() - 2] != ' ';
-    if (hyphen && starts_lowercase(l.text)) running.pop_back();  // "Verkehrs-" "betriebe"
-    else if (!running.empty() && !hyphen) running += ' ';          // "Händel-" "Festspiele" stays hyphenated
+    const bool hyphen = !running.empty() && running.back() == '-' && running.size() > 1 &&
+                        running[running.size() - 2] != ' ';
+    if (hyphen && starts_lowercase(l.text))
+      running.pop_back();  // "Verkehrs-" "betriebe"
+    else if (!running.empty() && !hyphen)
+      running += ' ';  // "Händel-" "Festspiele" stays hyphenated
     running += l.text;
     if (l.role == Role::kClosing) running += " .";  // a closing line is a clause of its own
   }
@@ -229,7 +245,9 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
   // Fields and how far to trust them. OCR'd pages with a low mean word confidence lower
   // every field.
   const double ocr_factor =
-      !ocr ? 1.0 : ocr_pages == 0 ? 0.9 : std::clamp(0.6 + 0.4 * (ocr_confidence_sum / ocr_pages) / 100.0, 0.6, 1.0);
+      !ocr             ? 1.0
+      : ocr_pages == 0 ? 0.9
+                       : std::clamp(0.6 + 0.4 * (ocr_confidence_sum / ocr_pages) / 100.0, 0.6, 1.0);
   double date_confidence = 0;
   std::string date_evidence;
   if (!header_date.empty()) {
@@ -237,8 +255,8 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
     date_confidence = header_date_prefixed ? 0.95 : 0.85;
     date_evidence = header_date_prefixed ? "header-prefixed" : "header";
     if (!dateline_date.empty() && dateline_date != header_date) {
-      meta.conflicts.push_back("release_date: the header says " + header_date + ", the dateline " + dateline_date +
-                               "; the header date is kept");
+      meta.conflicts.push_back("release_date: the header says " + header_date + ", the dateline " +
+                               dateline_date + "; the header date is kept");
       date_confidence = 0.5, date_evidence = "header-dateline-disagree";
     } else if (!dateline_date.empty()) {
       date_confidence = 0.99, date_evidence = "header-dateline-agree";
@@ -254,16 +272,23 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
   double place_confidence = 0.9;
   const char* place_evidence = "dateline-unknown";
   switch (resolved_place.how) {
-    case ResolvedPlace::How::kKnown: place_confidence = 0.95, place_evidence = "dateline-known"; break;
-    case ResolvedPlace::How::kSnapped: place_confidence = 0.85, place_evidence = "dateline-snapped"; break;
-    case ResolvedPlace::How::kAmbiguous: place_confidence = 0.3, place_evidence = "dateline-ambiguous"; break;
-    case ResolvedPlace::How::kUnknown: break;
+    case ResolvedPlace::How::kKnown:
+      place_confidence = 0.95, place_evidence = "dateline-known";
+      break;
+    case ResolvedPlace::How::kSnapped:
+      place_confidence = 0.85, place_evidence = "dateline-snapped";
+      break;
+    case ResolvedPlace::How::kAmbiguous:
+      place_confidence = 0.3, place_evidence = "dateline-ambiguous";
+      break;
+    case ResolvedPlace::How::kUnknown:
+      break;
   }
-  if (resolved_place.how == ResolvedPlace::How::kSnapped)
-    meta.evidence["place_read"] = place;
-  if (!label_issuer.empty() && !letterhead_issuer.empty() && lower_utf8(label_issuer) != lower_utf8(letterhead_issuer)) {
-    meta.conflicts.push_back("issuer: the letterhead names '" + letterhead_issuer + "', the label '" + label_issuer +
-                             "'; the label is kept");
+  if (resolved_place.how == ResolvedPlace::How::kSnapped) meta.evidence["place_read"] = place;
+  if (!label_issuer.empty() && !letterhead_issuer.empty() &&
+      lower_utf8(label_issuer) != lower_utf8(letterhead_issuer)) {
+    meta.conflicts.push_back("issuer: the letterhead names '" + letterhead_issuer +
+                             "', the label '" + label_issuer + "'; the label is kept");
     issuer_evidence += "-conflict";
   }
 
@@ -276,7 +301,8 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
   } else if (!header_date.empty() && header_date_prefixed) {
     meta.document_type = "press release";
     type_confidence = 0.85;
-  } else if (!dateline_date.empty() || !label_issuer.empty() || press_contact || !header_date.empty()) {
+  } else if (!dateline_date.empty() || !label_issuer.empty() || press_contact ||
+             !header_date.empty()) {
     // Datelines, author labels and press contacts are the marks of a press release.
     meta.document_type = "press release";
     type_confidence = 0.6;
@@ -293,13 +319,14 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
   const auto calibrated = [&](const char* field, const std::string& evidence, double prior) {
     const auto table = rules_.calibration.find(field);
     if (table != rules_.calibration.end()) {
-      if (auto at = table->second.find(evidence + "/" + medium); at != table->second.end()) return at->second;
+      if (auto at = table->second.find(evidence + "/" + medium); at != table->second.end())
+        return at->second;
       if (auto at = table->second.find(evidence); at != table->second.end()) return at->second;
     }
     return std::clamp(prior * ocr_factor, 0.0, 1.0);
   };
-  const auto set_calibrated = [&](const char* field, const std::string& value, const std::string& evidence,
-                                  double prior) {
+  const auto set_calibrated = [&](const char* field, const std::string& value,
+                                  const std::string& evidence, double prior) {
     if (value.empty()) {
       meta.confidence[field] = 0.0;
       return;
@@ -311,7 +338,8 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages, const 
     meta.confidence[field] = value.empty() ? 0.0 : std::clamp(c * ocr_factor, 0.0, 1.0);
   };
   set_calibrated("title", meta.title, headline.title_evidence, headline.title_confidence);
-  set_calibrated("subtitle", meta.subtitle, headline.subtitle_evidence, headline.subtitle_confidence);
+  set_calibrated("subtitle", meta.subtitle, headline.subtitle_evidence,
+                 headline.subtitle_confidence);
   set_calibrated("release_date", meta.release_date, date_evidence, date_confidence);
   set_calibrated("place", meta.place, place_evidence, place_confidence);
   set_calibrated("issuer", meta.issuer, issuer_evidence, issuer_confidence);

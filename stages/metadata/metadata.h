@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "stages/core/model.h"
 #include "stages/metadata/boilerplate.h"
 #include "stages/metadata/dateline.h"
 #include "stages/metadata/dates.h"
@@ -13,10 +14,9 @@
 #include "stages/metadata/headline.h"
 #include "stages/metadata/issuer.h"
 #include "stages/metadata/learned_boilerplate.h"
-#include "stages/core/model.h"
 #include "stages/metadata/persons.h"
-#include "stages/metadata/rules.h"
 #include "stages/metadata/place.h"
+#include "stages/metadata/rules.h"
 
 namespace pressarchive {
 

@@ -5,12 +5,13 @@
 #include <optional>
 #include <unordered_map>
 
-#include "stages/metadata/line_text.h"
 #include "stages/core/text_util.h"
+#include "stages/metadata/line_text.h"
 
 namespace pressarchive {
 
-PersonFinder::PersonFinder(const MetadataRules& rules, const HeaderReader& header) : rules_(rules), header_(header) {
+PersonFinder::PersonFinder(const MetadataRules& rules, const HeaderReader& header)
+    : rules_(rules), header_(header) {
   for (const std::string& w : rules.title_wrap_words) wrap_words_.insert(lower_utf8(w));
   for (const auto& [lang, list] : rules.stopwords)
     for (const std::string& w : list) wrap_words_.insert(w), not_name_words_.insert(w);
@@ -60,14 +61,17 @@ std::vector<Person> PersonFinder::find(const std::string& text) const {
   std::vector<std::vector<std::string>> title_words;
   for (const std::string& title : rules_.person_titles) title_words.push_back(tokens(title));
   auto is_title = [&](const std::string& token) {
-    return std::any_of(title_words.begin(), title_words.end(),
-                       [&](const std::vector<std::string>& words) { return words.front() == token; });
+    return std::any_of(
+        title_words.begin(), title_words.end(),
+        [&](const std::vector<std::string>& words) { return words.front() == token; });
   };
   auto is_separator = [&](const std::string& token) {
     return std::find(rules_.header_separators.begin(), rules_.header_separators.end(), token) !=
            rules_.header_separators.end();
   };
-  auto connects = [&](const std::string& token) { return wrap_words_.count(lower_utf8(strip_trailing_punctuation(token))) > 0; };
+  auto connects = [&](const std::string& token) {
+    return wrap_words_.count(lower_utf8(strip_trailing_punctuation(token))) > 0;
+  };
   // A capitalised word is asked again and again whether it names an office (every role
   // word searched in it) or could be a name: each answer is kept for the whole text.
   std::unordered_map<std::string, bool> role_memo, name_memo;
@@ -111,7 +115,8 @@ std::vector<Person> PersonFinder::find(const std::string& text) const {
         is_title(last_raw))
       continue;
     // A third capitalised word directly after would make this a longer proper noun.
-    if (last == last_raw && j + 2 < t.size() && starts_uppercase(t[j + 2]) && !role_word(t[j + 2])) continue;
+    if (last == last_raw && j + 2 < t.size() && starts_uppercase(t[j + 2]) && !role_word(t[j + 2]))
+      continue;
     std::vector<std::string> name_parts = title;
     name_parts.push_back(first);
     name_parts.push_back(last);
@@ -128,13 +133,15 @@ std::vector<Person> PersonFinder::find(const std::string& text) const {
         std::string token = t[k];
         if (is_separator(token)) break;
         // "Bristol..\"But": a quote or a double stop inside the token ends the clause.
-        const std::size_t cut = std::min({token.find(".."), token.find('"'), token.find("\u201c"), token.find("\u201d")});
+        const std::size_t cut = std::min(
+            {token.find(".."), token.find('"'), token.find("\u201c"), token.find("\u201d")});
         if (cut != std::string::npos && cut > 0) {
           role.push_back(strip_trailing_punctuation(token.substr(0, cut)));
           break;
         }
         if (!token.empty() && token.back() == ',') {
-          const bool stop = k + 1 >= t.size() || !starts_uppercase(t[k + 1]) || header_.is_address(t[k + 1] + " 0");
+          const bool stop = k + 1 >= t.size() || !starts_uppercase(t[k + 1]) ||
+                            header_.is_address(t[k + 1] + " 0");
           if (stop) {
             role.push_back(strip_trailing_punctuation(token));
             break;
@@ -161,13 +168,15 @@ std::vector<Person> PersonFinder::find(const std::string& text) const {
       if (starts_uppercase(token) && role_word(token)) role_from = i - back;
     }
     if (role_from) {
-      std::vector<std::string> role(t.begin() + static_cast<long>(*role_from), t.begin() + static_cast<long>(i));
+      std::vector<std::string> role(t.begin() + static_cast<long>(*role_from),
+                                    t.begin() + static_cast<long>(i));
       role_before = strip_trailing_punctuation(join(role, " "));
     }
     const std::string role = !role_after.empty() ? role_after : role_before;
     if (role.empty() && title.empty()) continue;
     add(name, role);
-    i = role_end;  // the office is no name: "Director of the Cambridge Sustainable Travel Partnership"
+    i = role_end;  // the office is no name: "Director of the Cambridge Sustainable Travel
+                   // Partnership"
   }
   return found;
 }

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "stages/metadata/header_lines.h"
 #include "stages/core/model.h"
+#include "stages/metadata/header_lines.h"
 #include "stages/metadata/rules.h"
 
 namespace pressarchive {
@@ -30,8 +30,8 @@ class PersonFinder {
  private:
   const MetadataRules& rules_;
   const HeaderReader& header_;
-  std::set<std::string> wrap_words_;      // lowercase, stopwords included
-  std::set<std::string> not_name_words_;  // lowercase, stopwords included
+  std::set<std::string> wrap_words_;       // lowercase, stopwords included
+  std::set<std::string> not_name_words_;   // lowercase, stopwords included
   std::set<std::string> not_before_name_;  // as written
 };
 

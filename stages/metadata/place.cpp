@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "stages/near_dup/near_duplicates.h"
 #include "stages/core/text_util.h"
+#include "stages/near_dup/near_duplicates.h"
 
 namespace pressarchive {
 namespace {

@@ -1,10 +1,9 @@
 #include "stages/metadata/rules.h"
 
-
 #include <toml++/toml.h>
 
-#include "stages/metadata/byte_regex.h"
 #include "stages/core/text_util.h"
+#include "stages/metadata/byte_regex.h"
 
 namespace pressarchive {
 namespace {
@@ -17,10 +16,14 @@ Result<std::vector<std::string>> string_list(const toml::table& table, std::stri
                                              const std::string& where) {
   std::vector<std::string> out;
   const toml::array* array = table[key].as_array();
-  if (!array) return make_error(Reason::kUnsupported, where + ": '" + std::string(key) + "' must be a list of strings");
+  if (!array)
+    return make_error(Reason::kUnsupported,
+                      where + ": '" + std::string(key) + "' must be a list of strings");
   for (const toml::node& node : *array) {
     const auto value = node.value<std::string>();
-    if (!value) return make_error(Reason::kUnsupported, where + ": '" + std::string(key) + "' must contain only strings");
+    if (!value)
+      return make_error(Reason::kUnsupported,
+                        where + ": '" + std::string(key) + "' must contain only strings");
     out.push_back(*value);
   }
   return out;
@@ -39,14 +42,18 @@ Result<MetadataRules> parse_rules(const std::string& toml_text, const std::strin
     root = toml::parse(toml_text, origin);
   } catch (const toml::parse_error& e) {
     return make_error(Reason::kUnsupported, origin + ": " + std::string(e.description()) +
-                                                " at line " + std::to_string(e.source().begin.line));
+                                                " at line " +
+                                                std::to_string(e.source().begin.line));
   }
   MetadataRules rules;
   if (const toml::table* months = root["months"].as_table()) {
     for (const auto& [lang, node] : *months) {
-      Result<std::vector<std::string>> list = string_list(*months, lang.str(), origin + " [months]");
+      Result<std::vector<std::string>> list =
+          string_list(*months, lang.str(), origin + " [months]");
       if (!list.ok()) return list.error();
-      if (list->size() != 12) return make_error(Reason::kUnsupported, origin + ": [months] " + std::string(lang.str()) + " needs 12 entries");
+      if (list->size() != 12)
+        return make_error(Reason::kUnsupported,
+                          origin + ": [months] " + std::string(lang.str()) + " needs 12 entries");
       std::vector<std::vector<std::string>> spellings;
       for (const std::string& entry : *list) spellings.push_back(split(lower_utf8(entry), '|'));
       rules.month_names[std::string(lang.str())] = std::move(spellings);
@@ -56,7 +63,8 @@ Result<MetadataRules> parse_rules(const std::string& toml_text, const std::strin
                      std::vector<std::string>& target) -> Status {
     const toml::table* table = root[section].as_table();
     if (!table || !(*table)[key]) return Status::Ok();
-    Result<std::vector<std::string>> list = string_list(*table, key, origin + " [" + std::string(section) + "]");
+    Result<std::vector<std::string>> list =
+        string_list(*table, key, origin + " [" + std::string(section) + "]");
     if (!list.ok()) return list.error();
     target = std::move(list.value());
     return Status::Ok();
@@ -89,14 +97,16 @@ Result<MetadataRules> parse_rules(const std::string& toml_text, const std::strin
   for (const std::string& pattern : rules.postcodes) {
     std::string why;
     if (!compile_byte_regex(pattern, &why))
-      return make_error(Reason::kUnsupported,
-                        origin + ": [issuer] postcodes: not a regular expression (" + why + "): " + pattern);
+      return make_error(
+          Reason::kUnsupported,
+          origin + ": [issuer] postcodes: not a regular expression (" + why + "): " + pattern);
   }
   if (const toml::table* language = root["language"].as_table()) {
     rules.language_min_hits = (*language)["min_hits"].value_or(5);
     for (const auto& [lang, node] : *language) {
       if (!node.is_array()) continue;
-      Result<std::vector<std::string>> list = string_list(*language, lang.str(), origin + " [language]");
+      Result<std::vector<std::string>> list =
+          string_list(*language, lang.str(), origin + " [language]");
       if (!list.ok()) return list.error();
       rules.stopwords[std::string(lang.str())] = std::move(list.value());
     }
@@ -104,7 +114,9 @@ Result<MetadataRules> parse_rules(const std::string& toml_text, const std::strin
   if (const toml::array* blocks = root["boilerplate"].as_array()) {
     for (const toml::node& node : *blocks) {
       const toml::table* block = node.as_table();
-      if (!block) return make_error(Reason::kUnsupported, origin + ": [[boilerplate]] entries must be tables");
+      if (!block)
+        return make_error(Reason::kUnsupported,
+                          origin + ": [[boilerplate]] entries must be tables");
       BoilerplateBlock b;
       b.name = (*block)["name"].value_or(std::string("unnamed"));
       b.text = (*block)["text"].value_or(std::string());
@@ -120,8 +132,9 @@ Result<MetadataRules> parse_rules(const std::string& toml_text, const std::strin
       for (const auto& [evidence, p] : *table) {
         const std::optional<double> value = p.value<double>();
         if (!value || *value < 0 || *value > 1)
-          return make_error(Reason::kUnsupported, origin + ": [confidence." + std::string(field.str()) + "] '" +
-                                                      std::string(evidence.str()) + "' must be a number in 0..1");
+          return make_error(Reason::kUnsupported,
+                            origin + ": [confidence." + std::string(field.str()) + "] '" +
+                                std::string(evidence.str()) + "' must be a number in 0..1");
         rules.calibration[std::string(field.str())][std::string(evidence.str())] = *value;
       }
     }

@@ -29,7 +29,7 @@ struct MetadataRules {
   std::vector<std::string> issuer_words;   // office words spelled right ("Öffentlichkeitsarbeit")
   int letterhead_max_lines = 3;
   std::vector<std::string> address_words;
-  std::vector<std::string> postcodes;  // ECMAScript regular expressions
+  std::vector<std::string> postcodes;            // ECMAScript regular expressions
   std::vector<std::string> document_type_words;  // press release words
   std::vector<std::string> other_document_words;
   std::vector<std::string> other_title_starts;

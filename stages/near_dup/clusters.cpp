@@ -4,7 +4,8 @@
 
 namespace pressarchive {
 
-bool is_better_copy(RecordKind kind, std::optional<double> confidence, const NearDuplicateCandidate& canonical) {
+bool is_better_copy(RecordKind kind, std::optional<double> confidence,
+                    const NearDuplicateCandidate& canonical) {
   const bool born_digital = kind == RecordKind::kBornDigital;
   const bool canonical_born_digital = canonical.kind == RecordKind::kBornDigital;
   if (born_digital != canonical_born_digital) return born_digital;
@@ -39,8 +40,10 @@ ClusterDecision place_in_cluster(
       if (c.id == canonical_id) canonical = c;
     if (!canonical) canonical = canonical_of(canonical_id);
     decision.duplicate_score = same_score;
-    if (canonical && is_better_copy(kind, confidence, *canonical)) decision.takes_over_from = canonical_id;
-    else decision.duplicate_of = canonical_id;
+    if (canonical && is_better_copy(kind, confidence, *canonical))
+      decision.takes_over_from = canonical_id;
+    else
+      decision.duplicate_of = canonical_id;
     return decision;
   }
   if (revision) {

@@ -23,8 +23,8 @@ struct NearDuplicateCandidate {
   RecordKind kind = RecordKind::kScanned;
   std::optional<double> ocr_confidence;
   std::optional<std::int64_t> duplicate_of;
-  std::string text;  // the whole text, which verification compares (signature_v2.h)
-  std::string signature;    // its stored MinHash signature (signature_to_bytes), or empty
+  std::string text;          // the whole text, which verification compares (signature_v2.h)
+  std::string signature;     // its stored MinHash signature (signature_to_bytes), or empty
   int signature_scheme = 0;  // the scheme of that signature (signature_v2.h), 0 when none
 };
 

@@ -11,8 +11,10 @@ IngestPlan plan_ingest(const std::vector<Source>& sources, const ContentLookup& 
   for (const Source& source : sources) {
     const KnownContent known = lookup(source.sha256, source.path.string());
     if (known.record_id) {
-      if (known.path_known) plan.already_archived.push_back(source);
-      else plan.links.emplace_back(source, *known.record_id);
+      if (known.path_known)
+        plan.already_archived.push_back(source);
+      else
+        plan.links.emplace_back(source, *known.record_id);
       continue;
     }
     if (known.failed_before && !retry_failed) {
@@ -24,8 +26,8 @@ IngestPlan plan_ingest(const std::vector<Source>& sources, const ContentLookup& 
       WorkItem item;
       item.source = source;
       plan.work.push_back(std::move(item));
-    }
-    else plan.work[it->second].copies.push_back(source);
+    } else
+      plan.work[it->second].copies.push_back(source);
   }
   return plan;
 }

@@ -55,7 +55,6 @@ CodePoints without_spaces(std::string_view folded) {
   return cps;
 }
 
-
 // Smallest edit distance between `pattern` and any substring of `text` (Sellers 1980).
 std::size_t best_substring_distance(const CodePoints& pattern, const CodePoints& text) {
   const std::size_t m = pattern.size();
@@ -285,7 +284,8 @@ void sort_unique_hashes(std::vector<std::uint64_t>& v) {
     for (std::size_t d = 0; d < 8; ++d) {
       std::size_t offset = 0;
       for (std::size_t& count : counts[d]) offset += std::exchange(count, offset);
-      for (std::size_t i = 0; i < v.size(); ++i) to[counts[d][(from[i] >> (8 * d)) & 0xFF]++] = from[i];
+      for (std::size_t i = 0; i < v.size(); ++i)
+        to[counts[d][(from[i] >> (8 * d)) & 0xFF]++] = from[i];
       std::swap(from, to);
     }
     // Eight passes: the sorted hashes are back in v.
@@ -298,12 +298,13 @@ std::string normalise_for_signature(std::string_view body) {
 }
 
 std::string fold_ocr_confusables(std::string_view normalised) {
-  return signature_text::to_utf8(signature_text::fold_confusables(signature_text::from_utf8(normalised)));
+  return signature_text::to_utf8(
+      signature_text::fold_confusables(signature_text::from_utf8(normalised)));
 }
 
 std::string folded_for_matching(std::string_view text) {
-  return signature_text::to_utf8(
-      signature_text::fold_confusables(signature_text::fold_and_strip(signature_text::prepare(text))));
+  return signature_text::to_utf8(signature_text::fold_confusables(
+      signature_text::fold_and_strip(signature_text::prepare(text))));
 }
 
 namespace {
@@ -380,8 +381,8 @@ namespace {
 // The inner loop runs over the permutations, which vectorises; 64-bit multiplies do so
 // only with AVX-512, so x86-64 builds carry a second copy for CPUs that have it, picked
 // at load time (same results: the arithmetic is exact either way).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && \
-    !defined(__SANITIZE_THREAD__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("arch=x86-64-v4", "default")))
 #endif
 void min_hashes(const std::uint64_t* shingles, std::size_t count, const std::uint64_t* seeds,
@@ -478,7 +479,8 @@ BodyProfile profile_body(std::string_view body, std::string release_date,
   // Prepared once for both: the shingles and the sentences start from the same text.
   const CodePoints prepared = signature_text::prepare(body);
   const auto shingle = [&] {
-    profile.shingles = char_shingles_of(signature_text::fold_and_strip(prepared), options.shingle_chars);
+    profile.shingles =
+        char_shingles_of(signature_text::fold_and_strip(prepared), options.shingle_chars);
   };
   const auto split = [&] { profile.sentences = sentences_of(prepared); };
   if (run_both) {

@@ -147,7 +147,8 @@ struct BodyProfile {
 };
 
 BodyProfile profile_body(std::string_view body, std::string release_date,
-                         const NearDuplicateOptions& options = {}, const RunBoth& run_both = nullptr);
+                         const NearDuplicateOptions& options = {},
+                         const RunBoth& run_both = nullptr);
 
 enum class VerdictKind {
   kSameRelease,  // one release in two forms: link as duplicate-of

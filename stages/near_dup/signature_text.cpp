@@ -92,10 +92,13 @@ struct IcuProperties {
   static bool is_invisible(char32_t c) {
     return c == 0x00AD || u_charType(static_cast<UChar32>(c)) == U_FORMAT_CHAR;
   }
-  static bool is_control(char32_t c) { return u_charType(static_cast<UChar32>(c)) == U_CONTROL_CHAR; }
+  static bool is_control(char32_t c) {
+    return u_charType(static_cast<UChar32>(c)) == U_CONTROL_CHAR;
+  }
   static bool is_mark(char32_t c) {
     const int8_t type = u_charType(static_cast<UChar32>(c));
-    return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK || type == U_ENCLOSING_MARK;
+    return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK ||
+           type == U_ENCLOSING_MARK;
   }
 };
 
@@ -139,10 +142,19 @@ constexpr std::size_t kTableSize = kLatinEnd + (kPunctuationEnd - kPunctuationBe
 
 CharInfo describe(char32_t c) {
   using P = IcuProperties;
-  CharInfo info{P::is_space(c), P::is_alpha(c),     P::is_lower(c), P::is_word_char(c),
-                P::is_invisible(c), P::is_control(c), P::is_mark(c), {}, {}, {}};
+  CharInfo info{P::is_space(c),
+                P::is_alpha(c),
+                P::is_lower(c),
+                P::is_word_char(c),
+                P::is_invisible(c),
+                P::is_control(c),
+                P::is_mark(c),
+                {},
+                {},
+                {}};
   const CodePoints alone(1, c);
-  info.nfc = mapping(alone, nfc(), [&] { return to_code_points(normalize(nfc(), to_unicode(alone))); });
+  info.nfc =
+      mapping(alone, nfc(), [&] { return to_code_points(normalize(nfc(), to_unicode(alone))); });
   icu::UnicodeString folded = to_unicode(alone);
   folded.foldCase(U_FOLD_CASE_DEFAULT);  // context-free: a text folds character by character
   info.fold = mapping(to_code_points(folded), nfc(),
@@ -172,16 +184,23 @@ struct TableProperties {
   static bool is_space(char32_t c) { return get(c, &CharInfo::space, &IcuProperties::is_space); }
   static bool is_alpha(char32_t c) { return get(c, &CharInfo::alpha, &IcuProperties::is_alpha); }
   static bool is_lower(char32_t c) { return get(c, &CharInfo::lower, &IcuProperties::is_lower); }
-  static bool is_word_char(char32_t c) { return get(c, &CharInfo::word_char, &IcuProperties::is_word_char); }
-  static bool is_invisible(char32_t c) { return get(c, &CharInfo::invisible, &IcuProperties::is_invisible); }
-  static bool is_control(char32_t c) { return get(c, &CharInfo::control, &IcuProperties::is_control); }
+  static bool is_word_char(char32_t c) {
+    return get(c, &CharInfo::word_char, &IcuProperties::is_word_char);
+  }
+  static bool is_invisible(char32_t c) {
+    return get(c, &CharInfo::invisible, &IcuProperties::is_invisible);
+  }
+  static bool is_control(char32_t c) {
+    return get(c, &CharInfo::control, &IcuProperties::is_control);
+  }
   static bool is_mark(char32_t c) { return get(c, &CharInfo::mark, &IcuProperties::is_mark); }
 
  private:
   static bool get(char32_t c, bool CharInfo::*field, bool (*icu)(char32_t)) {
     static const CharInfo* const chars = table().data();
     if (c < kLatinEnd) return chars[c].*field;
-    if (c >= kPunctuationBegin && c < kPunctuationEnd) return chars[kLatinEnd + (c - kPunctuationBegin)].*field;
+    if (c >= kPunctuationBegin && c < kPunctuationEnd)
+      return chars[kLatinEnd + (c - kPunctuationBegin)].*field;
     return icu(c);
   }
 };
@@ -221,7 +240,8 @@ std::optional<CodePoints> decode_utf8(std::string_view s) {
     if (len == 0) return std::nullopt;
     const auto b0 = static_cast<unsigned char>(s[i]);
     char32_t c = len == 1 ? b0 : b0 & (0x7F >> len);
-    for (std::size_t k = 1; k < len; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    for (std::size_t k = 1; k < len; ++k)
+      c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     out.push_back(c);
     i += len;
   }
@@ -298,8 +318,8 @@ CodePoints strip_folded(const CodePoints& in) {
       out.push_back(c);
       continue;
     }
-    const bool inside =
-        !out.empty() && P::is_word_char(out.back()) && i + 1 < in.size() && P::is_word_char(in[i + 1]);
+    const bool inside = !out.empty() && P::is_word_char(out.back()) && i + 1 < in.size() &&
+                        P::is_word_char(in[i + 1]);
     if (inside)
       out.push_back(c);
     else if (!out.empty() && out.back() != U' ')
@@ -330,8 +350,8 @@ CodePoints fold_decomposed(const CodePoints& in) {
 }
 
 CodePoints icu_from_utf8(std::string_view text) {
-  return to_code_points(
-      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))));
+  return to_code_points(icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))));
 }
 
 }  // namespace
@@ -339,8 +359,9 @@ CodePoints icu_from_utf8(std::string_view text) {
 // ---------------------------------------------------------------------------------------
 
 CodePoints prepare_icu(std::string_view body) {
-  const icu::UnicodeString text = normalize(
-      nfc(), icu::UnicodeString::fromUTF8(icu::StringPiece(body.data(), static_cast<int32_t>(body.size()))));
+  const icu::UnicodeString text =
+      normalize(nfc(), icu::UnicodeString::fromUTF8(
+                           icu::StringPiece(body.data(), static_cast<int32_t>(body.size()))));
   return prepare_nfc<IcuProperties>(to_code_points(text));
 }
 

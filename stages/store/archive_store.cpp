@@ -14,7 +14,9 @@ Result<std::unique_ptr<ArchiveStore>> open_store(const std::string& location) {
 
 Result<std::unique_ptr<ArchiveStore>> open_existing_store(const std::string& location) {
   if (!is_postgresql_location(location) && !std::filesystem::exists(location))
-    return make_error(Reason::kIo, location + ": no archive here (run `pressarchive ingest` first, or pass --store)");
+    return make_error(
+        Reason::kIo,
+        location + ": no archive here (run `pressarchive ingest` first, or pass --store)");
   return open_store(location);
 }
 

@@ -31,16 +31,17 @@ struct RunSummary {
   std::int64_t archived = 0;
   std::int64_t duplicates = 0;
   std::int64_t failed = 0;
-  std::int64_t reprocessed = 0;     // archived records re-derived in place
+  std::int64_t reprocessed = 0;      // archived records re-derived in place
   std::int64_t near_duplicates = 0;  // archived records that joined a cluster (same release)
   std::int64_t revisions = 0;        // archived records linked as a revision
-  std::int64_t skipped_known = 0;   // already archived under the same path
-  std::int64_t skipped_failed = 0;  // failed earlier, not retried
+  std::int64_t skipped_known = 0;    // already archived under the same path
+  std::int64_t skipped_failed = 0;   // failed earlier, not retried
   std::int64_t pages_ocr = 0;
   std::int64_t pages_text_layer = 0;
   std::int64_t pages_failed = 0;
   double seconds = 0;
-  double store_seconds = 0;  // waiting on the archive: reads, lookups, the store stage (not persisted)
+  double store_seconds =
+      0;  // waiting on the archive: reads, lookups, the store stage (not persisted)
   int exit_code = 0;
 };
 
@@ -76,8 +77,8 @@ struct BrowseQuery {
   std::string text;
   std::string issuer;
   std::string place;
-  std::string year;   // YYYY
-  std::string kind;   // record_kind_name()
+  std::string year;  // YYYY
+  std::string kind;  // record_kind_name()
   std::optional<bool> needs_review;
   std::string date_from;  // YYYY-MM-DD, inclusive
   std::string date_to;    // YYYY-MM-DD, inclusive
@@ -147,7 +148,8 @@ class ArchiveStore {
   // advisory locks on the keys; SQLite returns nullptr, because one archive is written by
   // the one serial store stage of one process (a second process on the same file could
   // miss a copy archived at the same moment: use PostgreSQL for concurrent writers).
-  virtual std::unique_ptr<PlacementLock> lock_placement(const std::vector<std::uint64_t>& /*band_keys*/) {
+  virtual std::unique_ptr<PlacementLock> lock_placement(
+      const std::vector<std::uint64_t>& /*band_keys*/) {
     return nullptr;
   }
 
@@ -184,8 +186,8 @@ class ArchiveStore {
   // An archivist's correction: sets `field` (title, subtitle, release_date, place,
   // issuer, language, document_type) of record `id` to `value`, marks it manual so that
   // reprocessing keeps it, and records an "edit" event with the old value.
-  virtual Status set_manual_field(std::int64_t id, const std::string& field, const std::string& value,
-                                  const std::string& agent) = 0;
+  virtual Status set_manual_field(std::int64_t id, const std::string& field,
+                                  const std::string& value, const std::string& agent) = 0;
   // Clears the review flag after a person checked the record ("reviewed" event).
   virtual Status mark_reviewed(std::int64_t id, const std::string& agent) = 0;
   // Records flagged for review, oldest first (id, title, reasons).
@@ -223,18 +225,21 @@ class ArchiveStore {
   // Learned boilerplate (learned_boilerplate.h). Counts one newly archived record of
   // `issuer`: the issuer gains a record, and each of `lines` (distinct keys, with the text
   // as printed) gains one record. One transaction; called by the serial store stage.
-  virtual Status count_boilerplate_lines(const std::string& issuer,
-                                         const std::vector<std::pair<std::string, std::string>>& lines) = 0;
+  virtual Status count_boilerplate_lines(
+      const std::string& issuer, const std::vector<std::pair<std::string, std::string>>& lines) = 0;
   // Lines counted in at least `min_records` records of their issuer, and every line an
   // archivist confirmed, rejected or added; by issuer, most frequent first.
   virtual Result<std::vector<BoilerplateLine>> boilerplate_lines(std::int64_t min_records) = 0;
   // An archivist's decision on line `id` (recorded as a "boilerplate" event); false when
   // there is no such line.
-  virtual Result<bool> set_boilerplate_state(std::int64_t id, BoilerplateState state, const std::string& agent) = 0;
+  virtual Result<bool> set_boilerplate_state(std::int64_t id, BoilerplateState state,
+                                             const std::string& agent) = 0;
   // An archivist names a line of `issuer` as boilerplate (state confirmed; an existing
   // line with that key is confirmed); returns its id.
-  virtual Result<std::int64_t> add_boilerplate_line(const std::string& issuer, const std::string& line_key,
-                                                    const std::string& line, const std::string& agent) = 0;
+  virtual Result<std::int64_t> add_boilerplate_line(const std::string& issuer,
+                                                    const std::string& line_key,
+                                                    const std::string& line,
+                                                    const std::string& agent) = 0;
   // Issuers named by at least `min_records` archived records, most frequent first.
   virtual Result<std::vector<std::string>> issuers(std::int64_t min_records) = 0;
 };

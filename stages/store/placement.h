@@ -3,9 +3,9 @@
 // The one placement used by ingest's store stage and by bench/placement_bench.
 #pragma once
 
-#include "stages/store/archive_store.h"
 #include "stages/near_dup/clusters.h"
 #include "stages/near_dup/near_duplicates.h"
+#include "stages/store/archive_store.h"
 
 namespace pressarchive {
 
@@ -14,11 +14,12 @@ inline constexpr int kMaxPlacementCandidates = 200;
 
 // Where `record` (kind, OCR confidence, signature) belongs among the archived records
 // sharing one of `keys` (placement_keys of signature_v2.h: its own band keys and those an
-// archived record of an older scheme would have), `profile` being its whole text's profile. Sets the record's duplicate-of, takes-over-from and
-// revision-of fields and their scores, and returns the decision. A record without band
-// keys to look up, or one whose lookup fails, stays on its own (an empty decision): placement is an
-// improvement, never a reason to fail an input. Call it in the store's writer, with the
-// store's placement lock held until the record is archived (ArchiveStore::lock_placement).
+// archived record of an older scheme would have), `profile` being its whole text's profile. Sets
+// the record's duplicate-of, takes-over-from and revision-of fields and their scores, and returns
+// the decision. A record without band keys to look up, or one whose lookup fails, stays on its own
+// (an empty decision): placement is an improvement, never a reason to fail an input. Call it in the
+// store's writer, with the store's placement lock held until the record is archived
+// (ArchiveStore::lock_placement).
 ClusterDecision place_near_duplicate(ArchiveStore& store, const BodyProfile& profile,
                                      const std::vector<std::uint64_t>& keys, Record& record,
                                      const NearDuplicateOptions& options);

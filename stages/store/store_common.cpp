@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-
 #include <nlohmann/json.hpp>
 
 #include "stages/core/text_util.h"
@@ -14,17 +13,21 @@ namespace pressarchive::store {
 
 std::string metadata_details_json(const Metadata& m) {
   nlohmann::json persons = nlohmann::json::array();
-  for (const Person& p : m.persons) persons.push_back({{"name", valid_utf8(p.name)}, {"role", valid_utf8(p.role)}});
+  for (const Person& p : m.persons)
+    persons.push_back({{"name", valid_utf8(p.name)}, {"role", valid_utf8(p.role)}});
   nlohmann::json conflicts = nlohmann::json::array();
   for (const std::string& c : m.conflicts) conflicts.push_back(valid_utf8(c));
-  return nlohmann::json{{"persons", persons}, {"confidence", m.confidence}, {"conflicts", conflicts}}.dump();
+  return nlohmann::json{
+      {"persons", persons}, {"confidence", m.confidence}, {"conflicts", conflicts}}
+      .dump();
 }
 
 void read_metadata_details(const std::string& json, Metadata& m) {
   const nlohmann::json j = nlohmann::json::parse(json, nullptr, false);
   if (!j.is_object()) return;
   if (j.contains("persons") && j["persons"].is_array())
-    for (const auto& p : j["persons"]) m.persons.push_back({p.value("name", ""), p.value("role", "")});
+    for (const auto& p : j["persons"])
+      m.persons.push_back({p.value("name", ""), p.value("role", "")});
   if (j.contains("confidence") && j["confidence"].is_object())
     for (const auto& [field, value] : j["confidence"].items())
       if (value.is_number()) m.confidence[field] = value.get<double>();
@@ -53,13 +56,27 @@ void append_json_string(std::string& out, std::string_view s) {
     }
     out.append(s.data() + plain, i - plain);
     switch (b0) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (b0 < 0x20) {
           char escaped[8];
@@ -107,7 +124,8 @@ std::vector<TextLine> read_page_lines(const std::string& json) {
   const nlohmann::json lines = nlohmann::json::parse(json, nullptr, false);
   if (lines.is_array())
     for (const auto& l : lines)
-      if (l.is_array() && l.size() == 3) out.push_back({l[0].get<std::string>(), l[1].get<float>(), l[2].get<bool>()});
+      if (l.is_array() && l.size() == 3)
+        out.push_back({l[0].get<std::string>(), l[1].get<float>(), l[2].get<bool>()});
   return out;
 }
 
@@ -129,11 +147,13 @@ std::map<std::string, std::string> read_manual_fields(const std::string& json) {
   std::map<std::string, std::string> out;
   const nlohmann::json fields = nlohmann::json::parse(json, nullptr, false);
   if (fields.is_object())
-    for (const auto& [name, value] : fields.items()) out[name] = value.is_string() ? value.get<std::string>() : "";
+    for (const auto& [name, value] : fields.items())
+      out[name] = value.is_string() ? value.get<std::string>() : "";
   return out;
 }
 
-std::string with_manual_field(const std::string& json, const std::string& field, const std::string& value) {
+std::string with_manual_field(const std::string& json, const std::string& field,
+                              const std::string& value) {
   nlohmann::json manual = nlohmann::json::parse(json, nullptr, false);
   if (!manual.is_object()) manual = nlohmann::json::object();
   manual[field] = value;
@@ -141,13 +161,20 @@ std::string with_manual_field(const std::string& json, const std::string& field,
 }
 
 std::string run_summary_json(const RunSummary& s) {
-  return nlohmann::json{
-      {"inputs", s.inputs}, {"archived", s.archived}, {"duplicates", s.duplicates},
-      {"failed", s.failed}, {"reprocessed", s.reprocessed}, {"near_duplicates", s.near_duplicates},
-      {"revisions", s.revisions}, {"skipped_known", s.skipped_known},
-      {"skipped_failed", s.skipped_failed}, {"pages_ocr", s.pages_ocr},
-      {"pages_text_layer", s.pages_text_layer}, {"pages_failed", s.pages_failed},
-      {"seconds", s.seconds}}.dump();
+  return nlohmann::json{{"inputs", s.inputs},
+                        {"archived", s.archived},
+                        {"duplicates", s.duplicates},
+                        {"failed", s.failed},
+                        {"reprocessed", s.reprocessed},
+                        {"near_duplicates", s.near_duplicates},
+                        {"revisions", s.revisions},
+                        {"skipped_known", s.skipped_known},
+                        {"skipped_failed", s.skipped_failed},
+                        {"pages_ocr", s.pages_ocr},
+                        {"pages_text_layer", s.pages_text_layer},
+                        {"pages_failed", s.pages_failed},
+                        {"seconds", s.seconds}}
+      .dump();
 }
 
 RunSummary read_run_summary(const std::string& json) {
@@ -165,30 +192,35 @@ RunSummary read_run_summary(const std::string& json) {
 }
 
 SourceFormat source_format_from_name(const std::string& name) {
-  for (SourceFormat f : {SourceFormat::kPdf, SourceFormat::kPng, SourceFormat::kJpeg, SourceFormat::kTiff,
-                         SourceFormat::kGif, SourceFormat::kBmp, SourceFormat::kPnm, SourceFormat::kWebp,
-                         SourceFormat::kJp2})
+  for (SourceFormat f : {SourceFormat::kPdf, SourceFormat::kPng, SourceFormat::kJpeg,
+                         SourceFormat::kTiff, SourceFormat::kGif, SourceFormat::kBmp,
+                         SourceFormat::kPnm, SourceFormat::kWebp, SourceFormat::kJp2})
     if (name == format_name(f)) return f;
   return SourceFormat::kUnknown;
 }
 
 RecordKind record_kind_from_name(const std::string& name) {
-  for (RecordKind k : {RecordKind::kBornDigital, RecordKind::kScanned, RecordKind::kImage, RecordKind::kMixed})
+  for (RecordKind k :
+       {RecordKind::kBornDigital, RecordKind::kScanned, RecordKind::kImage, RecordKind::kMixed})
     if (name == record_kind_name(k)) return k;
   return RecordKind::kScanned;
 }
 
 PageMethod page_method_from_name(const std::string& name) {
-  return name == "ocr" ? PageMethod::kOcr : name == "text-layer" ? PageMethod::kTextLayer : PageMethod::kFailed;
+  return name == "ocr"          ? PageMethod::kOcr
+         : name == "text-layer" ? PageMethod::kTextLayer
+                                : PageMethod::kFailed;
 }
 
 std::string ingest_detail(const Record& r) {
   int ocr = 0, text = 0, failed = 0;
   for (const PageResult& p : r.pages)
     (p.method == PageMethod::kOcr ? ocr : p.method == PageMethod::kTextLayer ? text : failed)++;
-  std::string detail = std::to_string(r.pages.size()) + " pages: " + std::to_string(ocr) + " OCR, " +
-                       std::to_string(text) + " text layer, " + std::to_string(failed) + " failed";
-  if (r.ocr_confidence) detail += "; mean OCR confidence " + std::to_string(static_cast<int>(*r.ocr_confidence));
+  std::string detail = std::to_string(r.pages.size()) + " pages: " + std::to_string(ocr) +
+                       " OCR, " + std::to_string(text) + " text layer, " + std::to_string(failed) +
+                       " failed";
+  if (r.ocr_confidence)
+    detail += "; mean OCR confidence " + std::to_string(static_cast<int>(*r.ocr_confidence));
   return detail;
 }
 
@@ -197,8 +229,8 @@ std::string link_detail(const std::string& sha256) {
 }
 
 std::string failure_detail(const Failure& f, std::int64_t attempt) {
-  return std::string(reason_name(f.reason)) + " at " + f.stage + " (attempt " + std::to_string(attempt) +
-         "): " + f.message;
+  return std::string(reason_name(f.reason)) + " at " + f.stage + " (attempt " +
+         std::to_string(attempt) + "): " + f.message;
 }
 
 std::string canonical_detail(std::int64_t old_canonical) {
@@ -206,18 +238,23 @@ std::string canonical_detail(std::int64_t old_canonical) {
 }
 
 std::string duplicate_detail(std::int64_t canonical, double score) {
-  return "same release as record " + std::to_string(canonical) + " (score " + std::to_string(score).substr(0, 4) + ")";
+  return "same release as record " + std::to_string(canonical) + " (score " +
+         std::to_string(score).substr(0, 4) + ")";
 }
 
 std::string revision_detail(std::int64_t revised, double score) {
-  return "revision of record " + std::to_string(revised) + " (score " + std::to_string(score).substr(0, 4) + ")";
+  return "revision of record " + std::to_string(revised) + " (score " +
+         std::to_string(score).substr(0, 4) + ")";
 }
 
-std::string edit_detail(const std::string& field, const std::string& old_value, const std::string& value) {
+std::string edit_detail(const std::string& field, const std::string& old_value,
+                        const std::string& value) {
   return field + ": '" + old_value + "' -> '" + value + "' (manual)";
 }
 
-std::string first_path(const Record& r) { return r.source_paths.empty() ? r.sha256 : r.source_paths.front(); }
+std::string first_path(const Record& r) {
+  return r.source_paths.empty() ? r.sha256 : r.source_paths.front();
+}
 
 void crash_point_before_commit() {
   static const char* setting = std::getenv("PRESSARCHIVE_CRASH_BEFORE_COMMIT");

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "stages/store/archive_store.h"
 #include "stages/core/model.h"
+#include "stages/store/archive_store.h"
 
 namespace pressarchive::store {
 
@@ -28,7 +28,8 @@ std::vector<std::string> read_review_reasons(const std::string& json);
 
 // records.manual_fields: {field: value} an archivist set by hand.
 std::map<std::string, std::string> read_manual_fields(const std::string& json);
-std::string with_manual_field(const std::string& json, const std::string& field, const std::string& value);
+std::string with_manual_field(const std::string& json, const std::string& field,
+                              const std::string& value);
 
 // runs.summary.
 std::string run_summary_json(const RunSummary& s);
@@ -46,7 +47,8 @@ std::string failure_detail(const Failure& f, std::int64_t attempt);
 std::string canonical_detail(std::int64_t old_canonical);
 std::string duplicate_detail(std::int64_t canonical, double score);
 std::string revision_detail(std::int64_t revised, double score);
-std::string edit_detail(const std::string& field, const std::string& old_value, const std::string& value);
+std::string edit_detail(const std::string& field, const std::string& old_value,
+                        const std::string& value);
 inline constexpr const char* kReviewedDetail = "checked by a person; review flag cleared";
 
 // The path named in a record's events: its first source, or its hash when it has none.

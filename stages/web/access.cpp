@@ -29,7 +29,9 @@ bool same_secret(const std::string& a, const std::string& b) {
 }
 
 AccessControl::AccessControl(std::string token, bool read_only)
-    : token_(token.empty() ? random_token() : std::move(token)), csrf_(random_token()), read_only_(read_only) {}
+    : token_(token.empty() ? random_token() : std::move(token)),
+      csrf_(random_token()),
+      read_only_(read_only) {}
 
 bool AccessControl::signed_in(const WebRequest& request) const {
   const auto it = request.cookies.find(kTokenCookie);
@@ -37,17 +39,24 @@ bool AccessControl::signed_in(const WebRequest& request) const {
 }
 
 std::optional<Refusal> AccessControl::check_change(const WebRequest& request) const {
-  if (read_only_) return Refusal{403, "This archive is served read-only (--read-only): no change is possible."};
-  if (request.method != "POST") return Refusal{405, "Changes are made by POST from the page's forms only."};
+  if (read_only_)
+    return Refusal{403, "This archive is served read-only (--read-only): no change is possible."};
+  if (request.method != "POST")
+    return Refusal{405, "Changes are made by POST from the page's forms only."};
   if (!signed_in(request) && !same_secret(request.param("token"), token_))
-    return Refusal{403, "This change needs the access token: sign in with the token the server printed at start."};
+    return Refusal{
+        403,
+        "This change needs the access token: sign in with the token the server printed at start."};
   if (!same_secret(request.param(kCsrfField), csrf_))
-    return Refusal{403, "The form is stale or did not come from this server (CSRF check): reload the page and try again."};
+    return Refusal{403,
+                   "The form is stale or did not come from this server (CSRF check): reload the "
+                   "page and try again."};
   return std::nullopt;
 }
 
 std::string AccessControl::csrf_input() const {
-  return std::string("<input type=\"hidden\" name=\"") + kCsrfField + "\" value=\"" + escape(csrf_) + "\">";
+  return std::string("<input type=\"hidden\" name=\"") + kCsrfField + "\" value=\"" +
+         escape(csrf_) + "\">";
 }
 
 }  // namespace pressarchive::web

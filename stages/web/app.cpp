@@ -16,7 +16,8 @@ std::optional<std::vector<std::string>> segments(const std::string& path) {
   std::size_t from = 1;
   for (;;) {
     const std::size_t slash = path.find('/', from);
-    std::string part = path.substr(from, slash == std::string::npos ? std::string::npos : slash - from);
+    std::string part =
+        path.substr(from, slash == std::string::npos ? std::string::npos : slash - from);
     if (part.empty()) return std::nullopt;
     out.push_back(std::move(part));
     if (slash == std::string::npos) return out;
@@ -72,15 +73,19 @@ WebResponse App::route(const WebRequest& r) {
     if (!id) return error_response(400, "A record id is a positive whole number.");
     if (json) return get ? record_json(*id) : error_response(405, "GET only.");
     if (p.size() == 2) return get ? record(r, *id) : error_response(405, "GET only.");
-    if (p.size() == 3 && p[2] == "original") return get ? original(*id) : error_response(405, "GET only.");
+    if (p.size() == 3 && p[2] == "original")
+      return get ? original(*id) : error_response(405, "GET only.");
     if (p.size() == 3 && p[2] == "edit") return edit(r, *id);
     if (p.size() == 3 && p[2] == "reviewed") return reviewed(r, *id);
-    if (p.size() == 4 && p[2] == "page") return get ? page_image(r, *id, p[3]) : error_response(405, "GET only.");
+    if (p.size() == 4 && p[2] == "page")
+      return get ? page_image(r, *id, p[3]) : error_response(405, "GET only.");
     return not_found();
   }
-  if (p.size() == 1 && p[0] == "failures") return get ? failures(r) : error_response(405, "GET only.");
+  if (p.size() == 1 && p[0] == "failures")
+    return get ? failures(r) : error_response(405, "GET only.");
   if (p.size() == 2 && p[0] == "failures" && p[1] == "retry") return retry(r);
-  if (p.size() == 2 && p[0] == "retries") return get ? retry_job(r, p[1]) : error_response(405, "GET only.");
+  if (p.size() == 2 && p[0] == "retries")
+    return get ? retry_job(r, p[1]) : error_response(405, "GET only.");
   if (p.size() == 1 && p[0] == "review") return get ? review(r) : error_response(405, "GET only.");
   if (p.size() == 1 && p[0] == "runs") return get ? runs(r) : error_response(405, "GET only.");
   if (p.size() == 1 && p[0] == "login") return login(r);

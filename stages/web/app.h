@@ -18,15 +18,15 @@
 namespace pressarchive::web {
 
 struct AppOptions {
-  std::string store;        // SQLite file or postgresql:// URI; must exist
-  std::string token;        // "" = a random one (AccessControl)
+  std::string store;  // SQLite file or postgresql:// URI; must exist
+  std::string token;  // "" = a random one (AccessControl)
   bool read_only = false;
   std::filesystem::path cache_dir;  // rendered page images
-  LoadOptions load;         // how sources are read (PDF password, limits), as for ingest
-  std::string program;      // the pressarchive binary, for retries
-  std::string config_file;  // passed on to retries, "" = none
-  int connections = 4;      // archive connections shared by the request threads
-  int page_size = 20;       // search hits per page
+  LoadOptions load;                 // how sources are read (PDF password, limits), as for ingest
+  std::string program;              // the pressarchive binary, for retries
+  std::string config_file;          // passed on to retries, "" = none
+  int connections = 4;              // archive connections shared by the request threads
+  int page_size = 20;               // search hits per page
 };
 
 class App {

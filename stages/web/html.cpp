@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "stages/store/archive_store.h"
 #include "stages/core/text_util.h"
+#include "stages/store/archive_store.h"
 
 namespace pressarchive::web {
 
@@ -14,14 +14,28 @@ std::string escape(std::string_view text) {
   out.reserve(valid.size() + valid.size() / 8);
   for (const char c : valid) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       case '\t':
-      case '\n': out += c; break;
-      case '\f': out += '\n'; break;  // the page break between pages of a record's text
+      case '\n':
+        out += c;
+        break;
+      case '\f':
+        out += '\n';
+        break;  // the page break between pages of a record's text
       default:
         if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
     }
@@ -37,8 +51,10 @@ std::string mark_hits(std::string_view snippet) {
     if (i < snippet.size() && snippet[i] != kHitStart && snippet[i] != kHitEnd) continue;
     out += escape(snippet.substr(from, i - from));
     if (i < snippet.size()) {
-      if (snippet[i] == kHitStart && !open) out += "<mark>", open = true;
-      else if (snippet[i] == kHitEnd && open) out += "</mark>", open = false;
+      if (snippet[i] == kHitStart && !open)
+        out += "<mark>", open = true;
+      else if (snippet[i] == kHitEnd && open)
+        out += "</mark>", open = false;
     }
     from = i + 1;
   }
@@ -65,7 +81,8 @@ std::string mark_words(std::string_view text, const std::vector<std::string>& wo
     const bool in_word = word_byte(text[i]);
     while (end < text.size() && word_byte(text[end]) == in_word) ++end;
     const std::string_view run = text.substr(i, end - i);
-    const bool hit = in_word && std::find(words.begin(), words.end(), lower_utf8(run)) != words.end();
+    const bool hit =
+        in_word && std::find(words.begin(), words.end(), lower_utf8(run)) != words.end();
     out += hit ? "<mark>" + escape(run) + "</mark>" : escape(run);
     i = end;
   }
@@ -121,10 +138,12 @@ form.inline{display:inline}input[type=text]{width:22em}
 
 std::string page(Screen screen, std::string_view title, std::string_view body, bool read_only) {
   const auto link = [screen](Screen s, const char* href, const char* label) {
-    return std::string("<a href=\"") + href + "\"" + (s == screen ? " class=\"here\"" : "") + ">" + label + "</a>";
+    return std::string("<a href=\"") + href + "\"" + (s == screen ? " class=\"here\"" : "") + ">" +
+           label + "</a>";
   };
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                    "<meta name=\"viewport\" content=\"width=device-width\"><title>";
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width\"><title>";
   out += escape(title);
   out += " · pressarchive</title><style>";
   out += kStyle;
@@ -133,7 +152,8 @@ std::string page(Screen screen, std::string_view title, std::string_view body, b
          link(Screen::kReview, "/review", "Review") + link(Screen::kRuns, "/runs", "Runs") +
          link(Screen::kOther, "/login", read_only ? "Read-only" : "Sign in");
   out += "</nav><main>";
-  if (read_only) out += "<p class=\"notice\">This archive is served read-only: nothing can be changed here.</p>";
+  if (read_only)
+    out += "<p class=\"notice\">This archive is served read-only: nothing can be changed here.</p>";
   out += body;
   out += "</main></body></html>\n";
   return out;

@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
-#include "stages/export/record_pages.h"
-#include "stages/engines/image_engine.h"
 #include "stages/core/page_layout.h"
 #include "stages/core/text_util.h"
+#include "stages/engines/image_engine.h"
+#include "stages/export/record_pages.h"
 
 namespace pressarchive::web {
 namespace {
@@ -37,7 +36,8 @@ Status write_atomically(const std::filesystem::path& path, const std::string& by
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out << bytes;
-    if (!out.flush()) return make_error(Reason::kIo, temporary.string() + ": cannot write the page image cache");
+    if (!out.flush())
+      return make_error(Reason::kIo, temporary.string() + ": cannot write the page image cache");
   }
   std::error_code ec;
   std::filesystem::rename(temporary, path, ec);
@@ -51,16 +51,20 @@ std::string words_json(const RecordPage& page) {
   nlohmann::json words = nlohmann::json::array();
   for (const LayoutWord* w : layout_words(page.layout))
     for (const std::string& word : pressarchive::words(w->text))
-      words.push_back({word, static_cast<int>(w->box.x), static_cast<int>(w->box.y), static_cast<int>(w->box.width + 0.5),
+      words.push_back({word, static_cast<int>(w->box.x), static_cast<int>(w->box.y),
+                       static_cast<int>(w->box.width + 0.5),
                        static_cast<int>(w->box.height + 0.5)});
-  return nlohmann::json{{"width", page.image.width}, {"height", page.image.height}, {"words", words}}.dump();
+  return nlohmann::json{
+      {"width", page.image.width}, {"height", page.image.height}, {"words", words}}
+      .dump();
 }
 
 }  // namespace
 
-std::filesystem::path PageImages::cache_path(const Record& record, int page_number, int width, const char* suffix) const {
-  return cache_dir_ / (std::to_string(record.id) + "-p" + std::to_string(page_number) + "-w" + std::to_string(width) +
-                       "-" + record.sha256.substr(0, 16) + suffix);
+std::filesystem::path PageImages::cache_path(const Record& record, int page_number, int width,
+                                             const char* suffix) const {
+  return cache_dir_ / (std::to_string(record.id) + "-p" + std::to_string(page_number) + "-w" +
+                       std::to_string(width) + "-" + record.sha256.substr(0, 16) + suffix);
 }
 
 Status PageImages::render(const Record& record, int page_number, int width) {
@@ -72,7 +76,9 @@ Status PageImages::render(const Record& record, int page_number, int width) {
   if (!jpeg.ok()) return jpeg.error();
   std::error_code ec;
   std::filesystem::create_directories(cache_dir_, ec);
-  if (Status s = write_atomically(cache_path(record, page_number, width, ".words.json"), words_json(*page)); !s.ok())
+  if (Status s = write_atomically(cache_path(record, page_number, width, ".words.json"),
+                                  words_json(*page));
+      !s.ok())
     return s;
   return write_atomically(cache_path(record, page_number, width, ".jpg"), *jpeg);
 }
@@ -94,7 +100,8 @@ Result<PageHits> PageImages::hit_boxes(const Record& record, int page_number, in
     cached = read_all(path);
   }
   const nlohmann::json layout = nlohmann::json::parse(cached.value_or(""), nullptr, false);
-  if (!layout.is_object()) return make_error(Reason::kIo, path.string() + ": unreadable word boxes");
+  if (!layout.is_object())
+    return make_error(Reason::kIo, path.string() + ": unreadable word boxes");
   PageHits hits;
   hits.width = layout.value("width", 0);
   hits.height = layout.value("height", 0);

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "stages/ingest/load.h"
 #include "stages/core/model.h"
 #include "stages/core/result.h"
+#include "stages/ingest/load.h"
 
 namespace pressarchive::web {
 
@@ -40,13 +40,14 @@ class PageImages {
   // that equal one of `words` (lowercase, as text_util's words()). Renders the page (and
   // so caches its image) when its words are not cached yet.
   Result<PageHits> hit_boxes(const Record& record, int page_number, int width,
-                                        const std::vector<std::string>& words);
+                             const std::vector<std::string>& words);
 
  private:
   // The page's image and its words into the cache (stages/export/record_pages.h: the page
   // upright, as OCR saw it, with the words' boxes in its pixels).
   Status render(const Record& record, int page_number, int width);
-  std::filesystem::path cache_path(const Record& record, int page_number, int width, const char* suffix) const;
+  std::filesystem::path cache_path(const Record& record, int page_number, int width,
+                                   const char* suffix) const;
 
   std::filesystem::path cache_dir_;
   LoadOptions load_options_;

@@ -22,8 +22,10 @@ std::vector<std::string> WebRequest::all(const std::string& name) const {
 WebResponse error_response(int status, const std::string& message) {
   WebResponse r;
   r.status = status;
-  r.body = page(Screen::kOther, "Error " + std::to_string(status),
-                "<h1>Error " + std::to_string(status) + "</h1><p class=\"error\">" + escape(message) + "</p>", false);
+  r.body = page(
+      Screen::kOther, "Error " + std::to_string(status),
+      "<h1>Error " + std::to_string(status) + "</h1><p class=\"error\">" + escape(message) + "</p>",
+      false);
   return r;
 }
 
@@ -60,7 +62,9 @@ bool is_iso_date(const std::string& text) {
 namespace {
 
 bool is_year(const std::string& text) {
-  return text.size() == 4 && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return text.size() == 4 && std::all_of(text.begin(), text.end(), [](char c) {
+           return std::isdigit(static_cast<unsigned char>(c));
+         });
 }
 
 Refusal bad(const std::string& what) { return Refusal{400, what}; }
@@ -74,27 +78,37 @@ Checked<BrowseQuery> parse_browse(const WebRequest& request, int page_size) {
     return bad("The search is too long: at most " + std::to_string(kMaxQueryBytes) + " bytes.");
   q.issuer = request.param("issuer");
   q.place = request.param("place");
-  if (q.issuer.size() > kMaxFieldBytes || q.place.size() > kMaxFieldBytes) return bad("A facet value is too long.");
+  if (q.issuer.size() > kMaxFieldBytes || q.place.size() > kMaxFieldBytes)
+    return bad("A facet value is too long.");
   q.year = request.param("year");
   if (!q.year.empty() && !is_year(q.year)) return bad("year must be four digits.");
   q.kind = request.param("kind");
-  if (!q.kind.empty() && q.kind != "born-digital" && q.kind != "scanned" && q.kind != "image" && q.kind != "mixed")
+  if (!q.kind.empty() && q.kind != "born-digital" && q.kind != "scanned" && q.kind != "image" &&
+      q.kind != "mixed")
     return bad("kind must be born-digital, scanned, image or mixed.");
   const std::string review = request.param("review");
-  if (review == "yes") q.needs_review = true;
-  else if (review == "no") q.needs_review = false;
-  else if (!review.empty()) return bad("review must be yes or no.");
+  if (review == "yes")
+    q.needs_review = true;
+  else if (review == "no")
+    q.needs_review = false;
+  else if (!review.empty())
+    return bad("review must be yes or no.");
   q.date_from = request.param("from");
   q.date_to = request.param("to");
-  if ((!q.date_from.empty() && !is_iso_date(q.date_from)) || (!q.date_to.empty() && !is_iso_date(q.date_to)))
+  if ((!q.date_from.empty() && !is_iso_date(q.date_from)) ||
+      (!q.date_to.empty() && !is_iso_date(q.date_to)))
     return bad("Dates must be YYYY-MM-DD.");
   const std::string sort = request.param("sort");
-  if (sort == "date") q.by_date = true;
-  else if (!sort.empty() && sort != "relevance") return bad("sort must be date or relevance.");
+  if (sort == "date")
+    q.by_date = true;
+  else if (!sort.empty() && sort != "relevance")
+    return bad("sort must be date or relevance.");
   int page_number = 1;
   if (const std::string p = request.param("page"); !p.empty()) {
     const std::optional<int> n = parse_bounded(p, kMaxResultOffset / page_size + 1);
-    if (!n) return bad("page must be a number from 1 to " + std::to_string(kMaxResultOffset / page_size + 1) + ".");
+    if (!n)
+      return bad("page must be a number from 1 to " +
+                 std::to_string(kMaxResultOffset / page_size + 1) + ".");
     page_number = *n;
   }
   q.limit = page_size;

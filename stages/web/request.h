@@ -12,8 +12,8 @@
 #include <variant>
 #include <vector>
 
-#include "stages/store/archive_store.h"
 #include "stages/core/result.h"
+#include "stages/store/archive_store.h"
 
 namespace pressarchive::web {
 
@@ -22,7 +22,7 @@ struct WebRequest {
   std::string path;            // without the query string
   std::multimap<std::string, std::string> params;  // query string and form fields, decoded
   std::map<std::string, std::string> cookies;
-  std::string origin;          // the Origin header, "" when absent
+  std::string origin;  // the Origin header, "" when absent
 
   // The first value of `name`, "" when absent.
   std::string param(const std::string& name) const;
@@ -41,11 +41,11 @@ WebResponse error_response(int status, const std::string& message);
 WebResponse redirect(const std::string& location);
 
 // Limits on what a request may ask: beyond them the answer is 400.
-inline constexpr std::size_t kMaxQueryBytes = 500;      // the search words
-inline constexpr std::size_t kMaxFieldBytes = 2000;     // an edited field's value
-inline constexpr int kMaxPageNumber = 100000;           // no record has more pages
-inline constexpr int kMaxResultOffset = 10000;          // deeper paging is no use to anyone
-inline constexpr int kMaxWidth = 2000;                  // page image width in pixels
+inline constexpr std::size_t kMaxQueryBytes = 500;   // the search words
+inline constexpr std::size_t kMaxFieldBytes = 2000;  // an edited field's value
+inline constexpr int kMaxPageNumber = 100000;        // no record has more pages
+inline constexpr int kMaxResultOffset = 10000;       // deeper paging is no use to anyone
+inline constexpr int kMaxWidth = 2000;               // page image width in pixels
 
 // A request error: the HTTP status and the sentence shown.
 struct Refusal {

@@ -1,10 +1,9 @@
 #include "stages/web/retry_jobs.h"
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include <cerrno>
 #include <chrono>
@@ -30,10 +29,12 @@ RetryJobs::~RetryJobs() {
 Result<int> RetryJobs::start(const std::vector<std::int64_t>& failure_ids) {
   std::lock_guard lock(mutex_);
   for (const auto& [id, job] : jobs_)
-    if (job.running) return make_error(Reason::kUnsupported, "retry " + std::to_string(id) + " is still running");
+    if (job.running)
+      return make_error(Reason::kUnsupported, "retry " + std::to_string(id) + " is still running");
   std::vector<std::string> args = {program_, "reprocess", "--store", store_, "-q"};
   if (!config_file_.empty()) args.insert(args.end(), {"--config", config_file_});
-  for (const std::int64_t id : failure_ids) args.insert(args.end(), {"--failure", std::to_string(id)});
+  for (const std::int64_t id : failure_ids)
+    args.insert(args.end(), {"--failure", std::to_string(id)});
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -31,7 +31,9 @@ class RetryJobs {
  public:
   // `program`: the pressarchive binary; `store`, `config_file` ("" = none): passed on.
   RetryJobs(std::string program, std::string store, std::string config_file)
-      : program_(std::move(program)), store_(std::move(store)), config_file_(std::move(config_file)) {}
+      : program_(std::move(program)),
+        store_(std::move(store)),
+        config_file_(std::move(config_file)) {}
   // Waits for running children.
   ~RetryJobs();
   RetryJobs(const RetryJobs&) = delete;

@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "pipeline/version.h"
-#include "stages/export/jsonl_writer.h"
 #include "stages/core/text_util.h"
+#include "stages/export/jsonl_writer.h"
 #include "stages/web/app.h"
 #include "stages/web/html.h"
 #include "stages/web/record_view.h"
@@ -23,18 +23,25 @@ std::optional<Record> load(ArchiveStore& store, std::int64_t id, WebResponse& re
     refusal = error_response(503, loaded.error().message);
     return std::nullopt;
   }
-  if (!loaded->has_value()) refusal = error_response(404, "There is no record " + std::to_string(id) + ".");
+  if (!loaded->has_value())
+    refusal = error_response(404, "There is no record " + std::to_string(id) + ".");
   return std::move(*loaded);
 }
 
 const char* content_type_of(SourceFormat format) {
   switch (format) {
-    case SourceFormat::kPdf: return "application/pdf";
-    case SourceFormat::kPng: return "image/png";
-    case SourceFormat::kJpeg: return "image/jpeg";
-    case SourceFormat::kTiff: return "image/tiff";
-    case SourceFormat::kGif: return "image/gif";
-    default: return "application/octet-stream";
+    case SourceFormat::kPdf:
+      return "application/pdf";
+    case SourceFormat::kPng:
+      return "image/png";
+    case SourceFormat::kJpeg:
+      return "image/jpeg";
+    case SourceFormat::kTiff:
+      return "image/tiff";
+    case SourceFormat::kGif:
+      return "image/gif";
+    default:
+      return "application/octet-stream";
   }
 }
 
@@ -49,7 +56,8 @@ WebResponse App::record(const WebRequest& request, std::int64_t id) {
   if (const std::string p = request.param("page"); !p.empty()) {
     const std::optional<int> n = parse_bounded(p, kMaxPageNumber);
     if (!n || *n > static_cast<int>(std::max<std::size_t>(r->pages.size(), 1)))
-      return error_response(400, "Record " + std::to_string(id) + " has " + std::to_string(r->pages.size()) +
+      return error_response(400, "Record " + std::to_string(id) + " has " +
+                                     std::to_string(r->pages.size()) +
                                      " page(s); there is no page " + p.substr(0, 12) + ".");
     page_number = *n;
   }
@@ -64,30 +72,41 @@ WebResponse App::record(const WebRequest& request, std::int64_t id) {
   context.csrf_input = access_.csrf_input();
   context.saved = request.param("saved") == "1";
   if (!context.words.empty() && !r->pages.empty())
-    if (Result<PageHits> hits = images_.hit_boxes(*r, page_number, kPageImageWidth, context.words); hits.ok())
+    if (Result<PageHits> hits = images_.hit_boxes(*r, page_number, kPageImageWidth, context.words);
+        hits.ok())
       context.hits = std::move(*hits);
-  if (Result<std::optional<ClusterRow>> cluster = store->cluster_of(id); cluster.ok()) context.cluster = std::move(*cluster);
-  if (Result<std::vector<std::pair<std::int64_t, double>>> revisions = store->revisions_of(id); revisions.ok())
+  if (Result<std::optional<ClusterRow>> cluster = store->cluster_of(id); cluster.ok())
+    context.cluster = std::move(*cluster);
+  if (Result<std::vector<std::pair<std::int64_t, double>>> revisions = store->revisions_of(id);
+      revisions.ok())
     context.revisions = std::move(*revisions);
-  if (Result<std::vector<Event>> events = store->events(id); events.ok()) context.events = std::move(*events);
-  const std::string title = r->metadata.title.empty() ? "Record " + std::to_string(id) : r->metadata.title;
+  if (Result<std::vector<Event>> events = store->events(id); events.ok())
+    context.events = std::move(*events);
+  const std::string title =
+      r->metadata.title.empty() ? "Record " + std::to_string(id) : r->metadata.title;
   return html(Screen::kRecord, title, record_body(context));
 }
 
 WebResponse App::page_image(const WebRequest& request, std::int64_t id, const std::string& page) {
   if (!page.ends_with(".jpg")) return error_response(404, "Page images are /record/ID/page/N.jpg.");
   const std::optional<int> n = parse_bounded(page.substr(0, page.size() - 4), kMaxPageNumber);
-  if (!n) return error_response(400, "A page number is a whole number from 1 to " + std::to_string(kMaxPageNumber) + ".");
+  if (!n)
+    return error_response(
+        400, "A page number is a whole number from 1 to " + std::to_string(kMaxPageNumber) + ".");
   int width = kPageImageWidth;
   if (const std::string w = request.param("w"); !w.empty()) {
     const std::optional<int> parsed = parse_bounded(w, kMaxWidth);
-    if (!parsed || *parsed < 100) return error_response(400, "w is a width from 100 to " + std::to_string(kMaxWidth) + " pixels.");
+    if (!parsed || *parsed < 100)
+      return error_response(400,
+                            "w is a width from 100 to " + std::to_string(kMaxWidth) + " pixels.");
     width = *parsed;
   }
   WebResponse refusal;
   const std::optional<Record> r = load(*pool_->lease(), id, refusal);
   if (!r) return refusal;
-  if (*n > static_cast<int>(r->pages.size())) return error_response(404, "Record " + std::to_string(id) + " has no page " + std::to_string(*n) + ".");
+  if (*n > static_cast<int>(r->pages.size()))
+    return error_response(
+        404, "Record " + std::to_string(id) + " has no page " + std::to_string(*n) + ".");
   Result<std::string> jpeg = images_.jpeg(*r, *n, width);
   if (!jpeg.ok()) return error_response(404, jpeg.error().message);
   WebResponse response;
@@ -114,11 +133,13 @@ WebResponse App::original(std::int64_t id) {
     response.content_type = content_type_of(r->format);
     response.body = bytes.str();
     const std::string name = std::filesystem::path(path).filename().string();
-    response.headers.emplace_back("Content-Disposition", "attachment; filename=\"record-" + std::to_string(id) + "-" +
-                                                             url_encode(name) + "\"");
+    response.headers.emplace_back(
+        "Content-Disposition",
+        "attachment; filename=\"record-" + std::to_string(id) + "-" + url_encode(name) + "\"");
     return response;
   }
-  return error_response(404, "The original file of record " + std::to_string(id) + " is no longer where it was archived from.");
+  return error_response(404, "The original file of record " + std::to_string(id) +
+                                 " is no longer where it was archived from.");
 }
 
 WebResponse App::record_json(std::int64_t id) {
@@ -132,7 +153,8 @@ WebResponse App::record_json(std::int64_t id) {
 }
 
 WebResponse App::edit(const WebRequest& request, std::int64_t id) {
-  if (std::optional<Refusal> no = access_.check_change(request)) return error_response(no->status, no->message);
+  if (std::optional<Refusal> no = access_.check_change(request))
+    return error_response(no->status, no->message);
   auto store = pool_->lease();
   WebResponse refusal;
   const std::optional<Record> r = load(*store, id, refusal);
@@ -142,21 +164,25 @@ WebResponse App::edit(const WebRequest& request, std::int64_t id) {
     const auto sent = request.params.find(field);
     if (sent == request.params.end()) continue;
     const std::string value = trim(sent->second);
-    if (value.size() > kMaxFieldBytes) return error_response(400, std::string(field) + " is too long.");
+    if (value.size() > kMaxFieldBytes)
+      return error_response(400, std::string(field) + " is too long.");
     if (std::string(field) == "release_date" && !value.empty() && !is_iso_date(value))
       return error_response(400, "The release date must be YYYY-MM-DD.");
     if (value == metadata_field(r->metadata, field)) continue;
     if (Status s = store->set_manual_field(id, field, value, agent); !s.ok())
-      return error_response(s.error().reason == Reason::kUnsupported ? 400 : 503, s.error().message);
+      return error_response(s.error().reason == Reason::kUnsupported ? 400 : 503,
+                            s.error().message);
   }
   return redirect("/record/" + std::to_string(id) + "?saved=1");
 }
 
 WebResponse App::reviewed(const WebRequest& request, std::int64_t id) {
-  if (std::optional<Refusal> no = access_.check_change(request)) return error_response(no->status, no->message);
+  if (std::optional<Refusal> no = access_.check_change(request))
+    return error_response(no->status, no->message);
   auto store = pool_->lease();
   const std::string agent = std::string("archivist via pressarchive ") + kVersion + " (web)";
-  if (Status s = store->mark_reviewed(id, agent); !s.ok()) return error_response(404, s.error().message);
+  if (Status s = store->mark_reviewed(id, agent); !s.ok())
+    return error_response(404, s.error().message);
   if (request.param("next") != "1") return redirect("/record/" + std::to_string(id));
   std::optional<std::int64_t> next;
   Status s = store->for_each_review([&](const Record& other) {

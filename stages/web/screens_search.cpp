@@ -29,27 +29,34 @@ Params with(Params p, const std::string& name, const std::string& value) {
 
 std::string search_form(const WebRequest& r) {
   const auto input = [&](const char* name, const char* type, const char* label) {
-    return std::string("<label>") + label + " <input type=\"" + type + "\" name=\"" + name + "\" value=\"" +
-           escape(r.param(name)) + "\"></label> ";
+    return std::string("<label>") + label + " <input type=\"" + type + "\" name=\"" + name +
+           "\" value=\"" + escape(r.param(name)) + "\"></label> ";
   };
   std::string out = "<form method=\"get\" action=\"/\" class=\"searchform\">";
-  out += "<input type=\"text\" name=\"q\" id=\"q\" autofocus placeholder=\"Words in titles and text\" value=\"" +
-         escape(r.param("q")) + "\"> ";
+  out +=
+      "<input type=\"text\" name=\"q\" id=\"q\" autofocus placeholder=\"Words in titles and text\" "
+      "value=\"" +
+      escape(r.param("q")) + "\"> ";
   out += input("from", "date", "from") + input("to", "date", "to");
   const bool by_date = r.param("sort") == "date";
-  out += std::string("<select name=\"sort\"><option value=\"relevance\"") + (by_date ? "" : " selected") +
-         ">by relevance</option><option value=\"date\"" + (by_date ? " selected" : "") + ">newest first</option></select> ";
+  out += std::string("<select name=\"sort\"><option value=\"relevance\"") +
+         (by_date ? "" : " selected") + ">by relevance</option><option value=\"date\"" +
+         (by_date ? " selected" : "") + ">newest first</option></select> ";
   // Facet choices survive a new search of other words.
   for (const char* name : {"issuer", "place", "year", "kind", "review"})
     if (!r.param(name).empty())
-      out += std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" + escape(r.param(name)) + "\">";
+      out += std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" +
+             escape(r.param(name)) + "\">";
   out += "<button type=\"submit\">Search</button></form>";
   return out;
 }
 
 std::string facet_list(const WebRequest& r, const BrowseResult& result) {
-  static const std::pair<const char*, const char*> kFacets[] = {
-      {"issuer", "Issuer"}, {"place", "Place"}, {"year", "Year"}, {"kind", "Kind"}, {"needs_review", "Needs review"}};
+  static const std::pair<const char*, const char*> kFacets[] = {{"issuer", "Issuer"},
+                                                                {"place", "Place"},
+                                                                {"year", "Year"},
+                                                                {"kind", "Kind"},
+                                                                {"needs_review", "Needs review"}};
   std::string out = "<aside class=\"facets\">";
   const Params base = params_of(r);
   for (const auto& [facet, label] : kFacets) {
@@ -62,8 +69,8 @@ std::string facet_list(const WebRequest& r, const BrowseResult& result) {
       for (const FacetCount& v : values->second) {
         const bool chosen = r.param(param) == v.value;
         out += "<li><a href=\"/" + escape(query_string(with(base, param, v.value))) + "\">" +
-               (chosen ? "<b>" : "") + escape(v.value) + (chosen ? "</b>" : "") + "</a> <span class=\"count\">" +
-               std::to_string(v.count) + "</span></li>";
+               (chosen ? "<b>" : "") + escape(v.value) + (chosen ? "</b>" : "") +
+               "</a> <span class=\"count\">" + std::to_string(v.count) + "</span></li>";
       }
     out += "</ul>";
   }
@@ -71,13 +78,16 @@ std::string facet_list(const WebRequest& r, const BrowseResult& result) {
 }
 
 std::string hit_list(const WebRequest& r, const BrowseQuery& q, const BrowseResult& result) {
-  std::string out = "<section class=\"results\"><p id=\"total\">" + std::to_string(result.total) + " record" +
-                    (result.total == 1 ? "" : "s") + "</p>";
+  std::string out = "<section class=\"results\"><p id=\"total\">" + std::to_string(result.total) +
+                    " record" + (result.total == 1 ? "" : "s") + "</p>";
   const std::string words = r.param("q").empty() ? "" : "?q=" + url_encode(r.param("q"));
   for (const SearchHit& hit : result.hits) {
-    out += "<div class=\"hit\"><a class=\"title\" href=\"/record/" + std::to_string(hit.record_id) + escape(words) +
-           "\">" + (hit.title.empty() ? "(untitled record " + std::to_string(hit.record_id) + ")" : escape(hit.title)) +
-           "</a><div class=\"meta\">" + escape(hit.release_date.empty() ? "no date" : hit.release_date);
+    out += "<div class=\"hit\"><a class=\"title\" href=\"/record/" + std::to_string(hit.record_id) +
+           escape(words) + "\">" +
+           (hit.title.empty() ? "(untitled record " + std::to_string(hit.record_id) + ")"
+                              : escape(hit.title)) +
+           "</a><div class=\"meta\">" +
+           escape(hit.release_date.empty() ? "no date" : hit.release_date);
     if (!hit.issuer.empty()) out += " · " + escape(hit.issuer);
     if (!hit.place.empty()) out += " · " + escape(hit.place);
     out += "</div><div class=\"snippet\">" + mark_hits(hit.snippet) + "</div></div>";
@@ -85,9 +95,13 @@ std::string hit_list(const WebRequest& r, const BrowseQuery& q, const BrowseResu
   const int page = q.offset / q.limit + 1;
   const Params base = params_of(r);
   out += "<p class=\"paging\">";
-  if (page > 1) out += "<a rel=\"prev\" href=\"/" + escape(query_string(with(base, "page", std::to_string(page - 1)))) + "\">← previous</a> ";
+  if (page > 1)
+    out += "<a rel=\"prev\" href=\"/" +
+           escape(query_string(with(base, "page", std::to_string(page - 1)))) +
+           "\">← previous</a> ";
   if (result.total > q.offset + q.limit && q.offset + q.limit < kMaxResultOffset)
-    out += "<a rel=\"next\" href=\"/" + escape(query_string(with(base, "page", std::to_string(page + 1)))) + "\">next →</a>";
+    out += "<a rel=\"next\" href=\"/" +
+           escape(query_string(with(base, "page", std::to_string(page + 1)))) + "\">next →</a>";
   return out + "</p></section>";
 }
 
@@ -95,13 +109,15 @@ std::string hit_list(const WebRequest& r, const BrowseQuery& q, const BrowseResu
 
 WebResponse App::search(const WebRequest& request) {
   Checked<BrowseQuery> query = parse_browse(request, options_.page_size);
-  if (const Refusal* refusal = std::get_if<Refusal>(&query)) return error_response(refusal->status, refusal->message);
+  if (const Refusal* refusal = std::get_if<Refusal>(&query))
+    return error_response(refusal->status, refusal->message);
   const BrowseQuery& q = std::get<BrowseQuery>(query);
   Result<BrowseResult> result = pool_->lease()->browse(q);
   if (!result.ok()) return error_response(503, result.error().message);
   const std::string title = q.text.empty() ? "Search" : "Search: " + q.text;
-  return html(Screen::kSearch, title, "<h1>Search the archive</h1>" + search_form(request) +
-                                         facet_list(request, *result) + hit_list(request, q, *result));
+  return html(Screen::kSearch, title,
+              "<h1>Search the archive</h1>" + search_form(request) + facet_list(request, *result) +
+                  hit_list(request, q, *result));
 }
 
 }  // namespace pressarchive::web

@@ -53,7 +53,8 @@ bool parse_listen(const std::string& listen, ServerOptions& options) {
   const std::string port = listen.substr(colon + 1);
   int value = -1;
   const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc() || end != port.data() + port.size() || value < 0 || value > 65535) return false;
+  if (ec != std::errc() || end != port.data() + port.size() || value < 0 || value > 65535)
+    return false;
   options.host = colon == 0 ? "127.0.0.1" : listen.substr(0, colon);
   options.port = value;
   return true;
@@ -63,16 +64,22 @@ Status serve(App& app, const ServerOptions& options, const std::atomic<bool>& st
              const std::function<void(int port)>& on_listening) {
   httplib::Server server;
   const int threads = options.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  server.new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<std::size_t>(threads));
+  };
   server.set_payload_max_length(kMaxBody);
   server.set_read_timeout(10, 0);
-  const auto handler = [&app](const httplib::Request& req, httplib::Response& res) { answer(app, req, res); };
+  const auto handler = [&app](const httplib::Request& req, httplib::Response& res) {
+    answer(app, req, res);
+  };
   server.Get(".*", handler);
   server.Post(".*", handler);
-  const int port = options.port == 0 ? server.bind_to_any_port(options.host)
-                                     : (server.bind_to_port(options.host, options.port) ? options.port : -1);
+  const int port = options.port == 0
+                       ? server.bind_to_any_port(options.host)
+                       : (server.bind_to_port(options.host, options.port) ? options.port : -1);
   if (port <= 0)
-    return make_error(Reason::kIo, "cannot listen on " + options.host + ":" + std::to_string(options.port) +
+    return make_error(Reason::kIo, "cannot listen on " + options.host + ":" +
+                                       std::to_string(options.port) +
                                        " (in use, or not an address of this machine)");
   std::thread listener([&server] { server.listen_after_bind(); });
   while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));

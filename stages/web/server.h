@@ -12,8 +12,8 @@ namespace pressarchive::web {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;   // 0: any free port (tests), reported to on_listening
-  int threads = 4;   // request threads
+  int port = 8080;  // 0: any free port (tests), reported to on_listening
+  int threads = 4;  // request threads
 };
 
 // "127.0.0.1:8080", "localhost:0", ":8080" (host 127.0.0.1) into `options`; false for

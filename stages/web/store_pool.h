@@ -24,7 +24,8 @@ class StorePool {
   // One connection, lent for the lease's lifetime.
   class Lease {
    public:
-    Lease(StorePool& pool, std::unique_ptr<ArchiveStore> store) : pool_(&pool), store_(std::move(store)) {}
+    Lease(StorePool& pool, std::unique_ptr<ArchiveStore> store)
+        : pool_(&pool), store_(std::move(store)) {}
     Lease(Lease&&) = default;
     ~Lease() {
       if (store_) pool_->give_back(std::move(store_));

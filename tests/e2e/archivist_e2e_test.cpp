@@ -3,23 +3,23 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
-#include "pipeline/cli/commands.h"
-#include "pipeline/exit_codes.h"
-#include "pipeline/ingest.h"
 #include "../ingest_in_process.h"
 #include "../store_backends.h"
 #include "../test_paths.h"
+#include "pipeline/cli/commands.h"
+#include "pipeline/exit_codes.h"
+#include "pipeline/ingest.h"
 
 namespace pressarchive {
 namespace {
 
 namespace fs = std::filesystem;
 
-int ingest(const std::string& store, std::vector<fs::path> paths, std::optional<ReprocessSelection> reprocess = {}) {
+int ingest(const std::string& store, std::vector<fs::path> paths,
+           std::optional<ReprocessSelection> reprocess = {}) {
   return testing::ingest_in_process(store, std::move(paths), std::move(reprocess));
 }
 
@@ -39,15 +39,18 @@ INSTANTIATE_TEST_SUITE_P(Backends, Archivist, testing::kEachBackend, testing::ba
 TEST_P(Archivist, CorrectionsSurviveReprocessingAndClearTheReview) {
   const std::string store = scratch_->location();
   // A typewriter test page: no release date anywhere, so it is flagged for review.
-  ASSERT_EQ(ingest(store, {testing::corpora_dir() / "scans-gt" / "tesseract" / "phototest.tif"}), exit_code::kOk);
+  ASSERT_EQ(ingest(store, {testing::corpora_dir() / "scans-gt" / "tesseract" / "phototest.tif"}),
+            exit_code::kOk);
   std::ostringstream queue, err;
   ASSERT_EQ(run_review(store, queue, err), exit_code::kOk);
   EXPECT_NE(queue.str().find("no release date found"), std::string::npos) << queue.str();
 
   std::ostringstream out;
-  ASSERT_EQ(run_edit(store, 1, {{"release_date", "2001-01-01"}, {"title", "Typewriter test page"}}, true, out, err),
+  ASSERT_EQ(run_edit(store, 1, {{"release_date", "2001-01-01"}, {"title", "Typewriter test page"}},
+                     true, out, err),
             exit_code::kOk);
-  EXPECT_EQ(run_edit(store, 1, {{"release_date", "1. Januar"}}, false, out, err), exit_code::kUsage);
+  EXPECT_EQ(run_edit(store, 1, {{"release_date", "1. Januar"}}, false, out, err),
+            exit_code::kUsage);
   EXPECT_EQ(run_edit(store, 99, {{"title", "x"}}, false, out, err), exit_code::kNotFound);
 
   ReprocessSelection again;
@@ -63,8 +66,10 @@ TEST_P(Archivist, CorrectionsSurviveReprocessingAndClearTheReview) {
   std::ostringstream history;
   ASSERT_EQ(run_show(store, 1, false, true, history, err), exit_code::kOk);
   for (const char* event : {"ingest", "edit", "reviewed", "reprocess"})
-    EXPECT_NE(history.str().find(std::string("  ") + event), std::string::npos) << event << "\n" << history.str();
-  EXPECT_NE(history.str().find("corrected     release_date title"), std::string::npos) << history.str();
+    EXPECT_NE(history.str().find(std::string("  ") + event), std::string::npos) << event << "\n"
+                                                                                << history.str();
+  EXPECT_NE(history.str().find("corrected     release_date title"), std::string::npos)
+      << history.str();
 }
 
 TEST_P(Archivist, FailedInputsAreListedAndRetriedAfterTheFix) {
@@ -90,7 +95,8 @@ TEST_P(Archivist, FailedInputsAreListedAndRetriedAfterTheFix) {
   EXPECT_EQ(nlohmann::json::parse(second.str())["attempt"], 2);
 
   // The archivist puts the good file in place and retries: archived, failure closed.
-  fs::copy_file(testing::sample("seed-born-digital.pdf"), inbox / "release.pdf", fs::copy_options::overwrite_existing);
+  fs::copy_file(testing::sample("seed-born-digital.pdf"), inbox / "release.pdf",
+                fs::copy_options::overwrite_existing);
   EXPECT_EQ(ingest(store, {}, retry), exit_code::kOk);
   std::ostringstream none;
   ASSERT_EQ(run_failed(store, true, "", 0, none, err), exit_code::kOk);

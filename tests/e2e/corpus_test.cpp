@@ -4,33 +4,35 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
+#include "../export/package_checks.h"
+#include "../test_paths.h"
 #include "pipeline/cli/commands.h"
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
-#include "../export/package_checks.h"
 #include "stages/store/archive_store.h"
-#include "../test_paths.h"
 
 namespace pressarchive {
 namespace {
 
 TEST(Corpus, EveryManifestFileEndsAsTheManifestSays) {
   const auto corpora = testing::corpora_dir();
-  const nlohmann::json manifest = nlohmann::json::parse(testing::read_file(corpora / "manifest.json"));
+  const nlohmann::json manifest =
+      nlohmann::json::parse(testing::read_file(corpora / "manifest.json"));
   testing::TempDir dir;
   const std::string store = (dir.path() / "archive.db").string();
 
   IngestRequest request;
-  for (const auto& f : manifest["files"]) request.paths.push_back(corpora / f["path"].get<std::string>());
+  for (const auto& f : manifest["files"])
+    request.paths.push_back(corpora / f["path"].get<std::string>());
   request.config = Config::load("").value();
   ASSERT_TRUE(request.config.set("ingest.store", store).ok());
   request.show_progress = false;
   std::ostringstream out, err;
-  EXPECT_EQ(run_ingest(request, out, err), exit_code::kCompletedWithFailures) << out.str() << err.str();
+  EXPECT_EQ(run_ingest(request, out, err), exit_code::kCompletedWithFailures)
+      << out.str() << err.str();
 
   std::ostringstream jsonl, ignore;
   ASSERT_EQ(run_export(store, "jsonl", "", true, jsonl, ignore), exit_code::kOk);
@@ -55,7 +57,8 @@ TEST(Corpus, EveryManifestFileEndsAsTheManifestSays) {
       EXPECT_EQ(r["status"], "archived") << r.value("error", "");
     } else {
       ASSERT_EQ(r["status"], "failed");
-      EXPECT_NE(r["error"].get<std::string>().find(std::filesystem::path(path).filename().string()), std::string::npos)
+      EXPECT_NE(r["error"].get<std::string>().find(std::filesystem::path(path).filename().string()),
+                std::string::npos)
           << "the message names the file: " << r["error"];
       ++failures_by_reason[r["reason"]];
     }
@@ -67,7 +70,8 @@ TEST(Corpus, EveryManifestFileEndsAsTheManifestSays) {
   EXPECT_EQ(outcome["hostile-pdf/qpdf-bad1-not-a-pdf.pdf"]["reason"], "unsupported");
   EXPECT_EQ(outcome["hostile-img/pillow-ifd-loop.tiff"]["reason"], "unreadable");
   EXPECT_EQ(outcome["hostile-pdf/ocrmypdf-livecycle-xfa.pdf"]["reason"], "unsupported");
-  for (const auto& [reason, count] : failures_by_reason) std::cout << "failed as " << reason << ": " << count << "\n";
+  for (const auto& [reason, count] : failures_by_reason)
+    std::cout << "failed as " << reason << ": " << count << "\n";
 
   // Every archived corpus file exports as a METS package that validates and holds
   // together (export/package_checks.h), the OCR'd ones with ALTO from their OCR.
@@ -83,16 +87,20 @@ TEST(Corpus, EveryManifestFileEndsAsTheManifestSays) {
   testing::PdfWordCount pdf_words;
   ASSERT_TRUE((*archive)
                   ->for_each_record([&](const Record& r) {
-                    testing::check_package(dir.path() / "mets" / std::to_string(r.id), r, 0.0, &pdf_words);
+                    testing::check_package(dir.path() / "mets" / std::to_string(r.id), r, 0.0,
+                                           &pdf_words);
                     ++packages;
-                    for (const PageResult& page : r.pages) ocr_pages += page.method == PageMethod::kOcr;
+                    for (const PageResult& page : r.pages)
+                      ocr_pages += page.method == PageMethod::kOcr;
                   })
                   .ok());
   EXPECT_GT(ocr_pages, 20);
   // Old print, tables of contents: a few words set close together come back joined.
-  EXPECT_GE(static_cast<double>(pdf_words.words - pdf_words.missing), 0.98 * static_cast<double>(pdf_words.words));
-  std::cout << "METS packages checked: " << packages << " (" << ocr_pages << " OCR'd pages); searchable PDFs gave back "
-            << pdf_words.words - pdf_words.missing << " of " << pdf_words.words << " words\n";
+  EXPECT_GE(static_cast<double>(pdf_words.words - pdf_words.missing),
+            0.98 * static_cast<double>(pdf_words.words));
+  std::cout << "METS packages checked: " << packages << " (" << ocr_pages
+            << " OCR'd pages); searchable PDFs gave back " << pdf_words.words - pdf_words.missing
+            << " of " << pdf_words.words << " words\n";
 }
 
 }  // namespace

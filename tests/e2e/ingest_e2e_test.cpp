@@ -5,14 +5,13 @@
 #include <sys/wait.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
+#include "../test_paths.h"
 #include "pipeline/cli/commands.h"
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
-#include "../test_paths.h"
 
 namespace pressarchive {
 namespace {
@@ -87,31 +86,35 @@ TEST_F(IngestSamples, FirstRunCompletesWithTheBrokenFileFailed) {
 }
 
 TEST_F(IngestSamples, EveryReadableSampleGetsTheSeedFields) {
-  for (const std::string file : {"seed-born-digital.pdf", "seed-scan-clean.png", "seed-scan-degraded.tif",
-                                 "seed-scan-rotated-180.png", "seed-scan-two-pages.pdf"}) {
+  for (const std::string file :
+       {"seed-born-digital.pdf", "seed-scan-clean.png", "seed-scan-degraded.tif",
+        "seed-scan-rotated-180.png", "seed-scan-two-pages.pdf"}) {
     SCOPED_TRACE(file);
     const nlohmann::json* r = record_with_path(file);
     ASSERT_NE(r, nullptr);
     EXPECT_EQ((*r)["status"], "archived");
     EXPECT_EQ((*r)["title"], "CDO und CUO beenden Tätigkeit");
-    EXPECT_EQ((*r)["subtitle"], "Stadtrat entscheidet am Montag über Vorschlag zur Weiterentwicklung");
+    EXPECT_EQ((*r)["subtitle"],
+              "Stadtrat entscheidet am Montag über Vorschlag zur Weiterentwicklung");
     EXPECT_EQ((*r)["release_date"], "2022-03-31");
     EXPECT_EQ((*r)["place"], "Kaiserslautern");
     EXPECT_EQ((*r)["issuer"], "Pressestelle");
     EXPECT_EQ((*r)["language"], "de");
     EXPECT_NE((*r)["text"].get<std::string>().find("Rombach"), std::string::npos);
-    EXPECT_EQ((*r)["body"].get<std::string>().find("Achtung"), std::string::npos) << "disclaimer is boilerplate";
+    EXPECT_EQ((*r)["body"].get<std::string>().find("Achtung"), std::string::npos)
+        << "disclaimer is boilerplate";
   }
   EXPECT_EQ((*record_with_path("seed-scan-two-pages.pdf"))["pages"], 2);
   // All five are one release: the born-digital text is the canonical copy.
   const nlohmann::json& canonical = *record_with_path("seed-born-digital.pdf");
   EXPECT_TRUE(canonical["duplicate_of"].is_null());
-  for (const std::string file : {"seed-scan-clean.png", "seed-scan-degraded.tif", "seed-scan-rotated-180.png",
-                                 "seed-scan-two-pages.pdf"}) {
+  for (const std::string file : {"seed-scan-clean.png", "seed-scan-degraded.tif",
+                                 "seed-scan-rotated-180.png", "seed-scan-two-pages.pdf"}) {
     EXPECT_EQ((*record_with_path(file))["duplicate_of"], canonical["id"]) << file;
     EXPECT_GT((*record_with_path(file))["duplicate_score"].get<double>(), 0.6) << file;
   }
-  EXPECT_TRUE((*record_with_path("seed-born-digital.pdf"))["ocr_confidence"].is_null()) << "text layer, no OCR";
+  EXPECT_TRUE((*record_with_path("seed-born-digital.pdf"))["ocr_confidence"].is_null())
+      << "text layer, no OCR";
   EXPECT_GT((*record_with_path("seed-scan-degraded.tif"))["ocr_confidence"].get<double>(), 70);
 }
 
@@ -162,7 +165,8 @@ TEST_F(IngestSamples, CommandLineStatusShowAndExitCodes) {
   EXPECT_EQ(run_binary("export --format xml --store '" + store_ + "'", &output), exit_code::kUsage);
 }
 
-std::vector<nlohmann::json> ingest_into(const std::string& store, const std::vector<std::filesystem::path>& paths) {
+std::vector<nlohmann::json> ingest_into(const std::string& store,
+                                        const std::vector<std::filesystem::path>& paths) {
   IngestRequest request;
   request.paths = paths;
   request.config = Config::load("").value();
@@ -180,7 +184,8 @@ std::vector<nlohmann::json> ingest_into(const std::string& store, const std::vec
 TEST(NearDuplicates, ABetterCopyInALaterRunBecomesCanonical) {
   testing::TempDir dir;
   const std::string store = (dir.path() / "archive.db").string();
-  std::vector<nlohmann::json> first = ingest_into(store, {testing::sample("seed-scan-degraded.tif")});
+  std::vector<nlohmann::json> first =
+      ingest_into(store, {testing::sample("seed-scan-degraded.tif")});
   ASSERT_EQ(first.size(), 1u);
   std::vector<nlohmann::json> both = ingest_into(store, {testing::sample("seed-born-digital.pdf")});
   ASSERT_EQ(both.size(), 2u);
@@ -199,9 +204,9 @@ TEST(NearDuplicates, DifferentReleasesSharingTheDisclaimerStayApart) {
   const std::string store = (dir.path() / "archive.db").string();
   // Two born-digital archive pages of the same press office, both with the archive
   // disclaimer, about different things.
-  std::vector<nlohmann::json> records =
-      ingest_into(store, {testing::sample("seed-born-digital.pdf"),
-                          testing::source_dir() / "tests" / "eval" / "docs" / "05-frankfurt-museumsufer.pdf"});
+  std::vector<nlohmann::json> records = ingest_into(
+      store, {testing::sample("seed-born-digital.pdf"),
+              testing::source_dir() / "tests" / "eval" / "docs" / "05-frankfurt-museumsufer.pdf"});
   ASSERT_EQ(records.size(), 2u);
   for (const nlohmann::json& r : records) {
     EXPECT_TRUE(r["duplicate_of"].is_null()) << r["title"];
@@ -211,8 +216,8 @@ TEST(NearDuplicates, DifferentReleasesSharingTheDisclaimerStayApart) {
 
 TEST(Cli, HelpUsageAndDependencyErrorsHaveTheirExitCodes) {
   std::string output;
-  for (const char* cmd : {"--help", "ingest --help", "status --help", "show --help", "search --help",
-                          "export --help", "config --help"}) {
+  for (const char* cmd : {"--help", "ingest --help", "status --help", "show --help",
+                          "search --help", "export --help", "config --help"}) {
     EXPECT_EQ(run_binary(cmd, &output), exit_code::kOk) << cmd;
     EXPECT_NE(output.find("Usage"), std::string::npos) << cmd;
   }
@@ -221,11 +226,17 @@ TEST(Cli, HelpUsageAndDependencyErrorsHaveTheirExitCodes) {
   EXPECT_EQ(run_binary("ingest", &output), exit_code::kUsage) << "PATH is required";
   testing::TempDir dir;
   const std::string store = (dir.path() / "a.db").string();
-  EXPECT_EQ(run_binary("ingest --lang xyz --store '" + store + "' '" + testing::sample("seed-born-digital.pdf").string() + "'", &output),
-            exit_code::kMissingDependency) << output;
+  EXPECT_EQ(run_binary("ingest --lang xyz --store '" + store + "' '" +
+                           testing::sample("seed-born-digital.pdf").string() + "'",
+                       &output),
+            exit_code::kMissingDependency)
+      << output;
   EXPECT_NE(output.find("xyz"), std::string::npos) << output;
-  EXPECT_EQ(run_binary("ingest --store /nonexistent-dir/a.db '" + testing::sample("seed-born-digital.pdf").string() + "'", &output),
-            exit_code::kStoreError) << output;
+  EXPECT_EQ(run_binary("ingest --store /nonexistent-dir/a.db '" +
+                           testing::sample("seed-born-digital.pdf").string() + "'",
+                       &output),
+            exit_code::kStoreError)
+      << output;
   EXPECT_EQ(run_binary("status --store '" + store + "-missing'", &output), exit_code::kStoreError);
   EXPECT_EQ(run_binary("config", &output), exit_code::kOk);
   EXPECT_NE(output.find("languages = 'deu+eng'"), std::string::npos);

@@ -2,20 +2,18 @@
 // machines: every queued source ends exactly once, a killed worker's job is finished by
 // another, a job that kills every worker is quarantined, and workers racing on copies
 // of one release make one cluster.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fcntl.h>
-
 #include <chrono>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "../child_process.h"
 #include "../store_backends.h"
@@ -28,9 +26,13 @@ namespace fs = std::filesystem;
 
 using testing::wait_for;
 
-pid_t start(const std::vector<std::string>& args, const fs::path& log) { return testing::start_pressarchive(args, log); }
+pid_t start(const std::vector<std::string>& args, const fs::path& log) {
+  return testing::start_pressarchive(args, log);
+}
 
-int run(const std::vector<std::string>& args, const fs::path& log) { return wait_for(start(args, log)); }
+int run(const std::vector<std::string>& args, const fs::path& log) {
+  return wait_for(start(args, log));
+}
 
 struct JobRow {
   std::string state;
@@ -48,28 +50,33 @@ class WorkerTest : public ::testing::Test {
     log_ = dir_.path() / "log.txt";
   }
   void TearDown() override {
-    if (HasFailure() && fs::exists(log_)) std::cerr << "--- worker log ---\n" << testing::read_file(log_);
+    if (HasFailure() && fs::exists(log_))
+      std::cerr << "--- worker log ---\n" << testing::read_file(log_);
   }
 
   // A config with a short lease, so that tests wait seconds, not minutes, for a dead
   // worker's job.
   std::string config(int lease_seconds, int max_attempts, int batch) {
-    const fs::path file = dir_.path() / ("queue-" + std::to_string(lease_seconds) + "-" +
-                                         std::to_string(max_attempts) + "-" + std::to_string(batch) + ".toml");
-    std::ofstream(file) << "[queue]\nlease_seconds = " << lease_seconds << "\nmax_attempts = " << max_attempts
-                        << "\nbatch = " << batch << "\npoll_seconds = 1\n";
+    const fs::path file =
+        dir_.path() / ("queue-" + std::to_string(lease_seconds) + "-" +
+                       std::to_string(max_attempts) + "-" + std::to_string(batch) + ".toml");
+    std::ofstream(file) << "[queue]\nlease_seconds = " << lease_seconds
+                        << "\nmax_attempts = " << max_attempts << "\nbatch = " << batch
+                        << "\npoll_seconds = 1\n";
     return file.string();
   }
 
   std::vector<std::string> worker(const std::string& cfg, const std::string& name) {
-    return {"worker", "--store", db_->location(), "--config", cfg, "--until-empty", "-q", "-j", "1", "--name", name};
+    return {"worker", "--store", db_->location(), "--config", cfg, "--until-empty", "-q",
+            "-j",     "1",       "--name",        name};
   }
 
   std::map<std::string, JobRow> jobs() {
     pqxx::connection c(db_->location());
     pqxx::work tx(c);
     std::map<std::string, JobRow> out;
-    for (const pqxx::row& row : tx.exec("SELECT path, state, coalesce(outcome, ''), attempts FROM jobs")) {
+    for (const pqxx::row& row :
+         tx.exec("SELECT path, state, coalesce(outcome, ''), attempts FROM jobs")) {
       const std::string path = pqxx::binarystring(row[0]).str();
       out[fs::path(path).filename().string()] = {row[1].as<std::string>(), row[2].as<std::string>(),
                                                  row[3].as<int>()};
@@ -89,7 +96,9 @@ class WorkerTest : public ::testing::Test {
 
   std::vector<nlohmann::json> exported() {
     const fs::path file = dir_.path() / "export.jsonl";
-    EXPECT_EQ(run({"export", "--store", db_->location(), "--include-failures", "-o", file.string()}, log_), 0);
+    EXPECT_EQ(run({"export", "--store", db_->location(), "--include-failures", "-o", file.string()},
+                  log_),
+              0);
     std::vector<nlohmann::json> lines;
     std::ifstream in(file);
     std::string line;
@@ -97,7 +106,9 @@ class WorkerTest : public ::testing::Test {
     return lines;
   }
 
-  void copy_in(const fs::path& from, const std::string& name) { fs::copy_file(from, inputs_ / name); }
+  void copy_in(const fs::path& from, const std::string& name) {
+    fs::copy_file(from, inputs_ / name);
+  }
 
   testing::TempDir dir_;
   std::unique_ptr<testing::ScratchArchive> db_;
@@ -107,12 +118,13 @@ class WorkerTest : public ::testing::Test {
 
 TEST_F(WorkerTest, ThreeWorkersProcessEverySourceExactlyOnce) {
   int n = 0;
-  for (const auto& entry : fs::directory_iterator(testing::source_dir() / "tests" / "eval" / "docs"))
+  for (const auto& entry :
+       fs::directory_iterator(testing::source_dir() / "tests" / "eval" / "docs"))
     if (entry.path().extension() == ".pdf") copy_in(entry.path(), entry.path().filename().string());
   for (const auto& entry : fs::directory_iterator(inputs_)) n += entry.is_regular_file();
   copy_in(testing::sample("seed-born-digital.pdf"), "zz-seed.pdf");
   copy_in(testing::sample("seed-born-digital.pdf"), "zz-seed-copy.pdf");  // same bytes: linked
-  copy_in(testing::sample("broken-truncated.pdf"), "zz-broken.pdf");     // a failure
+  copy_in(testing::sample("broken-truncated.pdf"), "zz-broken.pdf");      // a failure
   n += 3;
   ASSERT_GE(n, 15);
 
@@ -139,7 +151,8 @@ TEST_F(WorkerTest, ThreeWorkersProcessEverySourceExactlyOnce) {
   int records = 0;
   for (const nlohmann::json& line : exported()) {
     if (line["status"] != "failed") ++records;
-    for (const auto& p : line["source_paths"]) ++seen[fs::path(p.get<std::string>()).filename().string()];
+    for (const auto& p : line["source_paths"])
+      ++seen[fs::path(p.get<std::string>()).filename().string()];
   }
   EXPECT_EQ(static_cast<int>(seen.size()), n);
   for (const auto& [path, count] : seen) EXPECT_EQ(count, 1) << path;
@@ -185,7 +198,8 @@ TEST_F(WorkerTest, AJobThatOutlivesItsAttemptsIsQuarantinedAsAFailure) {
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0]["status"], "failed");
   EXPECT_EQ(lines[0]["reason"], "internal");
-  EXPECT_NE(lines[0]["error"].get<std::string>().find("quarantined after 1 attempts"), std::string::npos);
+  EXPECT_NE(lines[0]["error"].get<std::string>().find("quarantined after 1 attempts"),
+            std::string::npos);
 }
 
 TEST_F(WorkerTest, WorkersRacingOnCopiesOfOneReleaseMakeOneCluster) {
@@ -194,7 +208,8 @@ TEST_F(WorkerTest, WorkersRacingOnCopiesOfOneReleaseMakeOneCluster) {
   // name, and the same document with bytes appended after %%EOF (other content hash,
   // same text: a near-duplicate).
   std::vector<fs::path> releases;
-  for (const auto& entry : fs::directory_iterator(testing::source_dir() / "tests" / "eval" / "docs"))
+  for (const auto& entry :
+       fs::directory_iterator(testing::source_dir() / "tests" / "eval" / "docs"))
     if (entry.path().extension() == ".pdf") releases.push_back(entry.path());
   std::sort(releases.begin(), releases.end());
   releases.resize(6);
@@ -216,7 +231,8 @@ TEST_F(WorkerTest, WorkersRacingOnCopiesOfOneReleaseMakeOneCluster) {
   std::map<std::string, std::vector<nlohmann::json>> by_release;
   for (const nlohmann::json& line : exported()) {
     ASSERT_NE(line["status"], "failed") << line.dump();
-    const std::string first = fs::path(line["source_paths"][0].get<std::string>()).filename().string();
+    const std::string first =
+        fs::path(line["source_paths"][0].get<std::string>()).filename().string();
     by_release[first.substr(0, first.find('-'))].push_back(line);
   }
   ASSERT_EQ(by_release.size(), releases.size());

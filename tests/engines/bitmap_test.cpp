@@ -17,13 +17,13 @@
 #include <utility>
 #include <vector>
 
+#include "../test_paths.h"
+#include "stages/engines/image_engine.h"
 #include "stages/engines/leptonica/brick_morphology.h"
 #include "stages/engines/leptonica/foreground_scan.h"
-#include "stages/engines/image_engine.h"
 #include "stages/engines/leptonica/leptonica_answers.h"
 #include "stages/engines/leptonica/leptonica_checks.h"
 #include "stages/engines/page_pix.h"
-#include "../test_paths.h"
 
 // Leptonica's boundary convention (morph.c), which it does not declare.
 extern "C" l_int32 MORPH_BC;

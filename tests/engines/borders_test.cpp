@@ -7,11 +7,11 @@
 #include <filesystem>
 #include <string>
 
-#include "stages/engines/image_engine.h"
-#include "stages/engines/ocr_engine.h"
-#include "stages/core/text_util.h"
 #include "../test_inputs.h"
 #include "../test_paths.h"
+#include "stages/core/text_util.h"
+#include "stages/engines/image_engine.h"
+#include "stages/engines/ocr_engine.h"
 
 namespace pressarchive {
 namespace {
@@ -56,13 +56,16 @@ std::size_t edit_distance_of(const std::string& a, const std::string& b) {
 }
 
 TEST(Borders, LeavesPagesWithoutABorderExactlyAsTheyWere) {
-  std::vector<fs::path> scans = {testing::sample("seed-scan-clean.png"), testing::sample("seed-scan-degraded.tif"),
+  std::vector<fs::path> scans = {testing::sample("seed-scan-clean.png"),
+                                 testing::sample("seed-scan-degraded.tif"),
                                  testing::sample("seed-scan-rotated-180.png")};
-  for (const auto& entry : fs::directory_iterator(testing::source_dir() / "tests" / "eval" / "docs"))
+  for (const auto& entry :
+       fs::directory_iterator(testing::source_dir() / "tests" / "eval" / "docs"))
     if (entry.path().extension() != ".pdf") scans.push_back(entry.path());
   // Crops of single lines of old print, whose letters the crop's edge cuts: not borders.
   for (const auto& entry : fs::recursive_directory_iterator(testing::corpora_dir() / "scans-gt"))
-    if (entry.path().extension() == ".png" || entry.path().extension() == ".tif") scans.push_back(entry.path());
+    if (entry.path().extension() == ".png" || entry.path().extension() == ".tif")
+      scans.push_back(entry.path());
   ASSERT_GT(scans.size(), 40u);
   for (const fs::path& scan : scans) {
     const PageImage original = read(scan);
@@ -78,7 +81,8 @@ TEST(Borders, PaintsADarkEdgeAndHoleShadowsInThePapersGrey) {
   const std::int64_t cleared = clear_dark_borders(page);
   EXPECT_GT(cleared, static_cast<std::int64_t>(clean.width) * (clean.height / 40 + 10));
   // The band and the holes are paper now; the print below them is untouched.
-  for (int x = 0; x < page.width; x += 97) EXPECT_GT(page.pixels[static_cast<std::size_t>(5 * page.width + x)], 200);
+  for (int x = 0; x < page.width; x += 97)
+    EXPECT_GT(page.pixels[static_cast<std::size_t>(5 * page.width + x)], 200);
   EXPECT_GT(page.pixels[static_cast<std::size_t>(page.height / 3) * page.width + 5], 200);
   std::size_t differing = 0;
   for (int y = page.height / 40 + 40; y < page.height; ++y)

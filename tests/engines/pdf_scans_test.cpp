@@ -8,12 +8,12 @@
 #include <algorithm>
 #include <cmath>
 
-#include "stages/ingest/discover.h"
-#include "stages/ingest/load.h"
-#include "stages/engines/ocr_engine.h"
-#include "stages/core/text_util.h"
 #include "../test_inputs.h"
 #include "../test_paths.h"
+#include "stages/core/text_util.h"
+#include "stages/engines/ocr_engine.h"
+#include "stages/ingest/discover.h"
+#include "stages/ingest/load.h"
 
 namespace pressarchive {
 namespace {
@@ -64,7 +64,7 @@ TEST(PdfScans, OnlyPagesThatAreOnePlainImageAreTakenOut) {
   EXPECT_EQ(taken_out_as(c / "ccitt-g4-linn.pdf", 0), E::kG4);
   EXPECT_EQ(taken_out_as(c / "c02-22-huckfinn-icc-jpeg.pdf", 0), E::kJpeg);  // ICC-based colour
   EXPECT_EQ(taken_out_as(c / "graph-slanted-text.pdf", 0), E::kSamples);     // Flate RGB
-  EXPECT_EQ(taken_out_as(c / "typewriter-2400dpi.pdf", 0), E::kSamples);    // Flate grey
+  EXPECT_EQ(taken_out_as(c / "typewriter-2400dpi.pdf", 0), E::kSamples);     // Flate grey
   // Left to Poppler: JBIG2, JPEG 2000, an indexed palette, masks and several images,
   // a page placed with rotation or skew, a page turned by /Rotate.
   EXPECT_EQ(taken_out_as(c / "jbig2-linn.pdf", 0), std::nullopt);
@@ -96,9 +96,11 @@ class TakenOutVsRendered : public testing::WithOcrEngine<::testing::TestWithPara
 // other resolutions are scaled to it), same text.
 TEST_P(TakenOutVsRendered, SameSizeAndSameText) {
   const Comparison& c = GetParam();
-  const std::filesystem::path path =
-      c.file.starts_with("seed") ? testing::sample(c.file) : testing::corpora_dir() / "scans-pdf" / c.file;
-  ASSERT_TRUE(taken_out_as(path, 0)) << "not taken out: the comparison would compare rendering with itself";
+  const std::filesystem::path path = c.file.starts_with("seed")
+                                         ? testing::sample(c.file)
+                                         : testing::corpora_dir() / "scans-pdf" / c.file;
+  ASSERT_TRUE(taken_out_as(path, 0))
+      << "not taken out: the comparison would compare rendering with itself";
   const PageImage taken = page_image(path, 0, true);
   const PageImage rendered = page_image(path, 0, false);
   ASSERT_FALSE(taken.empty());
@@ -110,14 +112,16 @@ TEST_P(TakenOutVsRendered, SameSizeAndSameText) {
   Result<OcrOutput> b = engine_->recognize(rendered, 0, 1);
   ASSERT_TRUE(a.ok() && b.ok());
   ASSERT_GT(b->text.size(), 100u) << "the page has text to compare";
-  EXPECT_LT(text_distance(a->text, b->text), c.max_distance) << "taken out:\n" << a->text << "\nrendered:\n" << b->text;
+  EXPECT_LT(text_distance(a->text, b->text), c.max_distance) << "taken out:\n"
+                                                             << a->text << "\nrendered:\n"
+                                                             << b->text;
 }
 
 INSTANTIATE_TEST_SUITE_P(ScannedPdfs, TakenOutVsRendered,
                          ::testing::Values(Comparison{"seed-scan-two-pages.pdf", 0.03},
                                            Comparison{"ccitt-g4-linn.pdf", 0.03},
-                                           // a 150 DPI page scaled to 300: the body text is the same,
-                                           // the engraving's OCR noise differs
+                                           // a 150 DPI page scaled to 300: the body text is the
+                                           // same, the engraving's OCR noise differs
                                            Comparison{"c02-22-huckfinn-icc-jpeg.pdf", 0.06},
                                            Comparison{"typewriter-2400dpi.pdf", 0.03}));
 

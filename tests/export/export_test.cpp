@@ -12,16 +12,16 @@
 #include "../ingest_in_process.h"
 #include "../store_backends.h"
 #include "package_checks.h"
+#include "pipeline/cli/export_command.h"
 #include "pipeline/config.h"
 #include "pipeline/exit_codes.h"
-#include "pipeline/cli/export_command.h"
-#include "stages/store/archive_store.h"
 #include "stages/export/alto_writer.h"
 #include "stages/export/bagit.h"
 #include "stages/export/csv_writer.h"
+#include "stages/export/record_writer.h"
 #include "stages/export/tesseract_alto.h"
 #include "stages/export/xml_writer.h"
-#include "stages/export/record_writer.h"
+#include "stages/store/archive_store.h"
 
 namespace pressarchive {
 namespace {

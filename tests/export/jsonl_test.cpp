@@ -1,8 +1,8 @@
-#include "stages/export/jsonl_writer.h"
-
 #include <gtest/gtest.h>
 
 #include <sstream>
+
+#include "stages/export/jsonl_writer.h"
 
 namespace pressarchive {
 namespace {
@@ -19,7 +19,14 @@ TEST(JsonlWriter, WritesTheDocumentedKeysOneObjectPerLine) {
   r.pages.resize(2);
   r.pages[0].confidence = 90;
   r.ocr_confidence = 90;
-  Failure f{0, "broken.pdf", "fff", "load", Reason::kUnreadable, "broken.pdf: truncated", "2026-01-01T00:00:00Z", 1};
+  Failure f{0,
+            "broken.pdf",
+            "fff",
+            "load",
+            Reason::kUnreadable,
+            "broken.pdf: truncated",
+            "2026-01-01T00:00:00Z",
+            1};
 
   std::ostringstream out;
   JsonlWriter writer(out);
@@ -32,8 +39,9 @@ TEST(JsonlWriter, WritesTheDocumentedKeysOneObjectPerLine) {
   ASSERT_EQ(objects.size(), 2u);
 
   const nlohmann::json& rec = objects[0];
-  for (const char* key : {"id", "source_paths", "status", "title", "subtitle", "release_date", "place",
-                          "issuer", "language", "text", "body", "pages", "ocr_confidence", "duplicate_of"})
+  for (const char* key :
+       {"id", "source_paths", "status", "title", "subtitle", "release_date", "place", "issuer",
+        "language", "text", "body", "pages", "ocr_confidence", "duplicate_of"})
     EXPECT_TRUE(rec.contains(key)) << key;
   EXPECT_EQ(rec["id"], 3);
   EXPECT_EQ(rec["status"], "archived");

@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "../test_paths.h"
-#include "stages/ingest/discover.h"
 #include "stages/core/model.h"
 #include "stages/core/text_util.h"
+#include "stages/ingest/discover.h"
 
 namespace pressarchive::testing {
 

@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include "stages/ingest/discover.h"
-#include "stages/engines/image_engine.h"
-#include "stages/engines/pdf_engine.h"
 #include "../test_inputs.h"
 #include "../test_paths.h"
+#include "stages/engines/image_engine.h"
+#include "stages/engines/pdf_engine.h"
+#include "stages/ingest/discover.h"
 
 namespace pressarchive {
 namespace {
@@ -14,7 +14,8 @@ namespace {
 using testing::source_of;
 
 TEST(Load, BornDigitalPdfKeepsItsTextLayerWithFontSizes) {
-  Result<std::shared_ptr<LoadedSource>> loaded = load_source(source_of(testing::sample("seed-born-digital.pdf")), {});
+  Result<std::shared_ptr<LoadedSource>> loaded =
+      load_source(source_of(testing::sample("seed-born-digital.pdf")), {});
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   ASSERT_EQ((*loaded)->page_count(), 1);
   Result<PageContent> page = (*loaded)->page(0);
@@ -31,7 +32,8 @@ TEST(Load, BornDigitalPdfKeepsItsTextLayerWithFontSizes) {
 }
 
 TEST(Load, ScannedPdfPagesAreRenderedToGreyAt300Dpi) {
-  Result<std::shared_ptr<LoadedSource>> loaded = load_source(source_of(testing::sample("seed-scan-two-pages.pdf")), {});
+  Result<std::shared_ptr<LoadedSource>> loaded =
+      load_source(source_of(testing::sample("seed-scan-two-pages.pdf")), {});
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   ASSERT_EQ((*loaded)->page_count(), 2);
   Result<PageContent> page = (*loaded)->page(1);
@@ -51,12 +53,14 @@ TEST(Load, MultiPageTiffHasAllItsPages) {
 }
 
 TEST(Load, BilevelG4TiffIsExpandedToGrey) {
-  Result<std::shared_ptr<LoadedSource>> loaded = load_source(source_of(testing::sample("seed-scan-degraded.tif")), {});
+  Result<std::shared_ptr<LoadedSource>> loaded =
+      load_source(source_of(testing::sample("seed-scan-degraded.tif")), {});
   ASSERT_TRUE(loaded.ok());
   Result<PageContent> page = (*loaded)->page(0);
   ASSERT_TRUE(page.ok());
   ASSERT_TRUE(page->image);
-  EXPECT_EQ(page->image->pixels.size(), static_cast<std::size_t>(page->image->width) * page->image->height);
+  EXPECT_EQ(page->image->pixels.size(),
+            static_cast<std::size_t>(page->image->width) * page->image->height);
 }
 
 struct FailCase {
@@ -84,12 +88,13 @@ TEST(Load, HostileInputsFailWithTheirReason) {
 TEST(Load, DecompressionBombFailsCleanly) {
   // A 44-byte GIF whose image declares a canvas far beyond its 32x32 screen: refused
   // by the decoder without allocating it.
-  Result<std::shared_ptr<LoadedSource>> loaded =
-      load_source(source_of(testing::corpora_dir() / "hostile-img" / "pillow-gif-decompression-bomb.gif"), {});
+  Result<std::shared_ptr<LoadedSource>> loaded = load_source(
+      source_of(testing::corpora_dir() / "hostile-img" / "pillow-gif-decompression-bomb.gif"), {});
   ASSERT_TRUE(loaded.ok());
   Result<PageContent> page = (*loaded)->page(0);
   ASSERT_FALSE(page.ok());
-  EXPECT_TRUE(page.error().reason == Reason::kTooLarge || page.error().reason == Reason::kUnreadable)
+  EXPECT_TRUE(page.error().reason == Reason::kTooLarge ||
+              page.error().reason == Reason::kUnreadable)
       << page.error().message;
 }
 
@@ -143,8 +148,9 @@ TEST(Load, GifFramesCountNotOnlyTheLogicalScreen) {
   LoadOptions options;
   options.max_page_pixels = 4'000'000;
   for (const char* name : {"load-gif-frame-beyond-screen.gif",  // 3000 x 3000 frame
-                           "load-gif-five-frames.gif"}) {        // 5 frames of 1000 x 1000
-    Result<std::shared_ptr<LoadedSource>> loaded = load_source(source_of(regressions / name), options);
+                           "load-gif-five-frames.gif"}) {       // 5 frames of 1000 x 1000
+    Result<std::shared_ptr<LoadedSource>> loaded =
+        load_source(source_of(regressions / name), options);
     ASSERT_TRUE(loaded.ok()) << loaded.error().message;
     Result<PageContent> page = (*loaded)->page(0);
     ASSERT_FALSE(page.ok()) << name;
@@ -163,9 +169,10 @@ TEST(Load, GifFramesCountNotOnlyTheLogicalScreen) {
 TEST(Load, PdfPageOfExtremeShapeIsRefusedBeforeRendering) {
   // fuzz/loader_fuzzer: a 440-byte PDF whose MediaBox is 1e9 x 1e-6 pt. Its area fitted
   // 300 DPI, so Poppler was asked for a raster of 4.2 billion x 1 pixels.
-  Result<std::shared_ptr<LoadedSource>> loaded = load_source(
-      source_of(testing::source_dir() / "tests" / "regressions" / "load-pdf-page-1e9-by-1e-6-pt.pdf"),
-      {});
+  Result<std::shared_ptr<LoadedSource>> loaded =
+      load_source(source_of(testing::source_dir() / "tests" / "regressions" /
+                            "load-pdf-page-1e9-by-1e-6-pt.pdf"),
+                  {});
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   Result<PageContent> page = (*loaded)->page(0);
   ASSERT_FALSE(page.ok());
@@ -188,11 +195,12 @@ TEST(RenderDpiFor, LowersDpiForBigPagesAndRefusesAbsurdOnes) {
       {0, 842, std::nullopt},
       // fuzz/loader_fuzzer: the raster is whole pixels, at least one a side, so a page of
       // almost no area can still be a huge raster.
-      {1e7, 1e-4, 300},            // 41.7 million x 1 pixels: fits
-      {3e7, 1e-4, 144},            // 125 million x 1 at 300 DPI: lowered to 60 million x 1
-      {1e9, 1e-6, std::nullopt},   // 4.2 billion x 1 at 300 DPI: refused
+      {1e7, 1e-4, 300},           // 41.7 million x 1 pixels: fits
+      {3e7, 1e-4, 144},           // 125 million x 1 at 300 DPI: lowered to 60 million x 1
+      {1e9, 1e-6, std::nullopt},  // 4.2 billion x 1 at 300 DPI: refused
   };
-  for (const DpiCase& c : cases) EXPECT_EQ(render_dpi_for(c.width_pt, c.height_pt, options), c.dpi) << c.width_pt;
+  for (const DpiCase& c : cases)
+    EXPECT_EQ(render_dpi_for(c.width_pt, c.height_pt, options), c.dpi) << c.width_pt;
 }
 
 }  // namespace
@@ -210,7 +218,8 @@ TEST(Load, EncryptedPdfOpensWithItsPasswordOnly) {
     const char* file;
     const char* password;
   };
-  for (const Case c : {Case{"qpdf-enc-rc4-128-userpw-view.pdf", "view"}, Case{"qpdf-enc-aes256-r6-userpw-view.pdf", "view"},
+  for (const Case c : {Case{"qpdf-enc-rc4-128-userpw-view.pdf", "view"},
+                       Case{"qpdf-enc-aes256-r6-userpw-view.pdf", "view"},
                        Case{"pdfium-enc-aes256-r6-nonascii-pw.pdf", "h\xC3\xB4tel"}}) {
     SCOPED_TRACE(c.file);
     Result<std::unique_ptr<PdfDocument>> locked = PdfDocument::open(dir / c.file, "");
@@ -233,7 +242,8 @@ TEST(Load, EncryptedPdfOpensWithItsPasswordOnly) {
     EXPECT_GT(image->width, 0);
   }
   // An empty user password and an owner password: opens without one.
-  Result<std::unique_ptr<PdfDocument>> owner_only = PdfDocument::open(dir / "qpdf-enc-rc4-128-owner-only.pdf", "");
+  Result<std::unique_ptr<PdfDocument>> owner_only =
+      PdfDocument::open(dir / "qpdf-enc-rc4-128-owner-only.pdf", "");
   ASSERT_TRUE(owner_only.ok()) << owner_only.error().message;
   EXPECT_TRUE((*owner_only)->text_lines(0).ok());
 }

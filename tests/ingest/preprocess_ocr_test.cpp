@@ -5,13 +5,13 @@
 #include <cmath>
 #include <string>
 
+#include "../test_inputs.h"
+#include "../test_paths.h"
 #include "stages/engines/image_engine.h"
 #include "stages/engines/leptonica/leptonica_answers.h"
 #include "stages/engines/ocr_engine.h"
 #include "stages/engines/page_pix.h"
 #include "stages/ingest/preprocess.h"
-#include "../test_inputs.h"
-#include "../test_paths.h"
 
 namespace pressarchive {
 namespace {

@@ -16,8 +16,8 @@ TEST(TextLayerIsUsable, Table) {
       {"CDO und CUO beenden Tätigkeit. Stadtrat entscheidet am Montag.", true},
       {"", false},
       {"   \n\n\f  ", false},
-      {"- 3 -", false},                              // a page number on a scanned page
-      {"Seite 1 von 2", false},                      // too few letters
+      {"- 3 -", false},          // a page number on a scanned page
+      {"Seite 1 von 2", false},  // too few letters
       {"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD abcdefghij", false},
       {std::string(30, '.') + " abcdefghijklmnopqrstu", false},  // mostly dots
       {"\xEE\x80\x81\xEE\x80\x82\xEE\x80\x83 glyphs without unicode map \xEE\x80\x84", true},

@@ -25,28 +25,68 @@ struct IssuerCase {
 
 TEST(Issuer, SnapsOnlyWhatOcrConfusedAndNothingElse) {
   const std::vector<IssuerCase> cases = {
-      {"exact known issuer stays", {"Stadt Ulm / Pressestelle"}, {}, "Stadt Ulm / Pressestelle", "Stadt Ulm / Pressestelle", false},
-      {"umlaut lost, office word", {}, {}, "Stadtverwaltung Münster / Presse- und Offentlichkeitsarbeit",
-       "Stadtverwaltung Münster / Presse- und Öffentlichkeitsarbeit", true},
-      {"umlaut added, office word", {}, {}, "Stadt Mülheim an der Ruhr / Referat Kommünikation und Marketing",
-       "Stadt Mülheim an der Ruhr / Referat Kommunikation und Marketing", true},
-      {"comma read as full stop after an office word", {}, {}, "Newcastle City Council. Communications",
-       "Newcastle City Council, Communications", true},
-      {"full stop after an abbreviation stays", {}, {}, "Stadt Freiburg i. Br. / Pressereferat",
-       "Stadt Freiburg i. Br. / Pressereferat", false},
+      {"exact known issuer stays",
+       {"Stadt Ulm / Pressestelle"},
+       {},
+       "Stadt Ulm / Pressestelle",
+       "Stadt Ulm / Pressestelle",
+       false},
+      {"umlaut lost, office word",
+       {},
+       {},
+       "Stadtverwaltung Münster / Presse- und Offentlichkeitsarbeit",
+       "Stadtverwaltung Münster / Presse- und Öffentlichkeitsarbeit",
+       true},
+      {"umlaut added, office word",
+       {},
+       {},
+       "Stadt Mülheim an der Ruhr / Referat Kommünikation und Marketing",
+       "Stadt Mülheim an der Ruhr / Referat Kommunikation und Marketing",
+       true},
+      {"comma read as full stop after an office word",
+       {},
+       {},
+       "Newcastle City Council. Communications",
+       "Newcastle City Council, Communications",
+       true},
+      {"full stop after an abbreviation stays",
+       {},
+       {},
+       "Stadt Freiburg i. Br. / Pressereferat",
+       "Stadt Freiburg i. Br. / Pressereferat",
+       false},
       {"full stop at the end stays", {}, {}, "Referat Kultur.", "Referat Kultur.", false},
-      {"unknown names are not touched", {}, {}, "Zweckverband Bodensee-Wasserversorgung",
-       "Zweckverband Bodensee-Wasserversorgung", false},
-      {"l read as 1, configured issuer", {"Stadt Kaiserslautern / Pressestelle"}, {},
-       "Stadt Kaisers1autern / Pressestelle", "Stadt Kaiserslautern / Pressestelle", true},
-      {"one letter wrong, archive issuer", {}, {"Magistrat der Stadt Bad Homburg vor der Höhe / Presse- und Informationsamt"},
+      {"unknown names are not touched",
+       {},
+       {},
+       "Zweckverband Bodensee-Wasserversorgung",
+       "Zweckverband Bodensee-Wasserversorgung",
+       false},
+      {"l read as 1, configured issuer",
+       {"Stadt Kaiserslautern / Pressestelle"},
+       {},
+       "Stadt Kaisers1autern / Pressestelle",
+       "Stadt Kaiserslautern / Pressestelle",
+       true},
+      {"one letter wrong, archive issuer",
+       {},
+       {"Magistrat der Stadt Bad Homburg vor der Höhe / Presse- und Informationsamt"},
        "Magistrat der Stadt Bad Hornburg vor der Hohe / Presse- und Informationsamt",
-       "Magistrat der Stadt Bad Homburg vor der Höhe / Presse- und Informationsamt", true},
-      {"another office of the same city is not snapped", {}, {"Stadt Ulm / Hauptabteilung Kommunikation"},
-       "Stadt Ulm / Hauptabteilung Kultur", "Stadt Ulm / Hauptabteilung Kultur", false},
+       "Magistrat der Stadt Bad Homburg vor der Höhe / Presse- und Informationsamt",
+       true},
+      {"another office of the same city is not snapped",
+       {},
+       {"Stadt Ulm / Hauptabteilung Kommunikation"},
+       "Stadt Ulm / Hauptabteilung Kultur",
+       "Stadt Ulm / Hauptabteilung Kultur",
+       false},
       {"short issuers need an exact key", {}, {"Presseamt"}, "Presseant", "Presseant", false},
-      {"two equally near known issuers: no snap", {}, {"Stadt Ulm / Referat Sport und Bäder", "Stadt Ulm / Referat Sport und Bauen"},
-       "Stadt Ulm / Referat Sport und Baden", "Stadt Ulm / Referat Sport und Baden", false},
+      {"two equally near known issuers: no snap",
+       {},
+       {"Stadt Ulm / Referat Sport und Bäder", "Stadt Ulm / Referat Sport und Bauen"},
+       "Stadt Ulm / Referat Sport und Baden",
+       "Stadt Ulm / Referat Sport und Baden",
+       false},
       {"empty stays empty", {"Stadt Ulm"}, {}, "", "", false},
   };
   for (const IssuerCase& c : cases) {
@@ -55,8 +95,10 @@ TEST(Issuer, SnapsOnlyWhatOcrConfusedAndNothingElse) {
     const ResolvedIssuer got = resolver.resolve(c.read);
     EXPECT_EQ(got.issuer, c.expected) << c.why;
     EXPECT_EQ(got.snapped, c.snapped) << c.why;
-    if (got.snapped) EXPECT_LT(got.confidence_factor, 1.0) << c.why;
-    else EXPECT_EQ(got.confidence_factor, 1.0) << c.why;
+    if (got.snapped)
+      EXPECT_LT(got.confidence_factor, 1.0) << c.why;
+    else
+      EXPECT_EQ(got.confidence_factor, 1.0) << c.why;
   }
 }
 
@@ -75,8 +117,9 @@ TEST(Issuer, ExtractionLowersTheConfidenceOfASnappedIssuer) {
   MetadataRules r = rules_with({});
   PageResult page;
   page.method = PageMethod::kTextLayer;
-  for (const char* text : {"Autor/in: Presse- und Offentlichkeitsarbeit", "Radweg fertig",
-                           "Die Stadt hat den Radweg an der Havel fertiggestellt und freigegeben, sagte sie heute."})
+  for (const char* text :
+       {"Autor/in: Presse- und Offentlichkeitsarbeit", "Radweg fertig",
+        "Die Stadt hat den Radweg an der Havel fertiggestellt und freigegeben, sagte sie heute."})
     page.lines.push_back({text, 10, true});
   const MetadataExtractor plain(r);
   const Metadata snapped = plain.extract({page});

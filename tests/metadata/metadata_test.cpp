@@ -10,10 +10,10 @@
 #include <sstream>
 #include <thread>
 
+#include "../test_paths.h"
+#include "stages/core/text_util.h"
 #include "stages/metadata/language.h"
 #include "stages/metadata/line_text.h"
-#include "stages/core/text_util.h"
-#include "../test_paths.h"
 
 namespace pressarchive {
 namespace {
@@ -127,7 +127,8 @@ TEST(Metadata, EnglishReleaseWithDateline) {
 
 TEST(Metadata, NothingFoundMeansEmptyNotInvented) {
   const MetadataExtractor extractor(rules());
-  Metadata m = extractor.extract({page_from("Mit Wirkung zum 31. März 2022 endet der Vertrag, so der Rat am Montag.\n")});
+  Metadata m = extractor.extract(
+      {page_from("Mit Wirkung zum 31. März 2022 endet der Vertrag, so der Rat am Montag.\n")});
   EXPECT_EQ(m.release_date, "") << "a date in the body is not a release date by itself";
   EXPECT_EQ(m.place, "");
   EXPECT_EQ(m.issuer, "");
@@ -146,7 +147,8 @@ TEST(Metadata, CutOffUtf8AtTheEndOfALineIsNoCrash) {
   EXPECT_EQ(char_length("\xC3\xA4", 0), 2u);
   const MetadataExtractor extractor(rules());
   for (const char* line : {"\xE2", "\xC2", "\xE2\x80", "M\xC3\xBCnster, \xE2", "\xE2 ,\xF0"})
-    EXPECT_NO_THROW(extractor.extract({page_from(std::string("Pressemitteilung\n") + line + "\n")})) << line;
+    EXPECT_NO_THROW(extractor.extract({page_from(std::string("Pressemitteilung\n") + line + "\n")}))
+        << line;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -173,36 +175,46 @@ struct DatelineCase {
 
 TEST(Metadata, DatelinesAloneOrOpeningTheBody) {
   const std::vector<DatelineCase> cases = {
-      {"Halle (Saale), 31. März 2022 – Nach zwei von der Pandemie geprägten Jahren finden die Festspiele statt.",
+      {"Halle (Saale), 31. März 2022 – Nach zwei von der Pandemie geprägten Jahren finden die "
+       "Festspiele statt.",
        "Halle (Saale)", "2022-03-31"},
-      {"Kaiserslautern, 22.05.2023. Auf rund 40 Hektar städtischer Grünflächen wird künftig nur", "Kaiserslautern",
-       "2023-05-22"},
-      {"Kaiserslautern, 22.O5.2O23. Auf rund 40 Hektar städtischer Grünflächen wird künftig nur", "Kaiserslautern",
-       "2023-05-22"},
-      {"Freiburg im Breisgau, den 14. November 2018 — Der Wochenmarkt rund um das Münster", "Freiburg im Breisgau",
-       "2018-11-14"},
-      {"Bad Homburg vor der Höhe, den 8. Juli 2020 — Die Kuppel des Kaiser-Wilhelms-Bads wird saniert.",
+      {"Kaiserslautern, 22.05.2023. Auf rund 40 Hektar städtischer Grünflächen wird künftig nur",
+       "Kaiserslautern", "2023-05-22"},
+      {"Kaiserslautern, 22.O5.2O23. Auf rund 40 Hektar städtischer Grünflächen wird künftig nur",
+       "Kaiserslautern", "2023-05-22"},
+      {"Freiburg im Breisgau, den 14. November 2018 — Der Wochenmarkt rund um das Münster",
+       "Freiburg im Breisgau", "2018-11-14"},
+      {"Bad Homburg vor der Höhe, den 8. Juli 2020 — Die Kuppel des Kaiser-Wilhelms-Bads wird "
+       "saniert.",
        "Bad Homburg vor der Höhe", "2020-07-08"},
       {"Brandenburg an der Havel, 29.04.2021", "Brandenburg an der Havel", "2021-04-29"},
       {"Oldenburg (Oldb), 22.02.2019", "Oldenburg (Oldb)", "2019-02-22"},
-      {". Brighton and Hove, 12 January 2024 — The city's seafront lido will reopen on 23 March 2024",
+      {". Brighton and Hove, 12 January 2024 — The city's seafront lido will reopen on 23 March "
+       "2024",
        "Brighton and Hove", "2024-01-12"},
       {"Newcastle upon Tyne, 9 February 2023 – Engineers are installing a network of sensors",
        "Newcastle upon Tyne", "2023-02-09"},
       {"Leeds, 14/06/2021 — Residents, businesses and commuters are being asked for their views",
        "Leeds", "2021-06-14"},
-      {"Ulm, 7.9.21 — Der Wettbewerb für die Neugestaltung des Donauufers ist entschieden.", "Ulm", "2021-09-07"},
-      {"Oxford, October 2, 2019 — Oxford City Council has published plans for a zone", "Oxford", "2019-10-02"},
+      {"Ulm, 7.9.21 — Der Wettbewerb für die Neugestaltung des Donauufers ist entschieden.", "Ulm",
+       "2021-09-07"},
+      {"Oxford, October 2, 2019 — Oxford City Council has published plans for a zone", "Oxford",
+       "2019-10-02"},
       {"\u201a Münster; 04.07.2019", "Münster", "2019-07-04"},
       {"Konstanz, den 3. Mai 2019 –", "Konstanz", "2019-05-03"},
       // not datelines
-      {"Am Samstag, 5. Oktober 2019, beginnt die Kirchweih, das größte Straßenfest der Region.", "", ""},
-      {"Mit Wirkung zum 31. März 2022 beenden der CDO und der CUO ihre Tätigkeit im Rahmen der", "", ""},
-      {"Die Stadt, die 2019 gegründet wurde, plant am 3. Mai 2019 eine Feier mit allen Bürgern.", "", ""},
-      {"Seit Montag, 3. Mai 2021 – gilt die neue Regel für alle Busse und Bahnen in der Stadt.", "", ""},
+      {"Am Samstag, 5. Oktober 2019, beginnt die Kirchweih, das größte Straßenfest der Region.", "",
+       ""},
+      {"Mit Wirkung zum 31. März 2022 beenden der CDO und der CUO ihre Tätigkeit im Rahmen der", "",
+       ""},
+      {"Die Stadt, die 2019 gegründet wurde, plant am 3. Mai 2019 eine Feier mit allen Bürgern.",
+       "", ""},
+      {"Seit Montag, 3. Mai 2021 – gilt die neue Regel für alle Busse und Bahnen in der Stadt.", "",
+       ""},
   };
   for (const DatelineCase& c : cases) {
-    const Metadata m = extract_text("# Neue Regeln für den Marktplatz\n\n" + c.first_body_line + "\n" + kBodyDe);
+    const Metadata m =
+        extract_text("# Neue Regeln für den Marktplatz\n\n" + c.first_body_line + "\n" + kBodyDe);
     EXPECT_EQ(m.place, c.place) << c.first_body_line;
     EXPECT_EQ(m.release_date, c.release_date) << c.first_body_line;
     EXPECT_EQ(m.title, "Neue Regeln für den Marktplatz") << c.first_body_line;
@@ -230,10 +242,11 @@ TEST(Metadata, HeaderLinesAboveTheTitle) {
       {"Published 9 June 2020", "2020-06-09", "press release", ""},
       {"Date: 14/06/2021", "2021-06-14", "press release", ""},
       {"Presseinformation · 26. September 2019", "2019-09-26", "press release", ""},
-      {"Herausgeber: Landeshauptstadt Düsseldorf, Amt für Kommunikation · Veröffentlicht: 2019-10-01",
+      {"Herausgeber: Landeshauptstadt Düsseldorf, Amt für Kommunikation · Veröffentlicht: "
+       "2019-10-01",
        "2019-10-01", "press release", "Landeshauptstadt Düsseldorf, Amt für Kommunikation"},
-      {"Issued by: Newcastle City Council, Communications - July 3, 2020", "2020-07-03", "press release",
-       "Newcastle City Council, Communications"},
+      {"Issued by: Newcastle City Council, Communications - July 3, 2020", "2020-07-03",
+       "press release", "Newcastle City Council, Communications"},
       {"Stellenausschreibung Nr. 12/2019 · 6.5.19", "2019-05-06", "other", ""},
       {"Date: 2022-11-08 · Venue: Committee Room 2, City Hall", "2022-11-08", "press release", ""},
       {"Pressemitteilung", "", "press release", ""},
@@ -241,7 +254,8 @@ TEST(Metadata, HeaderLinesAboveTheTitle) {
       {"Amtliche Bekanntmachung", "", "other", ""},
   };
   for (const HeaderCase& c : cases) {
-    const Metadata m = extract_text(c.header + "\n\n# Neue Regeln für den Marktplatz\n\n" + kBodyDe);
+    const Metadata m =
+        extract_text(c.header + "\n\n# Neue Regeln für den Marktplatz\n\n" + kBodyDe);
     EXPECT_EQ(m.release_date, c.release_date) << c.header;
     EXPECT_EQ(m.document_type, c.document_type) << c.header;
     EXPECT_EQ(m.issuer, c.issuer) << c.header;
@@ -258,34 +272,55 @@ struct HeadlineCase {
 TEST(Metadata, TitleAndSubtitleSplit) {
   // Page heights in these cases are all alike unless marked, as in degraded scans.
   const std::vector<HeadlineCase> cases = {
-      {"# Stadtbad erhält Fördermittel für Sanierung der\nFrauenhalle\nBund und Land übernehmen gemeinsam 6,2 Millionen Euro",
-       "Stadtbad erhält Fördermittel für Sanierung der Frauenhalle", "Bund und Land übernehmen gemeinsam 6,2 Millionen Euro"},
-      {"# Lückenschluss im Radwegenetz zwischen\n# Innenstadt und Uni-Ost\nBauarbeiten in der Pariser Straße beginnen im Oktober",
-       "Lückenschluss im Radwegenetz zwischen Innenstadt und Uni-Ost", "Bauarbeiten in der Pariser Straße beginnen im Oktober"},
-      {"# Electric bike hire scheme expands to the north of the\ncity:\nForty new docking stations between Arbury, Histon Road and the\nScience Park.",
+      {"# Stadtbad erhält Fördermittel für Sanierung der\nFrauenhalle\nBund und Land übernehmen "
+       "gemeinsam 6,2 Millionen Euro",
+       "Stadtbad erhält Fördermittel für Sanierung der Frauenhalle",
+       "Bund und Land übernehmen gemeinsam 6,2 Millionen Euro"},
+      {"# Lückenschluss im Radwegenetz zwischen\n# Innenstadt und Uni-Ost\nBauarbeiten in der "
+       "Pariser Straße beginnen im Oktober",
+       "Lückenschluss im Radwegenetz zwischen Innenstadt und Uni-Ost",
+       "Bauarbeiten in der Pariser Straße beginnen im Oktober"},
+      {"# Electric bike hire scheme expands to the north of the\ncity:\nForty new docking stations "
+       "between Arbury, Histon Road and the\nScience Park.",
        "Electric bike hire scheme expands to the north of the city",
        "Forty new docking stations between Arbury, Histon Road and the Science Park"},
-      {"# Wettbewerb für das neue Donauufer entschieden\nEntwurf aus Stuttgart überzeugt die Jury mit Sitzstufen und Auwald",
-       "Wettbewerb für das neue Donauufer entschieden", "Entwurf aus Stuttgart überzeugt die Jury mit Sitzstufen und Auwald"},
-      {"# Kramermarkt bekommt ein Riesenrad mit 55 Metern\nHöhe\nBewerbungsphase für Schausteller abgeschlossen",
-       "Kramermarkt bekommt ein Riesenrad mit 55 Metern Höhe", "Bewerbungsphase für Schausteller abgeschlossen"},
-      {"# Historische Universitätssternwarte öffnet wieder\n# für Besucher\nRestaurierter Refraktor zeigt ab Mai Mond und Planeten",
-       "Historische Universitätssternwarte öffnet wieder für Besucher", "Restaurierter Refraktor zeigt ab Mai Mond und Planeten"},
+      {"# Wettbewerb für das neue Donauufer entschieden\nEntwurf aus Stuttgart überzeugt die Jury "
+       "mit Sitzstufen und Auwald",
+       "Wettbewerb für das neue Donauufer entschieden",
+       "Entwurf aus Stuttgart überzeugt die Jury mit Sitzstufen und Auwald"},
+      {"# Kramermarkt bekommt ein Riesenrad mit 55 Metern\nHöhe\nBewerbungsphase für Schausteller "
+       "abgeschlossen",
+       "Kramermarkt bekommt ein Riesenrad mit 55 Metern Höhe",
+       "Bewerbungsphase für Schausteller abgeschlossen"},
+      {"# Historische Universitätssternwarte öffnet wieder\n# für Besucher\nRestaurierter "
+       "Refraktor zeigt ab Mai Mond und Planeten",
+       "Historische Universitätssternwarte öffnet wieder für Besucher",
+       "Restaurierter Refraktor zeigt ab Mai Mond und Planeten"},
       // a lowercase line continues the headline only at the headline's size
-      {"# Allgemeinverfügung über das Verbot von Glasbehältnissen in der\n# Innenstadt\nanlässlich der Sülfmeistertage",
-       "Allgemeinverfügung über das Verbot von Glasbehältnissen in der Innenstadt", "anlässlich der Sülfmeistertage"},
+      {"# Allgemeinverfügung über das Verbot von Glasbehältnissen in der\n# Innenstadt\nanlässlich "
+       "der Sülfmeistertage",
+       "Allgemeinverfügung über das Verbot von Glasbehältnissen in der Innenstadt",
+       "anlässlich der Sülfmeistertage"},
       {"# Volontärin / Volontär\n# (m/w/d)\nfür das Stadtmuseum, befristet auf 24 Monate",
        "Volontärin / Volontär (m/w/d)", "für das Stadtmuseum, befristet auf 24 Monate"},
-      {"# Harbourside cranes to be restored as working exhibits\nLottery grant secures the future of the four cranes at\nWapping Wharf",
-       "Harbourside cranes to be restored as working exhibits", "Lottery grant secures the future of the four cranes at Wapping Wharf"},
-      {"# Stadtbücherei öffnet am Sonntag\nPilotprojekt ,,Offene Bibliothek“ startet in der Zentrale",
-       "Stadtbücherei öffnet am Sonntag", "Pilotprojekt \u201eOffene Bibliothek“ startet in der Zentrale"},
-      {"# Seafront lido to reopen after winter repairs", "Seafront lido to reopen after winter repairs", ""},
-      {"# Nachtbuslinien fahren künftig auch unter der Woche _\nJugendparlament hatte die Ausweitung angeregt ~",
-       "Nachtbuslinien fahren künftig auch unter der Woche", "Jugendparlament hatte die Ausweitung angeregt"},
+      {"# Harbourside cranes to be restored as working exhibits\nLottery grant secures the future "
+       "of the four cranes at\nWapping Wharf",
+       "Harbourside cranes to be restored as working exhibits",
+       "Lottery grant secures the future of the four cranes at Wapping Wharf"},
+      {"# Stadtbücherei öffnet am Sonntag\nPilotprojekt ,,Offene Bibliothek“ startet in der "
+       "Zentrale",
+       "Stadtbücherei öffnet am Sonntag",
+       "Pilotprojekt \u201eOffene Bibliothek“ startet in der Zentrale"},
+      {"# Seafront lido to reopen after winter repairs",
+       "Seafront lido to reopen after winter repairs", ""},
+      {"# Nachtbuslinien fahren künftig auch unter der Woche _\nJugendparlament hatte die "
+       "Ausweitung angeregt ~",
+       "Nachtbuslinien fahren künftig auch unter der Woche",
+       "Jugendparlament hatte die Ausweitung angeregt"},
   };
   for (const HeadlineCase& c : cases) {
-    const Metadata m = extract_text("Pressemitteilung vom 03.12.2018\n\n" + c.head + "\n\n" + kBodyDe);
+    const Metadata m =
+        extract_text("Pressemitteilung vom 03.12.2018\n\n" + c.head + "\n\n" + kBodyDe);
     EXPECT_EQ(m.title, c.title) << c.head;
     EXPECT_EQ(m.subtitle, c.subtitle) << c.head;
     EXPECT_EQ(m.body.rfind("Die Stadt hat am Dienstag", 0), 0u) << c.head << "\n" << m.body;
@@ -304,22 +339,31 @@ TEST(Metadata, IssuersFromLabelsAndLetterheads) {
       {title_and_body + "\nAutorin/Autor: Referat Kultur\n", "Referat Kultur"},
       {title_and_body + "\nAutor/in:Büro des Oberbürgermeisters\n", "Büro des Oberbürgermeisters"},
       {title_and_body + "\nAuthor: Communications Team\n", "Communications Team"},
-      {title_and_body + "\nHerausgeber: Stadt Jena, Fachdienst Kommunikation\n", "Stadt Jena, Fachdienst Kommunikation"},
-      {"Stadtverwaltung Münster\nPresse- und Öffentlichkeitsarbeit\nKlemensstraße 10 · 48143 Münster · Telefon 0251 492-1301\n\n" +
+      {title_and_body + "\nHerausgeber: Stadt Jena, Fachdienst Kommunikation\n",
+       "Stadt Jena, Fachdienst Kommunikation"},
+      {"Stadtverwaltung Münster\nPresse- und Öffentlichkeitsarbeit\nKlemensstraße 10 · 48143 "
+       "Münster · Telefon 0251 492-1301\n\n" +
            title_and_body,
        "Stadtverwaltung Münster / Presse- und Öffentlichkeitsarbeit"},
-      {"- Bristol City Council\nPress Office _\nCity Hall, College Green, Bristol BS1 5TR- Telephone 0117 922 2650\n\n" +
+      {"- Bristol City Council\nPress Office _\nCity Hall, College Green, Bristol BS1 5TR- "
+       "Telephone 0117 922 2650\n\n" +
            title_and_body,
        "Bristol City Council / Press Office"},
-      {"Stadt Ulm\n\nHauptabteilung Kommunikation\nMarktplatz 1 - 89073 Ulm - Telefon 0731 161-1010\n\n" + title_and_body,
+      {"Stadt Ulm\n\nHauptabteilung Kommunikation\nMarktplatz 1 - 89073 Ulm - Telefon 0731 "
+       "161-1010\n\n" +
+           title_and_body,
        "Stadt Ulm / Hauptabteilung Kommunikation"},
       {"Magistrat der Stadt Bad Homburg vor der Höhe\nPresse- und Informationsamt\n"
-       "Rathausplatz 1 · 61348 Bad Homburg v. d. Höhe · Telefon 06172 100-1010\nPressemitteilung\n\n" + title_and_body,
+       "Rathausplatz 1 · 61348 Bad Homburg v. d. Höhe · Telefon 06172 "
+       "100-1010\nPressemitteilung\n\n" +
+           title_and_body,
        "Magistrat der Stadt Bad Homburg vor der Höhe / Presse- und Informationsamt"},
       // a label beats the letterhead; a contact footer is no issuer; no address, no letterhead
-      {"Stadt Ulm\nMarktplatz 1 - 89073 Ulm\n\n" + title_and_body + "\nAutor/in: Pressestelle\n", "Pressestelle"},
+      {"Stadt Ulm\nMarktplatz 1 - 89073 Ulm\n\n" + title_and_body + "\nAutor/in: Pressestelle\n",
+       "Pressestelle"},
       {title_and_body + "\nKontakt: Jan Becker, Pressesprecher, Telefon 0731 161-1012\n", ""},
-      {title_and_body + "\nPressekontakt: Presse- und Öffentlichkeitsarbeit der Stadt Münster\n", ""},
+      {title_and_body + "\nPressekontakt: Presse- und Öffentlichkeitsarbeit der Stadt Münster\n",
+       ""},
       {"Stadtverwaltung Münster\n\n" + title_and_body, ""},
   };
   for (const IssuerCase& c : cases) {
@@ -344,14 +388,16 @@ TEST(Metadata, DocumentTypes) {
       {"News release\n\n" + title + kBodyEn, "press release"},
       {"Amtliche Bekanntmachung\n\n" + title + kBodyDe, "other"},
       {"Stellenausschreibung Nr. 12/2019 · 6.5.19\n\n" + title + kBodyDe, "other"},
-      {"Date: 2022-11-08 · Venue: Committee Room 2\n\n# Minutes of the meeting of the Libraries Committee\n\n" +
+      {"Date: 2022-11-08 · Venue: Committee Room 2\n\n# Minutes of the meeting of the Libraries "
+       "Committee\n\n" +
            std::string(kBodyEn),
        "other"},
       {title + "Konstanz, den 3. Mai 2019 – " + kBodyDe, "press release"},
       {title + kBodyDe + "\nPressekontakt: Sabine Merkle, Pressereferentin\n", "press release"},
       {title + kBodyDe, ""},  // nothing says what it is
   };
-  for (const TypeCase& c : cases) EXPECT_EQ(extract_text(c.page).document_type, c.document_type) << c.page;
+  for (const TypeCase& c : cases)
+    EXPECT_EQ(extract_text(c.page).document_type, c.document_type) << c.page;
 }
 
 struct PersonCase {
@@ -362,7 +408,8 @@ struct PersonCase {
 TEST(Metadata, PersonsWithTheirOffice) {
   const MetadataExtractor extractor(rules());
   const std::vector<PersonCase> cases = {
-      {"„Gerade am Wochenende brauchen Familien solche Orte“, sagte Oberbürgermeisterin Dr. Anna Keller. „Die",
+      {"„Gerade am Wochenende brauchen Familien solche Orte“, sagte Oberbürgermeisterin Dr. Anna "
+       "Keller. „Die",
        {{"Dr. Anna Keller", "Oberbürgermeisterin"}}},
       {"Thomas Riedel, Leiter der Stadtbücherei, rechnet mit bis zu 1.500 Gästen.",
        {{"Thomas Riedel", "Leiter der Stadtbücherei"}}},
@@ -374,26 +421,33 @@ TEST(Metadata, PersonsWithTheirOffice) {
        {{"Dr. Beate Sommerfeld", "Stadträtin für Kultur und Denkmalpflege"}}},
       {"Bürgermeister und Dezernent für Stadtentwicklung Christoph Wendt wird den Preis verleihen.",
        {{"Christoph Wendt", "Bürgermeister und Dezernent für Stadtentwicklung"}}},
-      {"\"It matters,\" said Daniel Okafor, Mayor of Bristol..\"But they point in the right direction",
+      {"\"It matters,\" said Daniel Okafor, Mayor of Bristol..\"But they point in the right "
+       "direction",
        {{"Daniel Okafor", "Mayor of Bristol"}}},
       {"said Rebecca Hale, Cabinet Member for Climate, Ecology, Energy and Waste, said that more",
        {{"Rebecca Hale", "Cabinet Member for Climate, Ecology, Energy and Waste"}}},
-      {"Dr. Rahul Mehta, Director of the Cambridge Sustainable Travel Partnership, said the expansion",
+      {"Dr. Rahul Mehta, Director of the Cambridge Sustainable Travel Partnership, said the "
+       "expansion",
        {{"Dr. Rahul Mehta", "Director of the Cambridge Sustainable Travel Partnership"}}},
       {"Mark Trevelyan, chair of the Friends of the Seafront Lido, welcomed the plans",
        {{"Mark Trevelyan", "chair of the Friends of the Seafront Lido"}}},
       {"said Professor Helen Marsh, Pro-Vice-Chancellor for Research. \"Making",
        {{"Professor Helen Marsh", "Pro-Vice-Chancellor for Research"}}},
-      {"Kontakt: Jan Becker, Pressesprecher, Telefon 0731 161-1012", {{"Jan Becker", "Pressesprecher"}}},
-      {"Media enquiries: Hannah Lowes, Press Officer · Tel. +44 191 208 0001", {{"Hannah Lowes", "Press Officer"}}},
-      {"Dipl.-Ing. Karin Lutz, Leiterin des Tiefbauamts, erläuterte, dass", {{"Dipl.-Ing. Karin Lutz", "Leiterin des Tiefbauamts"}}},
-      {"an die Physikerin Dr. Nora Lindqvist. Die 36-Jährige erhält", {{"Dr. Nora Lindqvist", "Physikerin"}}},
+      {"Kontakt: Jan Becker, Pressesprecher, Telefon 0731 161-1012",
+       {{"Jan Becker", "Pressesprecher"}}},
+      {"Media enquiries: Hannah Lowes, Press Officer · Tel. +44 191 208 0001",
+       {{"Hannah Lowes", "Press Officer"}}},
+      {"Dipl.-Ing. Karin Lutz, Leiterin des Tiefbauamts, erläuterte, dass",
+       {{"Dipl.-Ing. Karin Lutz", "Leiterin des Tiefbauamts"}}},
+      {"an die Physikerin Dr. Nora Lindqvist. Die 36-Jährige erhält",
+       {{"Dr. Nora Lindqvist", "Physikerin"}}},
       {"sagte Oberbürgermeister Jürgen Tammen. Heike Fastje, Marktmeisterin, kündigte an",
        {{"Jürgen Tammen", "Oberbürgermeister"}, {"Heike Fastje", "Marktmeisterin"}}},
       {"Dr. Anna Keller sprach. Später sagte Oberbürgermeisterin Dr. Anna Keller noch etwas.",
        {{"Dr. Anna Keller", "Oberbürgermeisterin"}}},  // once, with the office found later
       // no persons: organisations, places, offices without a name
-      {"Katharina Pohl, Geschäftsführerin der Bäder Halle GmbH, rechnet", {{"Katharina Pohl", "Geschäftsführerin der Bäder Halle GmbH"}}},
+      {"Katharina Pohl, Geschäftsführerin der Bäder Halle GmbH, rechnet",
+       {{"Katharina Pohl", "Geschäftsführerin der Bäder Halle GmbH"}}},
       {"Press Office, Bristol City Council · press.office@bristol.example", {}},
       {"Media enquiries: Communications Team, Oxford City Council · Tel. 01865 252095", {}},
       {"Die Stadt Kaiserslautern schließt eine der wichtigsten Lücken im Radwegenetz.", {}},
@@ -403,7 +457,8 @@ TEST(Metadata, PersonsWithTheirOffice) {
   };
   for (const PersonCase& c : cases) {
     const std::vector<Person> got = extractor.find_persons(c.text);
-    ASSERT_EQ(got.size(), c.persons.size()) << c.text << (got.empty() ? "" : " first: " + got[0].name + " / " + got[0].role);
+    ASSERT_EQ(got.size(), c.persons.size())
+        << c.text << (got.empty() ? "" : " first: " + got[0].name + " / " + got[0].role);
     for (std::size_t i = 0; i < got.size(); ++i) {
       EXPECT_EQ(got[i].name, c.persons[i].name) << c.text;
       EXPECT_EQ(got[i].role, c.persons[i].role) << c.text;
@@ -412,22 +467,26 @@ TEST(Metadata, PersonsWithTheirOffice) {
 }
 
 TEST(Metadata, HeaderDateWinsOverADisagreeingDatelineAndIsFlagged) {
-  const Metadata m = extract_text("Pressemitteilung vom 14.09.2021\n\n# Neue Regeln für den Marktplatz\n\n" +
-                                  std::string(kBodyDe) + "\nKaiserslautern, 15.09.2021\n");
+  const Metadata m =
+      extract_text("Pressemitteilung vom 14.09.2021\n\n# Neue Regeln für den Marktplatz\n\n" +
+                   std::string(kBodyDe) + "\nKaiserslautern, 15.09.2021\n");
   EXPECT_EQ(m.release_date, "2021-09-14");
   ASSERT_EQ(m.conflicts.size(), 1u);
   EXPECT_NE(m.conflicts[0].find("2021-09-15"), std::string::npos) << m.conflicts[0];
   EXPECT_LT(m.confidence.at("release_date"), 0.7);
 
-  const Metadata agree = extract_text("Pressemitteilung vom 14.09.2021\n\n# Neue Regeln für den Marktplatz\n\n" +
-                                      std::string(kBodyDe) + "\nKaiserslautern, 14.09.2021\n");
+  const Metadata agree =
+      extract_text("Pressemitteilung vom 14.09.2021\n\n# Neue Regeln für den Marktplatz\n\n" +
+                   std::string(kBodyDe) + "\nKaiserslautern, 14.09.2021\n");
   EXPECT_TRUE(agree.conflicts.empty());
   EXPECT_GT(agree.confidence.at("release_date"), 0.9);
 }
 
 TEST(Metadata, EveryFieldHasAConfidenceAndEmptyFieldsHaveNone) {
-  const Metadata m = extract_text("# Neue Regeln für den Marktplatz\n\nUlm, 7.9.21 – " + std::string(kBodyDe));
-  for (const char* field : {"title", "subtitle", "release_date", "place", "issuer", "language", "document_type", "body", "persons"}) {
+  const Metadata m =
+      extract_text("# Neue Regeln für den Marktplatz\n\nUlm, 7.9.21 – " + std::string(kBodyDe));
+  for (const char* field : {"title", "subtitle", "release_date", "place", "issuer", "language",
+                            "document_type", "body", "persons"}) {
     ASSERT_TRUE(m.confidence.count(field)) << field;
     EXPECT_GE(m.confidence.at(field), 0.0) << field;
     EXPECT_LE(m.confidence.at(field), 1.0) << field;
@@ -442,8 +501,10 @@ TEST(Metadata, EveryFieldHasAConfidenceAndEmptyFieldsHaveNone) {
 TEST(Metadata, NoticeAboveTheHeaderDateIsNeitherTitleNorBody) {
   const Metadata m = extract_text(
       "Please note: this archived press release may be out of date\n\n"
-      "You are browsing the press archive. The press releases here may contain information that is outdated.\n\n"
-      "Press release of 31 March 2022\n\n# Harbourside cranes to be restored\n\n" + std::string(kBodyEn));
+      "You are browsing the press archive. The press releases here may contain information that is "
+      "outdated.\n\n"
+      "Press release of 31 March 2022\n\n# Harbourside cranes to be restored\n\n" +
+      std::string(kBodyEn));
   EXPECT_EQ(m.title, "Harbourside cranes to be restored");
   EXPECT_EQ(m.release_date, "2022-03-31");
   EXPECT_EQ(m.body.find("archive"), std::string::npos);
@@ -454,7 +515,8 @@ TEST(Metadata, NoticeAboveTheHeaderDateIsNeitherTitleNorBody) {
 TEST(Metadata, LongDocumentReadInHalvesGivesTheSameFields) {
   std::vector<PageResult> pages{page_from(testing::read_file(testing::seed_text_path()))};
   std::vector<std::filesystem::path> texts;
-  for (const auto& entry : std::filesystem::directory_iterator(testing::source_dir() / "tests" / "eval" / "texts"))
+  for (const auto& entry :
+       std::filesystem::directory_iterator(testing::source_dir() / "tests" / "eval" / "texts"))
     if (entry.path().extension() == ".txt") texts.push_back(entry.path());
   std::sort(texts.begin(), texts.end());
   for (const auto& path : texts) {
@@ -463,7 +525,8 @@ TEST(Metadata, LongDocumentReadInHalvesGivesTheSameFields) {
     if (start == std::string::npos) continue;
     std::string page;
     for (std::string line : split(text.substr(start + 5), '\n')) {
-      if (!line.empty() && line[0] == '@') line = line.find(' ') == std::string::npos ? "" : line.substr(line.find(' ') + 1);
+      if (!line.empty() && line[0] == '@')
+        line = line.find(' ') == std::string::npos ? "" : line.substr(line.find(' ') + 1);
       page += line + "\n";
     }
     pages.push_back(page_from(page));
@@ -474,17 +537,19 @@ TEST(Metadata, LongDocumentReadInHalvesGivesTheSameFields) {
 
   const MetadataExtractor extractor(rules());
   const Metadata in_turn = extractor.extract(pages);
-  const RunBoth reversed_on_threads = [](const std::function<void()>& a, const std::function<void()>& b) {
+  const RunBoth reversed_on_threads = [](const std::function<void()>& a,
+                                         const std::function<void()>& b) {
     std::thread second(a);
     b();
     second.join();
   };
   int calls = 0;
   std::string body_seen;
-  const Metadata in_halves = extractor.extract(pages, reversed_on_threads, [&](const std::string& body) {
-    ++calls;
-    body_seen = body;
-  });
+  const Metadata in_halves =
+      extractor.extract(pages, reversed_on_threads, [&](const std::string& body) {
+        ++calls;
+        body_seen = body;
+      });
   EXPECT_EQ(calls, 1) << "the caller's work on the body runs once";
   EXPECT_EQ(body_seen, in_turn.body);
   EXPECT_EQ(in_turn.title, "CDO und CUO beenden Tätigkeit");
@@ -508,8 +573,14 @@ TEST(Metadata, LongDocumentReadInHalvesGivesTheSameFields) {
 }
 
 TEST(Language, GermanEnglishAndUndecided) {
-  EXPECT_EQ(detect_language("Der Rat der Stadt hat am Dienstag beschlossen, dass die Innenstadt neue Radwege für die Bürger erhält und die Arbeiten im Mai beginnen.", rules()), "de");
-  EXPECT_EQ(detect_language("The city council decided on Tuesday that the centre of the town will get new cycle lanes and that the work will start in May.", rules()), "en");
+  EXPECT_EQ(detect_language("Der Rat der Stadt hat am Dienstag beschlossen, dass die Innenstadt "
+                            "neue Radwege für die Bürger erhält und die Arbeiten im Mai beginnen.",
+                            rules()),
+            "de");
+  EXPECT_EQ(detect_language("The city council decided on Tuesday that the centre of the town will "
+                            "get new cycle lanes and that the work will start in May.",
+                            rules()),
+            "en");
   EXPECT_EQ(detect_language("CDO CUO 2022", rules()), "");
 }
 
@@ -536,7 +607,8 @@ TEST(Rules, BadRulesFileNamesTheProblem) {
 
 // has_inner_sentence_end scans bytes; it was this regex, and must say what it said.
 TEST(LineText, InnerSentenceEndAsTheRegexSaidIt) {
-  const std::regex re(R"([a-zß\xA4\xB6\xBC]{3}[.!?]["\xE2\x80\x9C\xE2\x80\x9D]? +["\xE2\x80\x9E]?[A-Z\xC3])");
+  const std::regex re(
+      R"([a-zß\xA4\xB6\xBC]{3}[.!?]["\xE2\x80\x9C\xE2\x80\x9D]? +["\xE2\x80\x9E]?[A-Z\xC3])");
   int lines = 0, found = 0, differences = 0;
   const auto check = [&](const std::string& line) {
     const bool expected = std::regex_search(line, re);
@@ -547,7 +619,8 @@ TEST(LineText, InnerSentenceEndAsTheRegexSaidIt) {
     ++lines;
     found += expected;
   };
-  for (const auto& dir : {testing::source_dir() / "tests" / "eval" / "texts", testing::source_dir() / "tests" / "dedup-set"})
+  for (const auto& dir : {testing::source_dir() / "tests" / "eval" / "texts",
+                          testing::source_dir() / "tests" / "dedup-set"})
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
       if (entry.path().extension() != ".txt") continue;
       std::istringstream in(testing::read_file(entry.path()));

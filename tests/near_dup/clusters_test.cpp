@@ -1,12 +1,13 @@
 // The canonical record of a cluster (is_better_copy) and where a new record goes among
 // candidates sharing its band keys (place_in_cluster).
 #include "stages/near_dup/clusters.h"
-#include "stages/near_dup/signature_v2.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "stages/near_dup/signature_v2.h"
 
 namespace pressarchive {
 namespace {

@@ -46,9 +46,12 @@ TEST(PlanIngest, ProcessesEachContentOnceAndLinksTheRest) {
 }
 
 TEST(PlanIngest, EveryInputLandsInExactlyOneBucket) {
-  const ContentLookup nothing_known = [](const std::string&, const std::string&) { return KnownContent{}; };
+  const ContentLookup nothing_known = [](const std::string&, const std::string&) {
+    return KnownContent{};
+  };
   std::vector<Source> sources;
-  for (int i = 0; i < 50; ++i) sources.push_back(src("f" + std::to_string(i), "h" + std::to_string(i % 7)));
+  for (int i = 0; i < 50; ++i)
+    sources.push_back(src("f" + std::to_string(i), "h" + std::to_string(i % 7)));
   IngestPlan plan = plan_ingest(sources, nothing_known, false);
   std::size_t total = plan.links.size() + plan.already_archived.size() + plan.failed_before.size();
   for (const WorkItem& w : plan.work) total += 1 + w.copies.size();

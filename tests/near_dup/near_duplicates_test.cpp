@@ -562,7 +562,8 @@ TEST(Profile, TwoThreadsGiveTheSameProfile) {
   std::string body;
   for (int i = 0; i < 60; ++i) body += kRelease + std::string("\n\n");
   const BodyProfile in_turn = profile_body(body, "2022-01-01");
-  const RunBoth reversed_on_threads = [](const std::function<void()>& a, const std::function<void()>& b) {
+  const RunBoth reversed_on_threads = [](const std::function<void()>& a,
+                                         const std::function<void()>& b) {
     std::thread second(a);
     b();
     second.join();
@@ -587,7 +588,8 @@ TEST(Hashes, SortedAndUniqueAsTheStandardLibraryHasThem) {
   std::mt19937_64 random(20261126);
   for (const std::size_t size : {0u, 1u, 2u, 100u, 4095u, 4096u, 4097u, 65536u, 300000u}) {
     std::vector<std::uint64_t> hashes(size);
-    for (std::uint64_t& h : hashes) h = random() % (size / 3 + 1) * 0x9E3779B97F4A7C15ull ^ (random() & 3) << 62;
+    for (std::uint64_t& h : hashes)
+      h = random() % (size / 3 + 1) * 0x9E3779B97F4A7C15ull ^ (random() & 3) << 62;
     std::vector<std::uint64_t> expected = hashes;
     std::sort(expected.begin(), expected.end());
     expected.erase(std::unique(expected.begin(), expected.end()), expected.end());

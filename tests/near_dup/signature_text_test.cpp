@@ -29,7 +29,8 @@ std::string hex(const CodePoints& text) {
 }
 
 // One step's two results for `in`: 0 when equal, else 1 (reported).
-int compare(const char* step, const CodePoints& in, const CodePoints& table, const CodePoints& icu) {
+int compare(const char* step, const CodePoints& in, const CodePoints& table,
+            const CodePoints& icu) {
   if (table == icu) return 0;
   ADD_FAILURE() << step << " of [" << hex(in) << "]: " << hex(table) << "vs ICU " << hex(icu);
   return 1;
@@ -55,10 +56,10 @@ std::vector<char32_t> characters() {
   std::vector<char32_t> out;
   for (char32_t c = 1; c < 0x250; ++c) out.push_back(c);
   for (char32_t c = 0x2000; c < 0x20D0; ++c) out.push_back(c);
-  for (char32_t c : {0x0300, 0x0301, 0x0308, 0x0327, 0x0345, 0x02BC, 0x0391, 0x03A3, 0x03C2,
-                     0x0410, 0x0451, 0x1E9E, 0x1E9B, 0x2126, 0x212A, 0x212B, 0x2160, 0x2460,
-                     0x3000, 0x4E2D, 0xAC00, 0xFB01, 0xFB00, 0xFEFF, 0xFF21, 0xFFFD, 0x1D400,
-                     0x1F600})
+  for (char32_t c :
+       {0x0300, 0x0301, 0x0308, 0x0327, 0x0345, 0x02BC, 0x0391,  0x03A3, 0x03C2, 0x0410,
+        0x0451, 0x1E9E, 0x1E9B, 0x2126, 0x212A, 0x212B, 0x2160,  0x2460, 0x3000, 0x4E2D,
+        0xAC00, 0xFB01, 0xFB00, 0xFEFF, 0xFF21, 0xFFFD, 0x1D400, 0x1F600})
     out.push_back(c);
   return out;
 }
@@ -77,9 +78,10 @@ TEST(SignatureText, EveryCharacterAloneAndBetweenLettersAsIcu) {
 
 TEST(SignatureText, RandomMixturesAsIcu) {
   const std::vector<char32_t> pool = characters();
-  const std::vector<std::string> pieces = {" ", "  ", "\n", "-\n", "- \n  ", "\f", "\xC2\xAD",
-                                           "und", "Rhein", ". ", "\xE2\x80\x9E", "\xCC\x88",
-                                           "\xFF", "\xC3", "\xED\xA0\x80"};  // invalid UTF-8 too
+  const std::vector<std::string> pieces = {" ",      "  ",   "\n",           "-\n",
+                                           "- \n  ", "\f",   "\xC2\xAD",     "und",
+                                           "Rhein",  ". ",   "\xE2\x80\x9E", "\xCC\x88",
+                                           "\xFF",   "\xC3", "\xED\xA0\x80"};  // invalid UTF-8 too
   std::mt19937 random(20261126);
   int differences = 0;
   for (int round = 0; round < 3000 && differences < 10; ++round) {
@@ -98,7 +100,8 @@ TEST(SignatureText, RandomMixturesAsIcu) {
 
 TEST(SignatureText, RealReleasesAsIcu) {
   int texts = 0, differences = 0;
-  for (const auto& dir : {source_dir() / "tests" / "eval" / "texts", source_dir() / "tests" / "dedup-set"})
+  for (const auto& dir :
+       {source_dir() / "tests" / "eval" / "texts", source_dir() / "tests" / "dedup-set"})
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
       if (entry.path().extension() != ".txt") continue;
       differences += check_steps(read_file(entry.path()));
@@ -109,10 +112,17 @@ TEST(SignatureText, RealReleasesAsIcu) {
 }
 
 TEST(SignatureText, Utf8BothWays) {
-  const std::string text = "Stra\xC3\x9F" "e \xE2\x80\x9E" "a\xE2\x80\x9C \xF0\x9F\x98\x80";
+  const std::string text =
+      "Stra\xC3\x9F"
+      "e \xE2\x80\x9E"
+      "a\xE2\x80\x9C \xF0\x9F\x98\x80";
   EXPECT_EQ(to_utf8(from_utf8(text)), text);
-  EXPECT_EQ(from_utf8("a\xFF" "b"), (CodePoints{U'a', 0xFFFD, U'b'}));
-  EXPECT_EQ(to_utf8(CodePoints{U'a', 0xD800, U'b'}), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(from_utf8("a\xFF"
+                      "b"),
+            (CodePoints{U'a', 0xFFFD, U'b'}));
+  EXPECT_EQ(to_utf8(CodePoints{U'a', 0xD800, U'b'}),
+            "a\xEF\xBF\xBD"
+            "b");
 }
 
 }  // namespace

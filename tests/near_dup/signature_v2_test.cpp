@@ -9,15 +9,15 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "bench/plain_text_pages.h"
-#include "pipeline/resign.h"
-#include "stages/store/archive_store.h"
-#include "stages/ingest/assemble.h"
-#include "stages/near_dup/clusters.h"
-#include "stages/metadata/metadata.h"
-#include "stages/metadata/rules.h"
 #include "../store_backends.h"
 #include "../test_paths.h"
+#include "bench/plain_text_pages.h"
+#include "pipeline/resign.h"
+#include "stages/ingest/assemble.h"
+#include "stages/metadata/metadata.h"
+#include "stages/metadata/rules.h"
+#include "stages/near_dup/clusters.h"
+#include "stages/store/archive_store.h"
 
 namespace pressarchive {
 namespace {

@@ -33,7 +33,8 @@ TEST(Config, EveryKeyIsDocumentedInTheEffectiveOutput) {
   std::string previous, line;
   int keys = 0;
   while (std::getline(in, line)) {
-    if (!line.empty() && line[0] != '#' && line[0] != '[' && line.find(" = ") != std::string::npos) {
+    if (!line.empty() && line[0] != '#' && line[0] != '[' &&
+        line.find(" = ") != std::string::npos) {
       ++keys;
       EXPECT_EQ(previous.rfind("# ", 0), 0u) << "undocumented: " << line;
     }

@@ -14,9 +14,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "../text_pdf.h"
 #include "stages/ingest/discover.h"
 #include "stages/metadata/rules.h"
-#include "../text_pdf.h"
 
 namespace pressarchive {
 namespace {
@@ -268,9 +268,13 @@ TEST(Graph, AnExceptionInAnyStageFailsItsInputAloneAndTheBatchGoesOn) {
 // sources open at once (from load to the graph letting go of it).
 class CountingSource : public LoadedSource {
  public:
-  CountingSource(std::shared_ptr<LoadedSource> real, std::atomic<int>& rendering, std::atomic<int>& peak_rendering,
-                 std::atomic<int>& open, std::atomic<int>& peak_open)
-      : real_(std::move(real)), rendering_(rendering), peak_rendering_(peak_rendering), open_(open) {
+  CountingSource(std::shared_ptr<LoadedSource> real, std::atomic<int>& rendering,
+                 std::atomic<int>& peak_rendering, std::atomic<int>& open,
+                 std::atomic<int>& peak_open)
+      : real_(std::move(real)),
+        rendering_(rendering),
+        peak_rendering_(peak_rendering),
+        open_(open) {
     raise_peak(peak_open, ++open_);
   }
   ~CountingSource() override { --open_; }
@@ -307,7 +311,8 @@ TEST(Graph, ALongPdfKeepsNoMorePagesInFlightThanTheBudget) {
   constexpr int kLongPages = 300;
   std::vector<testing::PdfLines> pages;
   for (int p = 1; p <= kLongPages; ++p)
-    pages.push_back({{"Seite " + std::to_string(p) + " des langen Berichts", 12}, {"Absatz mit Text", 11}});
+    pages.push_back(
+        {{"Seite " + std::to_string(p) + " des langen Berichts", 12}, {"Absatz mit Text", 11}});
   testing::write_text_pdf(dir / "long.pdf", pages);
   testing::write_text_pdf(dir / "short.pdf", {{{"Eine kurze Mitteilung", 12}}});
   std::vector<WorkItem> work(9);
@@ -329,25 +334,28 @@ TEST(Graph, ALongPdfKeepsNoMorePagesInFlightThanTheBudget) {
   in.settings = &settings;
   in.metadata = &metadata;
   in.progress = &progress;
-  in.load = [&](const Source& s, const LoadOptions& options) -> Result<std::shared_ptr<LoadedSource>> {
+  in.load = [&](const Source& s,
+                const LoadOptions& options) -> Result<std::shared_ptr<LoadedSource>> {
     Result<std::shared_ptr<LoadedSource>> real = load_source(s, options);
     if (!real.ok()) return real.error();
-    return std::shared_ptr<LoadedSource>(
-        std::make_shared<CountingSource>(std::move(real.value()), rendering, peak_rendering, open, peak_open));
+    return std::shared_ptr<LoadedSource>(std::make_shared<CountingSource>(
+        std::move(real.value()), rendering, peak_rendering, open, peak_open));
   };
   in.deliver = [&](DocumentOutcome&& o) { outcomes.push_back(std::move(o)); };
   EXPECT_EQ(run_ingest_graph(std::move(in)), 0u);
   std::filesystem::remove_all(dir);
 
   ASSERT_EQ(outcomes.size(), work.size());
-  const auto long_outcome = std::find_if(outcomes.begin(), outcomes.end(),
-                                         [&](const DocumentOutcome& o) { return o.item == &work[0]; });
+  const auto long_outcome =
+      std::find_if(outcomes.begin(), outcomes.end(),
+                   [&](const DocumentOutcome& o) { return o.item == &work[0]; });
   ASSERT_NE(long_outcome, outcomes.end());
   const DocumentOutcome& long_one = *long_outcome;
   ASSERT_TRUE(long_one.record) << (long_one.failure ? long_one.failure->message : "");
   ASSERT_EQ(long_one.record->pages.size(), static_cast<std::size_t>(kLongPages));
   for (int p = 0; p < kLongPages; ++p)
-    EXPECT_EQ(long_one.record->pages[p].text.rfind("Seite " + std::to_string(p + 1) + " ", 0), 0u) << p;
+    EXPECT_EQ(long_one.record->pages[p].text.rfind("Seite " + std::to_string(p + 1) + " ", 0), 0u)
+        << p;
   EXPECT_EQ(peak_rendering.load(), settings.max_pages_in_flight) << "pages read at once";
   // The document whose pages are in flight, and the next one opened when its last page
   // was admitted.

@@ -1,14 +1,15 @@
 // The job queue of a PostgreSQL archive, through its interface, on a throwaway
 // database: claims never overlap, leases run out and are taken over, attempts are
 // counted and exhausted jobs are handed out for quarantine.
+#include "stages/store/postgres/job_queue.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 #include <thread>
 
-#include "stages/store/archive_store.h"
-#include "stages/store/postgres/job_queue.h"
 #include "../store_backends.h"
+#include "stages/store/archive_store.h"
 
 namespace pressarchive {
 namespace {
@@ -54,7 +55,8 @@ TEST_F(JobQueueTest, EnqueueingTheSameSourceTwiceQueuesItOnce) {
 }
 
 TEST_F(JobQueueTest, NonUtf8PathsSurviveTheRoundTrip) {
-  const std::string raw = std::string("/archiv/Pressemitteilung-") + char(0xE4) + ".pdf";  // latin-1 ä
+  const std::string raw =
+      std::string("/archiv/Pressemitteilung-") + char(0xE4) + ".pdf";  // latin-1 ä
   ASSERT_TRUE(queue_->enqueue({source(raw, "cc")}).ok());
   Result<std::vector<Job>> jobs = queue_->claim("w1", 10, seconds(30), 3);
   ASSERT_TRUE(jobs.ok());
@@ -64,7 +66,8 @@ TEST_F(JobQueueTest, NonUtf8PathsSurviveTheRoundTrip) {
 
 TEST_F(JobQueueTest, ConcurrentClaimsNeverHandOutAJobTwice) {
   std::vector<Source> sources;
-  for (int i = 0; i < 200; ++i) sources.push_back(source("/doc" + std::to_string(i) + ".pdf", "h" + std::to_string(i)));
+  for (int i = 0; i < 200; ++i)
+    sources.push_back(source("/doc" + std::to_string(i) + ".pdf", "h" + std::to_string(i)));
   ASSERT_TRUE(queue_->enqueue(sources).ok());
   std::vector<std::vector<std::int64_t>> claimed(4);
   std::vector<std::thread> workers;
@@ -136,7 +139,8 @@ TEST_F(JobQueueTest, ReleasedJobsGoBackWithoutUsingAnAttempt) {
   Result<std::vector<Job>> jobs = queue_->claim("w1", 10, seconds(30), 3);
   ASSERT_EQ(jobs->size(), 2u);
   ASSERT_TRUE(queue_->release("w1", {(*jobs)[1].id}).ok());
-  EXPECT_EQ(*queue_->still_held("w1", {(*jobs)[0].id, (*jobs)[1].id}), std::vector<std::int64_t>{(*jobs)[0].id});
+  EXPECT_EQ(*queue_->still_held("w1", {(*jobs)[0].id, (*jobs)[1].id}),
+            std::vector<std::int64_t>{(*jobs)[0].id});
   Result<std::vector<Job>> again = queue_->claim("w2", 10, seconds(30), 3);
   ASSERT_EQ(again->size(), 1u);
   EXPECT_EQ((*again)[0].id, (*jobs)[1].id);

@@ -1,18 +1,18 @@
 // Several workers writing one PostgreSQL archive at the same moment: each thread below
 // has its own store and connection, so for the database they are separate processes.
 // Skipped (with a message) when PRESSARCHIVE_TEST_PG is not set.
+#include <gtest/gtest.h>
+
 #include <barrier>
 #include <chrono>
+#include <pqxx/pqxx>
 #include <thread>
 
-#include <gtest/gtest.h>
-#include <pqxx/pqxx>
-
-#include "stages/store/archive_store.h"
-#include "stages/near_dup/clusters.h"
-#include "stages/near_dup/near_duplicates.h"
 #include "../store_backends.h"
 #include "../test_paths.h"
+#include "stages/near_dup/clusters.h"
+#include "stages/near_dup/near_duplicates.h"
+#include "stages/store/archive_store.h"
 
 namespace pressarchive {
 namespace {
@@ -45,7 +45,8 @@ class PgRace : public ::testing::Test {
   std::unique_ptr<ScratchArchive> scratch_;
 };
 
-Record text_record(const std::string& sha, const std::string& path, const std::string& body, RecordKind kind) {
+Record text_record(const std::string& sha, const std::string& path, const std::string& body,
+                   RecordKind kind) {
   Record r;
   r.sha256 = sha;
   r.source_paths = {path};
@@ -74,16 +75,21 @@ TEST_F(PgRace, ManyWorkersStartingOnAnEmptyDatabaseMigrateItOnce) {
     workers.emplace_back([&, i] {
       start.arrive_and_wait();
       Result<std::unique_ptr<ArchiveStore>> opened = open_store(scratch_->location());
-      if (!opened.ok()) errors[i] = opened.error().message;
-      else if (!(*opened)->status().ok()) errors[i] = "status failed";
+      if (!opened.ok())
+        errors[i] = opened.error().message;
+      else if (!(*opened)->status().ok())
+        errors[i] = "status failed";
     });
   for (std::thread& t : workers) t.join();
   for (const std::string& e : errors) EXPECT_EQ(e, "");
-  const pqxx::row migrations = query1("SELECT count(*), count(DISTINCT version), max(version) FROM schema_migrations");
+  const pqxx::row migrations =
+      query1("SELECT count(*), count(DISTINCT version), max(version) FROM schema_migrations");
   EXPECT_EQ(migrations[0].as<int>(), migrations[2].as<int>()) << "each version applied once";
   EXPECT_EQ(migrations[1].as<int>(), migrations[2].as<int>());
   EXPECT_GE(migrations[2].as<int>(), 2);
-  EXPECT_EQ(query1("SELECT count(*) FROM information_schema.tables WHERE table_name = 'jobs'")[0].as<int>(), 1);
+  EXPECT_EQ(query1("SELECT count(*) FROM information_schema.tables WHERE table_name = 'jobs'")[0]
+                .as<int>(),
+            1);
 }
 
 TEST_F(PgRace, WorkersArchivingTheSameBytesAtOnceMakeOneRecord) {
@@ -117,13 +123,15 @@ TEST_F(PgRace, WorkersArchivingTheSameBytesAtOnceMakeOneRecord) {
   EXPECT_EQ(st.records, kContents);
   EXPECT_EQ(st.sources, kWorkers * kContents) << "every path linked";
   EXPECT_EQ(st.duplicate_sources, (kWorkers - 1) * kContents);
-  EXPECT_EQ(query1("SELECT count(*) FROM events WHERE type = 'link'")[0].as<int>(), (kWorkers - 1) * kContents);
+  EXPECT_EQ(query1("SELECT count(*) FROM events WHERE type = 'link'")[0].as<int>(),
+            (kWorkers - 1) * kContents);
 }
 
 // What ingest's store stage does for a new record (pipeline/ingest.cpp deliver and
 // place_near_duplicate), with a pause between reading the candidates and archiving: a
 // slow worker, so that two workers are surely inside that window together.
-void place_and_archive(ArchiveStore& store, Record record, bool lock, std::chrono::milliseconds pause) {
+void place_and_archive(ArchiveStore& store, Record record, bool lock,
+                       std::chrono::milliseconds pause) {
   const NearDuplicateOptions options;
   const MinHash minhash(options.num_perm);
   const BodyProfile profile = profile_body(record.metadata.body, "", options);
@@ -132,14 +140,17 @@ void place_and_archive(ArchiveStore& store, Record record, bool lock, std::chron
   record.band_keys = band_keys(signature, options.bands, options.rows);
   std::unique_ptr<PlacementLock> placement;
   if (lock) placement = store.lock_placement(record.band_keys);
-  const std::vector<NearDuplicateCandidate> candidates = store.near_duplicate_candidates(record.band_keys, 200).value();
+  const std::vector<NearDuplicateCandidate> candidates =
+      store.near_duplicate_candidates(record.band_keys, 200).value();
   std::this_thread::sleep_for(pause);
   const auto canonical_of = [&store](std::int64_t id) -> std::optional<NearDuplicateCandidate> {
     std::optional<Record> r = store.load_record(id).value();
     if (!r) return std::nullopt;
-    return NearDuplicateCandidate{id, r->metadata.body, "", r->kind, r->ocr_confidence, r->duplicate_of};
+    return NearDuplicateCandidate{id,      r->metadata.body,  "",
+                                  r->kind, r->ocr_confidence, r->duplicate_of};
   };
-  const ClusterDecision d = place_in_cluster(profile, record.kind, record.ocr_confidence, candidates, canonical_of, options);
+  const ClusterDecision d = place_in_cluster(profile, record.kind, record.ocr_confidence,
+                                             candidates, canonical_of, options);
   record.duplicate_of = d.duplicate_of;
   record.duplicate_score = d.duplicate_score;
   record.takes_over_from = d.takes_over_from;
@@ -155,10 +166,12 @@ void place_and_archive(ArchiveStore& store, Record record, bool lock, std::chron
 // one after the other. Without the locks each sees no candidate: two unrelated records.
 std::vector<ClusterRow> race_two_copies(const std::string& location, bool lock) {
   const std::filesystem::path dir = testing::source_dir() / "tests" / "dedup-set";
-  const Record born_digital = text_record("v1", "fernhill-01.pdf", testing::read_file(dir / "fernhill-01.v1.txt"),
-                                          RecordKind::kBornDigital);
-  const Record scan = text_record("v2", "fernhill-01-scan.png", testing::read_file(dir / "fernhill-01.v2.txt"),
-                                  RecordKind::kScanned);
+  const Record born_digital =
+      text_record("v1", "fernhill-01.pdf", testing::read_file(dir / "fernhill-01.v1.txt"),
+                  RecordKind::kBornDigital);
+  const Record scan =
+      text_record("v2", "fernhill-01-scan.png", testing::read_file(dir / "fernhill-01.v2.txt"),
+                  RecordKind::kScanned);
   std::barrier start(2);
   std::vector<std::thread> workers;
   for (const Record* r : {&born_digital, &scan})
@@ -181,7 +194,8 @@ TEST_F(PgRace, TwoCopiesOfOneReleaseArchivedAtOnceFormOneCluster) {
       << "whichever came first, the text layer ends canonical";
   // Only this test's database: other tests on the same server hold their own locks.
   EXPECT_EQ(query1("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
-                   "(SELECT oid FROM pg_database WHERE datname = current_database())")[0].as<int>(),
+                   "(SELECT oid FROM pg_database WHERE datname = current_database())")[0]
+                .as<int>(),
             0)
       << "every placement lock released";
 }
@@ -194,37 +208,49 @@ TEST_F(PgRace, WithoutPlacementLocksTheSameRaceMissesTheCluster) {
 TEST_F(PgRace, AWorkerCompletesItsJobsInTheTransactionOfTheResult) {
   std::unique_ptr<ArchiveStore> store = open();
   const std::int64_t run = store->begin_run({"worker", "", "{}"}).value();
-  exec("INSERT INTO jobs(path, sha256, state, attempts, lease_owner, lease_expires, started_at) VALUES "
-       "('a.pdf', 'h1', 'running', 1, 'w1', now() + interval '1 minute', now()), "
-       "('a-copy.pdf', 'h1', 'running', 1, 'w1', now() + interval '1 minute', now()), "
-       "('broken.pdf', 'h2', 'running', 1, 'w1', now() + interval '1 minute', now()), "
-       "('later-copy.pdf', 'h1', 'running', 1, 'w1', now() + interval '1 minute', now()), "
-       "('theirs.pdf', 'h3', 'running', 1, 'w2', now() + interval '1 minute', now()), "
-       "('queued.pdf', 'h4', 'queued', 0, NULL, NULL, NULL)");
+  exec(
+      "INSERT INTO jobs(path, sha256, state, attempts, lease_owner, lease_expires, started_at) "
+      "VALUES "
+      "('a.pdf', 'h1', 'running', 1, 'w1', now() + interval '1 minute', now()), "
+      "('a-copy.pdf', 'h1', 'running', 1, 'w1', now() + interval '1 minute', now()), "
+      "('broken.pdf', 'h2', 'running', 1, 'w1', now() + interval '1 minute', now()), "
+      "('later-copy.pdf', 'h1', 'running', 1, 'w1', now() + interval '1 minute', now()), "
+      "('theirs.pdf', 'h3', 'running', 1, 'w2', now() + interval '1 minute', now()), "
+      "('queued.pdf', 'h4', 'queued', 0, NULL, NULL, NULL)");
   // Not yet a worker: results are stored, jobs untouched.
-  ASSERT_TRUE(store->archive_record(text_record("h4", "queued.pdf", "x", RecordKind::kBornDigital), run).ok());
+  ASSERT_TRUE(
+      store->archive_record(text_record("h4", "queued.pdf", "x", RecordKind::kBornDigital), run)
+          .ok());
   store->act_as_worker("w1");
   Record r = text_record("h1", "a.pdf", "Pressemitteilung", RecordKind::kBornDigital);
   r.source_paths.push_back("a-copy.pdf");
   const std::int64_t id = store->archive_record(r, run).value();
-  ASSERT_TRUE(store->record_failure({0, "broken.pdf", "h2", "load", Reason::kUnreadable, "broken.pdf: truncated", "", run},
-                                    run).ok());
+  ASSERT_TRUE(store
+                  ->record_failure({0, "broken.pdf", "h2", "load", Reason::kUnreadable,
+                                    "broken.pdf: truncated", "", run},
+                                   run)
+                  .ok());
   Source later;
   later.path = "later-copy.pdf";
   later.sha256 = "h1";
   ASSERT_TRUE(store->link_source(id, later, run).ok());
   // A worker that is not w1 finishing theirs.pdf is not ours to complete.
-  ASSERT_TRUE(store->archive_record(text_record("h3", "theirs.pdf", "y", RecordKind::kBornDigital), run).ok());
+  ASSERT_TRUE(
+      store->archive_record(text_record("h3", "theirs.pdf", "y", RecordKind::kBornDigital), run)
+          .ok());
   // A failed write completes nothing: the job stays running for another attempt.
-  exec("INSERT INTO jobs(path, sha256, state, attempts, lease_owner) VALUES ('gone.pdf', 'h5', 'running', 1, 'w1')");
+  exec(
+      "INSERT INTO jobs(path, sha256, state, attempts, lease_owner) VALUES ('gone.pdf', 'h5', "
+      "'running', 1, 'w1')");
   Record orphan = text_record("h5", "gone.pdf", "z", RecordKind::kBornDigital);
   EXPECT_FALSE(store->replace_record(999, orphan, run).ok());
 
   pqxx::connection c(scratch_->location());
   pqxx::nontransaction tx(c);
   std::map<std::string, std::string> jobs;
-  for (const pqxx::row& row : tx.exec("SELECT encode(path, 'escape'), state || ' ' || coalesce(outcome, '-') || ' ' || "
-                                      "coalesce(lease_owner, '-') || ' ' || (finished_at IS NOT NULL)::text FROM jobs"))
+  for (const pqxx::row& row :
+       tx.exec("SELECT encode(path, 'escape'), state || ' ' || coalesce(outcome, '-') || ' ' || "
+               "coalesce(lease_owner, '-') || ' ' || (finished_at IS NOT NULL)::text FROM jobs"))
     jobs[row[0].c_str()] = row[1].c_str();
   EXPECT_EQ(jobs["a.pdf"], "done archived - true");
   EXPECT_EQ(jobs["a-copy.pdf"], "done duplicate - true");
@@ -233,8 +259,9 @@ TEST_F(PgRace, AWorkerCompletesItsJobsInTheTransactionOfTheResult) {
   EXPECT_EQ(jobs["theirs.pdf"], "running - w2 false");
   EXPECT_EQ(jobs["queued.pdf"], "queued - - false");
   EXPECT_EQ(jobs["gone.pdf"], "running - w1 false");
-  EXPECT_EQ(std::string(tx.exec1("SELECT last_error FROM jobs WHERE path = 'broken.pdf'")[0].c_str()),
-            "broken.pdf: truncated");
+  EXPECT_EQ(
+      std::string(tx.exec1("SELECT last_error FROM jobs WHERE path = 'broken.pdf'")[0].c_str()),
+      "broken.pdf: truncated");
 }
 
 }  // namespace

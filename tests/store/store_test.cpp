@@ -1,19 +1,18 @@
 // The archive store, one suite over both backends (SQLite, and PostgreSQL when
 // PRESSARCHIVE_TEST_PG is set), so that they cannot drift apart.
-#include "stages/store/archive_store.h"
-
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include "stages/store/postgres/pg_store.h"
-#include "stages/store/store_common.h"
-#include "stages/core/text_util.h"
-
 #include <nlohmann/json.hpp>
 #include <random>
-#include "stages/store/sqlite/sqlite_store.h"
+
 #include "../store_backends.h"
 #include "../test_paths.h"
+#include "stages/core/text_util.h"
+#include "stages/store/archive_store.h"
+#include "stages/store/postgres/pg_store.h"
+#include "stages/store/sqlite/sqlite_store.h"
+#include "stages/store/store_common.h"
 
 namespace pressarchive {
 namespace {
@@ -127,7 +126,8 @@ TEST_P(Store, TheSameContentUnderAnotherPathIsLinkedNotArchivedTwice) {
   ASSERT_TRUE(s.archive_record(sample_record("abc", "c.pdf"), run_).ok());
   EXPECT_EQ(s.status()->sources, 2);
   std::vector<std::string> types;
-  const std::vector<Event> events = s.events(id).value();  // kept: a range-for over .value() of a temporary dangles
+  const std::vector<Event> events =
+      s.events(id).value();  // kept: a range-for over .value() of a temporary dangles
   for (const Event& e : events) types.push_back(e.type);
   EXPECT_EQ(types, (std::vector<std::string>{"ingest", "link"}));
 }
@@ -140,12 +140,12 @@ TEST_P(Store, FailuresAreOpenUntilTheContentIsArchived) {
   EXPECT_TRUE(s.lookup("fff", "broken.pdf").failed_before);
   int seen = 0;
   ASSERT_TRUE(s.for_each_failure([&](const Failure& got) {
-    ++seen;
-    EXPECT_EQ(got.reason, Reason::kUnreadable);
-    EXPECT_EQ(got.source_path, "broken.pdf");
-    EXPECT_EQ(got.attempt, 2) << "the second attempt closes the first";
-    EXPECT_EQ(got.run_id, run_);
-  }).ok());
+                 ++seen;
+                 EXPECT_EQ(got.reason, Reason::kUnreadable);
+                 EXPECT_EQ(got.source_path, "broken.pdf");
+                 EXPECT_EQ(got.attempt, 2) << "the second attempt closes the first";
+                 EXPECT_EQ(got.run_id, run_);
+               }).ok());
   EXPECT_EQ(seen, 1);
   StoreStatus st = s.status().value();
   EXPECT_EQ(st.failures, 1);
@@ -161,8 +161,14 @@ TEST_P(Store, FailuresAreOpenUntilTheContentIsArchived) {
 TEST_P(Store, KeepsNonUtf8PathsExactly) {
   const std::string odd_path = std::string("M") + '\xfc' + "nster.pdf";
   ASSERT_TRUE(store_->archive_record(sample_record("abc", odd_path), run_).ok());
-  Failure f{0, std::string("Br") + '\xfc' + "ssel.pdf", "bad", "load", Reason::kUnreadable,
-            std::string("Br") + '\xfc' + "ssel.pdf: truncated", "", run_};
+  Failure f{0,
+            std::string("Br") + '\xfc' + "ssel.pdf",
+            "bad",
+            "load",
+            Reason::kUnreadable,
+            std::string("Br") + '\xfc' + "ssel.pdf: truncated",
+            "",
+            run_};
   ASSERT_TRUE(store_->record_failure(f, run_).ok());
   std::unique_ptr<ArchiveStore> again = reopen();
   ASSERT_TRUE(again);
@@ -170,7 +176,8 @@ TEST_P(Store, KeepsNonUtf8PathsExactly) {
   EXPECT_FALSE(again->lookup("abc", std::string("M") + "\xc3\xbc" + "nster.pdf").path_known);
   EXPECT_EQ(again->load_record(1).value()->source_paths[0], odd_path);
   std::vector<std::string> failed;
-  ASSERT_TRUE(again->for_each_failure([&](const Failure& got) { failed.push_back(got.source_path); }).ok());
+  ASSERT_TRUE(
+      again->for_each_failure([&](const Failure& got) { failed.push_back(got.source_path); }).ok());
   EXPECT_EQ(failed, std::vector<std::string>{f.source_path});
   const std::vector<Event> events = again->events(1).value();
   ASSERT_FALSE(events.empty());
@@ -213,7 +220,8 @@ TEST_P(Store, EditsSurviveReprocessingAndAreEvents) {
   EXPECT_TRUE(queue.empty());
 
   std::vector<std::string> types;
-  const std::vector<Event> events = s.events(id).value();  // kept: a range-for over .value() of a temporary dangles
+  const std::vector<Event> events =
+      s.events(id).value();  // kept: a range-for over .value() of a temporary dangles
   for (const Event& e : events) types.push_back(e.type);
   EXPECT_EQ(types, (std::vector<std::string>{"ingest", "edit", "reprocess", "reviewed"}));
   const Event edit = s.events(id).value()[1];
@@ -245,7 +253,8 @@ TEST_P(Store, ClustersAndCandidatesThroughBandKeys) {
   other.revision_score = 0.7;
   const std::int64_t c = s.archive_record(other, run_).value();
 
-  const std::vector<NearDuplicateCandidate> found = s.near_duplicate_candidates({0xfffffffffffffff0ull, 99}, 10).value();
+  const std::vector<NearDuplicateCandidate> found =
+      s.near_duplicate_candidates({0xfffffffffffffff0ull, 99}, 10).value();
   ASSERT_EQ(found.size(), 2u);
   EXPECT_EQ(found[0].id, a);
   EXPECT_EQ(found[0].duplicate_of, b) << "the old canonical record now links to the better copy";
@@ -268,7 +277,8 @@ TEST_P(Store, ClustersAndCandidatesThroughBandKeys) {
 
 TEST_P(Store, StatusRunsAndExportOrder) {
   ArchiveStore& s = *store_;
-  for (const char* sha : {"h1", "h2", "h3"}) ASSERT_TRUE(s.archive_record(sample_record(sha, std::string(sha) + ".pdf"), run_).ok());
+  for (const char* sha : {"h1", "h2", "h3"})
+    ASSERT_TRUE(s.archive_record(sample_record(sha, std::string(sha) + ".pdf"), run_).ok());
   Source copy;
   copy.path = "h1-copy.pdf";
   copy.sha256 = "h1";
@@ -318,10 +328,12 @@ TEST(SqliteStore, UnwritableLocationIsAClearError) {
 
 TEST(PostgresqlStore, UnreachableServerIsAClearErrorWithoutThePassword) {
   // Port 1 on loopback: nothing listens there, the connection is refused at once.
-  Result<std::unique_ptr<ArchiveStore>> store = open_store("postgresql://archivist:s3cret@127.0.0.1:1/archive");
+  Result<std::unique_ptr<ArchiveStore>> store =
+      open_store("postgresql://archivist:s3cret@127.0.0.1:1/archive");
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().reason, Reason::kIo);
-  EXPECT_NE(store.error().message.find("postgresql://archivist:***@127.0.0.1:1/archive"), std::string::npos)
+  EXPECT_NE(store.error().message.find("postgresql://archivist:***@127.0.0.1:1/archive"),
+            std::string::npos)
       << store.error().message;
   EXPECT_EQ(store.error().message.find("s3cret"), std::string::npos);
   EXPECT_TRUE(is_postgresql_location("postgres://h/db"));
@@ -354,11 +366,13 @@ TEST(PageLinesJson, AsTheJsonLibraryWritesItAndReadBack) {
   std::mt19937 random(20261126);  // and random bytes, valid UTF-8 or not
   for (int i = 0; i < 300; ++i) {
     std::string bytes(random() % 12, '\0');
-    for (char& b : bytes) b = static_cast<char>(random() % 4 == 0 ? 0xC0 + random() % 0x40 : random() % 0x100);
+    for (char& b : bytes)
+      b = static_cast<char>(random() % 4 == 0 ? 0xC0 + random() % 0x40 : random() % 0x100);
     lines.push_back({bytes, static_cast<float>(random() % 50) / 4.0f, i % 3 == 0});
   }
   nlohmann::json expected = nlohmann::json::array();
-  for (const TextLine& l : lines) expected.push_back({valid_utf8(l.text), l.height, l.starts_paragraph});
+  for (const TextLine& l : lines)
+    expected.push_back({valid_utf8(l.text), l.height, l.starts_paragraph});
   const std::string written = store::page_lines_json(lines);
   EXPECT_EQ(written, expected.dump());
   const std::vector<TextLine> back = store::read_page_lines(written);
@@ -369,8 +383,12 @@ TEST(PageLinesJson, AsTheJsonLibraryWritesItAndReadBack) {
     EXPECT_EQ(back[i].starts_paragraph, lines[i].starts_paragraph);
   }
   EXPECT_EQ(store::page_lines_json({}), "[]");
-  EXPECT_EQ(valid_utf8("a\xED\xA0\x80" "b"), "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "b");
-  EXPECT_EQ(valid_utf8("\xF0\x9F\x98\x80 \xC3\xA4 \xE2\x80\x93"), "\xF0\x9F\x98\x80 \xC3\xA4 \xE2\x80\x93");
+  EXPECT_EQ(valid_utf8("a\xED\xA0\x80"
+                       "b"),
+            "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(valid_utf8("\xF0\x9F\x98\x80 \xC3\xA4 \xE2\x80\x93"),
+            "\xF0\x9F\x98\x80 \xC3\xA4 \xE2\x80\x93");
 }
 
 }  // namespace

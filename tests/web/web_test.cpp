@@ -3,13 +3,13 @@
 // both store backends.
 #include <gtest/gtest.h>
 
+#include "../store_backends.h"
+#include "../test_paths.h"
 #include "stages/web/access.h"
 #include "stages/web/app.h"
 #include "stages/web/html.h"
 #include "stages/web/request.h"
 #include "stages/web/server.h"
-#include "../store_backends.h"
-#include "../test_paths.h"
 
 namespace pressarchive {
 namespace {
@@ -21,8 +21,11 @@ TEST(Escape, HostileTextBecomesEntities) {
   EXPECT_EQ(web::escape("<script>alert('x')</script> & \"q\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
   EXPECT_EQ(web::escape("Tätigkeit"), "Tätigkeit");
-  EXPECT_EQ(web::escape(std::string("a\0b\x01" "c", 5)), "abc");  // control bytes dropped
-  EXPECT_EQ(web::escape("\xff"), "\xef\xbf\xbd");                 // not UTF-8: U+FFFD
+  EXPECT_EQ(web::escape(std::string("a\0b\x01"
+                                    "c",
+                                    5)),
+            "abc");                                // control bytes dropped
+  EXPECT_EQ(web::escape("\xff"), "\xef\xbf\xbd");  // not UTF-8: U+FFFD
   EXPECT_EQ(web::escape("one\ftwo"), "one\ntwo");
 }
 
@@ -30,7 +33,8 @@ TEST(Escape, HitsAreMarkedAfterEscaping) {
   const std::string s = std::string("a ") + kHitStart + "<b>" + kHitEnd + " c";
   EXPECT_EQ(web::mark_hits(s), "a <mark>&lt;b&gt;</mark> c");
   // Unbalanced markers (a text layer can hold any byte) still give balanced HTML.
-  EXPECT_EQ(web::mark_hits(std::string("x") + kHitStart + "y" + kHitStart + "z"), "x<mark>yz</mark>");
+  EXPECT_EQ(web::mark_hits(std::string("x") + kHitStart + "y" + kHitStart + "z"),
+            "x<mark>yz</mark>");
   EXPECT_EQ(web::mark_hits(std::string("x") + kHitEnd + "y"), "xy");
   EXPECT_EQ(web::mark_words("Dieter Rombach, <Rombach>", {"rombach"}),
             "Dieter <mark>Rombach</mark>, &lt;<mark>Rombach</mark>&gt;");
@@ -38,12 +42,14 @@ TEST(Escape, HitsAreMarkedAfterEscaping) {
 
 TEST(Escape, UrlsEncodeEverythingButUnreserved) {
   EXPECT_EQ(web::url_encode("a b&c=<ä>"), "a%20b%26c%3D%3C%C3%A4%3E");
-  EXPECT_EQ(web::query_string({{"q", "x y"}, {"issuer", ""}, {"year", "2022"}}), "?q=x%20y&year=2022");
+  EXPECT_EQ(web::query_string({{"q", "x y"}, {"issuer", ""}, {"year", "2022"}}),
+            "?q=x%20y&year=2022");
 }
 
 TEST(Request, RecordIdsArePositiveDecimalsOnly) {
   EXPECT_EQ(web::parse_id("12"), 12);
-  for (const char* bad : {"", "0", "-1", "1e3", "12a", " 12", "0x10", "99999999999999999999", "../etc"})
+  for (const char* bad :
+       {"", "0", "-1", "1e3", "12a", " 12", "0x10", "99999999999999999999", "../etc"})
     EXPECT_FALSE(web::parse_id(bad)) << bad;
   EXPECT_EQ(web::parse_bounded("7", 10), 7);
   EXPECT_FALSE(web::parse_bounded("11", 10));
@@ -60,7 +66,8 @@ TEST(Request, SearchParametersAreChecked) {
   const auto refused = [](std::multimap<std::string, std::string> params) {
     return std::holds_alternative<web::Refusal>(web::parse_browse(get("/", std::move(params)), 20));
   };
-  EXPECT_FALSE(refused({{"q", "Rombach"}, {"year", "2022"}, {"sort", "date"}, {"page", "2"}, {"review", "yes"}}));
+  EXPECT_FALSE(refused(
+      {{"q", "Rombach"}, {"year", "2022"}, {"sort", "date"}, {"page", "2"}, {"review", "yes"}}));
   EXPECT_TRUE(refused({{"q", std::string(1'000'000, 'a')}}));  // a megabyte query
   EXPECT_TRUE(refused({{"year", "22"}}));
   EXPECT_TRUE(refused({{"from", "2022-13-01"}}));
@@ -68,7 +75,8 @@ TEST(Request, SearchParametersAreChecked) {
   EXPECT_TRUE(refused({{"page", "0"}}));
   EXPECT_TRUE(refused({{"page", "1000000"}}));
   EXPECT_TRUE(refused({{"kind", "' OR 1=1 --"}}));
-  const auto q = std::get<BrowseQuery>(web::parse_browse(get("/", {{"page", "3"}, {"review", "no"}}), 20));
+  const auto q =
+      std::get<BrowseQuery>(web::parse_browse(get("/", {{"page", "3"}, {"review", "no"}}), 20));
   EXPECT_EQ(q.offset, 40);
   EXPECT_EQ(q.needs_review, false);
 }
@@ -105,7 +113,9 @@ TEST(Access, ChangesNeedPostTokenAndCsrf) {
   EXPECT_FALSE(access.check_change(with_cookie));
   EXPECT_TRUE(access.signed_in(with_cookie));
   const web::AccessControl read_only("T0k3n", true);
-  EXPECT_EQ(read_only.check_change(post("/x", {{"token", "T0k3n"}, {"csrf", read_only.csrf()}}))->status, 403);
+  EXPECT_EQ(
+      read_only.check_change(post("/x", {{"token", "T0k3n"}, {"csrf", read_only.csrf()}}))->status,
+      403);
   EXPECT_EQ(web::AccessControl("", false).token().size(), 64u);  // made when not given
   EXPECT_FALSE(web::same_secret("", ""));
 }
@@ -120,11 +130,13 @@ Record generated(int i) {
   PageResult p;
   p.number = 1;
   p.method = PageMethod::kTextLayer;
-  p.text = "Pressemitteilung " + std::to_string(i) + (i % 3 == 0 ? " Rombach" : "") + " Stadtrat Haushalt";
+  p.text = "Pressemitteilung " + std::to_string(i) + (i % 3 == 0 ? " Rombach" : "") +
+           " Stadtrat Haushalt";
   r.pages = {p};
   r.text = p.text;
   r.metadata.title = i == 4 ? "<script>alert(1)</script>" : "Meldung " + std::to_string(i);
-  r.metadata.release_date = (i < 6 ? "2021-" : "2022-") + std::string("05-1") + std::to_string(i % 10);
+  r.metadata.release_date =
+      (i < 6 ? "2021-" : "2022-") + std::string("05-1") + std::to_string(i % 10);
   r.metadata.issuer = i % 3 == 0 ? "Stadt A" : (i % 3 == 1 ? "Stadt B" : "Kreis C");
   r.metadata.place = i % 2 ? "Kaiserslautern" : "Mainz";
   if (i == 9) {  // the same release as record 1
@@ -158,7 +170,8 @@ class WebOnArchive : public testing::OnEachBackend {
   std::unique_ptr<web::App> app_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, WebOnArchive, testing::kEachBackend, testing::backend_param_name);
+INSTANTIATE_TEST_SUITE_P(Backends, WebOnArchive, testing::kEachBackend,
+                         testing::backend_param_name);
 
 std::int64_t count_of(const BrowseResult& r, const std::string& facet, const std::string& value) {
   for (const FacetCount& c : r.facets.at(facet))
@@ -254,15 +267,25 @@ TEST_P(WebOnArchive, ScreensEscapeWhatTheyShow) {
 TEST_P(WebOnArchive, EditsNeedTheTokenAndAreManualFields) {
   const std::string csrf = app_->access().csrf();
   EXPECT_EQ(app_->handle(post("/record/1/edit", {{"title", "x"}, {"csrf", csrf}})).status, 403);
-  EXPECT_EQ(app_->handle(get("/record/1/edit", {{"title", "x"}, {"token", "T0k3n"}, {"csrf", csrf}})).status, 405);
-  EXPECT_EQ(app_->handle(post("/record/1/edit", {{"release_date", "31.03.2022"}, {"token", "T0k3n"}, {"csrf", csrf}})).status, 400);
-  const WebResponse saved = app_->handle(post("/record/1/edit", {{"title", "Neu"}, {"token", "T0k3n"}, {"csrf", csrf}}));
+  EXPECT_EQ(
+      app_->handle(get("/record/1/edit", {{"title", "x"}, {"token", "T0k3n"}, {"csrf", csrf}}))
+          .status,
+      405);
+  EXPECT_EQ(app_->handle(post("/record/1/edit",
+                              {{"release_date", "31.03.2022"}, {"token", "T0k3n"}, {"csrf", csrf}}))
+                .status,
+            400);
+  const WebResponse saved =
+      app_->handle(post("/record/1/edit", {{"title", "Neu"}, {"token", "T0k3n"}, {"csrf", csrf}}));
   EXPECT_EQ(saved.status, 303);
   auto store = open_existing_store(scratch_->location());
   const Record r = (*store)->load_record(1).value().value();
   EXPECT_EQ(r.metadata.title, "Neu");
   EXPECT_EQ(r.manual_fields, std::vector<std::string>{"title"});
-  EXPECT_EQ(app_->handle(post("/record/8/reviewed", {{"token", "T0k3n"}, {"csrf", csrf}, {"next", "1"}})).status, 303);
+  EXPECT_EQ(
+      app_->handle(post("/record/8/reviewed", {{"token", "T0k3n"}, {"csrf", csrf}, {"next", "1"}}))
+          .status,
+      303);
   EXPECT_FALSE((*store)->load_record(8).value()->needs_review);
 }
 
@@ -277,8 +300,12 @@ TEST_P(WebOnArchive, ReadOnlyServesNoChange) {
   ASSERT_TRUE(app.ok());
   const std::string csrf = (*app)->access().csrf();
   for (const char* path : {"/record/1/edit", "/record/8/reviewed", "/failures/retry", "/login"})
-    EXPECT_EQ((*app)->handle(post(path, {{"title", "x"}, {"failure", "1"}, {"token", "T0k3n"}, {"csrf", csrf}})).status,
-              std::string(path) == "/login" ? 200 : 403) << path;
+    EXPECT_EQ((*app)
+                  ->handle(post(
+                      path, {{"title", "x"}, {"failure", "1"}, {"token", "T0k3n"}, {"csrf", csrf}}))
+                  .status,
+              std::string(path) == "/login" ? 200 : 403)
+        << path;
   const WebResponse record = (*app)->handle(get("/record/1"));
   EXPECT_EQ(record.body.find("<form method=\"post\""), std::string::npos);
   EXPECT_NE(record.body.find("read-only"), std::string::npos);

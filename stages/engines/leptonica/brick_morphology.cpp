@@ -64,7 +64,8 @@ void along_rows(Word* bits, int width, int height, int wpl, const Run& run) {
     int span = 1;
     for (; 2 * span <= run.length; span *= 2) {
       const int last = words - (span >> 5) - 1;
-      for (int i = 0; i < last; ++i) runs[i] = run.combine(runs[i], pixels_from(runs.data(), 32 * i + span));
+      for (int i = 0; i < last; ++i)
+        runs[i] = run.combine(runs[i], pixels_from(runs.data(), 32 * i + span));
     }
     const int first = 32 * margin + run.start;
     for (int i = 0; i < wpl; ++i)
@@ -78,7 +79,8 @@ void along_columns(Word* bits, int height, int wpl, const Run& run) {
   const int margin = run.length;  // white rows above and below
   const int rows = height + 2 * margin;
   std::vector<Word> runs(static_cast<std::size_t>(rows) * wpl, Word{0});
-  std::copy(bits, bits + static_cast<std::size_t>(height) * wpl, runs.begin() + static_cast<std::ptrdiff_t>(margin) * wpl);
+  std::copy(bits, bits + static_cast<std::size_t>(height) * wpl,
+            runs.begin() + static_cast<std::ptrdiff_t>(margin) * wpl);
   auto row = [&](int y) { return runs.data() + static_cast<std::size_t>(y) * wpl; };
   int span = 1;
   for (; 2 * span <= run.length; span *= 2)
@@ -98,7 +100,8 @@ void along_columns(Word* bits, int height, int wpl, const Run& run) {
 }  // namespace
 
 PIX* brick_morphology(PIX* source, int width, int height, BrickOperation operation) {
-  if (!source || pixGetDepth(source) != 1 || width < 1 || height < 1 || (width == 1 && height == 1)) return nullptr;
+  if (!source || pixGetDepth(source) != 1 || width < 1 || height < 1 || (width == 1 && height == 1))
+    return nullptr;
   if (MORPH_BC != ASYMMETRIC_MORPH_BC) return nullptr;
   PIX* result = pixCopy(nullptr, source);
   if (!result) return nullptr;
@@ -121,10 +124,20 @@ PIX* brick_morphology(PIX* source, int width, int height, BrickOperation operati
     if (height > 1) along_columns(bits, h, wpl, dilation(height));
   };
   switch (operation) {
-    case BrickOperation::erode: erode(); break;
-    case BrickOperation::dilate: dilate(); break;
-    case BrickOperation::open: erode(); dilate(); break;
-    case BrickOperation::close: dilate(); erode(); break;
+    case BrickOperation::erode:
+      erode();
+      break;
+    case BrickOperation::dilate:
+      dilate();
+      break;
+    case BrickOperation::open:
+      erode();
+      dilate();
+      break;
+    case BrickOperation::close:
+      dilate();
+      erode();
+      break;
   }
   return result;
 }

@@ -49,7 +49,8 @@ std::optional<int> first_foreground(const PIX* page, const ScanArea& area, int f
       for (int y = last_y; y >= first_y; --y)
         if (row_has_ink(y)) return y;
       break;
-    default: break;
+    default:
+      break;
   }
   return std::nullopt;
 }

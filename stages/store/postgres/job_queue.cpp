@@ -1,8 +1,7 @@
 #include "stages/store/postgres/job_queue.h"
 
-#include <pqxx/pqxx>
-
 #include <algorithm>
+#include <pqxx/pqxx>
 #include <sstream>
 
 #include "stages/store/postgres/pg_store.h"
@@ -47,8 +46,10 @@ class PgJobQueue : public JobQueue {
       EnqueueResult result;
       for (const Source& source : sources) {
         const pqxx::result r = tx.exec_params(
-            "INSERT INTO jobs (path, sha256, size) VALUES ($1, $2, $3) ON CONFLICT (path, sha256) DO NOTHING",
-            pqxx::binarystring(source.path.string()), source.sha256, static_cast<std::int64_t>(source.size));
+            "INSERT INTO jobs (path, sha256, size) VALUES ($1, $2, $3) ON CONFLICT (path, sha256) "
+            "DO NOTHING",
+            pqxx::binarystring(source.path.string()), source.sha256,
+            static_cast<std::int64_t>(source.size));
         (r.affected_rows() > 0 ? result.added : result.already_queued) += 1;
       }
       tx.commit();
@@ -58,8 +59,8 @@ class PgJobQueue : public JobQueue {
     }
   }
 
-  Result<std::vector<Job>> claim(const std::string& worker, int max_jobs, std::chrono::seconds lease,
-                                 int max_attempts) override {
+  Result<std::vector<Job>> claim(const std::string& worker, int max_jobs,
+                                 std::chrono::seconds lease, int max_attempts) override {
     try {
       pqxx::work tx(connection_);
       // SKIP LOCKED: workers claiming at the same moment take different rows instead of
@@ -68,7 +69,8 @@ class PgJobQueue : public JobQueue {
           "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $1, "
           "  lease_expires = now() + make_interval(secs => $2), started_at = now() "
           "WHERE id IN (SELECT id FROM jobs "
-          "  WHERE (state = 'queued' OR (state = 'running' AND lease_expires < now())) AND attempts < $3 "
+          "  WHERE (state = 'queued' OR (state = 'running' AND lease_expires < now())) AND "
+          "attempts < $3 "
           "  ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) "
           "RETURNING id, path, sha256, size, attempts",
           worker, static_cast<double>(lease.count()), max_attempts, max_jobs);
@@ -115,18 +117,20 @@ class PgJobQueue : public JobQueue {
 
   Status release(const std::string& worker, const std::vector<std::int64_t>& job_ids) override {
     return run(
-        "UPDATE jobs SET state = 'queued', attempts = greatest(attempts - 1, 0), lease_owner = NULL, "
+        "UPDATE jobs SET state = 'queued', attempts = greatest(attempts - 1, 0), lease_owner = "
+        "NULL, "
         "  lease_expires = NULL, started_at = NULL "
         "WHERE lease_owner = $1 AND state = 'running' AND id = ANY($2::bigint[])",
         worker, id_array(job_ids));
   }
 
-  Status complete(const std::string& worker, const std::vector<std::int64_t>& job_ids, const std::string& outcome,
-                  const std::string& detail) override {
+  Status complete(const std::string& worker, const std::vector<std::int64_t>& job_ids,
+                  const std::string& outcome, const std::string& detail) override {
     try {
       pqxx::work tx(connection_);
       tx.exec_params(
-          "UPDATE jobs SET state = 'done', outcome = $3, last_error = NULLIF($4, ''), finished_at = now(), "
+          "UPDATE jobs SET state = 'done', outcome = $3, last_error = NULLIF($4, ''), finished_at "
+          "= now(), "
           "  lease_owner = NULL, lease_expires = NULL "
           "WHERE lease_owner = $1 AND state = 'running' AND id = ANY($2::bigint[])",
           worker, id_array(job_ids), outcome, detail);
@@ -140,8 +144,9 @@ class PgJobQueue : public JobQueue {
   Status quarantine(const std::vector<std::int64_t>& job_ids) override {
     try {
       pqxx::work tx(connection_);
-      tx.exec_params("UPDATE jobs SET state = 'quarantined' WHERE state = 'done' AND id = ANY($1::bigint[])",
-                     id_array(job_ids));
+      tx.exec_params(
+          "UPDATE jobs SET state = 'quarantined' WHERE state = 'done' AND id = ANY($1::bigint[])",
+          id_array(job_ids));
       tx.commit();
       return Status::Ok();
     } catch (const std::exception& e) {
@@ -154,7 +159,8 @@ class PgJobQueue : public JobQueue {
     try {
       pqxx::work tx(connection_);
       const pqxx::result rows = tx.exec_params(
-          "SELECT id FROM jobs WHERE lease_owner = $1 AND state = 'running' AND id = ANY($2::bigint[]) ORDER BY id",
+          "SELECT id FROM jobs WHERE lease_owner = $1 AND state = 'running' AND id = "
+          "ANY($2::bigint[]) ORDER BY id",
           worker, id_array(job_ids));
       tx.commit();
       std::vector<std::int64_t> held;
@@ -174,10 +180,14 @@ class PgJobQueue : public JobQueue {
       for (const pqxx::row& row : rows) {
         const std::string state = row[0].as<std::string>();
         const std::int64_t n = row[1].as<std::int64_t>();
-        if (state == "queued") counts.queued = n;
-        else if (state == "running") counts.running = n;
-        else if (state == "done") counts.done = n;
-        else if (state == "quarantined") counts.quarantined = n;
+        if (state == "queued")
+          counts.queued = n;
+        else if (state == "running")
+          counts.running = n;
+        else if (state == "done")
+          counts.done = n;
+        else if (state == "quarantined")
+          counts.quarantined = n;
       }
       return counts;
     } catch (const std::exception& e) {
@@ -206,7 +216,8 @@ Result<std::unique_ptr<JobQueue>> open_job_queue(const std::string& uri) {
   try {
     return std::unique_ptr<JobQueue>(std::make_unique<PgJobQueue>(uri));
   } catch (const std::exception& e) {
-    return make_error(Reason::kIo, "cannot connect to the archive at " + redact_uri(uri) + ": " + e.what());
+    return make_error(Reason::kIo,
+                      "cannot connect to the archive at " + redact_uri(uri) + ": " + e.what());
   }
 }
 

@@ -46,12 +46,13 @@ class JobQueue {
 
   // Leases up to `max_jobs` jobs to `worker`: queued ones, and running ones whose lease
   // ran out while they had fewer than `max_attempts` attempts. Oldest first.
-  virtual Result<std::vector<Job>> claim(const std::string& worker, int max_jobs, std::chrono::seconds lease,
-                                         int max_attempts) = 0;
+  virtual Result<std::vector<Job>> claim(const std::string& worker, int max_jobs,
+                                         std::chrono::seconds lease, int max_attempts) = 0;
   // Leases to `worker` the jobs whose lease ran out on their last allowed attempt: the
   // worker records them as failures, which completes them (see act_as_worker). Taking
   // the lease first keeps the job from being lost if this worker dies in between.
-  virtual Result<std::vector<Job>> claim_abandoned(const std::string& worker, std::chrono::seconds lease,
+  virtual Result<std::vector<Job>> claim_abandoned(const std::string& worker,
+                                                   std::chrono::seconds lease,
                                                    int max_attempts) = 0;
   // Extends the lease of every job `worker` holds; returns how many it holds.
   virtual Result<std::int64_t> heartbeat(const std::string& worker, std::chrono::seconds lease) = 0;
@@ -65,8 +66,8 @@ class JobQueue {
   // Marks jobs as quarantined once the failure recorded for them completed them.
   virtual Status quarantine(const std::vector<std::int64_t>& job_ids) = 0;
   // Jobs among `job_ids` that `worker` still holds (not completed by a store transaction).
-  virtual Result<std::vector<std::int64_t>> still_held(const std::string& worker,
-                                                       const std::vector<std::int64_t>& job_ids) = 0;
+  virtual Result<std::vector<std::int64_t>> still_held(
+      const std::string& worker, const std::vector<std::int64_t>& job_ids) = 0;
   virtual Result<QueueCounts> counts() = 0;
 };
 

@@ -2,9 +2,9 @@
 // advisory lock, and opening the connection.
 #include <memory>
 
+#include "stages/core/text_util.h"
 #include "stages/store/postgres/pg_store.h"
 #include "stages/store/postgres/pg_store_impl.h"
-#include "stages/core/text_util.h"
 
 namespace pressarchive {
 namespace {
@@ -15,7 +15,7 @@ namespace {
 // path bytes are BYTEA, and the full-text index is a generated tsvector (German and
 // English stemming of title and text) under a GIN index.
 const char* kMigrations[] = {
-R"SQL(
+    R"SQL(
 CREATE TABLE runs (
   id BIGSERIAL PRIMARY KEY,
   started_at TEXT NOT NULL,
@@ -130,7 +130,7 @@ CREATE TABLE near_dup_bands (
 );
 CREATE INDEX near_dup_bands_by_record ON near_dup_bands(record_id);
 )SQL",
-R"SQL(
+    R"SQL(
 -- The work queue of `enqueue` and `worker`: one job per source (path bytes, content hash).
 -- Workers claim queued jobs with SELECT ... FOR UPDATE SKIP LOCKED, hold a lease they
 -- renew, and complete the job in the transaction that stores its result.
@@ -148,7 +148,7 @@ CREATE TABLE jobs (
   UNIQUE (path, sha256));
 CREATE INDEX jobs_claimable ON jobs (state, id);
 )SQL",
-R"SQL(
+    R"SQL(
 -- Learned boilerplate (SQLite version 5, sqlite_learned_boilerplate.cpp): lines counted
 -- per issuer as the records name it, and how many records of each issuer were counted.
 CREATE TABLE boilerplate_issuers (
@@ -169,11 +169,11 @@ CREATE INDEX boilerplate_lines_by_records ON boilerplate_lines(records);
 CREATE INDEX boilerplate_lines_by_state ON boilerplate_lines(state) WHERE state != 'counted';
 CREATE INDEX records_by_issuer ON records(issuer);
 )SQL",
-R"SQL(
+    R"SQL(
 -- The web page's search (pg_store_browse.cpp): newest first without reading every row.
 CREATE INDEX records_by_release_date ON records(release_date);
 )SQL",
-R"SQL(
+    R"SQL(
 -- scheme 2: the whole text (stages/near_dup/signature_v2.h); band keys with the top bit set. Re-signing
 -- (pipeline/resign.cpp) finds the records of an older scheme through this index, so an
 -- archive that has none left pays one index lookup, not a scan of its signatures.
@@ -192,7 +192,9 @@ std::string pg_text(const std::string& s) {
 
 pqxx::binarystring pg_bytes(const std::string& s) { return pqxx::binarystring(s.data(), s.size()); }
 
-std::string bytes_of(const pqxx::field& f) { return f.is_null() ? std::string() : pqxx::binarystring(f).str(); }
+std::string bytes_of(const pqxx::field& f) {
+  return f.is_null() ? std::string() : pqxx::binarystring(f).str();
+}
 
 Status PgStore::init() {
   std::lock_guard lock(mutex_);
@@ -201,14 +203,18 @@ Status PgStore::init() {
     // Workers started together wait here; the first applies the migrations, the others
     // then find the schema current. DDL is transactional, so a failed migration leaves
     // the previous version intact.
-    tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kLockSpace) + ", " + std::to_string(kMigrationLock) + ")");
+    tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kLockSpace) + ", " +
+            std::to_string(kMigrationLock) + ")");
     tx.exec("SET LOCAL client_min_messages = warning");
-    tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-            "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
-    const int version = tx.exec1("SELECT coalesce(max(version), 0) FROM schema_migrations")[0].as<int>();
+    tx.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+    const int version =
+        tx.exec1("SELECT coalesce(max(version), 0) FROM schema_migrations")[0].as<int>();
     if (version > kSchemaVersion)
-      return make_error(Reason::kUnsupported, name_ + ": archive was written by a newer pressarchive (schema " +
-                                                  std::to_string(version) + ")");
+      return make_error(Reason::kUnsupported,
+                        name_ + ": archive was written by a newer pressarchive (schema " +
+                            std::to_string(version) + ")");
     for (int v = version; v < kSchemaVersion; ++v) {
       tx.exec(kMigrations[v]);
       tx.exec_params("INSERT INTO schema_migrations(version) VALUES ($1)", v + 1);

@@ -7,10 +7,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <pqxx/pqxx>  // std::optional parameters are NULL when empty
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>  // std::optional parameters are NULL when empty
 
 #include "stages/store/archive_store.h"
 
@@ -18,7 +17,8 @@ namespace pressarchive {
 
 // The archive's one time format (UTC, ISO 8601), as SQLite writes it: times compare as
 // text (`reprocess --since`) and export the same from both backends.
-inline constexpr const char* kPgNow = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+inline constexpr const char* kPgNow =
+    "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
 
 // Advisory lock keys (the two-integer form, which never meets the one-bigint form that
 // placement locks use on band keys): migrations, and one lock per content hash.
@@ -51,13 +51,15 @@ auto retry_on_conflict(F&& body) {
 
 class PgStore : public ArchiveStore {
  public:
-  PgStore(std::unique_ptr<pqxx::connection> conn, std::string name) : conn_(std::move(conn)), name_(std::move(name)) {}
+  PgStore(std::unique_ptr<pqxx::connection> conn, std::string name)
+      : conn_(std::move(conn)), name_(std::move(name)) {}
 
   // Applies pending migrations under the migration lock (pg_schema.cpp).
   Status init();
 
   void act_as_worker(const std::string& worker_id) override;
-  std::unique_ptr<PlacementLock> lock_placement(const std::vector<std::uint64_t>& band_keys) override;
+  std::unique_ptr<PlacementLock> lock_placement(
+      const std::vector<std::uint64_t>& band_keys) override;
 
   // pg_store_write.cpp
   Result<std::int64_t> begin_run(const RunInfo& run) override;
@@ -79,8 +81,8 @@ class PgStore : public ArchiveStore {
   Result<std::optional<ClusterRow>> cluster_of(std::int64_t id) override;  // pg_store_browse.cpp
   Status for_each_record(const std::function<void(const Record&)>& visit) override;
   Status for_each_review(const std::function<void(const Record&)>& visit) override;
-  Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(const std::vector<std::uint64_t>& band_keys,
-                                                                        int limit) override;
+  Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(
+      const std::vector<std::uint64_t>& band_keys, int limit) override;
   Result<std::vector<std::pair<std::int64_t, std::string>>> records_signed_with(
       int scheme, std::int64_t after_id, int limit) override;
   Status replace_signatures(const std::vector<StoredSignature>& signatures) override;
@@ -91,12 +93,15 @@ class PgStore : public ArchiveStore {
   Result<std::vector<Event>> events(std::int64_t record_id) override;
 
   // pg_learned_boilerplate.cpp
-  Status count_boilerplate_lines(const std::string& issuer,
-                                 const std::vector<std::pair<std::string, std::string>>& lines) override;
+  Status count_boilerplate_lines(
+      const std::string& issuer,
+      const std::vector<std::pair<std::string, std::string>>& lines) override;
   Result<std::vector<BoilerplateLine>> boilerplate_lines(std::int64_t min_records) override;
-  Result<bool> set_boilerplate_state(std::int64_t id, BoilerplateState state, const std::string& agent) override;
+  Result<bool> set_boilerplate_state(std::int64_t id, BoilerplateState state,
+                                     const std::string& agent) override;
   Result<std::int64_t> add_boilerplate_line(const std::string& issuer, const std::string& line_key,
-                                            const std::string& line, const std::string& agent) override;
+                                            const std::string& line,
+                                            const std::string& agent) override;
   Result<std::vector<std::string>> issuers(std::int64_t min_records) override;
 
   // Releases placement locks (PgPlacementLock's destructor).
@@ -105,9 +110,12 @@ class PgStore : public ArchiveStore {
  private:
   static constexpr const char* kRecordColumns =
       "SELECT id, sha256, coalesce(size, 0), coalesce(format, ''), coalesce(kind, ''), "
-      "coalesce(title, ''), coalesce(subtitle, ''), coalesce(release_date, ''), coalesce(place, ''), "
-      "coalesce(issuer, ''), coalesce(language, ''), coalesce(document_type, ''), coalesce(text, ''), "
-      "coalesce(body, ''), ocr_confidence, duplicate_of, status, coalesce(provenance, ''), created_at, "
+      "coalesce(title, ''), coalesce(subtitle, ''), coalesce(release_date, ''), coalesce(place, "
+      "''), "
+      "coalesce(issuer, ''), coalesce(language, ''), coalesce(document_type, ''), coalesce(text, "
+      "''), "
+      "coalesce(body, ''), ocr_confidence, duplicate_of, status, coalesce(provenance, ''), "
+      "created_at, "
       "needs_review, coalesce(review_reasons, '[]'), duplicate_score, revision_of, revision_score, "
       "coalesce(manual_fields, '{}'), coalesce(metadata_details, '{}') FROM records";
 
@@ -118,16 +126,20 @@ class PgStore : public ArchiveStore {
   void write_signature(pqxx::work& tx, std::int64_t id, const Record& r);
   void write_cluster_links(pqxx::work& tx, std::int64_t id, const Record& r, std::int64_t run_id);
   void write_pages(pqxx::work& tx, std::int64_t id, const Record& r);
-  void replace_in_transaction(pqxx::work& tx, std::int64_t id, const Record& incoming, std::int64_t run_id);
-  void resolve_failures(pqxx::work& tx, const std::string& sha256, const std::vector<std::string>& paths);
+  void replace_in_transaction(pqxx::work& tx, std::int64_t id, const Record& incoming,
+                              std::int64_t run_id);
+  void resolve_failures(pqxx::work& tx, const std::string& sha256,
+                        const std::vector<std::string>& paths);
   void add_event(pqxx::work& tx, const std::string& type, std::optional<std::int64_t> record_id,
-                 const std::string& path, std::int64_t run_id, const std::string& outcome, const std::string& detail);
+                 const std::string& path, std::int64_t run_id, const std::string& outcome,
+                 const std::string& detail);
   // False when the path was linked already.
-  bool insert_source(pqxx::work& tx, std::int64_t record_id, const std::string& path, const std::string& sha256,
-                     std::uintmax_t size, const char* format, std::int64_t run_id);
+  bool insert_source(pqxx::work& tx, std::int64_t record_id, const std::string& path,
+                     const std::string& sha256, std::uintmax_t size, const char* format,
+                     std::int64_t run_id);
   // Completes this worker's running job for (path, sha256), when acting as a worker.
-  void complete_job(pqxx::work& tx, const std::string& path, const std::string& sha256, const char* outcome,
-                    const std::string& error = "");
+  void complete_job(pqxx::work& tx, const std::string& path, const std::string& sha256,
+                    const char* outcome, const std::string& error = "");
   Error db_error(const std::string& what, const std::exception& e) const;
 
   // One connection, used by one thread at a time; visitors may call back into the store.

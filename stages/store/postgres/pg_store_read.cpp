@@ -1,13 +1,15 @@
 // PostgreSQL backend: lookups and queries for the commands (status, show, search,
 // export, failed, review, duplicates) and for near-duplicate placement.
+#include "stages/core/text_util.h"
 #include "stages/store/postgres/pg_store_impl.h"
 #include "stages/store/store_common.h"
-#include "stages/core/text_util.h"
 
 namespace pressarchive {
 namespace {
 
-std::string text_of(const pqxx::field& f) { return f.is_null() ? std::string() : std::string(f.c_str(), f.size()); }
+std::string text_of(const pqxx::field& f) {
+  return f.is_null() ? std::string() : std::string(f.c_str(), f.size());
+}
 
 template <typename T>
 std::optional<T> optional_of(const pqxx::field& f) {
@@ -62,9 +64,11 @@ Result<std::vector<Event>> PgStore::events(std::int64_t record_id) {
   try {
     pqxx::nontransaction tx(*conn_);
     const pqxx::result rows = tx.exec_params(
-        "SELECT id, at, type, record_id, source_path, coalesce(run_id, 0), coalesce(agent, ''), outcome, "
+        "SELECT id, at, type, record_id, source_path, coalesce(run_id, 0), coalesce(agent, ''), "
+        "outcome, "
         "coalesce(detail, '') FROM events WHERE record_id = $1 "
-        "OR (record_id IS NULL AND source_path IN (SELECT path FROM sources WHERE record_id = $1)) ORDER BY id",
+        "OR (record_id IS NULL AND source_path IN (SELECT path FROM sources WHERE record_id = $1)) "
+        "ORDER BY id",
         record_id);
     std::vector<Event> out;
     for (const pqxx::row& row : rows) {
@@ -93,18 +97,21 @@ Result<StoreStatus> PgStore::status() {
     StoreStatus st;
     const pqxx::row counts = tx.exec1(
         "SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM sources), "
-        "(SELECT count(*) FROM sources s WHERE s.id <> (SELECT min(id) FROM sources WHERE record_id = s.record_id)), "
+        "(SELECT count(*) FROM sources s WHERE s.id <> (SELECT min(id) FROM sources WHERE "
+        "record_id = s.record_id)), "
         "(SELECT count(*) FROM failures WHERE resolved_at IS NULL), (SELECT count(*) FROM pages)");
     st.records = counts[0].as<std::int64_t>();
     st.sources = counts[1].as<std::int64_t>();
     st.duplicate_sources = counts[2].as<std::int64_t>();
     st.failures = counts[3].as<std::int64_t>();
     st.pages = counts[4].as<std::int64_t>();
-    for (const pqxx::row& row : tx.exec("SELECT reason, count(*) FROM failures WHERE resolved_at IS NULL "
-                                        "GROUP BY reason ORDER BY 2 DESC, 1"))
+    for (const pqxx::row& row :
+         tx.exec("SELECT reason, count(*) FROM failures WHERE resolved_at IS NULL "
+                 "GROUP BY reason ORDER BY 2 DESC, 1"))
       st.failures_by_reason.emplace_back(text_of(row[0]), row[1].as<std::int64_t>());
-    for (const pqxx::row& row : tx.exec("SELECT id, started_at, coalesce(finished_at, ''), coalesce(summary, '{}'), "
-                                        "coalesce(exit_code, -1) FROM runs ORDER BY id DESC LIMIT 5")) {
+    for (const pqxx::row& row :
+         tx.exec("SELECT id, started_at, coalesce(finished_at, ''), coalesce(summary, '{}'), "
+                 "coalesce(exit_code, -1) FROM runs ORDER BY id DESC LIMIT 5")) {
       RunRow run;
       run.id = row[0].as<std::int64_t>();
       run.started_at = text_of(row[1]);
@@ -151,23 +158,29 @@ Result<std::vector<SearchHit>> PgStore::search(const std::string& query, int lim
     pqxx::work tx(*conn_);
     tx.exec("SET LOCAL client_min_messages = warning");  // "query contains only stop words"
     const pqxx::result rows = tx.exec_params(
-        "WITH q AS (SELECT " + match + " AS query) "
-        "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), "
-        "ts_headline(CASE WHEN r.language = 'en' THEN 'english'::regconfig ELSE 'german'::regconfig END, "
-        "coalesce(r.text, ''), q.query, 'StartSel=[, StopSel=], MaxWords=14, MinWords=6, MaxFragments=1, "
-        "FragmentDelimiter=…') "
-        "FROM records r, q WHERE numnode(q.query) > 0 AND r.search_vector @@ q.query "
-        "ORDER BY ts_rank(r.search_vector, q.query) DESC, r.id LIMIT " + limit_param,
+        "WITH q AS (SELECT " + match +
+            " AS query) "
+            "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), "
+            "ts_headline(CASE WHEN r.language = 'en' THEN 'english'::regconfig ELSE "
+            "'german'::regconfig END, "
+            "coalesce(r.text, ''), q.query, 'StartSel=[, StopSel=], MaxWords=14, MinWords=6, "
+            "MaxFragments=1, "
+            "FragmentDelimiter=…') "
+            "FROM records r, q WHERE numnode(q.query) > 0 AND r.search_vector @@ q.query "
+            "ORDER BY ts_rank(r.search_vector, q.query) DESC, r.id LIMIT " +
+            limit_param,
         pqxx::prepare::make_dynamic_params(terms), limit);
     for (const pqxx::row& row : rows)
-      hits.push_back({row[0].as<std::int64_t>(), text_of(row[1]), text_of(row[2]), "…" + text_of(row[3]) + "…", "", ""});
+      hits.push_back({row[0].as<std::int64_t>(), text_of(row[1]), text_of(row[2]),
+                      "…" + text_of(row[3]) + "…", "", ""});
     return hits;
   } catch (const std::exception& e) {
     return db_error("search failed", e);
   }
 }
 
-Status PgStore::visit_records(const std::string& where, const std::function<void(const Record&)>& visit) {
+Status PgStore::visit_records(const std::string& where,
+                              const std::function<void(const Record&)>& visit) {
   std::lock_guard lock(mutex_);
   std::int64_t after = 0;
   try {
@@ -175,9 +188,10 @@ Status PgStore::visit_records(const std::string& where, const std::function<void
       std::vector<Record> batch;
       {
         pqxx::work tx(*conn_);
-        const pqxx::result rows = tx.exec_params(std::string(kRecordColumns) + " WHERE id > $1" + where +
-                                                     " ORDER BY id LIMIT " + std::to_string(kBatch),
-                                                 after);
+        const pqxx::result rows =
+            tx.exec_params(std::string(kRecordColumns) + " WHERE id > $1" + where +
+                               " ORDER BY id LIMIT " + std::to_string(kBatch),
+                           after);
         for (const pqxx::row& row : rows) batch.push_back(read_record(tx, row));
       }
       if (batch.empty()) return Status::Ok();
@@ -189,27 +203,34 @@ Status PgStore::visit_records(const std::string& where, const std::function<void
   }
 }
 
-Status PgStore::for_each_record(const std::function<void(const Record&)>& visit) { return visit_records("", visit); }
+Status PgStore::for_each_record(const std::function<void(const Record&)>& visit) {
+  return visit_records("", visit);
+}
 
 Status PgStore::for_each_review(const std::function<void(const Record&)>& visit) {
   return visit_records(" AND needs_review = 1", visit);
 }
 
-Result<std::vector<NearDuplicateCandidate>> PgStore::near_duplicate_candidates(const std::vector<std::uint64_t>& keys,
-                                                                              int limit) {
+Result<std::vector<NearDuplicateCandidate>> PgStore::near_duplicate_candidates(
+    const std::vector<std::uint64_t>& keys, int limit) {
   std::vector<NearDuplicateCandidate> out;
   if (keys.empty()) return out;
   std::string array = "{";
-  for (std::size_t i = 0; i < keys.size(); ++i) array += (i ? "," : "") + std::to_string(static_cast<std::int64_t>(keys[i]));
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    array += (i ? "," : "") + std::to_string(static_cast<std::int64_t>(keys[i]));
   array += "}";
   std::lock_guard lock(mutex_);
   try {
     pqxx::nontransaction tx(*conn_);
     const pqxx::result rows = tx.exec_params(
-        "SELECT r.id, coalesce(r.body, ''), coalesce(r.release_date, ''), r.kind, r.ocr_confidence, r.duplicate_of, "
-        "coalesce(r.text, ''), s.signature, s.scheme FROM (SELECT record_id, count(*) AS shared FROM near_dup_bands "
-        "WHERE band_key = ANY ($1::bigint[]) GROUP BY record_id ORDER BY shared DESC, record_id LIMIT $2) AS c "
-        "JOIN records r ON r.id = c.record_id LEFT JOIN near_dup_signatures s ON s.record_id = r.id "
+        "SELECT r.id, coalesce(r.body, ''), coalesce(r.release_date, ''), r.kind, "
+        "r.ocr_confidence, r.duplicate_of, "
+        "coalesce(r.text, ''), s.signature, s.scheme FROM (SELECT record_id, count(*) AS shared "
+        "FROM near_dup_bands "
+        "WHERE band_key = ANY ($1::bigint[]) GROUP BY record_id ORDER BY shared DESC, record_id "
+        "LIMIT $2) AS c "
+        "JOIN records r ON r.id = c.record_id LEFT JOIN near_dup_signatures s ON s.record_id = "
+        "r.id "
         "ORDER BY r.id",
         array, limit);
     for (const pqxx::row& row : rows) {
@@ -236,11 +257,13 @@ Result<std::vector<ClusterRow>> PgStore::clusters() {
   try {
     pqxx::nontransaction tx(*conn_);
     std::vector<ClusterRow> out;
-    for (const pqxx::row& row : tx.exec(
-             "SELECT c.id, coalesce(c.title, ''), coalesce(c.release_date, ''), m.id, coalesce(m.duplicate_score, 0) "
-             "FROM records m JOIN records c ON c.id = m.duplicate_of ORDER BY c.id, m.id")) {
+    for (const pqxx::row& row :
+         tx.exec("SELECT c.id, coalesce(c.title, ''), coalesce(c.release_date, ''), m.id, "
+                 "coalesce(m.duplicate_score, 0) "
+                 "FROM records m JOIN records c ON c.id = m.duplicate_of ORDER BY c.id, m.id")) {
       const std::int64_t canonical = row[0].as<std::int64_t>();
-      if (out.empty() || out.back().canonical != canonical) out.push_back({canonical, text_of(row[1]), text_of(row[2]), {}});
+      if (out.empty() || out.back().canonical != canonical)
+        out.push_back({canonical, text_of(row[1]), text_of(row[2]), {}});
       out.back().members.emplace_back(row[3].as<std::int64_t>(), row[4].as<double>());
     }
     return out;
@@ -256,7 +279,8 @@ Result<std::vector<std::pair<std::int64_t, double>>> PgStore::revisions_of(std::
     std::vector<std::pair<std::int64_t, double>> out;
     for (const pqxx::row& row : tx.exec_params(
              "SELECT id, coalesce(revision_score, 0) FROM records WHERE revision_of = $1 "
-             "UNION SELECT revision_of, coalesce(revision_score, 0) FROM records WHERE id = $1 AND revision_of IS NOT NULL",
+             "UNION SELECT revision_of, coalesce(revision_score, 0) FROM records WHERE id = $1 AND "
+             "revision_of IS NOT NULL",
              id))
       out.emplace_back(row[0].as<std::int64_t>(), row[1].as<double>());
     return out;
@@ -271,9 +295,10 @@ Status PgStore::for_each_failure(const std::function<void(const Failure&)>& visi
     std::vector<Failure> failures;
     {
       pqxx::nontransaction tx(*conn_);
-      for (const pqxx::row& row : tx.exec("SELECT id, path, coalesce(sha256, ''), stage, reason, message, created_at, "
-                                          "coalesce(run_id, 0), attempt FROM failures WHERE resolved_at IS NULL "
-                                          "ORDER BY id DESC")) {
+      for (const pqxx::row& row :
+           tx.exec("SELECT id, path, coalesce(sha256, ''), stage, reason, message, created_at, "
+                   "coalesce(run_id, 0), attempt FROM failures WHERE resolved_at IS NULL "
+                   "ORDER BY id DESC")) {
         Failure f;
         f.id = row[0].as<std::int64_t>();
         f.source_path = bytes_of(row[1]);
@@ -320,16 +345,20 @@ Record PgStore::read_record(pqxx::transaction_base& tx, const pqxx::row& q) {
   r.duplicate_score = optional_of<double>(q[21]);
   r.revision_of = optional_of<std::int64_t>(q[22]);
   r.revision_score = optional_of<double>(q[23]);
-  for (const auto& [field, value] : store::read_manual_fields(text_of(q[24]))) r.manual_fields.push_back(field);
+  for (const auto& [field, value] : store::read_manual_fields(text_of(q[24])))
+    r.manual_fields.push_back(field);
   store::read_metadata_details(text_of(q[25]), r.metadata);
 
-  for (const pqxx::row& row : tx.exec_params("SELECT path FROM sources WHERE record_id = $1 ORDER BY id", r.id))
+  for (const pqxx::row& row :
+       tx.exec_params("SELECT path FROM sources WHERE record_id = $1 ORDER BY id", r.id))
     r.source_paths.push_back(bytes_of(row[0]));
-  for (const pqxx::row& row : tx.exec_params(
-           "SELECT number, method, coalesce(text, ''), confidence, coalesce(rotation, 0), coalesce(skew, 0), "
-           "coalesce(error_reason, ''), coalesce(error, ''), coalesce(seconds, 0), coalesce(lines, '[]'), "
-           "coalesce(alto, '') FROM pages WHERE record_id = $1 ORDER BY number",
-           r.id)) {
+  for (const pqxx::row& row :
+       tx.exec_params("SELECT number, method, coalesce(text, ''), confidence, coalesce(rotation, "
+                      "0), coalesce(skew, 0), "
+                      "coalesce(error_reason, ''), coalesce(error, ''), coalesce(seconds, 0), "
+                      "coalesce(lines, '[]'), "
+                      "coalesce(alto, '') FROM pages WHERE record_id = $1 ORDER BY number",
+                      r.id)) {
     PageResult p;
     p.number = row[0].as<int>();
     p.method = store::page_method_from_name(text_of(row[1]));
@@ -338,7 +367,8 @@ Record PgStore::read_record(pqxx::transaction_base& tx, const pqxx::row& q) {
     p.rotation = row[4].as<int>();
     p.skew = row[5].as<double>();
     if (p.method == PageMethod::kFailed)
-      p.error = Error{reason_from_name(text_of(row[6])).value_or(Reason::kInternal), text_of(row[7])};
+      p.error =
+          Error{reason_from_name(text_of(row[6])).value_or(Reason::kInternal), text_of(row[7])};
     p.seconds = row[8].as<double>();
     p.lines = store::read_page_lines(text_of(row[9]));
     p.alto = text_of(row[10]);

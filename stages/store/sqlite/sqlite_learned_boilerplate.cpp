@@ -34,7 +34,9 @@ const char* kNow = "strftime('%Y-%m-%dT%H:%M:%SZ','now')";
 // One prepared statement, finalised on scope exit.
 class Query {
  public:
-  Query(sqlite3* db, const std::string& sql) { sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr); }
+  Query(sqlite3* db, const std::string& sql) {
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr);
+  }
   ~Query() { sqlite3_finalize(stmt_); }
   Query(const Query&) = delete;
   Query& operator=(const Query&) = delete;
@@ -49,7 +51,8 @@ class Query {
   int step() { return stmt_ ? sqlite3_step(stmt_) : SQLITE_ERROR; }
   std::string text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
   }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
 
@@ -61,11 +64,13 @@ Error db_error(sqlite3* db, const std::string& path, const std::string& what) {
   return make_error(Reason::kIo, path + ": " + what + ": " + sqlite3_errmsg(db));
 }
 
-bool exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+bool exec(sqlite3* db, const char* sql) {
+  return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+}
 
 bool add_event(sqlite3* db, const std::string& agent, const std::string& detail) {
-  Query insert(db, std::string("INSERT INTO events(at, type, agent, outcome, detail) VALUES (") + kNow +
-                       ", 'boilerplate', ?, 'success', ?)");
+  Query insert(db, std::string("INSERT INTO events(at, type, agent, outcome, detail) VALUES (") +
+                       kNow + ", 'boilerplate', ?, 'success', ?)");
   insert.bind(1, agent).bind(2, detail);
   return insert.step() == SQLITE_DONE;
 }
@@ -78,15 +83,18 @@ Status count_lines(sqlite3* db, const std::string& path, const std::string& issu
   if (!exec(db, "BEGIN IMMEDIATE")) return db_error(db, path, "cannot count boilerplate lines");
   bool ok = true;
   {
-    Query issuer_count(db, "INSERT INTO boilerplate_issuers(issuer, records) VALUES (?, 1) "
-                           "ON CONFLICT(issuer) DO UPDATE SET records = records + 1");
+    Query issuer_count(db,
+                       "INSERT INTO boilerplate_issuers(issuer, records) VALUES (?, 1) "
+                       "ON CONFLICT(issuer) DO UPDATE SET records = records + 1");
     issuer_count.bind(1, issuer);
     ok = issuer_count.step() == SQLITE_DONE;
   }
   for (const auto& [key, line] : lines) {
     if (!ok) break;
-    Query line_count(db, "INSERT INTO boilerplate_lines(issuer, line_key, line, records) VALUES (?, ?, ?, 1) "
-                         "ON CONFLICT(issuer, line_key) DO UPDATE SET records = records + 1");
+    Query line_count(
+        db,
+        "INSERT INTO boilerplate_lines(issuer, line_key, line, records) VALUES (?, ?, ?, 1) "
+        "ON CONFLICT(issuer, line_key) DO UPDATE SET records = records + 1");
     line_count.bind(1, issuer).bind(2, key).bind(3, line);
     ok = line_count.step() == SQLITE_DONE;
   }
@@ -96,10 +104,12 @@ Status count_lines(sqlite3* db, const std::string& path, const std::string& issu
   return error;
 }
 
-Result<std::vector<BoilerplateLine>> lines(sqlite3* db, const std::string& path, std::int64_t min_records) {
-  Query q(db, "SELECT l.id, l.issuer, l.line, l.line_key, l.records, coalesce(i.records, 0), l.state "
-              "FROM boilerplate_lines l LEFT JOIN boilerplate_issuers i ON i.issuer = l.issuer "
-              "WHERE l.records >= ? OR l.state != 'counted' ORDER BY l.issuer, l.records DESC, l.id");
+Result<std::vector<BoilerplateLine>> lines(sqlite3* db, const std::string& path,
+                                           std::int64_t min_records) {
+  Query q(db,
+          "SELECT l.id, l.issuer, l.line, l.line_key, l.records, coalesce(i.records, 0), l.state "
+          "FROM boilerplate_lines l LEFT JOIN boilerplate_issuers i ON i.issuer = l.issuer "
+          "WHERE l.records >= ? OR l.state != 'counted' ORDER BY l.issuer, l.records DESC, l.id");
   q.bind(1, min_records);
   std::vector<BoilerplateLine> out;
   int rc;
@@ -118,15 +128,18 @@ Result<std::vector<BoilerplateLine>> lines(sqlite3* db, const std::string& path,
   return out;
 }
 
-Result<bool> set_state(sqlite3* db, const std::string& path, std::int64_t id, BoilerplateState state,
-                       const std::string& agent) {
+Result<bool> set_state(sqlite3* db, const std::string& path, std::int64_t id,
+                       BoilerplateState state, const std::string& agent) {
   if (!exec(db, "BEGIN IMMEDIATE")) return db_error(db, path, "cannot change a boilerplate line");
-  Query update(db, std::string("UPDATE boilerplate_lines SET state = ?, updated_at = ") + kNow + " WHERE id = ?");
+  Query update(db, std::string("UPDATE boilerplate_lines SET state = ?, updated_at = ") + kNow +
+                       " WHERE id = ?");
   update.bind(1, std::string(boilerplate_state_name(state))).bind(2, id);
   bool ok = update.step() == SQLITE_DONE;
   const bool found = ok && sqlite3_changes(db) == 1;
   if (ok && found)
-    ok = add_event(db, agent, std::string(boilerplate_state_name(state)) + " learned boilerplate line " + std::to_string(id));
+    ok = add_event(db, agent,
+                   std::string(boilerplate_state_name(state)) + " learned boilerplate line " +
+                       std::to_string(id));
   if (ok && exec(db, "COMMIT")) return found;
   const Error error = db_error(db, path, "cannot change a boilerplate line");
   exec(db, "ROLLBACK");
@@ -134,14 +147,19 @@ Result<bool> set_state(sqlite3* db, const std::string& path, std::int64_t id, Bo
 }
 
 Result<std::int64_t> add_line(sqlite3* db, const std::string& path, const std::string& issuer,
-                              const std::string& line_key, const std::string& line, const std::string& agent) {
+                              const std::string& line_key, const std::string& line,
+                              const std::string& agent) {
   if (!exec(db, "BEGIN IMMEDIATE")) return db_error(db, path, "cannot add a boilerplate line");
   std::int64_t id = 0;
   bool ok;
   {
-    Query upsert(db, std::string("INSERT INTO boilerplate_lines(issuer, line_key, line, state, updated_at) "
-                                 "VALUES (?, ?, ?, 'confirmed', ") + kNow + ") "
-                     "ON CONFLICT(issuer, line_key) DO UPDATE SET state = 'confirmed', updated_at = excluded.updated_at");
+    Query upsert(
+        db, std::string("INSERT INTO boilerplate_lines(issuer, line_key, line, state, updated_at) "
+                        "VALUES (?, ?, ?, 'confirmed', ") +
+                kNow +
+                ") "
+                "ON CONFLICT(issuer, line_key) DO UPDATE SET state = 'confirmed', updated_at = "
+                "excluded.updated_at");
     upsert.bind(1, issuer).bind(2, line_key).bind(3, line);
     ok = upsert.step() == SQLITE_DONE;
   }
@@ -151,16 +169,21 @@ Result<std::int64_t> add_line(sqlite3* db, const std::string& path, const std::s
     ok = find.step() == SQLITE_ROW;
     if (ok) id = find.integer(0);
   }
-  if (ok) ok = add_event(db, agent, "added boilerplate line " + std::to_string(id) + " of '" + issuer + "': " + line);
+  if (ok)
+    ok =
+        add_event(db, agent,
+                  "added boilerplate line " + std::to_string(id) + " of '" + issuer + "': " + line);
   if (ok && exec(db, "COMMIT")) return id;
   const Error error = db_error(db, path, "cannot add a boilerplate line");
   exec(db, "ROLLBACK");
   return error;
 }
 
-Result<std::vector<std::string>> issuers(sqlite3* db, const std::string& path, std::int64_t min_records) {
-  Query q(db, "SELECT issuer FROM records WHERE issuer IS NOT NULL AND issuer != '' "
-              "GROUP BY issuer HAVING count(*) >= ? ORDER BY count(*) DESC, issuer");
+Result<std::vector<std::string>> issuers(sqlite3* db, const std::string& path,
+                                         std::int64_t min_records) {
+  Query q(db,
+          "SELECT issuer FROM records WHERE issuer IS NOT NULL AND issuer != '' "
+          "GROUP BY issuer HAVING count(*) >= ? ORDER BY count(*) DESC, issuer");
   q.bind(1, min_records);
   std::vector<std::string> out;
   int rc;

@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "stages/metadata/learned_boilerplate.h"
 #include "stages/core/result.h"
+#include "stages/metadata/learned_boilerplate.h"
 
 struct sqlite3;
 
@@ -23,11 +23,14 @@ extern const char kMigration[];
 // add_boilerplate_line and issuers.
 Status count_lines(sqlite3* db, const std::string& path, const std::string& issuer,
                    const std::vector<std::pair<std::string, std::string>>& lines);
-Result<std::vector<BoilerplateLine>> lines(sqlite3* db, const std::string& path, std::int64_t min_records);
-Result<bool> set_state(sqlite3* db, const std::string& path, std::int64_t id, BoilerplateState state,
-                       const std::string& agent);
+Result<std::vector<BoilerplateLine>> lines(sqlite3* db, const std::string& path,
+                                           std::int64_t min_records);
+Result<bool> set_state(sqlite3* db, const std::string& path, std::int64_t id,
+                       BoilerplateState state, const std::string& agent);
 Result<std::int64_t> add_line(sqlite3* db, const std::string& path, const std::string& issuer,
-                              const std::string& line_key, const std::string& line, const std::string& agent);
-Result<std::vector<std::string>> issuers(sqlite3* db, const std::string& path, std::int64_t min_records);
+                              const std::string& line_key, const std::string& line,
+                              const std::string& agent);
+Result<std::vector<std::string>> issuers(sqlite3* db, const std::string& path,
+                                         std::int64_t min_records);
 
 }  // namespace pressarchive::sqlite_learned_boilerplate

@@ -1,8 +1,7 @@
-#include "stages/store/sqlite/sqlite_store.h"
-
 #include <memory>
 
 #include "stages/store/sqlite/sqlite_learned_boilerplate.h"
+#include "stages/store/sqlite/sqlite_store.h"
 #include "stages/store/sqlite/sqlite_store_impl.h"
 
 namespace pressarchive {
@@ -11,7 +10,7 @@ namespace {
 // Migrations, applied in order on open; entry i brings the schema to version i + 1.
 // Never edit an entry that has shipped: add one.
 const char* kMigrations[] = {
-R"SQL(
+    R"SQL(
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY,
   started_at TEXT NOT NULL,
@@ -80,7 +79,7 @@ CREATE INDEX IF NOT EXISTS failures_by_hash ON failures(sha256);
 CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
   title, text, content='records', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
 )SQL",
-R"SQL(
+    R"SQL(
 ALTER TABLE failures ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE failures ADD COLUMN resolution TEXT;
 ALTER TABLE records ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
@@ -102,7 +101,7 @@ CREATE TABLE events (
 CREATE INDEX events_by_record ON events(record_id);
 CREATE INDEX failures_open ON failures(resolved_at, created_at);
 )SQL",
-R"SQL(
+    R"SQL(
 ALTER TABLE records ADD COLUMN duplicate_score REAL;
 ALTER TABLE records ADD COLUMN revision_of INTEGER REFERENCES records(id);
 ALTER TABLE records ADD COLUMN revision_score REAL;
@@ -121,19 +120,19 @@ CREATE TABLE near_dup_bands (
 ) WITHOUT ROWID;
 CREATE INDEX near_dup_bands_by_record ON near_dup_bands(record_id);
 )SQL",
-R"SQL(
+    R"SQL(
 -- persons, per-field confidence and conflicts found by metadata extraction (JSON).
 ALTER TABLE records ADD COLUMN metadata_details TEXT;
 )SQL",
-sqlite_learned_boilerplate::kMigration,  // version 5: learned boilerplate
-R"SQL(
+    sqlite_learned_boilerplate::kMigration,  // version 5: learned boilerplate
+    R"SQL(
 -- The web page's search (sqlite_store_browse.cpp): facet counts and the choice of a page of
 -- hits read this index, by id, instead of rows that carry the whole text (needs_review
 -- lies behind it); the newest-first order reads the second.
 CREATE INDEX records_facets ON records(id, issuer, place, release_date, kind, needs_review);
 CREATE INDEX records_by_release_date ON records(release_date);
 )SQL",
-R"SQL(
+    R"SQL(
 -- scheme 2: the whole text (stages/near_dup/signature_v2.h); band keys with the top bit set. Re-signing
 -- (pipeline/resign.cpp) finds the records of an older scheme through this index, so an
 -- archive that has none left pays one index lookup, not a scan of its signatures.
@@ -153,7 +152,9 @@ Status SqliteStore::init() {
     return s;
   sqlite3_busy_timeout(db_, 10000);
   // BEGIN IMMEDIATE: two processes opening a new archive at once migrate it once.
-  if (Status s = exec("BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);"); !s.ok())
+  if (Status s = exec(
+          "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);");
+      !s.ok())
     return s;
   int version = 0;
   {
@@ -162,8 +163,9 @@ Status SqliteStore::init() {
   }
   if (version > kSchemaVersion) {
     rollback();
-    return make_error(Reason::kUnsupported, path_ + ": archive was written by a newer pressarchive (schema " +
-                                                std::to_string(version) + ")");
+    return make_error(Reason::kUnsupported,
+                      path_ + ": archive was written by a newer pressarchive (schema " +
+                          std::to_string(version) + ")");
   }
   for (int v = version; v < kSchemaVersion; ++v) {
     if (Status s = exec(kMigrations[v]); !s.ok()) {
@@ -173,7 +175,9 @@ Status SqliteStore::init() {
   }
   if (version != kSchemaVersion) {
     Status s = exec("DELETE FROM schema_version");
-    if (s.ok()) s = exec("INSERT INTO schema_version(version) VALUES (" + std::to_string(kSchemaVersion) + ")");
+    if (s.ok())
+      s = exec("INSERT INTO schema_version(version) VALUES (" + std::to_string(kSchemaVersion) +
+               ")");
     if (!s.ok()) {
       rollback();
       return s;
@@ -198,7 +202,9 @@ Error SqliteStore::db_error(const std::string& what) {
 
 Result<std::unique_ptr<ArchiveStore>> open_sqlite_store(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);

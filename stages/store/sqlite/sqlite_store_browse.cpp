@@ -5,8 +5,8 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "stages/store/sqlite/sqlite_store_impl.h"
 #include "stages/core/text_util.h"
+#include "stages/store/sqlite/sqlite_store_impl.h"
 
 namespace pressarchive {
 namespace {
@@ -35,7 +35,8 @@ struct Filter {
 // carry the whole text.
 std::string from(const Filter& f, bool facet_index) {
   const std::string records = facet_index ? "records r INDEXED BY records_facets" : "records r";
-  return f.has_words ? " FROM records_fts JOIN " + records + " ON r.id = records_fts.rowid" : " FROM " + records;
+  return f.has_words ? " FROM records_fts JOIN " + records + " ON r.id = records_fts.rowid"
+                     : " FROM " + records;
 }
 
 Filter filter_of(const BrowseQuery& query) {
@@ -56,7 +57,8 @@ Filter filter_of(const BrowseQuery& query) {
   equal("r.place", query.place);
   equal("substr(r.release_date, 1, 4)", query.year);
   equal("r.kind", query.kind);
-  if (query.needs_review) terms.push_back(*query.needs_review ? "r.needs_review = 1" : "r.needs_review = 0");
+  if (query.needs_review)
+    terms.push_back(*query.needs_review ? "r.needs_review = 1" : "r.needs_review = 0");
   if (!query.date_from.empty()) {
     terms.push_back("r.release_date >= ?");
     f.values.push_back(query.date_from);
@@ -108,9 +110,10 @@ Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
   const Filter filter = filter_of(query);
   BrowseResult result;
   {
-    Statement q(statements_, "SELECT coalesce(r.issuer, ''), coalesce(r.place, ''), "
-                             "substr(coalesce(r.release_date, ''), 1, 4), coalesce(r.kind, ''), r.needs_review" +
-                                 from(filter, true) + filter.where);
+    Statement q(statements_,
+                "SELECT coalesce(r.issuer, ''), coalesce(r.place, ''), "
+                "substr(coalesce(r.release_date, ''), 1, 4), coalesce(r.kind, ''), r.needs_review" +
+                    from(filter, true) + filter.where);
     bind_all(q, filter.values);
     Tally issuer, place, year, kind, review;
     int rc;
@@ -123,43 +126,54 @@ Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
       review.add(q.integer(4) ? "yes" : "no");
     }
     if (rc != SQLITE_DONE) return db_error("search failed");
-    result.facets = {{"issuer", issuer.top()}, {"place", place.top()}, {"year", year.top()}, {"kind", kind.top()},
+    result.facets = {{"issuer", issuer.top()},
+                     {"place", place.top()},
+                     {"year", year.top()},
+                     {"kind", kind.top()},
                      {"needs_review", review.top()}};
   }
   std::vector<std::int64_t> ids;
   {
-    const std::string order = filter.has_words && !query.by_date ? " ORDER BY records_fts.rank, r.id"
-                                                                 : " ORDER BY r.release_date DESC, r.id DESC";
+    const std::string order = filter.has_words && !query.by_date
+                                  ? " ORDER BY records_fts.rank, r.id"
+                                  : " ORDER BY r.release_date DESC, r.id DESC";
     // Newest first without words: the release-date index, in order, beats the facet index.
-    Statement q(statements_, "SELECT r.id" + from(filter, filter.has_words) + filter.where + order + " LIMIT ? OFFSET ?");
+    Statement q(statements_, "SELECT r.id" + from(filter, filter.has_words) + filter.where + order +
+                                 " LIMIT ? OFFSET ?");
     bind_all(q, filter.values);
     const int n = static_cast<int>(filter.values.size());
-    q.bind(n + 1, static_cast<std::int64_t>(query.limit)).bind(n + 2, static_cast<std::int64_t>(query.offset));
+    q.bind(n + 1, static_cast<std::int64_t>(query.limit))
+        .bind(n + 2, static_cast<std::int64_t>(query.offset));
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) ids.push_back(q.integer(0));
     if (rc != SQLITE_DONE) return db_error("search failed");
   }
   const std::string hit_sql =
-      filter.has_words
-          ? "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), "
-            "snippet(records_fts, 1, char(2), char(3), '…', 16), coalesce(r.issuer, ''), coalesce(r.place, '') "
-            "FROM records_fts JOIN records r ON r.id = records_fts.rowid WHERE records_fts MATCH ? AND records_fts.rowid = ?"
-          : "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), "
-            "substr(coalesce(nullif(r.body, ''), r.text, ''), 1, 200), coalesce(r.issuer, ''), coalesce(r.place, '') "
-            "FROM records r WHERE ? IS NOT NULL AND r.id = ?";
+      filter.has_words ? "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), "
+                         "snippet(records_fts, 1, char(2), char(3), '…', 16), coalesce(r.issuer, "
+                         "''), coalesce(r.place, '') "
+                         "FROM records_fts JOIN records r ON r.id = records_fts.rowid WHERE "
+                         "records_fts MATCH ? AND records_fts.rowid = ?"
+                       : "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), "
+                         "substr(coalesce(nullif(r.body, ''), r.text, ''), 1, 200), "
+                         "coalesce(r.issuer, ''), coalesce(r.place, '') "
+                         "FROM records r WHERE ? IS NOT NULL AND r.id = ?";
   for (const std::int64_t id : ids) {
     Statement q(statements_, hit_sql);
     q.bind(1, filter.has_words ? filter.values[0] : std::string()).bind(2, id);
-    if (q.step() == SQLITE_ROW) result.hits.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5)});
+    if (q.step() == SQLITE_ROW)
+      result.hits.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5)});
   }
   return result;
 }
 
 Result<std::optional<ClusterRow>> SqliteStore::cluster_of(std::int64_t id) {
-  Statement q(statements_,
-              "SELECT c.id, coalesce(c.title, ''), coalesce(c.release_date, ''), m.id, coalesce(m.duplicate_score, 0) "
-              "FROM records c JOIN records m ON m.duplicate_of = c.id "
-              "WHERE c.id = coalesce((SELECT duplicate_of FROM records WHERE id = ?), ?) ORDER BY m.id");
+  Statement q(
+      statements_,
+      "SELECT c.id, coalesce(c.title, ''), coalesce(c.release_date, ''), m.id, "
+      "coalesce(m.duplicate_score, 0) "
+      "FROM records c JOIN records m ON m.duplicate_of = c.id "
+      "WHERE c.id = coalesce((SELECT duplicate_of FROM records WHERE id = ?), ?) ORDER BY m.id");
   q.bind(1, id).bind(2, id);
   std::optional<ClusterRow> cluster;
   int rc;

@@ -79,8 +79,10 @@ class Statement {
     stmt_ = cache.take(sql_);
   }
   ~Statement() {
-    if (cache_) cache_->give_back(sql_, stmt_);
-    else sqlite3_finalize(stmt_);
+    if (cache_)
+      cache_->give_back(sql_, stmt_);
+    else
+      sqlite3_finalize(stmt_);
   }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -102,13 +104,17 @@ class Statement {
     return *this;
   }
   Statement& bind(int i, const std::optional<double>& v) {
-    if (v) sqlite3_bind_double(stmt_, i, *v);
-    else sqlite3_bind_null(stmt_, i);
+    if (v)
+      sqlite3_bind_double(stmt_, i, *v);
+    else
+      sqlite3_bind_null(stmt_, i);
     return *this;
   }
   Statement& bind(int i, const std::optional<std::int64_t>& v) {
-    if (v) sqlite3_bind_int64(stmt_, i, *v);
-    else sqlite3_bind_null(stmt_, i);
+    if (v)
+      sqlite3_bind_int64(stmt_, i, *v);
+    else
+      sqlite3_bind_null(stmt_, i);
     return *this;
   }
   Statement& bind_null(int i) {
@@ -119,12 +125,14 @@ class Statement {
   int step() { return stmt_ ? sqlite3_step(stmt_) : SQLITE_ERROR; }
   std::string text(int col) const {
     const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
   }
   // The column's bytes, valid until the next step(): for counting without copying.
   std::string_view view(int col) const {
     const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
-    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string_view();
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string_view();
   }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
   double real(int col) const { return sqlite3_column_double(stmt_, col); }
@@ -164,11 +172,12 @@ class SqliteStore : public ArchiveStore {
   Result<std::optional<Record>> load_record(std::int64_t id) override;
   Result<std::vector<SearchHit>> search(const std::string& query, int limit) override;
   Result<BrowseResult> browse(const BrowseQuery& query) override;
-  Result<std::optional<ClusterRow>> cluster_of(std::int64_t id) override;  // sqlite_store_browse.cpp
+  Result<std::optional<ClusterRow>> cluster_of(
+      std::int64_t id) override;  // sqlite_store_browse.cpp
   Status for_each_record(const std::function<void(const Record&)>& visit) override;
   Status for_each_review(const std::function<void(const Record&)>& visit) override;
-  Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(const std::vector<std::uint64_t>& band_keys,
-                                                                        int limit) override;
+  Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(
+      const std::vector<std::uint64_t>& band_keys, int limit) override;
   Result<std::vector<std::pair<std::int64_t, std::string>>> records_signed_with(
       int scheme, std::int64_t after_id, int limit) override;
   Status replace_signatures(const std::vector<StoredSignature>& signatures) override;
@@ -179,18 +188,21 @@ class SqliteStore : public ArchiveStore {
   Result<std::vector<Event>> events(std::int64_t record_id) override;
 
   // Learned boilerplate: sqlite_learned_boilerplate.cpp.
-  Status count_boilerplate_lines(const std::string& issuer,
-                                 const std::vector<std::pair<std::string, std::string>>& lines) override {
+  Status count_boilerplate_lines(
+      const std::string& issuer,
+      const std::vector<std::pair<std::string, std::string>>& lines) override {
     return sqlite_learned_boilerplate::count_lines(db_, path_, issuer, lines);
   }
   Result<std::vector<BoilerplateLine>> boilerplate_lines(std::int64_t min_records) override {
     return sqlite_learned_boilerplate::lines(db_, path_, min_records);
   }
-  Result<bool> set_boilerplate_state(std::int64_t id, BoilerplateState state, const std::string& agent) override {
+  Result<bool> set_boilerplate_state(std::int64_t id, BoilerplateState state,
+                                     const std::string& agent) override {
     return sqlite_learned_boilerplate::set_state(db_, path_, id, state, agent);
   }
   Result<std::int64_t> add_boilerplate_line(const std::string& issuer, const std::string& line_key,
-                                            const std::string& line, const std::string& agent) override {
+                                            const std::string& line,
+                                            const std::string& agent) override {
     return sqlite_learned_boilerplate::add_line(db_, path_, issuer, line_key, line, agent);
   }
   Result<std::vector<std::string>> issuers(std::int64_t min_records) override {
@@ -200,9 +212,12 @@ class SqliteStore : public ArchiveStore {
  private:
   static constexpr const char* kRecordColumns =
       "SELECT id, sha256, coalesce(size, 0), coalesce(format, ''), coalesce(kind, ''), "
-      "coalesce(title, ''), coalesce(subtitle, ''), coalesce(release_date, ''), coalesce(place, ''), "
-      "coalesce(issuer, ''), coalesce(language, ''), coalesce(document_type, ''), coalesce(text, ''), "
-      "coalesce(body, ''), ocr_confidence, duplicate_of, status, coalesce(provenance, ''), created_at, "
+      "coalesce(title, ''), coalesce(subtitle, ''), coalesce(release_date, ''), coalesce(place, "
+      "''), "
+      "coalesce(issuer, ''), coalesce(language, ''), coalesce(document_type, ''), coalesce(text, "
+      "''), "
+      "coalesce(body, ''), ocr_confidence, duplicate_of, status, coalesce(provenance, ''), "
+      "created_at, "
       "needs_review, coalesce(review_reasons, '[]'), duplicate_score, revision_of, revision_score, "
       "coalesce(manual_fields, '{}'), coalesce(metadata_details, '{}') FROM records";
 
@@ -214,8 +229,9 @@ class SqliteStore : public ArchiveStore {
   Status write_pages_and_index(std::int64_t id, const Record& r);
   Status replace_in_transaction(std::int64_t id, const Record& incoming, std::int64_t run_id);
   bool resolve_failures(const std::string& sha256, const std::vector<std::string>& paths);
-  bool add_event(const std::string& type, std::optional<std::int64_t> record_id, const std::string& path,
-                 std::int64_t run_id, const std::string& outcome, const std::string& detail);
+  bool add_event(const std::string& type, std::optional<std::int64_t> record_id,
+                 const std::string& path, std::int64_t run_id, const std::string& outcome,
+                 const std::string& detail);
   bool insert_source(std::int64_t record_id, const std::string& path, const std::string& sha256,
                      std::uintmax_t size, const char* format, std::int64_t run_id);
   Status exec(const std::string& sql);

@@ -1,8 +1,8 @@
 // SQLite backend: lookups and queries for the commands (status, show, search, export,
 // failed, review, duplicates) and for near-duplicate placement.
+#include "stages/core/text_util.h"
 #include "stages/store/sqlite/sqlite_store_impl.h"
 #include "stages/store/store_common.h"
-#include "stages/core/text_util.h"
 
 namespace pressarchive {
 
@@ -21,8 +21,10 @@ KnownContent SqliteStore::lookup(const std::string& sha256, const std::string& p
 }
 
 Result<std::vector<std::int64_t>> SqliteStore::record_ids(const std::string& changed_since) {
-  Statement q(statements_, "SELECT id FROM records WHERE ?1 = '' OR created_at >= ?1 OR id IN "
-                           "(SELECT record_id FROM events WHERE at >= ?1 AND record_id IS NOT NULL) ORDER BY id");
+  Statement q(
+      statements_,
+      "SELECT id FROM records WHERE ?1 = '' OR created_at >= ?1 OR id IN "
+      "(SELECT record_id FROM events WHERE at >= ?1 AND record_id IS NOT NULL) ORDER BY id");
   q.bind(1, changed_since);
   std::vector<std::int64_t> out;
   int rc;
@@ -32,10 +34,12 @@ Result<std::vector<std::int64_t>> SqliteStore::record_ids(const std::string& cha
 }
 
 Result<std::vector<Event>> SqliteStore::events(std::int64_t record_id) {
-  Statement q(statements_, "SELECT id, at, type, record_id, coalesce(source_path, ''), coalesce(run_id, 0), "
-                   "coalesce(agent, ''), outcome, coalesce(detail, '') FROM events WHERE record_id = ? "
-                   "OR (record_id IS NULL AND source_path IN (SELECT path FROM sources WHERE record_id = ?)) "
-                   "ORDER BY id");
+  Statement q(
+      statements_,
+      "SELECT id, at, type, record_id, coalesce(source_path, ''), coalesce(run_id, 0), "
+      "coalesce(agent, ''), outcome, coalesce(detail, '') FROM events WHERE record_id = ? "
+      "OR (record_id IS NULL AND source_path IN (SELECT path FROM sources WHERE record_id = ?)) "
+      "ORDER BY id");
   q.bind(1, record_id).bind(2, record_id);
   std::vector<Event> out;
   int rc;
@@ -65,13 +69,19 @@ Result<StoreStatus> SqliteStore::status() {
   st.records = count("SELECT count(*) FROM records");
   st.sources = count("SELECT count(*) FROM sources");
   st.duplicate_sources = count(
-      "SELECT count(*) FROM sources s WHERE s.id <> (SELECT min(id) FROM sources WHERE record_id = s.record_id)");
+      "SELECT count(*) FROM sources s WHERE s.id <> (SELECT min(id) FROM sources WHERE record_id = "
+      "s.record_id)");
   st.failures = count("SELECT count(*) FROM failures WHERE resolved_at IS NULL");
   st.pages = count("SELECT count(*) FROM pages");
-  Statement reasons(statements_, "SELECT reason, count(*) FROM failures WHERE resolved_at IS NULL GROUP BY reason ORDER BY 2 DESC");
-  while (reasons.step() == SQLITE_ROW) st.failures_by_reason.emplace_back(reasons.text(0), reasons.integer(1));
-  Statement runs(statements_, "SELECT id, started_at, coalesce(finished_at, ''), coalesce(summary, '{}'), coalesce(exit_code, -1) "
-                      "FROM runs ORDER BY id DESC LIMIT 5");
+  Statement reasons(statements_,
+                    "SELECT reason, count(*) FROM failures WHERE resolved_at IS NULL GROUP BY "
+                    "reason ORDER BY 2 DESC");
+  while (reasons.step() == SQLITE_ROW)
+    st.failures_by_reason.emplace_back(reasons.text(0), reasons.integer(1));
+  Statement runs(statements_,
+                 "SELECT id, started_at, coalesce(finished_at, ''), coalesce(summary, '{}'), "
+                 "coalesce(exit_code, -1) "
+                 "FROM runs ORDER BY id DESC LIMIT 5");
   while (runs.step() == SQLITE_ROW) {
     RunRow row;
     row.id = runs.integer(0);
@@ -106,7 +116,8 @@ Result<std::vector<SearchHit>> SqliteStore::search(const std::string& query, int
               "ORDER BY rank LIMIT ?");
   q.bind(1, match).bind(2, static_cast<std::int64_t>(limit));
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) hits.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), "", ""});
+  while ((rc = q.step()) == SQLITE_ROW)
+    hits.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), "", ""});
   if (rc != SQLITE_DONE) return db_error("search failed");
   return hits;
 }
@@ -133,13 +144,18 @@ Result<std::vector<NearDuplicateCandidate>> SqliteStore::near_duplicate_candidat
   if (keys.empty()) return out;
   std::string placeholders;
   for (std::size_t i = 0; i < keys.size(); ++i) placeholders += i ? ",?" : "?";
-  Statement q(statements_,
-              "SELECT r.id, coalesce(r.body, ''), coalesce(r.release_date, ''), r.kind, r.ocr_confidence, "
-              "r.duplicate_of, coalesce(r.text, ''), s.signature, s.scheme FROM (SELECT record_id, count(*) AS shared "
-              "FROM near_dup_bands WHERE band_key IN (" + placeholders + ") GROUP BY record_id "
-              "ORDER BY shared DESC, record_id LIMIT ?) AS c JOIN records r ON r.id = c.record_id "
-              "LEFT JOIN near_dup_signatures s ON s.record_id = r.id ORDER BY r.id");
-  for (std::size_t i = 0; i < keys.size(); ++i) q.bind(static_cast<int>(i) + 1, static_cast<std::int64_t>(keys[i]));
+  Statement q(
+      statements_,
+      "SELECT r.id, coalesce(r.body, ''), coalesce(r.release_date, ''), r.kind, r.ocr_confidence, "
+      "r.duplicate_of, coalesce(r.text, ''), s.signature, s.scheme FROM (SELECT record_id, "
+      "count(*) AS shared "
+      "FROM near_dup_bands WHERE band_key IN (" +
+          placeholders +
+          ") GROUP BY record_id "
+          "ORDER BY shared DESC, record_id LIMIT ?) AS c JOIN records r ON r.id = c.record_id "
+          "LEFT JOIN near_dup_signatures s ON s.record_id = r.id ORDER BY r.id");
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    q.bind(static_cast<int>(i) + 1, static_cast<std::int64_t>(keys[i]));
   q.bind(static_cast<int>(keys.size()) + 1, static_cast<std::int64_t>(limit));
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
@@ -160,12 +176,15 @@ Result<std::vector<NearDuplicateCandidate>> SqliteStore::near_duplicate_candidat
 }
 
 Result<std::vector<ClusterRow>> SqliteStore::clusters() {
-  Statement q(statements_, "SELECT c.id, coalesce(c.title, ''), coalesce(c.release_date, ''), m.id, coalesce(m.duplicate_score, 0) "
-                   "FROM records m JOIN records c ON c.id = m.duplicate_of ORDER BY c.id, m.id");
+  Statement q(statements_,
+              "SELECT c.id, coalesce(c.title, ''), coalesce(c.release_date, ''), m.id, "
+              "coalesce(m.duplicate_score, 0) "
+              "FROM records m JOIN records c ON c.id = m.duplicate_of ORDER BY c.id, m.id");
   std::vector<ClusterRow> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
-    if (out.empty() || out.back().canonical != q.integer(0)) out.push_back({q.integer(0), q.text(1), q.text(2), {}});
+    if (out.empty() || out.back().canonical != q.integer(0))
+      out.push_back({q.integer(0), q.text(1), q.text(2), {}});
     out.back().members.emplace_back(q.integer(3), q.real(4));
   }
   if (rc != SQLITE_DONE) return db_error("cannot list clusters");
@@ -173,8 +192,10 @@ Result<std::vector<ClusterRow>> SqliteStore::clusters() {
 }
 
 Result<std::vector<std::pair<std::int64_t, double>>> SqliteStore::revisions_of(std::int64_t id) {
-  Statement q(statements_, "SELECT id, coalesce(revision_score, 0) FROM records WHERE revision_of = ? "
-                   "UNION SELECT revision_of, coalesce(revision_score, 0) FROM records WHERE id = ? AND revision_of IS NOT NULL");
+  Statement q(statements_,
+              "SELECT id, coalesce(revision_score, 0) FROM records WHERE revision_of = ? "
+              "UNION SELECT revision_of, coalesce(revision_score, 0) FROM records WHERE id = ? AND "
+              "revision_of IS NOT NULL");
   q.bind(1, id).bind(2, id);
   std::vector<std::pair<std::int64_t, double>> out;
   while (q.step() == SQLITE_ROW) out.emplace_back(q.integer(0), q.real(1));
@@ -182,8 +203,10 @@ Result<std::vector<std::pair<std::int64_t, double>>> SqliteStore::revisions_of(s
 }
 
 Status SqliteStore::for_each_failure(const std::function<void(const Failure&)>& visit) {
-  Statement q(statements_, "SELECT id, path, coalesce(sha256, ''), stage, reason, message, created_at, "
-                   "coalesce(run_id, 0), attempt FROM failures WHERE resolved_at IS NULL ORDER BY id DESC");
+  Statement q(
+      statements_,
+      "SELECT id, path, coalesce(sha256, ''), stage, reason, message, created_at, "
+      "coalesce(run_id, 0), attempt FROM failures WHERE resolved_at IS NULL ORDER BY id DESC");
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
     Failure f;
@@ -227,16 +250,19 @@ Record SqliteStore::read_record(Statement& q) {
   if (!q.is_null(21)) r.duplicate_score = q.real(21);
   if (!q.is_null(22)) r.revision_of = q.integer(22);
   if (!q.is_null(23)) r.revision_score = q.real(23);
-  for (const auto& [field, value] : store::read_manual_fields(q.text(24))) r.manual_fields.push_back(field);
+  for (const auto& [field, value] : store::read_manual_fields(q.text(24)))
+    r.manual_fields.push_back(field);
   store::read_metadata_details(q.text(25), r.metadata);
   r.review_reasons = store::read_review_reasons(q.text(20));
 
   Statement sources(statements_, "SELECT path FROM sources WHERE record_id = ? ORDER BY id");
   sources.bind(1, r.id);
   while (sources.step() == SQLITE_ROW) r.source_paths.push_back(sources.text(0));
-  Statement pages(statements_, "SELECT number, method, coalesce(text, ''), confidence, coalesce(rotation, 0), "
-                       "coalesce(skew, 0), coalesce(error_reason, ''), coalesce(error, ''), coalesce(seconds, 0), "
-                       "coalesce(lines, '[]'), coalesce(alto, '') FROM pages WHERE record_id = ? ORDER BY number");
+  Statement pages(
+      statements_,
+      "SELECT number, method, coalesce(text, ''), confidence, coalesce(rotation, 0), "
+      "coalesce(skew, 0), coalesce(error_reason, ''), coalesce(error, ''), coalesce(seconds, 0), "
+      "coalesce(lines, '[]'), coalesce(alto, '') FROM pages WHERE record_id = ? ORDER BY number");
   pages.bind(1, r.id);
   while (pages.step() == SQLITE_ROW) {
     PageResult p;
