@@ -100,26 +100,13 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  std::vector<nlohmann::json> objects;
+  if (!read_pairs_file(dir, objects)) return 2;
   std::vector<Pair> pairs;
-  {
-    std::ifstream in(dir + "/pairs.jsonl");
-    if (!in) {
-      std::fprintf(stderr, "cannot read %s/pairs.jsonl\n", dir.c_str());
-      return 2;
-    }
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.empty()) continue;
-      const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-      if (!j.is_object()) {
-        std::fprintf(stderr, "pairs.jsonl: not a JSON object: %s\n", line.c_str());
-        return 2;
-      }
-      pairs.push_back({j.value("a", ""), j.value("b", ""), j.value("expect", ""),
-                       j.value("release_date_a", ""), j.value("release_date_b", ""),
-                       j.value("change", "")});
-    }
-  }
+  for (const nlohmann::json& j : objects)
+    pairs.push_back({j.value("a", ""), j.value("b", ""), j.value("expect", ""),
+                     j.value("release_date_a", ""), j.value("release_date_b", ""),
+                     j.value("change", "")});
 
   // Every text once: body, normalised text, profile, signature, band keys.
   const auto started = std::chrono::steady_clock::now();

@@ -93,26 +93,32 @@ void count(Tally& t, const RecordPair& p, const std::string& got, const std::str
 
 }  // namespace
 
-int evaluate_record_pairs(const std::string& dir, const pa::NearDuplicateOptions& options) {
-  std::vector<RecordPair> pairs;
-  {
-    std::ifstream in(dir + "/pairs.jsonl");
-    if (!in) {
-      std::fprintf(stderr, "cannot read %s/pairs.jsonl\n", dir.c_str());
-      return 2;
-    }
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.empty()) continue;
-      const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-      if (!j.is_object()) {
-        std::fprintf(stderr, "%s/pairs.jsonl: not a JSON object: %s\n", dir.c_str(), line.c_str());
-        return 2;
-      }
-      pairs.push_back({j.value("a", ""), j.value("b", ""), j.value("expect", ""),
-                       j.value("form", ""), j.value("split", "")});
-    }
+bool read_pairs_file(const std::string& dir, std::vector<nlohmann::json>& objects) {
+  std::ifstream in(dir + "/pairs.jsonl");
+  if (!in) {
+    std::fprintf(stderr, "cannot read %s/pairs.jsonl\n", dir.c_str());
+    return false;
   }
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object()) {
+      std::fprintf(stderr, "%s/pairs.jsonl: not a JSON object: %s\n", dir.c_str(), line.c_str());
+      return false;
+    }
+    objects.push_back(std::move(j));
+  }
+  return true;
+}
+
+int evaluate_record_pairs(const std::string& dir, const pa::NearDuplicateOptions& options) {
+  std::vector<nlohmann::json> objects;
+  if (!read_pairs_file(dir, objects)) return 2;
+  std::vector<RecordPair> pairs;
+  for (const nlohmann::json& j : objects)
+    pairs.push_back({j.value("a", ""), j.value("b", ""), j.value("expect", ""), j.value("form", ""),
+                     j.value("split", "")});
   pa::Result<pa::MetadataRules> rules = pa::parse_rules(pa::builtin_rules_text(), "built-in rules");
   if (!rules.ok()) {
     std::fprintf(stderr, "%s\n", rules.error().message.c_str());

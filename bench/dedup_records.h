@@ -2,7 +2,9 @@
 // with letterhead, kicker, dateline, author line, title, body and closing lines).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "stages/near_dup/near_duplicates.h"
 
@@ -13,3 +15,7 @@
 // merged), 1 when it does not, 2 on unreadable input.
 int evaluate_record_pairs(const std::string& dir,
                           const pressarchive::NearDuplicateOptions& options);
+
+// The JSON objects of `dir`/pairs.jsonl, one a line (blank lines skipped). False, with the
+// reason on stderr, when the file cannot be read or a line is not a JSON object.
+bool read_pairs_file(const std::string& dir, std::vector<nlohmann::json>& objects);

@@ -185,6 +185,10 @@ struct Event {
 // that runs them on two threads for long documents; by default they run one after another.
 using RunBoth = std::function<void(const std::function<void()>&, const std::function<void()>&)>;
 
+// Runs `first` and `second` through `run_both`, or one after the other when it is empty.
+void run_both_or_in_turn(const RunBoth& run_both, const std::function<void()>& first,
+                         const std::function<void()>& second);
+
 // From this many lines on, a stage given a RunBoth reads a document's lines in two halves.
 constexpr std::size_t kLinesReadInHalves = 400;
 

@@ -237,10 +237,7 @@ Metadata MetadataExtractor::extract(
     meta.language = detect_language(meta.body.empty() ? meta.title : meta.body, rules_);
     if (with_body) with_body(meta.body);
   };
-  if (run_both)
-    run_both(find_persons, the_rest);
-  else
-    find_persons(), the_rest();
+  run_both_or_in_turn(run_both, find_persons, the_rest);
 
   // Fields and how far to trust them. OCR'd pages with a low mean word confidence lower
   // every field.

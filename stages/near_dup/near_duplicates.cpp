@@ -483,12 +483,7 @@ BodyProfile profile_body(std::string_view body, std::string release_date,
         char_shingles_of(signature_text::fold_and_strip(prepared), options.shingle_chars);
   };
   const auto split = [&] { profile.sentences = sentences_of(prepared); };
-  if (run_both) {
-    run_both(shingle, split);
-  } else {
-    shingle();
-    split();
-  }
+  run_both_or_in_turn(run_both, shingle, split);
   profile.release_date = std::move(release_date);
   return profile;
 }

@@ -81,12 +81,7 @@ BodyProfile profile_record_v2(std::string_view record_text, std::string release_
     profile.shingles = char_shingles(normalise_for_signature(text), options.shingle_chars);
   };
   const auto split = [&] { profile.sentences = line_sentences(text); };
-  if (run_both) {
-    run_both(shingle, split);
-  } else {
-    shingle();
-    split();
-  }
+  run_both_or_in_turn(run_both, shingle, split);
   profile.release_date = std::move(release_date);
   return profile;
 }
