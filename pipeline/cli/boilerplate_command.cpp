@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "pipeline/cli/commands.h"
+#include "pipeline/cli/report.h"
 #include "pipeline/exit_codes.h"
 #include "pipeline/version.h"
 #include "stages/core/text_util.h"
@@ -30,13 +31,11 @@ int run_boilerplate_list(const std::string& store_path, const LearnedBoilerplate
                          std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
-    err << "pressarchive: " << store.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, store.error());
   }
   Result<std::vector<BoilerplateLine>> lines = (*store)->boilerplate_lines(options.min_records);
   if (!lines.ok()) {
-    err << "pressarchive: " << lines.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, lines.error());
   }
   std::size_t shown = 0;
   for (const BoilerplateLine& line : *lines) {
@@ -71,19 +70,17 @@ int run_boilerplate_decide(const std::string& store_path, std::int64_t id, bool 
                            std::ostream& out, std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
-    err << "pressarchive: " << store.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, store.error());
   }
   const BoilerplateState state =
       confirm ? BoilerplateState::kConfirmed : BoilerplateState::kRejected;
   Result<bool> found = (*store)->set_boilerplate_state(id, state, agent());
   if (!found.ok()) {
-    err << "pressarchive: " << found.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, found.error());
   }
   if (!*found) {
-    err << "pressarchive: no boilerplate line " << id << " (see `pressarchive boilerplate`)\n";
-    return exit_code::kNotFound;
+    return report_error(err, exit_code::kNotFound, "no boilerplate line ", id,
+                        " (see `pressarchive boilerplate`)");
   }
   out << "boilerplate line " << id << ": " << boilerplate_state_name(state) << "\n";
   return exit_code::kOk;
@@ -93,18 +90,16 @@ int run_boilerplate_add(const std::string& store_path, const std::string& issuer
                         const std::string& line, std::ostream& out, std::ostream& err) {
   const std::string key = boilerplate_line_key(line);
   if (trim(issuer).empty() || key.empty()) {
-    err << "pressarchive: boilerplate --add needs a line with letters or digits and --issuer\n";
-    return exit_code::kUsage;
+    return report_error(err, exit_code::kUsage,
+                        "boilerplate --add needs a line with letters or digits and --issuer");
   }
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
-    err << "pressarchive: " << store.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, store.error());
   }
   Result<std::int64_t> id = (*store)->add_boilerplate_line(trim(issuer), key, trim(line), agent());
   if (!id.ok()) {
-    err << "pressarchive: " << id.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, id.error());
   }
   out << "boilerplate line " << *id << ": confirmed for '" << trim(issuer) << "'\n";
   return exit_code::kOk;

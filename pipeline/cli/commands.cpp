@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "pipeline/cli/report.h"
 #include "pipeline/exit_codes.h"
 #include "pipeline/version.h"
 #include "stages/core/text_util.h"
@@ -26,13 +27,11 @@ std::string or_dash(const std::string& s) { return s.empty() ? "-" : valid_utf8(
 int run_status(const std::string& store_path, std::ostream& out, std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
-    err << "pressarchive: " << store.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, store.error());
   }
   Result<StoreStatus> st = (*store)->status();
   if (!st.ok()) {
-    err << "pressarchive: " << st.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, st.error());
   }
   out << "archive " << redact_uri(store_path) << "\n"
       << "  records            " << st->records << "\n"
@@ -68,17 +67,14 @@ int run_show(const std::string& store_path, std::int64_t id, bool with_text, boo
              std::ostream& out, std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
-    err << "pressarchive: " << store.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, store.error());
   }
   Result<std::optional<Record>> loaded = (*store)->load_record(id);
   if (!loaded.ok()) {
-    err << "pressarchive: " << loaded.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, loaded.error());
   }
   if (!loaded->has_value()) {
-    err << "pressarchive: no record " << id << " in " << store_path << "\n";
-    return exit_code::kNotFound;
+    return report_error(err, exit_code::kNotFound, "no record ", id, " in ", store_path);
   }
   const Record& r = **loaded;
   const Metadata& m = r.metadata;
@@ -148,8 +144,7 @@ int run_show(const std::string& store_path, std::int64_t id, bool with_text, boo
   if (with_history) {
     Result<std::vector<Event>> events = (*store)->events(id);
     if (!events.ok()) {
-      err << "pressarchive: " << events.error().message << "\n";
-      return exit_code::kStoreError;
+      return report_store_error(err, events.error());
     }
     out << "history:\n";
     for (const Event& e : *events)
@@ -166,13 +161,12 @@ int run_failed(const std::string& store_path, bool as_json, const std::string& r
                std::int64_t run_id, std::ostream& out, std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
-    err << "pressarchive: " << store.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, store.error());
   }
   if (!reason.empty() && !reason_from_name(reason)) {
-    err << "pressarchive: unknown reason '" << reason
-        << "' (unreadable, encrypted, unsupported, too large, timeout, no text, io, internal)\n";
-    return exit_code::kUsage;
+    return report_error(
+        err, exit_code::kUsage, "unknown reason '", reason,
+        "' (unreadable, encrypted, unsupported, too large, timeout, no text, io, internal)");
   }
   std::int64_t shown = 0;
   Status s = (*store)->for_each_failure([&](const Failure& f) {
@@ -197,8 +191,7 @@ int run_failed(const std::string& store_path, bool as_json, const std::string& r
     }
   });
   if (!s.ok()) {
-    err << "pressarchive: " << s.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, s.error());
   }
   if (!as_json) err << shown << " open failure(s); retry with `pressarchive reprocess --failed`\n";
   return exit_code::kOk;
@@ -207,8 +200,7 @@ int run_failed(const std::string& store_path, bool as_json, const std::string& r
 int run_review(const std::string& store_path, std::ostream& out, std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
-    err << "pressarchive: " << store.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, store.error());
   }
   std::int64_t count = 0;
   Status s = (*store)->for_each_review([&](const Record& r) {
@@ -218,8 +210,7 @@ int run_review(const std::string& store_path, std::ostream& out, std::ostream& e
     for (const std::string& reason : r.review_reasons) out << "\t- " << reason << "\n";
   });
   if (!s.ok()) {
-    err << "pressarchive: " << s.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, s.error());
   }
   err << count << " record(s) to review; correct with `pressarchive edit ID --title ...`, "
       << "clear with `pressarchive edit ID --reviewed`\n";
@@ -231,8 +222,7 @@ int run_edit(const std::string& store_path, std::int64_t id,
              std::ostream& out, std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
-    err << "pressarchive: " << store.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, store.error());
   }
   const std::string agent = std::string("archivist via pressarchive ") + kVersion;
   for (const auto& [field, value] : fields) {
@@ -242,8 +232,8 @@ int run_edit(const std::string& store_path, std::int64_t id,
                          return std::isdigit(static_cast<unsigned char>(c)) || c == '-';
                        });
       if (!iso) {
-        err << "pressarchive: --release-date needs YYYY-MM-DD, not '" << value << "'\n";
-        return exit_code::kUsage;
+        return report_error(err, exit_code::kUsage, "--release-date needs YYYY-MM-DD, not '", value,
+                            "'");
       }
     }
     if (Status s = (*store)->set_manual_field(id, field, value, agent); !s.ok()) {
@@ -256,8 +246,7 @@ int run_edit(const std::string& store_path, std::int64_t id,
   }
   if (reviewed) {
     if (Status s = (*store)->mark_reviewed(id, agent); !s.ok()) {
-      err << "pressarchive: " << s.error().message << "\n";
-      return exit_code::kNotFound;
+      return report_error(err, exit_code::kNotFound, s.error().message);
     }
     out << "record " << id << ": reviewed\n";
   }
@@ -267,13 +256,11 @@ int run_edit(const std::string& store_path, std::int64_t id,
 int run_duplicates(const std::string& store_path, std::ostream& out, std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
-    err << "pressarchive: " << store.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, store.error());
   }
   Result<std::vector<ClusterRow>> clusters = (*store)->clusters();
   if (!clusters.ok()) {
-    err << "pressarchive: " << clusters.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, clusters.error());
   }
   for (const ClusterRow& c : *clusters) {
     out << c.canonical << "\t" << or_dash(c.release_date) << "\t" << or_dash(c.title) << "\n";
@@ -288,13 +275,11 @@ int run_search(const std::string& store_path, const std::string& query, int limi
                std::ostream& out, std::ostream& err) {
   auto store = open_existing_store(store_path);
   if (!store.ok()) {
-    err << "pressarchive: " << store.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, store.error());
   }
   Result<std::vector<SearchHit>> hits = (*store)->search(query, limit);
   if (!hits.ok()) {
-    err << "pressarchive: " << hits.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, hits.error());
   }
   for (const SearchHit& hit : *hits) {
     out << hit.record_id << "\t" << or_dash(hit.release_date) << "\t" << or_dash(hit.title) << "\n";

@@ -9,6 +9,7 @@
 #include <memory>
 #include <system_error>
 
+#include "pipeline/cli/report.h"
 #include "pipeline/exit_codes.h"
 #include "pipeline/progress.h"
 #include "stages/export/package.h"
@@ -52,8 +53,7 @@ int export_lines(ArchiveStore& store, const ExportRequest& request,
   if (!request.out.empty() && request.out != "-") {
     file.open(tmp, std::ios::binary | std::ios::trunc);
     if (!file) {
-      err << "pressarchive: " << request.out << ": cannot write\n";
-      return exit_code::kUsage;
+      return report_error(err, exit_code::kUsage, request.out, ": cannot write");
     }
     target = &file;
   }
@@ -84,16 +84,15 @@ int export_lines(ArchiveStore& store, const ExportRequest& request,
   std::error_code ec;
   if (!s.ok() || !*target) {
     if (file.is_open()) fs::remove(tmp, ec);
-    err << "pressarchive: "
-        << (s.ok() ? request.out + ": write failed (disk full?)" : s.error().message) << "\n";
-    return exit_code::kStoreError;
+    return report_error(err, exit_code::kStoreError,
+                        (s.ok() ? request.out + ": write failed (disk full?)" : s.error().message));
   }
   if (file.is_open()) {
     file.close();
     fs::rename(tmp, request.out, ec);
     if (ec) {
-      err << "pressarchive: " << request.out << ": cannot write (" << ec.message() << ")\n";
-      return exit_code::kStoreError;
+      return report_error(err, exit_code::kStoreError, request.out, ": cannot write (",
+                          ec.message(), ")");
     }
   }
   return exit_code::kOk;
@@ -115,8 +114,7 @@ int export_packages(const Settings& settings, ArchiveStore& store, const ExportR
   std::error_code ec;
   fs::create_directories(request.out, ec);
   if (ec || !fs::is_directory(request.out, ec)) {
-    err << "pressarchive: " << request.out << ": cannot create the export folder\n";
-    return exit_code::kUsage;
+    return report_error(err, exit_code::kUsage, request.out, ": cannot create the export folder");
   }
   remove_partial_packages(request.out);
   const PackageOptions options = package_options(settings, request);
@@ -182,8 +180,7 @@ int export_packages(const Settings& settings, ArchiveStore& store, const ExportR
               }));
   progress.stop();
   if (store_failed) {
-    err << "pressarchive: " << store_error << "\n";
-    return exit_code::kStoreError;
+    return report_error(err, exit_code::kStoreError, store_error);
   }
   return outcome.failed > 0 ? exit_code::kCompletedWithFailures : exit_code::kOk;
 }
@@ -218,38 +215,33 @@ bool is_iso_date_or_time(const std::string& t) {
 int run_export(const Settings& settings, const ExportRequest& request, std::ostream& out,
                std::ostream& err) {
   if (request.format != "jsonl" && request.format != "csv" && request.format != "mets") {
-    err << "pressarchive: unknown export format '" << request.format
-        << "' (known: jsonl, csv, mets)\n";
-    return exit_code::kUsage;
+    return report_error(err, exit_code::kUsage, "unknown export format '", request.format,
+                        "' (known: jsonl, csv, mets)");
   }
   if (request.format == "mets" && (request.out.empty() || request.out == "-")) {
-    err << "pressarchive: export --format mets needs --out FOLDER (one package per record goes "
-           "there)\n";
-    return exit_code::kUsage;
+    return report_error(
+        err, exit_code::kUsage,
+        "export --format mets needs --out FOLDER (one package per record goes there)");
   }
   if ((request.bag || !request.images) && request.format != "mets") {
-    err << "pressarchive: --bag and --no-images apply to --format mets only\n";
-    return exit_code::kUsage;
+    return report_error(err, exit_code::kUsage,
+                        "--bag and --no-images apply to --format mets only");
   }
   if (!request.since.empty() && !is_iso_date_or_time(request.since)) {
-    err << "pressarchive: --since " << request.since
-        << ": not a date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ)\n";
-    return exit_code::kUsage;
+    return report_error(err, exit_code::kUsage, "--since ", request.since,
+                        ": not a date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ)");
   }
   auto store = open_existing_store(settings.store);
   if (!store.ok()) {
-    err << "pressarchive: " << store.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, store.error());
   }
   Result<std::vector<std::int64_t>> ids = selected_ids(**store, request);
   if (!ids.ok()) {
-    err << "pressarchive: " << ids.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, ids.error());
   }
   for (std::int64_t id : request.ids)
     if (request.since.empty() && !std::binary_search(ids->begin(), ids->end(), id)) {
-      err << "pressarchive: record " << id << ": not in the archive\n";
-      return exit_code::kNotFound;
+      return report_error(err, exit_code::kNotFound, "record ", id, ": not in the archive");
     }
   Outcome outcome;
   const int code = request.format == "mets"

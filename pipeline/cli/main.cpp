@@ -12,6 +12,7 @@
 #include <map>
 
 #include "pipeline/cli/commands.h"
+#include "pipeline/cli/report.h"
 #include "pipeline/cli/serve.h"
 #include "pipeline/config.h"
 #include "pipeline/exit_codes.h"
@@ -252,8 +253,7 @@ int main(int argc, char** argv) {
 
   Result<Config> config = Config::load(config_file);
   if (!config.ok()) {
-    std::cerr << "pressarchive: " << config.error().message << "\n";
-    return exit_code::kUsage;
+    return report_error(std::cerr, exit_code::kUsage, config.error().message);
   }
   auto override_setting = [&](const std::string& key, const std::string& value) {
     if (Status s = config->set(key, value); !s.ok()) {
@@ -269,8 +269,7 @@ int main(int argc, char** argv) {
   if (!token.empty()) override_setting("web.token", token);
   Result<Settings> settings = config->settings();
   if (!settings.ok()) {
-    std::cerr << "pressarchive: configuration: " << settings.error().message << "\n";
-    return exit_code::kUsage;
+    return report_error(std::cerr, exit_code::kUsage, "configuration: ", settings.error().message);
   }
 
   // What ingest and reprocess share: a batch that stops cleanly on SIGINT/SIGTERM.
@@ -301,15 +300,14 @@ int main(int argc, char** argv) {
       if (!reprocess_reason.empty()) {
         selection.reason = reason_from_name(reprocess_reason);
         if (!selection.reason) {
-          std::cerr << "pressarchive: unknown reason '" << reprocess_reason << "'\n";
-          return exit_code::kUsage;
+          return report_error(std::cerr, exit_code::kUsage, "unknown reason '", reprocess_reason,
+                              "'");
         }
       }
       if (!selection.failed && !selection.reason && selection.since.empty() &&
           selection.record_ids.empty() && selection.failure_ids.empty()) {
-        std::cerr
-            << "pressarchive: reprocess needs --failed, --reason, --since, --failure or --id\n";
-        return exit_code::kUsage;
+        return report_error(std::cerr, exit_code::kUsage,
+                            "reprocess needs --failed, --reason, --since, --failure or --id");
       }
       IngestRequest request = batch_request();
       request.reprocess = selection;
@@ -334,8 +332,7 @@ int main(int argc, char** argv) {
                                       static_cast<bool>(*confirm_opt), std::cout, std::cerr);
       if (*add_opt) {
         if (boilerplate_issuer.empty()) {
-          std::cerr << "pressarchive: boilerplate --add needs --issuer\n";
-          return exit_code::kUsage;
+          return report_error(std::cerr, exit_code::kUsage, "boilerplate --add needs --issuer");
         }
         return run_boilerplate_add(settings->store, boilerplate_issuer, boilerplate_add, std::cout,
                                    std::cerr);
@@ -345,8 +342,8 @@ int main(int argc, char** argv) {
     }
     if (*edit) {
       if (edits.empty() && !edit_reviewed) {
-        std::cerr << "pressarchive: edit needs a field to set (e.g. --title) or --reviewed\n";
-        return exit_code::kUsage;
+        return report_error(std::cerr, exit_code::kUsage,
+                            "edit needs a field to set (e.g. --title) or --reviewed");
       }
       return run_edit(settings->store, edit_id, {edits.begin(), edits.end()}, edit_reviewed,
                       std::cout, std::cerr);
@@ -380,15 +377,14 @@ int main(int argc, char** argv) {
       }
       std::ifstream in(settings->rules_file);
       if (!in) {
-        std::cerr << "pressarchive: " << settings->rules_file << ": cannot read the rules file\n";
-        return exit_code::kUsage;
+        return report_error(std::cerr, exit_code::kUsage, settings->rules_file,
+                            ": cannot read the rules file");
       }
       std::cout << in.rdbuf();
       return exit_code::kOk;
     }
   } catch (const std::exception& e) {
-    std::cerr << "pressarchive: internal error: " << e.what() << "\n";
-    return exit_code::kInternal;
+    return report_error(std::cerr, exit_code::kInternal, "internal error: ", e.what());
   }
   return exit_code::kUsage;
 }

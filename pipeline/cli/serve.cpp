@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <ostream>
 
+#include "pipeline/cli/report.h"
 #include "pipeline/exit_codes.h"
 #include "stages/store/postgres/pg_store.h"
 #include "stages/web/server.h"
@@ -25,8 +26,8 @@ std::filesystem::path cache_dir_of(const Settings& settings) {
 int run_serve(const ServeRequest& request, std::ostream& out, std::ostream& err) {
   web::ServerOptions server;
   if (!web::parse_listen(request.settings.web_listen, server)) {
-    err << "pressarchive: --listen needs HOST:PORT, not '" << request.settings.web_listen << "'\n";
-    return exit_code::kUsage;
+    return report_error(err, exit_code::kUsage, "--listen needs HOST:PORT, not '",
+                        request.settings.web_listen, "'");
   }
   web::AppOptions options;
   options.store = request.settings.store;
@@ -39,8 +40,7 @@ int run_serve(const ServeRequest& request, std::ostream& out, std::ostream& err)
   options.connections = server.threads;
   Result<std::unique_ptr<web::App>> app = web::App::open(options);
   if (!app.ok()) {
-    err << "pressarchive: " << app.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, app.error());
   }
   const std::atomic<bool> never{false};
   Status s = web::serve(**app, server, request.stop ? *request.stop : never, [&](int port) {
@@ -53,8 +53,7 @@ int run_serve(const ServeRequest& request, std::ostream& out, std::ostream& err)
     out.flush();
   });
   if (!s.ok()) {
-    err << "pressarchive: " << s.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_store_error(err, s.error());
   }
   return exit_code::kOk;
 }
