@@ -39,14 +39,17 @@ Result<MetadataRules> load_rules(const Settings& settings) {
   return parse_rules(buffer.str(), settings.rules_file);
 }
 
-// Issuers named by two records or more (one record may be a misreading) and the learned
-// boilerplate in effect.
+// Issuers and places named by two records or more (one record may be a misreading) and
+// the learned boilerplate in effect.
 Result<ArchiveKnowledge> archive_knowledge(ArchiveStore& store,
                                            const LearnedBoilerplateOptions& options) {
   ArchiveKnowledge knowledge;
   Result<std::vector<std::string>> issuers = store.issuers(2);
   if (!issuers.ok()) return issuers.error();
   knowledge.issuers = std::move(*issuers);
+  Result<std::vector<std::string>> places = store.places(2);
+  if (!places.ok()) return places.error();
+  knowledge.places = std::move(*places);
   Result<std::vector<BoilerplateLine>> lines = store.boilerplate_lines(options.min_records);
   if (!lines.ok()) return lines.error();
   knowledge.boilerplate = LearnedBoilerplate(*lines, options);

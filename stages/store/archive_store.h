@@ -242,6 +242,8 @@ class ArchiveStore {
                                                     const std::string& agent) = 0;
   // Issuers named by at least `min_records` archived records, most frequent first.
   virtual Result<std::vector<std::string>> issuers(std::int64_t min_records) = 0;
+  // Places named by at least `min_records` archived records, most frequent first.
+  virtual Result<std::vector<std::string>> places(std::int64_t min_records) = 0;
 };
 
 // Opens (creating if needed) the store named by `location`: a postgresql:// or

@@ -305,6 +305,24 @@ TEST_P(Store, StatusRunsAndExportOrder) {
   EXPECT_EQ(order, (std::vector<std::string>{"h1", "h2", "h3"}));
 }
 
+TEST_P(Store, IssuersAndPlacesNamedOftenEnoughMostFrequentFirst) {
+  ArchiveStore& s = *store_;
+  const std::pair<const char*, const char*> named[] = {
+      {"Stadt Ulm", "Ulm"},          {"Stadt Ulm", "Ulm"},          {"Stadt Ulm", "Neu-Ulm"},
+      {"Pressestelle", "Osnabrück"}, {"Pressestelle", "Osnabrück"}, {"", ""}};
+  int n = 0;
+  for (const auto& [issuer, place] : named) {
+    Record r = sample_record("p" + std::to_string(++n), "p" + std::to_string(n) + ".pdf");
+    r.metadata.issuer = issuer;
+    r.metadata.place = place;
+    ASSERT_TRUE(s.archive_record(r, run_).ok());
+  }
+  EXPECT_EQ(s.issuers(2).value(), (std::vector<std::string>{"Stadt Ulm", "Pressestelle"}));
+  // A place read once (perhaps misread) does not become a known spelling.
+  EXPECT_EQ(s.places(2).value(), (std::vector<std::string>{"Osnabrück", "Ulm"}));
+  EXPECT_EQ(s.places(1).value(), (std::vector<std::string>{"Osnabrück", "Ulm", "Neu-Ulm"}));
+}
+
 TEST(SqliteStore, UsesWal) {
   testing::TempDir dir;
   const std::string db = (dir.path() / "a.db").string();

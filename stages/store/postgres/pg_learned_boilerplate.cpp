@@ -121,19 +121,40 @@ Result<std::int64_t> PgStore::add_boilerplate_line(const std::string& issuer,
   }
 }
 
+namespace {
+
+// The values of a records column ("issuer" or "place", never from input) named by at
+// least `min_records` records, most frequent first.
+std::vector<std::string> frequent_values(pqxx::connection& conn, const std::string& column,
+                                         std::int64_t min_records) {
+  pqxx::nontransaction tx(conn);
+  std::vector<std::string> out;
+  for (const pqxx::row& row :
+       tx.exec_params("SELECT " + column + " FROM records WHERE " + column + " IS NOT NULL AND " +
+                          column + " != '' GROUP BY " + column +
+                          " HAVING count(*) >= $1 ORDER BY count(*) DESC, " + column,
+                      min_records))
+    out.push_back(text_of(row[0]));
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<std::string>> PgStore::issuers(std::int64_t min_records) {
   std::lock_guard lock(mutex_);
   try {
-    pqxx::nontransaction tx(*conn_);
-    std::vector<std::string> out;
-    for (const pqxx::row& row :
-         tx.exec_params("SELECT issuer FROM records WHERE issuer IS NOT NULL AND issuer != '' "
-                        "GROUP BY issuer HAVING count(*) >= $1 ORDER BY count(*) DESC, issuer",
-                        min_records))
-      out.push_back(text_of(row[0]));
-    return out;
+    return frequent_values(*conn_, "issuer", min_records);
   } catch (const std::exception& e) {
     return db_error("cannot read the issuers", e);
+  }
+}
+
+Result<std::vector<std::string>> PgStore::places(std::int64_t min_records) {
+  std::lock_guard lock(mutex_);
+  try {
+    return frequent_values(*conn_, "place", min_records);
+  } catch (const std::exception& e) {
+    return db_error("cannot read the places", e);
   }
 }
 

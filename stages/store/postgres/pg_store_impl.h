@@ -103,6 +103,7 @@ class PgStore : public ArchiveStore {
                                             const std::string& line,
                                             const std::string& agent) override;
   Result<std::vector<std::string>> issuers(std::int64_t min_records) override;
+  Result<std::vector<std::string>> places(std::int64_t min_records) override;
 
   // Releases placement locks (PgPlacementLock's destructor).
   void unlock_placement(const std::string& keys_array);

@@ -179,17 +179,34 @@ Result<std::int64_t> add_line(sqlite3* db, const std::string& path, const std::s
   return error;
 }
 
-Result<std::vector<std::string>> issuers(sqlite3* db, const std::string& path,
-                                         std::int64_t min_records) {
-  Query q(db,
-          "SELECT issuer FROM records WHERE issuer IS NOT NULL AND issuer != '' "
-          "GROUP BY issuer HAVING count(*) >= ? ORDER BY count(*) DESC, issuer");
+namespace {
+
+// The values of a records column ("issuer" or "place", never from input) named by at
+// least `min_records` records, most frequent first.
+Result<std::vector<std::string>> frequent_values(sqlite3* db, const std::string& path,
+                                                 const std::string& column,
+                                                 std::int64_t min_records) {
+  Query q(db, "SELECT " + column + " FROM records WHERE " + column + " IS NOT NULL AND " + column +
+                  " != '' GROUP BY " + column + " HAVING count(*) >= ? ORDER BY count(*) DESC, " +
+                  column);
   q.bind(1, min_records);
   std::vector<std::string> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));
-  if (rc != SQLITE_DONE) return db_error(db, path, "cannot read the issuers");
+  if (rc != SQLITE_DONE) return db_error(db, path, "cannot read the " + column + "s");
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> issuers(sqlite3* db, const std::string& path,
+                                         std::int64_t min_records) {
+  return frequent_values(db, path, "issuer", min_records);
+}
+
+Result<std::vector<std::string>> places(sqlite3* db, const std::string& path,
+                                        std::int64_t min_records) {
+  return frequent_values(db, path, "place", min_records);
 }
 
 }  // namespace pressarchive::sqlite_learned_boilerplate

@@ -20,7 +20,7 @@ extern const char kMigration[];
 
 // `path` names the archive in error messages. Same contracts as ArchiveStore's
 // count_boilerplate_lines, boilerplate_lines, set_boilerplate_state,
-// add_boilerplate_line and issuers.
+// add_boilerplate_line, issuers and places.
 Status count_lines(sqlite3* db, const std::string& path, const std::string& issuer,
                    const std::vector<std::pair<std::string, std::string>>& lines);
 Result<std::vector<BoilerplateLine>> lines(sqlite3* db, const std::string& path,
@@ -32,5 +32,7 @@ Result<std::int64_t> add_line(sqlite3* db, const std::string& path, const std::s
                               const std::string& agent);
 Result<std::vector<std::string>> issuers(sqlite3* db, const std::string& path,
                                          std::int64_t min_records);
+Result<std::vector<std::string>> places(sqlite3* db, const std::string& path,
+                                        std::int64_t min_records);
 
 }  // namespace pressarchive::sqlite_learned_boilerplate

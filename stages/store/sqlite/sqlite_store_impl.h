@@ -208,6 +208,9 @@ class SqliteStore : public ArchiveStore {
   Result<std::vector<std::string>> issuers(std::int64_t min_records) override {
     return sqlite_learned_boilerplate::issuers(db_, path_, min_records);
   }
+  Result<std::vector<std::string>> places(std::int64_t min_records) override {
+    return sqlite_learned_boilerplate::places(db_, path_, min_records);
+  }
 
  private:
   static constexpr const char* kRecordColumns =
