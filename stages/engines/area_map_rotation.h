@@ -1,7 +1,7 @@
 // Turning a page by a small angle (deskew) exactly as Leptonica's pixRotate(page, angle,
 // L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0) turns an 8-bit page, on pressarchive's own
-// rows. Leptonica's loop cost 480 M instructions on a skewed A4 page, 3.4 % of its OCR,
-// plus two conversions to and from its Pix; this is the same arithmetic in a loop the
+// rows. Leptonica's loop, plus two conversions to and from its Pix, is a measurable part
+// of a skewed page's OCR (bench/PROFILE.md); this is the same arithmetic in a loop the
 // compiler can vectorise.
 #pragma once
 

@@ -24,7 +24,7 @@ using PixPtr = std::unique_ptr<PIX, PixDeleter>;
 // Leptonica keeps 8-bit pixels four to a 32-bit word, the first in the most significant
 // byte, and 1-bit pixels 32 to a word, the first in the most significant bit (set =
 // black). The conversions below work a word at a time: a scanned page passes through
-// them four or five times, and Leptonica's per-pixel macros made that about 3 % of a page.
+// them four or five times, which Leptonica's per-pixel macros made costly (bench/PROFILE.md).
 // A Pix of the page's size and resolution, each of its rows filled from the page's.
 template <typename FillRow>
 PixPtr pix_by_rows(const PageImage& image, int depth, FillRow fill_row) {

@@ -1,7 +1,7 @@
 // Binary erosion, dilation, opening and closing by a solid rectangle ("brick"), the
 // operations Tesseract's page layout asks Leptonica for when it looks for ruled lines.
 // Leptonica does them with one raster operation per pixel of the rectangle: a rule
-// finder's 75-pixel line costs 75 passes over the page, about 5 % of a page's OCR.
+// finder's 75-pixel line costs 75 passes over the page (its share of OCR: bench/PROFILE.md).
 // These give the very same pixels with a logarithmic number of passes (see the .cpp).
 #pragma once
 
