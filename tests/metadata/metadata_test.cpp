@@ -8,8 +8,8 @@
 #include <random>
 #include <regex>
 #include <sstream>
-#include <thread>
 
+#include "../run_both.h"
 #include "../test_paths.h"
 #include "stages/core/text_util.h"
 #include "stages/metadata/language.h"
@@ -537,12 +537,7 @@ TEST(Metadata, LongDocumentReadInHalvesGivesTheSameFields) {
 
   const MetadataExtractor extractor(rules());
   const Metadata in_turn = extractor.extract(pages);
-  const RunBoth reversed_on_threads = [](const std::function<void()>& a,
-                                         const std::function<void()>& b) {
-    std::thread second(a);
-    b();
-    second.join();
-  };
+  const RunBoth reversed_on_threads = testing::run_reversed_on_threads;
   int calls = 0;
   std::string body_seen;
   const Metadata in_halves =

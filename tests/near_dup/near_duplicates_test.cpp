@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
-#include <thread>
 
+#include "../run_both.h"
 #include "../test_paths.h"
 
 namespace pressarchive {
@@ -562,12 +562,7 @@ TEST(Profile, TwoThreadsGiveTheSameProfile) {
   std::string body;
   for (int i = 0; i < 60; ++i) body += kRelease + std::string("\n\n");
   const BodyProfile in_turn = profile_body(body, "2022-01-01");
-  const RunBoth reversed_on_threads = [](const std::function<void()>& a,
-                                         const std::function<void()>& b) {
-    std::thread second(a);
-    b();
-    second.join();
-  };
+  const RunBoth reversed_on_threads = testing::run_reversed_on_threads;
   const BodyProfile at_once = profile_body(body, "2022-01-01", {}, reversed_on_threads);
   EXPECT_FALSE(in_turn.shingles.empty());
   EXPECT_FALSE(in_turn.sentences.empty());

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <thread>
 
+#include "../run_both.h"
 #include "../store_backends.h"
 #include "../test_paths.h"
 #include "bench/plain_text_pages.h"
@@ -122,12 +122,7 @@ TEST(SignatureV2, TwoThreadsGiveTheSameProfile) {
   for (int i = 0; i < 40; ++i)
     text += testing::read_file(records_dir() / "lindenau-02.scan.txt") + "\f\n";
   const BodyProfile in_turn = profile_record_v2(text, "2021-06-02");
-  const RunBoth reversed_on_threads = [](const std::function<void()>& a,
-                                         const std::function<void()>& b) {
-    std::thread second(a);
-    b();
-    second.join();
-  };
+  const RunBoth reversed_on_threads = testing::run_reversed_on_threads;
   const BodyProfile at_once = profile_record_v2(text, "2021-06-02", {}, reversed_on_threads);
   EXPECT_FALSE(in_turn.shingles.empty());
   EXPECT_EQ(at_once.shingles, in_turn.shingles);
