@@ -48,72 +48,40 @@ Failure failure_of_no_text(const WorkItem& item, const Record& record) {
 
 bool is_long(const Record& record) { return record.pages.size() >= kLongDocumentPages; }
 
-// Two independent pieces of work: on two threads for a long document, in turn otherwise.
-RunBoth run_both_for(const Record& record) {
-  return [long_document = is_long(record)](const std::function<void()>& a,
-                                           const std::function<void()>& b) {
-    if (long_document) {
-      oneapi::tbb::parallel_invoke(a, b);
-    } else {
-      a();
-      b();
-    }
-  };
+// The record's metadata and review flags.
+void describe_metadata(const WorkItem& item, const Settings& settings,
+                       const MetadataExtractor& metadata, Record& record) {
+  record.metadata = metadata.extract(record.pages);
+  apply_corrections(record.metadata, item.corrections);
+  ReviewHistory history;
+  for (const auto& [field, value] : item.corrections) history.manual_fields.insert(field);
+  history.confirmed = item.confirmed_fields;
+  flag_for_review(
+      record,
+      ReviewPolicy{settings.review_min_ocr_confidence, settings.review_min_field_confidence,
+                   settings.review_min_confidence},
+      history);
 }
 
-// Metadata, review flags and the lines that count towards learned boilerplate; the
-// near-duplicate body profile is made from the body while extraction still looks for
-// persons in it. A long document is the only one in the describe node while its last
-// pages finish and after: its independent pieces of work run on two threads. Short ones
-// run them in turn (other documents keep the threads busy), and skip keying lines when
-// no issuer learns from them.
+// Metadata, review flags and the lines that count towards learned boilerplate. A long
+// document is the only one in the describe node while its last pages finish and after,
+// so its two pieces of work run side by side; short ones run them in turn (other
+// documents keep the threads busy) and skip keying lines when no issuer learns from them.
 void describe_record(const WorkItem& item, const Settings& settings,
                      const MetadataExtractor& metadata, Record& record, DocumentOutcome& outcome) {
-  const bool long_document = is_long(record);
-  const RunBoth run_both = run_both_for(record);
   const bool learning = settings.learned_boilerplate.enabled;
-  std::function<void(const std::string&)> profile_of;
-  if (settings.near_duplicates)
-    profile_of = [&](const std::string& body) {
-      outcome.profile = profile_body(body, "", settings.near_duplicate, run_both);
-    };
-  run_both(
-      [&] {
-        record.metadata = metadata.extract(record.pages, run_both, profile_of);
-        apply_corrections(record.metadata, item.corrections);
-        ReviewHistory history;
-        for (const auto& [field, value] : item.corrections) history.manual_fields.insert(field);
-        history.confirmed = item.confirmed_fields;
-        flag_for_review(
-            record,
-            ReviewPolicy{settings.review_min_ocr_confidence, settings.review_min_field_confidence,
-                         settings.review_min_confidence},
-            history);
-      },
-      [&] {
-        // Keyed here, in parallel, so that the serial store node only writes the counts.
-        if (learning && long_document)
-          outcome.countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
-      });
-  if (record.metadata.issuer.empty())
-    outcome.countable_lines.clear();
-  else if (learning && !long_document)
-    outcome.countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
-}
-
-// Signs the whole text (version 2, stored); the body's profile made during extraction
-// only gives the version 1 keys that archived version 1 records are found by. The
-// outcome's profile becomes the whole text's: verification compares what was signed.
-void sign_record(const NearDuplicateOptions& options, const MinHash& minhash,
-                 DocumentOutcome& outcome, Record& record) {
-  BodyProfile whole =
-      profile_record_v2(record.text, record.metadata.release_date, options, run_both_for(record));
-  const SignatureV2 signature = sign_v2(whole, minhash, options);
-  record.signature = signature.bytes;
-  record.band_keys = signature.band_keys;
-  record.signature_scheme = kSignatureSchemeV2;
-  outcome.placement_keys = placement_keys(signature.band_keys, *outcome.profile, minhash, options);
-  outcome.profile = std::move(whole);
+  if (learning && is_long(record)) {
+    oneapi::tbb::parallel_invoke([&] { describe_metadata(item, settings, metadata, record); },
+                                 [&] {
+                                   outcome.countable_lines =
+                                       countable_lines(record.pages, settings.learned_boilerplate);
+                                 });
+  } else {
+    describe_metadata(item, settings, metadata, record);
+    if (learning && !record.metadata.issuer.empty())
+      outcome.countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
+  }
+  if (record.metadata.issuer.empty()) outcome.countable_lines.clear();
 }
 
 std::shared_ptr<DocumentOutcome> failed(const WorkItem& item, Failure failure) {
@@ -137,8 +105,7 @@ Failure failure_of(const WorkItem& item, const std::string& stage, const Error& 
 
 std::shared_ptr<DocumentOutcome> describe_document(const WorkItem& item,
                                                    std::vector<PageResult> pages, int page_count,
-                                                   const DescribeContext& context) {
-  const GraphInputs& in = *context.inputs;
+                                                   const GraphInputs& in) {
   const Settings& settings = *in.settings;
   if (all_pages_failed(item, pages))
     return failed(item, failure_of_pages(item, pages.front(), page_count));
@@ -162,14 +129,28 @@ std::shared_ptr<DocumentOutcome> describe_document(const WorkItem& item,
     return failed(item, failure_of(item, "metadata", s.error()));
   in.progress->add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));
   for (const Source& copy : item.copies) record.source_paths.push_back(copy.path.string());
-  if (outcome->profile) {
-    if (Status s = guard_stage(
-            "near-duplicates", item, in.fault,
-            [&] { sign_record(settings.near_duplicate, *context.minhash, *outcome, record); });
-        !s.ok())
-      return failed(item, failure_of(item, "near-duplicates", s.error()));
-  }
   outcome->record = std::move(record);
+  return outcome;
+}
+
+std::shared_ptr<DocumentOutcome> sign_for_placement(std::shared_ptr<DocumentOutcome> outcome,
+                                                    const SigningContext& context) {
+  if (!outcome->record || !context.inputs->settings->near_duplicates) return outcome;
+  const WorkItem& item = *outcome->item;
+  Record& record = *outcome->record;
+  SignedRecord signed_record;
+  if (Status s = guard_stage("near-duplicates", item, context.inputs->fault,
+                             [&] {
+                               signed_record = sign_record(
+                                   record.text, record.metadata.body, record.metadata.release_date,
+                                   *context.minhash, context.inputs->settings->near_duplicate);
+                             });
+      !s.ok())
+    return failed(item, failure_of(item, "near-duplicates", s.error()));
+  record.signature = signed_record.signature.bytes;
+  record.band_keys = signed_record.signature.band_keys;
+  record.signature_scheme = kSignatureSchemeV2;
+  outcome->signed_record = std::move(signed_record);
   return outcome;
 }
 

@@ -194,8 +194,6 @@ std::size_t run_ingest_graph(GraphInputs in) {
           std::get<1>(ports).try_put(task.document);
       });
 
-  const MinHash minhash(settings.near_duplicate.num_perm);
-  const DescribeContext describing{&in, &minhash};
   flow::function_node<DocumentPtr, std::shared_ptr<DocumentOutcome>> describe(
       g, flow::unlimited, [&](const DocumentPtr& doc) {
         if (doc->load_error) {
@@ -205,7 +203,14 @@ std::size_t run_ingest_graph(GraphInputs in) {
           return outcome;
         }
         doc->loaded.reset();  // closes the source: no page of it is in flight any more
-        return describe_document(*doc->item, std::move(doc->pages), doc->page_count, describing);
+        return describe_document(*doc->item, std::move(doc->pages), doc->page_count, in);
+      });
+
+  const MinHash minhash(settings.near_duplicate.num_perm);
+  const SigningContext signing{&in, &minhash};
+  flow::function_node<std::shared_ptr<DocumentOutcome>, std::shared_ptr<DocumentOutcome>> sign(
+      g, flow::unlimited, [&](std::shared_ptr<DocumentOutcome> outcome) {
+        return sign_for_placement(std::move(outcome), signing);
       });
 
   // The store works on a thread of its own, not on one of the graph's workers: a commit
@@ -255,7 +260,8 @@ std::size_t run_ingest_graph(GraphInputs in) {
   flow::make_edge(recognize, assemble);
   flow::make_edge(flow::output_port<0>(assemble), admission.decrementer());
   flow::make_edge(flow::output_port<1>(assemble), describe);
-  flow::make_edge(describe, deliver);
+  flow::make_edge(describe, sign);
+  flow::make_edge(sign, deliver);
   page_source.activate();
   g.wait_for_all();
   to_store.push(nullptr);

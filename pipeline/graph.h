@@ -1,11 +1,11 @@
 // The ingest flow graph: it wires the stages, sets their concurrency and bounds the
 // pages in flight; the work itself is done by the functions in stages/.
 //
-//   page_source ─▶ admission ─▶ recognize (×jobs) ─▶ assemble ─▶ describe ─▶ deliver ─▶ store
-//   thread (opens sources,  (limiter:    (one engine per      (serial)    (metadata)  (bounded (its
-//   own thread,
-//    one task/page)   N pages)     thread)                 └── releases a slot ──▶ admission queue)
-//    serial)
+//   page_source ▶ admission ▶ recognize ▶ assemble ▶ describe ▶ sign ▶ deliver ▶ store thread
+//   (serial:      (limiter:   (×jobs, one (serial)   (metadata, (near-   (bounded  (place in a
+//    opens files,  N pages)    engine per             review)    dup      queue)    cluster,
+//    a task/page)  ▲           thread)   │                       keys)              archive)
+//                  └── a slot released ──┘
 #pragma once
 
 #include <atomic>
@@ -23,6 +23,7 @@
 #include "stages/metadata/metadata.h"
 #include "stages/near_dup/dedup.h"
 #include "stages/near_dup/near_duplicates.h"
+#include "stages/near_dup/signature_v2.h"
 
 namespace pressarchive {
 
@@ -31,10 +32,8 @@ struct DocumentOutcome {
   const WorkItem* item = nullptr;
   std::optional<Record> record;
   std::optional<Failure> failure;
-  std::optional<BodyProfile> profile;  // for near-duplicate verification, when enabled
-  // The band keys candidates are looked up (and placement locked) by: the record's own
-  // version 2 keys and the version 1 keys of its body, for archived version 1 records.
-  std::vector<std::uint64_t> placement_keys;
+  // What near-duplicate placement needs of the record, when near-duplicates are on.
+  std::optional<SignedRecord> signed_record;
   // The record's lines that count towards its issuer's learned boilerplate (key, text),
   // when learning is on and the record names an issuer.
   std::vector<std::pair<std::string, std::string>> countable_lines;

@@ -110,16 +110,6 @@ void print_stage_times(std::ostream& out, const ProgressCounters& counters, doub
   }
 }
 
-// Runs in the serial store stage, so records of this batch see each other: a release
-// scanned twice tonight forms one cluster like one scanned years apart.
-void place_and_count(ArchiveStore& store, const Settings& settings, const BodyProfile& profile,
-                     const std::vector<std::uint64_t>& keys, Record& record, RunSummary& summary) {
-  const ClusterDecision d =
-      place_near_duplicate(store, profile, keys, record, settings.near_duplicate);
-  if (d.duplicate_of || d.takes_over_from) ++summary.near_duplicates;
-  if (d.revision_of) ++summary.revisions;
-}
-
 std::string agent_of(const Settings& settings) {
   return std::string("pressarchive ") + kVersion + "; tesseract " + OcrEngine::version() + " (" +
          settings.languages + "); poppler " + PdfDocument::version() + "; " + leptonica_version();
@@ -367,20 +357,19 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
           stored = store.replace_record(*outcome.item->replaces_record, *outcome.record, run_id);
           if (stored.ok()) ++summary.reprocessed;
         } else {
-          // Held until the record is committed: a writer elsewhere placing a copy of the
-          // same release waits, then sees this record (ArchiveStore::lock_placement).
-          std::unique_ptr<PlacementLock> placement;
-          if (outcome.profile && !outcome.record->band_keys.empty()) {
-            placement = store.lock_placement(outcome.placement_keys);
-            place_and_count(store, settings, *outcome.profile, outcome.placement_keys,
-                            *outcome.record, summary);
-          }
-          Result<std::int64_t> id = store.archive_record(*outcome.record, run_id);
-          if (id.ok()) {
+          // In the serial store stage, so records of this batch see each other: a release
+          // scanned twice tonight forms one cluster like one scanned years apart.
+          Result<ArchivedRecord> archived = place_and_archive(
+              store, *outcome.record, outcome.signed_record ? &*outcome.signed_record : nullptr,
+              run_id, settings.near_duplicate);
+          if (archived.ok()) {
+            const ClusterDecision& d = archived->placement;
+            if (d.duplicate_of || d.takes_over_from) ++summary.near_duplicates;
+            if (d.revision_of) ++summary.revisions;
             ++summary.archived;
             count_lines(store, settings.learned_boilerplate, outcome, check);
           } else {
-            stored = id.error();
+            stored = archived.error();
           }
         }
         if (stored.ok()) {

@@ -88,14 +88,4 @@ const char* record_kind_name(RecordKind kind) {
   return "scanned";
 }
 
-void run_both_or_in_turn(const RunBoth& run_both, const std::function<void()>& first,
-                         const std::function<void()>& second) {
-  if (run_both) {
-    run_both(first, second);
-  } else {
-    first();
-    second();
-  }
-}
-
 }  // namespace pressarchive

@@ -181,30 +181,6 @@ struct Event {
   std::string detail;
 };
 
-// Runs two independent pieces of work, in any order or at once. The graph passes one
-// that runs them on two threads for long documents; by default they run one after another.
-using RunBoth = std::function<void(const std::function<void()>&, const std::function<void()>&)>;
-
-// Runs `first` and `second` through `run_both`, or one after the other when it is empty.
-void run_both_or_in_turn(const RunBoth& run_both, const std::function<void()>& first,
-                         const std::function<void()>& second);
-
-// From this many lines on, a stage given a RunBoth reads a document's lines in two halves.
-constexpr std::size_t kLinesReadInHalves = 400;
-
-// read(from, to) over lines [from, to): in two halves with `run_both` when there are at
-// least kLinesReadInHalves of them, else at once. `read` must only write its own lines'
-// results.
-inline void read_lines(const RunBoth& run_both, std::size_t from, std::size_t to,
-                       const std::function<void(std::size_t, std::size_t)>& read) {
-  if (run_both && to > from && to - from >= kLinesReadInHalves) {
-    const std::size_t middle = from + (to - from) / 2;
-    run_both([&] { read(from, middle); }, [&] { read(middle, to); });
-  } else {
-    read(from, to);
-  }
-}
-
 // One content to process, the input of a document's stages: the first path seen, plus
 // byte-identical copies in the batch.
 struct WorkItem {

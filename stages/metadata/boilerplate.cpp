@@ -26,27 +26,22 @@ BoilerplateMatcher::BoilerplateMatcher(const std::vector<BoilerplateBlock>& bloc
   }
 }
 
-std::vector<bool> BoilerplateMatcher::mark(const std::vector<std::string>& lines,
-                                           const RunBoth& run_both) const {
-  // Bytes, not vector<bool>: the two halves write their lines' flags at once.
-  std::vector<char> matched(lines.size(), 0), short_candidate(lines.size(), 0);
-  const auto read = [&](std::size_t from, std::size_t to) {
-    for (std::size_t i = from; i < to; ++i) {
-      const std::vector<std::string> w = words(lines[i]);
-      if (w.size() >= 3) {
-        const std::vector<std::string> grams = ngrams(w, 3);
-        std::size_t hits = 0;
-        for (const std::string& g : grams) hits += trigrams_.count(g);
-        matched[i] = 2 * hits >= grams.size();
-      } else if (w.size() == 2) {
-        short_candidate[i] = bigrams_.count(w[0] + ' ' + w[1]) > 0;
-      } else if (w.size() == 1) {
-        short_candidate[i] = unigrams_.count(w[0]) > 0;
-      }
+std::vector<bool> BoilerplateMatcher::mark(const std::vector<std::string>& lines) const {
+  std::vector<bool> matched(lines.size(), false), short_candidate(lines.size(), false);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::vector<std::string> w = words(lines[i]);
+    if (w.size() >= 3) {
+      const std::vector<std::string> grams = ngrams(w, 3);
+      std::size_t hits = 0;
+      for (const std::string& g : grams) hits += trigrams_.count(g);
+      matched[i] = 2 * hits >= grams.size();
+    } else if (w.size() == 2) {
+      short_candidate[i] = bigrams_.count(w[0] + ' ' + w[1]) > 0;
+    } else if (w.size() == 1) {
+      short_candidate[i] = unigrams_.count(w[0]) > 0;
     }
-  };
-  read_lines(run_both, 0, lines.size(), read);
-  std::vector<bool> marked(matched.begin(), matched.end());
+  }
+  std::vector<bool> marked = matched;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (!short_candidate[i]) continue;
     const bool before = i > 0 && marked[i - 1];

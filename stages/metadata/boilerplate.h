@@ -18,10 +18,8 @@ class BoilerplateMatcher {
   // For each line, whether it belongs to a known block. A line of three or more words
   // matches when at least half of its word trigrams occur in a block; a line of one or
   // two words (the tail of a wrapped sentence) only when all its words occur in order
-  // in a block and a neighbouring line matched. Many lines are read in two halves with
-  // `run_both` (stages/core/model.h).
-  std::vector<bool> mark(const std::vector<std::string>& lines,
-                         const RunBoth& run_both = nullptr) const;
+  // in a block and a neighbouring line matched.
+  std::vector<bool> mark(const std::vector<std::string>& lines) const;
 
  private:
   std::unordered_set<std::string> trigrams_;

@@ -55,9 +55,7 @@ MetadataExtractor::MetadataExtractor(MetadataRules rules, const ArchiveKnowledge
       places_(rules_, knowledge.places),
       learned_(knowledge.boilerplate) {}
 
-Metadata MetadataExtractor::extract(
-    const std::vector<PageResult>& pages, const RunBoth& run_both,
-    const std::function<void(const std::string& body)>& with_body) const {
+Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages) const {
   std::vector<Line> lines;
   bool ocr = false;
   double ocr_confidence_sum = 0;
@@ -78,7 +76,7 @@ Metadata MetadataExtractor::extract(
   Metadata meta;
   std::vector<std::string> texts;
   for (const Line& l : lines) texts.push_back(l.text);
-  const std::vector<bool> boiler = boilerplate_.mark(texts, run_both);
+  const std::vector<bool> boiler = boilerplate_.mark(texts);
   for (std::size_t i = 0; i < lines.size(); ++i)
     if (boiler[i]) lines[i].role = Role::kBoilerplate;
 
@@ -130,15 +128,11 @@ Metadata MetadataExtractor::extract(
   }
 
   // The rest: release-date lines, labelled issuers, datelines, closing labels. What
-  // each line says on its own is read first (a long document's in two halves at once),
-  // then the lines in order.
+  // each line says on its own is read first, then the lines in order.
   std::vector<LineFacts> facts(lines.size());
-  const auto read_facts = [&](std::size_t from, std::size_t to) {
-    for (std::size_t i = from; i < to; ++i)
-      if (lines[i].role == Role::kContent)
-        facts[i] = facts_of(lines[i].text, rules_, header_, datelines_);
-  };
-  read_lines(run_both, top, lines.size(), read_facts);
+  for (std::size_t i = top; i < lines.size(); ++i)
+    if (lines[i].role == Role::kContent)
+      facts[i] = facts_of(lines[i].text, rules_, header_, datelines_);
 
   std::optional<std::size_t> body_dateline;  // a dateline that opens the body
   std::string place;
@@ -231,13 +225,8 @@ Metadata MetadataExtractor::extract(
     running += l.text;
     if (l.role == Role::kClosing) running += " .";  // a closing line is a clause of its own
   }
-  // Persons beside the language and the caller's work on the body: they only read it.
-  const auto find_persons = [&] { meta.persons = persons_.find(running); };
-  const auto the_rest = [&] {
-    meta.language = detect_language(meta.body.empty() ? meta.title : meta.body, rules_);
-    if (with_body) with_body(meta.body);
-  };
-  run_both_or_in_turn(run_both, find_persons, the_rest);
+  meta.persons = persons_.find(running);
+  meta.language = detect_language(meta.body.empty() ? meta.title : meta.body, rules_);
 
   // Fields and how far to trust them. OCR'd pages with a low mean word confidence lower
   // every field.

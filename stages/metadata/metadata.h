@@ -38,12 +38,7 @@ class MetadataExtractor {
   // Pages in order; each page's lines carry their height (relative sizes matter, not
   // units) and paragraph starts. Fields not found stay empty; every field gets a
   // confidence in 0..1, and disagreements between sources end up in `conflicts`.
-  // A long document's lines are read in two halves with `run_both` (stages/core/model.h).
-  // `with_body`, when given, is called once with the body (as in the result) while the
-  // persons are searched for, with `run_both`: the caller's own work on the body (its
-  // near-duplicate profile) runs beside that search.
-  Metadata extract(const std::vector<PageResult>& pages, const RunBoth& run_both = nullptr,
-                   const std::function<void(const std::string& body)>& with_body = nullptr) const;
+  Metadata extract(const std::vector<PageResult>& pages) const;
 
   // Named persons in running text, with the office printed next to the name
   // ("Thomas Riedel, Leiter der Stadtbücherei, rechnet …", "sagte Oberbürgermeisterin

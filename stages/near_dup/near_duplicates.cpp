@@ -474,18 +474,21 @@ std::vector<std::string> body_sentences(std::string_view body) {
 }
 
 BodyProfile profile_body(std::string_view body, std::string release_date,
-                         const NearDuplicateOptions& options, const RunBoth& run_both) {
+                         const NearDuplicateOptions& options) {
   BodyProfile profile;
   // Prepared once for both: the shingles and the sentences start from the same text.
   const CodePoints prepared = signature_text::prepare(body);
-  const auto shingle = [&] {
-    profile.shingles =
-        char_shingles_of(signature_text::fold_and_strip(prepared), options.shingle_chars);
-  };
-  const auto split = [&] { profile.sentences = sentences_of(prepared); };
-  run_both_or_in_turn(run_both, shingle, split);
+  profile.shingles =
+      char_shingles_of(signature_text::fold_and_strip(prepared), options.shingle_chars);
+  profile.sentences = sentences_of(prepared);
   profile.release_date = std::move(release_date);
   return profile;
+}
+
+std::vector<std::uint64_t> body_shingles(std::string_view body,
+                                         const NearDuplicateOptions& options) {
+  return char_shingles_of(signature_text::fold_and_strip(signature_text::prepare(body)),
+                          options.shingle_chars);
 }
 
 const char* verdict_kind_name(VerdictKind kind) {

@@ -147,8 +147,12 @@ struct BodyProfile {
 };
 
 BodyProfile profile_body(std::string_view body, std::string release_date,
-                         const NearDuplicateOptions& options = {},
-                         const RunBoth& run_both = nullptr);
+                         const NearDuplicateOptions& options = {});
+
+// The char shingles of profile_body(body, ...), without its sentences: what a version 1
+// signature and its band keys are made of.
+std::vector<std::uint64_t> body_shingles(std::string_view body,
+                                         const NearDuplicateOptions& options = {});
 
 enum class VerdictKind {
   kSameRelease,  // one release in two forms: link as duplicate-of

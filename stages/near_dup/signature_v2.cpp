@@ -74,14 +74,11 @@ std::string signed_text_v2(std::string_view record_text) {
 }
 
 BodyProfile profile_record_v2(std::string_view record_text, std::string release_date,
-                              const NearDuplicateOptions& options, const RunBoth& run_both) {
+                              const NearDuplicateOptions& options) {
   const std::string text = signed_text_v2(record_text);
   BodyProfile profile;
-  const auto shingle = [&] {
-    profile.shingles = char_shingles(normalise_for_signature(text), options.shingle_chars);
-  };
-  const auto split = [&] { profile.sentences = line_sentences(text); };
-  run_both_or_in_turn(run_both, shingle, split);
+  profile.shingles = char_shingles(normalise_for_signature(text), options.shingle_chars);
+  profile.sentences = line_sentences(text);
   profile.release_date = std::move(release_date);
   return profile;
 }
@@ -104,14 +101,25 @@ SignatureV2 sign_v2(const BodyProfile& profile_v2, const MinHash& minhash,
 }
 
 std::vector<std::uint64_t> placement_keys(const std::vector<std::uint64_t>& keys_v2,
-                                          const BodyProfile& body_profile_v1,
+                                          const std::vector<std::uint64_t>& body_shingles_v1,
                                           const MinHash& minhash,
                                           const NearDuplicateOptions& options) {
   std::vector<std::uint64_t> keys = keys_v2;
   const std::vector<std::uint64_t> keys_v1 =
-      band_keys(minhash.sign(body_profile_v1.shingles), options.bands, options.rows);
+      band_keys(minhash.sign(body_shingles_v1), options.bands, options.rows);
   keys.insert(keys.end(), keys_v1.begin(), keys_v1.end());
   return keys;
+}
+
+SignedRecord sign_record(std::string_view text, std::string_view body, std::string release_date,
+                         const MinHash& minhash, const NearDuplicateOptions& options) {
+  SignedRecord out;
+  out.profile = profile_record_v2(text, std::move(release_date), options);
+  out.signature = sign_v2(out.profile, minhash, options);
+  if (!out.signature.band_keys.empty())
+    out.placement_keys =
+        placement_keys(out.signature.band_keys, body_shingles(body, options), minhash, options);
+  return out;
 }
 
 }  // namespace pressarchive

@@ -40,8 +40,7 @@ std::string signed_text_v2(std::string_view record_text);
 // The profile verification compares and version 2 signs: char shingles and sentences
 // of signed_text_v2(record_text) (as profile_body makes them of a body).
 BodyProfile profile_record_v2(std::string_view record_text, std::string release_date,
-                              const NearDuplicateOptions& options = {},
-                              const RunBoth& run_both = nullptr);
+                              const NearDuplicateOptions& options = {});
 
 // Version 2 band keys: version 1's band hash of the signature with the top bit set
 // (band index 128 + b in the top 8 bits), so the keys of the two versions share one
@@ -60,10 +59,24 @@ SignatureV2 sign_v2(const BodyProfile& profile_v2, const MinHash& minhash,
                     const NearDuplicateOptions& options);
 
 // The keys a new record looks its candidates up by in an archive that may still hold
-// version 1 records: its version 2 keys, then the version 1 keys of its body's profile.
+// version 1 records: its version 2 keys, then the version 1 keys of its body's shingles
+// (body_shingles of near_duplicates.h).
 std::vector<std::uint64_t> placement_keys(const std::vector<std::uint64_t>& keys_v2,
-                                          const BodyProfile& body_profile_v1,
+                                          const std::vector<std::uint64_t>& body_shingles_v1,
                                           const MinHash& minhash,
                                           const NearDuplicateOptions& options);
+
+// A record signed for placement: what near-duplicate placement (stages/store/placement.h)
+// needs of it, and nothing else.
+struct SignedRecord {
+  SignatureV2 signature;                      // stored with the record, scheme 2
+  BodyProfile profile;                        // of the whole text: what verification compares
+  std::vector<std::uint64_t> placement_keys;  // what candidates are looked up and locked by
+};
+
+// Signs a record from its whole text (version 2), and finds the keys it is placed by from
+// its v2 keys and its body's version 1 keys. `release_date` is ISO 8601 or empty.
+SignedRecord sign_record(std::string_view text, std::string_view body, std::string release_date,
+                         const MinHash& minhash, const NearDuplicateOptions& options);
 
 }  // namespace pressarchive

@@ -198,6 +198,9 @@ class ArchiveStore {
   // one, the `limit` sharing the most keys (likely the most similar; then the oldest).
   virtual Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(
       const std::vector<std::uint64_t>& band_keys, int limit) = 0;
+  // What choosing a cluster's canonical record reads of archived record `id`: its kind,
+  // OCR confidence and duplicate-of, without its text; nullopt when there is no such record.
+  virtual Result<std::optional<NearDuplicateCandidate>> cluster_member(std::int64_t id) = 0;
   // Records after `after_id` whose stored signature is of `scheme`, lowest id first, at
   // most `limit`, each with its whole text: what re-signing reads, a batch at a time,
   // through the (scheme, record_id) index.

@@ -5,13 +5,9 @@ namespace {
 
 // The canonical record of a cluster when it does not share a band key with the new one.
 std::optional<NearDuplicateCandidate> canonical_record(ArchiveStore& store, std::int64_t id) {
-  Result<std::optional<Record>> r = store.load_record(id);
-  if (!r.ok() || !r->has_value()) return std::nullopt;
-  NearDuplicateCandidate c;
-  c.id = id;
-  c.kind = (*r)->kind;
-  c.ocr_confidence = (*r)->ocr_confidence;
-  return c;
+  Result<std::optional<NearDuplicateCandidate>> r = store.cluster_member(id);
+  if (!r.ok()) return std::nullopt;
+  return *r;
 }
 
 // Leaves out the candidates whose stored signature says they cannot be related: an
@@ -53,6 +49,22 @@ ClusterDecision place_near_duplicate(ArchiveStore& store, const BodyProfile& pro
   record.revision_of = d.revision_of;
   record.revision_score = d.revision_score;
   return d;
+}
+
+Result<ArchivedRecord> place_and_archive(ArchiveStore& store, Record& record,
+                                         const SignedRecord* signed_record, std::int64_t run_id,
+                                         const NearDuplicateOptions& options) {
+  ArchivedRecord out;
+  std::unique_ptr<PlacementLock> lock;
+  if (signed_record && !signed_record->placement_keys.empty()) {
+    lock = store.lock_placement(signed_record->placement_keys);
+    out.placement = place_near_duplicate(store, signed_record->profile,
+                                         signed_record->placement_keys, record, options);
+  }
+  Result<std::int64_t> id = store.archive_record(record, run_id);
+  if (!id.ok()) return id.error();
+  out.id = *id;
+  return out;
 }
 
 }  // namespace pressarchive

@@ -10,7 +10,6 @@
 #include <random>
 #include <set>
 
-#include "../run_both.h"
 #include "../test_paths.h"
 
 namespace pressarchive {
@@ -554,21 +553,6 @@ TEST(DedupSet, MeetsTheTargets) {
   EXPECT_EQ(true_same, predicted_same) << "precision below 1.00";
   EXPECT_GE(static_cast<double>(true_same) / same, 0.98) << "recall";
   EXPECT_GE(static_cast<double>(revisions_found) / revisions, 0.9) << "revisions";
-}
-
-// The graph profiles a long document's body on two threads at once: the profile must be
-// the one made in turn, whatever order the two halves of the work finish in.
-TEST(Profile, TwoThreadsGiveTheSameProfile) {
-  std::string body;
-  for (int i = 0; i < 60; ++i) body += kRelease + std::string("\n\n");
-  const BodyProfile in_turn = profile_body(body, "2022-01-01");
-  const RunBoth reversed_on_threads = testing::run_reversed_on_threads;
-  const BodyProfile at_once = profile_body(body, "2022-01-01", {}, reversed_on_threads);
-  EXPECT_FALSE(in_turn.shingles.empty());
-  EXPECT_FALSE(in_turn.sentences.empty());
-  EXPECT_EQ(at_once.shingles, in_turn.shingles);
-  EXPECT_EQ(at_once.sentences, in_turn.sentences);
-  EXPECT_EQ(at_once.release_date, "2022-01-01");
 }
 
 }  // namespace

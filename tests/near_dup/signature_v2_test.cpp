@@ -8,7 +8,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "../run_both.h"
 #include "../store_backends.h"
 #include "../test_paths.h"
 #include "bench/plain_text_pages.h"
@@ -18,6 +17,7 @@
 #include "stages/metadata/rules.h"
 #include "stages/near_dup/clusters.h"
 #include "stages/store/archive_store.h"
+#include "stages/store/placement.h"
 
 namespace pressarchive {
 namespace {
@@ -115,20 +115,6 @@ TEST(SignatureV2, RecordsSetHeldOutHalf) {
   EXPECT_GE(static_cast<double>(linked) / same, 0.98) << linked << " of " << same;
 }
 
-// A long document's whole text is profiled on two threads: the profile must be the one
-// made in turn, whichever half finishes first.
-TEST(SignatureV2, TwoThreadsGiveTheSameProfile) {
-  std::string text;
-  for (int i = 0; i < 40; ++i)
-    text += testing::read_file(records_dir() / "lindenau-02.scan.txt") + "\f\n";
-  const BodyProfile in_turn = profile_record_v2(text, "2021-06-02");
-  const RunBoth reversed_on_threads = testing::run_reversed_on_threads;
-  const BodyProfile at_once = profile_record_v2(text, "2021-06-02", {}, reversed_on_threads);
-  EXPECT_FALSE(in_turn.shingles.empty());
-  EXPECT_EQ(at_once.shingles, in_turn.shingles);
-  EXPECT_EQ(at_once.sentences, in_turn.sentences);
-}
-
 // ---------------------------------------------------------------------------------------
 // The format, frozen
 
@@ -189,29 +175,16 @@ class MixedArchive : public OnEachBackend {
     return store_->archive_record(record, run_).value();
   }
 
-  // What ingest does with a new record (pipeline/describe.cpp sign_record, ingest.cpp
-  // place_near_duplicate): signed as version 2, placed by both versions' keys.
+  // What ingest does with a new record (pipeline/describe.cpp sign_for_placement,
+  // stages/store/placement.h): signed as version 2, placed by both versions' keys.
   ClusterDecision place(Record& record) {
-    const BodyProfile whole =
-        profile_record_v2(record.text, record.metadata.release_date, options_);
-    const SignatureV2 signature = sign_v2(whole, minhash_, options_);
-    record.signature = signature.bytes;
-    record.band_keys = signature.band_keys;
+    const SignedRecord signed_record = sign_record(
+        record.text, record.metadata.body, record.metadata.release_date, minhash_, options_);
+    record.signature = signed_record.signature.bytes;
+    record.band_keys = signed_record.signature.band_keys;
     record.signature_scheme = kSignatureSchemeV2;
-    const BodyProfile body = profile_body(record.metadata.body, "", options_);
-    const std::vector<std::uint64_t> keys =
-        placement_keys(signature.band_keys, body, minhash_, options_);
-    const std::vector<NearDuplicateCandidate> candidates =
-        store_->near_duplicate_candidates(keys, 200).value();
-    const ClusterDecision d = place_in_cluster(
-        whole, record.kind, record.ocr_confidence, candidates,
-        [](std::int64_t) { return std::nullopt; }, options_);
-    record.duplicate_of = d.duplicate_of;
-    record.duplicate_score = d.duplicate_score;
-    record.takes_over_from = d.takes_over_from;
-    record.revision_of = d.revision_of;
-    record.revision_score = d.revision_score;
-    return d;
+    return place_near_duplicate(*store_, signed_record.profile, signed_record.placement_keys,
+                                record, options_);
   }
 
   const NearDuplicateOptions options_;

@@ -262,6 +262,15 @@ TEST_P(Store, ClustersAndCandidatesThroughBandKeys) {
   EXPECT_TRUE(s.near_duplicate_candidates({99}, 10)->empty());
   EXPECT_EQ(s.near_duplicate_candidates({11, 12, 13}, 1)->size(), 1u) << "limit";
 
+  const std::optional<NearDuplicateCandidate> member = s.cluster_member(a).value();
+  ASSERT_TRUE(member.has_value());
+  EXPECT_EQ(member->id, a);
+  EXPECT_EQ(member->kind, first.kind);
+  EXPECT_EQ(member->ocr_confidence, first.ocr_confidence);
+  EXPECT_EQ(member->duplicate_of, b);
+  EXPECT_EQ(s.cluster_member(b).value()->kind, RecordKind::kBornDigital);
+  EXPECT_FALSE(s.cluster_member(c + 1000).value().has_value()) << "no such record";
+
   const std::vector<ClusterRow> clusters = s.clusters().value();
   ASSERT_EQ(clusters.size(), 1u);
   EXPECT_EQ(clusters[0].canonical, b);

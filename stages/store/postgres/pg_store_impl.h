@@ -83,6 +83,7 @@ class PgStore : public ArchiveStore {
   Status for_each_review(const std::function<void(const Record&)>& visit) override;
   Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(
       const std::vector<std::uint64_t>& band_keys, int limit) override;
+  Result<std::optional<NearDuplicateCandidate>> cluster_member(std::int64_t id) override;
   Result<std::vector<std::pair<std::int64_t, std::string>>> records_signed_with(
       int scheme, std::int64_t after_id, int limit) override;
   Status replace_signatures(const std::vector<StoredSignature>& signatures) override;

@@ -252,6 +252,24 @@ Result<std::vector<NearDuplicateCandidate>> PgStore::near_duplicate_candidates(
   }
 }
 
+Result<std::optional<NearDuplicateCandidate>> PgStore::cluster_member(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  try {
+    pqxx::nontransaction tx(*conn_);
+    const pqxx::result rows =
+        tx.exec_params("SELECT kind, ocr_confidence, duplicate_of FROM records WHERE id = $1", id);
+    if (rows.empty()) return std::optional<NearDuplicateCandidate>();
+    NearDuplicateCandidate c;
+    c.id = id;
+    c.kind = store::record_kind_from_name(text_of(rows[0][0]));
+    c.ocr_confidence = optional_of<double>(rows[0][1]);
+    c.duplicate_of = optional_of<std::int64_t>(rows[0][2]);
+    return std::optional<NearDuplicateCandidate>(std::move(c));
+  } catch (const std::exception& e) {
+    return db_error("cannot read record " + std::to_string(id), e);
+  }
+}
+
 Result<std::vector<ClusterRow>> PgStore::clusters() {
   std::lock_guard lock(mutex_);
   try {

@@ -175,6 +175,20 @@ Result<std::vector<NearDuplicateCandidate>> SqliteStore::near_duplicate_candidat
   return out;
 }
 
+Result<std::optional<NearDuplicateCandidate>> SqliteStore::cluster_member(std::int64_t id) {
+  Statement q(statements_, "SELECT kind, ocr_confidence, duplicate_of FROM records WHERE id = ?");
+  q.bind(1, id);
+  const int rc = q.step();
+  if (rc == SQLITE_DONE) return std::optional<NearDuplicateCandidate>();
+  if (rc != SQLITE_ROW) return db_error("cannot read record " + std::to_string(id));
+  NearDuplicateCandidate c;
+  c.id = id;
+  c.kind = store::record_kind_from_name(q.text(0));
+  if (!q.is_null(1)) c.ocr_confidence = q.real(1);
+  if (!q.is_null(2)) c.duplicate_of = q.integer(2);
+  return std::optional<NearDuplicateCandidate>(std::move(c));
+}
+
 Result<std::vector<ClusterRow>> SqliteStore::clusters() {
   Statement q(statements_,
               "SELECT c.id, coalesce(c.title, ''), coalesce(c.release_date, ''), m.id, "
