@@ -138,14 +138,29 @@ std::shared_ptr<DocumentOutcome> sign_for_placement(std::shared_ptr<DocumentOutc
   if (!outcome->record || !context.inputs->settings->near_duplicates) return outcome;
   const WorkItem& item = *outcome->item;
   Record& record = *outcome->record;
+  const Settings& settings = *context.inputs->settings;
   SignedRecord signed_record;
-  if (Status s = guard_stage("near-duplicates", item, context.inputs->fault,
-                             [&] {
-                               signed_record = sign_record(
-                                   record.text, record.metadata.body, record.metadata.release_date,
-                                   *context.minhash, context.inputs->settings->near_duplicate);
-                             });
-      !s.ok())
+  const auto sign = [&] {
+    if (!is_long(record)) {
+      signed_record = sign_record(record.text, record.metadata.body, record.metadata.release_date,
+                                  *context.minhash, settings.near_duplicate);
+      return;
+    }
+    // A long document is alone in this node: its two halves of signing run side by side.
+    WholeTextSignature whole;
+    std::vector<std::uint64_t> body_keys;
+    oneapi::tbb::parallel_invoke(
+        [&] {
+          whole = sign_whole_text(record.text, record.metadata.release_date, *context.minhash,
+                                  settings.near_duplicate);
+        },
+        [&] {
+          body_keys =
+              body_band_keys_v1(record.metadata.body, *context.minhash, settings.near_duplicate);
+        });
+    signed_record = signed_record_of(std::move(whole), body_keys);
+  };
+  if (Status s = guard_stage("near-duplicates", item, context.inputs->fault, sign); !s.ok())
     return failed(item, failure_of(item, "near-duplicates", s.error()));
   record.signature = signed_record.signature.bytes;
   record.band_keys = signed_record.signature.band_keys;

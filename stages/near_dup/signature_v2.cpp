@@ -100,26 +100,36 @@ SignatureV2 sign_v2(const BodyProfile& profile_v2, const MinHash& minhash,
   return out;
 }
 
-std::vector<std::uint64_t> placement_keys(const std::vector<std::uint64_t>& keys_v2,
-                                          const std::vector<std::uint64_t>& body_shingles_v1,
-                                          const MinHash& minhash,
-                                          const NearDuplicateOptions& options) {
-  std::vector<std::uint64_t> keys = keys_v2;
-  const std::vector<std::uint64_t> keys_v1 =
-      band_keys(minhash.sign(body_shingles_v1), options.bands, options.rows);
-  keys.insert(keys.end(), keys_v1.begin(), keys_v1.end());
-  return keys;
+WholeTextSignature sign_whole_text(std::string_view text, std::string release_date,
+                                   const MinHash& minhash, const NearDuplicateOptions& options) {
+  WholeTextSignature out;
+  out.profile = profile_record_v2(text, std::move(release_date), options);
+  out.signature = sign_v2(out.profile, minhash, options);
+  return out;
+}
+
+std::vector<std::uint64_t> body_band_keys_v1(std::string_view body, const MinHash& minhash,
+                                             const NearDuplicateOptions& options) {
+  return band_keys(minhash.sign(body_shingles(body, options)), options.bands, options.rows);
+}
+
+SignedRecord signed_record_of(WholeTextSignature whole,
+                              const std::vector<std::uint64_t>& body_keys_v1) {
+  SignedRecord out;
+  out.profile = std::move(whole.profile);
+  out.signature = std::move(whole.signature);
+  // A record without a version 2 signature has no text to place by.
+  if (!out.signature.band_keys.empty()) {
+    out.placement_keys = out.signature.band_keys;
+    out.placement_keys.insert(out.placement_keys.end(), body_keys_v1.begin(), body_keys_v1.end());
+  }
+  return out;
 }
 
 SignedRecord sign_record(std::string_view text, std::string_view body, std::string release_date,
                          const MinHash& minhash, const NearDuplicateOptions& options) {
-  SignedRecord out;
-  out.profile = profile_record_v2(text, std::move(release_date), options);
-  out.signature = sign_v2(out.profile, minhash, options);
-  if (!out.signature.band_keys.empty())
-    out.placement_keys =
-        placement_keys(out.signature.band_keys, body_shingles(body, options), minhash, options);
-  return out;
+  return signed_record_of(sign_whole_text(text, std::move(release_date), minhash, options),
+                          body_band_keys_v1(body, minhash, options));
 }
 
 }  // namespace pressarchive

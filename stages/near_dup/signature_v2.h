@@ -6,9 +6,10 @@
 // the letterhead, and its twin's signature did not meet it. The whole text is the same
 // text on both copies whatever the header parse made of it.
 //
-//   BodyProfile profile = profile_record_v2(record.text, record.metadata.release_date);
-//   SignatureV2 signed_record = sign_v2(profile, minhash, options);
-//   ... stored with scheme kSignatureSchemeV2; placement looks up placement_keys(...)
+//   SignedRecord s = sign_record(record.text, record.metadata.body,
+//                                record.metadata.release_date, minhash, options);
+//   ... s.signature stored with scheme kSignatureSchemeV2; placement looks up
+//   s.placement_keys and verifies against s.profile
 //
 // Version 1 (near_duplicates.h: the body's character 6-grams, band_keys) stays as it was,
 // byte for byte: archives hold it, and a new record still finds v1 records through the v1
@@ -58,14 +59,6 @@ struct SignatureV2 {
 SignatureV2 sign_v2(const BodyProfile& profile_v2, const MinHash& minhash,
                     const NearDuplicateOptions& options);
 
-// The keys a new record looks its candidates up by in an archive that may still hold
-// version 1 records: its version 2 keys, then the version 1 keys of its body's shingles
-// (body_shingles of near_duplicates.h).
-std::vector<std::uint64_t> placement_keys(const std::vector<std::uint64_t>& keys_v2,
-                                          const std::vector<std::uint64_t>& body_shingles_v1,
-                                          const MinHash& minhash,
-                                          const NearDuplicateOptions& options);
-
 // A record signed for placement: what near-duplicate placement (stages/store/placement.h)
 // needs of it, and nothing else.
 struct SignedRecord {
@@ -74,8 +67,23 @@ struct SignedRecord {
   std::vector<std::uint64_t> placement_keys;  // what candidates are looked up and locked by
 };
 
+// Signing in its two independent halves (the graph runs them side by side for a long
+// document): the whole text's profile and version 2 signature, and the version 1 band
+// keys of the body; then the two joined.
+struct WholeTextSignature {
+  BodyProfile profile;
+  SignatureV2 signature;
+};
+WholeTextSignature sign_whole_text(std::string_view text, std::string release_date,
+                                   const MinHash& minhash, const NearDuplicateOptions& options);
+std::vector<std::uint64_t> body_band_keys_v1(std::string_view body, const MinHash& minhash,
+                                             const NearDuplicateOptions& options);
+SignedRecord signed_record_of(WholeTextSignature whole,
+                              const std::vector<std::uint64_t>& body_keys_v1);
+
 // Signs a record from its whole text (version 2), and finds the keys it is placed by from
-// its v2 keys and its body's version 1 keys. `release_date` is ISO 8601 or empty.
+// its v2 keys and its body's version 1 keys: the three above in turn. `release_date` is
+// ISO 8601 or empty.
 SignedRecord sign_record(std::string_view text, std::string_view body, std::string release_date,
                          const MinHash& minhash, const NearDuplicateOptions& options);
 
