@@ -164,14 +164,15 @@ Result<Settings> Config::settings() const {
   s.queue_max_attempts = integer("queue.max_attempts");
   s.queue_batch = integer("queue.batch");
   s.queue_poll_seconds = integer("queue.poll_seconds");
+  s.queue_refresh_seconds = integer("queue.refresh_seconds");
   s.web_listen = text("web.listen");
   s.web_token = text("web.token");
   s.web_cache_dir = text("web.cache_dir");
   if (s.queue_lease_seconds < 3 || s.queue_max_attempts < 1 || s.queue_batch < 0 ||
-      s.queue_poll_seconds < 1)
-    return make_error(
-        Reason::kUnsupported,
-        "queue: lease_seconds >= 3, max_attempts >= 1, batch >= 0, poll_seconds >= 1");
+      s.queue_poll_seconds < 1 || s.queue_refresh_seconds < 0)
+    return make_error(Reason::kUnsupported,
+                      "queue: lease_seconds >= 3, max_attempts >= 1, batch >= 0, poll_seconds "
+                      ">= 1, refresh_seconds >= 0");
   s.export_organisation = text("export.organisation");
   s.export_image_width = integer("export.image_width");
   s.export_jpeg_quality = integer("export.jpeg_quality");

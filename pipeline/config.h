@@ -36,6 +36,7 @@ struct Settings {
   int queue_max_attempts = 3;
   int queue_batch = 0;  // 0: twice the jobs
   int queue_poll_seconds = 5;
+  int queue_refresh_seconds = 300;
   std::string export_organisation;
   int export_image_width = 1500;
   int export_jpeg_quality = 85;

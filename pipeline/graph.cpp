@@ -1,7 +1,6 @@
 #include "pipeline/graph.h"
 
 #include <oneapi/tbb/concurrent_queue.h>
-#include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/global_control.h>
 
@@ -93,7 +92,10 @@ std::size_t run_ingest_graph(GraphInputs in) {
   ProgressCounters& progress = *in.progress;
   oneapi::tbb::global_control threads(oneapi::tbb::global_control::max_allowed_parallelism,
                                       static_cast<std::size_t>(settings.jobs));
-  oneapi::tbb::enumerable_thread_specific<std::unique_ptr<OcrEngine>> engines;
+  // The caller's engines when it keeps them between runs (a queue worker), else this run's.
+  std::optional<EnginePool> own_engines;
+  if (!in.engines) own_engines.emplace(in.make_engine);
+  EnginePool& engines = in.engines ? *in.engines : *own_engines;
 
   flow::graph g;
 
@@ -152,15 +154,15 @@ std::size_t run_ingest_graph(GraphInputs in) {
   flow::function_node<PageTask, PageTask> recognize(
       g, static_cast<std::size_t>(settings.jobs), [&](PageTask task) {
         if (task.index < 0) return task;
+        // Taken only when the page is OCR'd (a text-layer page needs none), held to its end.
+        std::optional<EnginePool::Lease> lease;
         const EngineProvider engine = [&]() -> Result<OcrEngine*> {
-          std::unique_ptr<OcrEngine>& mine = engines.local();
-          if (!mine) {
-            if (!in.make_engine) return make_error(Reason::kInternal, "no OCR engine configured");
-            Result<std::unique_ptr<OcrEngine>> made = in.make_engine();
-            if (!made.ok()) return made.error();
-            mine = std::move(made.value());
+          if (!lease) {
+            Result<EnginePool::Lease> taken = engines.take();
+            if (!taken.ok()) return taken.error();
+            lease.emplace(std::move(taken.value()));
           }
-          return mine.get();
+          return lease->get();
         };
         task.result = std::make_shared<PageResult>(recognize_guarded(in, task, engine));
         const PageResult::Timings& t = task.result->timings;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "pipeline/config.h"
+#include "pipeline/engine_pool.h"
 #include "pipeline/progress.h"
 #include "pipeline/stage_guard.h"
 #include "stages/core/model.h"
@@ -39,7 +40,6 @@ struct DocumentOutcome {
   std::vector<std::pair<std::string, std::string>> countable_lines;
 };
 
-using EngineFactory = std::function<Result<std::unique_ptr<OcrEngine>>()>;
 using SourceLoader =
     std::function<Result<std::shared_ptr<LoadedSource>>(const Source&, const LoadOptions&)>;
 
@@ -47,7 +47,8 @@ struct GraphInputs {
   const std::vector<WorkItem>* work = nullptr;
   const Settings* settings = nullptr;
   const MetadataExtractor* metadata = nullptr;
-  EngineFactory make_engine;
+  EngineFactory make_engine;        // used when `engines` is not given
+  EnginePool* engines = nullptr;    // kept by the caller between runs (a queue worker)
   SourceLoader load = load_source;  // tests inject sources that fail on page N
   ProgressCounters* progress = nullptr;
   // Asked before each new document is opened; true stops taking new documents (a signal

@@ -202,57 +202,54 @@ std::string provenance_json(const Settings& settings) {
   return p.dump();
 }
 
-int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& err) {
-  const auto start = std::chrono::steady_clock::now();
-  Result<Settings> settings_or = request.config.settings();
+namespace {
+
+// The time `call` takes, added to `seconds`: waiting on the archive outside the store
+// stage (opening it, reading what it knows, lookups, run rows), reported to queue
+// workers (bench/pg_workers.sh).
+template <class Call>
+auto timed(double& seconds, Call&& call) {
+  const auto begin = std::chrono::steady_clock::now();
+  auto result = call();
+  seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  return result;
+}
+
+}  // namespace
+
+int open_ingest_session(const Config& config, const std::string& worker, IngestSession& session,
+                        std::ostream& err) {
+  Result<Settings> settings_or = config.settings();
   if (!settings_or.ok()) {
     err << "pressarchive: configuration: " << settings_or.error().message << "\n";
     return exit_code::kUsage;
   }
-  const Settings& settings = *settings_or;
+  session.settings = std::move(*settings_or);
+  const Settings& settings = session.settings;
   Result<MetadataRules> rules = load_rules(settings);
   if (!rules.ok()) {
     err << "pressarchive: rules: " << rules.error().message << "\n";
     return exit_code::kUsage;
   }
-
+  session.rules = std::move(*rules);
   // A read-only archive is said before any input is hashed or OCR'd, not at the first commit.
   if (Status writable = check_store_writable(settings.store); !writable.ok()) {
     err << "pressarchive: " << writable.error().message << "\n";
     return exit_code::kStoreError;
   }
-  // Time spent waiting on the archive outside the store stage (opening it, reading what
-  // it knows, lookups, run rows), reported to queue workers (bench/pg_workers.sh).
-  double archive_seconds = 0;
-  const auto waiting_on_archive = [&archive_seconds](auto&& call) {
-    const auto begin = std::chrono::steady_clock::now();
-    auto result = call();
-    archive_seconds +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-    return result;
-  };
   Result<std::unique_ptr<ArchiveStore>> store_or =
-      waiting_on_archive([&] { return open_store(settings.store); });
+      timed(session.archive_seconds, [&] { return open_store(settings.store); });
   if (!store_or.ok()) {
     err << "pressarchive: " << explain_store_write_failure(settings.store, store_or.error())
         << "\n";
     return exit_code::kStoreError;
   }
-  ArchiveStore& store = **store_or;
-  if (!request.worker.empty()) store.act_as_worker(request.worker);
-  // What earlier runs taught (known issuers, learned boilerplate), read once: the
-  // documents of this run are extracted in parallel and do not teach each other.
-  Result<ArchiveKnowledge> knowledge =
-      waiting_on_archive([&] { return archive_knowledge(store, settings.learned_boilerplate); });
-  if (!knowledge.ok()) {
-    err << "pressarchive: " << knowledge.error().message << "\n";
+  session.store = std::move(*store_or);
+  if (!worker.empty()) session.store->act_as_worker(worker);
+  if (Status read = refresh_knowledge(session); !read.ok()) {
+    err << "pressarchive: " << read.error().message << "\n";
     return exit_code::kStoreError;
   }
-  const MetadataExtractor metadata(std::move(rules.value()), *knowledge);
-
-  const EngineFactory make_engine = [&settings] {
-    return OcrEngine::create(settings.languages, settings.tessdata_dir);
-  };
   if (Status languages = OcrEngine::check_languages(settings.languages, settings.tessdata_dir);
       !languages.ok()) {
     err << "pressarchive: " << languages.error().message << "\n";
@@ -262,6 +259,43 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     err << "pressarchive: " << module.error().message << "\n";
     return exit_code::kMissingDependency;
   }
+  session.engines = std::make_unique<EnginePool>(
+      [languages = settings.languages, tessdata = settings.tessdata_dir] {
+        return OcrEngine::create(languages, tessdata);
+      });
+  return exit_code::kOk;
+}
+
+Status refresh_knowledge(IngestSession& session) {
+  // What earlier runs taught (known issuers, learned boilerplate), read once per run:
+  // the documents of one run are extracted in parallel and do not teach each other.
+  Result<ArchiveKnowledge> knowledge = timed(session.archive_seconds, [&] {
+    return archive_knowledge(*session.store, session.settings.learned_boilerplate);
+  });
+  if (!knowledge.ok()) return knowledge.error();
+  session.metadata = std::make_unique<MetadataExtractor>(session.rules, *knowledge);
+  session.knowledge_read_at = std::chrono::steady_clock::now();
+  return Status::Ok();
+}
+
+int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& err) {
+  const auto start = std::chrono::steady_clock::now();
+  IngestSession session;
+  if (const int code = open_ingest_session(request.config, request.worker, session, err);
+      code != exit_code::kOk)
+    return code;
+  return run_ingest_in(session, request, out, err, start);
+}
+
+int run_ingest_in(IngestSession& session, const IngestRequest& request, std::ostream& out,
+                  std::ostream& err, std::chrono::steady_clock::time_point start) {
+  const Settings& settings = session.settings;
+  ArchiveStore& store = *session.store;
+  const MetadataExtractor& metadata = *session.metadata;
+  double archive_seconds = std::exchange(session.archive_seconds, 0);
+  const auto waiting_on_archive = [&archive_seconds](auto&& call) {
+    return timed(archive_seconds, call);
+  };
 
   Discovery discovery;
   IngestPlan plan;
@@ -341,7 +375,7 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
     inputs.work = &plan.work;
     inputs.settings = &settings;
     inputs.metadata = &metadata;
-    inputs.make_engine = make_engine;
+    inputs.engines = session.engines.get();
     inputs.progress = &counters;
     inputs.stop = [&] { return store_failed.load() || (request.stop && request.stop->load()); };
     inputs.deliver = [&](DocumentOutcome&& outcome) {

@@ -3,13 +3,17 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "pipeline/config.h"
+#include "pipeline/engine_pool.h"
+#include "stages/metadata/metadata.h"
 #include "stages/store/archive_store.h"
 
 namespace pressarchive {
@@ -39,6 +43,32 @@ struct IngestRequest {
 // Returns the process exit code (pipeline/exit_codes.h). Writes the summary to `out`
 // and errors to `err`.
 int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& err);
+
+// What runs of ingest can share: the open archive, the metadata extractor (the rules and
+// what the archive taught), the OCR engines. run_ingest opens one for its run; a queue
+// worker keeps one for its life and refreshes the knowledge on a schedule.
+struct IngestSession {
+  Settings settings;
+  MetadataRules rules;  // as loaded at the start
+  std::unique_ptr<ArchiveStore> store;
+  std::unique_ptr<MetadataExtractor> metadata;
+  std::unique_ptr<EnginePool> engines;
+  std::chrono::steady_clock::time_point knowledge_read_at;
+  double archive_seconds = 0;  // waited on the archive since the last run took it
+};
+
+// Opens `session` from `config` (`worker` set: the store completes that worker's jobs).
+// Returns exit_code::kOk, or the exit code after a message on `err`.
+int open_ingest_session(const Config& config, const std::string& worker, IngestSession& session,
+                        std::ostream& err);
+
+// Re-reads what the archive taught (issuers, places, learned boilerplate).
+Status refresh_knowledge(IngestSession& session);
+
+// One run of ingest on an open session; `start` is when the run began for its wall time.
+int run_ingest_in(IngestSession& session, const IngestRequest& request, std::ostream& out,
+                  std::ostream& err,
+                  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now());
 
 // Program and engine versions as one JSON object (stored with every run and record).
 std::string provenance_json(const Settings& settings);

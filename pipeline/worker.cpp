@@ -241,13 +241,13 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
   const Settings settings = settings_or_exit(request.config, err, code);
   if (code != exit_code::kOk) return code;
   const std::string name = request.name.empty() ? default_worker_name() : request.name;
-  Result<std::unique_ptr<ArchiveStore>> store_or = open_store(settings.store);
-  if (!store_or.ok()) {
-    err << "pressarchive: " << store_or.error().message << "\n";
-    return exit_code::kStoreError;
-  }
-  ArchiveStore& store = **store_or;
-  store.act_as_worker(name);
+  // Opened once for the worker's life: the archive, the rules and what the archive taught
+  // (read again every queue.refresh_seconds), and the OCR engines, one per thread.
+  IngestSession session;
+  if (const int opened = open_ingest_session(request.config, name, session, err);
+      opened != exit_code::kOk)
+    return opened;
+  ArchiveStore& store = *session.store;
   Result<std::unique_ptr<JobQueue>> queue_or = open_job_queue(settings.store);
   Result<std::unique_ptr<JobQueue>> heartbeat_queue = open_job_queue(settings.store);
   if (!queue_or.ok() || !heartbeat_queue.ok()) {
@@ -258,9 +258,8 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
   JobQueue& queue = **queue_or;
   const std::chrono::seconds lease(settings.queue_lease_seconds);
   LeaseKeeper keeper(std::move(*heartbeat_queue), name, lease);
-  // Each batch is one ingest run (store opened, what the archive learned read, a run row):
-  // at least 8 jobs, so that this fixed cost is spread (measured: 48 born-digital jobs/s
-  // in batches of 2, 64 in batches of 32, one worker).
+  // Each batch is one ingest run (its run row, its plan, its summary) on the session: at
+  // least 8 jobs, so that a run's fixed cost is spread.
   const int batch_size =
       settings.queue_batch > 0 ? settings.queue_batch : std::max(8, 2 * settings.jobs);
 
@@ -269,6 +268,7 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
       << " s)\n";
   const auto start = std::chrono::steady_clock::now();
   WorkerTotals totals;
+  totals.database_seconds = std::exchange(session.archive_seconds, 0);
   std::int64_t quarantine_run = 0;
   bool store_failed = false;
   while (!(request.stop && request.stop->load())) {
@@ -291,6 +291,14 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
       continue;
     }
 
+    if (std::chrono::steady_clock::now() - session.knowledge_read_at >=
+        std::chrono::seconds(settings.queue_refresh_seconds)) {
+      Stopwatch reading(totals.database_seconds);
+      if (Status read = refresh_knowledge(session); !read.ok()) {
+        // The knowledge read before stays in use; the next batch tries again.
+        err << "pressarchive: " << read.error().message << "\n";
+      }
+    }
     IngestRequest batch;
     batch.config = request.config;
     batch.command_line = request.command_line;
@@ -301,7 +309,7 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
     batch.summary = &summary;
     for (const Job& job : *jobs) batch.paths.emplace_back(job.path);
     std::ostringstream batch_out;
-    const int batch_code = run_ingest(batch, batch_out, err);
+    const int batch_code = run_ingest_in(session, batch, batch_out, err);
 
     totals.database_seconds += summary.store_seconds;
     Stopwatch waiting(totals.database_seconds);
@@ -346,6 +354,8 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
       << "  duplicates        " << totals.duplicates << "\n"
       << "  failed            " << totals.failed << "\n"
       << "  quarantined       " << totals.quarantined << "\n"
+      << "  OCR engines       " << session.engines->made()
+      << "  (built once, used by every batch)\n"
       << "  wall time         " << std::fixed << std::setprecision(1) << seconds << " s";
   if (seconds > 0) out << "  (" << std::setprecision(2) << totals.jobs / seconds << " jobs/s)";
   out << "\n  idle              " << std::setprecision(1) << totals.idle_seconds

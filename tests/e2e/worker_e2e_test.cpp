@@ -159,6 +159,23 @@ TEST_F(WorkerTest, ThreeWorkersProcessEverySourceExactlyOnce) {
   EXPECT_EQ(records, n - 2);  // one copy linked, one failure
 }
 
+// A worker keeps its archive, its knowledge and its OCR engines for its life: four
+// scanned pages in four batches of one are read by one engine, not one per batch.
+TEST_F(WorkerTest, AWorkerBuildsItsOcrEnginesOnceForAllItsBatches) {
+  copy_in(testing::sample("seed-scan-clean.png"), "a.png");
+  copy_in(testing::sample("seed-scan-degraded.tif"), "b.tif");
+  copy_in(testing::sample("seed-scan-rotated-180.png"), "c.png");
+  copy_in(testing::sample("seed-scan-two-pages.pdf"), "d.pdf");
+  ASSERT_EQ(run({"enqueue", "--store", db_->location(), inputs_.string()}, log_), 0);
+  const fs::path out = dir_.path() / "worker.txt";
+  ASSERT_EQ(run(worker(config(30, 3, 1), "solo"), out), 0) << testing::read_file(out);
+  const std::string summary = testing::read_file(out);
+  EXPECT_NE(summary.find("batches           4\n"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("archived          4\n"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("OCR engines       1  ("), std::string::npos) << summary;
+  for (const auto& [path, job] : jobs()) EXPECT_EQ(job.outcome, "archived") << path;
+}
+
 TEST_F(WorkerTest, AJobOfAKilledWorkerIsFinishedByAnother) {
   copy_in(testing::sample("seed-scan-two-pages.pdf"), "scan.pdf");
   ASSERT_EQ(run({"enqueue", "--store", db_->location(), inputs_.string()}, log_), 0);
