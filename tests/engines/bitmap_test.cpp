@@ -1,5 +1,5 @@
 // 1-bit pages made and searched by pressarchive where Leptonica would be slower:
-// thresholding (page_pix.h), brick morphology and foreground scans (answered for
+// thresholding (page_pix.h) and brick morphology (answered for
 // Tesseract's calls into Leptonica). Each must give exactly what Leptonica gives, and the
 // tests ask Leptonica itself.
 #include <dlfcn.h>
@@ -20,7 +20,6 @@
 #include "../test_paths.h"
 #include "stages/engines/image_engine.h"
 #include "stages/engines/leptonica/brick_morphology.h"
-#include "stages/engines/leptonica/foreground_scan.h"
 #include "stages/engines/leptonica/leptonica_answers.h"
 #include "stages/engines/leptonica/leptonica_checks.h"
 #include "stages/engines/page_pix.h"
@@ -167,42 +166,6 @@ TEST(Thresholding, IsLeptonicasAtEveryThresholdAndWidth) {
   }
 }
 
-using ScanFunction = l_ok (*)(PIX*, BOX*, l_int32, l_int32*);
-
-// Every side, on boxes at and across the page's edges and on white areas.
-TEST(ForegroundScan, FindsWhatLeptonicaFinds) {
-  auto theirs = reinterpret_cast<ScanFunction>(dlsym(RTLD_NEXT, "pixScanForForeground"));
-  auto ours = reinterpret_cast<ScanFunction>(dlsym(RTLD_DEFAULT, "pixScanForForeground"));
-  ASSERT_NE(theirs, nullptr);
-  ASSERT_NE(ours, theirs) << "pixScanForForeground is not the program's own";
-  PixPtr page = to_binary(seed_scan(), 128);
-  std::mt19937 random(3);
-  PixPtr sparse = random_page(200, 70, 0.001, random);
-  constexpr std::array kSides{L_FROM_LEFT, L_FROM_RIGHT, L_FROM_TOP, L_FROM_BOT};
-  int compared = 0, found = 0;
-  for (PIX* pix : {page.get(), sparse.get()}) {
-    const int w = pixGetWidth(pix), h = pixGetHeight(pix);
-    std::uniform_int_distribution<int> x(-40, w + 10), y(-40, h + 10), size(0, 300);
-    for (int i = 0; i < 3000; ++i) {
-      BOX* box =
-          i == 0 ? nullptr : boxCreate(x(random), y(random), size(random), size(random) / 4 + 1);
-      for (const int side : kSides) {
-        l_int32 at_theirs = -1, at_ours = -2;
-        const l_ok said_theirs = theirs(pix, box, side, &at_theirs);
-        const l_ok said_ours = ours(pix, box, side, &at_ours);
-        ASSERT_EQ(said_ours, said_theirs) << "side " << side << " box " << i;
-        ASSERT_EQ(at_ours, at_theirs) << "side " << side << " box " << i;
-        ++compared;
-        found += said_theirs == 0;
-      }
-      boxDestroy(&box);
-    }
-  }
-  // Both outcomes were exercised.
-  EXPECT_GT(found, compared / 10);
-  EXPECT_LT(found, compared * 9 / 10);
-}
-
 // What pixWriteMem (the program's) writes for a PNG request on this thread.
 std::string png_request(PIX* pix) {
   l_uint8* data = nullptr;
@@ -248,7 +211,6 @@ TEST(LeptonicaChecks, TheAnswersAgreeWithTheInstalledLeptonica) {
   resetMorphBoundaryCondition(SYMMETRIC_MORPH_BC);
   EXPECT_TRUE(brick_answer_agrees(brick_morphology)) << "symmetric boundary";
   resetMorphBoundaryCondition(ASYMMETRIC_MORPH_BC);
-  EXPECT_TRUE(foreground_answer_agrees(first_foreground));
   EXPECT_TRUE(spix_answer_agrees());
 }
 
@@ -268,11 +230,6 @@ PIX* ignoring_the_boundary(PIX* source, int width, int height, BrickOperation op
   return result;
 }
 
-std::optional<int> one_row_late(const PIX* page, const ScanArea& area, int from) {
-  const std::optional<int> at = first_foreground(page, area, from);
-  return at ? std::optional<int>(*at + 1) : at;
-}
-
 TEST(LeptonicaChecks, FindAWrongAnswer) {
   EXPECT_FALSE(brick_answer_agrees(one_pixel_off));
   EXPECT_TRUE(brick_answer_agrees(ignoring_the_boundary))
@@ -280,7 +237,6 @@ TEST(LeptonicaChecks, FindAWrongAnswer) {
   resetMorphBoundaryCondition(SYMMETRIC_MORPH_BC);
   EXPECT_FALSE(brick_answer_agrees(ignoring_the_boundary)) << "wrong under the symmetric one";
   resetMorphBoundaryCondition(ASYMMETRIC_MORPH_BC);
-  EXPECT_FALSE(foreground_answer_agrees(one_row_late));
 }
 
 int lines(const std::string& text) {

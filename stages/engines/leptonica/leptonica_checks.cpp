@@ -106,28 +106,6 @@ bool brick_answer_agrees(BrickAnswer ours) {
   return true;
 }
 
-bool foreground_answer_agrees(ForegroundAnswer ours) {
-  using Scan = l_ok (*)(PIX*, BOX*, l_int32, l_int32*);
-  const Scan theirs = leptonica<Scan>("pixScanForForeground");
-  if (!theirs) return false;
-  Page page = generated_page(90, 40, 1, 97);
-  BOX* white = boxCreate(20, 10, 30, 12);
-  pixClearInRect(page.get(), white);
-  boxDestroy(&white);
-  const ScanArea areas[] = {
-      {0, 0, 90, 40}, {20, 10, 30, 12}, {3, 5, 60, 1}, {40, 2, 1, 37}, {70, 30, 20, 10}};
-  for (const ScanArea& area : areas)
-    for (const int from : {L_FROM_LEFT, L_FROM_RIGHT, L_FROM_TOP, L_FROM_BOT}) {
-      BOX* box = boxCreate(area.x, area.y, area.width, area.height);
-      l_int32 found = 0;
-      const bool theirs_found = theirs(page.get(), box, from, &found) == 0;
-      boxDestroy(&box);
-      const std::optional<int> mine = ours(page.get(), area, from);
-      if (mine.has_value() != theirs_found || (mine && *mine != found)) return false;
-    }
-  return true;
-}
-
 bool spix_answer_agrees() {
   using Write = l_ok (*)(l_uint8**, size_t*, PIX*, l_int32);
   const Write write_png = leptonica<Write>("pixWriteMem");

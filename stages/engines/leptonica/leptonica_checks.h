@@ -10,7 +10,6 @@
 #include <optional>
 
 #include "stages/engines/leptonica/brick_morphology.h"
-#include "stages/engines/leptonica/foreground_scan.h"
 
 namespace pressarchive {
 
@@ -35,16 +34,11 @@ class CheckedAnswer {
 };
 
 using BrickAnswer = PIX* (*)(PIX* source, int width, int height, BrickOperation operation);
-using ForegroundAnswer = std::optional<int> (*)(const PIX* page, const ScanArea& area, int from);
 
 // Whether `ours` gives Leptonica's pixels for the four brick operations with bricks of
 // several shapes, under the boundary convention Leptonica is set to (MORPH_BC); a
 // nullptr from `ours` declines, which always agrees (Leptonica then answers).
 bool brick_answer_agrees(BrickAnswer ours);
-
-// Whether `ours` finds the row or column pixScanForForeground finds, from every side, in
-// areas with ink, without, and at the page's edges.
-bool foreground_answer_agrees(ForegroundAnswer ours);
 
 // Whether Leptonica reads its serialised form (what pixWriteMem writes for Tesseract)
 // of 1-, 8- and 32-bit pages back as the pixels its own PNG round trip gives.

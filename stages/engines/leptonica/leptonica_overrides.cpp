@@ -11,7 +11,6 @@
 #include <optional>
 
 #include "stages/engines/leptonica/brick_morphology.h"
-#include "stages/engines/leptonica/foreground_scan.h"
 #include "stages/engines/leptonica/leptonica_answers.h"
 #include "stages/engines/leptonica/leptonica_checks.h"
 
@@ -96,31 +95,4 @@ extern "C" PIX* pixOpenBrick(PIX* t, PIX* s, l_int32 w, l_int32 h) {
 }
 extern "C" PIX* pixCloseBrick(PIX* t, PIX* s, l_int32 w, l_int32 h) {
   return brick<BrickOperation::close>("pixCloseBrick", t, s, w, h);
-}
-
-// Tesseract clips every text line's box to its ink (pixClipBoxToForeground), which
-// scans from each side one pixel at a time; foreground_scan.cpp tests 32 at a time and
-// finds the same row or column. Anything unusual goes to Leptonica's own.
-extern "C" l_ok pixScanForForeground(PIX* page, BOX* box, l_int32 from, l_int32* found) {
-  using Scan = l_ok (*)(PIX*, BOX*, l_int32, l_int32*);
-  static const Scan leptonica = reinterpret_cast<Scan>(dlsym(RTLD_NEXT, "pixScanForForeground"));
-  static pressarchive::CheckedAnswer checked("scan", "pixScanForForeground", [] {
-    return pressarchive::foreground_answer_agrees(pressarchive::first_foreground);
-  });
-  const bool answerable =
-      found && page && pixGetDepth(page) == 1 &&
-      (from == L_FROM_LEFT || from == L_FROM_RIGHT || from == L_FROM_TOP || from == L_FROM_BOT);
-  pressarchive::ScanArea area{0, 0, page ? pixGetWidth(page) : 0, page ? pixGetHeight(page) : 0};
-  BOX* clipped = answerable && box ? boxClipToRectangle(box, area.width, area.height) : nullptr;
-  if (!answerable || (box && !clipped) || !checked.enabled()) {
-    boxDestroy(&clipped);
-    return leptonica ? leptonica(page, box, from, found) : 1;
-  }
-  if (clipped) {
-    boxGetGeometry(clipped, &area.x, &area.y, &area.width, &area.height);
-    boxDestroy(&clipped);
-  }
-  const std::optional<int> at = pressarchive::first_foreground(page, area, from);
-  *found = at.value_or(0);
-  return at ? 0 : 1;
 }
