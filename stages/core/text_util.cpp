@@ -1,33 +1,58 @@
 #include "stages/core/text_util.h"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <cstdint>
 #include <cstring>
 
 namespace pressarchive {
 
-namespace {
-
-// lower_utf8 into `out`, which holds s.size() bytes.
-void lower_into(std::string_view s, char* out) {
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    out[i] = s[i];
-    if (c >= 'A' && c <= 'Z') {
-      out[i] = static_cast<char>(c + 32);
-    } else if (c == 0xC3 && i + 1 < s.size()) {
-      const auto next = static_cast<unsigned char>(s[i + 1]);
-      out[i + 1] = (next >= 0x80 && next <= 0x9E && next != 0x97) ? static_cast<char>(next + 0x20)
-                                                                  : s[i + 1];
-      ++i;
-    }
+char32_t next_code_point(std::string_view s, std::size_t& i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) {
+    ++i;
+    return b0;
   }
+  UChar32 c = 0;
+  U8_NEXT(s.data(), i, s.size(), c);
+  return c < 0 ? 0xFFFD : static_cast<char32_t>(c);
 }
 
-}  // namespace
+std::optional<std::u32string> decode_utf8(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    UChar32 c = 0;
+    U8_NEXT(s.data(), i, s.size(), c);
+    if (c < 0) return std::nullopt;
+    out.push_back(static_cast<char32_t>(c));
+  }
+  return out;
+}
+
+bool is_letter_or_digit(char32_t c) { return u_isalnum(static_cast<UChar32>(c)) != 0; }
+bool is_uppercase(char32_t c) { return u_isUUppercase(static_cast<UChar32>(c)) != 0; }
+bool is_lowercase(char32_t c) { return u_isULowercase(static_cast<UChar32>(c)) != 0; }
 
 std::string lower_utf8(std::string_view s) {
-  std::string out(s.size(), '\0');
-  lower_into(s, out.data());
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
+      out += b0 >= 'A' && b0 <= 'Z' ? static_cast<char>(b0 + 32) : static_cast<char>(b0);
+      ++i;
+      continue;
+    }
+    const std::size_t start = i;
+    UChar32 c = 0;
+    U8_NEXT(s.data(), i, s.size(), c);
+    if (c < 0)
+      out.append(s.substr(start, i - start));  // not UTF-8: kept as it is
+    else
+      append_utf8(out, static_cast<char32_t>(u_tolower(c)));
+  }
   return out;
 }
 
@@ -52,46 +77,68 @@ std::vector<std::string> split(std::string_view s, char separator) {
 }
 
 std::vector<std::string> words(std::string_view s) {
-  // Each word copied once and lowered where it lies: metadata, boilerplate and language
-  // detection each split every line.
-  auto in_word = [](char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+  // A letter or digit, or a mark that sits on one (a decomposed "ü", a Devanagari vowel).
+  const auto in_word = [](char32_t c) {
+    if (is_letter_or_digit(c)) return true;
+    const auto type = u_charType(static_cast<UChar32>(c));
+    return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK;
   };
   std::vector<std::string> out;
   std::size_t i = 0;
+  bool ascii_only = true;  // the word so far: lowered in place when it is all ASCII
+  std::size_t start = 0;
+  bool inside = false;
+  const auto finish = [&](std::size_t end) {
+    std::string& word = out.emplace_back(s.substr(start, end - start));
+    if (ascii_only) {
+      for (char& ch : word)
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+    } else {
+      word = lower_utf8(word);
+    }
+  };
   while (i < s.size()) {
-    while (i < s.size() && !in_word(s[i])) ++i;
-    const std::size_t start = i;
-    while (i < s.size() && in_word(s[i])) ++i;
-    if (i == start) break;
-    std::string& word = out.emplace_back(s.substr(start, i - start));
-    lower_into(word, word.data());
+    const std::size_t at = i;
+    const char32_t c = next_code_point(s, i);
+    const bool word_char =
+        c < 0x80 ? ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+                 : in_word(c);
+    if (word_char && !inside) start = at, inside = true, ascii_only = true;
+    if (word_char && c >= 0x80) ascii_only = false;
+    if (!word_char && inside) {
+      finish(at);
+      inside = false;
+    }
   }
+  if (inside) finish(s.size());
   return out;
 }
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  // Only as many bytes as the prefix has are lowered (lower_utf8 keeps byte lengths):
-  // metadata asks this of every line for every label, and a body line is long.
   const char* blanks = " \t\r\n\f\v";
   const std::size_t begin = s.find_first_not_of(blanks);
   if (begin == std::string_view::npos) return prefix.empty();
-  // Lowering leaves every byte but A-Z as it is (a UTF-8 lead byte included), so two
-  // first bytes that differ after ASCII lowering settle it: most lines, most labels.
-  auto ascii_lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-  if (!prefix.empty() && ascii_lower(s[begin]) != ascii_lower(prefix[0])) return false;
-  const std::size_t end = s.find_last_not_of(blanks);
-  const std::string_view trimmed = s.substr(begin, end - begin + 1);
-  if (trimmed.size() < prefix.size()) return false;
-  // Labels are short: lowered on the stack, as this runs for every line and label.
-  constexpr std::size_t kShort = 64;
-  if (prefix.size() > kShort)
-    return lower_utf8(trimmed.substr(0, prefix.size())) == lower_utf8(prefix);
-  char line_start[kShort], label[kShort];
-  lower_into(trimmed.substr(0, prefix.size()), line_start);
-  lower_into(prefix, label);
-  return std::memcmp(line_start, label, prefix.size()) == 0;
+  if (prefix.empty()) return true;
+  // Two ASCII first bytes that differ after lowering settle it: most lines, most labels
+  // (metadata asks this of every line for every label).
+  const auto first = static_cast<unsigned char>(s[begin]);
+  const auto first_of_prefix = static_cast<unsigned char>(prefix[0]);
+  auto ascii_lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; };
+  if (first < 0x80 && first_of_prefix < 0x80 && ascii_lower(first) != ascii_lower(first_of_prefix))
+    return false;
+  // Only as much of the line is lowered as the lowered label is long.
+  const std::size_t end = s.find_last_not_of(blanks) + 1;
+  const std::string label = lower_utf8(prefix);
+  std::string line_start;
+  for (std::size_t i = begin; i < end && line_start.size() < label.size();) {
+    const std::size_t at = i;
+    const char32_t c = next_code_point(s, i);
+    if (c == 0xFFFD && s.substr(at, i - at) != "\xEF\xBF\xBD")
+      line_start.append(s.substr(at, i - at));
+    else
+      append_utf8(line_start, static_cast<char32_t>(u_tolower(static_cast<UChar32>(c))));
+  }
+  return line_start.compare(0, label.size(), label) == 0 && line_start.size() >= label.size();
 }
 
 void append_utf8(std::string& out, char32_t c) {
@@ -113,21 +160,11 @@ void append_utf8(std::string& out, char32_t c) {
 }
 
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char b0 = byte(0);
-  if (b0 < 0x80) return 1;
-  std::size_t len = 0;
-  unsigned char low = 0x80, high = 0xBF;  // the second byte's range (RFC 3629, table 3-7)
-  if (b0 >= 0xC2 && b0 <= 0xDF)
-    len = 2;
-  else if (b0 >= 0xE0 && b0 <= 0xEF)
-    len = 3, low = b0 == 0xE0 ? 0xA0 : 0x80, high = b0 == 0xED ? 0x9F : 0xBF;
-  else if (b0 >= 0xF0 && b0 <= 0xF4)
-    len = 4, low = b0 == 0xF0 ? 0x90 : 0x80, high = b0 == 0xF4 ? 0x8F : 0xBF;
-  if (len == 0 || i + len > s.size() || byte(1) < low || byte(1) > high) return 0;
-  for (std::size_t k = 2; k < len; ++k)
-    if ((byte(k) & 0xC0) != 0x80) return 0;
-  return len;
+  if (static_cast<unsigned char>(s[i]) < 0x80) return 1;
+  std::size_t next = i;
+  UChar32 c = 0;
+  U8_NEXT(s.data(), next, s.size(), c);
+  return c < 0 ? 0 : next - i;
 }
 
 std::string valid_utf8(std::string_view s) {

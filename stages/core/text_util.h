@@ -1,22 +1,40 @@
-// Small UTF-8 text helpers shared by the metadata stages.
+// The one text layer: UTF-8 decoded, lowered and classified by ICU, for triage, metadata
+// and near-duplicates alike. Text from files and OCR is hostile: bytes that are not
+// well-formed UTF-8 never crash and never read past the end.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace pressarchive {
 
-// Lowercases ASCII and the Latin-1 capitals (Ä, Ö, Ü, É, ...); other bytes unchanged.
+// The code point at byte `i`, and `i` moved past it; a byte sequence that is not
+// well-formed UTF-8 reads as U+FFFD and `i` moves past it (at least one byte).
+char32_t next_code_point(std::string_view s, std::size_t& i);
+
+// The code points of well-formed UTF-8; nullopt when any byte sequence is not.
+std::optional<std::u32string> decode_utf8(std::string_view s);
+
+// Letter classes (Unicode's, through ICU): a letter or digit of any script; an
+// uppercase or lowercase letter.
+bool is_letter_or_digit(char32_t c);
+bool is_uppercase(char32_t c);
+bool is_lowercase(char32_t c);
+
+// Lowercases every letter that has a lowercase form (Unicode's simple case mapping:
+// Ä → ä, Ł → ł, Ő → ő, Š → š, Σ → σ); bytes that are not well-formed UTF-8 unchanged.
 std::string lower_utf8(std::string_view s);
 
 std::string trim(std::string_view s);
 std::vector<std::string> split(std::string_view s, char separator);
 
-// Lowercase words: maximal runs of ASCII letters, digits and non-ASCII bytes (so "für"
-// and "Tätigkeit" stay whole). Punctuation separates words.
+// Lowercase words: maximal runs of letters and digits of any script (and the combining
+// marks on them), so "für", "Tätigkeit" and "Łódź" stay whole. Punctuation, quotes
+// („ “ ’) and bytes that are not UTF-8 separate words.
 std::vector<std::string> words(std::string_view s);
 
 // True when `s` begins with `prefix`, ignoring case (as lower_utf8) and leading blanks.

@@ -7,36 +7,28 @@
 
 namespace pressarchive {
 
-// Whether the UTF-8 character at `i` is a letter or digit. Lead bytes C2 (Latin-1
-// punctuation: · « ») and E2 (general punctuation: – — „ “ ‚ •) are not; other
-// multi-byte characters (ä, ß, é, ł, …) are taken as letters.
 bool is_word_char(const std::string& s, std::size_t i) {
   const auto c = static_cast<unsigned char>(s[i]);
   if (c < 0x80) return std::isalnum(c) != 0;
-  return c != 0xC2 && c != 0xE2;
+  return is_letter_or_digit(next_code_point(s, i));
 }
 
 std::size_t char_length(const std::string& s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
-  // A lead byte cut off at the end of the text (OCR output is not always valid UTF-8)
-  // ends with the text: callers step past it and must not step beyond the end.
-  return std::min(length, s.size() - i);
+  const std::size_t start = i;
+  next_code_point(s, i);
+  return i - start;
 }
 
 bool starts_uppercase(const std::string& s) {
   if (s.empty()) return false;
-  const auto c = static_cast<unsigned char>(s[0]);
-  if (c >= 'A' && c <= 'Z') return true;
-  // Ä Ö Ü and other Latin-1 capitals in UTF-8.
-  return c == 0xC3 && s.size() > 1 && static_cast<unsigned char>(s[1]) < 0x9F;
+  std::size_t i = 0;
+  return is_uppercase(next_code_point(s, i));
 }
 
 bool starts_lowercase(const std::string& s) {
   if (s.empty()) return false;
-  const auto c = static_cast<unsigned char>(s[0]);
-  if (c >= 'a' && c <= 'z') return true;
-  return c == 0xC3 && s.size() > 1 && static_cast<unsigned char>(s[1]) >= 0x9F;
+  std::size_t i = 0;
+  return is_lowercase(next_code_point(s, i));
 }
 
 bool has_digit(const std::string& s) {

@@ -10,11 +10,12 @@
 
 namespace pressarchive {
 
-// Whether the UTF-8 character at byte `i` is a letter or digit (punctuation in the
-// Latin-1 and general punctuation blocks is not; other multi-byte characters are).
+// Whether the character at byte `i` is a letter or digit of any script (text_util.h).
 bool is_word_char(const std::string& s, std::size_t i);
-// Bytes of the UTF-8 character starting at `i` (i < s.size()), never past the end.
+// Bytes of the UTF-8 character starting at `i` (i < s.size()), never past the end; a
+// byte sequence that is not UTF-8 counts as one character.
 std::size_t char_length(const std::string& s, std::size_t i);
+// Whether the first character is an uppercase / a lowercase letter (any script).
 bool starts_uppercase(const std::string& s);
 bool starts_lowercase(const std::string& s);
 bool has_digit(const std::string& s);

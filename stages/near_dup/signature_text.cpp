@@ -230,24 +230,6 @@ std::optional<CodePoints> map_alone(const CodePoints& text) {
   return out;
 }
 
-// Well-formed UTF-8 (text_util's utf8_sequence_length) decoded; nullopt for anything
-// else, which ICU then reads (invalid sequences as U+FFFD).
-std::optional<CodePoints> decode_utf8(std::string_view s) {
-  CodePoints out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t len = utf8_sequence_length(s, i);
-    if (len == 0) return std::nullopt;
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    char32_t c = len == 1 ? b0 : b0 & (0x7F >> len);
-    for (std::size_t k = 1; k < len; ++k)
-      c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    out.push_back(c);
-    i += len;
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------
 // The steps after their mapping, one code for both paths.
 

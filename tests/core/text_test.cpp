@@ -1,0 +1,105 @@
+// The one text layer (stages/core/text_util.h): decoding, lowering and letter classes
+// on ICU, for every script, and never a crash or an overread on bytes that are not UTF-8.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "stages/core/text_util.h"
+#include "stages/ingest/triage.h"
+
+namespace pressarchive {
+namespace {
+
+TEST(Text, LowersEveryScriptNotOnlyLatin1) {
+  EXPECT_EQ(lower_utf8("ÄÖÜ Straße"), "äöü straße");
+  EXPECT_EQ(lower_utf8("ŁÓDŹ ŐRSÉG ŠKODA"), "łódź őrség škoda");
+  EXPECT_EQ(lower_utf8("ΑΘΗΝΑ МОСКВА"), "αθηνα москва");
+  EXPECT_EQ(lower_utf8("Kaiserslautern 2022"), "kaiserslautern 2022");
+}
+
+TEST(Text, KeepsBytesThatAreNotUtf8AsTheyAre) {
+  EXPECT_EQ(lower_utf8(std::string("A\xFF"
+                                   "B")),
+            std::string("a\xFF"
+                        "b"));
+  EXPECT_EQ(lower_utf8(std::string("Ä\xC3")), std::string("ä\xC3")) << "a lead byte cut off";
+  EXPECT_EQ(lower_utf8(std::string("\xC0\xAF"
+                                   "X")),
+            std::string("\xC0\xAF"
+                        "x"))
+      << "overlong";
+}
+
+TEST(Text, WordsAreLettersAndDigitsOfAnyScript) {
+  EXPECT_EQ(words("„Łódź“ ist schön, café’s 42!"),
+            (std::vector<std::string>{"łódź", "ist", "schön", "café", "s", "42"}));
+  EXPECT_EQ(words("besten verbindet.“"), (std::vector<std::string>{"besten", "verbindet"}))
+      << "a closing quote is not a word";
+  EXPECT_EQ(words(std::string("Stadt\xFFrat")), (std::vector<std::string>{"stadt", "rat"}));
+  EXPECT_EQ(words("u\xCC\x88"
+                  "ber"),
+            (std::vector<std::string>{"u\xCC\x88"
+                                      "ber"}))
+      << "a combining mark stays on its letter";
+  EXPECT_TRUE(words(" – — · ").empty());
+}
+
+TEST(Text, StartsWithIgnoringCaseInAnyScript) {
+  EXPECT_TRUE(starts_with_ci("  ŁÓDŹ, 3. Mai 2022", "łódź"));
+  EXPECT_TRUE(starts_with_ci("Autor/in: Anna Keller", "AUTOR/IN:"));
+  EXPECT_TRUE(starts_with_ci("ÖFFENTLICHKEITSARBEIT", "öffentlichkeit"));
+  EXPECT_FALSE(starts_with_ci("Aut", "autor"));
+  EXPECT_FALSE(starts_with_ci("Autor   ", "autor  ")) << "trailing blanks are not the line's";
+  EXPECT_FALSE(starts_with_ci("Presse", "Presseamt"));
+  EXPECT_TRUE(starts_with_ci("x", ""));
+}
+
+TEST(Text, DecodesWellFormedUtf8Only) {
+  EXPECT_EQ(decode_utf8("aä€😀"), std::u32string(U"aä€😀"));
+  EXPECT_FALSE(decode_utf8("\xC0\xAF").has_value()) << "overlong";
+  EXPECT_FALSE(decode_utf8("\xED\xA0\x80").has_value()) << "a surrogate";
+  EXPECT_FALSE(decode_utf8("\xF4\x90\x80\x80").has_value()) << "above U+10FFFF";
+  EXPECT_FALSE(decode_utf8("\xE2\x82").has_value()) << "cut off";
+  std::size_t i = 0;
+  const std::string cut = "\xE2\x82";
+  EXPECT_EQ(next_code_point(cut, i), U'\uFFFD');
+  EXPECT_GE(i, 1u);
+  EXPECT_LE(i, cut.size());
+}
+
+TEST(Text, LetterClassesAreUnicodes) {
+  EXPECT_TRUE(is_letter_or_digit(U'ł'));
+  EXPECT_TRUE(is_letter_or_digit(U'ع'));
+  EXPECT_TRUE(is_letter_or_digit(U'\uFEB3')) << "an Arabic presentation form";
+  EXPECT_TRUE(is_letter_or_digit(U'漢'));
+  EXPECT_FALSE(is_letter_or_digit(U'„'));
+  EXPECT_FALSE(is_letter_or_digit(U'\uFFFD'));
+  EXPECT_FALSE(is_letter_or_digit(U'\uE000')) << "private use";
+  EXPECT_TRUE(is_uppercase(U'Ł'));
+  EXPECT_TRUE(is_lowercase(U'ß'));
+  // Triage counts letters the same way: an Arabic text layer in presentation forms is text.
+  EXPECT_EQ(count_letters("\uFEB3\uFEE0\uFE8E\uFEE1 42"), 6);
+}
+
+// Random bytes, as a damaged text layer gives them: no crash, no overread (ASan), and
+// lowering well-formed text gives well-formed text.
+TEST(Text, HostileBytesNeverCrash) {
+  std::mt19937 random(7);
+  std::uniform_int_distribution<int> byte(0, 255), length(0, 40);
+  for (int n = 0; n < 20000; ++n) {
+    std::string s(static_cast<std::size_t>(length(random)), '\0');
+    for (char& c : s) c = static_cast<char>(byte(random));
+    const std::string lowered = lower_utf8(s);
+    EXPECT_EQ(decode_utf8(lowered).has_value(), decode_utf8(s).has_value()) << n;
+    for (const std::string& w : words(s)) EXPECT_TRUE(decode_utf8(w).has_value()) << n;
+    starts_with_ci(s, s.substr(0, s.size() / 2));
+    count_letters(s);
+    std::size_t i = 0, steps = 0;
+    while (i < s.size()) next_code_point(s, i), ++steps;
+    EXPECT_EQ(i, s.size());
+    EXPECT_LE(steps, s.size());
+  }
+}
+
+}  // namespace
+}  // namespace pressarchive
