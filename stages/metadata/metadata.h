@@ -48,6 +48,20 @@ class MetadataExtractor {
   const MetadataRules& rules() const { return rules_; }
 
  private:
+  // extract() in its steps, in the order it takes them (metadata.cpp).
+  struct Reading;
+  struct Choice;
+  Reading read_lines(const std::vector<PageResult>& pages) const;
+  void read_header(Reading& r) const;
+  void skip_header(Reading& r) const;
+  void take_header(const HeaderReader::Header& h, Reading& r) const;
+  void read_content(Reading& r) const;
+  Choice choose_issuer(Reading& r, Metadata& meta) const;
+  Headline read_headline_and_body(const Reading& r, Metadata& meta) const;
+  Choice choose_date(const Reading& r, Metadata& meta) const;
+  Choice choose_place(const Reading& r, Metadata& meta) const;
+  Choice choose_type(const Reading& r, Metadata& meta) const;
+
   // The readers hold references to rules_ and dates_: declared after them, and the
   // extractor is neither copied nor moved.
   MetadataRules rules_;
