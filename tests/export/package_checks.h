@@ -321,6 +321,12 @@ inline void check_package(const std::filesystem::path& dir, const Record& record
     EXPECT_EQ(sha256_file(path).value(), attr(file, "CHECKSUM")) << href;
     EXPECT_EQ(attr(file, "CHECKSUMTYPE"), "SHA-256");
     EXPECT_EQ(std::to_string(std::filesystem::file_size(path)), attr(file, "SIZE"));
+    // The MIMETYPE is what the bytes are.
+    const std::map<std::string, std::string> magic = {
+        {"image/jpeg", "\xFF\xD8\xFF"}, {"text/xml", "<?xml"}, {"application/pdf", "%PDF-"}};
+    const auto expected = magic.find(attr(file, "MIMETYPE"));
+    ASSERT_NE(expected, magic.end()) << href << ": MIMETYPE " << attr(file, "MIMETYPE");
+    EXPECT_EQ(read_file(path).substr(0, expected->second.size()), expected->second) << href;
     const std::string id = attr(file, "ID");
     if (id.rfind("FULLTEXT_", 0) == 0) alto_by_page[id.substr(9)] = read_file(path);
     if (id.rfind("DEFAULT_", 0) == 0) image_by_page[id.substr(8)] = href;
