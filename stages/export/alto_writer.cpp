@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "stages/export/xml_writer.h"
 
@@ -127,18 +128,24 @@ std::string write_alto(const PageLayout& layout, const AltoPage& page, const Sof
   write_box(xml, clipped(Box{0, 0, layout.width, layout.height}, layout.width, layout.height));
   int block_no = 0, line_no = 0, word_no = 0;
   for (const LayoutBlock& block : layout.blocks) {
+    // ALTO's TextLine holds at least one String: lines without words are left out (and a
+    // block of none), and the lines around such a gap are neighbours for hyphenation.
+    std::vector<const LayoutLine*> lines;
+    for (const LayoutLine& line : block.lines)
+      if (!line.words.empty()) lines.push_back(&line);
+    if (lines.empty()) continue;
     xml.open("TextBlock").attribute("ID", "block_" + n + "_" + std::to_string(++block_no));
     write_box(xml, clipped(block.box, layout.width, layout.height));
     xml.optional_attribute("LANG", page.language);
     std::string carried;  // the whole word whose second part opens this line
-    for (std::size_t l = 0; l < block.lines.size(); ++l) {
-      const LayoutLine& line = block.lines[l];
+    for (std::size_t l = 0; l < lines.size(); ++l) {
+      const LayoutLine& line = *lines[l];
       xml.open("TextLine").attribute("ID", "line_" + n + "_" + std::to_string(++line_no));
       write_box(xml, clipped(line.box, layout.width, layout.height));
       std::string split;  // the whole word this line's last word begins
       // A line of one word cannot be both the end of one split word and the start of another.
-      if (l + 1 < block.lines.size() && (line.words.size() > 1 || carried.empty()))
-        split = hyphen_joined(line.words.back().text, block.lines[l + 1].words.front().text);
+      if (l + 1 < lines.size() && (line.words.size() > 1 || carried.empty()))
+        split = hyphen_joined(line.words.back().text, lines[l + 1]->words.front().text);
       for (std::size_t w = 0; w < line.words.size(); ++w) {
         const LayoutWord& word = line.words[w];
         const std::string id = "string_" + n + "_" + std::to_string(++word_no);

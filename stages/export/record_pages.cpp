@@ -111,6 +111,11 @@ Result<RecordPage> RecordPages::page(int number, int width) {
     if (width > 0 && std::abs(out.image.width - width) > width / 100)
       out.image = scale_to_width(out.image, width);
     out.layout = scaled_layout(*layout, layout->width > 0 ? out.image.width / layout->width : 1);
+    // The page is the image's size: its height, rendered at a whole DPI and rounded by
+    // Poppler, can be a pixel from the text layer's height scaled by the width's factor.
+    out.layout.width = out.image.width;
+    out.layout.height = out.image.height;
+    out.layout.dpi = out.image.dpi;
     return out;
   }
   Result<PageImage> image = upright_image(stored);

@@ -3,6 +3,7 @@
 // no hang, no input lost.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -85,10 +86,11 @@ TEST(Corpus, EveryManifestFileEndsAsTheManifestSays) {
   ASSERT_TRUE(archive.ok());
   int packages = 0, ocr_pages = 0;
   testing::PdfWordCount pdf_words;
+  std::vector<std::pair<double, double>> ink;  // dark share inside and outside the word boxes
   ASSERT_TRUE((*archive)
                   ->for_each_record([&](const Record& r) {
                     testing::check_package(dir.path() / "mets" / std::to_string(r.id), r, 0.0,
-                                           &pdf_words);
+                                           &pdf_words, settings.export_image_width, &ink);
                     ++packages;
                     for (const PageResult& page : r.pages)
                       ocr_pages += page.method == PageMethod::kOcr;
@@ -101,6 +103,18 @@ TEST(Corpus, EveryManifestFileEndsAsTheManifestSays) {
   std::cout << "METS packages checked: " << packages << " (" << ocr_pages
             << " OCR'd pages); searchable PDFs gave back " << pdf_words.words - pdf_words.missing
             << " of " << pdf_words.words << " words\n";
+  // Coordinates in the page images' pixels: on most pages the word boxes hold far more
+  // ink than the rest (boxes in another image's pixels hold about as much).
+  std::vector<double> ratios;
+  for (const auto& [inside, outside] : ink) ratios.push_back(inside / std::max(outside, 1e-6));
+  std::sort(ratios.begin(), ratios.end());
+  ASSERT_GT(ratios.size(), 50u);
+  const double median = ratios[ratios.size() / 2], low = ratios[ratios.size() / 10];
+  std::cout << "ALTO word boxes on " << ratios.size()
+            << " page images: ink inside the boxes against outside, median " << median
+            << "x, tenth percentile " << low << "x, lowest " << ratios.front() << "x\n";
+  EXPECT_GT(median, 5.0);
+  EXPECT_GT(low, 1.5);
 }
 
 }  // namespace

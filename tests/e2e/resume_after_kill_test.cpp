@@ -1,6 +1,7 @@
 // The nightly batch killed with SIGKILL at several moments (early, mid-OCR, inside a
 // commit) and run again: every input ends exactly once, nothing is half-written, and
-// SQLite's integrity check passes.
+// SQLite's integrity check passes. And the nightly export killed while it writes its
+// packages: only whole packages are in place, and the next export clears up.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -11,12 +12,16 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "../child_process.h"
+#include "../export/package_checks.h"
 #include "../test_paths.h"
+#include "stages/export/bagit.h"
+#include "stages/store/archive_store.h"
 
 namespace pressarchive {
 namespace {
@@ -149,6 +154,93 @@ INSTANTIATE_TEST_SUITE_P(KillPoints, ResumeAfterKill,
                                            KillPoint{"third_commit", 0, "3"},
                                            KillPoint{"sigterm", 1200, nullptr, SIGTERM}),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// Every file under `dir`, by its path relative to `dir`, with its bytes.
+std::map<std::string, std::string> files_under(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file())
+      out[fs::relative(e.path(), dir).string()] = testing::read_file(e.path());
+  return out;
+}
+
+TEST(ExportAfterKill, OnlyWholePackagesAndTheNextExportClearsUp) {
+  testing::TempDir dir;
+  const fs::path inputs = dir.path() / "inbox";
+  fs::create_directory(inputs);
+  // Born-digital copies (no OCR to wait for), each with its own bytes.
+  for (int i = 1; i <= 24; ++i) {
+    const fs::path copy = inputs / ("copy" + std::to_string(i) + ".pdf");
+    fs::copy_file(testing::sample("seed-born-digital.pdf"), copy);
+    std::ofstream(copy, std::ios::app) << "% copy " << i << "\n";
+  }
+  const fs::path store = dir.path() / "archive.db";
+  const ChildLog log(dir.path() / "children.log");  // destroyed before `dir`
+  log.begin("ingest");
+  ASSERT_EQ(wait_for(testing::start_pressarchive(
+                {"ingest", inputs.string(), "--store", store.string(), "-q"}, log.path())),
+            0);
+  const fs::path out = dir.path() / "packages";
+  const auto export_into = [&](const fs::path& folder) {
+    return testing::start_pressarchive({"export", "--store", store.string(), "--format", "mets",
+                                        "--bag", "--out", folder.string(), "-q"},
+                                       log.path());
+  };
+
+  // Killed as soon as a package is being written, while others are already in place.
+  log.begin("the export that is killed");
+  const pid_t pid = export_into(out);
+  bool caught_in_the_act = false;
+  for (int i = 0; i < 20000 && !caught_in_the_act; ++i) {
+    std::error_code ec;
+    int whole = 0;
+    bool partial = false;
+    for (auto it = fs::directory_iterator(out, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      partial = partial || name.find(".partial-") != std::string::npos;
+      whole += name[0] != '.';
+    }
+    caught_in_the_act = partial && whole >= 2;
+    if (!caught_in_the_act) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  kill(pid, SIGKILL);
+  EXPECT_EQ(wait_for(pid), 128 + SIGKILL) << "killed before it finished (its output follows)";
+  EXPECT_TRUE(caught_in_the_act) << "no package was being written when the export was killed";
+
+  std::map<std::int64_t, Record> records;
+  {
+    auto opened = open_existing_store(store.string());
+    ASSERT_TRUE(opened.ok());
+    ASSERT_TRUE((*opened)->for_each_record([&](const Record& r) { records[r.id] = r; }).ok());
+  }
+  ASSERT_EQ(records.size(), 24u);
+  std::set<std::string> in_place, leftovers;
+  for (const auto& e : fs::directory_iterator(out)) {
+    const std::string name = e.path().filename().string();
+    (name[0] == '.' ? leftovers : in_place).insert(name);
+  }
+  EXPECT_FALSE(leftovers.empty()) << "the package being written stays under its temporary name";
+  EXPECT_LT(in_place.size(), records.size());
+  for (const std::string& name : in_place) {
+    const fs::path bag = out / name;
+    const Status verified = verify_bag(bag);
+    EXPECT_TRUE(verified.ok()) << name << ": " << (verified.ok() ? "" : verified.error().message);
+    testing::check_package(bag / "data", records.at(std::stoll(name)));
+  }
+
+  // The next export clears what the killed one left and writes every package, to the
+  // same bytes as an export that was never interrupted.
+  log.begin("the export after the kill");
+  ASSERT_EQ(wait_for(export_into(out)), 0) << "(its output follows)";
+  log.begin("an export into a fresh folder");
+  ASSERT_EQ(wait_for(export_into(dir.path() / "fresh")), 0) << "(its output follows)";
+  const auto after = files_under(out);
+  EXPECT_EQ(after, files_under(dir.path() / "fresh"));
+  for (const auto& [path, bytes] : after)
+    EXPECT_EQ(path.find(".partial-"), std::string::npos) << path << " left over";
+  EXPECT_EQ(after.size(), files_under(dir.path() / "fresh").size());
+}
 
 }  // namespace
 }  // namespace pressarchive

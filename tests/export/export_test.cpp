@@ -15,10 +15,14 @@
 #include "pipeline/cli/export_command.h"
 #include "pipeline/config.h"
 #include "pipeline/exit_codes.h"
+#include "stages/engines/image_engine.h"
+#include "stages/engines/ocr_engine.h"
 #include "stages/export/alto_writer.h"
 #include "stages/export/bagit.h"
 #include "stages/export/csv_writer.h"
+#include "stages/export/mets_writer.h"
 #include "stages/export/record_writer.h"
+#include "stages/export/searchable_pdf.h"
 #include "stages/export/tesseract_alto.h"
 #include "stages/export/xml_writer.h"
 #include "stages/store/archive_store.h"
@@ -72,11 +76,15 @@ Settings default_settings(const std::string& store) {
   return s;
 }
 
-int export_to(const std::string& store, ExportRequest request, std::string* messages = nullptr) {
+int export_to(const Settings& settings, ExportRequest request, std::string* messages = nullptr) {
   std::ostringstream out, err;
-  const int code = run_export(default_settings(store), request, out, err);
+  const int code = run_export(settings, request, out, err);
   if (messages) *messages = out.str() + err.str();
   return code;
+}
+
+int export_to(const std::string& store, ExportRequest request, std::string* messages = nullptr) {
+  return export_to(default_settings(store), std::move(request), messages);
 }
 
 ExportRequest mets_into(const fs::path& dir) {
@@ -100,6 +108,43 @@ std::map<std::string, std::string> files_under(const fs::path& dir) {
     if (e.is_regular_file())
       out[fs::relative(e.path(), dir).string()] = testing::read_file(e.path());
   return out;
+}
+
+// The current time as the archive writes it (UTC, to the second).
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buffer;
+}
+
+// The text `pdftotext` (poppler-utils, as an archivist runs it) prints for a PDF.
+std::string pdftotext(const fs::path& pdf) {
+  const std::string command = "pdftotext -enc UTF-8 '" + pdf.string() + "' - 2>&1";
+  std::string text;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+      text.append(buffer, n);
+    ::pclose(pipe);
+  }
+  return text;
+}
+
+// The texts of `element`s (by local name) in a document, in order.
+std::vector<std::string> texts_of(const std::string& xml, const char* element) {
+  testing::XmlDoc doc(xml);
+  std::vector<std::string> out;
+  testing::each_element(xmlDocGetRootElement(doc.doc.get()), element, [&](const xmlNode* n) {
+    xmlChar* text = xmlNodeGetContent(n);
+    out.emplace_back(reinterpret_cast<const char*>(text));
+    xmlFree(text);
+  });
+  return out;
+}
+
+bool contains(const std::vector<std::string>& values, const std::string& value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
 }
 
 TEST(ExportText, XmlTextDropsWhatXmlCannotCarry) {
@@ -169,6 +214,153 @@ TEST(ExportAlto, MarksWordsSplitAtALineEnd) {
   EXPECT_TRUE(inside) << "the word running off the page is clipped to it";
 }
 
+// A line without words (a layout from elsewhere) is left out: ALTO's TextLine holds at
+// least one String, and the line's neighbours are still joined across it.
+TEST(ExportAlto, LeavesOutLinesWithoutWords) {
+  PageLayout layout;
+  layout.width = 200;
+  layout.height = 100;
+  LayoutBlock block;
+  block.box = {10, 10, 150, 60};
+  block.lines.push_back(LayoutLine{{10, 10, 150, 15}, {{"Ein", {10, 10, 30, 15}, 0.9}}});
+  block.lines.push_back(LayoutLine{{10, 30, 150, 15}, {}});
+  block.lines.push_back(LayoutLine{{10, 50, 150, 15}, {{"Satz", {10, 50, 40, 15}, 0.9}}});
+  layout.blocks.push_back(block);
+  layout.blocks.push_back(LayoutBlock{{0, 80, 10, 10}, {}});
+  const std::string alto =
+      write_alto(layout, AltoPage{1, PageMethod::kOcr, false, "", "de"}, Software{});
+  EXPECT_EQ(testing::alto_schema().errors(alto), "") << alto;
+  double w = 0, h = 0;
+  bool inside = false;
+  EXPECT_EQ(testing::alto_words(alto, w, h, inside), (std::vector<std::string>{"Ein", "Satz"}));
+}
+
+// OCR words are hostile input too: markup, quotes, control characters and bytes that are
+// not UTF-8 give valid ALTO, and the searchable PDF gives the words back as XML carries them.
+TEST(ExportAlto, HostileWordsGiveValidAltoAndASearchablePdf) {
+  const std::vector<std::string> hostile = {"<b>&amp;",
+                                            "\"Zitat\"",
+                                            "it's",
+                                            std::string("Null\x01\x02"
+                                                        "byte"),
+                                            "bad\xff\xfe"
+                                            "bytes",
+                                            "Straße]]>"};
+  PageLayout layout;
+  layout.width = 1000;
+  layout.height = 200;
+  layout.dpi = 150;
+  LayoutBlock block;
+  block.box = {10, 10, 980, 60};
+  LayoutLine line{{10, 20, 980, 40}, {}};
+  double x = 10;
+  for (const std::string& word : hostile) {
+    line.words.push_back(LayoutWord{word, {x, 20, 140, 40}, 0.5});
+    x += 160;
+  }
+  block.lines.push_back(line);
+  layout.blocks.push_back(block);
+  const std::string alto = write_alto(
+      layout, AltoPage{1, PageMethod::kOcr, false, "images/00000001.jpg", "de"}, Software{});
+  EXPECT_EQ(testing::alto_schema().errors(alto), "") << alto;
+  std::vector<std::string> expected;
+  for (const std::string& word : hostile) expected.push_back(xml_text(word));
+  double w = 0, h = 0;
+  bool inside = false;
+  EXPECT_EQ(testing::alto_words(alto, w, h, inside), expected);
+  EXPECT_EQ(expected[3], "Nullbyte");
+  EXPECT_EQ(expected[4],
+            "bad\xEF\xBF\xBD\xEF\xBF\xBD"
+            "bytes");
+
+  PageImage white;
+  white.width = 1000;
+  white.height = 200;
+  white.dpi = 150;
+  white.pixels.assign(static_cast<std::size_t>(white.width) * white.height, 255);
+  Result<std::string> jpeg = encode_jpeg(white, 85);
+  ASSERT_TRUE(jpeg.ok());
+  Result<std::string> pdf =
+      write_searchable_pdf({PdfPage{*jpeg, white.width, white.height, 150.0, &layout}}, hostile[0],
+                           glyphless_font_path());
+  ASSERT_TRUE(pdf.ok()) << pdf.error().message;
+  testing::TempDir dir;
+  std::ofstream(dir.path() / "hostile.pdf", std::ios::binary) << *pdf;
+  const std::vector<std::string> read = testing::text_words(pdftotext(dir.path() / "hostile.pdf"));
+  for (const std::string& word : {std::string("<b>&amp;"), std::string("\"Zitat\""),
+                                  std::string("it's"), std::string("Straße]]>")})
+    EXPECT_TRUE(contains(read, word)) << word << " not in " << ::testing::PrintToString(read);
+}
+
+// MODS names the cluster's canonical record and the record this one revises; PREMIS
+// carries every provenance event, the OCR with the engine versions after each run that
+// OCR'd; the XML validates.
+TEST(ExportMets, ModsRelationsAndEveryEventAsPremis) {
+  Record r;
+  r.id = 9;
+  r.sha256 = std::string(64, 'a');
+  r.format = SourceFormat::kPng;
+  r.kind = RecordKind::kScanned;
+  r.created_at = "2026-01-02T03:04:05Z";
+  r.revision_of = 4;
+  r.duplicate_of = 3;
+  r.metadata.title = "Titel";
+  r.metadata.subtitle = "Untertitel";
+  r.metadata.release_date = "2022-03-31";
+  r.metadata.place = "Freiburg";
+  r.metadata.issuer = "Stadt Freiburg";
+  r.metadata.language = "de";
+  r.metadata.document_type = "Pressemitteilung";
+  r.provenance =
+      R"({"version":"0.1.0","tesseract":"5.3.0","leptonica":"1.82.0","poppler":"22.12.0"})";
+  PageResult page;
+  page.number = 1;
+  page.method = PageMethod::kOcr;
+  r.pages.push_back(page);
+  const std::vector<Event> events = {
+      {1, "2026-01-02T03:04:05Z", "ingest", 9, "/a.png", 1, "pressarchive 0.1.0", "success", "x"},
+      {2, "2026-01-03T00:00:00Z", "edit", 9, "", 0, "archivist", "success", "title: a -> b"},
+      {3, "2026-01-04T00:00:00Z", "reprocess", 9, "/a.png", 2, "pressarchive 0.1.0", "success", ""},
+      {4, "2026-01-05T00:00:00Z", "reviewed", 9, "", 0, "archivist", "success", "reviewed"}};
+  const std::vector<PackageFile> files = {
+      {"DEFAULT", 1, "images/00000001.jpg", "image/jpeg", std::string(64, 'b'), 10},
+      {"FULLTEXT", 1, "alto/00000001.xml", "text/xml", std::string(64, 'c'), 20},
+      {"DOWNLOAD", 0, "9.pdf", "application/pdf", std::string(64, 'd'), 30}};
+  const std::string mets = write_mets(MetsRecord{&r, events, files, ModsContext{"Stadtarchiv", 3}});
+  EXPECT_EQ(testing::mets_and_mods_schema().errors(mets), "") << mets;
+
+  testing::XmlDoc doc(mets);
+  std::map<std::string, std::string> related;  // type -> record id
+  testing::each_element(xmlDocGetRootElement(doc.doc.get()), "relatedItem", [&](const xmlNode* n) {
+    for (const xmlNode* c = n->children; c; c = c->next)
+      if (testing::named(c, "identifier")) {
+        xmlChar* text = xmlNodeGetContent(c);
+        related[testing::attr(n, "type")] = reinterpret_cast<const char*>(text);
+        xmlFree(text);
+      }
+  });
+  EXPECT_EQ(related,
+            (std::map<std::string, std::string>{{"otherVersion", "3"}, {"preceding", "4"}}));
+  EXPECT_TRUE(contains(texts_of(mets, "subTitle"), "Untertitel"));
+  EXPECT_TRUE(contains(texts_of(mets, "genre"), "Pressemitteilung"));
+  EXPECT_TRUE(contains(texts_of(mets, "placeTerm"), "Freiburg"));
+  EXPECT_TRUE(contains(texts_of(mets, "roleTerm"), "isb"));
+  EXPECT_TRUE(contains(texts_of(mets, "identifier"), std::string(64, 'a')));
+  EXPECT_TRUE(contains(texts_of(mets, "formatName"), format_name(SourceFormat::kPng)));
+  EXPECT_EQ(texts_of(mets, "eventType"),
+            (std::vector<std::string>{"ingestion", "optical character recognition",
+                                      "metadata modification", "reingestion",
+                                      "optical character recognition", "validation"}));
+  EXPECT_EQ(texts_of(mets, "eventDateTime")[3], "2026-01-04T00:00:00Z");
+  const std::vector<std::string> details = texts_of(mets, "eventDetail");
+  EXPECT_TRUE(contains(details, "Tesseract 5.3.0, Leptonica 1.82.0, Poppler 22.12.0"));
+  EXPECT_TRUE(contains(details, "edit: title: a -> b"));
+  // The record that is its own cluster's canonical one points to no other version.
+  const std::string canonical =
+      write_mets(MetsRecord{&r, events, files, ModsContext{"", std::optional<std::int64_t>(9)}});
+  EXPECT_EQ(canonical.find("otherVersion"), std::string::npos);
+}
+
 TEST(ExportCsv, QuotesEveryFieldAndDisarmsFormulas) {
   EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
   EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
@@ -229,8 +421,7 @@ class ExportE2E : public ::testing::TestWithParam<Backend> {
   // Dropped before the process exits: libpqxx's own statics are gone by then.
   static void TearDownTestSuite() { archives().clear(); }
   void SetUp() override {
-    if (GetParam() == Backend::kPostgresql && !testing::pg_server())
-      GTEST_SKIP() << testing::kNoPgServer;
+    if (GetParam() == Backend::kPostgresql) PRESSARCHIVE_NEEDS_PG_SERVER();
     auto& slot = archives()[GetParam()];
     if (!slot) {
       slot = std::make_unique<testing::ScratchArchive>(GetParam());
@@ -261,6 +452,20 @@ TEST_P(ExportE2E, PackagesOfTheSamplesValidateAndHoldTogether) {
     }
   }
   EXPECT_TRUE(saw_scan && saw_born_digital);
+  // pdftotext, as an archivist runs it, gives every word of a scan's record back.
+  for (const Record& r : records) {
+    if (r.kind == RecordKind::kBornDigital) continue;
+    const fs::path pdf =
+        out_.path() / "mets" / std::to_string(r.id) / (std::to_string(r.id) + ".pdf");
+    const std::multiset<std::string> in_pdf = testing::searchable_words(pdftotext(pdf));
+    std::vector<std::string> missing;
+    const std::multiset<std::string> in_record = testing::searchable_words(r.text);
+    std::set_difference(in_record.begin(), in_record.end(), in_pdf.begin(), in_pdf.end(),
+                        std::back_inserter(missing));
+    EXPECT_GT(in_record.size(), 20u) << "record " << r.id;
+    EXPECT_TRUE(missing.empty()) << "record " << r.id << ": pdftotext misses "
+                                 << ::testing::PrintToString(missing);
+  }
   const std::string mets = testing::read_file(out_.path() / "mets" / "1" / "mets.xml");
   EXPECT_NE(
       mets.find(
@@ -279,18 +484,27 @@ TEST_P(ExportE2E, PackagesOfTheSamplesValidateAndHoldTogether) {
 TEST_P(ExportE2E, BagsVerifyAndRepeatedExportsAreByteIdentical) {
   ExportRequest request = mets_into(out_.path() / "a");
   request.bag = true;
-  ASSERT_EQ(export_to(store_, request), exit_code::kOk);
+  Settings settings = default_settings(store_);
+  settings.export_organisation = "Stadtarchiv Musterstadt, Abteilung Presse";
+  ASSERT_EQ(export_to(settings, request), exit_code::kOk);
   for (const Record& r : all_records(store_)) {
     const fs::path bag = out_.path() / "a" / std::to_string(r.id);
     EXPECT_TRUE(verify_bag(bag).ok()) << verify_bag(bag).error().message;
     testing::check_package(bag / "data", r);
+    const std::string info = testing::read_file(bag / "bag-info.txt");
+    EXPECT_EQ(info.rfind("Source-Organization: Stadtarchiv Musterstadt, Abteilung Presse\n", 0), 0u)
+        << info;
+    EXPECT_NE(info.find("\nPayload-Oxum: "), std::string::npos) << info;
+    const std::string mets = testing::read_file(bag / "data" / "mets.xml");
+    EXPECT_TRUE(contains(texts_of(mets, "recordContentSource"), settings.export_organisation));
   }
   // A changed payload file no longer verifies.
   std::ofstream(out_.path() / "a" / "2" / "data" / "mets.xml", std::ios::app) << " ";
   EXPECT_FALSE(verify_bag(out_.path() / "a" / "2").ok());
-  ASSERT_EQ(export_to(store_, request), exit_code::kOk) << "exporting again replaces the packages";
+  ASSERT_EQ(export_to(settings, request), exit_code::kOk)
+      << "exporting again replaces the packages";
   request.out = (out_.path() / "b").string();
-  ASSERT_EQ(export_to(store_, request), exit_code::kOk);
+  ASSERT_EQ(export_to(settings, request), exit_code::kOk);
   EXPECT_EQ(files_under(out_.path() / "a"), files_under(out_.path() / "b"));
 }
 
@@ -309,6 +523,74 @@ TEST_P(ExportE2E, IdAndSinceChooseTheRecords) {
   csv.out = (out_.path() / "later.csv").string();
   ASSERT_EQ(export_to(store_, csv), exit_code::kOk);
   EXPECT_EQ(parse_csv(testing::read_file(csv.out).substr(3)).size(), 1u) << "the header only";
+}
+
+// What the archivist does to a record (edit, review, reprocessing) is in its METS as
+// PREMIS events, and makes it "changed" for --since: the nightly export hands on those
+// records alone.
+TEST_P(ExportE2E, SinceTakesWhatChangedAndPremisShowsHow) {
+  const auto ids_in = [](const fs::path& csv) {
+    std::vector<std::string> ids;
+    const auto rows = parse_csv(testing::read_file(csv).substr(3));
+    for (std::size_t i = 1; i < rows.size(); ++i) ids.push_back(rows[i][0]);
+    return ids;
+  };
+  ExportRequest csv;
+  csv.format = "csv";
+  csv.since = "2000-01-01";
+  csv.out = (out_.path() / "all.csv").string();
+  ASSERT_EQ(export_to(store_, csv), exit_code::kOk);
+  EXPECT_EQ(ids_in(csv.out).size(), 5u) << "every record was archived since 2000";
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the archive's clock has seconds
+  const std::string before = utc_now();
+  csv.since = before;
+  csv.out = (out_.path() / "none.csv").string();
+  ASSERT_EQ(export_to(store_, csv), exit_code::kOk);
+  EXPECT_TRUE(ids_in(csv.out).empty()) << "nothing changed yet";
+  {
+    auto store = open_existing_store(store_);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->set_manual_field(3, "place", "Emmendingen", "archivist").ok());
+    ASSERT_TRUE((*store)->mark_reviewed(3, "archivist").ok());
+    Result<std::optional<Record>> four = (*store)->load_record(4);
+    ASSERT_TRUE(four.ok() && *four);
+    const std::int64_t run = (*store)->begin_run({"test", "", "{}"}).value();
+    ASSERT_TRUE((*store)->replace_record(4, **four, run).ok());
+  }
+  csv.out = (out_.path() / "changed.csv").string();
+  ASSERT_EQ(export_to(store_, csv), exit_code::kOk);
+  EXPECT_EQ(ids_in(csv.out), (std::vector<std::string>{"3", "4"}));
+
+  ExportRequest mets = mets_into(out_.path() / "nightly");
+  mets.since = before;
+  ASSERT_EQ(export_to(store_, mets), exit_code::kOk);
+  std::set<std::string> folders;
+  for (const auto& e : fs::directory_iterator(out_.path() / "nightly"))
+    folders.insert(e.path().filename().string());
+  EXPECT_EQ(folders, (std::set<std::string>{"3", "4"}));
+  for (const Record& r : all_records(store_))
+    if (r.id == 3 || r.id == 4)
+      testing::check_package(out_.path() / "nightly" / std::to_string(r.id), r);
+  const std::vector<std::string> three =
+      texts_of(testing::read_file(out_.path() / "nightly" / "3" / "mets.xml"), "eventType");
+  EXPECT_TRUE(contains(three, "ingestion")) << ::testing::PrintToString(three);
+  EXPECT_TRUE(contains(three, "metadata modification")) << ::testing::PrintToString(three);
+  EXPECT_TRUE(contains(three, "validation")) << ::testing::PrintToString(three);
+  const std::string four = testing::read_file(out_.path() / "nightly" / "4" / "mets.xml");
+  const std::vector<std::string> four_events = texts_of(four, "eventType");
+  ASSERT_TRUE(contains(four_events, "reingestion")) << ::testing::PrintToString(four_events);
+  // The OCR of the reprocessing follows it, with the engine versions of this build.
+  const auto re = std::find(four_events.begin(), four_events.end(), "reingestion");
+  ASSERT_NE(re + 1, four_events.end());
+  EXPECT_EQ(*(re + 1), "optical character recognition");
+  const std::vector<std::string> details = texts_of(four, "eventDetail");
+  EXPECT_TRUE(std::any_of(details.begin(), details.end(), [](const std::string& d) {
+    return d.rfind("Tesseract " + OcrEngine::version() + ", Leptonica ", 0) == 0;
+  })) << ::testing::PrintToString(details);
+  EXPECT_TRUE(contains(
+      texts_of(testing::read_file(out_.path() / "nightly" / "3" / "mets.xml"), "placeTerm"),
+      "Emmendingen"));
 }
 
 TEST_P(ExportE2E, HostileFieldsGiveValidXmlAndExactCsv) {
@@ -391,6 +673,34 @@ TEST(ExportSource, AMovedSourceFailsThatRecordAlone) {
     EXPECT_EQ(testing::alto_words(alto, w, h, inside), testing::text_words(r.pages[0].text));
     EXPECT_FALSE(fs::exists(package / "images"));
   }
+}
+
+TEST(ExportSource, AChangedSourceFailsThatRecordAlone) {
+  testing::TempDir dir;
+  const fs::path inputs = dir.path() / "in";
+  fs::create_directories(inputs);
+  fs::copy_file(testing::sample("seed-born-digital.pdf"), inputs / "born.pdf");
+  fs::copy_file(testing::sample("seed-born-digital.pdf"), inputs / "other.pdf");
+  std::ofstream(inputs / "other.pdf", std::ios::app) << "% another copy\n";
+  const std::string store = (dir.path() / "a.db").string();
+  ASSERT_EQ(testing::ingest_in_process(store, {inputs}), exit_code::kOk);
+  std::ofstream(inputs / "born.pdf", std::ios::app) << "% changed after archiving\n";
+
+  std::string messages;
+  EXPECT_EQ(export_to(store, mets_into(dir.path() / "out"), &messages),
+            exit_code::kCompletedWithFailures);
+  EXPECT_NE(messages.find("born.pdf: the archived source has changed since it was archived"),
+            std::string::npos)
+      << messages;
+  std::set<std::string> folders;
+  for (const auto& e : fs::directory_iterator(dir.path() / "out"))
+    folders.insert(e.path().filename().string());
+  ASSERT_EQ(folders.size(), 1u) << "the other record is exported, nothing half-written";
+  for (const Record& r : all_records(store))
+    if (std::to_string(r.id) == *folders.begin()) {
+      EXPECT_EQ(r.source_paths, std::vector<std::string>{(inputs / "other.pdf").string()});
+      testing::check_package(dir.path() / "out" / *folders.begin(), r);
+    }
 }
 
 TEST(ExportSchemas, TheValidatorRejectsBrokenModsInsideMets) {
