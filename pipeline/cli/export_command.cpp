@@ -235,6 +235,7 @@ int run_export(const Settings& settings, const ExportRequest& request, std::ostr
   if (!store.ok()) {
     return report_store_error(err, store.error());
   }
+  (*store)->read_each_record_once();
   Result<std::vector<std::int64_t>> ids = selected_ids(**store, request);
   if (!ids.ok()) {
     return report_store_error(err, ids.error());

@@ -140,6 +140,9 @@ class ArchiveStore {
   // same transaction, the running job(s) this worker leases for the source path(s) it
   // writes (outcome archived, duplicate or failed). SQLite has no queue and ignores it.
   virtual void act_as_worker(const std::string& /*worker_id*/) {}
+  // The caller reads each record once, front to back (an export): no page cache kept
+  // beyond the store's small default, so memory does not grow with the archive.
+  virtual void read_each_record_once() {}
 
   // Serialises near-duplicate placement between writers: from reading the candidates
   // sharing `band_keys` until the record is archived, no other writer can place a record

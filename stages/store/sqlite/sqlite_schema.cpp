@@ -143,6 +143,11 @@ constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMig
 
 }  // namespace
 
+void SqliteStore::read_each_record_once() {
+  // SQLite's default 2 MB: init's 64 MB would fill with rows read once.
+  static_cast<void>(exec("PRAGMA cache_size=-2000;"));
+}
+
 Status SqliteStore::init() {
   // 64 MB of page cache (SQLite's default is 2 MB): the band index and the rows that
   // near-duplicate placement reads stay in the process instead of being read again.

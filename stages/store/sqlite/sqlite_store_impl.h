@@ -146,6 +146,7 @@ class Statement {
 
 class SqliteStore : public ArchiveStore {
  public:
+  void read_each_record_once() override;
   SqliteStore(sqlite3* db, std::string path) : db_(db), statements_(db), path_(std::move(path)) {}
   ~SqliteStore() override {
     statements_.clear();
