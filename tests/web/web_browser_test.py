@@ -127,7 +127,11 @@ def main():
     # A second input that fails, so that "retry selected" retries more than one.
     with open(os.path.join(samples, "broken-second.pdf"), "wb") as f:
         f.write(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n")
-    ingest = run(args.binary, "ingest", samples, "--store", store, "-q")
+    # Every OCR'd page below 99.5 % confidence: the scans come into the review queue.
+    review_config = os.path.join(work, "review.toml")
+    with open(review_config, "w") as f:
+        f.write("[review]\nmin_ocr_confidence = 99.5\n")
+    ingest = run(args.binary, "ingest", samples, "--store", store, "-q", "--config", review_config)
     check(ingest.returncode == 3, "the samples are archived, the broken one fails (exit 3; got %d: %s)" %
           (ingest.returncode, ingest.stderr[-2000:]))
     found = run(args.binary, "search", "Rombach", "--store", store)
@@ -215,6 +219,25 @@ def main():
         history = driver.find_element(By.ID, "history").text
         check("edit" in history and "reprocess" in history, "the history shows the edit and the reprocessing")
 
+        # Review: the flagged records by reason; confirm one, and the next one opens.
+        queued = lambda: [l for l in run(args.binary, "review", "--store", store).stdout.splitlines() if l[:1].isdigit()]
+        before = queued()
+        check(len(before) >= 2, "the scans wait for review (%d)" % len(before))
+        driver.get(base + "/review")
+        check("OCR confidence" in driver.page_source, "the review screen shows the reason")
+        shot("review")
+        first = driver.find_element(By.CSS_SELECTOR, "table.review a")
+        first_id = int(first.get_attribute("href").split("/record/")[1].split("?")[0])
+        first.click()
+        check(wait_until(driver, lambda d: d.find_elements(By.ID, "confirm")), "a flagged record offers 'confirm, next'")
+        check("OCR confidence" in driver.find_element(By.CSS_SELECTOR, "ul.reasons").text, "the record shows its review reasons")
+        driver.find_element(By.ID, "confirm").click()
+        check(wait_until(driver, lambda d: "/record/%d" % first_id not in d.current_url and "from=review" in d.current_url),
+              "confirming opens the next flagged record")
+        after = queued()
+        check(len(after) == len(before) - 1 and not any(l.startswith("%d\t" % first_id) for l in after),
+              "the confirmed record left the queue (`pressarchive review`)")
+
         # Failures: retry the broken sample; it fails again with its reason.
         driver.get(base + "/failures")
         check("broken-truncated.pdf" in driver.page_source, "the failures screen lists the broken sample")
@@ -265,8 +288,6 @@ def main():
         check(SCRIPT_TITLE in [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".hit a.title")] and no_alert(driver),
               "the script title shows literally in the results")
 
-        driver.get(base + "/review")
-        shot("review")
         driver.get(base + "/runs")
         check(driver.find_elements(By.CSS_SELECTOR, "#runs tr td"), "the runs screen lists the runs")
         shot("runs")
