@@ -229,6 +229,34 @@ TEST_P(WebOnArchive, FacetsCountTheMatchingRecords) {
   EXPECT_EQ(r->hits.size(), 2u);
 }
 
+TEST_P(WebOnArchive, SortByRelevanceOrByDate) {
+  auto store = open_existing_store(scratch_->location());
+  const std::int64_t run = (*store)->begin_run({"test", "", "{}"}).value();
+  Record often = generated(20), once = generated(21);
+  often.pages[0].text = often.text = "Zander Zander Zander im Stadtrat";
+  often.metadata.release_date = "2019-01-01";
+  once.pages[0].text = once.text =
+      "Der Haushalt des Kreises, die Schulen, die Straßen und am Rande ein Zander";
+  once.metadata.release_date = "2023-01-01";
+  const std::int64_t often_id = (*store)->archive_record(often, run).value();
+  const std::int64_t once_id = (*store)->archive_record(once, run).value();
+  const auto order = [&](const std::string& sort) {
+    std::multimap<std::string, std::string> params = {{"q", "zander"}};
+    if (!sort.empty()) params.emplace("sort", sort);
+    const std::string body = app_->handle(get("/", params)).body;
+    const std::size_t a = body.find("href=\"/record/" + std::to_string(often_id) + "?q=zander\"");
+    const std::size_t b = body.find("href=\"/record/" + std::to_string(once_id) + "?q=zander\"");
+    EXPECT_NE(a, std::string::npos) << body;
+    EXPECT_NE(b, std::string::npos) << body;
+    return a < b ? "often first" : "once first";
+  };
+  EXPECT_STREQ(order(""), "often first");  // relevance: the word three times in five
+  EXPECT_STREQ(order("relevance"), "often first");
+  EXPECT_STREQ(order("date"), "once first");  // newest first
+  const std::string body = app_->handle(get("/", {{"q", "zander"}, {"sort", "date"}})).body;
+  EXPECT_NE(body.find("<option value=\"date\" selected>"), std::string::npos);
+}
+
 TEST_P(WebOnArchive, ClusterOfOneRecord) {
   auto store = open_existing_store(scratch_->location());
   for (const std::int64_t id : {1, 10}) {
