@@ -365,6 +365,9 @@ int main(int argc, char** argv) {
   client.set_read_timeout(30, 0);
   int failures = 0;
   std::vector<double> search_ms, record_ms, image_ms;
+  // words only; words + issuer chosen; words + date range, newest first; no words (all
+  // records, newest first, pages 1-5)
+  std::vector<double> search_by_kind[4];
   std::uniform_int_distribution<int> mid(20, 2000), coin(0, 3);
   for (int i = 0; i < searches; ++i) {
     std::string path = "/?q=" + vocabulary.words[static_cast<std::size_t>(mid(rng))];
@@ -373,7 +376,13 @@ int main(int argc, char** argv) {
     if (coin(rng) == 2) path += "&from=2010-01-01&to=2015-12-31&sort=date";
     if (i % 10 == 0)
       path = "/?page=" + std::to_string(1 + i % 5);  // browsing everything, newest first
-    search_ms.push_back(timed_get(client, path, failures));
+    const double ms = timed_get(client, path, failures);
+    search_ms.push_back(ms);
+    const int kind = i % 10 == 0                                  ? 3
+                     : path.find("&from=") != std::string::npos   ? 2
+                     : path.find("&issuer=") != std::string::npos ? 1
+                                                                  : 0;
+    search_by_kind[kind].push_back(ms);
   }
   for (const std::int64_t id : with_source) {
     const std::string base = "/record/" + std::to_string(id);
@@ -427,6 +436,12 @@ int main(int argc, char** argv) {
       "  search + facets            p50 %6.1f ms   p95 %6.1f ms   (%zu requests; target p95 <= 100 "
       "ms)\n",
       percentile(search_ms, 0.5), percentile(search_ms, 0.95), search_ms.size());
+  static const char* kKinds[] = {"words only", "words + issuer", "words + date range, by date",
+                                 "no words: all records by date"};
+  for (int k = 0; k < 4; ++k)
+    std::printf("    %-30s p50 %6.1f ms   p95 %6.1f ms   (%zu)\n", kKinds[k],
+                percentile(search_by_kind[k], 0.5), percentile(search_by_kind[k], 0.95),
+                search_by_kind[k].size());
   std::printf(
       "  record page + first image  p50 %6.1f ms   p95 %6.1f ms   (%zu records, cold cache; target "
       "p95 <= 300 ms)\n",

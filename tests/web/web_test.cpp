@@ -271,6 +271,56 @@ TEST_P(WebOnArchive, ClusterOfOneRecord) {
   EXPECT_NE(app_->handle(get("/record/10")).body.find("href=\"/record/1\""), std::string::npos);
 }
 
+TEST_P(WebOnArchive, RevisionsAreLinksBothWays) {
+  auto store = open_existing_store(scratch_->location());
+  Record revised = generated(30);
+  revised.revision_of = 2;
+  revised.revision_score = 0.81;
+  const std::int64_t id =
+      (*store)->archive_record(revised, (*store)->begin_run({"test", "", "{}"}).value()).value();
+  const std::string older = app_->handle(get("/record/2")).body;
+  const std::size_t section = older.find("<h2>Revisions</h2>");
+  ASSERT_NE(section, std::string::npos) << older;
+  EXPECT_NE(older.find("href=\"/record/" + std::to_string(id) + "\"", section), std::string::npos);
+  EXPECT_NE(older.find("score 0.81", section), std::string::npos);
+  const std::string newer = app_->handle(get("/record/" + std::to_string(id))).body;
+  EXPECT_NE(newer.find("href=\"/record/2\"", newer.find("<h2>Revisions</h2>")), std::string::npos);
+  EXPECT_EQ(app_->handle(get("/record/4")).body.find("<h2>Revisions</h2>"), std::string::npos);
+}
+
+TEST_P(WebOnArchive, PagingKeepsTheSearchInItsLinks) {
+  web::AppOptions options;
+  options.store = scratch_->location();
+  options.cache_dir = scratch_->dir() / "cache";
+  options.program = "/bin/false";
+  options.connections = 1;
+  options.page_size = 3;
+  auto app = web::App::open(options);
+  ASSERT_TRUE(app.ok());
+  const std::string second = (*app)->handle(get("/", {{"q", "Haushalt"}, {"page", "2"}})).body;
+  EXPECT_NE(second.find(">10 records<"), std::string::npos) << second;
+  EXPECT_NE(second.find("rel=\"prev\" href=\"/?q=Haushalt&amp;page=1\""), std::string::npos)
+      << second;
+  EXPECT_NE(second.find("rel=\"next\" href=\"/?q=Haushalt&amp;page=3\""), std::string::npos);
+  const auto hits = [](const std::string& body) {
+    int n = 0;
+    for (std::size_t at = body.find("class=\"hit\""); at != std::string::npos;
+         at = body.find("class=\"hit\"", at + 1))
+      ++n;
+    return n;
+  };
+  EXPECT_EQ(hits(second), 3);
+  const std::string last = (*app)->handle(get("/", {{"q", "Haushalt"}, {"page", "4"}})).body;
+  EXPECT_EQ(hits(last), 1);  // records 10 of 10
+  EXPECT_EQ(last.find("rel=\"next\""), std::string::npos);
+  // A facet link keeps the words and the other choices, and starts again at page 1.
+  const std::string narrowed =
+      (*app)->handle(get("/", {{"q", "Haushalt"}, {"year", "2022"}, {"page", "2"}})).body;
+  EXPECT_NE(narrowed.find("href=\"/?q=Haushalt&amp;issuer=Kreis%20C&amp;year=2022\""),
+            std::string::npos)
+      << narrowed;
+}
+
 TEST_P(WebOnArchive, BadRequestsGetAClearAnswer) {
   EXPECT_EQ(app_->handle(get("/record/abc")).status, 400);
   EXPECT_EQ(app_->handle(get("/record/-1")).status, 400);
