@@ -35,6 +35,9 @@ int run_serve(const ServeRequest& request, std::ostream& out, std::ostream& err)
   options.read_only = request.read_only;
   options.cache_dir = cache_dir_of(request.settings);
   options.load = request.settings.load;
+  options.exports.organisation = request.settings.export_organisation;
+  options.exports.image_width = request.settings.export_image_width;
+  options.exports.jpeg_quality = request.settings.export_jpeg_quality;
   options.program = request.program;
   options.config_file = request.config_file;
   options.connections = server.threads;

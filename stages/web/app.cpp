@@ -40,6 +40,12 @@ App::App(const AppOptions& options, std::unique_ptr<StorePool> pool)
       access_(options.token, options.read_only),
       pool_(std::move(pool)),
       images_(options.cache_dir, options.load),
+      exports_(options.cache_dir,
+               [&options] {
+                 ExportOptions exports = options.exports;
+                 exports.load = options.load;
+                 return exports;
+               }()),
       retries_(options.program, options.store, options.config_file) {}
 
 WebResponse App::handle(const WebRequest& request) {
@@ -75,6 +81,11 @@ WebResponse App::route(const WebRequest& r) {
     if (p.size() == 2) return get ? record(r, *id) : error_response(405, "GET only.");
     if (p.size() == 3 && p[2] == "original")
       return get ? original(*id) : error_response(405, "GET only.");
+    if (p.size() == 3 && (p[2] == "mets.xml" || p[2] == "pdf"))
+      return get ? export_file(*id, p[2] == "pdf" ? ExportFile::kPdf : ExportFile::kMets, "")
+                 : error_response(405, "GET only.");
+    if (p.size() == 4 && p[2] == "alto")
+      return get ? export_file(*id, ExportFile::kAlto, p[3]) : error_response(405, "GET only.");
     if (p.size() == 3 && p[2] == "edit") return edit(r, *id);
     if (p.size() == 3 && p[2] == "reviewed") return reviewed(r, *id);
     if (p.size() == 4 && p[2] == "page")

@@ -11,6 +11,7 @@
 #include "stages/web/access.h"
 #include "stages/web/html.h"
 #include "stages/web/page_images.h"
+#include "stages/web/record_exports.h"
 #include "stages/web/request.h"
 #include "stages/web/retry_jobs.h"
 #include "stages/web/store_pool.h"
@@ -23,10 +24,11 @@ struct AppOptions {
   bool read_only = false;
   std::filesystem::path cache_dir;  // rendered page images
   LoadOptions load;                 // how sources are read (PDF password, limits), as for ingest
-  std::string program;              // the pressarchive binary, for retries
-  std::string config_file;          // passed on to retries, "" = none
-  int connections = 4;              // archive connections shared by the request threads
-  int page_size = 20;               // search hits per page
+  ExportOptions exports;    // the archival exports' settings ([export]); load is set from `load`
+  std::string program;      // the pressarchive binary, for retries
+  std::string config_file;  // passed on to retries, "" = none
+  int connections = 4;      // archive connections shared by the request threads
+  int page_size = 20;       // search hits per page
 };
 
 class App {
@@ -49,6 +51,7 @@ class App {
   WebResponse page_image(const WebRequest& request, std::int64_t id, const std::string& page);
   WebResponse original(std::int64_t id);
   WebResponse record_json(std::int64_t id);
+  WebResponse export_file(std::int64_t id, ExportFile file, const std::string& page);
   WebResponse edit(const WebRequest& request, std::int64_t id);
   WebResponse reviewed(const WebRequest& request, std::int64_t id);
   // screens_work.cpp
@@ -66,6 +69,7 @@ class App {
   AccessControl access_;
   std::unique_ptr<StorePool> pool_;
   PageImages images_;
+  RecordExports exports_;
   RetryJobs retries_;
 };
 

@@ -154,8 +154,22 @@ std::string downloads(const RecordContext& c) {
   const std::string id = std::to_string(c.record->id);
   std::string out = "<h2>Sources and downloads</h2><ul>";
   for (const std::string& path : c.record->source_paths) out += "<li>" + escape(path) + "</li>";
-  return out + "</ul><p><a href=\"/record/" + id +
+  out += "</ul><p id=\"downloads\"><a href=\"/record/" + id +
          "/original\">original file</a> · <a href=\"/record/" + id + ".json\">JSON</a></p>";
+  // The archival package (`export --format mets`): METS/MODS always, ALTO for every page
+  // that has words, the PDF (a scan's searchable PDF, or the born-digital original).
+  out +=
+      "<p id=\"exports\">Archival exports: <a href=\"/record/" + id + "/mets.xml\">METS/MODS</a>";
+  std::string alto;
+  for (const PageResult& p : c.record->pages)
+    if (p.method != PageMethod::kFailed)
+      alto += " <a href=\"/record/" + id + "/alto/" + std::to_string(p.number) + ".xml\">" +
+              std::to_string(p.number) + "</a>";
+  if (!alto.empty()) out += " · ALTO 4.4 of page" + alto;
+  if (!c.record->pages.empty())
+    out += std::string(" · <a href=\"/record/") + id + "/pdf\">" +
+           (c.record->kind == RecordKind::kBornDigital ? "PDF" : "searchable PDF") + "</a>";
+  return out + "</p>";
 }
 
 }  // namespace

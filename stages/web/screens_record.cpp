@@ -152,6 +152,43 @@ WebResponse App::record_json(std::int64_t id) {
   return response;
 }
 
+// The record's archival package files, as `export --format mets` writes them; the name
+// in the request only picks one of them (mets.xml, alto/N.xml, pdf), never a path.
+WebResponse App::export_file(std::int64_t id, ExportFile file, const std::string& page) {
+  int page_number = 0;
+  if (file == ExportFile::kAlto) {
+    const std::optional<int> n =
+        page.ends_with(".xml") ? parse_bounded(page.substr(0, page.size() - 4), kMaxPageNumber)
+                               : std::nullopt;
+    if (!n)
+      return error_response(400,
+                            "ALTO files are /record/ID/alto/N.xml, N a page number from 1 to " +
+                                std::to_string(kMaxPageNumber) + ".");
+    page_number = *n;
+  }
+  auto store = pool_->lease();
+  WebResponse refusal;
+  const std::optional<Record> r = load(*store, id, refusal);
+  if (!r) return refusal;
+  if (file == ExportFile::kAlto && page_number > static_cast<int>(r->pages.size()))
+    return error_response(
+        404, "Record " + std::to_string(id) + " has no page " + std::to_string(page_number) + ".");
+  Result<std::vector<Event>> events = store->events(id);
+  if (!events.ok()) return error_response(503, events.error().message);
+  Result<std::string> bytes = exports_.file(*r, *events, file, page_number);
+  if (!bytes.ok()) return error_response(404, bytes.error().message);
+  WebResponse response;
+  response.content_type = file == ExportFile::kPdf ? "application/pdf" : "application/xml";
+  response.body = std::move(*bytes);
+  const std::string name =
+      "record-" + std::to_string(id) +
+      (file == ExportFile::kMets  ? "-mets.xml"
+       : file == ExportFile::kPdf ? ".pdf"
+                                  : "-alto-" + std::to_string(page_number) + ".xml");
+  response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
+  return response;
+}
+
 WebResponse App::edit(const WebRequest& request, std::int64_t id) {
   if (std::optional<Refusal> no = access_.check_change(request))
     return error_response(no->status, no->message);

@@ -5,10 +5,13 @@ Selenium against `pressarchive serve` on an archive of the samples.
   web_browser_test.py --binary build/pressarchive --source . --screenshots build/web-screenshots
 
 Checks: a search for "Rombach" finds the seed release; the record page shows the page
-image and the text; an edited title shows after a reload and in `pressarchive show`;
-retrying the broken sample shows it failing again with its reason; a title reading
-<script>alert(1)</script> shows literally and runs nothing; a change without the token
-is refused. Saves a screenshot of each screen. Exits 1 on the first failed check; it
+image and the text, the hits boxed on the image; an edited title shows after a reload and
+in `pressarchive show`, and is kept when the record is reprocessed; the archival exports
+download; retrying the broken sample shows it failing again with its reason, and so does
+retrying the selected failures; a title reading <script>alert(1)</script> shows literally
+and runs nothing; a change without the token is refused; a token from the configuration
+is the one printed; a --read-only server refuses a change with the token. Saves a
+screenshot of each screen. Exits 1 on the first failed check; it
 never skips (CI must run it): a missing browser is a failure.
 """
 import argparse
@@ -57,15 +60,17 @@ def run(binary, *args):
     return subprocess.run([binary, *args], check=False, capture_output=True, text=True)
 
 
-def start_server(binary, store):
-    server = subprocess.Popen([binary, "serve", "--store", store, "--listen", "127.0.0.1:0", "--token", TOKEN],
+def start_server(binary, store, *args):
+    """The server, its address and the line it printed after the address (the token, or
+    that it is read-only)."""
+    server = subprocess.Popen([binary, "serve", "--store", store, *(args or ("--listen", "127.0.0.1:0", "--token", TOKEN))],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 60
     while time.time() < deadline:
         line = server.stdout.readline()
         match = re.search(r"at (http://127\.0\.0\.1:\d+)/", line)
         if match:
-            return server, match.group(1)
+            return server, match.group(1), server.stdout.readline().strip()
         if not line and server.poll() is not None:
             break
     raise AssertionError("the server did not start: " + (server.stdout.read() if server.poll() is not None else ""))
@@ -79,6 +84,25 @@ def browser(profile):
         options.add_argument(flag)
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def stop_server(server):
+    server.send_signal(signal.SIGTERM)
+    try:
+        return server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        return -9
+
+
+def http(url, data=None):
+    """(status, body) of a GET, or of a POST of the form `data`."""
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=body), timeout=60) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
 
 
 def no_alert(driver):
@@ -100,7 +124,14 @@ def main():
     store = os.path.join(work, "a.db")
     samples = os.path.join(work, "samples")
     shutil.copytree(os.path.join(args.source, "samples"), samples)
-    ingest = run(args.binary, "ingest", samples, "--store", store, "-q")
+    # A second input that fails, so that "retry selected" retries more than one.
+    with open(os.path.join(samples, "broken-second.pdf"), "wb") as f:
+        f.write(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n")
+    # Every OCR'd page below 99.5 % confidence: the scans come into the review queue.
+    review_config = os.path.join(work, "review.toml")
+    with open(review_config, "w") as f:
+        f.write("[review]\nmin_ocr_confidence = 99.5\n")
+    ingest = run(args.binary, "ingest", samples, "--store", store, "-q", "--config", review_config)
     check(ingest.returncode == 3, "the samples are archived, the broken one fails (exit 3; got %d: %s)" %
           (ingest.returncode, ingest.stderr[-2000:]))
     found = run(args.binary, "search", "Rombach", "--store", store)
@@ -111,7 +142,7 @@ def main():
     check(run(args.binary, "edit", str(xss_id), "--title", SCRIPT_TITLE, "--store", store).returncode == 0,
           "a record is titled " + SCRIPT_TITLE)
 
-    server, base = start_server(args.binary, store)
+    server, base, _ = start_server(args.binary, store)
     driver = None
     try:
         driver = browser(os.path.join(work, "profile"))
@@ -140,7 +171,11 @@ def main():
         while time.time() < deadline and not driver.execute_script("return arguments[0].complete", image):
             time.sleep(0.2)
         check(driver.execute_script("return arguments[0].naturalWidth", image) > 0, "the record page shows the page image")
+        check(driver.find_elements(By.CSS_SELECTOR, ".pageimg .box"), "the hits of the search are boxed on the page image")
         shot("record")
+        for name, marker in (("mets.xml", b"<mets:mets"), ("alto/1.xml", b"<alto"), ("pdf", b"%PDF-")):
+            status, data = http(record_url + "/" + name)
+            check(status == 200 and marker in data[:4000], "the record's archival export %s downloads" % name)
 
         # A change without the token is refused: the form sent as the browser would,
         # with the page's CSRF field and no token.
@@ -177,12 +212,38 @@ def main():
         check(driver.find_element(By.ID, "title").text == "Edited in the browser", "the new title shows after a reload")
         show = run(args.binary, "show", str(seed_id), "--store", store)
         check("Edited in the browser" in show.stdout, "the new title shows in `pressarchive show`")
+        again = run(args.binary, "reprocess", "--id", str(seed_id), "--store", store, "-q")
+        check(again.returncode == 0, "the edited record is reprocessed (got %d: %s)" % (again.returncode, again.stderr[-2000:]))
+        driver.refresh()
+        check(driver.find_element(By.ID, "title").text == "Edited in the browser", "the edit is kept through reprocessing")
+        history = driver.find_element(By.ID, "history").text
+        check("edit" in history and "reprocess" in history, "the history shows the edit and the reprocessing")
+
+        # Review: the flagged records by reason; confirm one, and the next one opens.
+        queued = lambda: [l for l in run(args.binary, "review", "--store", store).stdout.splitlines() if l[:1].isdigit()]
+        before = queued()
+        check(len(before) >= 2, "the scans wait for review (%d)" % len(before))
+        driver.get(base + "/review")
+        check("OCR confidence" in driver.page_source, "the review screen shows the reason")
+        shot("review")
+        first = driver.find_element(By.CSS_SELECTOR, "table.review a")
+        first_id = int(first.get_attribute("href").split("/record/")[1].split("?")[0])
+        first.click()
+        check(wait_until(driver, lambda d: d.find_elements(By.ID, "confirm")), "a flagged record offers 'confirm, next'")
+        check("OCR confidence" in driver.find_element(By.CSS_SELECTOR, "ul.reasons").text, "the record shows its review reasons")
+        driver.find_element(By.ID, "confirm").click()
+        check(wait_until(driver, lambda d: "/record/%d" % first_id not in d.current_url and "from=review" in d.current_url),
+              "confirming opens the next flagged record")
+        after = queued()
+        check(len(after) == len(before) - 1 and not any(l.startswith("%d\t" % first_id) for l in after),
+              "the confirmed record left the queue (`pressarchive review`)")
 
         # Failures: retry the broken sample; it fails again with its reason.
         driver.get(base + "/failures")
         check("broken-truncated.pdf" in driver.page_source, "the failures screen lists the broken sample")
         shot("failures")
-        driver.find_element(By.CSS_SELECTOR, "button.retry-one").click()
+        truncated_row = "//table[@class='failures']//tr[td[contains(., 'broken-truncated.pdf')]]"
+        driver.find_element(By.XPATH, truncated_row + "//button[@class='retry-one']").click()
         deadline = time.time() + 120
         while time.time() < deadline and "Finished" not in driver.find_element(By.ID, "retrystate").text:
             time.sleep(1)
@@ -193,9 +254,30 @@ def main():
         check("not a readable PDF" in output, "the retry shows the reason")
         shot("retry")
         driver.get(base + "/failures")
-        row = driver.find_element(By.CSS_SELECTOR, "table.failures tr[data-failure]")
+        row = driver.find_element(By.XPATH, truncated_row)
         check("unreadable" in driver.page_source and row.find_elements(By.XPATH, "td[5][text()='2']"),
               "the failure is open again as attempt 2, reason unreadable")
+
+        # Retry the selected ones: both broken inputs fail again.
+        boxes = driver.find_elements(By.CSS_SELECTOR, "table.failures input[type=checkbox]")
+        check(len(boxes) == 2, "the failures screen lists both broken inputs")
+        for box in boxes:
+            box.click()
+        driver.find_element(By.ID, "retry-selected").click()
+        check(wait_until(driver, lambda d: d.find_elements(By.ID, "retrystate")), "the selected retry starts")
+        deadline = time.time() + 120
+        while time.time() < deadline and "Finished" not in driver.find_element(By.ID, "retrystate").text:
+            time.sleep(1)
+            driver.refresh()
+        output = driver.find_element(By.ID, "retryoutput").text
+        check("failed again" in driver.find_element(By.ID, "retrystate").text
+              and "broken-truncated.pdf" in output and "broken-second.pdf" in output,
+              "retrying the selected failures retries both, each failing again with its reason")
+        shot("retry-selected")
+        driver.get(base + "/failures")
+        attempts = sorted(r.find_element(By.XPATH, "td[5]").text
+                          for r in driver.find_elements(By.CSS_SELECTOR, "table.failures tr[data-failure]"))
+        check(attempts == ["2", "3"], "the attempts count on (2 and 3; got %s)" % attempts)
 
         # Hostile title: shown literally, nothing runs.
         driver.get(base + "/record/%d" % xss_id)
@@ -206,22 +288,56 @@ def main():
         check(SCRIPT_TITLE in [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".hit a.title")] and no_alert(driver),
               "the script title shows literally in the results")
 
-        driver.get(base + "/review")
-        shot("review")
         driver.get(base + "/runs")
         check(driver.find_elements(By.CSS_SELECTOR, "#runs tr td"), "the runs screen lists the runs")
         shot("runs")
+        code = stop_server(server)
+        server = None
+        check(code == 0, "the server stops cleanly on SIGTERM")
+
+        # The token from the configuration is the one printed, and the one that works.
+        config = os.path.join(work, "web.toml")
+        with open(config, "w") as f:
+            f.write('[web]\nlisten = "127.0.0.1:0"\ntoken = "token-from-the-config"\n')
+        server, base, said = start_server(args.binary, store, "--config", config)
+        check(said == "access token for changes: token-from-the-config", "the token set in the config is printed (%s)" % said)
+        driver.get(base + "/record/%d" % seed_id)
+        csrf = driver.find_element(By.CSS_SELECTOR, "#editform input[name=csrf]").get_attribute("value")
+        status, _ = http(base + "/record/%d/edit" % seed_id, {"title": "x", "csrf": csrf, "token": TOKEN})
+        check(status == 403, "the command line's earlier token is refused by this server")
+        status, _ = http(base + "/record/%d/edit" % seed_id,
+                         {"subtitle": "via config token", "csrf": csrf, "token": "token-from-the-config"})
+        check(status in (200, 303), "the config's token makes the change (%d)" % status)
+        check("via config token" in run(args.binary, "show", str(seed_id), "--store", store).stdout,
+              "the change made with the config's token is in `show`")
+        check(stop_server(server) == 0, "that server stops cleanly")
+
+        # --read-only: no form, and a change with the right token is refused.
+        server, base, said = start_server(args.binary, store, "--listen", "127.0.0.1:0", "--token", TOKEN, "--read-only")
+        check(said.startswith("read-only"), "a read-only server says so at start (%s)" % said)
+        driver.get(base + "/record/%d" % seed_id)
+        check(not driver.find_elements(By.ID, "editform") and "read-only" in driver.page_source,
+              "a read-only server shows no edit form and says it is read-only")
+        shot("read-only")
+        status, _ = http(base + "/record/%d/edit" % seed_id, {"title": "x", "csrf": "x", "token": TOKEN})
+        check(status == 403, "a read-only server refuses a change with the token (403)")
+        status, _ = http(base + "/failures/retry", {"only": "1", "token": TOKEN})
+        check(status == 403, "a read-only server refuses a retry (403)")
+        status, _ = http(base + "/record/%d?page=99999999999999" % seed_id)
+        check(status == 400, "an absurd page number over HTTP is a 400")
+        status, _ = http(base + "/?q=" + "x" * 1000000)
+        check(400 <= status < 500, "a megabyte query over HTTP is a 4xx (%d)" % status)
+        status, _ = http(base + "/record/1/../../../etc/passwd")
+        check(status in (400, 404), "a path out of the archive is refused (%d)" % status)
+        check(http(base + "/")[0] == 200, "the server still serves after the bad requests")
+        check(stop_server(server) == 0, "the read-only server stops cleanly")
+        server = None
     finally:
         if driver:
             driver.quit()
-        server.send_signal(signal.SIGTERM)
-        try:
-            code = server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            code = -9
+        if server:
+            stop_server(server)
         shutil.rmtree(work, ignore_errors=True)
-    check(code == 0, "the server stops cleanly on SIGTERM")
     return 0
 
 

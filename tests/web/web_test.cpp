@@ -3,8 +3,18 @@
 // both store backends.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "../ingest_in_process.h"
 #include "../store_backends.h"
 #include "../test_paths.h"
+#include "pipeline/config.h"
+#include "stages/core/text_util.h"
+#include "stages/export/package.h"
 #include "stages/web/access.h"
 #include "stages/web/app.h"
 #include "stages/web/html.h"
@@ -143,7 +153,7 @@ Record generated(int i) {
     r.duplicate_of = 1;
     r.duplicate_score = 0.93;
   }
-  r.needs_review = i == 7;
+  r.needs_review = i == 2 || i == 7;  // records 3 and 8
   if (r.needs_review) r.review_reasons = {"low OCR confidence"};
   return r;
 }
@@ -155,8 +165,8 @@ class WebOnArchive : public testing::OnEachBackend {
     if (IsSkipped()) return;
     auto store = open_store(scratch_->location());
     ASSERT_TRUE(store.ok()) << store.error().message;
-    const std::int64_t run = (*store)->begin_run({"test", "", "{}"}).value();
-    for (int i = 0; i < 10; ++i) ASSERT_TRUE((*store)->archive_record(generated(i), run).ok());
+    run_ = (*store)->begin_run({"test", "", "{}"}).value();
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE((*store)->archive_record(generated(i), run_).ok());
     web::AppOptions options;
     options.store = scratch_->location();
     options.token = "T0k3n";
@@ -168,6 +178,7 @@ class WebOnArchive : public testing::OnEachBackend {
     app_ = std::move(*app);
   }
   std::unique_ptr<web::App> app_;
+  std::int64_t run_ = 0;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, WebOnArchive, testing::kEachBackend,
@@ -193,7 +204,7 @@ TEST_P(WebOnArchive, FacetsCountTheMatchingRecords) {
   EXPECT_EQ(count_of(*r, "place", "Mainz"), 5);
   EXPECT_EQ(count_of(*r, "year", "2021"), 6);
   EXPECT_EQ(count_of(*r, "kind", "scanned"), 5);
-  EXPECT_EQ(count_of(*r, "needs_review", "yes"), 1);
+  EXPECT_EQ(count_of(*r, "needs_review", "yes"), 2);
   EXPECT_EQ(r->facets.at("issuer").front().value, "Stadt A");  // most frequent first
 
   BrowseQuery words;
@@ -218,6 +229,34 @@ TEST_P(WebOnArchive, FacetsCountTheMatchingRecords) {
   EXPECT_EQ(r->hits.size(), 2u);
 }
 
+TEST_P(WebOnArchive, SortByRelevanceOrByDate) {
+  auto store = open_existing_store(scratch_->location());
+  const std::int64_t run = (*store)->begin_run({"test", "", "{}"}).value();
+  Record often = generated(20), once = generated(21);
+  often.pages[0].text = often.text = "Zander Zander Zander im Stadtrat";
+  often.metadata.release_date = "2019-01-01";
+  once.pages[0].text = once.text =
+      "Der Haushalt des Kreises, die Schulen, die Straßen und am Rande ein Zander";
+  once.metadata.release_date = "2023-01-01";
+  const std::int64_t often_id = (*store)->archive_record(often, run).value();
+  const std::int64_t once_id = (*store)->archive_record(once, run).value();
+  const auto order = [&](const std::string& sort) {
+    std::multimap<std::string, std::string> params = {{"q", "zander"}};
+    if (!sort.empty()) params.emplace("sort", sort);
+    const std::string body = app_->handle(get("/", params)).body;
+    const std::size_t a = body.find("href=\"/record/" + std::to_string(often_id) + "?q=zander\"");
+    const std::size_t b = body.find("href=\"/record/" + std::to_string(once_id) + "?q=zander\"");
+    EXPECT_NE(a, std::string::npos) << body;
+    EXPECT_NE(b, std::string::npos) << body;
+    return a < b ? "often first" : "once first";
+  };
+  EXPECT_STREQ(order(""), "often first");  // relevance: the word three times in five
+  EXPECT_STREQ(order("relevance"), "often first");
+  EXPECT_STREQ(order("date"), "once first");  // newest first
+  const std::string body = app_->handle(get("/", {{"q", "zander"}, {"sort", "date"}})).body;
+  EXPECT_NE(body.find("<option value=\"date\" selected>"), std::string::npos);
+}
+
 TEST_P(WebOnArchive, ClusterOfOneRecord) {
   auto store = open_existing_store(scratch_->location());
   for (const std::int64_t id : {1, 10}) {
@@ -230,6 +269,56 @@ TEST_P(WebOnArchive, ClusterOfOneRecord) {
   }
   EXPECT_FALSE((*store)->cluster_of(2).value().has_value());
   EXPECT_NE(app_->handle(get("/record/10")).body.find("href=\"/record/1\""), std::string::npos);
+}
+
+TEST_P(WebOnArchive, RevisionsAreLinksBothWays) {
+  auto store = open_existing_store(scratch_->location());
+  Record revised = generated(30);
+  revised.revision_of = 2;
+  revised.revision_score = 0.81;
+  const std::int64_t id =
+      (*store)->archive_record(revised, (*store)->begin_run({"test", "", "{}"}).value()).value();
+  const std::string older = app_->handle(get("/record/2")).body;
+  const std::size_t section = older.find("<h2>Revisions</h2>");
+  ASSERT_NE(section, std::string::npos) << older;
+  EXPECT_NE(older.find("href=\"/record/" + std::to_string(id) + "\"", section), std::string::npos);
+  EXPECT_NE(older.find("score 0.81", section), std::string::npos);
+  const std::string newer = app_->handle(get("/record/" + std::to_string(id))).body;
+  EXPECT_NE(newer.find("href=\"/record/2\"", newer.find("<h2>Revisions</h2>")), std::string::npos);
+  EXPECT_EQ(app_->handle(get("/record/4")).body.find("<h2>Revisions</h2>"), std::string::npos);
+}
+
+TEST_P(WebOnArchive, PagingKeepsTheSearchInItsLinks) {
+  web::AppOptions options;
+  options.store = scratch_->location();
+  options.cache_dir = scratch_->dir() / "cache";
+  options.program = "/bin/false";
+  options.connections = 1;
+  options.page_size = 3;
+  auto app = web::App::open(options);
+  ASSERT_TRUE(app.ok());
+  const std::string second = (*app)->handle(get("/", {{"q", "Haushalt"}, {"page", "2"}})).body;
+  EXPECT_NE(second.find(">10 records<"), std::string::npos) << second;
+  EXPECT_NE(second.find("rel=\"prev\" href=\"/?q=Haushalt&amp;page=1\""), std::string::npos)
+      << second;
+  EXPECT_NE(second.find("rel=\"next\" href=\"/?q=Haushalt&amp;page=3\""), std::string::npos);
+  const auto hits = [](const std::string& body) {
+    int n = 0;
+    for (std::size_t at = body.find("class=\"hit\""); at != std::string::npos;
+         at = body.find("class=\"hit\"", at + 1))
+      ++n;
+    return n;
+  };
+  EXPECT_EQ(hits(second), 3);
+  const std::string last = (*app)->handle(get("/", {{"q", "Haushalt"}, {"page", "4"}})).body;
+  EXPECT_EQ(hits(last), 1);  // records 10 of 10
+  EXPECT_EQ(last.find("rel=\"next\""), std::string::npos);
+  // A facet link keeps the words and the other choices, and starts again at page 1.
+  const std::string narrowed =
+      (*app)->handle(get("/", {{"q", "Haushalt"}, {"year", "2022"}, {"page", "2"}})).body;
+  EXPECT_NE(narrowed.find("href=\"/?q=Haushalt&amp;issuer=Kreis%20C&amp;year=2022\""),
+            std::string::npos)
+      << narrowed;
 }
 
 TEST_P(WebOnArchive, BadRequestsGetAClearAnswer) {
@@ -311,6 +400,376 @@ TEST_P(WebOnArchive, ReadOnlyServesNoChange) {
   EXPECT_NE(record.body.find("read-only"), std::string::npos);
   auto store = open_existing_store(scratch_->location());
   EXPECT_EQ((*store)->load_record(1).value()->metadata.title, "Meldung 0");
+}
+
+std::string header_of(const WebResponse& response, const std::string& name) {
+  for (const auto& [n, v] : response.headers)
+    if (n == name) return v;
+  return "";
+}
+
+TEST_P(WebOnArchive, ReviewConfirmGoesToTheNextFlaggedRecord) {
+  const WebResponse queue = app_->handle(get("/review"));
+  EXPECT_NE(queue.body.find("low OCR confidence (2)"), std::string::npos) << queue.body;
+  EXPECT_NE(queue.body.find("action=\"/record/3/reviewed\""), std::string::npos);
+  const std::string csrf = app_->access().csrf();
+  const WebResponse first =
+      app_->handle(post("/record/8/reviewed", {{"token", "T0k3n"}, {"csrf", csrf}, {"next", "1"}}));
+  EXPECT_EQ(first.status, 303);
+  EXPECT_EQ(header_of(first, "Location"), "/record/3?from=review");
+  const WebResponse last =
+      app_->handle(post("/record/3/reviewed", {{"token", "T0k3n"}, {"csrf", csrf}, {"next", "1"}}));
+  EXPECT_EQ(header_of(last, "Location"), "/review");
+  EXPECT_NE(app_->handle(get("/review")).body.find("id=\"noreview\""), std::string::npos);
+  auto store = open_existing_store(scratch_->location());
+  const std::vector<Event> events = (*store)->events(3).value();
+  EXPECT_TRUE(std::any_of(events.begin(), events.end(),
+                          [](const Event& e) { return e.type == "reviewed"; }));
+}
+
+TEST_P(WebOnArchive, AnEditIsAnEventInTheRecordsHistory) {
+  const std::string csrf = app_->access().csrf();
+  ASSERT_EQ(app_->handle(post("/record/2/edit", {{"title", "Korrigiert"},
+                                                 {"place", "Kaiserslautern"},  // unchanged
+                                                 {"token", "T0k3n"},
+                                                 {"csrf", csrf}}))
+                .status,
+            303);
+  auto store = open_existing_store(scratch_->location());
+  const std::vector<Event> events = (*store)->events(2).value();
+  ASSERT_EQ(
+      std::count_if(events.begin(), events.end(), [](const Event& e) { return e.type == "edit"; }),
+      1);  // the unchanged place is no edit
+  const WebResponse page = app_->handle(get("/record/2", {{"saved", "1"}}));
+  const std::size_t history = page.body.find("id=\"history\"");
+  ASSERT_NE(history, std::string::npos);
+  EXPECT_NE(page.body.find("<td>edit</td>", history), std::string::npos);
+  EXPECT_NE(page.body.find("Meldung 1", history), std::string::npos) << "the old value";
+  EXPECT_NE(page.body.find("corrected by hand"), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"saved\""), std::string::npos);
+}
+
+TEST_P(WebOnArchive, RunsScreenShowsTheNightsCounts) {
+  RunSummary summary;
+  summary.inputs = 12;
+  summary.archived = 9;
+  summary.duplicates = 1;
+  summary.failed = 2;
+  summary.seconds = 61.5;
+  summary.exit_code = 3;
+  auto store = open_existing_store(scratch_->location());
+  ASSERT_TRUE((*store)->finish_run(run_, summary).ok());
+  const std::int64_t unfinished = (*store)->begin_run({"test", "", "{}"}).value();
+  const std::string body = app_->handle(get("/runs")).body;
+  EXPECT_NE(body.find("<td>12</td><td>9</td><td>1</td><td>2</td><td>61.5 s</td><td>3</td>"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("<tr><td>" + std::to_string(unfinished) + "</td>"), std::string::npos);
+  EXPECT_NE(body.find("running, or did not finish"), std::string::npos);
+}
+
+Failure failure_of(const std::string& path, Reason reason, const std::string& message) {
+  Failure f;
+  f.source_path = path;
+  f.sha256 = std::string(64, path[4]);  // a, b, c: three contents
+  f.stage = "load";
+  f.reason = reason;
+  f.message = message;
+  return f;
+}
+
+TEST_P(WebOnArchive, FailuresByReasonAndRunAreRetriedAsReprocessDoes) {
+  auto store = open_existing_store(scratch_->location());
+  ASSERT_TRUE((*store)
+                  ->record_failure(failure_of("/in/a.pdf", Reason::kUnreadable, "truncated"), run_)
+                  .ok());
+  ASSERT_TRUE(
+      (*store)->record_failure(failure_of("/in/b.pdf", Reason::kEncrypted, "password"), run_).ok());
+  const std::int64_t second = (*store)->begin_run({"test", "", "{}"}).value();
+  ASSERT_TRUE((*store)
+                  ->record_failure(failure_of("/in/c.pdf", Reason::kUnreadable, "no xref"), second)
+                  .ok());
+  std::map<std::string, std::int64_t> ids;
+  ASSERT_TRUE(
+      (*store)->for_each_failure([&](const Failure& f) { ids[f.source_path] = f.id; }).ok());
+  ASSERT_EQ(ids.size(), 3u);
+
+  const std::string all = app_->handle(get("/failures")).body;
+  EXPECT_NE(all.find("<h2>unreadable (2)</h2>"), std::string::npos) << all;
+  EXPECT_NE(all.find("<h2>encrypted (1)</h2>"), std::string::npos);
+  const std::string of_run = app_->handle(get("/failures", {{"run", std::to_string(second)}})).body;
+  EXPECT_NE(of_run.find("/in/c.pdf"), std::string::npos);
+  EXPECT_EQ(of_run.find("/in/a.pdf"), std::string::npos);
+  const std::string of_reason = app_->handle(get("/failures", {{"reason", "encrypted"}})).body;
+  EXPECT_NE(of_reason.find("/in/b.pdf"), std::string::npos);
+  EXPECT_EQ(of_reason.find("/in/c.pdf"), std::string::npos);
+
+  // The retry runs the program given (here a stand-in for `pressarchive reprocess`
+  // that says what it was asked and fails again, exit 3).
+  const std::filesystem::path program = scratch_->dir() / "reprocess.sh";
+  std::ofstream(program) << "#!/bin/sh\necho \"asked: $*\"\nsleep 1\necho 'failed: not a readable "
+                            "PDF'\nexit 3\n";
+  std::filesystem::permissions(program, std::filesystem::perms::owner_all);
+  web::AppOptions options;
+  options.store = scratch_->location();
+  options.token = "T0k3n";
+  options.cache_dir = scratch_->dir() / "cache";
+  options.program = program.string();
+  options.connections = 1;
+  auto app = web::App::open(options);
+  ASSERT_TRUE(app.ok());
+  const std::string csrf = (*app)->access().csrf();
+  const std::string a = std::to_string(ids["/in/a.pdf"]), c = std::to_string(ids["/in/c.pdf"]);
+  EXPECT_EQ((*app)->handle(post("/failures/retry", {{"failure", a}, {"csrf", csrf}})).status, 403);
+  const WebResponse started = (*app)->handle(post(
+      "/failures/retry", {{"failure", a}, {"failure", c}, {"token", "T0k3n"}, {"csrf", csrf}}));
+  ASSERT_EQ(started.status, 303);
+  const std::string job = header_of(started, "Location");
+  EXPECT_EQ(job, "/retries/1");
+  const WebResponse running = (*app)->handle(get(job));
+  EXPECT_NE(running.body.find("Running for"), std::string::npos) << running.body;
+  EXPECT_EQ(header_of(running, "Refresh"), "2");  // progress without script
+  EXPECT_EQ((*app)
+                ->handle(post("/failures/retry", {{"only", a}, {"token", "T0k3n"}, {"csrf", csrf}}))
+                .status,
+            409);  // one retry at a time
+  WebResponse done;
+  for (int i = 0; i < 100; ++i) {
+    done = (*app)->handle(get(job));
+    if (done.body.find("Finished") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(done.body.find("some inputs failed again"), std::string::npos) << done.body;
+  EXPECT_NE(done.body.find(web::escape("reprocess --store " + scratch_->location() +
+                                       " -q --failure " + a + " --failure " + c)),
+            std::string::npos)
+      << done.body;
+  EXPECT_NE(done.body.find("failed: not a readable PDF"), std::string::npos);
+  EXPECT_EQ(header_of(done, "Refresh"), "");
+  const WebResponse one = (*app)->handle(post(
+      "/failures/retry",
+      {{"only", c}, {"failure", a}, {"token", "T0k3n"}, {"csrf", csrf}}));  // the row's button wins
+  ASSERT_EQ(header_of(one, "Location"), "/retries/2");
+  for (int i = 0;
+       i < 100 && (*app)->handle(get("/retries/2")).body.find("Finished") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const std::string second_job = (*app)->handle(get("/retries/2")).body;
+  EXPECT_NE(second_job.find("-q --failure " + c + "\n"), std::string::npos) << second_job;
+}
+
+// The server keeps answering while another connection archives into the same archive,
+// as a nightly ingest does: every request is answered, none waits out an error.
+TEST_P(WebOnArchive, ServesWhileAnotherConnectionWrites) {
+  std::atomic<bool> done{false};
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    auto store = open_store(scratch_->location());
+    const std::int64_t run = (*store)->begin_run({"writer", "", "{}"}).value();
+    for (int i = 10; i < 110; ++i)
+      if ((*store)->archive_record(generated(i), run).ok()) ++written;
+    done = true;
+  });
+  int requests = 0, failed = 0;
+  std::string failure;
+  while (!done || requests < 20) {
+    for (const WebRequest& r : {get("/", {{"q", "Haushalt"}}), get("/", {{"issuer", "Stadt A"}}),
+                                get("/record/2"), get("/review"), get("/runs")}) {
+      const WebResponse response = app_->handle(r);
+      ++requests;
+      if (response.status != 200) ++failed, failure = response.body;
+    }
+  }
+  writer.join();
+  EXPECT_EQ(written.load(), 100);
+  EXPECT_EQ(failed, 0) << failure;
+  EXPECT_NE(app_->handle(get("/", {{"q", "Haushalt"}})).body.find(">110 records<"),
+            std::string::npos);
+}
+
+// The record screen's files on an archive of real samples (SQLite; the files do not
+// depend on the backend): the page image rendered once and cached, the hits boxed on it,
+// the archival exports as the export command writes them, an edit kept through
+// reprocessing.
+class WebOnSamples : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir;
+    for (const char* name : {"seed-scan-clean.png", "seed-born-digital.pdf"})
+      std::filesystem::copy_file(testing::sample(name), dir_->path() / name);
+    location_ = (dir_->path() / "archive.db").string();
+    ASSERT_EQ(testing::ingest_in_process(location_, {dir_->path() / "seed-scan-clean.png",
+                                                     dir_->path() / "seed-born-digital.pdf"}),
+              0);
+    auto store = open_existing_store(location_);
+    ASSERT_TRUE((*store)
+                    ->for_each_record([](const Record& r) {
+                      (r.format == SourceFormat::kPdf ? born_digital_ : scan_) = r.id;
+                    })
+                    .ok());
+    web::AppOptions options;
+    options.store = location_;
+    options.token = "T0k3n";
+    options.cache_dir = dir_->path() / "cache";
+    options.program = "/bin/false";
+    options.connections = 2;
+    auto app = web::App::open(options);
+    ASSERT_TRUE(app.ok()) << app.error().message;
+    app_ = app->release();
+  }
+  static void TearDownTestSuite() {
+    delete app_;
+    delete dir_;
+  }
+  static Record load(std::int64_t id) {
+    return open_existing_store(location_).value()->load_record(id).value().value();
+  }
+
+  static inline testing::TempDir* dir_ = nullptr;
+  static inline std::string location_;
+  static inline web::App* app_ = nullptr;
+  static inline std::int64_t scan_ = 0, born_digital_ = 0;
+};
+
+TEST_F(WebOnSamples, PageImageIsRenderedOnceAndCached) {
+  ASSERT_GT(scan_, 0);
+  const std::string path = "/record/" + std::to_string(scan_) + "/page/1.jpg";
+  const WebResponse first = app_->handle(get(path));
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.content_type, "image/jpeg");
+  ASSERT_GT(first.body.size(), 1000u);
+  EXPECT_EQ(first.body.substr(0, 2), "\xff\xd8");
+  // With the source moved away, the cached image is still served; a width not cached
+  // yet cannot be rendered and says why.
+  const std::filesystem::path source = dir_->path() / "seed-scan-clean.png";
+  std::filesystem::rename(source, dir_->path() / "moved.png");
+  const WebResponse cached = app_->handle(get(path));
+  const WebResponse uncached = app_->handle(get(path, {{"w", "400"}}));
+  std::filesystem::rename(dir_->path() / "moved.png", source);
+  EXPECT_EQ(cached.status, 200);
+  EXPECT_EQ(cached.body, first.body);
+  EXPECT_EQ(uncached.status, 404);
+  EXPECT_NE(uncached.body.find("seed-scan-clean.png"), std::string::npos) << uncached.body;
+  const WebResponse narrow = app_->handle(get(path, {{"w", "400"}}));
+  EXPECT_EQ(narrow.status, 200);
+  EXPECT_LT(narrow.body.size(), first.body.size());
+}
+
+TEST_F(WebOnSamples, SearchHitsAreBoxedOnThePageImage) {
+  const Record scan = load(scan_);
+  std::string word;  // a word of the page that OCR read, six letters or more
+  for (const std::string& w : words(scan.pages.at(0).text))
+    if (w.size() >= 6 &&
+        std::all_of(w.begin(), w.end(), [](unsigned char c) { return std::isalpha(c) != 0; })) {
+      word = w;
+      break;
+    }
+  ASSERT_FALSE(word.empty()) << scan.pages.at(0).text;
+  const auto boxes = [](const std::string& body) {
+    int n = 0;
+    for (std::size_t at = body.find("class=\"box\""); at != std::string::npos;
+         at = body.find("class=\"box\"", at + 1))
+      ++n;
+    return n;
+  };
+  const std::string base = "/record/" + std::to_string(scan_);
+  const WebResponse marked = app_->handle(get(base, {{"q", word}}));
+  ASSERT_EQ(marked.status, 200);
+  EXPECT_GE(boxes(marked.body), 1) << word;
+  EXPECT_NE(marked.body.find("<mark>"), std::string::npos);
+  EXPECT_EQ(boxes(app_->handle(get(base)).body), 0);
+  EXPECT_EQ(boxes(app_->handle(get(base, {{"q", "qqxqqz"}})).body), 0);
+  // A box lies on the image: its place in percent of the image is inside it.
+  const std::size_t style = marked.body.find("style=\"left:", marked.body.find("class=\"box\""));
+  const double left = std::stod(marked.body.substr(style + 12, 8));
+  EXPECT_GE(left, 0.0);
+  EXPECT_LT(left, 100.0);
+}
+
+TEST_F(WebOnSamples, ArchivalExportsAreWhatTheExportCommandWrites) {
+  for (const std::int64_t id : {scan_, born_digital_}) {
+    const std::string base = "/record/" + std::to_string(id);
+    const Record r = load(id);
+    auto store = open_existing_store(location_);
+    const std::vector<Event> events = (*store)->events(id).value();
+    testing::TempDir out;
+    ASSERT_TRUE(write_package({&r, events, r.duplicate_of}, out.path(), PackageOptions{}).ok());
+    const std::filesystem::path package = out.path() / std::to_string(id);
+
+    const WebResponse page = app_->handle(get(base));
+    EXPECT_NE(page.body.find("href=\"" + base + "/mets.xml\""), std::string::npos);
+    EXPECT_NE(page.body.find("href=\"" + base + "/alto/1.xml\""), std::string::npos);
+    EXPECT_NE(page.body.find("href=\"" + base + "/pdf\""), std::string::npos);
+    const WebResponse mets = app_->handle(get(base + "/mets.xml"));
+    ASSERT_EQ(mets.status, 200) << mets.body;
+    EXPECT_EQ(mets.content_type, "application/xml");
+    EXPECT_EQ(mets.body, testing::read_file(package / "mets.xml"));
+    const WebResponse alto = app_->handle(get(base + "/alto/1.xml"));
+    ASSERT_EQ(alto.status, 200) << alto.body;
+    EXPECT_EQ(alto.body, testing::read_file(package / "alto" / "00000001.xml"));
+    const WebResponse pdf = app_->handle(get(base + "/pdf"));
+    ASSERT_EQ(pdf.status, 200) << pdf.body;
+    EXPECT_EQ(pdf.body.substr(0, 5), "%PDF-");
+    if (id == born_digital_)
+      EXPECT_EQ(pdf.body, testing::read_file(dir_->path() / "seed-born-digital.pdf"));
+    else
+      EXPECT_EQ(pdf.body, testing::read_file(package / (std::to_string(id) + ".pdf")));
+    EXPECT_EQ(app_->handle(get(base + "/alto/2.xml")).status, 404);
+    EXPECT_EQ(app_->handle(get(base + "/alto/0.xml")).status, 400);
+    EXPECT_EQ(app_->handle(get(base + "/alto/..%2Fmets.xml")).status, 400);
+    EXPECT_EQ(app_->handle(get(base + "/alto/1.txt")).status, 400);
+    EXPECT_EQ(app_->handle(post(base + "/mets.xml", {})).status, 405);
+  }
+  // Without its source a scan still has METS and the ALTO of its OCR page (from the
+  // archive), and no PDF; the record screen's own files do not depend on it.
+  const std::filesystem::path source = dir_->path() / "seed-scan-clean.png";
+  std::filesystem::rename(source, dir_->path() / "moved.png");
+  const std::string csrf = app_->access().csrf();
+  const WebResponse edit =  // a new package: the one cached is of the record before
+      app_->handle(post("/record/" + std::to_string(scan_) + "/edit",
+                        {{"subtitle", "ohne Quelle"}, {"token", "T0k3n"}, {"csrf", csrf}}));
+  const WebResponse mets = app_->handle(get("/record/" + std::to_string(scan_) + "/mets.xml"));
+  const WebResponse alto = app_->handle(get("/record/" + std::to_string(scan_) + "/alto/1.xml"));
+  const WebResponse pdf = app_->handle(get("/record/" + std::to_string(scan_) + "/pdf"));
+  std::filesystem::rename(dir_->path() / "moved.png", source);
+  EXPECT_EQ(edit.status, 303);
+  EXPECT_EQ(mets.status, 200) << mets.body;
+  EXPECT_NE(mets.body.find("ohne Quelle"), std::string::npos);
+  EXPECT_EQ(alto.status, 200) << alto.body;
+  EXPECT_EQ(pdf.status, 404);
+  EXPECT_NE(pdf.body.find("no PDF"), std::string::npos) << pdf.body;
+}
+
+TEST_F(WebOnSamples, AnEditIsKeptThroughReprocessing) {
+  const std::string csrf = app_->access().csrf();
+  const std::string base = "/record/" + std::to_string(scan_);
+  ASSERT_EQ(
+      app_->handle(post(base + "/edit",
+                        {{"title", "Von Hand: Haushalt 2022"}, {"token", "T0k3n"}, {"csrf", csrf}}))
+          .status,
+      303);
+  const std::string before = app_->handle(get(base + "/mets.xml")).body;
+  EXPECT_NE(before.find("Von Hand: Haushalt 2022"), std::string::npos);
+  ReprocessSelection again;
+  again.record_ids = {scan_};
+  std::string output;
+  ASSERT_EQ(testing::ingest_in_process(location_, {}, again, &output), 0) << output;
+  EXPECT_EQ(load(scan_).metadata.title, "Von Hand: Haushalt 2022");
+  const WebResponse page = app_->handle(get(base));
+  EXPECT_NE(page.body.find("<h1 id=\"title\">Von Hand: Haushalt 2022</h1>"), std::string::npos);
+  const std::size_t history = page.body.find("id=\"history\"");
+  ASSERT_NE(history, std::string::npos);
+  const std::size_t edit = page.body.find("<td>edit</td>", history);
+  EXPECT_NE(edit, std::string::npos);
+  EXPECT_NE(page.body.find("<td>reprocess</td>", history), std::string::npos) << page.body;
+}
+
+TEST(Serve, ListensOnLoopbackByDefault) {
+  const Settings settings = Config::load("").value().settings().value();
+  EXPECT_EQ(settings.web_listen, "127.0.0.1:8080");
+  web::ServerOptions options;
+  ASSERT_TRUE(web::parse_listen(settings.web_listen, options));
+  EXPECT_EQ(options.host, "127.0.0.1");
+  EXPECT_EQ(settings.web_token, "");  // a random one, printed at start
 }
 
 }  // namespace
