@@ -185,7 +185,14 @@ RunSummary read_run_summary(const std::string& json) {
     summary.archived = s.value("archived", 0);
     summary.duplicates = s.value("duplicates", 0);
     summary.failed = s.value("failed", 0);
+    summary.reprocessed = s.value("reprocessed", 0);
+    summary.near_duplicates = s.value("near_duplicates", 0);
+    summary.revisions = s.value("revisions", 0);
     summary.skipped_known = s.value("skipped_known", 0);
+    summary.skipped_failed = s.value("skipped_failed", 0);
+    summary.pages_ocr = s.value("pages_ocr", 0);
+    summary.pages_text_layer = s.value("pages_text_layer", 0);
+    summary.pages_failed = s.value("pages_failed", 0);
     summary.seconds = s.value("seconds", 0.0);
   }
   return summary;

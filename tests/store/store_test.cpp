@@ -296,6 +296,10 @@ TEST_P(Store, StatusRunsAndExportOrder) {
   summary.inputs = 4;
   summary.archived = 3;
   summary.duplicates = 1;
+  summary.reprocessed = 2;
+  summary.near_duplicates = 1;
+  summary.revisions = 1;
+  summary.pages_ocr = 5;
   summary.seconds = 1.5;
   summary.exit_code = 0;
   ASSERT_TRUE(s.finish_run(run_, summary).ok());
@@ -307,6 +311,10 @@ TEST_P(Store, StatusRunsAndExportOrder) {
   ASSERT_EQ(st.last_runs.size(), 1u);
   EXPECT_EQ(st.last_runs[0].id, run_);
   EXPECT_EQ(st.last_runs[0].summary.archived, 3);
+  EXPECT_EQ(st.last_runs[0].summary.reprocessed, 2) << "a reprocess run is not 'archived 0'";
+  EXPECT_EQ(st.last_runs[0].summary.near_duplicates, 1);
+  EXPECT_EQ(st.last_runs[0].summary.revisions, 1);
+  EXPECT_EQ(st.last_runs[0].summary.pages_ocr, 5);
   EXPECT_EQ(st.last_runs[0].summary.exit_code, 0);
   EXPECT_FALSE(st.last_runs[0].finished_at.empty());
   std::vector<std::string> order;

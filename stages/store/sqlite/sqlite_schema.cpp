@@ -138,6 +138,11 @@ CREATE INDEX records_by_release_date ON records(release_date);
 -- archive that has none left pays one index lookup, not a scan of its signatures.
 CREATE INDEX near_dup_signatures_by_scheme ON near_dup_signatures(scheme, record_id);
 )SQL",
+    R"SQL(
+-- status() counts the sources linked to each record (duplicate copies): without this index
+-- that count read every source for every record (minutes at 100,000 records).
+CREATE INDEX IF NOT EXISTS sources_by_record ON sources(record_id);
+)SQL",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
