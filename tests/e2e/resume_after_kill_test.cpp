@@ -155,14 +155,7 @@ INSTANTIATE_TEST_SUITE_P(KillPoints, ResumeAfterKill,
                                            KillPoint{"sigterm", 1200, nullptr, SIGTERM}),
                          [](const auto& info) { return std::string(info.param.name); });
 
-// Every file under `dir`, by its path relative to `dir`, with its bytes.
-std::map<std::string, std::string> files_under(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file())
-      out[fs::relative(e.path(), dir).string()] = testing::read_file(e.path());
-  return out;
-}
+using testing::files_under;
 
 TEST(ExportAfterKill, OnlyWholePackagesAndTheNextExportClearsUp) {
   testing::TempDir dir;

@@ -102,13 +102,7 @@ std::vector<Record> all_records(const std::string& store) {
   return out;
 }
 
-std::map<std::string, std::string> files_under(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file())
-      out[fs::relative(e.path(), dir).string()] = testing::read_file(e.path());
-  return out;
-}
+using testing::files_under;
 
 // The current time as the archive writes it (UTC, to the second).
 std::string utc_now() {
