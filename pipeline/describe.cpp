@@ -97,6 +97,7 @@ Failure failure_of(const WorkItem& item, const std::string& stage, const Error& 
   Failure f;
   f.source_path = item.source.path.string();
   f.sha256 = item.source.sha256;
+  f.job_id = item.source.job_id;
   f.stage = stage;
   f.reason = error.reason;
   f.message = error.message;
@@ -121,14 +122,18 @@ std::shared_ptr<DocumentOutcome> describe_document(const WorkItem& item,
 
   auto outcome = std::make_shared<DocumentOutcome>();
   outcome->item = &item;
+  const std::shared_ptr<const MetadataExtractor> extractor = in.metadata->get();
   const auto metadata_start = std::chrono::steady_clock::now();
   if (Status s =
           guard_stage("metadata", item, in.fault,
-                      [&] { describe_record(item, settings, *in.metadata, record, *outcome); });
+                      [&] { describe_record(item, settings, *extractor, record, *outcome); });
       !s.ok())
     return failed(item, failure_of(item, "metadata", s.error()));
   in.progress->add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));
-  for (const Source& copy : item.copies) record.source_paths.push_back(copy.path.string());
+  for (const Source& copy : item.copies) {
+    record.source_paths.push_back(copy.path.string());
+    record.source_jobs.push_back(copy.job_id);
+  }
   outcome->record = std::move(record);
   return outcome;
 }

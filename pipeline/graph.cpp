@@ -90,8 +90,10 @@ bool store_guarded(const GraphInputs& in, DocumentOutcome&& outcome) {
 std::size_t run_ingest_graph(GraphInputs in) {
   const Settings& settings = *in.settings;
   ProgressCounters& progress = *in.progress;
-  oneapi::tbb::global_control threads(oneapi::tbb::global_control::max_allowed_parallelism,
-                                      static_cast<std::size_t>(settings.jobs));
+  // A source that may wait for work holds its thread while it waits.
+  oneapi::tbb::global_control threads(
+      oneapi::tbb::global_control::max_allowed_parallelism,
+      static_cast<std::size_t>(settings.jobs) + (in.work->may_wait() ? 1 : 0));
   // The caller's engines when it keeps them between runs (a queue worker), else this run's.
   std::optional<EnginePool> own_engines;
   if (!in.engines) own_engines.emplace(in.make_engine);
@@ -101,7 +103,8 @@ std::size_t run_ingest_graph(GraphInputs in) {
 
   // Opens sources one after another and emits their pages lazily, so the limiter below
   // decides how many pages exist at once, whatever the documents' lengths.
-  std::size_t next_item = 0;
+  WorkSource& work = *in.work;
+  bool taking = true;
   DocumentPtr current;
   int next_page = 0;
   std::size_t not_started = 0;
@@ -114,18 +117,18 @@ std::size_t run_ingest_graph(GraphInputs in) {
         return PageTask{current, index, nullptr};
       }
       current.reset();
-      if (next_item >= in.work->size()) {
-        control.stop();
-        return {};
+      if (taking && in.stop && in.stop()) {
+        not_started = work.stop_taking();
+        taking = false;
       }
-      if (in.stop && in.stop()) {
-        not_started = in.work->size() - next_item;
-        next_item = in.work->size();
+      const WorkItem* item = taking ? work.next() : nullptr;
+      if (!item) {
+        taking = false;
         control.stop();
         return {};
       }
       auto doc = std::make_shared<DocumentJob>();
-      doc->item = &(*in.work)[next_item++];
+      doc->item = item;
       const auto open_start = std::chrono::steady_clock::now();
       Result<std::shared_ptr<LoadedSource>> loaded = make_error(Reason::kInternal, "not loaded");
       const Status opened = guard_stage("load", *doc->item, in.fault, [&] {
@@ -232,8 +235,10 @@ std::size_t run_ingest_graph(GraphInputs in) {
         progress.documents_done++;
         if (outcome->failure) progress.failures++;
         const auto store_start = std::chrono::steady_clock::now();
+        const WorkItem* item = outcome->item;
         if (store_guarded(in, std::move(*outcome))) progress.failures++;
         progress.add_time(ProgressCounters::kStore, seconds_since(store_start));
+        in.work->finished(item);
       } catch (...) {
         store_error = std::current_exception();
       }

@@ -11,7 +11,9 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "pipeline/config.h"
@@ -40,13 +42,65 @@ struct DocumentOutcome {
   std::vector<std::pair<std::string, std::string>> countable_lines;
 };
 
+// Where the graph's documents come from, asked on one thread at a time: the plan of a
+// run (PlannedWork), or the jobs a queue worker claims as it goes (pipeline/worker.cpp).
+class WorkSource {
+ public:
+  virtual ~WorkSource() = default;
+  // The next document, or nullptr when there are no more. The item stays valid until
+  // finished(item).
+  virtual const WorkItem* next() = 0;
+  // True when next() may wait for work to arrive (a worker on an empty queue): the graph
+  // then keeps a thread for its source beside the `jobs` that do the work.
+  virtual bool may_wait() const { return false; }
+  // The store stage is done with `item`: stored, or its failure recorded. Called on the
+  // store thread.
+  virtual void finished(const WorkItem* /*item*/) {}
+  // The run takes no more documents (`stop` rose): returns how many this source had
+  // left, which are not started.
+  virtual std::size_t stop_taking() = 0;
+};
+
+// The work items of a planned run, in order.
+class PlannedWork final : public WorkSource {
+ public:
+  explicit PlannedWork(const std::vector<WorkItem>& work) : work_(work) {}
+  const WorkItem* next() override { return next_ < work_.size() ? &work_[next_++] : nullptr; }
+  std::size_t stop_taking() override { return work_.size() - std::exchange(next_, work_.size()); }
+
+ private:
+  const std::vector<WorkItem>& work_;
+  std::size_t next_ = 0;
+};
+
+// The metadata extractor documents are described with. A queue worker puts in a new one
+// when it reads again what the archive taught; a document is described whole by the one
+// it got.
+class ExtractorSlot {
+ public:
+  explicit ExtractorSlot(std::shared_ptr<const MetadataExtractor> extractor = nullptr)
+      : extractor_(std::move(extractor)) {}
+  std::shared_ptr<const MetadataExtractor> get() const {
+    std::lock_guard lock(mutex_);
+    return extractor_;
+  }
+  void set(std::shared_ptr<const MetadataExtractor> extractor) {
+    std::lock_guard lock(mutex_);
+    extractor_ = std::move(extractor);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const MetadataExtractor> extractor_;
+};
+
 using SourceLoader =
     std::function<Result<std::shared_ptr<LoadedSource>>(const Source&, const LoadOptions&)>;
 
 struct GraphInputs {
-  const std::vector<WorkItem>* work = nullptr;
+  WorkSource* work = nullptr;
   const Settings* settings = nullptr;
-  const MetadataExtractor* metadata = nullptr;
+  const ExtractorSlot* metadata = nullptr;
   EngineFactory make_engine;        // used when `engines` is not given
   EnginePool* engines = nullptr;    // kept by the caller between runs (a queue worker)
   SourceLoader load = load_source;  // tests inject sources that fail on page N
@@ -64,8 +118,8 @@ struct GraphInputs {
 };
 
 // Every stage call is guarded (stage_guard.h): an exception fails its input, not the run.
-// Runs until every admitted document is delivered. Returns the number of work items
-// that were not started because `stop` was raised.
+// Runs until `work` has no more and every admitted document is delivered. Returns the
+// number of work items that were not started because `stop` was raised.
 std::size_t run_ingest_graph(GraphInputs inputs);
 
 }  // namespace pressarchive

@@ -15,6 +15,7 @@
 #include "pipeline/exit_codes.h"
 #include "pipeline/graph.h"
 #include "pipeline/resign.h"
+#include "pipeline/store_stage.h"
 #include "pipeline/version.h"
 #include "stages/engines/image_engine.h"
 #include "stages/engines/pdf_engine.h"
@@ -54,13 +55,6 @@ Result<ArchiveKnowledge> archive_knowledge(ArchiveStore& store,
   if (!lines.ok()) return lines.error();
   knowledge.boilerplate = LearnedBoilerplate(*lines, options);
   return knowledge;
-}
-
-// Counts a newly archived record's lines towards its issuer's learned boilerplate.
-void count_lines(ArchiveStore& store, const LearnedBoilerplateOptions& options,
-                 const DocumentOutcome& outcome, const std::function<void(const Status&)>& check) {
-  if (!options.enabled || outcome.record->metadata.issuer.empty()) return;
-  check(store.count_boilerplate_lines(outcome.record->metadata.issuer, outcome.countable_lines));
 }
 
 void print_summary(std::ostream& out, const RunSummary& s, std::int64_t run_id,
@@ -108,11 +102,6 @@ void print_stage_times(std::ostream& out, const ProgressCounters& counters, doub
         << std::setprecision(2) << seconds << " s  " << std::setw(5) << std::setprecision(1)
         << (total > 0 ? 100 * seconds / total : 0) << " %\n";
   }
-}
-
-std::string agent_of(const Settings& settings) {
-  return std::string("pressarchive ") + kVersion + "; tesseract " + OcrEngine::version() + " (" +
-         settings.languages + "); poppler " + PdfDocument::version() + "; " + leptonica_version();
 }
 
 // Turns a reprocess selection into work: open failures are discovered again (the file
@@ -273,7 +262,7 @@ Status refresh_knowledge(IngestSession& session) {
     return archive_knowledge(*session.store, session.settings.learned_boilerplate);
   });
   if (!knowledge.ok()) return knowledge.error();
-  session.metadata = std::make_unique<MetadataExtractor>(session.rules, *knowledge);
+  session.metadata.set(std::make_shared<const MetadataExtractor>(session.rules, *knowledge));
   session.knowledge_read_at = std::chrono::steady_clock::now();
   return Status::Ok();
 }
@@ -287,14 +276,40 @@ int run_ingest(const IngestRequest& request, std::ostream& out, std::ostream& er
   return run_ingest_in(session, request, out, err, start);
 }
 
+Status resign_older_records(IngestSession& session, std::ostream& err) {
+  const Settings& settings = session.settings;
+  if (!settings.near_duplicates) return Status::Ok();
+  // Records archived with an older signature scheme are re-signed from their stored
+  // text before new ones are placed among them (pipeline/resign.h).
+  Result<std::int64_t> resigned = timed(session.archive_seconds, [&] {
+    return resign_older_signatures(*session.store, settings.near_duplicate);
+  });
+  if (!resigned.ok()) return resigned.error();
+  if (*resigned > 0)
+    err << "re-signed " << *resigned
+        << " archived record(s) from their stored text (signature v2)\n";
+  return Status::Ok();
+}
+
+std::size_t run_documents(IngestSession& session, WorkSource& work, StoreStage& stage,
+                          const std::atomic<bool>* stop, ProgressCounters& counters) {
+  GraphInputs inputs;
+  inputs.work = &work;
+  inputs.settings = &session.settings;
+  inputs.metadata = &session.metadata;
+  inputs.engines = session.engines.get();
+  inputs.progress = &counters;
+  inputs.stop = [&] { return stage.refused() || (stop && stop->load()); };
+  inputs.deliver = [&](DocumentOutcome&& outcome) { stage.deliver(std::move(outcome)); };
+  return run_ingest_graph(std::move(inputs));
+}
+
 int run_ingest_in(IngestSession& session, const IngestRequest& request, std::ostream& out,
                   std::ostream& err, std::chrono::steady_clock::time_point start) {
   const Settings& settings = session.settings;
   ArchiveStore& store = *session.store;
-  const MetadataExtractor& metadata = *session.metadata;
-  double archive_seconds = std::exchange(session.archive_seconds, 0);
-  const auto waiting_on_archive = [&archive_seconds](auto&& call) {
-    return timed(archive_seconds, call);
+  const auto waiting_on_archive = [&session](auto&& call) {
+    return timed(session.archive_seconds, call);
   };
 
   Discovery discovery;
@@ -313,19 +328,10 @@ int run_ingest_in(IngestSession& session, const IngestRequest& request, std::ost
           settings.retry_failed);
     });
   }
-  if (settings.near_duplicates) {
-    // Records archived with an older signature scheme are re-signed from their stored
-    // text before this run places new ones among them (pipeline/resign.h).
-    Result<std::int64_t> resigned =
-        waiting_on_archive([&] { return resign_older_signatures(store, settings.near_duplicate); });
-    if (!resigned.ok()) {
-      err << "pressarchive: " << explain_store_write_failure(settings.store, resigned.error())
-          << "\n";
-      return exit_code::kStoreError;
-    }
-    if (*resigned > 0)
-      err << "re-signed " << *resigned
-          << " archived record(s) from their stored text (signature v2)\n";
+  if (Status resigned = resign_older_records(session, err); !resigned.ok()) {
+    err << "pressarchive: " << explain_store_write_failure(settings.store, resigned.error())
+        << "\n";
+    return exit_code::kStoreError;
   }
   Result<std::int64_t> run_id_or = waiting_on_archive([&] {
     return store.begin_run({agent_of(settings), request.command_line,
@@ -338,128 +344,61 @@ int run_ingest_in(IngestSession& session, const IngestRequest& request, std::ost
   }
   const std::int64_t run_id = *run_id_or;
 
-  RunSummary summary;
-  summary.inputs =
+  StoreStage stage(store, settings, run_id, err, request.show_progress && isatty(STDERR_FILENO));
+  RunSummary planned;
+  planned.inputs =
       static_cast<std::int64_t>(discovery.sources.size() + discovery.unreadable.size()) +
       unplannable;
-  summary.failed = unplannable;
-  summary.skipped_known = static_cast<std::int64_t>(plan.already_archived.size());
-  summary.skipped_failed = static_cast<std::int64_t>(plan.failed_before.size());
-  // A write the archive refused (disk full, file-size limit, permissions taken away) is
-  // not the input's fault: it is not recorded as the input's failure (a re-run would skip
-  // it), no new input is started, and what finishes meanwhile is left for the re-run.
-  std::atomic<bool> store_failed{false};
-  std::int64_t not_stored = 0;
-  auto check = [&](const Status& s) {
-    if (s.ok() || store_failed.exchange(true)) return;
-    err << (request.show_progress && isatty(STDERR_FILENO) ? "\r\033[K" : "")
-        << "pressarchive: " << explain_store_write_failure(settings.store, s.error()) << "\n";
-  };
-
-  for (const Failure& f : discovery.unreadable) {
-    err << "failed: " << f.message << "\n";
-    check(store.record_failure(f, run_id));
-    ++summary.failed;
-  }
-  for (const auto& [source, record_id] : plan.links) {
-    check(store.link_source(record_id, source, run_id));
-    ++summary.duplicates;
-  }
+  planned.failed = unplannable;
+  planned.skipped_known = static_cast<std::int64_t>(plan.already_archived.size());
+  planned.skipped_failed = static_cast<std::int64_t>(plan.failed_before.size());
+  stage.add(planned);
+  for (const Failure& f : discovery.unreadable) stage.record_failure(f);
+  for (const auto& [source, record_id] : plan.links) stage.link(source, record_id);
 
   ProgressCounters counters;
   counters.documents_total = static_cast<std::int64_t>(plan.work.size());
   std::size_t not_started = 0;
   {
     ProgressReporter reporter(counters, settings.log_interval_seconds, request.show_progress);
-    GraphInputs inputs;
-    inputs.work = &plan.work;
-    inputs.settings = &settings;
-    inputs.metadata = &metadata;
-    inputs.engines = session.engines.get();
-    inputs.progress = &counters;
-    inputs.stop = [&] { return store_failed.load() || (request.stop && request.stop->load()); };
-    inputs.deliver = [&](DocumentOutcome&& outcome) {
-      const std::int64_t copies = static_cast<std::int64_t>(outcome.item->copies.size());
-      if (store_failed) {
-        ++not_stored;
-        return;
-      }
-      if (outcome.record) {
-        outcome.record->provenance = provenance_json(settings);
-        Status stored = Status::Ok();
-        if (outcome.item->replaces_record) {
-          stored = store.replace_record(*outcome.item->replaces_record, *outcome.record, run_id);
-          if (stored.ok()) ++summary.reprocessed;
-        } else {
-          // In the serial store stage, so records of this batch see each other: a release
-          // scanned twice tonight forms one cluster like one scanned years apart.
-          Result<ArchivedRecord> archived = place_and_archive(
-              store, *outcome.record, outcome.signed_record ? &*outcome.signed_record : nullptr,
-              run_id, settings.near_duplicate);
-          if (archived.ok()) {
-            const ClusterDecision& d = archived->placement;
-            if (d.duplicate_of || d.takes_over_from) ++summary.near_duplicates;
-            if (d.revision_of) ++summary.revisions;
-            ++summary.archived;
-            count_lines(store, settings.learned_boilerplate, outcome, check);
-          } else {
-            stored = archived.error();
-          }
-        }
-        if (stored.ok()) {
-          summary.duplicates += copies;
-          return;
-        }
-        check(stored);
-        ++not_stored;
-        return;
-      }
-      err << (request.show_progress && isatty(STDERR_FILENO) ? "\r\033[K" : "")
-          << "failed: " << outcome.failure->message << "\n";
-      Status recorded = store.record_failure(*outcome.failure, run_id);
-      for (const Source& copy : outcome.item->copies) {
-        Failure f = *outcome.failure;
-        f.source_path = copy.path.string();
-        if (recorded.ok()) recorded = store.record_failure(f, run_id);
-      }
-      if (!recorded.ok()) {
-        check(recorded);
-        ++not_stored;
-        return;
-      }
-      summary.failed += 1 + copies;
-    };
-    not_started = run_ingest_graph(std::move(inputs));
+    PlannedWork work(plan.work);
+    not_started = run_documents(session, work, stage, request.stop, counters);
   }
+  RunSummary summary = stage.summary();
   summary.pages_ocr = counters.pages_ocr;
   summary.pages_text_layer = counters.pages_text_layer;
   summary.pages_failed = counters.pages_failed;
-  summary.store_seconds = archive_seconds + counters.stage_micros[ProgressCounters::kStore] / 1e6;
+  summary.store_seconds = std::exchange(session.archive_seconds, 0) +
+                          counters.stage_micros[ProgressCounters::kStore] / 1e6;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  if (store_failed)
-    summary.exit_code = exit_code::kStoreError;
-  else if (not_started > 0)
-    summary.exit_code = exit_code::kInterrupted;
-  else if (summary.failed > 0)
-    summary.exit_code = exit_code::kCompletedWithFailures;
-  else
-    summary.exit_code = exit_code::kOk;
+  summary.exit_code = exit_code_of(summary, stage.refused(), not_started);
   const auto finish_start = std::chrono::steady_clock::now();
-  check(store.finish_run(run_id, summary));
+  stage.check(store.finish_run(run_id, summary));
   summary.store_seconds +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - finish_start).count();
   print_summary(out, summary, run_id, settings.store);
   if (request.show_stats) print_stage_times(out, counters, summary.seconds);
-  if (store_failed)
-    out << "Stopped: the archive refused a write; " << not_started + not_stored
+  if (stage.refused())
+    out << "Stopped: the archive refused a write; " << not_started + stage.not_stored()
         << " inputs were not stored. Run the same command again once it can be written.\n";
   else if (not_started > 0)
     out << "Interrupted: " << not_started
         << " inputs not started; run the same command again to continue.\n";
-  if (store_failed) summary.exit_code = exit_code::kStoreError;
+  if (stage.refused()) summary.exit_code = exit_code::kStoreError;
   if (request.summary) *request.summary = summary;
   return summary.exit_code;
+}
+
+int exit_code_of(const RunSummary& summary, bool store_refused, std::size_t not_started) {
+  if (store_refused) return exit_code::kStoreError;
+  if (not_started > 0) return exit_code::kInterrupted;
+  if (summary.failed > 0) return exit_code::kCompletedWithFailures;
+  return exit_code::kOk;
+}
+
+std::string agent_of(const Settings& settings) {
+  return std::string("pressarchive ") + kVersion + "; tesseract " + OcrEngine::version() + " (" +
+         settings.languages + "); poppler " + PdfDocument::version() + "; " + leptonica_version();
 }
 
 }  // namespace pressarchive

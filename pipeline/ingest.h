@@ -13,6 +13,8 @@
 
 #include "pipeline/config.h"
 #include "pipeline/engine_pool.h"
+#include "pipeline/graph.h"
+#include "pipeline/progress.h"
 #include "stages/metadata/metadata.h"
 #include "stages/store/archive_store.h"
 
@@ -51,7 +53,7 @@ struct IngestSession {
   Settings settings;
   MetadataRules rules;  // as loaded at the start
   std::unique_ptr<ArchiveStore> store;
-  std::unique_ptr<MetadataExtractor> metadata;
+  ExtractorSlot metadata;
   std::unique_ptr<EnginePool> engines;
   std::chrono::steady_clock::time_point knowledge_read_at;
   double archive_seconds = 0;  // waited on the archive since the last run took it
@@ -64,6 +66,24 @@ int open_ingest_session(const Config& config, const std::string& worker, IngestS
 
 // Re-reads what the archive taught (issuers, places, learned boilerplate).
 Status refresh_knowledge(IngestSession& session);
+
+class StoreStage;
+
+// Re-signs the archive's records of an older signature scheme from their stored text
+// (when near-duplicates are on), saying how many on `err`.
+Status resign_older_records(IngestSession& session, std::ostream& err);
+
+// Runs the documents `work` gives through the graph on the session's engines and
+// extractor into `stage`, until `work` has no more or `stop` rises (or the stage was
+// refused). Returns the documents not started.
+std::size_t run_documents(IngestSession& session, WorkSource& work, StoreStage& stage,
+                          const std::atomic<bool>* stop, ProgressCounters& counters);
+
+// The exit code of a run with these counts.
+int exit_code_of(const RunSummary& summary, bool store_refused, std::size_t not_started);
+
+// Who writes a run: the program and engine versions.
+std::string agent_of(const Settings& settings);
 
 // One run of ingest on an open session; `start` is when the run began for its wall time.
 int run_ingest_in(IngestSession& session, const IngestRequest& request, std::ostream& out,

@@ -1,7 +1,8 @@
 // `pressarchive enqueue` and `pressarchive worker`: many processes, on one machine or
 // many, sharing one PostgreSQL archive and its job queue (stages/store/postgres/job_queue.h). A
-// worker claims a batch of jobs, runs it through the same ingest as `pressarchive ingest`, and its
-// store completes each job in the transaction that stores the job's result.
+// worker keeps one ingest graph for its life: the jobs it claims stream into it as files do
+// for `pressarchive ingest`, and its store stage completes each job in the transaction that
+// stores the job's result.
 #pragma once
 
 #include <atomic>

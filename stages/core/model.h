@@ -28,6 +28,9 @@ struct Source {
   std::string sha256;  // lowercase hex of the file's bytes
   std::uintmax_t size = 0;
   SourceFormat format = SourceFormat::kUnknown;
+  // The queue job this source was claimed as (a PostgreSQL worker's), 0 for none. The
+  // store completes it in the transaction that stores the source's outcome.
+  std::int64_t job_id = 0;
 };
 
 // An 8-bit greyscale raster, 0 = black, 255 = white, rows packed without padding.
@@ -120,7 +123,10 @@ const char* record_kind_name(RecordKind kind);
 struct Record {
   std::int64_t id = 0;
   std::vector<std::string> source_paths;  // raw bytes of every path linked to it
-  std::string sha256;                     // content hash of the source it was made from
+  // Parallel to source_paths when the record comes from a worker's jobs: each path's
+  // queue job (Source::job_id; 0 for none). Not read back from the archive.
+  std::vector<std::int64_t> source_jobs;
+  std::string sha256;  // content hash of the source it was made from
   std::uintmax_t source_size = 0;
   SourceFormat format = SourceFormat::kUnknown;
   RecordKind kind = RecordKind::kScanned;
@@ -164,7 +170,8 @@ struct Failure {
   std::string message;
   std::string created_at;
   std::int64_t run_id = 0;
-  int attempt = 1;  // how many times this content has been tried
+  int attempt = 1;          // how many times this content has been tried
+  std::int64_t job_id = 0;  // the queue job it ends (Source::job_id), 0 for none
 };
 
 // One provenance event (PREMIS-like): what happened to a record or source, when, by

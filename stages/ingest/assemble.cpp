@@ -13,6 +13,7 @@ Record assemble_record(const Source& source, std::vector<PageResult> pages) {
   record.source_size = source.size;
   record.format = source.format;
   record.source_paths.push_back(source.path.string());
+  record.source_jobs.push_back(source.job_id);
   int ocr_pages = 0, text_pages = 0;
   double confidence_sum = 0;
   for (std::size_t i = 0; i < pages.size(); ++i) {

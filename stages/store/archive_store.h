@@ -135,10 +135,11 @@ class ArchiveStore {
  public:
   virtual ~ArchiveStore() = default;
 
-  // A worker of the shared queue (PostgreSQL) calls this once: from then on every
-  // archive_record, replace_record, link_source and record_failure also completes, in the
-  // same transaction, the running job(s) this worker leases for the source path(s) it
-  // writes (outcome archived, duplicate or failed). SQLite has no queue and ignores it.
+  // A worker of the shared queue (PostgreSQL) calls this once with its lease name: from
+  // then on archive_record, replace_record, link_source and record_failure complete, in
+  // the same transaction, the queue jobs named by what they write (Record::source_jobs,
+  // Source::job_id, Failure::job_id) when this worker still holds them (outcome archived,
+  // duplicate or failed). SQLite has no queue and ignores it.
   virtual void act_as_worker(const std::string& /*worker_id*/) {}
   // The caller reads each record once, front to back (an export): no page cache kept
   // beyond the store's small default, so memory does not grow with the archive.

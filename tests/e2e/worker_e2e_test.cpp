@@ -170,10 +170,58 @@ TEST_F(WorkerTest, AWorkerBuildsItsOcrEnginesOnceForAllItsBatches) {
   const fs::path out = dir_.path() / "worker.txt";
   ASSERT_EQ(run(worker(config(30, 3, 1), "solo"), out), 0) << testing::read_file(out);
   const std::string summary = testing::read_file(out);
-  EXPECT_NE(summary.find("batches           4\n"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("batches           4  ("), std::string::npos) << summary;
   EXPECT_NE(summary.find("archived          4\n"), std::string::npos) << summary;
   EXPECT_NE(summary.find("OCR engines       1  ("), std::string::npos) << summary;
   for (const auto& [path, job] : jobs()) EXPECT_EQ(job.outcome, "archived") << path;
+}
+
+// Jobs stream into the worker's one graph: a job enqueued while the worker runs is read
+// by the same engines into the same run as the jobs before it, and a stop ends it.
+TEST_F(WorkerTest, JobsEnqueuedWhileAWorkerRunsStreamIntoItsOneRun) {
+  copy_in(testing::sample("seed-scan-clean.png"), "a.png");
+  copy_in(testing::sample("seed-born-digital.pdf"), "b.pdf");
+  ASSERT_EQ(run({"enqueue", "--store", db_->location(), inputs_.string()}, log_), 0);
+  const fs::path out = dir_.path() / "worker.txt";
+  const pid_t pid = start({"worker", "--store", db_->location(), "--config", config(30, 3, 1), "-q",
+                           "-j", "1", "--name", "streaming"},
+                          out);
+  const auto all_done = [this](std::size_t n) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (std::chrono::steady_clock::now() < until) {
+      const std::map<std::string, JobRow> queue = jobs();
+      std::size_t done = 0;
+      for (const auto& [path, job] : queue) done += job.state == "done";
+      if (queue.size() == n && done == n) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return false;
+  };
+  ASSERT_TRUE(all_done(2)) << testing::read_file(out);
+  const fs::path later = dir_.path() / "later";
+  fs::create_directories(later);
+  fs::copy_file(testing::sample("seed-scan-degraded.tif"), later / "c.tif");
+  fs::copy_file(testing::sample("seed-scan-rotated-180.png"), later / "d.png");
+  ASSERT_EQ(run({"enqueue", "--store", db_->location(), later.string()}, log_), 0);
+  ASSERT_TRUE(all_done(4)) << testing::read_file(out);
+  kill(pid, SIGTERM);
+  EXPECT_EQ(wait_for(pid), 128 + SIGTERM) << testing::read_file(out);  // stopped cleanly
+
+  const std::string summary = testing::read_file(out);
+  EXPECT_NE(summary.find("batches           4  ("), std::string::npos) << summary;
+  EXPECT_NE(summary.find("archived          4\n"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("runs              1  ("), std::string::npos) << summary;
+  EXPECT_NE(summary.find("OCR engines       1  ("), std::string::npos) << summary;
+  for (const auto& [path, job] : jobs()) EXPECT_EQ(job.outcome, "archived") << path;
+  pqxx::connection c(db_->location());
+  pqxx::work tx(c);
+  const pqxx::row worker_runs = tx.exec1(
+      "SELECT count(*), sum((summary::json->>'archived')::int), "
+      "sum((summary::json->>'pages_ocr')::int + (summary::json->>'pages_text_layer')::int) "
+      "FROM runs WHERE command LIKE '%--name streaming%'");
+  EXPECT_EQ(worker_runs[0].as<int>(), 1);
+  EXPECT_EQ(worker_runs[1].as<int>(), 4);
+  EXPECT_EQ(worker_runs[2].as<int>(), 4);
 }
 
 TEST_F(WorkerTest, AJobOfAKilledWorkerIsFinishedByAnother) {

@@ -61,14 +61,16 @@ TEST(Graph, EveryDocumentComesOutOnceWithPagesInOrder) {
   Settings settings;
   settings.jobs = 4;
   settings.max_pages_in_flight = 6;
-  const MetadataExtractor metadata(parse_rules(builtin_rules_text(), "built-in").value());
+  const ExtractorSlot metadata(std::make_shared<const MetadataExtractor>(
+      parse_rules(builtin_rules_text(), "built-in").value()));
   ProgressCounters progress;
   std::atomic<int> concurrent{0}, peak{0};
   std::map<std::string, DocumentOutcome> outcomes;
   std::mutex mutex;
 
   GraphInputs in;
-  in.work = &work;
+  PlannedWork planned(work);
+  in.work = &planned;
   in.settings = &settings;
   in.metadata = &metadata;
   in.make_engine = [] {
@@ -140,12 +142,14 @@ TEST(Graph, StopTakesNoNewDocumentsButFinishesStartedOnes) {
   Settings settings;
   settings.jobs = 2;
   settings.max_pages_in_flight = 2;
-  const MetadataExtractor metadata(parse_rules(builtin_rules_text(), "built-in").value());
+  const ExtractorSlot metadata(std::make_shared<const MetadataExtractor>(
+      parse_rules(builtin_rules_text(), "built-in").value()));
   ProgressCounters progress;
   std::atomic<bool> stop{false};
   std::atomic<int> concurrent{0}, peak{0}, delivered{0};
   GraphInputs in;
-  in.work = &work;
+  PlannedWork planned(work);
+  in.work = &planned;
   in.settings = &settings;
   in.metadata = &metadata;
   in.progress = &progress;
@@ -201,12 +205,14 @@ std::map<std::string, DocumentOutcome> run_releases(int docs, const Settings& se
     work[d].source.sha256 = std::to_string(d);
     work[d].source.format = SourceFormat::kPdf;
   }
-  const MetadataExtractor metadata(parse_rules(builtin_rules_text(), "built-in").value());
+  const ExtractorSlot metadata(std::make_shared<const MetadataExtractor>(
+      parse_rules(builtin_rules_text(), "built-in").value()));
   ProgressCounters progress;
   std::map<std::string, DocumentOutcome> outcomes;
   std::mutex mutex;
   GraphInputs in;
-  in.work = &work;
+  PlannedWork planned(work);
+  in.work = &planned;
   in.settings = &settings;
   in.metadata = &metadata;
   in.progress = &progress;
@@ -325,12 +331,14 @@ TEST(Graph, ALongPdfKeepsNoMorePagesInFlightThanTheBudget) {
   Settings settings;
   settings.jobs = 2;
   settings.max_pages_in_flight = 1;
-  const MetadataExtractor metadata(parse_rules(builtin_rules_text(), "built-in").value());
+  const ExtractorSlot metadata(std::make_shared<const MetadataExtractor>(
+      parse_rules(builtin_rules_text(), "built-in").value()));
   ProgressCounters progress;
   std::atomic<int> rendering{0}, peak_rendering{0}, open{0}, peak_open{0};
   std::vector<DocumentOutcome> outcomes;
   GraphInputs in;
-  in.work = &work;
+  PlannedWork planned(work);
+  in.work = &planned;
   in.settings = &settings;
   in.metadata = &metadata;
   in.progress = &progress;

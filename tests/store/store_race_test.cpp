@@ -217,33 +217,47 @@ TEST_F(PgRace, AWorkerCompletesItsJobsInTheTransactionOfTheResult) {
       "('later-copy.pdf', 'h1', 'running', 1, 'w1', now() + interval '1 minute', now()), "
       "('theirs.pdf', 'h3', 'running', 1, 'w2', now() + interval '1 minute', now()), "
       "('queued.pdf', 'h4', 'queued', 0, NULL, NULL, NULL)");
+  const auto job = [&](const char* path) {
+    return query1(std::string("SELECT id FROM jobs WHERE path = '") + path + "'")[0]
+        .as<std::int64_t>();
+  };
   // Not yet a worker: results are stored, jobs untouched.
-  ASSERT_TRUE(
-      store->archive_record(text_record("h4", "queued.pdf", "x", RecordKind::kBornDigital), run)
-          .ok());
+  Record queued = text_record("h4", "queued.pdf", "x", RecordKind::kBornDigital);
+  queued.source_jobs = {job("queued.pdf")};
+  ASSERT_TRUE(store->archive_record(queued, run).ok());
   store->act_as_worker("w1");
   Record r = text_record("h1", "a.pdf", "Pressemitteilung", RecordKind::kBornDigital);
   r.source_paths.push_back("a-copy.pdf");
+  r.source_jobs = {job("a.pdf"), job("a-copy.pdf")};
   const std::int64_t id = store->archive_record(r, run).value();
-  ASSERT_TRUE(store
-                  ->record_failure({0, "broken.pdf", "h2", "load", Reason::kUnreadable,
-                                    "broken.pdf: truncated", "", run},
-                                   run)
-                  .ok());
+  Failure broken{0,  "broken.pdf", "h2", "load", Reason::kUnreadable, "broken.pdf: truncated",
+                 "", run};
+  broken.job_id = job("broken.pdf");
+  ASSERT_TRUE(store->record_failure(broken, run).ok());
   Source later;
   later.path = "later-copy.pdf";
   later.sha256 = "h1";
+  later.job_id = job("later-copy.pdf");
   ASSERT_TRUE(store->link_source(id, later, run).ok());
-  // A worker that is not w1 finishing theirs.pdf is not ours to complete.
-  ASSERT_TRUE(
-      store->archive_record(text_record("h3", "theirs.pdf", "y", RecordKind::kBornDigital), run)
-          .ok());
+  // A job w2 holds is not w1's to complete.
+  Record theirs = text_record("h3", "theirs.pdf", "y", RecordKind::kBornDigital);
+  theirs.source_jobs = {job("theirs.pdf")};
+  ASSERT_TRUE(store->archive_record(theirs, run).ok());
   // A failed write completes nothing: the job stays running for another attempt.
   exec(
       "INSERT INTO jobs(path, sha256, state, attempts, lease_owner) VALUES ('gone.pdf', 'h5', "
       "'running', 1, 'w1')");
   Record orphan = text_record("h5", "gone.pdf", "z", RecordKind::kBornDigital);
+  orphan.source_jobs = {job("gone.pdf")};
   EXPECT_FALSE(store->replace_record(999, orphan, run).ok());
+  // Completion follows the job a write names, not its path: a second record written
+  // for a.pdf's path without a job completes nothing more.
+  exec(
+      "INSERT INTO jobs(path, sha256, state, attempts, lease_owner) VALUES ('again.pdf', 'h6', "
+      "'running', 1, 'w1')");
+  ASSERT_TRUE(
+      store->archive_record(text_record("h6", "again.pdf", "w", RecordKind::kBornDigital), run)
+          .ok());
 
   pqxx::connection c(scratch_->location());
   pqxx::nontransaction tx(c);
@@ -259,6 +273,7 @@ TEST_F(PgRace, AWorkerCompletesItsJobsInTheTransactionOfTheResult) {
   EXPECT_EQ(jobs["theirs.pdf"], "running - w2 false");
   EXPECT_EQ(jobs["queued.pdf"], "queued - - false");
   EXPECT_EQ(jobs["gone.pdf"], "running - w1 false");
+  EXPECT_EQ(jobs["again.pdf"], "running - w1 false");
   EXPECT_EQ(
       std::string(tx.exec1("SELECT last_error FROM jobs WHERE path = 'broken.pdf'")[0].c_str()),
       "broken.pdf: truncated");

@@ -154,14 +154,11 @@ class PgJobQueue : public JobQueue {
     }
   }
 
-  Result<std::vector<std::int64_t>> still_held(const std::string& worker,
-                                               const std::vector<std::int64_t>& job_ids) override {
+  Result<std::vector<std::int64_t>> held_by(const std::string& worker) override {
     try {
       pqxx::work tx(connection_);
       const pqxx::result rows = tx.exec_params(
-          "SELECT id FROM jobs WHERE lease_owner = $1 AND state = 'running' AND id = "
-          "ANY($2::bigint[]) ORDER BY id",
-          worker, id_array(job_ids));
+          "SELECT id FROM jobs WHERE lease_owner = $1 AND state = 'running' ORDER BY id", worker);
       tx.commit();
       std::vector<std::int64_t> held;
       for (const pqxx::row& row : rows) held.push_back(row[0].as<std::int64_t>());

@@ -1,10 +1,10 @@
 // The work queue of a shared PostgreSQL archive: the `jobs` table that the PostgreSQL
 // store creates next to the archive's tables. Sources are enqueued once; workers on any
 // machine claim them with FOR UPDATE SKIP LOCKED, hold a lease that a heartbeat renews,
-// and complete a job in the same transaction that stores its result (the store does
-// that, see ArchiveStore::act_as_worker). A worker that dies leaves a job whose lease
-// runs out; the next claim takes it over, and a job that outlived `max_attempts` leases
-// is quarantined as a failure instead of being tried forever.
+// and complete a job in the same transaction that stores its result (the store stage
+// does that: every source carries its job, see ArchiveStore::act_as_worker). A worker that dies
+// leaves a job whose lease runs out; the next claim takes it over, and a job that outlived
+// `max_attempts` leases is quarantined as a failure instead of being tried forever.
 #pragma once
 
 #include <chrono>
@@ -59,15 +59,14 @@ class JobQueue {
   // Gives jobs back unstarted (the worker was asked to stop): queued again, and this
   // lease does not count as an attempt.
   virtual Status release(const std::string& worker, const std::vector<std::int64_t>& job_ids) = 0;
-  // Completes jobs of `worker` that no store transaction completed (the source was
-  // already archived under this path, or its content changed since it was enqueued).
+  // Completes jobs of `worker` that need no store write (the source was archived under
+  // this path before, or failed before and is not retried).
   virtual Status complete(const std::string& worker, const std::vector<std::int64_t>& job_ids,
                           const std::string& outcome, const std::string& detail) = 0;
   // Marks jobs as quarantined once the failure recorded for them completed them.
   virtual Status quarantine(const std::vector<std::int64_t>& job_ids) = 0;
-  // Jobs among `job_ids` that `worker` still holds (not completed by a store transaction).
-  virtual Result<std::vector<std::int64_t>> still_held(
-      const std::string& worker, const std::vector<std::int64_t>& job_ids) = 0;
+  // Every job `worker` holds now.
+  virtual Result<std::vector<std::int64_t>> held_by(const std::string& worker) = 0;
   virtual Result<QueueCounts> counts() = 0;
 };
 

@@ -139,9 +139,9 @@ class PgStore : public ArchiveStore {
   bool insert_source(pqxx::work& tx, std::int64_t record_id, const std::string& path,
                      const std::string& sha256, std::uintmax_t size, const char* format,
                      std::int64_t run_id);
-  // Completes this worker's running job for (path, sha256), when acting as a worker.
-  void complete_job(pqxx::work& tx, const std::string& path, const std::string& sha256,
-                    const char* outcome, const std::string& error = "");
+  // Completes job `job_id` (Source::job_id; 0: none) in `tx`, when this worker holds it.
+  void complete_job(pqxx::work& tx, std::int64_t job_id, const char* outcome,
+                    const std::string& error = "");
   Error db_error(const std::string& what, const std::exception& e) const;
 
   // One connection, used by one thread at a time; visitors may call back into the store.
@@ -149,7 +149,7 @@ class PgStore : public ArchiveStore {
   std::unique_ptr<pqxx::connection> conn_;
   std::string name_;    // the URI without password, for messages
   std::string agent_;   // of the current run, written into every event
-  std::string worker_;  // set by act_as_worker
+  std::string worker_;  // the lease owner of the jobs it completes (act_as_worker)
 };
 
 }  // namespace pressarchive

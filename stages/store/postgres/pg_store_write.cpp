@@ -33,6 +33,11 @@ std::string sorted_keys_array(const std::vector<std::uint64_t>& band_keys) {
   return array + "}";
 }
 
+// The queue job of the record's `i`th source path, 0 for none.
+std::int64_t job_of_path(const Record& r, std::size_t i) {
+  return i < r.source_jobs.size() ? r.source_jobs[i] : 0;
+}
+
 }  // namespace
 
 void PgStore::act_as_worker(const std::string& worker_id) {
@@ -132,7 +137,7 @@ Status PgStore::link_source(std::int64_t record_id, const Source& source, std::i
                   run_id);
     resolve_failures(tx, source.sha256, {path});
     add_event(tx, "link", record_id, path, run_id, "success", store::link_detail(source.sha256));
-    complete_job(tx, path, source.sha256, "duplicate");
+    complete_job(tx, source.job_id, "duplicate");
     tx.commit();
     return Status::Ok();
   } catch (const std::exception& e) {
@@ -177,7 +182,7 @@ Status PgStore::record_failure(const Failure& f, std::int64_t run_id) {
                    run_id > 0 ? std::optional<std::int64_t>(run_id) : std::nullopt, attempt);
     add_event(tx, "failure", std::nullopt, f.source_path, run_id, "failure",
               store::failure_detail(f, attempt));
-    complete_job(tx, f.source_path, f.sha256, "failed", f.message);
+    complete_job(tx, f.job_id, "failed", f.message);
     tx.commit();
     return Status::Ok();
   } catch (const std::exception& e) {
@@ -278,7 +283,7 @@ std::int64_t PgStore::insert_record(pqxx::work& tx, const Record& r, std::int64_
     insert_source(tx, id, r.source_paths[i], r.sha256, r.source_size, format_name(r.format),
                   run_id);
     // Copies found in the same batch ride along with the first path.
-    complete_job(tx, r.source_paths[i], r.sha256, i == 0 ? "archived" : "duplicate");
+    complete_job(tx, job_of_path(r, i), i == 0 ? "archived" : "duplicate");
   }
   resolve_failures(tx, r.sha256, r.source_paths);
   add_event(tx, "ingest", id, first_path(r), run_id, "success", store::ingest_detail(r));
@@ -287,11 +292,12 @@ std::int64_t PgStore::insert_record(pqxx::work& tx, const Record& r, std::int64_
 
 void PgStore::link_paths(pqxx::work& tx, std::int64_t record_id, const Record& r,
                          std::int64_t run_id) {
-  for (const std::string& path : r.source_paths) {
+  for (std::size_t i = 0; i < r.source_paths.size(); ++i) {
+    const std::string& path = r.source_paths[i];
     // A path linked already (by a worker whose lease ran out) needs no second event.
     if (insert_source(tx, record_id, path, r.sha256, r.source_size, format_name(r.format), run_id))
       add_event(tx, "link", record_id, path, run_id, "success", store::link_detail(r.sha256));
-    complete_job(tx, path, r.sha256, "duplicate");
+    complete_job(tx, job_of_path(r, i), "duplicate");
   }
   resolve_failures(tx, r.sha256, r.source_paths);
 }
@@ -375,7 +381,8 @@ void PgStore::replace_in_transaction(pqxx::work& tx, std::int64_t id, const Reco
   write_signature(tx, id, r);
   resolve_failures(tx, r.sha256, r.source_paths);
   add_event(tx, "reprocess", id, first_path(r), run_id, "success", store::ingest_detail(r));
-  for (const std::string& path : r.source_paths) complete_job(tx, path, r.sha256, "archived");
+  for (std::size_t i = 0; i < r.source_paths.size(); ++i)
+    complete_job(tx, job_of_path(r, i), "archived");
 }
 
 // Earlier failures end once their content is archived, or once the path that failed
@@ -418,15 +425,16 @@ bool PgStore::insert_source(pqxx::work& tx, std::int64_t record_id, const std::s
              .affected_rows() == 1;
 }
 
-void PgStore::complete_job(pqxx::work& tx, const std::string& path, const std::string& sha256,
-                           const char* outcome, const std::string& error) {
-  if (worker_.empty()) return;
+// A job whose lease ran out and went to another worker is that worker's to complete.
+void PgStore::complete_job(pqxx::work& tx, std::int64_t job_id, const char* outcome,
+                           const std::string& error) {
+  if (job_id == 0 || worker_.empty()) return;
   tx.exec_params(
       "UPDATE jobs SET state = 'done', outcome = $1, finished_at = now(), lease_owner = NULL, "
       "lease_expires = NULL, last_error = coalesce($2, last_error) "
-      "WHERE path = $3 AND sha256 = $4 AND state = 'running' AND lease_owner = $5",
-      std::string(outcome), error.empty() ? std::optional<std::string>() : pg_text(error),
-      pg_bytes(path), sha256, worker_);
+      "WHERE id = $3 AND state = 'running' AND lease_owner = $4",
+      std::string(outcome), error.empty() ? std::optional<std::string>() : pg_text(error), job_id,
+      worker_);
 }
 
 }  // namespace pressarchive
