@@ -11,8 +11,8 @@
 
 #include "bench/plain_text_pages.h"
 #include "stages/ingest/assemble.h"
+#include "stages/metadata/base/rules.h"
 #include "stages/metadata/metadata.h"
-#include "stages/metadata/rules.h"
 #include "stages/near_dup/signature_v2.h"
 
 namespace pa = pressarchive;

@@ -7,8 +7,8 @@
 #include <string_view>
 
 #include "fuzz/fuzz_check.h"
-#include "stages/metadata/dates.h"
-#include "stages/metadata/rules.h"
+#include "stages/metadata/base/rules.h"
+#include "stages/metadata/dates/dates.h"
 
 namespace {
 

@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "fuzz/fuzz_check.h"
+#include "stages/metadata/base/rules.h"
 #include "stages/metadata/metadata.h"
-#include "stages/metadata/rules.h"
 
 namespace {
 

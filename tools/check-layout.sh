@@ -11,7 +11,9 @@ cd "${1:-$(dirname "$(readlink -f "$0")")/..}"
 declare -A may=(
   [stages/core]=""
   [stages/near_dup]="stages/core"
-  [stages/metadata]="stages/core stages/near_dup"
+  [stages/metadata/base]="stages/core"
+  [stages/metadata/dates]="stages/core stages/metadata/base"
+  [stages/metadata]="stages/core stages/metadata/base stages/metadata/dates stages/near_dup"
   [stages/engines/leptonica]=""
   [stages/engines]="stages/core stages/engines/leptonica"
   [stages/ingest]="stages/core stages/engines"
@@ -21,8 +23,8 @@ declare -A may=(
   [stages/export]="stages/core stages/ingest stages/engines stages/metadata stages/near_dup stages/store"
   [stages/web]="stages/core stages/ingest stages/engines stages/metadata stages/near_dup stages/store stages/export"
   # The workers' job queue is PostgreSQL's (store/postgres/job_queue.h).
-  [pipeline]="stages/core stages/ingest stages/engines stages/metadata stages/near_dup stages/store stages/store/postgres"
-  [pipeline/cli]="stages/core stages/ingest stages/engines stages/metadata stages/near_dup stages/store stages/store/postgres stages/export stages/web pipeline"
+  [pipeline]="stages/core stages/ingest stages/engines stages/metadata stages/metadata/base stages/near_dup stages/store stages/store/postgres"
+  [pipeline/cli]="stages/core stages/ingest stages/engines stages/metadata stages/metadata/base stages/near_dup stages/store stages/store/postgres stages/export stages/web pipeline"
 )
 # Third-party header (a prefix of the name inside <>) -> the folders that may include it.
 declare -A third_party=(
@@ -39,7 +41,7 @@ declare -A third_party=(
   [httplib.h]="stages/web"
   [CLI/]="pipeline/cli"
   [libxml/]="stages/export"
-  [re2/]="stages/metadata"
+  [re2/]="stages/metadata stages/metadata/base stages/metadata/dates"
 )
 
 allowed() {  # allowed WORD LIST

@@ -19,8 +19,8 @@
 #include "pipeline/ingest.h"
 #include "pipeline/version.h"
 #include "pipeline/worker.h"
+#include "stages/metadata/base/rules.h"
 #include "stages/metadata/learned_boilerplate.h"
-#include "stages/metadata/rules.h"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "stages/core/model.h"
-#include "stages/metadata/rules.h"
+#include "stages/metadata/base/rules.h"
 
 namespace pressarchive {
 

@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "stages/core/text_util.h"
-#include "stages/metadata/byte_regex.h"
-#include "stages/metadata/line_text.h"
+#include "stages/metadata/base/byte_regex.h"
+#include "stages/metadata/base/line_text.h"
 
 namespace pressarchive {
 

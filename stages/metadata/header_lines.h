@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "stages/metadata/byte_regex.h"
-#include "stages/metadata/dates.h"
-#include "stages/metadata/metadata_line.h"
-#include "stages/metadata/rules.h"
+#include "stages/metadata/base/byte_regex.h"
+#include "stages/metadata/base/metadata_line.h"
+#include "stages/metadata/base/rules.h"
+#include "stages/metadata/dates/dates.h"
 
 namespace pressarchive {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "stages/core/text_util.h"
-#include "stages/metadata/line_text.h"
+#include "stages/metadata/base/line_text.h"
 
 namespace pressarchive {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "stages/metadata/metadata_line.h"
-#include "stages/metadata/rules.h"
+#include "stages/metadata/base/metadata_line.h"
+#include "stages/metadata/base/rules.h"
 
 namespace pressarchive {
 

@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "stages/core/text_util.h"
-#include "stages/metadata/line_text.h"
+#include "stages/metadata/base/line_text.h"
 #include "stages/metadata/place.h"
 #include "stages/near_dup/near_duplicates.h"
 

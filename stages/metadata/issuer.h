@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "stages/core/text_util.h"
-#include "stages/metadata/rules.h"
+#include "stages/metadata/base/rules.h"
 
 namespace pressarchive {
 

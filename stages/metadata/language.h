@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "stages/metadata/rules.h"
+#include "stages/metadata/base/rules.h"
 
 namespace pressarchive {
 

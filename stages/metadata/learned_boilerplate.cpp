@@ -4,8 +4,8 @@
 #include <unordered_set>
 
 #include "stages/core/text_util.h"
+#include "stages/metadata/base/line_text.h"
 #include "stages/metadata/issuer.h"
-#include "stages/metadata/line_text.h"
 #include "stages/near_dup/near_duplicates.h"
 
 namespace pressarchive {

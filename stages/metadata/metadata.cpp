@@ -4,9 +4,9 @@
 #include <optional>
 
 #include "stages/core/text_util.h"
+#include "stages/metadata/base/line_text.h"
+#include "stages/metadata/base/metadata_line.h"
 #include "stages/metadata/language.h"
-#include "stages/metadata/line_text.h"
-#include "stages/metadata/metadata_line.h"
 
 namespace pressarchive {
 namespace {

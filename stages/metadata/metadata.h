@@ -7,16 +7,16 @@
 #include <vector>
 
 #include "stages/core/model.h"
+#include "stages/metadata/base/rules.h"
 #include "stages/metadata/boilerplate.h"
-#include "stages/metadata/dateline.h"
-#include "stages/metadata/dates.h"
+#include "stages/metadata/dates/dateline.h"
+#include "stages/metadata/dates/dates.h"
 #include "stages/metadata/header_lines.h"
 #include "stages/metadata/headline.h"
 #include "stages/metadata/issuer.h"
 #include "stages/metadata/learned_boilerplate.h"
 #include "stages/metadata/persons.h"
 #include "stages/metadata/place.h"
-#include "stages/metadata/rules.h"
 
 namespace pressarchive {
 

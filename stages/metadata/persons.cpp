@@ -6,7 +6,7 @@
 #include <unordered_map>
 
 #include "stages/core/text_util.h"
-#include "stages/metadata/line_text.h"
+#include "stages/metadata/base/line_text.h"
 
 namespace pressarchive {
 

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "stages/core/model.h"
+#include "stages/metadata/base/rules.h"
 #include "stages/metadata/header_lines.h"
-#include "stages/metadata/rules.h"
 
 namespace pressarchive {
 

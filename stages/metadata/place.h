@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "stages/metadata/rules.h"
+#include "stages/metadata/base/rules.h"
 
 namespace pressarchive {
 

@@ -1,4 +1,4 @@
-#include "stages/metadata/dates.h"
+#include "stages/metadata/dates/dates.h"
 
 #include <gtest/gtest.h>
 

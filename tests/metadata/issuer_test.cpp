@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "stages/metadata/base/rules.h"
 #include "stages/metadata/metadata.h"
-#include "stages/metadata/rules.h"
 
 namespace pressarchive {
 namespace {

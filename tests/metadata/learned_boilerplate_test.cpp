@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "../test_paths.h"
+#include "stages/metadata/base/rules.h"
 #include "stages/metadata/metadata.h"
-#include "stages/metadata/rules.h"
 #include "stages/store/sqlite/sqlite_store.h"
 
 namespace pressarchive {

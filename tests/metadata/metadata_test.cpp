@@ -11,8 +11,8 @@
 
 #include "../test_paths.h"
 #include "stages/core/text_util.h"
+#include "stages/metadata/base/line_text.h"
 #include "stages/metadata/language.h"
-#include "stages/metadata/line_text.h"
 
 namespace pressarchive {
 namespace {

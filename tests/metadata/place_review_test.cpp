@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "stages/ingest/assemble.h"
+#include "stages/metadata/base/rules.h"
 #include "stages/metadata/metadata.h"
 #include "stages/metadata/place.h"
-#include "stages/metadata/rules.h"
 
 namespace pressarchive {
 namespace {

@@ -16,7 +16,7 @@
 
 #include "../text_pdf.h"
 #include "stages/ingest/discover.h"
-#include "stages/metadata/rules.h"
+#include "stages/metadata/base/rules.h"
 
 namespace pressarchive {
 namespace {

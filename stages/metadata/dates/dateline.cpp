@@ -1,9 +1,9 @@
-#include "stages/metadata/dateline.h"
+#include "stages/metadata/dates/dateline.h"
 
 #include <algorithm>
 
 #include "stages/core/text_util.h"
-#include "stages/metadata/line_text.h"
+#include "stages/metadata/base/line_text.h"
 
 namespace pressarchive {
 

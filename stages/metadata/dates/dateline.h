@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "stages/metadata/dates.h"
-#include "stages/metadata/rules.h"
+#include "stages/metadata/base/rules.h"
+#include "stages/metadata/dates/dates.h"
 
 namespace pressarchive {
 

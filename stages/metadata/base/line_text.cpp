@@ -1,4 +1,4 @@
-#include "stages/metadata/line_text.h"
+#include "stages/metadata/base/line_text.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,9 +1,9 @@
-#include "stages/metadata/rules.h"
+#include "stages/metadata/base/rules.h"
 
 #include <toml++/toml.h>
 
 #include "stages/core/text_util.h"
-#include "stages/metadata/byte_regex.h"
+#include "stages/metadata/base/byte_regex.h"
 
 namespace pressarchive {
 namespace {

@@ -1,4 +1,4 @@
-#include "stages/metadata/byte_regex.h"
+#include "stages/metadata/base/byte_regex.h"
 
 #include <re2/re2.h>
 

@@ -1,4 +1,4 @@
-#include "stages/metadata/dates.h"
+#include "stages/metadata/dates/dates.h"
 
 #include <re2/re2.h>
 
@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "stages/core/text_util.h"
-#include "stages/metadata/byte_regex.h"
+#include "stages/metadata/base/byte_regex.h"
 
 namespace pressarchive {
 namespace {
