@@ -14,6 +14,7 @@
 
 #include "pipeline/exit_codes.h"
 #include "pipeline/graph.h"
+#include "pipeline/report.h"
 #include "pipeline/resign.h"
 #include "pipeline/store_stage.h"
 #include "pipeline/version.h"
@@ -119,7 +120,7 @@ void plan_reprocess(const ReprocessSelection& selection, ArchiveStore& store, Di
       if (!selection.since.empty() && f.created_at < selection.since) return;
       if (seen.insert(f.source_path).second) paths.emplace_back(f.source_path);
     });
-    if (!s.ok()) err << "pressarchive: " << s.error().message << "\n";
+    if (!s.ok()) report(err, s.error().message);
     discovery = discover_sources(paths);
     plan = plan_ingest(
         discovery.sources,
@@ -210,43 +211,36 @@ int open_ingest_session(const Config& config, const std::string& worker, IngestS
                         std::ostream& err) {
   Result<Settings> settings_or = config.settings();
   if (!settings_or.ok()) {
-    err << "pressarchive: configuration: " << settings_or.error().message << "\n";
-    return exit_code::kUsage;
+    return report_error(err, exit_code::kUsage, "configuration: ", settings_or.error().message);
   }
   session.settings = std::move(*settings_or);
   const Settings& settings = session.settings;
   Result<MetadataRules> rules = load_rules(settings);
   if (!rules.ok()) {
-    err << "pressarchive: rules: " << rules.error().message << "\n";
-    return exit_code::kUsage;
+    return report_error(err, exit_code::kUsage, "rules: ", rules.error().message);
   }
   session.rules = std::move(*rules);
   // A read-only archive is said before any input is hashed or OCR'd, not at the first commit.
   if (Status writable = check_store_writable(settings.store); !writable.ok()) {
-    err << "pressarchive: " << writable.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_error(err, exit_code::kStoreError, writable.error().message);
   }
   Result<std::unique_ptr<ArchiveStore>> store_or =
       timed(session.archive_seconds, [&] { return open_store(settings.store); });
   if (!store_or.ok()) {
-    err << "pressarchive: " << explain_store_write_failure(settings.store, store_or.error())
-        << "\n";
-    return exit_code::kStoreError;
+    return report_error(err, exit_code::kStoreError,
+                        explain_store_write_failure(settings.store, store_or.error()));
   }
   session.store = std::move(*store_or);
   if (!worker.empty()) session.store->act_as_worker(worker);
   if (Status read = refresh_knowledge(session); !read.ok()) {
-    err << "pressarchive: " << read.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_error(err, exit_code::kStoreError, read.error().message);
   }
   if (Status languages = OcrEngine::check_languages(settings.languages, settings.tessdata_dir);
       !languages.ok()) {
-    err << "pressarchive: " << languages.error().message << "\n";
-    return exit_code::kMissingDependency;
+    return report_error(err, exit_code::kMissingDependency, languages.error().message);
   }
   if (Status module = OcrEngine::check_module(); !module.ok()) {
-    err << "pressarchive: " << module.error().message << "\n";
-    return exit_code::kMissingDependency;
+    return report_error(err, exit_code::kMissingDependency, module.error().message);
   }
   session.engines = std::make_unique<EnginePool>(
       [languages = settings.languages, tessdata = settings.tessdata_dir] {
@@ -329,18 +323,16 @@ int run_ingest_in(IngestSession& session, const IngestRequest& request, std::ost
     });
   }
   if (Status resigned = resign_older_records(session, err); !resigned.ok()) {
-    err << "pressarchive: " << explain_store_write_failure(settings.store, resigned.error())
-        << "\n";
-    return exit_code::kStoreError;
+    return report_error(err, exit_code::kStoreError,
+                        explain_store_write_failure(settings.store, resigned.error()));
   }
   Result<std::int64_t> run_id_or = waiting_on_archive([&] {
     return store.begin_run({agent_of(settings), request.command_line,
                             request.config.effective_toml(), provenance_json(settings)});
   });
   if (!run_id_or.ok()) {
-    err << "pressarchive: " << explain_store_write_failure(settings.store, run_id_or.error())
-        << "\n";
-    return exit_code::kStoreError;
+    return report_error(err, exit_code::kStoreError,
+                        explain_store_write_failure(settings.store, run_id_or.error()));
   }
   const std::int64_t run_id = *run_id_or;
 

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "pipeline/ingest.h"
+#include "pipeline/report.h"
 #include "stages/store/placement.h"
 #include "stages/store/store_access.h"
 
@@ -19,8 +20,8 @@ StoreStage::StoreStage(ArchiveStore& store, const Settings& settings, std::int64
 
 void StoreStage::refuse(const Status& written) {
   if (written.ok() || refused_.exchange(true)) return;
-  err_ << line_start_
-       << "pressarchive: " << explain_store_write_failure(settings_.store, written.error()) << "\n";
+  err_ << line_start_;
+  report(err_, explain_store_write_failure(settings_.store, written.error()));
 }
 
 void StoreStage::check(const Status& written) {

@@ -13,6 +13,7 @@
 
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
+#include "pipeline/report.h"
 #include "pipeline/store_stage.h"
 #include "pipeline/version.h"
 #include "stages/ingest/discover.h"
@@ -93,21 +94,17 @@ class Stopwatch {
   std::chrono::steady_clock::time_point start_;
 };
 
-Settings settings_or_exit(const Config& config, std::ostream& err, int& code) {
-  Result<Settings> settings = config.settings();
-  if (!settings.ok()) {
-    err << "pressarchive: configuration: " << settings.error().message << "\n";
-    code = exit_code::kUsage;
-    return {};
-  }
-  if (!is_postgresql_location(settings->store)) {
-    err << "pressarchive: the job queue lives in a PostgreSQL archive: give --store "
-           "postgresql://user@host/db\n";
-    code = exit_code::kUsage;
-    return {};
-  }
-  code = exit_code::kOk;
-  return *settings;
+// The settings of a queue command; exit_code::kOk, or the exit code after a message.
+int queue_settings(const Config& config, Settings& settings, std::ostream& err) {
+  Result<Settings> read = config.settings();
+  if (!read.ok())
+    return report_error(err, exit_code::kUsage, "configuration: ", read.error().message);
+  if (!is_postgresql_location(read->store))
+    return report_error(err, exit_code::kUsage,
+                        "the job queue lives in a PostgreSQL archive: give --store "
+                        "postgresql://user@host/db");
+  settings = std::move(*read);
+  return exit_code::kOk;
 }
 
 Result<std::int64_t> begin_worker_run(IngestSession& session, const WorkerRequest& request,
@@ -203,7 +200,7 @@ class JobFeed final : public WorkSource {
         jobs = queue_.claim(name_, batch_size_, lease_, settings_.queue_max_attempts);
       }
       if (!jobs.ok()) {
-        err_ << "pressarchive: " << jobs.error().message << "\n";
+        report(err_, jobs.error().message);
         queue_failed_ = true;
         return false;
       }
@@ -323,7 +320,7 @@ class JobFeed final : public WorkSource {
     Stopwatch reading(totals_.database_seconds);
     if (Status read = refresh_knowledge(session_); !read.ok()) {
       // The knowledge read before stays in use; the next claim tries again.
-      err_ << "pressarchive: " << read.error().message << "\n";
+      report(err_, read.error().message);
       session_.knowledge_read_at = std::chrono::steady_clock::now();
     }
     Result<std::int64_t> next_run = begin_worker_run(session_, request_, name_);
@@ -377,39 +374,33 @@ class JobFeed final : public WorkSource {
 
 int run_enqueue(const Config& config, const std::vector<std::filesystem::path>& paths,
                 const std::string& command_line, std::ostream& out, std::ostream& err) {
-  int code = 0;
-  const Settings settings = settings_or_exit(config, err, code);
-  if (code != exit_code::kOk) return code;
+  Settings settings;
+  if (const int code = queue_settings(config, settings, err); code != exit_code::kOk) return code;
   // Opening the store applies its migrations, which create the jobs table.
   Result<std::unique_ptr<ArchiveStore>> store = open_store(settings.store);
   if (!store.ok()) {
-    err << "pressarchive: " << store.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_error(err, exit_code::kStoreError, store.error().message);
   }
   Result<std::unique_ptr<JobQueue>> queue = open_job_queue(settings.store);
   if (!queue.ok()) {
-    err << "pressarchive: " << queue.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_error(err, exit_code::kStoreError, queue.error().message);
   }
   const Discovery discovery = discover_sources(paths);
   Result<EnqueueResult> added = (*queue)->enqueue(discovery.sources);
   if (!added.ok()) {
-    err << "pressarchive: " << added.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_error(err, exit_code::kStoreError, added.error().message);
   }
   if (!discovery.unreadable.empty()) {
     Result<std::int64_t> run =
         (*store)->begin_run({"pressarchive " + std::string(kVersion) + " enqueue", command_line,
                              config.effective_toml(), "{}"});
     if (!run.ok()) {
-      err << "pressarchive: " << run.error().message << "\n";
-      return exit_code::kStoreError;
+      return report_error(err, exit_code::kStoreError, run.error().message);
     }
     for (const Failure& f : discovery.unreadable) {
       err << "failed: " << f.message << "\n";
       if (Status s = (*store)->record_failure(f, *run); !s.ok()) {
-        err << "pressarchive: " << s.error().message << "\n";
-        return exit_code::kStoreError;
+        return report_error(err, exit_code::kStoreError, s.error().message);
       }
     }
     RunSummary summary;
@@ -427,9 +418,9 @@ int run_enqueue(const Config& config, const std::vector<std::filesystem::path>& 
 }
 
 int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& err) {
-  int code = 0;
-  const Settings settings = settings_or_exit(request.config, err, code);
-  if (code != exit_code::kOk) return code;
+  Settings settings;
+  if (const int code = queue_settings(request.config, settings, err); code != exit_code::kOk)
+    return code;
   const std::string name = request.name.empty() ? default_worker_name() : request.name;
   // Opened once for the worker's life: the archive, the rules and what the archive taught
   // (read again every queue.refresh_seconds), and the OCR engines, one per thread.
@@ -440,18 +431,15 @@ int run_worker(const WorkerRequest& request, std::ostream& out, std::ostream& er
   Result<std::unique_ptr<JobQueue>> queue = open_job_queue(settings.store);
   Result<std::unique_ptr<JobQueue>> heartbeat_queue = open_job_queue(settings.store);
   if (!queue.ok() || !heartbeat_queue.ok()) {
-    err << "pressarchive: " << (queue.ok() ? heartbeat_queue.error() : queue.error()).message
-        << "\n";
-    return exit_code::kStoreError;
+    return report_error(err, exit_code::kStoreError,
+                        (queue.ok() ? heartbeat_queue.error() : queue.error()).message);
   }
   if (Status resigned = resign_older_records(session, err); !resigned.ok()) {
-    err << "pressarchive: " << resigned.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_error(err, exit_code::kStoreError, resigned.error().message);
   }
   Result<std::int64_t> run = begin_worker_run(session, request, name);
   if (!run.ok()) {
-    err << "pressarchive: " << run.error().message << "\n";
-    return exit_code::kStoreError;
+    return report_error(err, exit_code::kStoreError, run.error().message);
   }
   LeaseKeeper keeper(std::move(*heartbeat_queue), name,
                      std::chrono::seconds(settings.queue_lease_seconds));

@@ -5,8 +5,8 @@
 #include <ostream>
 
 #include "pipeline/cli/commands.h"
-#include "pipeline/cli/report.h"
 #include "pipeline/exit_codes.h"
+#include "pipeline/report.h"
 #include "pipeline/version.h"
 #include "stages/core/text_util.h"
 #include "stages/metadata/learned_boilerplate.h"

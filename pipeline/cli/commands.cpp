@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "pipeline/cli/report.h"
 #include "pipeline/exit_codes.h"
+#include "pipeline/report.h"
 #include "pipeline/version.h"
 #include "stages/core/text_util.h"
 #include "stages/export/record_writer.h"
@@ -237,9 +237,10 @@ int run_edit(const std::string& store_path, std::int64_t id,
       }
     }
     if (Status s = (*store)->set_manual_field(id, field, value, agent); !s.ok()) {
-      err << "pressarchive: " << s.error().message << "\n";
-      return s.error().reason == Reason::kUnsupported ? exit_code::kNotFound
-                                                      : exit_code::kStoreError;
+      return report_error(
+          err,
+          s.error().reason == Reason::kUnsupported ? exit_code::kNotFound : exit_code::kStoreError,
+          s.error().message);
     }
     out << "record " << id << ": " << field << " = '" << value
         << "' (manual; kept when reprocessed)\n";

@@ -9,9 +9,9 @@
 #include <memory>
 #include <system_error>
 
-#include "pipeline/cli/report.h"
 #include "pipeline/exit_codes.h"
 #include "pipeline/progress.h"
+#include "pipeline/report.h"
 #include "stages/export/package.h"
 #include "stages/export/record_writer.h"
 #include "stages/store/archive_store.h"

@@ -12,11 +12,11 @@
 #include <map>
 
 #include "pipeline/cli/commands.h"
-#include "pipeline/cli/report.h"
 #include "pipeline/cli/serve.h"
 #include "pipeline/config.h"
 #include "pipeline/exit_codes.h"
 #include "pipeline/ingest.h"
+#include "pipeline/report.h"
 #include "pipeline/version.h"
 #include "pipeline/worker.h"
 #include "stages/metadata/base/rules.h"

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <ostream>
 
-#include "pipeline/cli/report.h"
 #include "pipeline/exit_codes.h"
+#include "pipeline/report.h"
 #include "stages/store/postgres/pg_store.h"
 #include "stages/web/server.h"
 
