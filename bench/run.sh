@@ -4,6 +4,11 @@
 #
 #   bench/run.sh            full run (about 12 minutes on 2 cores, and 30 more for placement_bench)
 #   bench/run.sh --smoke    a few pages per row, one run: checks the benchmark itself works
+#   bench/run.sh --rows     the throughput table only (no memory rows, CER, placement, web,
+#                           trust report)
+#   BASELINE=OLD/pressarchive bench/run.sh --rows
+#                           also runs every pressarchive row with an older program, in the
+#                           same rounds (new, old, next row ...), and prints old / new
 #   build/bench/web_bench   the web page alone (search and record page p50/p95; --smoke)
 #   build/bench/metadata_eval --set build/trust-set/truth.jsonl --store build/trust-set/archive.db --reextract
 #                           the trust report alone (after one full run has made the set)
@@ -24,7 +29,16 @@ BIN=$ROOT/build/pressarchive
 CORES=$(nproc)
 SMOKE=0
 RUNS=${RUNS:-3}
-[ "${1:-}" = "--smoke" ] && { SMOKE=1; RUNS=1; }
+ROWS_ONLY=0
+for arg in "$@"; do
+  case $arg in
+    --smoke) SMOKE=1; RUNS=1 ;;
+    --rows) ROWS_ONLY=1 ;;
+    *) echo "bench/run.sh: unknown option $arg (see the comment at its top)" >&2; exit 2 ;;
+  esac
+done
+BASELINE=${BASELINE:-}
+[ -z "$BASELINE" ] || [ -x "$BASELINE" ] || { echo "BASELINE=$BASELINE: not a program" >&2; exit 2; }
 [ -x "$BIN" ] || { echo "build first: tools/build.sh" >&2; exit 2; }
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (Debian package time)" >&2; exit 2; }
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -82,7 +96,11 @@ cat >"$WORK/pdftotext-each" <<SH
 #!/bin/sh
 ls "\$1"/*.pdf | xargs -P "$CORES" -I{} sh -c 'pdftotext "\$1" "\$2/\$(basename "\$1").txt"' _ {} "\$OUT"
 SH
-chmod +x "$WORK/ingest" "$WORK/tess" "$WORK/pdftotext-each"
+cat >"$WORK/ingest-baseline" <<SH
+#!/bin/sh
+OMP_THREAD_LIMIT=1 exec "$BASELINE" ingest "\$@" --store "\$STORE" --jobs "$CORES" -q
+SH
+chmod +x "$WORK/ingest" "$WORK/ingest-baseline" "$WORK/tess" "$WORK/pdftotext-each"
 
 # Rows: NAME PAGES COMMAND... Every round runs every row once, in this order, so a change
 # in the machine's background load hits all tools alike (A B C A B C, not A A A B B B).
@@ -108,6 +126,17 @@ if [ "$NMANY" -gt 0 ]; then
 fi
 add_row pa_born "$NBORN" "$WORK/ingest" "$WORK/born.pdf"
 add_row pdftotext "$NBORN" pdftotext "$WORK/born.pdf" "$WORK/born.txt"
+# With a baseline, each pressarchive row is followed by the same row of the older program.
+if [ -n "$BASELINE" ]; then
+  with_baseline=()
+  for name in "${ROWS[@]}"; do
+    with_baseline+=("$name")
+    [[ $name == pa_* ]] || continue
+    with_baseline+=("old_$name"); ROW_PAGES[old_$name]=${ROW_PAGES[$name]}
+    ROW_CMD[old_$name]=${ROW_CMD[$name]/$WORK\/ingest /$WORK\/ingest-baseline }
+  done
+  ROWS=("${with_baseline[@]}")
+fi
 
 # One run of a row: pages/s appended to RATES, peak RSS and CPU share kept.
 measure_once() {
@@ -136,7 +165,7 @@ for name in "${ROWS[@]}"; do
 done
 
 # Memory does not grow with the document: the same page images as a 30- and a 300-page PDF.
-if have img2pdf; then
+if have img2pdf && [ "$ROWS_ONLY" = 0 ]; then
   if [ "$SMOKE" = 1 ]; then short=2; long=6; else short=30; long=300; fi
   pages=(); while [ ${#pages[@]} -lt "$long" ]; do pages+=("${SCANS[@]}"); done
   img2pdf "${pages[@]:0:$short}" -o "$WORK/short.pdf"
@@ -164,8 +193,8 @@ row "pressarchive, $NMANY one-page born-digital PDFs (metadata + store)" pa_many
 row "pdftotext, same PDFs, xargs -P $CORES" pdftotext_many
 row "pressarchive, one born-digital PDF of $NBORN pages" pa_born
 row "pdftotext, same PDF" pdftotext
-row "pressarchive, image-only PDF of ${short:-?} pages" pa_short
-row "pressarchive, image-only PDF of ${long:-?} pages" pa_long
+[ "$ROWS_ONLY" = 1 ] || row "pressarchive, image-only PDF of ${short:-?} pages" pa_short
+[ "$ROWS_ONLY" = 1 ] || row "pressarchive, image-only PDF of ${long:-?} pages" pa_long
 echo
 echo "ratios (pressarchive / reference):"
 echo "  scanned images vs tesseract CLI:      $(ratio pa_images tesseract)   (target >= 1.10 at equal or better CER)"
@@ -177,6 +206,15 @@ echo "  born-digital, one long PDF vs pdftotext:  $(ratio pa_born pdftotext)   (
 if [ -n "${RSS[pa_long]:-}" ]; then
   awk -v l="${RSS[pa_long]}" -v s="${RSS[pa_short]}" 'BEGIN { printf "  peak RSS %s pages / %s pages:     %.2f   (target <= 1.2; and <= 600 MB)\n", "long", "short", l / s }'
 fi
+if [ -n "$BASELINE" ]; then
+  echo
+  echo "this build / baseline ($BASELINE), pages/s, median of $RUNS interleaved round(s):"
+  for name in "${ROWS[@]}"; do
+    [[ $name == old_* ]] || continue
+    printf '  %-16s %8s / %8s = %s\n' "${name#old_}" "${RATE[${name#old_}]}" "${RATE[$name]}" "$(ratio "${name#old_}" "$name")"
+  done
+fi
+[ "$ROWS_ONLY" = 1 ] && exit 0
 "$BIN" export --store "$WORK/store-pa_images.db" >"$WORK/pa_images.jsonl" 2>/dev/null || true
 
 # Accuracy: CER of both OCR paths on pages with ground truth, so speed is never bought
