@@ -168,6 +168,9 @@ Result<Settings> Config::settings() const {
   s.web_listen = text("web.listen");
   s.web_token = text("web.token");
   s.web_cache_dir = text("web.cache_dir");
+  s.web_export_cache_mb = integer("web.export_cache_mb");
+  if (s.web_export_cache_mb < 1)
+    return make_error(Reason::kUnsupported, "web: export_cache_mb must be at least 1");
   if (s.queue_lease_seconds < 3 || s.queue_max_attempts < 1 || s.queue_batch < 0 ||
       s.queue_poll_seconds < 1 || s.queue_refresh_seconds < 0)
     return make_error(Reason::kUnsupported,

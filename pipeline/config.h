@@ -43,6 +43,7 @@ struct Settings {
   std::string web_listen;  // pressarchive serve
   std::string web_token;
   std::string web_cache_dir;
+  int web_export_cache_mb = 512;
 };
 
 class Config {

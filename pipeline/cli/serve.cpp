@@ -38,9 +38,12 @@ int run_serve(const ServeRequest& request, std::ostream& out, std::ostream& err)
   options.exports.organisation = request.settings.export_organisation;
   options.exports.image_width = request.settings.export_image_width;
   options.exports.jpeg_quality = request.settings.export_jpeg_quality;
+  options.exports.cache_bytes = static_cast<std::uintmax_t>(request.settings.web_export_cache_mb)
+                                << 20;
   options.program = request.program;
   options.config_file = request.config_file;
   options.connections = server.threads;
+  options.boilerplate = request.settings.learned_boilerplate;
   Result<std::unique_ptr<web::App>> app = web::App::open(options);
   if (!app.ok()) {
     return report_store_error(err, app.error());

@@ -69,6 +69,12 @@ bool is_boilerplate(const BoilerplateLine& line, const LearnedBoilerplateOptions
   return false;
 }
 
+std::string boilerplate_state_now(const BoilerplateLine& line,
+                                  const LearnedBoilerplateOptions& options) {
+  if (line.state != BoilerplateState::kCounted) return boilerplate_state_name(line.state);
+  return is_boilerplate(line, options) ? "learned" : "candidate";
+}
+
 LearnedBoilerplate::LearnedBoilerplate(const std::vector<BoilerplateLine>& lines,
                                        const LearnedBoilerplateOptions& options) {
   for (const BoilerplateLine& line : lines) {

@@ -56,6 +56,11 @@ std::vector<std::pair<std::string, std::string>> countable_lines(
 
 // Whether a line the archive keeps is boilerplate now.
 bool is_boilerplate(const BoilerplateLine& line, const LearnedBoilerplateOptions& options);
+// What a line is now, as the archivist reads it: "confirmed" and "rejected" as decided; a
+// counted line is "learned" when it passes the thresholds, a "candidate" when it does not
+// (yet).
+std::string boilerplate_state_now(const BoilerplateLine& line,
+                                  const LearnedBoilerplateOptions& options);
 
 // The lines in effect per issuer, built once at the start of a run; matches() is const
 // and thread-safe.

@@ -3,9 +3,12 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "pipeline/version.h"
 #include "stages/web/html.h"
 
 namespace pressarchive::web {
+
+std::string web_agent() { return std::string("archivist via pressarchive ") + kVersion + " (web)"; }
 
 std::string random_token() {
   std::ifstream urandom("/dev/urandom", std::ios::binary);

@@ -1,7 +1,7 @@
 // Who may change the archive through the web page. Reading needs nothing (the server
 // listens on 127.0.0.1 unless told otherwise); every change (edit, review confirm,
-// retry) needs the access token, and the CSRF token of a form this server rendered, and
-// comes by POST. A read-only server refuses every change whatever it carries.
+// retry, boilerplate decision) needs the access token, and the CSRF token of a form this server
+// rendered, and comes by POST. A read-only server refuses every change whatever it carries.
 #pragma once
 
 #include <optional>
@@ -10,6 +10,9 @@
 #include "stages/web/request.h"
 
 namespace pressarchive::web {
+
+// The agent the events of changes made through the page name.
+std::string web_agent();
 
 // 32 random bytes from the kernel as 64 hex digits.
 std::string random_token();

@@ -100,6 +100,9 @@ WebResponse App::route(const WebRequest& r) {
   if (p.size() == 1 && p[0] == "review") return get ? review(r) : error_response(405, "GET only.");
   if (p.size() == 1 && p[0] == "runs") return get ? runs(r) : error_response(405, "GET only.");
   if (p.size() == 1 && p[0] == "login") return login(r);
+  if (p.size() == 1 && p[0] == "boilerplate")
+    return get ? boilerplate(r) : error_response(405, "GET only.");
+  if (p.size() == 2 && p[0] == "boilerplate") return boilerplate_decision(r, p[1]);
   return not_found();
 }
 

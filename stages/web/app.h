@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "stages/metadata/learned_boilerplate.h"
 #include "stages/web/access.h"
 #include "stages/web/html.h"
 #include "stages/web/page_images.h"
@@ -29,6 +30,7 @@ struct AppOptions {
   std::string config_file;  // passed on to retries, "" = none
   int connections = 4;      // archive connections shared by the request threads
   int page_size = 20;       // search hits per page
+  LearnedBoilerplateOptions boilerplate;  // when a counted line is learned ([learned_boilerplate])
 };
 
 class App {
@@ -61,6 +63,10 @@ class App {
   WebResponse review(const WebRequest& request);
   WebResponse runs(const WebRequest& request);
   WebResponse login(const WebRequest& request);
+  // screens_boilerplate.cpp
+  WebResponse boilerplate(const WebRequest& request);
+  // POST /boilerplate/ID (decision=confirm|reject) or /boilerplate/add (issuer, line).
+  WebResponse boilerplate_decision(const WebRequest& request, const std::string& target);
 
   // A page of this server (read-only notice included).
   WebResponse html(Screen screen, const std::string& title, const std::string& body) const;

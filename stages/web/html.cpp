@@ -149,7 +149,9 @@ std::string page(Screen screen, std::string_view title, std::string_view body, b
   out += kStyle;
   out += "</style></head><body><nav>";
   out += link(Screen::kSearch, "/", "Search") + link(Screen::kFailures, "/failures", "Failures") +
-         link(Screen::kReview, "/review", "Review") + link(Screen::kRuns, "/runs", "Runs") +
+         link(Screen::kReview, "/review", "Review") +
+         link(Screen::kBoilerplate, "/boilerplate", "Boilerplate") +
+         link(Screen::kRuns, "/runs", "Runs") +
          link(Screen::kOther, "/login", read_only ? "Read-only" : "Sign in");
   out += "</nav><main>";
   if (read_only)

@@ -31,7 +31,7 @@ std::string url_encode(std::string_view value);
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& params);
 
 // The screens, for the navigation bar.
-enum class Screen { kSearch, kRecord, kFailures, kReview, kRuns, kOther };
+enum class Screen { kSearch, kRecord, kFailures, kReview, kBoilerplate, kRuns, kOther };
 
 // A whole page: head (inline style, no external resources), navigation, `body` (HTML
 // already escaped by its maker) and the read-only notice when `read_only`.

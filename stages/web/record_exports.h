@@ -4,6 +4,8 @@
 // born-digital source), written on first request into the cache under a key of the
 // record's id and a hash of its contents and history, so that an edit or a reprocessing
 // gives a new package and a download is byte for byte what the export command writes.
+// The cache is bounded (ExportOptions::cache_bytes): packages of records as they were
+// before an edit, and those not asked for since, go first.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +26,9 @@ struct ExportOptions {
   int image_width = 1500;    // [export] image_width
   int jpeg_quality = 85;     // [export] jpeg_quality
   LoadOptions load;          // how the source was read at ingest
+  // [web] export_cache_mb: the packages kept may take this many bytes; beyond it the
+  // least recently used ones are removed (never the one just asked for).
+  std::uintmax_t cache_bytes = std::uintmax_t{512} << 20;
 };
 
 enum class ExportFile { kMets, kAlto, kPdf };
@@ -45,6 +50,9 @@ class RecordExports {
 
  private:
   Result<std::filesystem::path> package(const Record& record, const std::vector<Event>& events);
+  // Removes the least recently used packages until the cache is within
+  // options_.cache_bytes; `keep` (the package just served) stays. Under mutex_.
+  void evict(const std::filesystem::path& keep);
 
   std::filesystem::path cache_dir_;
   ExportOptions options_;

@@ -7,7 +7,6 @@
 #include <iomanip>
 #include <sstream>
 
-#include "pipeline/version.h"
 #include "stages/core/text_util.h"
 #include "stages/export/jsonl_writer.h"
 #include "stages/web/app.h"
@@ -196,7 +195,7 @@ WebResponse App::edit(const WebRequest& request, std::int64_t id) {
   WebResponse refusal;
   const std::optional<Record> r = load(*store, id, refusal);
   if (!r) return refusal;
-  const std::string agent = std::string("archivist via pressarchive ") + kVersion + " (web)";
+  const std::string agent = web_agent();
   for (const char* field : kEditableFields) {
     const auto sent = request.params.find(field);
     if (sent == request.params.end()) continue;
@@ -217,7 +216,7 @@ WebResponse App::reviewed(const WebRequest& request, std::int64_t id) {
   if (std::optional<Refusal> no = access_.check_change(request))
     return error_response(no->status, no->message);
   auto store = pool_->lease();
-  const std::string agent = std::string("archivist via pressarchive ") + kVersion + " (web)";
+  const std::string agent = web_agent();
   if (Status s = store->mark_reviewed(id, agent); !s.ok())
     return error_response(404, s.error().message);
   if (request.param("next") != "1") return redirect("/record/" + std::to_string(id));

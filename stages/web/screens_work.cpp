@@ -193,7 +193,8 @@ WebResponse App::login(const WebRequest& request) {
   return html(
       Screen::kOther, "Sign in",
       "<h1>Sign in</h1>" + state +
-          "<p>Changes (edits, review, retries) need the access token the server printed "
+          "<p>Changes (edits, review, retries, boilerplate decisions) need the access token the "
+          "server printed "
           "when it started.</p><form method=\"post\" action=\"/login\">" +
           access_.csrf_input() +
           "<label>access token <input type=\"password\" name=\"token\" id=\"token\"></label> "

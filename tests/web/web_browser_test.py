@@ -8,13 +8,15 @@ Checks: a search for "Rombach" finds the seed release; the record page shows the
 image and the text, the hits boxed on the image; an edited title shows after a reload and
 in `pressarchive show`, and is kept when the record is reprocessed; the archival exports
 download; retrying the broken sample shows it failing again with its reason, and so does
-retrying the selected failures; a title reading <script>alert(1)</script> shows literally
+retrying the selected failures; the boilerplate screen lists a line the command added,
+rejects it and adds another (hostile) one, as `pressarchive boilerplate` then lists them; a title reading <script>alert(1)</script> shows literally
 and runs nothing; a change without the token is refused; a token from the configuration
 is the one printed; a --read-only server refuses a change with the token. Saves a
 screenshot of each screen. Exits 1 on the first failed check; it
 never skips (CI must run it): a missing browser is a failure.
 """
 import argparse
+import json
 import os
 import re
 import shutil
@@ -291,6 +293,34 @@ def main():
         driver.get(base + "/runs")
         check(driver.find_elements(By.CSS_SELECTOR, "#runs tr td"), "the runs screen lists the runs")
         shot("runs")
+
+        # Boilerplate: a line the command added is listed as confirmed; rejected on the
+        # page, and a hostile line added there; `pressarchive boilerplate` lists both so.
+        footer = "Pressestelle der Stadt, Rathaus, Willy-Brandt-Platz 1"
+        hostile = "<b onmouseover=alert(1)>Fax 0631 365-0</b> " + SCRIPT_TITLE
+        added = run(args.binary, "boilerplate", "--add", footer, "--issuer", "Stadt Kaiserslautern", "--store", store)
+        check(added.returncode == 0, "`boilerplate --add` adds a line (%s)" % added.stderr[-500:])
+        driver.get(base + "/")
+        driver.find_element(By.LINK_TEXT, "Boilerplate").click()
+        row = "//table[@class='boilerplate']//tr[td[@class='line'][contains(., 'Willy-Brandt-Platz')]]"
+        check(wait_until(driver, lambda d: d.find_elements(By.XPATH, row)), "the navigation opens the boilerplate screen, listing the line")
+        check(driver.find_element(By.XPATH, row + "/td[@class='state']").text == "confirmed", "the added line is confirmed")
+        driver.find_element(By.XPATH, row + "//button[@class='reject']").click()
+        check(wait_until(driver, lambda d: d.find_elements(By.ID, "saved")), "rejecting the line is saved")
+        check(driver.find_element(By.XPATH, row + "/td[@class='state']").text == "rejected", "the line shows as rejected")
+        issuer = driver.find_element(By.ID, "add-issuer")
+        issuer.clear()
+        issuer.send_keys("Stadt Kaiserslautern")
+        driver.find_element(By.ID, "add-line").send_keys(hostile)
+        driver.find_element(By.ID, "add").click()
+        check(wait_until(driver, lambda d: hostile in [td.text for td in d.find_elements(By.CSS_SELECTOR, "td.line")]),
+              "the line added on the page is listed, literally")
+        check(no_alert(driver), "the hostile line runs no script")
+        listed = {l["line"]: l["state"] for l in map(json.loads, run(
+            args.binary, "boilerplate", "--json", "--store", store).stdout.splitlines())}
+        check(listed.get(footer) == "rejected" and listed.get(hostile) == "confirmed",
+              "`pressarchive boilerplate` lists the page's decisions (%s)" % listed)
+        shot("boilerplate")
         code = stop_server(server)
         server = None
         check(code == 0, "the server stops cleanly on SIGTERM")

@@ -449,6 +449,115 @@ TEST_P(WebOnArchive, AnEditIsAnEventInTheRecordsHistory) {
   EXPECT_NE(page.body.find("id=\"saved\""), std::string::npos);
 }
 
+const BoilerplateLine* line_of(const std::vector<BoilerplateLine>& lines, const std::string& issuer,
+                               const std::string& text) {
+  for (const BoilerplateLine& line : lines)
+    if (line.issuer == issuer && line.line == text) return &line;
+  return nullptr;
+}
+
+// The screen lists what `pressarchive boilerplate` lists, and its decisions are the
+// command's: the same store calls, states and events.
+TEST_P(WebOnArchive, BoilerplateIsListedAndDecidedWithTheToken) {
+  auto store = open_existing_store(scratch_->location());
+  ASSERT_TRUE(store.ok());
+  const std::string footer = "Pressestelle der Stadt A, Rathaus, 67655 Kaiserslautern";
+  const std::string hostile = "<script>alert(1)</script> steht in jeder Fusszeile";
+  for (int i = 0; i < 6; ++i)
+    ASSERT_TRUE((*store)
+                    ->count_boilerplate_lines("Stadt A", {{boilerplate_line_key(footer), footer},
+                                                          {boilerplate_line_key(hostile), hostile}})
+                    .ok());
+  const WebResponse list = app_->handle(get("/boilerplate"));
+  ASSERT_EQ(list.status, 200);
+  EXPECT_NE(list.body.find("href=\"/boilerplate\" class=\"here\""), std::string::npos)
+      << "linked from the navigation";
+  EXPECT_NE(list.body.find(web::escape(footer)), std::string::npos) << list.body;
+  EXPECT_EQ(list.body.find("<script>"), std::string::npos);
+  EXPECT_NE(list.body.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(list.body.find("(6 records; 2 learned)"), std::string::npos);
+  EXPECT_NE(list.body.find("6 / 6"), std::string::npos);
+  const std::vector<BoilerplateLine> lines = (*store)->boilerplate_lines(5).value();
+  const BoilerplateLine* learned = line_of(lines, "Stadt A", footer);
+  ASSERT_NE(learned, nullptr);
+  const std::string path = "/boilerplate/" + std::to_string(learned->id);
+  const std::string csrf = app_->access().csrf();
+
+  EXPECT_EQ(app_->handle(post(path, {{"decision", "reject"}, {"csrf", csrf}})).status, 403);
+  EXPECT_EQ(app_->handle(post(path, {{"decision", "reject"}, {"token", "T0k3n"}})).status, 403);
+  EXPECT_EQ(
+      app_->handle(get(path, {{"decision", "reject"}, {"token", "T0k3n"}, {"csrf", csrf}})).status,
+      405);
+  EXPECT_EQ(
+      app_->handle(post(path, {{"decision", "maybe"}, {"token", "T0k3n"}, {"csrf", csrf}})).status,
+      400);
+  EXPECT_EQ(app_->handle(post("/boilerplate/x1",
+                              {{"decision", "reject"}, {"token", "T0k3n"}, {"csrf", csrf}}))
+                .status,
+            400);
+  EXPECT_EQ(app_->handle(post("/boilerplate/99999",
+                              {{"decision", "reject"}, {"token", "T0k3n"}, {"csrf", csrf}}))
+                .status,
+            404);
+  EXPECT_EQ(line_of((*store)->boilerplate_lines(5).value(), "Stadt A", footer)->state,
+            BoilerplateState::kCounted)
+      << "no refused request changed the line";
+
+  const WebResponse rejected = app_->handle(post(
+      path, {{"decision", "reject"}, {"issuer", "Stadt A"}, {"token", "T0k3n"}, {"csrf", csrf}}));
+  EXPECT_EQ(rejected.status, 303);
+  EXPECT_EQ(header_of(rejected, "Location"),
+            "/boilerplate?issuer=Stadt%20A&saved=" + std::to_string(learned->id));
+  EXPECT_EQ(line_of((*store)->boilerplate_lines(5).value(), "Stadt A", footer)->state,
+            BoilerplateState::kRejected);
+  const WebResponse after = app_->handle(get("/boilerplate", {{"issuer", "stadt a"}}));
+  EXPECT_NE(after.body.find("(6 records; 1 learned, 1 rejected)"), std::string::npos) << after.body;
+
+  EXPECT_EQ(
+      app_->handle(
+              post("/boilerplate/add",
+                   {{"issuer", "Stadt B"}, {"line", " -- "}, {"token", "T0k3n"}, {"csrf", csrf}}))
+          .status,
+      400);
+  const WebResponse added = app_->handle(post("/boilerplate/add", {{"issuer", " Stadt B "},
+                                                                   {"line", "Telefon 0631 365-0"},
+                                                                   {"token", "T0k3n"},
+                                                                   {"csrf", csrf}}));
+  EXPECT_EQ(added.status, 303);
+  const std::vector<BoilerplateLine> with_added = (*store)->boilerplate_lines(5).value();
+  const BoilerplateLine* named = line_of(with_added, "Stadt B", "Telefon 0631 365-0");
+  ASSERT_NE(named, nullptr);
+  EXPECT_EQ(named->state, BoilerplateState::kConfirmed);
+  EXPECT_NE(app_->handle(get("/boilerplate")).body.find("Telefon 0631 365-0"), std::string::npos);
+
+  web::AppOptions options;
+  options.store = scratch_->location();
+  options.token = "T0k3n";
+  options.read_only = true;
+  options.program = "/bin/false";
+  options.connections = 1;
+  auto read_only = web::App::open(options);
+  ASSERT_TRUE(read_only.ok());
+  const std::string ro_csrf = (*read_only)->access().csrf();
+  EXPECT_EQ(
+      (*read_only)
+          ->handle(post(path, {{"decision", "confirm"}, {"token", "T0k3n"}, {"csrf", ro_csrf}}))
+          .status,
+      403);
+  EXPECT_EQ((*read_only)
+                ->handle(post("/boilerplate/add", {{"issuer", "Stadt B"},
+                                                   {"line", "Noch eine Zeile hier"},
+                                                   {"token", "T0k3n"},
+                                                   {"csrf", ro_csrf}}))
+                .status,
+            403);
+  const WebResponse ro_list = (*read_only)->handle(get("/boilerplate"));
+  EXPECT_EQ(ro_list.status, 200);
+  EXPECT_EQ(ro_list.body.find("<form method=\"post\""), std::string::npos);
+  EXPECT_EQ(line_of((*store)->boilerplate_lines(5).value(), "Stadt A", footer)->state,
+            BoilerplateState::kRejected);
+}
+
 TEST_P(WebOnArchive, RunsScreenShowsTheNightsCounts) {
   RunSummary summary;
   summary.inputs = 12;
@@ -737,6 +846,82 @@ TEST_F(WebOnSamples, ArchivalExportsAreWhatTheExportCommandWrites) {
   EXPECT_EQ(alto.status, 200) << alto.body;
   EXPECT_EQ(pdf.status, 404);
   EXPECT_NE(pdf.body.find("no PDF"), std::string::npos) << pdf.body;
+}
+
+// The packages in the export cache, by folder name.
+std::vector<std::string> cached_packages(const std::filesystem::path& cache) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(cache / "packages"))
+    names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(WebOnSamples, ExportCacheKeepsWithinItsBoundLeastRecentlyUsedFirst) {
+  const Record scan = load(scan_), born = load(born_digital_);
+  auto store = open_existing_store(location_);
+  const std::vector<Event> scan_events = (*store)->events(scan_).value(),
+                           born_events = (*store)->events(born_digital_).value();
+  const auto first_of = [](const std::vector<std::string>& names, std::int64_t id) {
+    return std::count_if(names.begin(), names.end(), [&](const std::string& n) {
+      return n.starts_with(std::to_string(id) + "-");
+    });
+  };
+  // Room for both packages: both stay.
+  testing::TempDir roomy;
+  web::RecordExports unbounded(roomy.path(), {});
+  ASSERT_TRUE(unbounded.file(scan, scan_events, web::ExportFile::kMets, 0).ok());
+  ASSERT_TRUE(unbounded.file(born, born_events, web::ExportFile::kMets, 0).ok());
+  EXPECT_EQ(cached_packages(roomy.path()).size(), 2u);
+  // Room for one: the package asked for longest ago goes, the one served stays.
+  web::ExportOptions small;
+  small.cache_bytes = 1;
+  testing::TempDir tight;
+  web::RecordExports bounded(tight.path(), small);
+  ASSERT_TRUE(bounded.file(scan, scan_events, web::ExportFile::kMets, 0).ok());
+  ASSERT_EQ(cached_packages(tight.path()).size(), 1u);
+  EXPECT_EQ(first_of(cached_packages(tight.path()), scan_), 1);
+  Result<std::string> mets = bounded.file(born, born_events, web::ExportFile::kMets, 0);
+  ASSERT_TRUE(mets.ok()) << mets.error().message;
+  EXPECT_NE(mets->find("<mets"), std::string::npos);
+  const std::vector<std::string> left = cached_packages(tight.path());
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(first_of(left, born_digital_), 1);
+  // What was evicted is written again when asked for.
+  EXPECT_TRUE(bounded.file(scan, scan_events, web::ExportFile::kAlto, 1).ok());
+  EXPECT_EQ(first_of(cached_packages(tight.path()), scan_), 1);
+
+  // Room for the scan's two packages and half the born-digital one: the scan (asked for
+  // again since) and its edited version stay, the born-digital package, unused the
+  // longest, goes.
+  const auto bytes_of = [](const std::filesystem::path& dir) {
+    std::uintmax_t bytes = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+      if (e.is_regular_file()) bytes += e.file_size();
+    return bytes;
+  };
+  std::uintmax_t scan_bytes = 0, born_bytes = 0;
+  for (const std::string& name : cached_packages(roomy.path()))
+    (name.starts_with(std::to_string(scan_) + "-") ? scan_bytes : born_bytes) +=
+        bytes_of(roomy.path() / "packages" / name);
+  web::ExportOptions three;
+  ASSERT_GT(born_bytes, 10000u);
+  three.cache_bytes = 2 * scan_bytes + born_bytes / 2;
+  testing::TempDir lru;
+  web::RecordExports recent(lru.path(), three);
+  ASSERT_TRUE(recent.file(scan, scan_events, web::ExportFile::kMets, 0).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(recent.file(born, born_events, web::ExportFile::kMets, 0).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(recent.file(scan, scan_events, web::ExportFile::kMets, 0).ok());  // from the cache
+  EXPECT_EQ(cached_packages(lru.path()).size(), 2u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  Record edited = scan;
+  edited.metadata.subtitle = "bearbeitet";
+  ASSERT_TRUE(recent.file(edited, scan_events, web::ExportFile::kMets, 0).ok());
+  const std::vector<std::string> kept = cached_packages(lru.path());
+  EXPECT_EQ(first_of(kept, scan_), 2);
+  EXPECT_EQ(first_of(kept, born_digital_), 0);
 }
 
 TEST_F(WebOnSamples, AnEditIsKeptThroughReprocessing) {

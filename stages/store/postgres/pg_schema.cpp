@@ -179,6 +179,12 @@ CREATE INDEX records_by_release_date ON records(release_date);
 -- archive that has none left pays one index lookup, not a scan of its signatures.
 CREATE INDEX near_dup_signatures_by_scheme ON near_dup_signatures(scheme, record_id);
 )SQL",
+    R"SQL(
+-- The web page's search (pg_store_browse.cpp): facet counts without words read this index
+-- instead of the rows (which carry the whole text), and newest first is this order.
+CREATE INDEX records_facets ON records(issuer, place, release_date, kind, needs_review);
+CREATE INDEX records_newest ON records(release_date DESC NULLS LAST, id DESC);
+)SQL",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
