@@ -158,6 +158,9 @@ int evaluate_record_pairs(const std::string& dir, const pa::NearDuplicateOptions
   }
 
   std::map<std::string, Tally> tallies;  // "v1 tuning", "v2 held-out", ...
+  // Pairs whose release date metadata read on one copy only, by half and expected verdict:
+  // how many, and how many the other copy's date line contradicts (dates_conflict).
+  std::map<std::string, std::map<std::string, std::pair<int, int>>> one_date_read;
   for (const RecordPair& p : pairs) {
     const Signed& a = signed_texts.at(p.a);
     const Signed& b = signed_texts.at(p.b);
@@ -176,6 +179,11 @@ int evaluate_record_pairs(const std::string& dir, const pa::NearDuplicateOptions
                     b.release_date.empty() ? "-" : b.release_date.c_str(),
                     candidate ? "" : " (not a candidate)");
       count(tallies["v" + std::to_string(version) + " " + p.split], p, got, detail);
+    }
+    if (a.release_date.empty() != b.release_date.empty()) {
+      auto& [pairs_of_kind, contradicted] = one_date_read[p.split][p.expect];
+      ++pairs_of_kind;
+      contradicted += pa::dates_conflict(a.v2, b.v2, options);
     }
   }
 
@@ -199,6 +207,15 @@ int evaluate_record_pairs(const std::string& dir, const pa::NearDuplicateOptions
                   std::string(version) == "v1" ? "v1 (body)" : "v2 (whole text)", half, precision,
                   recall, merged, revisions);
     }
+  std::printf(
+      "\n  release date read on one copy only (v2: pairs, of them the other's date line "
+      "contradicts it):\n");
+  for (const char* half : {"tuning", "held-out"}) {
+    std::printf("  %-10s", half);
+    for (const auto& [expect, counts] : one_date_read[half])
+      std::printf("  %s %d, %d", expect.c_str(), counts.first, counts.second);
+    std::printf("\n");
+  }
   for (const char* key : {"v1 tuning", "v1 held-out", "v2 tuning", "v2 held-out"}) {
     const Tally& t = tallies[key];
     if (t.mistakes.empty()) continue;

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <utility>
 
+#include "stages/core/text_util.h"
 #include "stages/near_dup/signature_text.h"
 
 namespace pressarchive {
@@ -503,6 +505,111 @@ const char* verdict_kind_name(VerdictKind kind) {
   return "different";
 }
 
+std::vector<NumberedLine> numbered_lines(std::string_view text) {
+  std::vector<NumberedLine> out;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    if (std::none_of(line.begin(), line.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    // Digits are masked before the confusables are folded, which would read "1" and "0"
+    // as letters.
+    const CodePoints folded = signature_text::fold_and_strip(signature_text::prepare(line));
+    NumberedLine numbered;
+    CodePoints frame;
+    for (std::size_t i = 0; i < folded.size();) {
+      if (folded[i] < U'0' || folded[i] > U'9') {
+        frame.push_back(folded[i++]);
+        continue;
+      }
+      std::string number;
+      for (; i < folded.size() && folded[i] >= U'0' && folded[i] <= U'9'; ++i)
+        number.push_back(static_cast<char>(folded[i]));
+      numbered.numbers.push_back(std::move(number));
+      frame.push_back(U'#');
+    }
+    numbered.frame = signature_text::to_utf8(signature_text::fold_confusables(frame));
+    out.push_back(std::move(numbered));
+  }
+  return out;
+}
+
+namespace {
+
+struct IsoDate {
+  int year = 0, month = 0, day = 0;
+};
+
+std::optional<IsoDate> read_iso_date(std::string_view iso) {
+  IsoDate d;
+  if (iso.size() != 10 ||
+      std::sscanf(std::string(iso).c_str(), "%4d-%2d-%2d", &d.year, &d.month, &d.day) != 3)
+    return std::nullopt;
+  return d;
+}
+
+bool has_value(const std::vector<std::string>& numbers, int value, std::size_t max_digits) {
+  return std::any_of(numbers.begin(), numbers.end(), [&](const std::string& n) {
+    return n.size() <= max_digits && std::stoi(n) == value;
+  });
+}
+
+// The first line that prints `date`: its day, and its year in four digits, or in two
+// beside the month's number ("15.11.22").
+const NumberedLine* line_of_date(const std::vector<NumberedLine>& lines, const IsoDate& date) {
+  char year[8], short_year[4];
+  std::snprintf(year, sizeof year, "%04d", date.year);
+  std::snprintf(short_year, sizeof short_year, "%02d", date.year % 100);
+  for (const NumberedLine& line : lines) {
+    if (!has_value(line.numbers, date.day, 2)) continue;
+    const auto& n = line.numbers;
+    if (std::find(n.begin(), n.end(), year) != n.end() ||
+        (std::find(n.begin(), n.end(), short_year) != n.end() && has_value(n, date.month, 2)))
+      return &line;
+  }
+  return nullptr;
+}
+
+// `known` has a release date, `unread` none: see dates_conflict.
+bool unread_date_conflicts(const BodyProfile& known, const BodyProfile& unread,
+                           const NearDuplicateOptions& options) {
+  const std::optional<IsoDate> date = read_iso_date(known.release_date);
+  if (!date) return false;
+  const NumberedLine* printed = line_of_date(known.numbered_lines, *date);
+  if (!printed) return false;
+  const CodePoints frame = signature_text::from_utf8(printed->frame);
+  const NumberedLine* counterpart = nullptr;
+  std::size_t best = 0;
+  for (const NumberedLine& line : unread.numbered_lines) {
+    if (line.numbers.size() != printed->numbers.size()) continue;
+    const CodePoints other = signature_text::from_utf8(line.frame);
+    const std::size_t distance = edit_distance(frame, other);
+    if (static_cast<double>(distance) >
+        options.sentence_max_distance * static_cast<double>(std::max(frame.size(), other.size())))
+      continue;
+    if (!counterpart || distance < best) counterpart = &line, best = distance;
+  }
+  if (!counterpart) return false;
+  for (std::size_t i = 0; i < printed->numbers.size(); ++i) {
+    const std::string& a = printed->numbers[i];
+    const std::string& b = counterpart->numbers[i];
+    if (a.size() == b.size() && a != b) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool dates_conflict(const BodyProfile& a, const BodyProfile& b,
+                    const NearDuplicateOptions& options) {
+  if (a.release_date.empty() == b.release_date.empty())
+    return !a.release_date.empty() && a.release_date != b.release_date;
+  return a.release_date.empty() ? unread_date_conflicts(b, a, options)
+                                : unread_date_conflicts(a, b, options);
+}
+
 Verdict verify_pair(const BodyProfile& a, const BodyProfile& b,
                     const NearDuplicateOptions& options) {
   Verdict verdict;
@@ -511,10 +618,8 @@ Verdict verify_pair(const BodyProfile& a, const BodyProfile& b,
   verdict.sentence_distance =
       std::max(worst_sentence(a, Haystack(joined_without_spaces(b.sentences)), options),
                worst_sentence(b, Haystack(joined_without_spaces(a.sentences)), options));
-  const bool dates_conflict =
-      !a.release_date.empty() && !b.release_date.empty() && a.release_date != b.release_date;
-  const bool same = !dates_conflict && verdict.sentence_distance <= options.sentence_max_distance &&
-                    verdict.score >= options.same_min_jaccard;
+  const bool same = verdict.sentence_distance <= options.sentence_max_distance &&
+                    verdict.score >= options.same_min_jaccard && !dates_conflict(a, b, options);
   verdict.kind = same ? VerdictKind::kSameRelease : VerdictKind::kRevision;
   return verdict;
 }

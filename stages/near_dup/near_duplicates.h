@@ -139,11 +139,26 @@ Result<Signature> signature_from_bytes(std::string_view bytes);
 // for in the whole other body.
 std::vector<std::string> body_sentences(std::string_view body);
 
+// A line of a text that holds digits, as verify_pair reads a release date from it where
+// metadata could not: its frame (the line normalised and OCR-folded, each run of ASCII
+// digits replaced by one "#") and those runs in order. "Marlow Bay, 17 November 202"
+// has the frame "marlow bay # november #" and the numbers "17", "202".
+struct NumberedLine {
+  std::string frame;
+  std::vector<std::string> numbers;
+};
+
+// The lines of `text` ("\n" ends a line) that hold a digit, in order.
+std::vector<NumberedLine> numbered_lines(std::string_view text);
+
 // What verification compares of one record. Made once per body.
 struct BodyProfile {
   std::vector<std::uint64_t> shingles;  // char_shingles of the normalised body
   std::vector<std::string> sentences;   // body_sentences of the body
   std::string release_date;             // ISO 8601 (YYYY-MM-DD), or empty when unknown
+  // numbered_lines of the whole text (profile_record_v2); empty in a body's profile,
+  // whose dateline boilerplate removal has taken away.
+  std::vector<NumberedLine> numbered_lines;
 };
 
 BodyProfile profile_body(std::string_view body, std::string release_date,
@@ -171,13 +186,23 @@ struct Verdict {
 
 // The one rule that says whether two bodies are the same release:
 //   different  when shingle Jaccard < revision_min_jaccard;
-//   revision   when both release dates are known and differ, or a sentence of at least
-//              min_sentence_words words is missing from the other body beyond OCR noise
-//              (edit distance share > sentence_max_distance), or Jaccard is below
+//   revision   when the release dates conflict (dates_conflict), or a sentence of at
+//              least min_sentence_words words is missing from the other body beyond OCR
+//              noise (edit distance share > sentence_max_distance), or Jaccard is below
 //              same_min_jaccard;
 //   same       otherwise.
 // Symmetric in a and b.
 Verdict verify_pair(const BodyProfile& a, const BodyProfile& b,
+                    const NearDuplicateOptions& options = {});
+
+// Whether two records carry different release dates: both known and not equal; or known
+// on one only, and the other's counterpart of the line that date was printed on (the
+// numbered line of the same frame, OCR noise aside: frame edit distance share at most
+// sentence_max_distance, as many numbers) has a number of the same length that is not
+// the same. A number that lost or gained a digit ("202" for "2022", "1" for "13") says
+// nothing, as a line not found does: a re-issue whose new date OCR cut short is a
+// revision, a copy whose date OCR cut short still the same release. Symmetric.
+bool dates_conflict(const BodyProfile& a, const BodyProfile& b,
                     const NearDuplicateOptions& options = {});
 
 // Band keys -> record ids, in memory. An open-addressing table of 12-byte slots, one per

@@ -80,6 +80,7 @@ BodyProfile profile_record_v2(std::string_view record_text, std::string release_
   profile.shingles = char_shingles(normalise_for_signature(text), options.shingle_chars);
   profile.sentences = line_sentences(text);
   profile.release_date = std::move(release_date);
+  profile.numbered_lines = numbered_lines(text);
   return profile;
 }
 

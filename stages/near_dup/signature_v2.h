@@ -39,7 +39,8 @@ inline constexpr int kSignatureSchemeV2 = 2;
 std::string signed_text_v2(std::string_view record_text);
 
 // The profile verification compares and version 2 signs: char shingles and sentences
-// of signed_text_v2(record_text) (as profile_body makes them of a body).
+// of signed_text_v2(record_text) (as profile_body makes them of a body), and its
+// numbered lines (what a release date read on one copy only is checked against).
 BodyProfile profile_record_v2(std::string_view record_text, std::string release_date,
                               const NearDuplicateOptions& options = {});
 

@@ -117,6 +117,10 @@ struct StoredSignature {
 };
 
 // A cluster of copies of one release: the canonical record and its duplicates.
+// Asked of a near-duplicate candidate that holds only its id, signature and
+// signature_scheme: whether the rest of it is worth reading.
+using CandidateFilter = std::function<bool(const NearDuplicateCandidate&)>;
+
 struct ClusterRow {
   std::int64_t canonical = 0;
   std::string title;
@@ -200,8 +204,12 @@ class ArchiveStore {
   // Records sharing at least one band key with `band_keys`, found through the indexed
   // band table without loading the archive; in id order. When more than `limit` share
   // one, the `limit` sharing the most keys (likely the most similar; then the oldest).
+  // `worth_reading`, when given, is asked of each with only its id, signature and
+  // signature_scheme set; the candidates it refuses are left out before anything else of
+  // them (their text) is read.
   virtual Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(
-      const std::vector<std::uint64_t>& band_keys, int limit) = 0;
+      const std::vector<std::uint64_t>& band_keys, int limit,
+      const CandidateFilter& worth_reading = {}) = 0;
   // What choosing a cluster's canonical record reads of archived record `id`: its kind,
   // OCR confidence and duplicate-of, without its text; nullopt when there is no such record.
   virtual Result<std::optional<NearDuplicateCandidate>> cluster_member(std::int64_t id) = 0;

@@ -10,23 +10,21 @@ std::optional<NearDuplicateCandidate> canonical_record(ArchiveStore& store, std:
   return *r;
 }
 
-// Leaves out the candidates whose stored signature says they cannot be related: an
-// estimated shingle Jaccard below half of revision_min_jaccard, the least a revision
-// has. At 128 permutations the estimate's standard error at J = 0.30 is 0.04, so a
-// candidate that counts is dropped with odds of about 1 in 10^4, and the bodies of the
-// many records that share one band key by chance (common phrases, an issuer's closing
-// lines) are not profiled. A candidate without a comparable signature (none stored, one
-// of another scheme, or of another length) is kept.
-void drop_unrelated(const Record& record, const NearDuplicateOptions& options,
-                    std::vector<NearDuplicateCandidate>& candidates) {
-  Result<Signature> own = signature_from_bytes(record.signature);
-  if (!own.ok() || own->empty()) return;
+// Whether a candidate's stored signature says it may be related to `own` (the new
+// record's signature, of `scheme`): an estimated shingle Jaccard of at least half of
+// revision_min_jaccard, the least a revision has. At 128 permutations the estimate's
+// standard error at J = 0.30 is 0.04, so a candidate that counts is dropped with odds of
+// about 1 in 10^4, and the texts of the many records that share one band key by chance
+// (common phrases, an issuer's closing lines) are neither read nor profiled. A candidate
+// without a comparable signature (none stored, one of another scheme, or of another
+// length) is kept.
+CandidateFilter related_to(const Signature& own, int scheme, const NearDuplicateOptions& options) {
   const double floor = options.revision_min_jaccard / 2;
-  std::erase_if(candidates, [&](const NearDuplicateCandidate& c) {
+  return [&own, scheme, floor](const NearDuplicateCandidate& c) {
+    if (own.empty() || c.signature_scheme != scheme) return true;
     Result<Signature> theirs = signature_from_bytes(c.signature);
-    return c.signature_scheme == record.signature_scheme && theirs.ok() &&
-           theirs->size() == own->size() && estimate_jaccard(*own, *theirs) < floor;
-  });
+    return !theirs.ok() || theirs->size() != own.size() || estimate_jaccard(own, *theirs) >= floor;
+  };
 }
 
 }  // namespace
@@ -35,11 +33,11 @@ ClusterDecision place_near_duplicate(ArchiveStore& store, const BodyProfile& pro
                                      const std::vector<std::uint64_t>& keys, Record& record,
                                      const NearDuplicateOptions& options) {
   if (keys.empty()) return {};
-  Result<std::vector<NearDuplicateCandidate>> candidates =
-      store.near_duplicate_candidates(keys, kMaxPlacementCandidates);
-  if (!candidates.ok()) return {};
-  drop_unrelated(record, options, *candidates);
-  if (candidates->empty()) return {};
+  Result<Signature> read = signature_from_bytes(record.signature);
+  const Signature own = read.ok() ? std::move(*read) : Signature();
+  Result<std::vector<NearDuplicateCandidate>> candidates = store.near_duplicate_candidates(
+      keys, kMaxPlacementCandidates, related_to(own, record.signature_scheme, options));
+  if (!candidates.ok() || candidates->empty()) return {};
   const auto canonical_of = [&store](std::int64_t id) { return canonical_record(store, id); };
   const ClusterDecision d = place_in_cluster(profile, record.kind, record.ocr_confidence,
                                              *candidates, canonical_of, options);

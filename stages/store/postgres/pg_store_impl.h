@@ -82,7 +82,8 @@ class PgStore : public ArchiveStore {
   Status for_each_record(const std::function<void(const Record&)>& visit) override;
   Status for_each_review(const std::function<void(const Record&)>& visit) override;
   Result<std::vector<NearDuplicateCandidate>> near_duplicate_candidates(
-      const std::vector<std::uint64_t>& band_keys, int limit) override;
+      const std::vector<std::uint64_t>& band_keys, int limit,
+      const CandidateFilter& worth_reading = {}) override;
   Result<std::optional<NearDuplicateCandidate>> cluster_member(std::int64_t id) override;
   Result<std::vector<std::pair<std::int64_t, std::string>>> records_signed_with(
       int scheme, std::int64_t after_id, int limit) override;

@@ -211,8 +211,10 @@ Status PgStore::for_each_review(const std::function<void(const Record&)>& visit)
   return visit_records(" AND needs_review = 1", visit);
 }
 
+// Two steps, as SqliteStore's: the band query with the stored signatures, then the records
+// the filter kept.
 Result<std::vector<NearDuplicateCandidate>> PgStore::near_duplicate_candidates(
-    const std::vector<std::uint64_t>& keys, int limit) {
+    const std::vector<std::uint64_t>& keys, int limit, const CandidateFilter& worth_reading) {
   std::vector<NearDuplicateCandidate> out;
   if (keys.empty()) return out;
   std::string array = "{";
@@ -222,30 +224,44 @@ Result<std::vector<NearDuplicateCandidate>> PgStore::near_duplicate_candidates(
   std::lock_guard lock(mutex_);
   try {
     pqxx::nontransaction tx(*conn_);
-    const pqxx::result rows = tx.exec_params(
-        "SELECT r.id, coalesce(r.body, ''), coalesce(r.release_date, ''), r.kind, "
-        "r.ocr_confidence, r.duplicate_of, "
-        "coalesce(r.text, ''), s.signature, s.scheme FROM (SELECT record_id, count(*) AS shared "
-        "FROM near_dup_bands "
-        "WHERE band_key = ANY ($1::bigint[]) GROUP BY record_id ORDER BY shared DESC, record_id "
-        "LIMIT $2) AS c "
-        "JOIN records r ON r.id = c.record_id LEFT JOIN near_dup_signatures s ON s.record_id = "
-        "r.id "
-        "ORDER BY r.id",
+    const pqxx::result matches = tx.exec_params(
+        "SELECT c.record_id, s.signature, s.scheme FROM (SELECT record_id, count(*) AS shared "
+        "FROM near_dup_bands WHERE band_key = ANY ($1::bigint[]) GROUP BY record_id "
+        "ORDER BY shared DESC, record_id LIMIT $2) AS c "
+        "LEFT JOIN near_dup_signatures s ON s.record_id = c.record_id ORDER BY c.record_id",
         array, limit);
-    for (const pqxx::row& row : rows) {
+    for (const pqxx::row& row : matches) {
       NearDuplicateCandidate c;
       c.id = row[0].as<std::int64_t>();
+      if (!row[1].is_null()) c.signature = bytes_of(row[1]);
+      if (!row[2].is_null()) c.signature_scheme = row[2].as<int>();
+      if (!worth_reading || worth_reading(c)) out.push_back(std::move(c));
+    }
+    if (out.empty()) return out;
+    std::string ids = "{";
+    for (std::size_t i = 0; i < out.size(); ++i) ids += (i ? "," : "") + std::to_string(out[i].id);
+    ids += "}";
+    const pqxx::result rows = tx.exec_params(
+        "SELECT id, coalesce(body, ''), coalesce(release_date, ''), kind, ocr_confidence, "
+        "duplicate_of, coalesce(text, '') FROM records WHERE id = ANY ($1::bigint[]) ORDER BY id",
+        ids);
+    // Both in id order: a candidate whose record is gone is dropped.
+    std::size_t kept = 0;
+    for (const pqxx::row& row : rows) {
+      const auto id = row[0].as<std::int64_t>();
+      std::size_t at = kept;
+      while (at < out.size() && out[at].id != id) ++at;
+      if (at == out.size()) continue;
+      NearDuplicateCandidate c = std::move(out[at]);
       c.body = text_of(row[1]);
       c.release_date = text_of(row[2]);
       c.kind = store::record_kind_from_name(text_of(row[3]));
       c.ocr_confidence = optional_of<double>(row[4]);
       c.duplicate_of = optional_of<std::int64_t>(row[5]);
       c.text = text_of(row[6]);
-      if (!row[7].is_null()) c.signature = bytes_of(row[7]);
-      if (!row[8].is_null()) c.signature_scheme = row[8].as<int>();
-      out.push_back(std::move(c));
+      out[kept++] = std::move(c);
     }
+    out.resize(kept);
     return out;
   } catch (const std::exception& e) {
     return db_error("cannot look up near-duplicate candidates", e);

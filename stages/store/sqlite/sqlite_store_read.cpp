@@ -138,40 +138,62 @@ Status SqliteStore::for_each_review(const std::function<void(const Record&)>& vi
   return Status::Ok();
 }
 
+// Two steps: the band query with each candidate's stored signature, then the records the
+// filter kept, so the texts of candidates that share a key by chance are never read.
 Result<std::vector<NearDuplicateCandidate>> SqliteStore::near_duplicate_candidates(
-    const std::vector<std::uint64_t>& keys, int limit) {
+    const std::vector<std::uint64_t>& keys, int limit, const CandidateFilter& worth_reading) {
   std::vector<NearDuplicateCandidate> out;
   if (keys.empty()) return out;
   std::string placeholders;
   for (std::size_t i = 0; i < keys.size(); ++i) placeholders += i ? ",?" : "?";
-  Statement q(
-      statements_,
-      "SELECT r.id, coalesce(r.body, ''), coalesce(r.release_date, ''), r.kind, r.ocr_confidence, "
-      "r.duplicate_of, coalesce(r.text, ''), s.signature, s.scheme FROM (SELECT record_id, "
-      "count(*) AS shared "
-      "FROM near_dup_bands WHERE band_key IN (" +
-          placeholders +
-          ") GROUP BY record_id "
-          "ORDER BY shared DESC, record_id LIMIT ?) AS c JOIN records r ON r.id = c.record_id "
-          "LEFT JOIN near_dup_signatures s ON s.record_id = r.id ORDER BY r.id");
-  for (std::size_t i = 0; i < keys.size(); ++i)
-    q.bind(static_cast<int>(i) + 1, static_cast<std::int64_t>(keys[i]));
-  q.bind(static_cast<int>(keys.size()) + 1, static_cast<std::int64_t>(limit));
+  {
+    Statement q(statements_,
+                "SELECT c.record_id, s.signature, s.scheme FROM (SELECT record_id, count(*) AS "
+                "shared FROM near_dup_bands WHERE band_key IN (" +
+                    placeholders +
+                    ") GROUP BY record_id ORDER BY shared DESC, record_id LIMIT ?) AS c "
+                    "LEFT JOIN near_dup_signatures s ON s.record_id = c.record_id "
+                    "ORDER BY c.record_id");
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      q.bind(static_cast<int>(i) + 1, static_cast<std::int64_t>(keys[i]));
+    q.bind(static_cast<int>(keys.size()) + 1, static_cast<std::int64_t>(limit));
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      NearDuplicateCandidate c;
+      c.id = q.integer(0);
+      if (!q.is_null(1)) c.signature = q.text(1);
+      if (!q.is_null(2)) c.signature_scheme = static_cast<int>(q.integer(2));
+      if (!worth_reading || worth_reading(c)) out.push_back(std::move(c));
+    }
+    if (rc != SQLITE_DONE) return db_error("cannot look up near-duplicate candidates");
+  }
+  if (out.empty()) return out;
+  placeholders.clear();
+  for (std::size_t i = 0; i < out.size(); ++i) placeholders += i ? ",?" : "?";
+  Statement q(statements_,
+              "SELECT id, coalesce(body, ''), coalesce(release_date, ''), kind, ocr_confidence, "
+              "duplicate_of, coalesce(text, '') FROM records WHERE id IN (" +
+                  placeholders + ") ORDER BY id");
+  for (std::size_t i = 0; i < out.size(); ++i) q.bind(static_cast<int>(i) + 1, out[i].id);
+  // Both in id order: a candidate whose record is gone is dropped.
+  std::size_t kept = 0;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
-    NearDuplicateCandidate c;
-    c.id = q.integer(0);
+    const std::int64_t id = q.integer(0);
+    std::size_t at = kept;
+    while (at < out.size() && out[at].id != id) ++at;
+    if (at == out.size()) continue;
+    NearDuplicateCandidate c = std::move(out[at]);
     c.body = q.text(1);
     c.release_date = q.text(2);
     c.kind = store::record_kind_from_name(q.text(3));
     if (!q.is_null(4)) c.ocr_confidence = q.real(4);
     if (!q.is_null(5)) c.duplicate_of = q.integer(5);
     c.text = q.text(6);
-    if (!q.is_null(7)) c.signature = q.text(7);
-    if (!q.is_null(8)) c.signature_scheme = static_cast<int>(q.integer(8));
-    out.push_back(std::move(c));
+    out[kept++] = std::move(c);
   }
   if (rc != SQLITE_DONE) return db_error("cannot look up near-duplicate candidates");
+  out.resize(kept);
   return out;
 }
 
