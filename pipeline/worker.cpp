@@ -328,8 +328,8 @@ class JobFeed final : public WorkSource {
       stage_.check(next_run.error());
       return;
     }
-    const std::int64_t finished = stage_.run_id();
-    finish(finished, stage_.start_next_run(*next_run));
+    const std::int64_t ended_run = stage_.run_id();
+    finish(ended_run, stage_.start_next_run(*next_run));
   }
 
   void finish(std::int64_t run_id, RunSummary counts) {

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
-#include <random>
 #include <regex>
 #include <sstream>
 
@@ -575,39 +574,57 @@ TEST(Rules, BadRulesFileNamesTheProblem) {
   EXPECT_FALSE(parse_rules("[broken", "x.toml").ok());
 }
 
-// has_inner_sentence_end scans bytes; it was this regex, and must say what it said.
-TEST(LineText, InnerSentenceEndAsTheRegexSaidIt) {
+// A sentence ending inside a line: three lowercase letters, the stop, spaces, a capital;
+// quotes on either side; letters of any script.
+TEST(LineText, InnerSentenceEnd) {
+  const std::vector<std::pair<std::string, bool>> cases = {
+      {"das Radwegenetz. Die Stadt", true},
+      {"fragte sie? Niemand", true},
+      {"die Feuerwache S\u00FCd. Allein", true},
+      {"St. Georg", false},
+      {"das Ende.\u201C Die Stadt", true},
+      {"das Ende. \u201EDie Stadt\u201C", true},
+      {"mit \"Radwegen.\" Dann", true},
+      {"in die St\u00E4dte. \u00DCberall", true},
+      {"ulica w \u0141odzi. \u0179r\u00F3d\u0142o", true},
+      {"\u03B1\u03C5\u03C4\u03CC. \u039F \u03B4\u03AE\u03BC\u03BF\u03C2", true},
+      {"Dr. M\u00FCller", false},
+      {"z.B. Die Stadt", false},
+      {"am 3. Mai", false},
+      {"kostet 5.00 Euro", false},
+      {"das Ende.Die Stadt", false},
+      {"das Ende. die Stadt", false},
+      {"zu. Die", false},
+      {"Das Ende.", false},
+      {"", false},
+      {"\xE2\x80. \xC3", false},
+      {"abc. \xFF\xFE", false},
+  };
+  for (const auto& [line, expected] : cases)
+    EXPECT_EQ(has_inner_sentence_end(line), expected) << line;
+}
+
+// On real releases it finds what the byte pattern it replaced found (plus sentences
+// after curly quotes, which that pattern could not see).
+TEST(LineText, InnerSentenceEndOnRealReleases) {
   const std::regex re(
       R"([a-zß\xA4\xB6\xBC]{3}[.!?]["\xE2\x80\x9C\xE2\x80\x9D]? +["\xE2\x80\x9E]?[A-Z\xC3])");
-  int lines = 0, found = 0, differences = 0;
-  const auto check = [&](const std::string& line) {
-    const bool expected = std::regex_search(line, re);
-    if (has_inner_sentence_end(line) != expected) {
-      ++differences;
-      ADD_FAILURE() << "differs on: " << line;
-    }
-    ++lines;
-    found += expected;
-  };
+  int found = 0, old_found = 0;
   for (const auto& dir : {testing::source_dir() / "tests" / "eval" / "texts",
                           testing::source_dir() / "tests" / "dedup-set"})
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
       if (entry.path().extension() != ".txt") continue;
       std::istringstream in(testing::read_file(entry.path()));
-      for (std::string line; std::getline(in, line);) check(line);
+      for (std::string line; std::getline(in, line);) {
+        const bool now = has_inner_sentence_end(line);
+        const bool before = std::regex_search(line, re);
+        found += now;
+        old_found += before;
+        if (before) EXPECT_TRUE(now) << "the byte pattern found a sentence end in: " << line;
+      }
     }
-  EXPECT_GT(found, 100) << "real releases have lines with a sentence end inside";
-  // Mixtures of the bytes the pattern cares about, in every order.
-  const std::string bytes = "abz\xC3\x9F\xA4\xB6\xBC\x9C\x9D\x9E\xE2\x80.!? \"AZx1";
-  std::mt19937 random(7);
-  for (int i = 0; i < 50000; ++i) {
-    std::string line;
-    const int length = 4 + static_cast<int>(random() % 12);
-    for (int k = 0; k < length; ++k) line += bytes[random() % bytes.size()];
-    check(line);
-  }
-  EXPECT_GT(lines, 50000);
-  EXPECT_EQ(differences, 0);
+  EXPECT_GT(old_found, 100) << "real releases have lines with a sentence end inside";
+  EXPECT_LE(found - old_found, old_found / 10) << found << " against " << old_found;
 }
 
 }  // namespace

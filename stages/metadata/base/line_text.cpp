@@ -120,33 +120,28 @@ bool ends_sentence(const std::string& text) {
   return !t.empty() && (t.back() == '.' || t.back() == '!' || t.back() == '?');
 }
 
-// "… Radwegenetz. Die …": a full stop after a lowercase word, then a capital. Byte by
-// byte: three lowercase letters (a-z, or a byte of ß, ä, ö, ü), the stop, at most one
-// byte of a closing quote, spaces, at most one byte of an opening quote, and a capital
-// (A-Z or the lead byte of Ä, Ö, Ü). It was a std::regex, which cost 5,000 instructions
-// a line; metadata_test holds this to that regex.
+// "… Radwegenetz. Die …": a full stop (or ! ?) after a word of three letters or more whose
+// last two are lowercase ("Süd." ends a sentence, "Dr." and "St." do not), then at most
+// one closing quote, spaces, at most one opening quote, and an uppercase letter. Letters
+// of any script, as the text layer classifies them ("Łódź. Dzień" too).
 bool has_inner_sentence_end(const std::string& text) {
-  const auto lower = [](unsigned char c) {
-    return (c >= 'a' && c <= 'z') || c == 0xC3 || c == 0x9F || c == 0xA4 || c == 0xB6 || c == 0xBC;
+  const auto closing = [](char32_t c) { return c == U'"' || c == U'\u201C' || c == U'\u201D'; };
+  const auto opening = [](char32_t c) {
+    return c == U'"' || c == U'\u201E' || c == U'\u201C' || c == U'\u00BB' || c == U'\u00AB';
   };
-  const auto capital = [](unsigned char c) { return (c >= 'A' && c <= 'Z') || c == 0xC3; };
-  const auto closing = [](unsigned char c) {
-    return c == '"' || c == 0xE2 || c == 0x80 || c == 0x9C || c == 0x9D;
-  };
-  const auto opening = [](unsigned char c) {
-    return c == '"' || c == 0xE2 || c == 0x80 || c == 0x9E;
-  };
-  const std::size_t n = text.size();
-  const auto at = [&text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  std::u32string cps;
+  for (std::size_t i = 0; i < text.size();) cps.push_back(next_code_point(text, i));
+  const std::size_t n = cps.size();
   for (std::size_t i = 3; i < n; ++i) {
-    if (at(i) != '.' && at(i) != '!' && at(i) != '?') continue;
-    if (!lower(at(i - 1)) || !lower(at(i - 2)) || !lower(at(i - 3))) continue;
+    if (cps[i] != U'.' && cps[i] != U'!' && cps[i] != U'?') continue;
+    if (!is_lowercase(cps[i - 1]) || !is_lowercase(cps[i - 2]) || !is_letter_or_digit(cps[i - 3]))
+      continue;
     std::size_t k = i + 1;
-    if (k < n && closing(at(k))) ++k;
-    if (k >= n || at(k) != ' ') continue;
-    while (k < n && at(k) == ' ') ++k;
-    if (k < n && capital(at(k))) return true;
-    if (k + 1 < n && opening(at(k)) && capital(at(k + 1))) return true;
+    if (k < n && closing(cps[k])) ++k;
+    if (k >= n || cps[k] != U' ') continue;
+    while (k < n && cps[k] == U' ') ++k;
+    if (k < n && opening(cps[k])) ++k;
+    if (k < n && is_uppercase(cps[k])) return true;
   }
   return false;
 }
