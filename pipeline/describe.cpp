@@ -13,8 +13,8 @@
 namespace pressarchive {
 namespace {
 
-// From this many pages on, a document's own metadata, line keys and body profile are
-// each split over two threads.
+// From this many pages on, a document's metadata and its boilerplate line keys are made
+// side by side.
 constexpr std::size_t kLongDocumentPages = 16;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -104,7 +104,7 @@ Failure failure_of(const WorkItem& item, const std::string& stage, const Error& 
   return f;
 }
 
-std::shared_ptr<DocumentOutcome> describe_document(const WorkItem& item,
+std::shared_ptr<DocumentOutcome> assemble_document(const WorkItem& item,
                                                    std::vector<PageResult> pages, int page_count,
                                                    const GraphInputs& in) {
   const Settings& settings = *in.settings;
@@ -122,48 +122,67 @@ std::shared_ptr<DocumentOutcome> describe_document(const WorkItem& item,
 
   auto outcome = std::make_shared<DocumentOutcome>();
   outcome->item = &item;
+  outcome->record = std::move(record);
+  return outcome;
+}
+
+std::shared_ptr<DocumentOutcome> describe_document(std::shared_ptr<DocumentOutcome> outcome,
+                                                   const GraphInputs& in) {
+  if (!outcome->record) return outcome;
+  const WorkItem& item = *outcome->item;
+  Record& record = *outcome->record;
   const std::shared_ptr<const MetadataExtractor> extractor = in.metadata->get();
   const auto metadata_start = std::chrono::steady_clock::now();
   if (Status s =
           guard_stage("metadata", item, in.fault,
-                      [&] { describe_record(item, settings, *extractor, record, *outcome); });
-      !s.ok())
-    return failed(item, failure_of(item, "metadata", s.error()));
+                      [&] { describe_record(item, *in.settings, *extractor, record, *outcome); });
+      !s.ok()) {
+    outcome->failure = failure_of(item, "metadata", s.error());
+    return outcome;
+  }
   in.progress->add_time(ProgressCounters::kMetadata, seconds_since(metadata_start));
   for (const Source& copy : item.copies) {
     record.source_paths.push_back(copy.path.string());
     record.source_jobs.push_back(copy.job_id);
   }
-  outcome->record = std::move(record);
   return outcome;
 }
 
+std::shared_ptr<TextSigning> sign_text(const DocumentOutcome& outcome,
+                                       const SigningContext& context) {
+  auto signing = std::make_shared<TextSigning>();
+  signing->document = &outcome;
+  if (!outcome.record || !context.inputs->settings->near_duplicates) return signing;
+  const WorkItem& item = *outcome.item;
+  const std::string& text = outcome.record->text;
+  if (Status s = guard_stage("near-duplicates", item, context.inputs->fault,
+                             [&] {
+                               signing->whole =
+                                   sign_whole_text(text, *context.minhash,
+                                                   context.inputs->settings->near_duplicate);
+                             });
+      !s.ok())
+    signing->failure = failure_of(item, "near-duplicates", s.error());
+  return signing;
+}
+
 std::shared_ptr<DocumentOutcome> sign_for_placement(std::shared_ptr<DocumentOutcome> outcome,
+                                                    TextSigning& text,
                                                     const SigningContext& context) {
+  if (outcome->failure) {
+    outcome->record.reset();
+    return outcome;
+  }
   if (!outcome->record || !context.inputs->settings->near_duplicates) return outcome;
   const WorkItem& item = *outcome->item;
+  if (text.failure) return failed(item, std::move(*text.failure));
   Record& record = *outcome->record;
-  const Settings& settings = *context.inputs->settings;
   SignedRecord signed_record;
   const auto sign = [&] {
-    if (!is_long(record)) {
-      signed_record = sign_record(record.text, record.metadata.body, record.metadata.release_date,
-                                  *context.minhash, settings.near_duplicate);
-      return;
-    }
-    // A long document is alone in this node: its two halves of signing run side by side.
-    WholeTextSignature whole;
-    std::vector<std::uint64_t> body_keys;
-    oneapi::tbb::parallel_invoke(
-        [&] {
-          whole = sign_whole_text(record.text, record.metadata.release_date, *context.minhash,
-                                  settings.near_duplicate);
-        },
-        [&] {
-          body_keys =
-              body_band_keys_v1(record.metadata.body, *context.minhash, settings.near_duplicate);
-        });
-    signed_record = signed_record_of(std::move(whole), body_keys);
+    const std::vector<std::uint64_t> body_keys = body_band_keys_v1(
+        record.metadata.body, *context.minhash, context.inputs->settings->near_duplicate);
+    signed_record =
+        signed_record_of(std::move(*text.whole), record.metadata.release_date, body_keys);
   };
   if (Status s = guard_stage("near-duplicates", item, context.inputs->fault, sign); !s.ok())
     return failed(item, failure_of(item, "near-duplicates", s.error()));

@@ -1,26 +1,43 @@
 // The ingest graph's describe and sign steps: a document whose pages are all back becomes
-// its record (assembled, described) or its failure; a record is then signed for
-// near-duplicate placement. Each stage call in them is guarded (stage_guard.h), so an
-// exception fails this document alone.
+// its record (assembled, described, signed for near-duplicate placement) or its failure.
+// Each stage call in them is guarded (stage_guard.h), so an exception fails this document
+// alone.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "pipeline/graph.h"
 #include "stages/near_dup/near_duplicates.h"
+#include "stages/near_dup/signature_v2.h"
 
 namespace pressarchive {
 
 // The failure record of `item` at `stage`.
 Failure failure_of(const WorkItem& item, const std::string& stage, const Error& error);
 
+// The graph's steps for a document whose pages are all back, in this order:
+//
+//   assemble_document ──┬── describe_document ──┬── sign_for_placement
+//                       └── sign_text ──────────┘
+//
+// The two in the middle run side by side on the same outcome: describe_document writes the
+// record's metadata and review flags, sign_text reads only the record's text (the whole-text
+// signature needs no metadata). Each is thread-safe; documents go through side by side.
+
 // `pages` are the document's recognised pages in order (its kept pages not included);
 // `page_count` is how many were asked for; `inputs` give the settings, the metadata
-// extractor, the progress counters and the tests' fault. Thread-safe: documents are
-// described side by side, and a long document's metadata and line keys are made at once.
-std::shared_ptr<DocumentOutcome> describe_document(const WorkItem& item,
+// extractor, the progress counters and the tests' fault. The record assembled from the
+// pages (its metadata not read yet), or the document's failure.
+std::shared_ptr<DocumentOutcome> assemble_document(const WorkItem& item,
                                                    std::vector<PageResult> pages, int page_count,
+                                                   const GraphInputs& inputs);
+
+// Reads the assembled record's metadata, review flags and boilerplate line keys into it; a
+// stage error sets the outcome's failure at "metadata" (the record is dropped at the join).
+// An outcome without a record passes unchanged.
+std::shared_ptr<DocumentOutcome> describe_document(std::shared_ptr<DocumentOutcome> outcome,
                                                    const GraphInputs& inputs);
 
 // What one run's signing steps share. The MinHash is the run's own, made from its
@@ -30,11 +47,22 @@ struct SigningContext {
   const MinHash* minhash = nullptr;
 };
 
-// A record, when near-duplicates are on, gets its version 2 signature and band keys, and
-// the outcome its signed_record (what placement needs); a failure, or a record with
-// near-duplicates off, passes unchanged. A stage error fails the input at
-// "near-duplicates". Thread-safe.
+// The whole-text half of a record's signature, made beside its metadata; `document` is the
+// outcome it belongs to (what the graph pairs the two halves by).
+struct TextSigning {
+  const DocumentOutcome* document = nullptr;
+  std::optional<WholeTextSignature> whole;  // when near-duplicates are on and there is a record
+  std::optional<Failure> failure;           // a stage error, at "near-duplicates"
+};
+std::shared_ptr<TextSigning> sign_text(const DocumentOutcome& outcome,
+                                       const SigningContext& context);
+
+// The join: a record, when near-duplicates are on, gets its version 2 signature and band
+// keys (`text`'s, taken from it) and the outcome its signed_record (what placement needs); a
+// failure of either branch fails the input; a record with near-duplicates off passes
+// unchanged.
 std::shared_ptr<DocumentOutcome> sign_for_placement(std::shared_ptr<DocumentOutcome> outcome,
+                                                    TextSigning& text,
                                                     const SigningContext& context);
 
 }  // namespace pressarchive

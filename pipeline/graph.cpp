@@ -199,7 +199,9 @@ std::size_t run_ingest_graph(GraphInputs in) {
           std::get<1>(ports).try_put(task.document);
       });
 
-  flow::function_node<DocumentPtr, std::shared_ptr<DocumentOutcome>> describe(
+  using OutcomePtr = std::shared_ptr<DocumentOutcome>;
+  using SigningPtr = std::shared_ptr<TextSigning>;
+  flow::function_node<DocumentPtr, OutcomePtr> assemble_doc(
       g, flow::unlimited, [&](const DocumentPtr& doc) {
         if (doc->load_error) {
           auto outcome = std::make_shared<DocumentOutcome>();
@@ -208,14 +210,27 @@ std::size_t run_ingest_graph(GraphInputs in) {
           return outcome;
         }
         doc->loaded.reset();  // closes the source: no page of it is in flight any more
-        return describe_document(*doc->item, std::move(doc->pages), doc->page_count, in);
+        return assemble_document(*doc->item, std::move(doc->pages), doc->page_count, in);
       });
+
+  flow::function_node<OutcomePtr, OutcomePtr> describe(g, flow::unlimited, [&](OutcomePtr outcome) {
+    return describe_document(std::move(outcome), in);
+  });
 
   const MinHash minhash(settings.near_duplicate.num_perm);
   const SigningContext signing{&in, &minhash};
-  flow::function_node<std::shared_ptr<DocumentOutcome>, std::shared_ptr<DocumentOutcome>> sign(
-      g, flow::unlimited, [&](std::shared_ptr<DocumentOutcome> outcome) {
-        return sign_for_placement(std::move(outcome), signing);
+  flow::function_node<OutcomePtr, SigningPtr> sign_whole(
+      g, flow::unlimited, [&](const OutcomePtr& outcome) { return sign_text(*outcome, signing); });
+
+  // The two halves of one document meet again by the outcome they belong to.
+  flow::join_node<std::tuple<OutcomePtr, SigningPtr>, flow::key_matching<const DocumentOutcome*>>
+  pair_halves(
+      g, [](const OutcomePtr& outcome) -> const DocumentOutcome* { return outcome.get(); },
+      [](const SigningPtr& text) { return text->document; });
+
+  flow::function_node<std::tuple<OutcomePtr, SigningPtr>, OutcomePtr> sign(
+      g, flow::unlimited, [&](const std::tuple<OutcomePtr, SigningPtr>& halves) {
+        return sign_for_placement(std::get<0>(halves), *std::get<1>(halves), signing);
       });
 
   // The store works on a thread of its own, not on one of the graph's workers: a commit
@@ -266,8 +281,12 @@ std::size_t run_ingest_graph(GraphInputs in) {
   flow::make_edge(admission, recognize);
   flow::make_edge(recognize, assemble);
   flow::make_edge(flow::output_port<0>(assemble), admission.decrementer());
-  flow::make_edge(flow::output_port<1>(assemble), describe);
-  flow::make_edge(describe, sign);
+  flow::make_edge(flow::output_port<1>(assemble), assemble_doc);
+  flow::make_edge(assemble_doc, describe);
+  flow::make_edge(assemble_doc, sign_whole);
+  flow::make_edge(describe, flow::input_port<0>(pair_halves));
+  flow::make_edge(sign_whole, flow::input_port<1>(pair_halves));
+  flow::make_edge(pair_halves, sign);
   flow::make_edge(sign, deliver);
   page_source.activate();
   g.wait_for_all();

@@ -1,11 +1,17 @@
 // The ingest flow graph: it wires the stages, sets their concurrency and bounds the
 // pages in flight; the work itself is done by the functions in stages/.
 //
-//   page_source ▶ admission ▶ recognize ▶ assemble ▶ describe ▶ sign ▶ deliver ▶ store thread
-//   (serial:      (limiter:   (×jobs, one (serial)   (metadata, (near-   (bounded  (place in a
-//    opens files,  N pages)    engine per             review)    dup      queue)    cluster,
-//    a task/page)  ▲           thread)   │                       keys)              archive)
+//   page_source ▶ admission ▶ recognize ▶ assemble ▶ …
+//   (serial:      (limiter:   (×jobs, one (serial)
+//    opens files,  N pages)    engine per
+//    a task/page)  ▲           thread)   │
 //                  └── a slot released ──┘
+//
+//   … ▶ assemble_doc ─┬▶ describe ───┬▶ sign ──▶ deliver ▶ store thread
+//       (the record)  │  (metadata,  │  (join:   (bounded  (place in a
+//                     │   review)    │   body     queue)    cluster,
+//                     └▶ sign_whole ─┘   keys)              archive)
+//                        (whole-text signature)
 #pragma once
 
 #include <atomic>

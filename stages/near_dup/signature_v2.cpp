@@ -101,10 +101,10 @@ SignatureV2 sign_v2(const BodyProfile& profile_v2, const MinHash& minhash,
   return out;
 }
 
-WholeTextSignature sign_whole_text(std::string_view text, std::string release_date,
-                                   const MinHash& minhash, const NearDuplicateOptions& options) {
+WholeTextSignature sign_whole_text(std::string_view text, const MinHash& minhash,
+                                   const NearDuplicateOptions& options) {
   WholeTextSignature out;
-  out.profile = profile_record_v2(text, std::move(release_date), options);
+  out.profile = profile_record_v2(text, "", options);
   out.signature = sign_v2(out.profile, minhash, options);
   return out;
 }
@@ -114,10 +114,11 @@ std::vector<std::uint64_t> body_band_keys_v1(std::string_view body, const MinHas
   return band_keys(minhash.sign(body_shingles(body, options)), options.bands, options.rows);
 }
 
-SignedRecord signed_record_of(WholeTextSignature whole,
+SignedRecord signed_record_of(WholeTextSignature whole, std::string release_date,
                               const std::vector<std::uint64_t>& body_keys_v1) {
   SignedRecord out;
   out.profile = std::move(whole.profile);
+  out.profile.release_date = std::move(release_date);
   out.signature = std::move(whole.signature);
   // A record without a version 2 signature has no text to place by.
   if (!out.signature.band_keys.empty()) {
@@ -129,7 +130,7 @@ SignedRecord signed_record_of(WholeTextSignature whole,
 
 SignedRecord sign_record(std::string_view text, std::string_view body, std::string release_date,
                          const MinHash& minhash, const NearDuplicateOptions& options) {
-  return signed_record_of(sign_whole_text(text, std::move(release_date), minhash, options),
+  return signed_record_of(sign_whole_text(text, minhash, options), std::move(release_date),
                           body_band_keys_v1(body, minhash, options));
 }
 

@@ -68,18 +68,18 @@ struct SignedRecord {
   std::vector<std::uint64_t> placement_keys;  // what candidates are looked up and locked by
 };
 
-// Signing in its two independent halves (the graph runs them side by side for a long
-// document): the whole text's profile and version 2 signature, and the version 1 band
-// keys of the body; then the two joined.
+// Signing in its two independent halves: the whole text's profile and version 2 signature
+// (which needs no metadata, so the graph makes it beside metadata extraction), and the
+// version 1 band keys of the body; then the two joined, with the record's release date.
 struct WholeTextSignature {
   BodyProfile profile;
   SignatureV2 signature;
 };
-WholeTextSignature sign_whole_text(std::string_view text, std::string release_date,
-                                   const MinHash& minhash, const NearDuplicateOptions& options);
+WholeTextSignature sign_whole_text(std::string_view text, const MinHash& minhash,
+                                   const NearDuplicateOptions& options);
 std::vector<std::uint64_t> body_band_keys_v1(std::string_view body, const MinHash& minhash,
                                              const NearDuplicateOptions& options);
-SignedRecord signed_record_of(WholeTextSignature whole,
+SignedRecord signed_record_of(WholeTextSignature whole, std::string release_date,
                               const std::vector<std::uint64_t>& body_keys_v1);
 
 // Signs a record from its whole text (version 2), and finds the keys it is placed by from
