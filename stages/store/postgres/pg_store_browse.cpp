@@ -32,7 +32,7 @@ std::string tsquery_sql(const std::vector<std::string>& words) {
   return "SELECT (" + match + ")::text";
 }
 
-// WHERE of one browse query over `records r`, with its parameters ($1, $2, ... in order);
+// WHERE of one browse query over `record_search s`, with its parameters ($1, $2, ... in order);
 // with words, $1 is the tsquery (tsquery_sql) as text.
 struct Filter {
   std::string where;
@@ -50,21 +50,21 @@ Filter filter_of(const BrowseQuery& query, const std::string& tsquery) {
   std::vector<std::string> terms;
   if (!tsquery.empty()) {
     f.has_words = true;
-    terms.push_back("r.search_vector @@ " + f.next_param(tsquery) + "::tsquery");
+    terms.push_back("s.search_vector @@ " + f.next_param(tsquery) + "::tsquery");
   }
   const auto equal = [&](const char* column, const std::string& value) {
     if (!value.empty()) terms.push_back(std::string(column) + " = " + f.next_param(pg_text(value)));
   };
-  equal("r.issuer", query.issuer);
-  equal("r.place", query.place);
-  equal("substr(r.release_date, 1, 4)", query.year);
-  equal("r.kind", query.kind);
+  equal("s.issuer", query.issuer);
+  equal("s.place", query.place);
+  equal("s.year", query.year);
+  equal("s.kind", query.kind);
   if (query.needs_review)
-    terms.push_back(*query.needs_review ? "r.needs_review = 1" : "r.needs_review = 0");
+    terms.push_back(*query.needs_review ? "s.needs_review = 1" : "s.needs_review = 0");
   if (!query.date_from.empty())
-    terms.push_back("r.release_date >= " + f.next_param(pg_text(query.date_from)));
+    terms.push_back("s.release_date >= " + f.next_param(pg_text(query.date_from)));
   if (!query.date_to.empty())
-    terms.push_back("r.release_date <= " + f.next_param(pg_text(query.date_to)));
+    terms.push_back("s.release_date <= " + f.next_param(pg_text(query.date_to)));
   for (std::size_t i = 0; i < terms.size(); ++i) f.where += (i ? " AND " : " WHERE ") + terms[i];
   return f;
 }
@@ -90,15 +90,16 @@ const char* facet_of(int grouping) {
 }  // namespace
 
 // One scan counts all five facets (GROUPING SETS); the needs_review set covers every
-// matching record, so its counts add up to the total. Without words that scan reads the
-// records_facets index, not the rows (which carry the whole text); with words, the GIN
-// index's matches.
+// matching record, so its counts add up to the total. Filters, facets and the order of
+// the hits read record_search (migration 7: what a search needs of each record, narrow,
+// kept by triggers), not the records, whose rows carry the whole text; the records are
+// read only for the page of hits shown. With words, the GIN index of record_search
+// finds the matches.
 //
-// Relevance (ts_rank) reads each ranked record's whole tsvector, out of line and
-// compressed: ranking tens of thousands of matches of a frequent word took over a
-// second. So a search with more than kRankedMatches matches ranks its kRankedMatches
-// newest matches; the rest follow them, newest first. At most kRankedMatches matches,
-// every match is ranked.
+// Relevance (ts_rank) reads each ranked record's whole tsvector, out of line, and a frequent
+// word matches tens of thousands of records. So a search with more than
+// kRankedMatches matches ranks its kRankedMatches newest matches; the rest follow them, newest
+// first. At most kRankedMatches matches, every match is ranked.
 Result<BrowseResult> PgStore::browse(const BrowseQuery& query) {
   const std::vector<std::string> search_words = words(query.text);
   std::lock_guard lock(mutex_);
@@ -124,13 +125,11 @@ Result<BrowseResult> PgStore::browse(const BrowseQuery& query) {
     // index answers without reading any.
     if (filter.has_words) tx.exec("SET LOCAL enable_seqscan = off");
     const std::string facet_sql =
-        "SELECT GROUPING(r.issuer, r.place, substr(r.release_date, 1, 4), r.kind, "
-        "r.needs_review), coalesce(r.issuer, ''), coalesce(r.place, ''), "
-        "coalesce(substr(r.release_date, 1, 4), ''), coalesce(r.kind, ''), r.needs_review, "
-        "count(*) FROM records r" +
+        "SELECT GROUPING(s.issuer, s.place, s.year, s.kind, s.needs_review), "
+        "coalesce(s.issuer, ''), coalesce(s.place, ''), coalesce(s.year, ''), "
+        "coalesce(s.kind, ''), s.needs_review, count(*) FROM record_search s" +
         filter.where +
-        " GROUP BY GROUPING SETS ((r.issuer), (r.place), (substr(r.release_date, 1, 4)), "
-        "(r.kind), (r.needs_review))";
+        " GROUP BY GROUPING SETS ((s.issuer), (s.place), (s.year), (s.kind), (s.needs_review))";
     for (const pqxx::row& row :
          tx.exec_params(facet_sql, pqxx::prepare::make_dynamic_params(filter.params))) {
       const char* facet = facet_of(row[0].as<int>());
@@ -164,19 +163,25 @@ Result<BrowseResult> PgStore::browse(const BrowseQuery& query) {
       params.push_back(std::move(value));
       return "$" + std::to_string(params.size());
     };
-    const std::string newest = " ORDER BY r.release_date DESC NULLS LAST, r.id DESC";
-    std::string from = " FROM records r" + filter.where, order = newest;
+    // The page of hits is chosen in record_search (`page`, with the keys it is ordered
+    // by), and only its records are read, for their title, place and snippet.
+    std::string keys = "s.release_date, s.record_id";
+    std::string from = " FROM record_search s" + filter.where;
+    std::string order = "$.release_date DESC NULLS LAST, $.record_id DESC";
     if (filter.has_words && !query.by_date) {
-      order = " ORDER BY ts_rank(r.search_vector, $1::tsquery) DESC, r.id";
+      keys += ", ts_rank(s.search_vector, $1::tsquery) AS rank";
+      order = "$.rank DESC, $.record_id";
       if (result.total > kRankedMatches) {
         // The newest matches ranked, then the others newest first (see above).
-        from = " FROM records r LEFT JOIN (SELECT r.id FROM records r" + filter.where + newest +
-               " LIMIT " + param(std::to_string(kRankedMatches)) +
-               "::bigint) ranked ON ranked.id = r.id" + filter.where;
-        order =
-            " ORDER BY (ranked.id IS NULL), CASE WHEN ranked.id IS NOT NULL THEN "
-            "ts_rank(r.search_vector, $1::tsquery) END DESC, r.release_date DESC NULLS LAST, "
-            "r.id DESC";
+        keys =
+            "s.release_date, s.record_id, ranked.record_id IS NULL AS unranked, CASE WHEN "
+            "ranked.record_id IS NOT NULL THEN ts_rank(s.search_vector, $1::tsquery) END "
+            "AS rank";
+        from = " FROM record_search s LEFT JOIN (SELECT s.record_id FROM record_search s" +
+               filter.where + " ORDER BY s.release_date DESC NULLS LAST, s.record_id DESC LIMIT " +
+               param(std::to_string(kRankedMatches)) +
+               "::bigint) ranked ON ranked.record_id = s.record_id" + filter.where;
+        order = "$.unranked, $.rank DESC, $.release_date DESC NULLS LAST, $.record_id DESC";
       }
     }
     const std::string snippet =
@@ -187,10 +192,25 @@ Result<BrowseResult> PgStore::browse(const BrowseQuery& query) {
             : "substr(coalesce(nullif(r.body, ''), r.text, ''), 1, 200)";
     const std::string limit = param(std::to_string(query.limit));
     const std::string offset = param(std::to_string(query.offset));
+    // `order` names the keys with "$." for a prefix: none in the inner select (its output
+    // columns), "page." outside.
+    const auto order_in = [&](const std::string& prefix) {
+      std::string out;
+      for (std::size_t i = 0; i < order.size(); ++i) {
+        if (order.compare(i, 2, "$.") == 0) {
+          out += prefix;
+          ++i;
+        } else {
+          out += order[i];
+        }
+      }
+      return out;
+    };
     const std::string hits_sql =
         "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), " + snippet +
-        ", coalesce(r.issuer, ''), coalesce(r.place, '')" + from + order + " LIMIT " + limit +
-        "::bigint OFFSET " + offset + "::bigint";
+        ", coalesce(r.issuer, ''), coalesce(r.place, '') FROM (SELECT " + keys + from +
+        " ORDER BY " + order_in("") + " LIMIT " + limit + "::bigint OFFSET " + offset +
+        "::bigint) page JOIN records r ON r.id = page.record_id ORDER BY " + order_in("page.");
     for (const pqxx::row& row :
          tx.exec_params(hits_sql, pqxx::prepare::make_dynamic_params(params)))
       result.hits.push_back({row[0].as<std::int64_t>(), text_of(row[1]), text_of(row[2]),
