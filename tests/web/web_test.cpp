@@ -2,6 +2,7 @@
 // the token and CSRF rules, the handlers' answers to bad requests, and facet counts on
 // both store backends.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
@@ -337,18 +338,11 @@ TEST_P(WebOnArchive, AFrequentWordIsCountedAndPagedThroughAllItsMatches) {
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(kMatches));
 }
 
-// An archive of schema 6 (before record_search) gets the table filled from its records.
-TEST(PostgresqlSearchTable, TheMigrationFillsItFromTheRecordsThere) {
-  PRESSARCHIVE_NEEDS_PG_SERVER();
-  testing::ScratchArchive scratch(testing::Backend::kPostgresql);
-  {
-    auto store = open_store(scratch.location());
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    const std::int64_t run = (*store)->begin_run({"test", "", "{}"}).value();
-    for (int i = 0; i < 10; ++i) ASSERT_TRUE((*store)->archive_record(generated(i), run).ok());
-  }
-  {
-    pqxx::connection c(scratch.location());
+// An archive from before the tables the search reads instead of the records (PostgreSQL's
+// record_search, SQLite's facet_counts) gets them filled from its records on open.
+TEST_P(WebOnArchive, TheSearchTablesAreFilledFromTheRecordsThere) {
+  if (GetParam() == testing::Backend::kPostgresql) {
+    pqxx::connection c(scratch_->location());
     pqxx::work tx(c);
     tx.exec(
         "DROP TABLE record_search; DROP FUNCTION record_search_keep() CASCADE; "
@@ -356,8 +350,18 @@ TEST(PostgresqlSearchTable, TheMigrationFillsItFromTheRecordsThere) {
         "CREATE INDEX records_newest ON records(release_date DESC NULLS LAST, id DESC); "
         "DELETE FROM schema_migrations WHERE version = 7");
     tx.commit();
+  } else {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(scratch_->location().c_str(), &db), SQLITE_OK);
+    const int rc = sqlite3_exec(db,
+                                "DROP TABLE facet_counts; DROP TRIGGER records_facets_insert; "
+                                "DROP TRIGGER records_facets_update; "
+                                "UPDATE schema_version SET version = version - 1",
+                                nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK);
   }
-  auto store = open_store(scratch.location());
+  auto store = open_store(scratch_->location());
   ASSERT_TRUE(store.ok()) << store.error().message;
   Result<BrowseResult> r = (*store)->browse(BrowseQuery{});
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -368,6 +372,8 @@ TEST(PostgresqlSearchTable, TheMigrationFillsItFromTheRecordsThere) {
   BrowseQuery rombach;
   rombach.text = "rombach";
   EXPECT_EQ((*store)->browse(rombach).value().total, 4);
+  ASSERT_TRUE((*store)->set_manual_field(2, "issuer", "Stadt A", "test").ok());
+  EXPECT_EQ(count_of((*store)->browse(BrowseQuery{}).value(), "issuer", "Stadt A"), 5);
 }
 
 TEST_P(WebOnArchive, ClusterOfOneRecord) {

@@ -143,6 +143,46 @@ CREATE INDEX near_dup_signatures_by_scheme ON near_dup_signatures(scheme, record
 -- that count read every source for every record (minutes at 100,000 records).
 CREATE INDEX IF NOT EXISTS sources_by_record ON sources(record_id);
 )SQL",
+    R"SQL(
+-- The web page's search without words or filters (sqlite_store_browse.cpp) reads the
+-- facets' counts here instead of tallying every record: how many records have each value
+-- of each facet (issuer, place, year, kind, needs_review; '' for none), kept by triggers
+-- in the transaction that writes the record (records are never deleted).
+CREATE TABLE facet_counts (
+  facet TEXT NOT NULL,
+  value TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (facet, value)
+) WITHOUT ROWID;
+CREATE TRIGGER records_facets_insert AFTER INSERT ON records BEGIN
+  INSERT INTO facet_counts VALUES ('issuer', coalesce(NEW.issuer, ''), 1),
+    ('place', coalesce(NEW.place, ''), 1),
+    ('year', substr(coalesce(NEW.release_date, ''), 1, 4), 1),
+    ('kind', coalesce(NEW.kind, ''), 1),
+    ('needs_review', CASE WHEN NEW.needs_review THEN 'yes' ELSE 'no' END, 1)
+  ON CONFLICT DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER records_facets_update
+AFTER UPDATE OF issuer, place, release_date, kind, needs_review ON records BEGIN
+  UPDATE facet_counts SET count = count - 1 WHERE (facet, value) IN (VALUES
+    ('issuer', coalesce(OLD.issuer, '')), ('place', coalesce(OLD.place, '')),
+    ('year', substr(coalesce(OLD.release_date, ''), 1, 4)), ('kind', coalesce(OLD.kind, '')),
+    ('needs_review', CASE WHEN OLD.needs_review THEN 'yes' ELSE 'no' END));
+  INSERT INTO facet_counts VALUES ('issuer', coalesce(NEW.issuer, ''), 1),
+    ('place', coalesce(NEW.place, ''), 1),
+    ('year', substr(coalesce(NEW.release_date, ''), 1, 4), 1),
+    ('kind', coalesce(NEW.kind, ''), 1),
+    ('needs_review', CASE WHEN NEW.needs_review THEN 'yes' ELSE 'no' END, 1)
+  ON CONFLICT DO UPDATE SET count = count + 1;
+END;
+INSERT INTO facet_counts
+  SELECT 'issuer', coalesce(issuer, ''), count(*) FROM records GROUP BY 2 UNION ALL
+  SELECT 'place', coalesce(place, ''), count(*) FROM records GROUP BY 2 UNION ALL
+  SELECT 'year', substr(coalesce(release_date, ''), 1, 4), count(*) FROM records GROUP BY 2
+  UNION ALL SELECT 'kind', coalesce(kind, ''), count(*) FROM records GROUP BY 2 UNION ALL
+  SELECT 'needs_review', CASE WHEN needs_review THEN 'yes' ELSE 'no' END, count(*) FROM records
+  GROUP BY 2;
+)SQL",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 

@@ -106,10 +106,29 @@ class Tally {
 // (and the total), and a second chooses the page of hits; both read the records_facets
 // index instead of the rows, which carry the whole text. Only the page's hits are then
 // read in full, with their snippets.
+//
+// Without words or filters every record matches: the counts are read from facet_counts,
+// which the store keeps as it writes, not tallied over the whole archive.
 Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
   const Filter filter = filter_of(query);
   BrowseResult result;
-  {
+  if (filter.where.empty()) {
+    Statement q(statements_,
+                "SELECT facet, value, count FROM facet_counts WHERE count > 0 ORDER BY facet, "
+                "count DESC, value");
+    for (const char* name : {"issuer", "place", "year", "kind", "needs_review"})
+      result.facets[name];
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      const std::string facet = q.text(0), value = q.text(1);
+      const std::int64_t count = q.integer(2);
+      if (facet == "needs_review") result.total += count;
+      std::vector<FacetCount>& values = result.facets[facet];
+      if (!value.empty() && values.size() < static_cast<std::size_t>(kMaxFacetValues))
+        values.push_back({value, count});
+    }
+    if (rc != SQLITE_DONE) return db_error("search failed");
+  } else {
     Statement q(statements_,
                 "SELECT coalesce(r.issuer, ''), coalesce(r.place, ''), "
                 "substr(coalesce(r.release_date, ''), 1, 4), coalesce(r.kind, ''), r.needs_review" +
