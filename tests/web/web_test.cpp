@@ -354,8 +354,10 @@ TEST_P(WebOnArchive, TheSearchTablesAreFilledFromTheRecordsThere) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(scratch_->location().c_str(), &db), SQLITE_OK);
     const int rc = sqlite3_exec(db,
-                                "DROP TABLE facet_counts; DROP TRIGGER records_facets_insert; "
-                                "DROP TRIGGER records_facets_update; "
+                                "DROP TABLE facet_counts; DROP VIEW record_facets; "
+                                "DROP TRIGGER records_facets_insert; "
+                                "DROP TRIGGER records_facets_unset; "
+                                "DROP TRIGGER records_facets_set; "
                                 "UPDATE schema_version SET version = version - 1",
                                 nullptr, nullptr, nullptr);
     sqlite3_close(db);

@@ -154,34 +154,28 @@ CREATE TABLE facet_counts (
   count INTEGER NOT NULL,
   PRIMARY KEY (facet, value)
 ) WITHOUT ROWID;
+-- A record's value of each facet, as the search counts it.
+CREATE VIEW record_facets(record_id, facet, value) AS
+  SELECT id, 'issuer', coalesce(issuer, '') FROM records UNION ALL
+  SELECT id, 'place', coalesce(place, '') FROM records UNION ALL
+  SELECT id, 'year', substr(coalesce(release_date, ''), 1, 4) FROM records UNION ALL
+  SELECT id, 'kind', coalesce(kind, '') FROM records UNION ALL
+  SELECT id, 'needs_review', CASE WHEN needs_review THEN 'yes' ELSE 'no' END FROM records;
 CREATE TRIGGER records_facets_insert AFTER INSERT ON records BEGIN
-  INSERT INTO facet_counts VALUES ('issuer', coalesce(NEW.issuer, ''), 1),
-    ('place', coalesce(NEW.place, ''), 1),
-    ('year', substr(coalesce(NEW.release_date, ''), 1, 4), 1),
-    ('kind', coalesce(NEW.kind, ''), 1),
-    ('needs_review', CASE WHEN NEW.needs_review THEN 'yes' ELSE 'no' END, 1)
+  INSERT INTO facet_counts SELECT facet, value, 1 FROM record_facets WHERE record_id = NEW.id
   ON CONFLICT DO UPDATE SET count = count + 1;
 END;
-CREATE TRIGGER records_facets_update
+CREATE TRIGGER records_facets_unset
+BEFORE UPDATE OF issuer, place, release_date, kind, needs_review ON records BEGIN
+  UPDATE facet_counts SET count = count - 1
+  WHERE (facet, value) IN (SELECT facet, value FROM record_facets WHERE record_id = OLD.id);
+END;
+CREATE TRIGGER records_facets_set
 AFTER UPDATE OF issuer, place, release_date, kind, needs_review ON records BEGIN
-  UPDATE facet_counts SET count = count - 1 WHERE (facet, value) IN (VALUES
-    ('issuer', coalesce(OLD.issuer, '')), ('place', coalesce(OLD.place, '')),
-    ('year', substr(coalesce(OLD.release_date, ''), 1, 4)), ('kind', coalesce(OLD.kind, '')),
-    ('needs_review', CASE WHEN OLD.needs_review THEN 'yes' ELSE 'no' END));
-  INSERT INTO facet_counts VALUES ('issuer', coalesce(NEW.issuer, ''), 1),
-    ('place', coalesce(NEW.place, ''), 1),
-    ('year', substr(coalesce(NEW.release_date, ''), 1, 4), 1),
-    ('kind', coalesce(NEW.kind, ''), 1),
-    ('needs_review', CASE WHEN NEW.needs_review THEN 'yes' ELSE 'no' END, 1)
+  INSERT INTO facet_counts SELECT facet, value, 1 FROM record_facets WHERE record_id = NEW.id
   ON CONFLICT DO UPDATE SET count = count + 1;
 END;
-INSERT INTO facet_counts
-  SELECT 'issuer', coalesce(issuer, ''), count(*) FROM records GROUP BY 2 UNION ALL
-  SELECT 'place', coalesce(place, ''), count(*) FROM records GROUP BY 2 UNION ALL
-  SELECT 'year', substr(coalesce(release_date, ''), 1, 4), count(*) FROM records GROUP BY 2
-  UNION ALL SELECT 'kind', coalesce(kind, ''), count(*) FROM records GROUP BY 2 UNION ALL
-  SELECT 'needs_review', CASE WHEN needs_review THEN 'yes' ELSE 'no' END, count(*) FROM records
-  GROUP BY 2;
+INSERT INTO facet_counts SELECT facet, value, count(*) FROM record_facets GROUP BY facet, value;
 )SQL",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
