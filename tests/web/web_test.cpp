@@ -339,13 +339,15 @@ TEST_P(WebOnArchive, AFrequentWordIsCountedAndPagedThroughAllItsMatches) {
 }
 
 // An archive from before the tables the search reads instead of the records (PostgreSQL's
-// record_search, SQLite's facet_counts) gets them filled from its records on open.
+// record_search and facet_counts, SQLite's facet_counts) gets them filled from its records
+// on open.
 TEST_P(WebOnArchive, TheSearchTablesAreFilledFromTheRecordsThere) {
   if (GetParam() == testing::Backend::kPostgresql) {
     pqxx::connection c(scratch_->location());
     pqxx::work tx(c);
     tx.exec(
-        "DROP TABLE record_search; DROP FUNCTION record_search_keep() CASCADE; "
+        "DROP TABLE record_search, facet_counts; DROP FUNCTION record_search_keep() CASCADE; "
+        "DROP FUNCTION facet_counts_keep() CASCADE; DROP FUNCTION record_facet_values(records); "
         "CREATE INDEX records_facets ON records(issuer, place, release_date, kind, needs_review); "
         "CREATE INDEX records_newest ON records(release_date DESC NULLS LAST, id DESC); "
         "DELETE FROM schema_migrations WHERE version = 7");

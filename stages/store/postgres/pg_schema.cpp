@@ -217,15 +217,53 @@ $$;
 CREATE TRIGGER records_search_insert AFTER INSERT ON records
   FOR EACH ROW EXECUTE FUNCTION record_search_keep();
 CREATE TRIGGER records_search_update AFTER UPDATE ON records
-  FOR EACH ROW WHEN (OLD.issuer IS DISTINCT FROM NEW.issuer OR OLD.place IS DISTINCT FROM NEW.place
-    OR OLD.release_date IS DISTINCT FROM NEW.release_date OR OLD.kind IS DISTINCT FROM NEW.kind
-    OR OLD.needs_review IS DISTINCT FROM NEW.needs_review OR OLD.title IS DISTINCT FROM NEW.title
-    OR OLD.text IS DISTINCT FROM NEW.text)
+  FOR EACH ROW WHEN ((OLD.issuer, OLD.place, OLD.release_date, OLD.kind, OLD.needs_review,
+                      OLD.title, OLD.text) IS DISTINCT FROM
+                     (NEW.issuer, NEW.place, NEW.release_date, NEW.kind, NEW.needs_review,
+                      NEW.title, NEW.text))
   EXECUTE FUNCTION record_search_keep();
 INSERT INTO record_search
   SELECT id, issuer, place, substr(release_date, 1, 4), release_date, kind, needs_review,
          search_vector
   FROM records;
+-- A search without words or filters reads the facets' counts here instead of counting
+-- every record: how many records have each value of each facet ('' for none). Kept at
+-- commit (a deferred trigger), so that concurrent writers wait for each other's count rows
+-- only for the commit itself, each locking them in the same order.
+CREATE TABLE facet_counts (
+  facet TEXT NOT NULL,
+  value TEXT NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (facet, value)
+);
+CREATE FUNCTION record_facet_values(r records) RETURNS TABLE (facet TEXT, value TEXT)
+LANGUAGE sql IMMUTABLE AS $$
+  VALUES ('issuer', coalesce(r.issuer, '')), ('place', coalesce(r.place, '')),
+         ('year', coalesce(substr(r.release_date, 1, 4), '')), ('kind', coalesce(r.kind, '')),
+         ('needs_review', CASE WHEN r.needs_review <> 0 THEN 'yes' ELSE 'no' END)
+$$;
+CREATE FUNCTION facet_counts_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO facet_counts AS c (facet, value, count)
+  SELECT d.facet, d.value, sum(d.change) FROM (
+    SELECT f.facet, f.value, 1 AS change FROM record_facet_values(NEW) f
+    UNION ALL
+    SELECT f.facet, f.value, -1 FROM record_facet_values(OLD) f WHERE TG_OP = 'UPDATE') d
+  GROUP BY d.facet, d.value HAVING sum(d.change) <> 0 ORDER BY d.facet, d.value
+  ON CONFLICT (facet, value) DO UPDATE SET count = c.count + EXCLUDED.count;
+  RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER records_facets_insert AFTER INSERT ON records
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION facet_counts_keep();
+CREATE CONSTRAINT TRIGGER records_facets_update AFTER UPDATE ON records
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW WHEN ((OLD.issuer, OLD.place, OLD.release_date, OLD.kind, OLD.needs_review)
+                     IS DISTINCT FROM (NEW.issuer, NEW.place, NEW.release_date, NEW.kind,
+                                       NEW.needs_review))
+  EXECUTE FUNCTION facet_counts_keep();
+INSERT INTO facet_counts
+  SELECT f.facet, f.value, count(*) FROM records r, record_facet_values(r) f GROUP BY 1, 2;
 CREATE INDEX record_search_words ON record_search USING GIN (search_vector);
 CREATE INDEX record_search_newest ON record_search(release_date DESC NULLS LAST, record_id DESC);
 DROP INDEX records_facets;

@@ -1,11 +1,13 @@
 // PostgreSQL backend: the web page's queries: search with facet counts
 // (ArchiveStore::browse) and one record's cluster.
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "stages/core/text_util.h"
 #include "stages/store/postgres/pg_store_impl.h"
+#include "stages/store/store_common.h"
 
 namespace pressarchive {
 namespace {
@@ -87,19 +89,102 @@ const char* facet_of(int grouping) {
   }
 }
 
+// Adds the facet counts of the records `filter` matches to `result` (PgStore::browse).
+void count_facets(pqxx::work& tx, const Filter& filter, BrowseResult& result) {
+  const std::string facet_sql =
+      "SELECT GROUPING(issuer, place, year, kind, needs_review), coalesce(issuer, ''), "
+      "coalesce(place, ''), coalesce(year, ''), coalesce(kind, ''), needs_review, "
+      "sum(n)::bigint FROM (SELECT s.issuer, s.place, s.year, s.kind, s.needs_review, "
+      "count(*) AS n FROM record_search s" +
+      filter.where +
+      " GROUP BY 1, 2, 3, 4, 5) c GROUP BY GROUPING SETS ((issuer), (place), (year), (kind), "
+      "(needs_review))";
+  for (const pqxx::row& row :
+       tx.exec_params(facet_sql, pqxx::prepare::make_dynamic_params(filter.params))) {
+    const char* facet = facet_of(row[0].as<int>());
+    if (!facet) continue;
+    const std::int64_t count = row[6].as<std::int64_t>();
+    std::string value;
+    if (std::string(facet) == "issuer")
+      value = text_of(row[1]);
+    else if (std::string(facet) == "place")
+      value = text_of(row[2]);
+    else if (std::string(facet) == "year")
+      value = text_of(row[3]);
+    else if (std::string(facet) == "kind")
+      value = text_of(row[4]);
+    else {
+      value = row[5].as<int>() ? "yes" : "no";
+      result.total += count;
+    }
+    if (!value.empty()) result.facets[facet].push_back({value, count});
+  }
+  for (auto& [name, values] : result.facets) {
+    std::stable_sort(values.begin(), values.end(), [](const FacetCount& a, const FacetCount& b) {
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    });
+    if (values.size() > static_cast<std::size_t>(kMaxFacetValues)) values.resize(kMaxFacetValues);
+  }
+}
+
+// The ids of the page of hits `query` asks for, in order, out of `total` matches of
+// `filter` (PgStore::browse).
+std::vector<std::int64_t> page_of_hits(pqxx::work& tx, const BrowseQuery& query,
+                                       const Filter& filter, std::int64_t total) {
+  std::vector<std::int64_t> ids;
+  // Appends the ids `select` (ending in ORDER BY) finds, `limit` of them from `offset` on.
+  const auto add_ids = [&](const std::string& select, std::int64_t limit, std::int64_t offset) {
+    if (limit <= 0) return;
+    std::vector<std::string> params = filter.params;
+    params.push_back(std::to_string(limit));
+    params.push_back(std::to_string(offset));
+    const std::string n = std::to_string(params.size());
+    const std::string sql = select + " LIMIT $" + std::to_string(params.size() - 1) +
+                            "::bigint OFFSET $" + n + "::bigint";
+    for (const pqxx::row& row : tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params)))
+      ids.push_back(row[0].as<std::int64_t>());
+  };
+  const std::string matches = "SELECT s.record_id FROM record_search s" + filter.where;
+  const std::int64_t offset = query.offset, end = offset + query.limit;
+  if (!filter.has_words || query.by_date) {
+    add_ids(matches + " ORDER BY s.release_date DESC NULLS LAST, s.record_id DESC", query.limit,
+            offset);
+  } else if (total <= kRankedMatches) {
+    add_ids(matches + " ORDER BY ts_rank(s.search_vector, $1::tsquery) DESC, s.record_id",
+            query.limit, offset);
+  } else {
+    // Newest first by a key no index has: the newest matches are then chosen among the GIN
+    // index's matches, which reads their narrow rows only. Through the newest-first index
+    // the planner would test every row it passes with `@@`, reading its tsvector.
+    const std::string newest = " ORDER BY coalesce(s.release_date, '') DESC, s.record_id DESC";
+    const std::string ranked = std::to_string(kRankedMatches);
+    add_ids("SELECT n.record_id FROM (SELECT s.record_id, s.search_vector FROM record_search s" +
+                filter.where + newest + " LIMIT " + ranked +
+                ") n ORDER BY ts_rank(n.search_vector, $1::tsquery) DESC, n.record_id",
+            std::min(end, kRankedMatches) - offset, offset);
+    const std::int64_t rest = std::max(offset, kRankedMatches);
+    add_ids(matches + newest, end - rest, rest);
+  }
+  return ids;
+}
+
 }  // namespace
 
-// One scan counts all five facets (GROUPING SETS); the needs_review set covers every
-// matching record, so its counts add up to the total. Filters, facets and the order of
-// the hits read record_search (migration 7: what a search needs of each record, narrow,
-// kept by triggers), not the records, whose rows carry the whole text; the records are
-// read only for the page of hits shown. With words, the GIN index of record_search
-// finds the matches.
+// Filters, facets and the order of the hits read record_search (migration 7: what a
+// search needs of each record, narrow, kept by triggers), not the records, whose rows carry
+// the whole text; the records are read only for the page of hits shown. With words, the GIN
+// index of record_search finds the matches.
+//
+// Facets: without words or filters, from facet_counts (kept by the store as it writes).
+// Otherwise one scan of the matches groups them by all five facet columns at once, and
+// GROUPING SETS count each facet over those groups (a few thousand, where the matches of a
+// frequent word are tens of thousands); the needs_review set covers every match, so its
+// counts add up to the total.
 //
 // Relevance (ts_rank) reads each ranked record's whole tsvector, out of line, and a frequent
-// word matches tens of thousands of records. So a search with more than
-// kRankedMatches matches ranks its kRankedMatches newest matches; the rest follow them, newest
-// first. At most kRankedMatches matches, every match is ranked.
+// word matches tens of thousands of records. So a search with more than kRankedMatches
+// matches ranks its kRankedMatches newest matches; the rest follow them, newest first. At
+// most kRankedMatches matches, every match is ranked.
 Result<BrowseResult> PgStore::browse(const BrowseQuery& query) {
   const std::vector<std::string> search_words = words(query.text);
   std::lock_guard lock(mutex_);
@@ -114,107 +199,51 @@ Result<BrowseResult> PgStore::browse(const BrowseQuery& query) {
           tx.exec_params1(tsquery_sql(search_words), pqxx::prepare::make_dynamic_params(texts));
       tsquery = text_of(row[0]);
     }
-    BrowseResult result;
-    for (const char* name : {"issuer", "place", "year", "kind", "needs_review"})
-      result.facets[name];
+    BrowseResult result = store::uncounted_browse_result();
     // Words that are all stop words match nothing (as search() has it).
     if (!search_words.empty() && tsquery.empty()) return result;
     const Filter filter = filter_of(query, tsquery);
     // The planner costs `@@` as cheap and, for a frequent word, prefers reading every row
-    // to the GIN index; but each row's test then decompresses its tsvector, while the
-    // index answers without reading any.
+    // to the GIN index; but each row's test then reads its tsvector, while the index
+    // answers without reading any.
     if (filter.has_words) tx.exec("SET LOCAL enable_seqscan = off");
-    const std::string facet_sql =
-        "SELECT GROUPING(s.issuer, s.place, s.year, s.kind, s.needs_review), "
-        "coalesce(s.issuer, ''), coalesce(s.place, ''), coalesce(s.year, ''), "
-        "coalesce(s.kind, ''), s.needs_review, count(*) FROM record_search s" +
-        filter.where +
-        " GROUP BY GROUPING SETS ((s.issuer), (s.place), (s.year), (s.kind), (s.needs_review))";
-    for (const pqxx::row& row :
-         tx.exec_params(facet_sql, pqxx::prepare::make_dynamic_params(filter.params))) {
-      const char* facet = facet_of(row[0].as<int>());
-      if (!facet) continue;
-      const std::int64_t count = row[6].as<std::int64_t>();
-      std::string value;
-      if (std::string(facet) == "issuer")
-        value = text_of(row[1]);
-      else if (std::string(facet) == "place")
-        value = text_of(row[2]);
-      else if (std::string(facet) == "year")
-        value = text_of(row[3]);
-      else if (std::string(facet) == "kind")
-        value = text_of(row[4]);
-      else {
-        value = row[5].as<int>() ? "yes" : "no";
-        result.total += count;
-      }
-      if (!value.empty()) result.facets[facet].push_back({value, count});
-    }
-    for (auto& [name, values] : result.facets) {
-      std::stable_sort(values.begin(), values.end(), [](const FacetCount& a, const FacetCount& b) {
-        return a.count != b.count ? a.count > b.count : a.value < b.value;
-      });
-      if (values.size() > static_cast<std::size_t>(kMaxFacetValues)) values.resize(kMaxFacetValues);
+    if (filter.where.empty()) {
+      for (const pqxx::row& row :
+           tx.exec("SELECT facet, value, count FROM facet_counts WHERE count > 0 "
+                   "ORDER BY facet, count DESC, value COLLATE \"C\""))
+        store::add_kept_facet_count(result, text_of(row[0]), text_of(row[1]),
+                                    row[2].as<std::int64_t>());
+    } else {
+      count_facets(tx, filter, result);
     }
     if (result.total == 0) return result;
+    const std::vector<std::int64_t> ids = page_of_hits(tx, query, filter, result.total);
+    if (ids.empty()) return result;
 
-    std::vector<std::string> params = filter.params;
-    const auto param = [&](std::string value) {
-      params.push_back(std::move(value));
-      return "$" + std::to_string(params.size());
-    };
-    // The page of hits is chosen in record_search (`page`, with the keys it is ordered
-    // by), and only its records are read, for their title, place and snippet.
-    std::string keys = "s.release_date, s.record_id";
-    std::string from = " FROM record_search s" + filter.where;
-    std::string order = "$.release_date DESC NULLS LAST, $.record_id DESC";
-    if (filter.has_words && !query.by_date) {
-      keys += ", ts_rank(s.search_vector, $1::tsquery) AS rank";
-      order = "$.rank DESC, $.record_id";
-      if (result.total > kRankedMatches) {
-        // The newest matches ranked, then the others newest first (see above).
-        keys =
-            "s.release_date, s.record_id, ranked.record_id IS NULL AS unranked, CASE WHEN "
-            "ranked.record_id IS NOT NULL THEN ts_rank(s.search_vector, $1::tsquery) END "
-            "AS rank";
-        from = " FROM record_search s LEFT JOIN (SELECT s.record_id FROM record_search s" +
-               filter.where + " ORDER BY s.release_date DESC NULLS LAST, s.record_id DESC LIMIT " +
-               param(std::to_string(kRankedMatches)) +
-               "::bigint) ranked ON ranked.record_id = s.record_id" + filter.where;
-        order = "$.unranked, $.rank DESC, $.release_date DESC NULLS LAST, $.record_id DESC";
-      }
-    }
+    std::vector<std::string> params;
+    if (filter.has_words) params.push_back(tsquery);
+    std::string id_list = "{";
+    for (const std::int64_t id : ids)
+      id_list += (id_list.size() > 1 ? "," : "") + std::to_string(id);
+    params.push_back(id_list + "}");
     const std::string snippet =
         filter.has_words
             ? "ts_headline(CASE WHEN r.language = 'en' THEN 'english'::regconfig ELSE "
               "'german'::regconfig END, coalesce(r.text, ''), $1::tsquery, 'StartSel=' || chr(2) "
               "|| ', StopSel=' || chr(3) || ', MaxWords=18, MinWords=8, MaxFragments=1')"
             : "substr(coalesce(nullif(r.body, ''), r.text, ''), 1, 200)";
-    const std::string limit = param(std::to_string(query.limit));
-    const std::string offset = param(std::to_string(query.offset));
-    // `order` names the keys with "$." for a prefix: none in the inner select (its output
-    // columns), "page." outside.
-    const auto order_in = [&](const std::string& prefix) {
-      std::string out;
-      for (std::size_t i = 0; i < order.size(); ++i) {
-        if (order.compare(i, 2, "$.") == 0) {
-          out += prefix;
-          ++i;
-        } else {
-          out += order[i];
-        }
-      }
-      return out;
-    };
-    const std::string hits_sql =
-        "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), " + snippet +
-        ", coalesce(r.issuer, ''), coalesce(r.place, '') FROM (SELECT " + keys + from +
-        " ORDER BY " + order_in("") + " LIMIT " + limit + "::bigint OFFSET " + offset +
-        "::bigint) page JOIN records r ON r.id = page.record_id ORDER BY " + order_in("page.");
-    for (const pqxx::row& row :
-         tx.exec_params(hits_sql, pqxx::prepare::make_dynamic_params(params)))
-      result.hits.push_back({row[0].as<std::int64_t>(), text_of(row[1]), text_of(row[2]),
-                             text_of(row[3]), text_of(row[4]), text_of(row[5])});
+    std::map<std::int64_t, SearchHit> hits;
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), " + snippet +
+                 ", coalesce(r.issuer, ''), coalesce(r.place, '') FROM records r "
+                 "WHERE r.id = ANY($" +
+                 std::to_string(params.size()) + "::bigint[])",
+             pqxx::prepare::make_dynamic_params(params)))
+      hits[row[0].as<std::int64_t>()] = {row[0].as<std::int64_t>(), text_of(row[1]),
+                                         text_of(row[2]),           text_of(row[3]),
+                                         text_of(row[4]),           text_of(row[5])};
+    for (const std::int64_t id : ids)
+      if (auto hit = hits.find(id); hit != hits.end()) result.hits.push_back(hit->second);
     return result;
   } catch (const std::exception& e) {
     return db_error("search failed", e);

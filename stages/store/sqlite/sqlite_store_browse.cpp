@@ -7,6 +7,7 @@
 
 #include "stages/core/text_util.h"
 #include "stages/store/sqlite/sqlite_store_impl.h"
+#include "stages/store/store_common.h"
 
 namespace pressarchive {
 namespace {
@@ -111,22 +112,14 @@ class Tally {
 // which the store keeps as it writes, not tallied over the whole archive.
 Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
   const Filter filter = filter_of(query);
-  BrowseResult result;
+  BrowseResult result = store::uncounted_browse_result();
   if (filter.where.empty()) {
     Statement q(statements_,
                 "SELECT facet, value, count FROM facet_counts WHERE count > 0 ORDER BY facet, "
                 "count DESC, value");
-    for (const char* name : {"issuer", "place", "year", "kind", "needs_review"})
-      result.facets[name];
     int rc;
-    while ((rc = q.step()) == SQLITE_ROW) {
-      const std::string facet = q.text(0), value = q.text(1);
-      const std::int64_t count = q.integer(2);
-      if (facet == "needs_review") result.total += count;
-      std::vector<FacetCount>& values = result.facets[facet];
-      if (!value.empty() && values.size() < static_cast<std::size_t>(kMaxFacetValues))
-        values.push_back({value, count});
-    }
+    while ((rc = q.step()) == SQLITE_ROW)
+      store::add_kept_facet_count(result, q.text(0), q.text(1), q.integer(2));
     if (rc != SQLITE_DONE) return db_error("search failed");
   } else {
     Statement q(statements_,
