@@ -165,17 +165,6 @@ std::string load_average() {
   return one.empty() ? "?" : one;
 }
 
-// `uri` with its database replaced by `database` (as tests/store_backends.h does).
-std::string with_database(const std::string& uri, const std::string& database) {
-  const std::size_t authority = uri.find("://");
-  const std::size_t path = uri.find('/', authority == std::string::npos ? 0 : authority + 3);
-  const std::size_t query = uri.find('?');
-  const std::string tail = query == std::string::npos ? "" : uri.substr(query);
-  const std::string head = uri.substr(
-      0, path == std::string::npos ? (query == std::string::npos ? uri.size() : query) : path);
-  return head + "/" + database + tail;
-}
-
 extern "C" char** environ;
 
 // Runs `args` with output to /dev/null; its exit code (-1 when it cannot start).

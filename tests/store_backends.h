@@ -14,6 +14,7 @@
 #include <pqxx/pqxx>
 #include <string>
 
+#include "stages/store/postgres/pg_store.h"
 #include "test_paths.h"
 
 namespace pressarchive::testing {
@@ -60,17 +61,6 @@ inline constexpr const char* kPgServerRequired =
         GTEST_SKIP() << ::pressarchive::testing::kNoPgServer;       \
     }                                                               \
   } while (0)
-
-// `uri` with its database replaced by `database`.
-inline std::string with_database(const std::string& uri, const std::string& database) {
-  const std::size_t authority = uri.find("://");
-  const std::size_t path = uri.find('/', authority == std::string::npos ? 0 : authority + 3);
-  const std::size_t query = uri.find('?');
-  const std::string tail = query == std::string::npos ? "" : uri.substr(query);
-  const std::string head = uri.substr(
-      0, path == std::string::npos ? (query == std::string::npos ? uri.size() : query) : path);
-  return head + "/" + database + tail;
-}
 
 // A fresh, empty archive location for one test: a file in a temp dir for SQLite, a new
 // database with a unique name for PostgreSQL, dropped again by the destructor.

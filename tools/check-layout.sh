@@ -21,7 +21,8 @@ declare -A may=(
   [stages/store/sqlite]="stages/core stages/metadata stages/near_dup stages/store"
   [stages/store/postgres]="stages/core stages/metadata stages/near_dup stages/store"
   [stages/export]="stages/core stages/ingest stages/engines stages/metadata stages/near_dup stages/store"
-  [stages/web]="stages/core stages/ingest stages/engines stages/metadata stages/near_dup stages/store stages/export"
+  [stages/web/services]="stages/core stages/ingest stages/engines stages/store stages/export"
+  [stages/web]="stages/core stages/ingest stages/engines stages/metadata stages/near_dup stages/store stages/export stages/web/services"
   # The workers' job queue is PostgreSQL's (store/postgres/job_queue.h).
   [pipeline]="stages/core stages/ingest stages/engines stages/metadata stages/metadata/base stages/near_dup stages/store stages/store/postgres"
   [pipeline/cli]="stages/core stages/ingest stages/engines stages/metadata stages/metadata/base stages/near_dup stages/store stages/store/postgres stages/export stages/web pipeline"

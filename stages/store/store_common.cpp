@@ -269,4 +269,18 @@ void crash_point_before_commit() {
   if (setting != nullptr && ++commits == std::atoi(setting)) std::raise(SIGKILL);
 }
 
+BrowseResult uncounted_browse_result() {
+  BrowseResult result;
+  for (const char* name : {"issuer", "place", "year", "kind", "needs_review"}) result.facets[name];
+  return result;
+}
+
+void add_kept_facet_count(BrowseResult& result, const std::string& facet, const std::string& value,
+                          std::int64_t count) {
+  if (facet == "needs_review") result.total += count;
+  std::vector<FacetCount>& values = result.facets[facet];
+  if (!value.empty() && values.size() < static_cast<std::size_t>(kMaxFacetValues))
+    values.push_back({value, count});
+}
+
 }  // namespace pressarchive::store

@@ -31,6 +31,14 @@ std::map<std::string, std::string> read_manual_fields(const std::string& json);
 std::string with_manual_field(const std::string& json, const std::string& field,
                               const std::string& value);
 
+// A browse result before its counts: every facet named, none counted.
+BrowseResult uncounted_browse_result();
+// Adds one row of a backend's facet_counts table (kept by the store as it writes; read
+// most frequent first) to `result`: empty values are left out, at most kMaxFacetValues a
+// facet, and the needs_review counts, which cover every record, add up to the total.
+void add_kept_facet_count(BrowseResult& result, const std::string& facet, const std::string& value,
+                          std::int64_t count);
+
 // runs.summary.
 std::string run_summary_json(const RunSummary& s);
 RunSummary read_run_summary(const std::string& json);

@@ -11,11 +11,11 @@
 #include "stages/metadata/learned_boilerplate.h"
 #include "stages/web/access.h"
 #include "stages/web/html.h"
-#include "stages/web/page_images.h"
-#include "stages/web/record_exports.h"
 #include "stages/web/request.h"
-#include "stages/web/retry_jobs.h"
-#include "stages/web/store_pool.h"
+#include "stages/web/services/page_images.h"
+#include "stages/web/services/record_exports.h"
+#include "stages/web/services/retry_jobs.h"
+#include "stages/web/services/store_pool.h"
 
 namespace pressarchive::web {
 

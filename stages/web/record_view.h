@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "stages/store/archive_store.h"
-#include "stages/web/page_images.h"
+#include "stages/web/services/page_images.h"
 
 namespace pressarchive::web {
 

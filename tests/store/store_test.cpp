@@ -384,6 +384,14 @@ namespace {
 
 // The page lines column is written without building a JSON document: byte for byte what
 // nlohmann::json writes for the same lines, and read back as they were.
+TEST(PostgresqlStore, WithDatabaseReplacesOnlyTheDatabase) {
+  EXPECT_EQ(with_database("postgresql://u:pw@h:5432/a?sslmode=disable", "b"),
+            "postgresql://u:pw@h:5432/b?sslmode=disable");
+  EXPECT_EQ(with_database("postgresql://h/a", "b"), "postgresql://h/b");
+  EXPECT_EQ(with_database("postgresql://h:5432", "b"), "postgresql://h:5432/b");
+  EXPECT_EQ(with_database("postgresql://h?host=/tmp/s", "b"), "postgresql://h/b?host=/tmp/s");
+}
+
 TEST(PageLinesJson, AsTheJsonLibraryWritesItAndReadBack) {
   std::vector<TextLine> lines = {
       {"Stadt Kaiserslautern \xE2\x80\x93 Pressestelle", 40.0f, true},

@@ -2,11 +2,13 @@
 // the token and CSRF rules, the handlers' answers to bad requests, and facet counts on
 // both store backends.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "../ingest_in_process.h"
@@ -255,6 +257,127 @@ TEST_P(WebOnArchive, SortByRelevanceOrByDate) {
   EXPECT_STREQ(order("date"), "once first");  // newest first
   const std::string body = app_->handle(get("/", {{"q", "zander"}, {"sort", "date"}})).body;
   EXPECT_NE(body.find("<option value=\"date\" selected>"), std::string::npos);
+}
+
+TEST_P(WebOnArchive, SearchAndFacetsFollowEditsReviewsAndReprocessing) {
+  auto store = open_existing_store(scratch_->location());
+  ASSERT_TRUE(store.ok());
+  // Record 2 (generated(1)): Stadt B, 2021, not flagged; record 3 (generated(2)) flagged.
+  ASSERT_TRUE((*store)->set_manual_field(2, "issuer", "Stadt Z", "test").ok());
+  ASSERT_TRUE((*store)->set_manual_field(2, "title", "Quokka im Rathaus", "test").ok());
+  ASSERT_TRUE((*store)->set_manual_field(2, "release_date", "2020-02-02", "test").ok());
+  ASSERT_TRUE((*store)->mark_reviewed(3, "test").ok());
+  Record reprocessed = generated(3);  // record 4, which read "Rombach"
+  reprocessed.pages[0].text = reprocessed.text = "Pressemitteilung zum Wombat im Zoo";
+  ASSERT_TRUE((*store)->replace_record(4, reprocessed, run_).ok());
+
+  Result<BrowseResult> r = (*store)->browse(BrowseQuery{});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->total, 10);
+  EXPECT_EQ(count_of(*r, "issuer", "Stadt Z"), 1);
+  EXPECT_EQ(count_of(*r, "issuer", "Stadt B"), 2);
+  EXPECT_EQ(count_of(*r, "year", "2020"), 1);
+  EXPECT_EQ(count_of(*r, "year", "2021"), 5);
+  EXPECT_EQ(count_of(*r, "needs_review", "yes"), 1);
+  EXPECT_EQ(r->hits.back().record_id, 2);  // the oldest now
+
+  BrowseQuery quokka;
+  quokka.text = "quokka";
+  r = (*store)->browse(quokka);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->total, 1);
+  EXPECT_EQ(r->hits[0].record_id, 2);
+  EXPECT_EQ(r->hits[0].issuer, "Stadt Z");
+  BrowseQuery issuer;
+  issuer.issuer = "Stadt Z";
+  EXPECT_EQ((*store)->browse(issuer).value().total, 1);
+
+  BrowseQuery wombat;
+  wombat.text = "wombat";
+  r = (*store)->browse(wombat);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->total, 1);
+  EXPECT_EQ(r->hits[0].record_id, 4);
+  BrowseQuery rombach;
+  rombach.text = "rombach";
+  EXPECT_EQ((*store)->browse(rombach).value().total, 3);  // records 1, 7 and 10 still
+}
+
+// More matches than PostgreSQL ranks (pg_store_browse.cpp): every match is counted and
+// paged through, the best of the newest comes first.
+TEST_P(WebOnArchive, AFrequentWordIsCountedAndPagedThroughAllItsMatches) {
+  auto store = open_existing_store(scratch_->location());
+  ASSERT_TRUE(store.ok());
+  constexpr int kMatches = 1100;
+  for (int i = 0; i < kMatches; ++i) {
+    Record r = generated(100 + i);
+    r.pages[0].text = r.text = "Der Zander im Stadtrat, Nummer " + std::to_string(i);
+    r.metadata.release_date = "2000-01-01";
+    if (i == kMatches - 1) {
+      r.pages[0].text = r.text = "Zander, Zander, Zander";
+      r.metadata.release_date = "2024-01-01";
+    }
+    ASSERT_TRUE((*store)->archive_record(r, run_).ok());
+  }
+  BrowseQuery zander;
+  zander.text = "zander";
+  zander.limit = 20;
+  Result<BrowseResult> r = (*store)->browse(zander);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->total, kMatches);
+  EXPECT_EQ(count_of(*r, "year", "2000"), kMatches - 1);
+  ASSERT_EQ(r->hits.size(), 20u);
+  EXPECT_EQ(r->hits[0].release_date, "2024-01-01");
+  std::set<std::int64_t> seen;
+  for (zander.offset = 0; zander.offset < kMatches; zander.offset += 20) {
+    r = (*store)->browse(zander);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    for (const SearchHit& hit : r->hits)
+      EXPECT_TRUE(seen.insert(hit.record_id).second) << hit.record_id;
+  }
+  EXPECT_EQ(seen.size(), static_cast<std::size_t>(kMatches));
+}
+
+// An archive from before the tables the search reads instead of the records (PostgreSQL's
+// record_search and facet_counts, SQLite's facet_counts) gets them filled from its records
+// on open.
+TEST_P(WebOnArchive, TheSearchTablesAreFilledFromTheRecordsThere) {
+  if (GetParam() == testing::Backend::kPostgresql) {
+    pqxx::connection c(scratch_->location());
+    pqxx::work tx(c);
+    tx.exec(
+        "DROP TABLE record_search, facet_counts; DROP FUNCTION record_search_keep() CASCADE; "
+        "DROP FUNCTION facet_counts_keep() CASCADE; DROP FUNCTION record_facet_values(records); "
+        "CREATE INDEX records_facets ON records(issuer, place, release_date, kind, needs_review); "
+        "CREATE INDEX records_newest ON records(release_date DESC NULLS LAST, id DESC); "
+        "DELETE FROM schema_migrations WHERE version = 7");
+    tx.commit();
+  } else {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(scratch_->location().c_str(), &db), SQLITE_OK);
+    const int rc = sqlite3_exec(db,
+                                "DROP TABLE facet_counts; DROP VIEW record_facets; "
+                                "DROP TRIGGER records_facets_insert; "
+                                "DROP TRIGGER records_facets_unset; "
+                                "DROP TRIGGER records_facets_set; "
+                                "UPDATE schema_version SET version = version - 1",
+                                nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK);
+  }
+  auto store = open_store(scratch_->location());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  Result<BrowseResult> r = (*store)->browse(BrowseQuery{});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->total, 10);
+  EXPECT_EQ(count_of(*r, "issuer", "Stadt A"), 4);
+  EXPECT_EQ(count_of(*r, "year", "2021"), 6);
+  EXPECT_EQ(count_of(*r, "needs_review", "yes"), 2);
+  BrowseQuery rombach;
+  rombach.text = "rombach";
+  EXPECT_EQ((*store)->browse(rombach).value().total, 4);
+  ASSERT_TRUE((*store)->set_manual_field(2, "issuer", "Stadt A", "test").ok());
+  EXPECT_EQ(count_of((*store)->browse(BrowseQuery{}).value(), "issuer", "Stadt A"), 5);
 }
 
 TEST_P(WebOnArchive, ClusterOfOneRecord) {

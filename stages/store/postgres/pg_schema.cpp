@@ -185,6 +185,91 @@ CREATE INDEX near_dup_signatures_by_scheme ON near_dup_signatures(scheme, record
 CREATE INDEX records_facets ON records(issuer, place, release_date, kind, needs_review);
 CREATE INDEX records_newest ON records(release_date DESC NULLS LAST, id DESC);
 )SQL",
+    R"SQL(
+-- The web page's search (pg_store_browse.cpp) filters, counts facets and orders in this
+-- narrow copy of what it needs of each record, not in the records (whose rows carry the
+-- text and body). The words' tsvector is kept out of line (EXTERNAL, and a row target of
+-- 128 bytes), so a scan of the rows a frequent word matches reads about 120 bytes each.
+-- Triggers keep it in the transaction that writes the record, on every write path.
+CREATE TABLE record_search (
+  record_id BIGINT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
+  issuer TEXT,
+  place TEXT,
+  year TEXT,
+  release_date TEXT,
+  kind TEXT,
+  needs_review INTEGER NOT NULL,
+  search_vector tsvector NOT NULL
+) WITH (toast_tuple_target = 128);
+ALTER TABLE record_search ALTER COLUMN search_vector SET STORAGE EXTERNAL;
+CREATE FUNCTION record_search_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO record_search AS s
+  VALUES (NEW.id, NEW.issuer, NEW.place, substr(NEW.release_date, 1, 4), NEW.release_date,
+          NEW.kind, NEW.needs_review, NEW.search_vector)
+  ON CONFLICT (record_id) DO UPDATE
+    SET issuer = EXCLUDED.issuer, place = EXCLUDED.place, year = EXCLUDED.year,
+        release_date = EXCLUDED.release_date, kind = EXCLUDED.kind,
+        needs_review = EXCLUDED.needs_review, search_vector = EXCLUDED.search_vector;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER records_search_insert AFTER INSERT ON records
+  FOR EACH ROW EXECUTE FUNCTION record_search_keep();
+CREATE TRIGGER records_search_update AFTER UPDATE ON records
+  FOR EACH ROW WHEN ((OLD.issuer, OLD.place, OLD.release_date, OLD.kind, OLD.needs_review,
+                      OLD.title, OLD.text) IS DISTINCT FROM
+                     (NEW.issuer, NEW.place, NEW.release_date, NEW.kind, NEW.needs_review,
+                      NEW.title, NEW.text))
+  EXECUTE FUNCTION record_search_keep();
+INSERT INTO record_search
+  SELECT id, issuer, place, substr(release_date, 1, 4), release_date, kind, needs_review,
+         search_vector
+  FROM records;
+-- A search without words or filters reads the facets' counts here instead of counting
+-- every record: how many records have each value of each facet ('' for none). Kept at
+-- commit (a deferred trigger), so that concurrent writers wait for each other's count rows
+-- only for the commit itself, each locking them in the same order.
+CREATE TABLE facet_counts (
+  facet TEXT NOT NULL,
+  value TEXT NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (facet, value)
+);
+CREATE FUNCTION record_facet_values(r records) RETURNS TABLE (facet TEXT, value TEXT)
+LANGUAGE sql IMMUTABLE AS $$
+  VALUES ('issuer', coalesce(r.issuer, '')), ('place', coalesce(r.place, '')),
+         ('year', coalesce(substr(r.release_date, 1, 4), '')), ('kind', coalesce(r.kind, '')),
+         ('needs_review', CASE WHEN r.needs_review <> 0 THEN 'yes' ELSE 'no' END)
+$$;
+CREATE FUNCTION facet_counts_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO facet_counts AS c (facet, value, count)
+  SELECT d.facet, d.value, sum(d.change) FROM (
+    SELECT f.facet, f.value, 1 AS change FROM record_facet_values(NEW) f
+    UNION ALL
+    SELECT f.facet, f.value, -1 FROM record_facet_values(OLD) f WHERE TG_OP = 'UPDATE') d
+  GROUP BY d.facet, d.value HAVING sum(d.change) <> 0 ORDER BY d.facet, d.value
+  ON CONFLICT (facet, value) DO UPDATE SET count = c.count + EXCLUDED.count;
+  RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER records_facets_insert AFTER INSERT ON records
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION facet_counts_keep();
+CREATE CONSTRAINT TRIGGER records_facets_update AFTER UPDATE ON records
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW WHEN ((OLD.issuer, OLD.place, OLD.release_date, OLD.kind, OLD.needs_review)
+                     IS DISTINCT FROM (NEW.issuer, NEW.place, NEW.release_date, NEW.kind,
+                                       NEW.needs_review))
+  EXECUTE FUNCTION facet_counts_keep();
+INSERT INTO facet_counts
+  SELECT f.facet, f.value, count(*) FROM records r, record_facet_values(r) f GROUP BY 1, 2;
+CREATE INDEX record_search_words ON record_search USING GIN (search_vector);
+CREATE INDEX record_search_newest ON record_search(release_date DESC NULLS LAST, record_id DESC);
+DROP INDEX records_facets;
+DROP INDEX records_newest;
+ANALYZE record_search;
+)SQL",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 

@@ -23,4 +23,9 @@ Result<std::unique_ptr<ArchiveStore>> open_postgresql_store(const std::string& u
 // `uri` with any password replaced by "***", for messages.
 std::string redact_uri(const std::string& uri);
 
+// `uri` with its database (the path after the authority) replaced by `database`, its
+// query string kept: `postgresql://h:5432/a?sslmode=x` and "b" give
+// `postgresql://h:5432/b?sslmode=x`.
+std::string with_database(const std::string& uri, const std::string& database);
+
 }  // namespace pressarchive

@@ -1,11 +1,13 @@
 // PostgreSQL backend: the web page's queries: search with facet counts
 // (ArchiveStore::browse) and one record's cluster.
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "stages/core/text_util.h"
 #include "stages/store/postgres/pg_store_impl.h"
+#include "stages/store/store_common.h"
 
 namespace pressarchive {
 namespace {
@@ -32,7 +34,7 @@ std::string tsquery_sql(const std::vector<std::string>& words) {
   return "SELECT (" + match + ")::text";
 }
 
-// WHERE of one browse query over `records r`, with its parameters ($1, $2, ... in order);
+// WHERE of one browse query over `record_search s`, with its parameters ($1, $2, ... in order);
 // with words, $1 is the tsquery (tsquery_sql) as text.
 struct Filter {
   std::string where;
@@ -50,21 +52,21 @@ Filter filter_of(const BrowseQuery& query, const std::string& tsquery) {
   std::vector<std::string> terms;
   if (!tsquery.empty()) {
     f.has_words = true;
-    terms.push_back("r.search_vector @@ " + f.next_param(tsquery) + "::tsquery");
+    terms.push_back("s.search_vector @@ " + f.next_param(tsquery) + "::tsquery");
   }
   const auto equal = [&](const char* column, const std::string& value) {
     if (!value.empty()) terms.push_back(std::string(column) + " = " + f.next_param(pg_text(value)));
   };
-  equal("r.issuer", query.issuer);
-  equal("r.place", query.place);
-  equal("substr(r.release_date, 1, 4)", query.year);
-  equal("r.kind", query.kind);
+  equal("s.issuer", query.issuer);
+  equal("s.place", query.place);
+  equal("s.year", query.year);
+  equal("s.kind", query.kind);
   if (query.needs_review)
-    terms.push_back(*query.needs_review ? "r.needs_review = 1" : "r.needs_review = 0");
+    terms.push_back(*query.needs_review ? "s.needs_review = 1" : "s.needs_review = 0");
   if (!query.date_from.empty())
-    terms.push_back("r.release_date >= " + f.next_param(pg_text(query.date_from)));
+    terms.push_back("s.release_date >= " + f.next_param(pg_text(query.date_from)));
   if (!query.date_to.empty())
-    terms.push_back("r.release_date <= " + f.next_param(pg_text(query.date_to)));
+    terms.push_back("s.release_date <= " + f.next_param(pg_text(query.date_to)));
   for (std::size_t i = 0; i < terms.size(); ++i) f.where += (i ? " AND " : " WHERE ") + terms[i];
   return f;
 }
@@ -87,18 +89,102 @@ const char* facet_of(int grouping) {
   }
 }
 
+// Adds the facet counts of the records `filter` matches to `result` (PgStore::browse).
+void count_facets(pqxx::work& tx, const Filter& filter, BrowseResult& result) {
+  const std::string facet_sql =
+      "SELECT GROUPING(issuer, place, year, kind, needs_review), coalesce(issuer, ''), "
+      "coalesce(place, ''), coalesce(year, ''), coalesce(kind, ''), needs_review, "
+      "sum(n)::bigint FROM (SELECT s.issuer, s.place, s.year, s.kind, s.needs_review, "
+      "count(*) AS n FROM record_search s" +
+      filter.where +
+      " GROUP BY 1, 2, 3, 4, 5) c GROUP BY GROUPING SETS ((issuer), (place), (year), (kind), "
+      "(needs_review))";
+  for (const pqxx::row& row :
+       tx.exec_params(facet_sql, pqxx::prepare::make_dynamic_params(filter.params))) {
+    const char* facet = facet_of(row[0].as<int>());
+    if (!facet) continue;
+    const std::int64_t count = row[6].as<std::int64_t>();
+    std::string value;
+    if (std::string(facet) == "issuer")
+      value = text_of(row[1]);
+    else if (std::string(facet) == "place")
+      value = text_of(row[2]);
+    else if (std::string(facet) == "year")
+      value = text_of(row[3]);
+    else if (std::string(facet) == "kind")
+      value = text_of(row[4]);
+    else {
+      value = row[5].as<int>() ? "yes" : "no";
+      result.total += count;
+    }
+    if (!value.empty()) result.facets[facet].push_back({value, count});
+  }
+  for (auto& [name, values] : result.facets) {
+    std::stable_sort(values.begin(), values.end(), [](const FacetCount& a, const FacetCount& b) {
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    });
+    if (values.size() > static_cast<std::size_t>(kMaxFacetValues)) values.resize(kMaxFacetValues);
+  }
+}
+
+// The ids of the page of hits `query` asks for, in order, out of `total` matches of
+// `filter` (PgStore::browse).
+std::vector<std::int64_t> page_of_hits(pqxx::work& tx, const BrowseQuery& query,
+                                       const Filter& filter, std::int64_t total) {
+  std::vector<std::int64_t> ids;
+  // Appends the ids `select` (ending in ORDER BY) finds, `limit` of them from `offset` on.
+  const auto add_ids = [&](const std::string& select, std::int64_t limit, std::int64_t offset) {
+    if (limit <= 0) return;
+    std::vector<std::string> params = filter.params;
+    params.push_back(std::to_string(limit));
+    params.push_back(std::to_string(offset));
+    const std::string n = std::to_string(params.size());
+    const std::string sql = select + " LIMIT $" + std::to_string(params.size() - 1) +
+                            "::bigint OFFSET $" + n + "::bigint";
+    for (const pqxx::row& row : tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params)))
+      ids.push_back(row[0].as<std::int64_t>());
+  };
+  const std::string matches = "SELECT s.record_id FROM record_search s" + filter.where;
+  const std::int64_t offset = query.offset, end = offset + query.limit;
+  if (!filter.has_words || query.by_date) {
+    add_ids(matches + " ORDER BY s.release_date DESC NULLS LAST, s.record_id DESC", query.limit,
+            offset);
+  } else if (total <= kRankedMatches) {
+    add_ids(matches + " ORDER BY ts_rank(s.search_vector, $1::tsquery) DESC, s.record_id",
+            query.limit, offset);
+  } else {
+    // Newest first by a key no index has: the newest matches are then chosen among the GIN
+    // index's matches, which reads their narrow rows only. Through the newest-first index
+    // the planner would test every row it passes with `@@`, reading its tsvector.
+    const std::string newest = " ORDER BY coalesce(s.release_date, '') DESC, s.record_id DESC";
+    const std::string ranked = std::to_string(kRankedMatches);
+    add_ids("SELECT n.record_id FROM (SELECT s.record_id, s.search_vector FROM record_search s" +
+                filter.where + newest + " LIMIT " + ranked +
+                ") n ORDER BY ts_rank(n.search_vector, $1::tsquery) DESC, n.record_id",
+            std::min(end, kRankedMatches) - offset, offset);
+    const std::int64_t rest = std::max(offset, kRankedMatches);
+    add_ids(matches + newest, end - rest, rest);
+  }
+  return ids;
+}
+
 }  // namespace
 
-// One scan counts all five facets (GROUPING SETS); the needs_review set covers every
-// matching record, so its counts add up to the total. Without words that scan reads the
-// records_facets index, not the rows (which carry the whole text); with words, the GIN
-// index's matches.
+// Filters, facets and the order of the hits read record_search (migration 7: what a
+// search needs of each record, narrow, kept by triggers), not the records, whose rows carry
+// the whole text; the records are read only for the page of hits shown. With words, the GIN
+// index of record_search finds the matches.
 //
-// Relevance (ts_rank) reads each ranked record's whole tsvector, out of line and
-// compressed: ranking tens of thousands of matches of a frequent word took over a
-// second. So a search with more than kRankedMatches matches ranks its kRankedMatches
-// newest matches; the rest follow them, newest first. At most kRankedMatches matches,
-// every match is ranked.
+// Facets: without words or filters, from facet_counts (kept by the store as it writes).
+// Otherwise one scan of the matches groups them by all five facet columns at once, and
+// GROUPING SETS count each facet over those groups (a few thousand, where the matches of a
+// frequent word are tens of thousands); the needs_review set covers every match, so its
+// counts add up to the total.
+//
+// Relevance (ts_rank) reads each ranked record's whole tsvector, out of line, and a frequent
+// word matches tens of thousands of records. So a search with more than kRankedMatches
+// matches ranks its kRankedMatches newest matches; the rest follow them, newest first. At
+// most kRankedMatches matches, every match is ranked.
 Result<BrowseResult> PgStore::browse(const BrowseQuery& query) {
   const std::vector<std::string> search_words = words(query.text);
   std::lock_guard lock(mutex_);
@@ -113,88 +199,51 @@ Result<BrowseResult> PgStore::browse(const BrowseQuery& query) {
           tx.exec_params1(tsquery_sql(search_words), pqxx::prepare::make_dynamic_params(texts));
       tsquery = text_of(row[0]);
     }
-    BrowseResult result;
-    for (const char* name : {"issuer", "place", "year", "kind", "needs_review"})
-      result.facets[name];
+    BrowseResult result = store::uncounted_browse_result();
     // Words that are all stop words match nothing (as search() has it).
     if (!search_words.empty() && tsquery.empty()) return result;
     const Filter filter = filter_of(query, tsquery);
     // The planner costs `@@` as cheap and, for a frequent word, prefers reading every row
-    // to the GIN index; but each row's test then decompresses its tsvector, while the
-    // index answers without reading any.
+    // to the GIN index; but each row's test then reads its tsvector, while the index
+    // answers without reading any.
     if (filter.has_words) tx.exec("SET LOCAL enable_seqscan = off");
-    const std::string facet_sql =
-        "SELECT GROUPING(r.issuer, r.place, substr(r.release_date, 1, 4), r.kind, "
-        "r.needs_review), coalesce(r.issuer, ''), coalesce(r.place, ''), "
-        "coalesce(substr(r.release_date, 1, 4), ''), coalesce(r.kind, ''), r.needs_review, "
-        "count(*) FROM records r" +
-        filter.where +
-        " GROUP BY GROUPING SETS ((r.issuer), (r.place), (substr(r.release_date, 1, 4)), "
-        "(r.kind), (r.needs_review))";
-    for (const pqxx::row& row :
-         tx.exec_params(facet_sql, pqxx::prepare::make_dynamic_params(filter.params))) {
-      const char* facet = facet_of(row[0].as<int>());
-      if (!facet) continue;
-      const std::int64_t count = row[6].as<std::int64_t>();
-      std::string value;
-      if (std::string(facet) == "issuer")
-        value = text_of(row[1]);
-      else if (std::string(facet) == "place")
-        value = text_of(row[2]);
-      else if (std::string(facet) == "year")
-        value = text_of(row[3]);
-      else if (std::string(facet) == "kind")
-        value = text_of(row[4]);
-      else {
-        value = row[5].as<int>() ? "yes" : "no";
-        result.total += count;
-      }
-      if (!value.empty()) result.facets[facet].push_back({value, count});
-    }
-    for (auto& [name, values] : result.facets) {
-      std::stable_sort(values.begin(), values.end(), [](const FacetCount& a, const FacetCount& b) {
-        return a.count != b.count ? a.count > b.count : a.value < b.value;
-      });
-      if (values.size() > static_cast<std::size_t>(kMaxFacetValues)) values.resize(kMaxFacetValues);
+    if (filter.where.empty()) {
+      for (const pqxx::row& row :
+           tx.exec("SELECT facet, value, count FROM facet_counts WHERE count > 0 "
+                   "ORDER BY facet, count DESC, value COLLATE \"C\""))
+        store::add_kept_facet_count(result, text_of(row[0]), text_of(row[1]),
+                                    row[2].as<std::int64_t>());
+    } else {
+      count_facets(tx, filter, result);
     }
     if (result.total == 0) return result;
+    const std::vector<std::int64_t> ids = page_of_hits(tx, query, filter, result.total);
+    if (ids.empty()) return result;
 
-    std::vector<std::string> params = filter.params;
-    const auto param = [&](std::string value) {
-      params.push_back(std::move(value));
-      return "$" + std::to_string(params.size());
-    };
-    const std::string newest = " ORDER BY r.release_date DESC NULLS LAST, r.id DESC";
-    std::string from = " FROM records r" + filter.where, order = newest;
-    if (filter.has_words && !query.by_date) {
-      order = " ORDER BY ts_rank(r.search_vector, $1::tsquery) DESC, r.id";
-      if (result.total > kRankedMatches) {
-        // The newest matches ranked, then the others newest first (see above).
-        from = " FROM records r LEFT JOIN (SELECT r.id FROM records r" + filter.where + newest +
-               " LIMIT " + param(std::to_string(kRankedMatches)) +
-               "::bigint) ranked ON ranked.id = r.id" + filter.where;
-        order =
-            " ORDER BY (ranked.id IS NULL), CASE WHEN ranked.id IS NOT NULL THEN "
-            "ts_rank(r.search_vector, $1::tsquery) END DESC, r.release_date DESC NULLS LAST, "
-            "r.id DESC";
-      }
-    }
+    std::vector<std::string> params;
+    if (filter.has_words) params.push_back(tsquery);
+    std::string id_list = "{";
+    for (const std::int64_t id : ids)
+      id_list += (id_list.size() > 1 ? "," : "") + std::to_string(id);
+    params.push_back(id_list + "}");
     const std::string snippet =
         filter.has_words
             ? "ts_headline(CASE WHEN r.language = 'en' THEN 'english'::regconfig ELSE "
               "'german'::regconfig END, coalesce(r.text, ''), $1::tsquery, 'StartSel=' || chr(2) "
               "|| ', StopSel=' || chr(3) || ', MaxWords=18, MinWords=8, MaxFragments=1')"
             : "substr(coalesce(nullif(r.body, ''), r.text, ''), 1, 200)";
-    const std::string limit = param(std::to_string(query.limit));
-    const std::string offset = param(std::to_string(query.offset));
-    const std::string hits_sql =
-        "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), " + snippet +
-        ", coalesce(r.issuer, ''), coalesce(r.place, '')" + from + order + " LIMIT " + limit +
-        "::bigint OFFSET " + offset + "::bigint";
-    for (const pqxx::row& row :
-         tx.exec_params(hits_sql, pqxx::prepare::make_dynamic_params(params)))
-      result.hits.push_back({row[0].as<std::int64_t>(), text_of(row[1]), text_of(row[2]),
-                             text_of(row[3]), text_of(row[4]), text_of(row[5])});
+    std::map<std::int64_t, SearchHit> hits;
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), " + snippet +
+                 ", coalesce(r.issuer, ''), coalesce(r.place, '') FROM records r "
+                 "WHERE r.id = ANY($" +
+                 std::to_string(params.size()) + "::bigint[])",
+             pqxx::prepare::make_dynamic_params(params)))
+      hits[row[0].as<std::int64_t>()] = {row[0].as<std::int64_t>(), text_of(row[1]),
+                                         text_of(row[2]),           text_of(row[3]),
+                                         text_of(row[4]),           text_of(row[5])};
+    for (const std::int64_t id : ids)
+      if (auto hit = hits.find(id); hit != hits.end()) result.hits.push_back(hit->second);
     return result;
   } catch (const std::exception& e) {
     return db_error("search failed", e);

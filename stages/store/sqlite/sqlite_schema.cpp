@@ -143,6 +143,40 @@ CREATE INDEX near_dup_signatures_by_scheme ON near_dup_signatures(scheme, record
 -- that count read every source for every record (minutes at 100,000 records).
 CREATE INDEX IF NOT EXISTS sources_by_record ON sources(record_id);
 )SQL",
+    R"SQL(
+-- The web page's search without words or filters (sqlite_store_browse.cpp) reads the
+-- facets' counts here instead of tallying every record: how many records have each value
+-- of each facet (issuer, place, year, kind, needs_review; '' for none), kept by triggers
+-- in the transaction that writes the record (records are never deleted).
+CREATE TABLE facet_counts (
+  facet TEXT NOT NULL,
+  value TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (facet, value)
+) WITHOUT ROWID;
+-- A record's value of each facet, as the search counts it.
+CREATE VIEW record_facets(record_id, facet, value) AS
+  SELECT id, 'issuer', coalesce(issuer, '') FROM records UNION ALL
+  SELECT id, 'place', coalesce(place, '') FROM records UNION ALL
+  SELECT id, 'year', substr(coalesce(release_date, ''), 1, 4) FROM records UNION ALL
+  SELECT id, 'kind', coalesce(kind, '') FROM records UNION ALL
+  SELECT id, 'needs_review', CASE WHEN needs_review THEN 'yes' ELSE 'no' END FROM records;
+CREATE TRIGGER records_facets_insert AFTER INSERT ON records BEGIN
+  INSERT INTO facet_counts SELECT facet, value, 1 FROM record_facets WHERE record_id = NEW.id
+  ON CONFLICT DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER records_facets_unset
+BEFORE UPDATE OF issuer, place, release_date, kind, needs_review ON records BEGIN
+  UPDATE facet_counts SET count = count - 1
+  WHERE (facet, value) IN (SELECT facet, value FROM record_facets WHERE record_id = OLD.id);
+END;
+CREATE TRIGGER records_facets_set
+AFTER UPDATE OF issuer, place, release_date, kind, needs_review ON records BEGIN
+  INSERT INTO facet_counts SELECT facet, value, 1 FROM record_facets WHERE record_id = NEW.id
+  ON CONFLICT DO UPDATE SET count = count + 1;
+END;
+INSERT INTO facet_counts SELECT facet, value, count(*) FROM record_facets GROUP BY facet, value;
+)SQL",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 

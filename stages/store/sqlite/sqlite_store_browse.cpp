@@ -7,6 +7,7 @@
 
 #include "stages/core/text_util.h"
 #include "stages/store/sqlite/sqlite_store_impl.h"
+#include "stages/store/store_common.h"
 
 namespace pressarchive {
 namespace {
@@ -106,10 +107,21 @@ class Tally {
 // (and the total), and a second chooses the page of hits; both read the records_facets
 // index instead of the rows, which carry the whole text. Only the page's hits are then
 // read in full, with their snippets.
+//
+// Without words or filters every record matches: the counts are read from facet_counts,
+// which the store keeps as it writes, not tallied over the whole archive.
 Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
   const Filter filter = filter_of(query);
-  BrowseResult result;
-  {
+  BrowseResult result = store::uncounted_browse_result();
+  if (filter.where.empty()) {
+    Statement q(statements_,
+                "SELECT facet, value, count FROM facet_counts WHERE count > 0 ORDER BY facet, "
+                "count DESC, value");
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+      store::add_kept_facet_count(result, q.text(0), q.text(1), q.integer(2));
+    if (rc != SQLITE_DONE) return db_error("search failed");
+  } else {
     Statement q(statements_,
                 "SELECT coalesce(r.issuer, ''), coalesce(r.place, ''), "
                 "substr(coalesce(r.release_date, ''), 1, 4), coalesce(r.kind, ''), r.needs_review" +

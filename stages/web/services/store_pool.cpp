@@ -1,4 +1,4 @@
-#include "stages/web/store_pool.h"
+#include "stages/web/services/store_pool.h"
 
 namespace pressarchive::web {
 

@@ -1,4 +1,4 @@
-#include "stages/web/retry_jobs.h"
+#include "stages/web/services/retry_jobs.h"
 
 #include <fcntl.h>
 #include <spawn.h>

@@ -1,4 +1,4 @@
-#include "stages/web/record_exports.h"
+#include "stages/web/services/record_exports.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "stages/web/page_images.h"
+#include "stages/web/services/page_images.h"
 
 #include <unistd.h>
 
