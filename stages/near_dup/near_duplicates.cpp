@@ -57,25 +57,6 @@ CodePoints without_spaces(std::string_view folded) {
   return cps;
 }
 
-// Smallest edit distance between `pattern` and any substring of `text` (Sellers 1980).
-std::size_t best_substring_distance(const CodePoints& pattern, const CodePoints& text) {
-  const std::size_t m = pattern.size();
-  std::vector<std::size_t> column(m + 1);
-  for (std::size_t i = 0; i <= m; ++i) column[i] = i;
-  std::size_t best = m;
-  for (const char32_t t : text) {
-    std::size_t diagonal = column[0];  // column[0] stays 0: a match may start anywhere
-    for (std::size_t i = 1; i <= m; ++i) {
-      const std::size_t up = column[i];
-      column[i] = std::min({up + 1, column[i - 1] + 1, diagonal + (pattern[i - 1] != t ? 1 : 0)});
-      diagonal = up;
-    }
-    best = std::min(best, column[m]);
-    if (best == 0) break;
-  }
-  return best;
-}
-
 std::size_t word_count(std::string_view s) {
   if (s.empty()) return 0;
   return static_cast<std::size_t>(std::count(s.begin(), s.end(), ' ')) + 1;
@@ -111,7 +92,7 @@ class Haystack {
     const std::size_t from = *start > slack ? *start - slack : 0;
     const std::size_t to = std::min(text_.size(), *start + needle.size() + slack);
     return share(
-        best_substring_distance(needle, CodePoints(text_.begin() + from, text_.begin() + to)),
+        best_substring_distance(needle, std::u32string_view(text_).substr(from, to - from)),
         needle);
   }
 
