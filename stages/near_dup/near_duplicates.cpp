@@ -591,16 +591,24 @@ bool dates_conflict(const BodyProfile& a, const BodyProfile& b,
                                 : unread_date_conflicts(a, b, options);
 }
 
+std::optional<VerdictKind> kind_by_jaccard(double jaccard, const NearDuplicateOptions& options) {
+  if (jaccard < options.revision_min_jaccard) return VerdictKind::kDifferent;
+  if (jaccard < options.same_min_jaccard) return VerdictKind::kRevision;
+  return std::nullopt;
+}
+
 Verdict verify_pair(const BodyProfile& a, const BodyProfile& b,
                     const NearDuplicateOptions& options) {
   Verdict verdict;
   verdict.score = jaccard(a.shingles, b.shingles);
-  if (verdict.score < options.revision_min_jaccard) return verdict;
+  const std::optional<VerdictKind> by_jaccard = kind_by_jaccard(verdict.score, options);
+  if (by_jaccard == VerdictKind::kDifferent) return verdict;
+  // Measured for a revision too: its sentence distance is reported.
   verdict.sentence_distance =
       std::max(worst_sentence(a, Haystack(joined_without_spaces(b.sentences)), options),
                worst_sentence(b, Haystack(joined_without_spaces(a.sentences)), options));
-  const bool same = verdict.sentence_distance <= options.sentence_max_distance &&
-                    verdict.score >= options.same_min_jaccard && !dates_conflict(a, b, options);
+  const bool same = !by_jaccard && verdict.sentence_distance <= options.sentence_max_distance &&
+                    !dates_conflict(a, b, options);
   verdict.kind = same ? VerdictKind::kSameRelease : VerdictKind::kRevision;
   return verdict;
 }
