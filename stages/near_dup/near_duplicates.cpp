@@ -252,9 +252,11 @@ Status check_options(const NearDuplicateOptions& o) {
 // A long body has hundreds of thousands of shingles: std::sort took 24 ms for 450,000,
 // three quarters of signing the body. Hashes are spread evenly over 64 bits, so a radix
 // sort (8 passes of one byte, counted in one pass) takes a quarter of that; the order is
-// the same.
+// the same. It is faster from a few hundred hashes on (a press release has a few thousand,
+// and placement shingles every candidate that may be related, bench/PROFILE.md); below,
+// clearing its counts costs more than std::sort.
 void sort_unique_hashes(std::vector<std::uint64_t>& v) {
-  constexpr std::size_t kRadixFrom = 4096;
+  constexpr std::size_t kRadixFrom = 256;
   if (v.size() < kRadixFrom) {
     std::sort(v.begin(), v.end());
   } else {
