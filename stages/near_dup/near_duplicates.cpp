@@ -555,17 +555,33 @@ const NumberedLine* line_of_date(const std::vector<NumberedLine>& lines, const I
   return nullptr;
 }
 
-// `known` has a release date, `unread` none: see dates_conflict.
-bool unread_date_conflicts(const BodyProfile& known, const BodyProfile& unread,
-                           const NearDuplicateOptions& options) {
-  const std::optional<IsoDate> date = read_iso_date(known.release_date);
-  if (!date) return false;
-  const NumberedLine* printed = line_of_date(known.numbered_lines, *date);
-  if (!printed) return false;
+// Whether one printed number cannot be the other as OCR read it: the same length and not
+// equal, or the shorter not the longer with digits dropped ("2" and "202" can be "23" and
+// "2022"; "12" cannot be "9").
+bool numbers_differ(const std::string& a, const std::string& b) {
+  if (a.size() == b.size()) return a != b;
+  const std::string& shorter = a.size() < b.size() ? a : b;
+  const std::string& longer = a.size() < b.size() ? b : a;
+  std::size_t k = 0;
+  for (char c : longer)
+    if (k < shorter.size() && shorter[k] == c) ++k;
+  return k < shorter.size();
+}
+
+// How the line that prints `from`'s release date reads on `to` (its counterpart: the
+// numbered line of the same frame, OCR noise aside): true when a number there differs
+// (numbers_differ), false when none does; nullopt when `from` has no date, the date is
+// printed nowhere, or the line has no counterpart.
+std::optional<bool> date_line_differs(const BodyProfile& from, const BodyProfile& to,
+                                      const NearDuplicateOptions& options) {
+  const std::optional<IsoDate> date = read_iso_date(from.release_date);
+  if (!date) return std::nullopt;
+  const NumberedLine* printed = line_of_date(from.numbered_lines, *date);
+  if (!printed) return std::nullopt;
   const CodePoints frame = signature_text::from_utf8(printed->frame);
   const NumberedLine* counterpart = nullptr;
   std::size_t best = 0;
-  for (const NumberedLine& line : unread.numbered_lines) {
+  for (const NumberedLine& line : to.numbered_lines) {
     if (line.numbers.size() != printed->numbers.size()) continue;
     const CodePoints other = signature_text::from_utf8(line.frame);
     const std::size_t distance = edit_distance(frame, other);
@@ -574,12 +590,9 @@ bool unread_date_conflicts(const BodyProfile& known, const BodyProfile& unread,
       continue;
     if (!counterpart || distance < best) counterpart = &line, best = distance;
   }
-  if (!counterpart) return false;
-  for (std::size_t i = 0; i < printed->numbers.size(); ++i) {
-    const std::string& a = printed->numbers[i];
-    const std::string& b = counterpart->numbers[i];
-    if (a.size() == b.size() && a != b) return true;
-  }
+  if (!counterpart) return std::nullopt;
+  for (std::size_t i = 0; i < printed->numbers.size(); ++i)
+    if (numbers_differ(printed->numbers[i], counterpart->numbers[i])) return true;
   return false;
 }
 
@@ -587,10 +600,15 @@ bool unread_date_conflicts(const BodyProfile& known, const BodyProfile& unread,
 
 bool dates_conflict(const BodyProfile& a, const BodyProfile& b,
                     const NearDuplicateOptions& options) {
-  if (a.release_date.empty() == b.release_date.empty())
-    return !a.release_date.empty() && a.release_date != b.release_date;
-  return a.release_date.empty() ? unread_date_conflicts(b, a, options)
-                                : unread_date_conflicts(a, b, options);
+  if (a.release_date.empty() && b.release_date.empty()) return false;
+  if (a.release_date == b.release_date) return false;
+  const std::optional<bool> from_a = date_line_differs(a, b, options);
+  const std::optional<bool> from_b = date_line_differs(b, a, options);
+  if (from_a.value_or(false) || from_b.value_or(false)) return true;
+  // Two dates read and nothing printed that explains the difference: they conflict. One
+  // date read, its line not found on the other copy: nothing says they do.
+  const bool both_read = !a.release_date.empty() && !b.release_date.empty();
+  return both_read && !from_a && !from_b;
 }
 
 std::optional<VerdictKind> kind_by_jaccard(double jaccard, const NearDuplicateOptions& options) {
