@@ -141,6 +141,87 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
   return line_start.compare(0, label.size(), label) == 0 && line_start.size() >= label.size();
 }
 
+namespace {
+
+// Which rows of a pattern hold each character, one bit per row, in blocks of 64 rows
+// (Myers' Peq): 128 entries for ASCII, then one per other character of the pattern
+// (sorted), then one with no bit set for the characters the pattern does not have.
+class PatternBits {
+ public:
+  explicit PatternBits(std::u32string_view pattern) : blocks_((pattern.size() + 63) / 64) {
+    for (const char32_t c : pattern)
+      if (c >= 128) others_.push_back(c);
+    std::sort(others_.begin(), others_.end());
+    others_.erase(std::unique(others_.begin(), others_.end()), others_.end());
+    bits_.resize((128 + others_.size() + 1) * blocks_);
+    for (std::size_t row = 0; row < pattern.size(); ++row)
+      bits_[entry(pattern[row]) + row / 64] |= std::uint64_t{1} << (row % 64);
+  }
+
+  std::size_t blocks() const { return blocks_; }
+  const std::uint64_t* of(char32_t c) const { return &bits_[entry(c)]; }
+
+ private:
+  std::size_t entry(char32_t c) const {
+    if (c < 128) return c * blocks_;
+    const auto it = std::lower_bound(others_.begin(), others_.end(), c);
+    const auto index = static_cast<std::size_t>(it - others_.begin());
+    return (128 + (it != others_.end() && *it == c ? index : others_.size())) * blocks_;
+  }
+
+  std::size_t blocks_;
+  std::vector<char32_t> others_;
+  std::vector<std::uint64_t> bits_;
+};
+
+}  // namespace
+
+std::size_t best_substring_distance(std::u32string_view pattern, std::u32string_view text) {
+  const std::size_t m = pattern.size();
+  if (m == 0) return 0;
+  const PatternBits bits(pattern);
+  const std::size_t blocks = bits.blocks();
+  // Each block holds the vertical deltas of one column of the programme, +1 in `plus`,
+  // -1 in `minus` (all +1 at the start: D[i][0] = i). A block passes the horizontal delta
+  // of its last row to the block below; the top row is all 0 (a match may start anywhere).
+  std::vector<std::uint64_t> plus(blocks, ~std::uint64_t{0}), minus(blocks, 0);
+  const std::uint64_t last_row = std::uint64_t{1} << ((m - 1) % 64);
+  constexpr std::uint64_t kTopBit = std::uint64_t{1} << 63;
+  std::size_t score = m;  // D[m][j], the distance of a match ending at text[j - 1]
+  std::size_t best = m;
+  for (const char32_t t : text) {
+    const std::uint64_t* eq_of = bits.of(t);
+    int carry = 0;  // horizontal delta entering the block's top row
+    for (std::size_t b = 0; b < blocks; ++b) {
+      std::uint64_t eq = eq_of[b];
+      const std::uint64_t pv = plus[b], mv = minus[b];
+      const std::uint64_t xv = eq | mv;
+      if (carry < 0) eq |= 1;
+      const std::uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+      std::uint64_t ph = mv | ~(xh | pv);
+      std::uint64_t mh = pv & xh;
+      const std::uint64_t bottom = b + 1 == blocks ? last_row : kTopBit;
+      const int out = (ph & bottom) ? 1 : (mh & bottom) ? -1 : 0;
+      ph <<= 1;
+      mh <<= 1;
+      if (carry < 0)
+        mh |= 1;
+      else if (carry > 0)
+        ph |= 1;
+      plus[b] = mh | ~(xv | ph);
+      minus[b] = ph & xv;
+      carry = out;
+    }
+    if (carry > 0)
+      ++score;
+    else if (carry < 0)
+      --score;
+    best = std::min(best, score);
+    if (best == 0) break;
+  }
+  return best;
+}
+
 void append_utf8(std::string& out, char32_t c) {
   if (c < 0x80) {
     out += static_cast<char>(c);

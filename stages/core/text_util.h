@@ -58,6 +58,12 @@ std::size_t edit_distance(const Text& a, const Text& b) {
   return row[b.size()];
 }
 
+// The smallest edit distance between `pattern` and any substring of `text` (Sellers 1980:
+// a match may start and end anywhere in `text`); pattern.size() when `text` is empty.
+// Myers' bit-parallel algorithm (1999), 64 rows of the dynamic programme per machine word:
+// the same distances as the cell-by-cell programme, in O(text.size() * pattern.size() / 64).
+std::size_t best_substring_distance(std::u32string_view pattern, std::u32string_view text);
+
 // Appends `c`, a Unicode scalar value (not a surrogate, at most U+10FFFF), as UTF-8.
 void append_utf8(std::string& out, char32_t c);
 

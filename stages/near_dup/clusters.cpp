@@ -23,14 +23,22 @@ ClusterDecision place_in_cluster(
   const NearDuplicateCandidate* revision = nullptr;
   double same_score = 0, revision_score = 0;
   for (const NearDuplicateCandidate& c : candidates) {
-    const Verdict v =
-        verify_pair(profile, profile_record_v2(c.text, c.release_date, options), options);
-    if (v.kind == VerdictKind::kSameRelease && v.score > same_score) {
+    // Most candidates share a few common lines and are settled by their Jaccard: their
+    // sentences are neither cut out nor compared (verify_pair would give the same verdict).
+    BodyProfile theirs = shingles_v2(c.text, options);
+    const double score = jaccard(profile.shingles, theirs.shingles);
+    std::optional<VerdictKind> kind = kind_by_jaccard(score, options);
+    if (!kind) {
+      if (same && score <= same_score) continue;  // cannot displace the copy found
+      complete_profile_v2(theirs, c.text, c.release_date);
+      kind = verify_pair(profile, theirs, options).kind;
+    }
+    if (kind == VerdictKind::kSameRelease && score > same_score) {
       same = &c;
-      same_score = v.score;
-    } else if (v.kind == VerdictKind::kRevision && v.score > revision_score) {
+      same_score = score;
+    } else if (kind == VerdictKind::kRevision && score > revision_score) {
       revision = &c;
-      revision_score = v.score;
+      revision_score = score;
     }
   }
   if (same) {

@@ -57,25 +57,6 @@ CodePoints without_spaces(std::string_view folded) {
   return cps;
 }
 
-// Smallest edit distance between `pattern` and any substring of `text` (Sellers 1980).
-std::size_t best_substring_distance(const CodePoints& pattern, const CodePoints& text) {
-  const std::size_t m = pattern.size();
-  std::vector<std::size_t> column(m + 1);
-  for (std::size_t i = 0; i <= m; ++i) column[i] = i;
-  std::size_t best = m;
-  for (const char32_t t : text) {
-    std::size_t diagonal = column[0];  // column[0] stays 0: a match may start anywhere
-    for (std::size_t i = 1; i <= m; ++i) {
-      const std::size_t up = column[i];
-      column[i] = std::min({up + 1, column[i - 1] + 1, diagonal + (pattern[i - 1] != t ? 1 : 0)});
-      diagonal = up;
-    }
-    best = std::min(best, column[m]);
-    if (best == 0) break;
-  }
-  return best;
-}
-
 std::size_t word_count(std::string_view s) {
   if (s.empty()) return 0;
   return static_cast<std::size_t>(std::count(s.begin(), s.end(), ' ')) + 1;
@@ -111,7 +92,7 @@ class Haystack {
     const std::size_t from = *start > slack ? *start - slack : 0;
     const std::size_t to = std::min(text_.size(), *start + needle.size() + slack);
     return share(
-        best_substring_distance(needle, CodePoints(text_.begin() + from, text_.begin() + to)),
+        best_substring_distance(needle, std::u32string_view(text_).substr(from, to - from)),
         needle);
   }
 
@@ -271,9 +252,11 @@ Status check_options(const NearDuplicateOptions& o) {
 // A long body has hundreds of thousands of shingles: std::sort took 24 ms for 450,000,
 // three quarters of signing the body. Hashes are spread evenly over 64 bits, so a radix
 // sort (8 passes of one byte, counted in one pass) takes a quarter of that; the order is
-// the same.
+// the same. It is faster from a few hundred hashes on (a press release has a few thousand,
+// and placement shingles every candidate that may be related, bench/PROFILE.md); below,
+// clearing its counts costs more than std::sort.
 void sort_unique_hashes(std::vector<std::uint64_t>& v) {
-  constexpr std::size_t kRadixFrom = 4096;
+  constexpr std::size_t kRadixFrom = 256;
   if (v.size() < kRadixFrom) {
     std::sort(v.begin(), v.end());
   } else {
@@ -572,17 +555,33 @@ const NumberedLine* line_of_date(const std::vector<NumberedLine>& lines, const I
   return nullptr;
 }
 
-// `known` has a release date, `unread` none: see dates_conflict.
-bool unread_date_conflicts(const BodyProfile& known, const BodyProfile& unread,
-                           const NearDuplicateOptions& options) {
-  const std::optional<IsoDate> date = read_iso_date(known.release_date);
-  if (!date) return false;
-  const NumberedLine* printed = line_of_date(known.numbered_lines, *date);
-  if (!printed) return false;
+// Whether one printed number cannot be the other as OCR read it: the same length and not
+// equal, or the shorter not the longer with digits dropped ("2" and "202" can be "23" and
+// "2022"; "12" cannot be "9").
+bool numbers_differ(const std::string& a, const std::string& b) {
+  if (a.size() == b.size()) return a != b;
+  const std::string& shorter = a.size() < b.size() ? a : b;
+  const std::string& longer = a.size() < b.size() ? b : a;
+  std::size_t k = 0;
+  for (char c : longer)
+    if (k < shorter.size() && shorter[k] == c) ++k;
+  return k < shorter.size();
+}
+
+// How the line that prints `from`'s release date reads on `to` (its counterpart: the
+// numbered line of the same frame, OCR noise aside): true when a number there differs
+// (numbers_differ), false when none does; nullopt when `from` has no date, the date is
+// printed nowhere, or the line has no counterpart.
+std::optional<bool> date_line_differs(const BodyProfile& from, const BodyProfile& to,
+                                      const NearDuplicateOptions& options) {
+  const std::optional<IsoDate> date = read_iso_date(from.release_date);
+  if (!date) return std::nullopt;
+  const NumberedLine* printed = line_of_date(from.numbered_lines, *date);
+  if (!printed) return std::nullopt;
   const CodePoints frame = signature_text::from_utf8(printed->frame);
   const NumberedLine* counterpart = nullptr;
   std::size_t best = 0;
-  for (const NumberedLine& line : unread.numbered_lines) {
+  for (const NumberedLine& line : to.numbered_lines) {
     if (line.numbers.size() != printed->numbers.size()) continue;
     const CodePoints other = signature_text::from_utf8(line.frame);
     const std::size_t distance = edit_distance(frame, other);
@@ -591,12 +590,9 @@ bool unread_date_conflicts(const BodyProfile& known, const BodyProfile& unread,
       continue;
     if (!counterpart || distance < best) counterpart = &line, best = distance;
   }
-  if (!counterpart) return false;
-  for (std::size_t i = 0; i < printed->numbers.size(); ++i) {
-    const std::string& a = printed->numbers[i];
-    const std::string& b = counterpart->numbers[i];
-    if (a.size() == b.size() && a != b) return true;
-  }
+  if (!counterpart) return std::nullopt;
+  for (std::size_t i = 0; i < printed->numbers.size(); ++i)
+    if (numbers_differ(printed->numbers[i], counterpart->numbers[i])) return true;
   return false;
 }
 
@@ -604,22 +600,35 @@ bool unread_date_conflicts(const BodyProfile& known, const BodyProfile& unread,
 
 bool dates_conflict(const BodyProfile& a, const BodyProfile& b,
                     const NearDuplicateOptions& options) {
-  if (a.release_date.empty() == b.release_date.empty())
-    return !a.release_date.empty() && a.release_date != b.release_date;
-  return a.release_date.empty() ? unread_date_conflicts(b, a, options)
-                                : unread_date_conflicts(a, b, options);
+  if (a.release_date.empty() && b.release_date.empty()) return false;
+  if (a.release_date == b.release_date) return false;
+  const std::optional<bool> from_a = date_line_differs(a, b, options);
+  const std::optional<bool> from_b = date_line_differs(b, a, options);
+  if (from_a.value_or(false) || from_b.value_or(false)) return true;
+  // Two dates read and nothing printed that explains the difference: they conflict. One
+  // date read, its line not found on the other copy: nothing says they do.
+  const bool both_read = !a.release_date.empty() && !b.release_date.empty();
+  return both_read && !from_a && !from_b;
+}
+
+std::optional<VerdictKind> kind_by_jaccard(double jaccard, const NearDuplicateOptions& options) {
+  if (jaccard < options.revision_min_jaccard) return VerdictKind::kDifferent;
+  if (jaccard < options.same_min_jaccard) return VerdictKind::kRevision;
+  return std::nullopt;
 }
 
 Verdict verify_pair(const BodyProfile& a, const BodyProfile& b,
                     const NearDuplicateOptions& options) {
   Verdict verdict;
   verdict.score = jaccard(a.shingles, b.shingles);
-  if (verdict.score < options.revision_min_jaccard) return verdict;
+  const std::optional<VerdictKind> by_jaccard = kind_by_jaccard(verdict.score, options);
+  if (by_jaccard == VerdictKind::kDifferent) return verdict;
+  // Measured for a revision too: its sentence distance is reported.
   verdict.sentence_distance =
       std::max(worst_sentence(a, Haystack(joined_without_spaces(b.sentences)), options),
                worst_sentence(b, Haystack(joined_without_spaces(a.sentences)), options));
-  const bool same = verdict.sentence_distance <= options.sentence_max_distance &&
-                    verdict.score >= options.same_min_jaccard && !dates_conflict(a, b, options);
+  const bool same = !by_jaccard && verdict.sentence_distance <= options.sentence_max_distance &&
+                    !dates_conflict(a, b, options);
   verdict.kind = same ? VerdictKind::kSameRelease : VerdictKind::kRevision;
   return verdict;
 }

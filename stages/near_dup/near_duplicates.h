@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -183,6 +184,12 @@ struct Verdict {
   // the bodies were not compared sentence by sentence (Jaccard too low).
   double sentence_distance = 0;
 };
+
+// What the exact shingle Jaccard of two profiles says on its own: kDifferent below
+// revision_min_jaccard, kRevision below same_min_jaccard (verify_pair's verdict whatever
+// their sentences and dates); nullopt from same_min_jaccard on, where sentences and
+// dates decide. Part of verify_pair, for callers that profile a candidate in two steps.
+std::optional<VerdictKind> kind_by_jaccard(double jaccard, const NearDuplicateOptions& options);
 
 // The one rule that says whether two bodies are the same release:
 //   different  when shingle Jaccard < revision_min_jaccard;

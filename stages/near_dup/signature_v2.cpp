@@ -73,14 +73,25 @@ std::string signed_text_v2(std::string_view record_text) {
   return out;
 }
 
-BodyProfile profile_record_v2(std::string_view record_text, std::string release_date,
-                              const NearDuplicateOptions& options) {
-  const std::string text = signed_text_v2(record_text);
+BodyProfile shingles_v2(std::string_view record_text, const NearDuplicateOptions& options) {
   BodyProfile profile;
-  profile.shingles = char_shingles(normalise_for_signature(text), options.shingle_chars);
+  profile.shingles =
+      char_shingles(normalise_for_signature(signed_text_v2(record_text)), options.shingle_chars);
+  return profile;
+}
+
+void complete_profile_v2(BodyProfile& profile, std::string_view record_text,
+                         std::string release_date) {
+  const std::string text = signed_text_v2(record_text);
   profile.sentences = line_sentences(text);
   profile.release_date = std::move(release_date);
   profile.numbered_lines = numbered_lines(text);
+}
+
+BodyProfile profile_record_v2(std::string_view record_text, std::string release_date,
+                              const NearDuplicateOptions& options) {
+  BodyProfile profile = shingles_v2(record_text, options);
+  complete_profile_v2(profile, record_text, std::move(release_date));
   return profile;
 }
 

@@ -44,6 +44,13 @@ std::string signed_text_v2(std::string_view record_text);
 BodyProfile profile_record_v2(std::string_view record_text, std::string release_date,
                               const NearDuplicateOptions& options = {});
 
+// profile_record_v2 in two steps, for a candidate that its Jaccard alone may settle
+// (kind_by_jaccard): a profile with the shingles only, then the rest added to it (the
+// sentences, `release_date` and the numbered lines). Together the same profile.
+BodyProfile shingles_v2(std::string_view record_text, const NearDuplicateOptions& options = {});
+void complete_profile_v2(BodyProfile& profile, std::string_view record_text,
+                         std::string release_date);
+
 // Version 2 band keys: version 1's band hash of the signature with the top bit set
 // (band index 128 + b in the top 8 bits), so the keys of the two versions share one
 // indexed column and never meet by accident. Requires bands <= 128; otherwise, and for

@@ -81,6 +81,55 @@ TEST(Text, LetterClassesAreUnicodes) {
   EXPECT_EQ(count_letters("\uFEB3\uFEE0\uFE8E\uFEE1 42"), 6);
 }
 
+// The smallest edit distance of a pattern to any stretch of a text, cell by cell: what
+// best_substring_distance computes 64 rows at a time.
+std::size_t cell_by_cell(const std::u32string& pattern, const std::u32string& text) {
+  std::vector<std::size_t> column(pattern.size() + 1);
+  for (std::size_t i = 0; i <= pattern.size(); ++i) column[i] = i;
+  std::size_t best = pattern.size();
+  for (const char32_t t : text) {
+    std::size_t diagonal = column[0];
+    for (std::size_t i = 1; i <= pattern.size(); ++i) {
+      const std::size_t up = column[i];
+      column[i] = std::min({up + 1, column[i - 1] + 1, diagonal + (pattern[i - 1] != t ? 1 : 0)});
+      diagonal = up;
+    }
+    best = std::min(best, column[pattern.size()]);
+  }
+  return best;
+}
+
+TEST(Text, BestSubstringDistanceIsTheCellByCellOne) {
+  EXPECT_EQ(best_substring_distance(U"", U"abc"), 0u);
+  EXPECT_EQ(best_substring_distance(U"abc", U""), 3u);
+  EXPECT_EQ(best_substring_distance(U"ratha\u00fcs", U"das rathaus am markt"), 1u);
+  EXPECT_EQ(best_substring_distance(U"rathaus", U"das ratbaus am markt"), 1u);
+  EXPECT_EQ(best_substring_distance(U"xyz", U"abc"), 3u);
+  // Patterns across one, two and three 64-row blocks (sentences are cut at 300 characters),
+  // a small alphabet so that near matches abound, ASCII and other characters mixed.
+  const std::u32string alphabet = U"abcd \u00e4\u0142\u4e2d";
+  std::mt19937 random(19);
+  std::uniform_int_distribution<std::size_t> letter(0, alphabet.size() - 1);
+  std::uniform_int_distribution<int> edits(0, 12);
+  for (int n = 0; n < 600; ++n) {
+    std::u32string text(std::uniform_int_distribution<std::size_t>(0, 400)(random), U'a');
+    for (char32_t& c : text) c = alphabet[letter(random)];
+    std::u32string pattern;
+    const std::size_t length = std::uniform_int_distribution<std::size_t>(1, 200)(random);
+    if (n % 2 == 0 && text.size() > length) {
+      // A stretch of the text with a few edits: the distances a sentence and its OCR have.
+      pattern = text.substr(random() % (text.size() - length), length);
+      for (int e = edits(random); e > 0 && !pattern.empty(); --e)
+        pattern[random() % pattern.size()] = alphabet[letter(random)];
+    } else {
+      pattern.resize(length);
+      for (char32_t& c : pattern) c = alphabet[letter(random)];
+    }
+    ASSERT_EQ(best_substring_distance(pattern, text), cell_by_cell(pattern, text))
+        << "case " << n << ", pattern of " << pattern.size() << ", text of " << text.size();
+  }
+}
+
 // Random bytes, as a damaged text layer gives them: no crash, no overread (ASan), and
 // lowering well-formed text gives well-formed text.
 TEST(Text, HostileBytesNeverCrash) {

@@ -4,9 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "../test_paths.h"
 #include "stages/near_dup/signature_v2.h"
 
 namespace pressarchive {
@@ -115,6 +119,74 @@ TEST(PlaceInCluster, JoinsOrTakesOverTheClusterOfTheSameRelease) {
               c.takes_over ? std::nullopt : std::optional<std::int64_t>(kCanonical));
     EXPECT_FALSE(d.revision_of.has_value());
   }
+}
+
+// place_in_cluster settles most candidates by their Jaccard alone and skips those that
+// cannot displace the copy found: its decision must be the one of verifying every
+// candidate's whole profile (the best-scoring same release, else the best-scoring
+// revision, the first on ties). Every text of the dedup set is placed among the texts of
+// its office (copies, re-issues, other releases sharing boilerplate), in order and reversed.
+TEST(PlaceInCluster, DecidesAsVerifyingEveryCandidateWould) {
+  const NearDuplicateOptions options;
+  std::map<std::string, std::vector<std::filesystem::path>> offices;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(testing::source_dir() / "tests" / "dedup-set"))
+    if (entry.path().extension() == ".txt") {
+      const std::string name = entry.path().filename().string();
+      offices[name.substr(0, name.find('-'))].push_back(entry.path());
+    }
+  ASSERT_GE(offices.size(), 4u);
+  int same_found = 0, revisions_found = 0;
+  for (auto& [office, files] : offices) {
+    std::sort(files.begin(), files.end());
+    std::vector<NearDuplicateCandidate> all;
+    std::vector<BodyProfile> profiles;
+    for (const auto& file : files) {
+      NearDuplicateCandidate c = copy_of(static_cast<std::int64_t>(all.size()) + 1, kScan, 80);
+      c.text = testing::read_file(file);
+      profiles.push_back(profile_record_v2(c.text, "", options));
+      all.push_back(std::move(c));
+    }
+    for (std::size_t n = 0; n < all.size(); ++n) {
+      for (const bool reversed : {false, true}) {
+        std::vector<std::size_t> order;
+        for (std::size_t i = 0; i < all.size(); ++i)
+          if (i != n) order.push_back(i);
+        if (reversed) std::reverse(order.begin(), order.end());
+        std::vector<NearDuplicateCandidate> candidates;
+        std::optional<std::int64_t> same, revision;
+        double same_score = 0, revision_score = 0;
+        for (const std::size_t i : order) {
+          candidates.push_back(all[i]);
+          const Verdict v = verify_pair(profiles[n], profiles[i], options);
+          if (v.kind == VerdictKind::kSameRelease && v.score > same_score)
+            same = all[i].id, same_score = v.score;
+          else if (v.kind == VerdictKind::kRevision && v.score > revision_score)
+            revision = all[i].id, revision_score = v.score;
+        }
+        SCOPED_TRACE(files[n].filename().string() + (reversed ? ", reversed" : ""));
+        const ClusterDecision d = place_in_cluster(
+            profiles[n], kScan, 70, candidates,
+            [](std::int64_t) { return std::optional<NearDuplicateCandidate>(); }, options);
+        EXPECT_EQ(d.duplicate_of, same);
+        EXPECT_FALSE(d.takes_over_from.has_value());
+        if (same) {
+          ++same_found;
+          EXPECT_DOUBLE_EQ(d.duplicate_score.value_or(-1), same_score);
+          EXPECT_FALSE(d.revision_of.has_value());
+        } else {
+          EXPECT_EQ(d.revision_of, revision);
+          if (revision) {
+            ++revisions_found;
+            EXPECT_DOUBLE_EQ(d.revision_score.value_or(-1), revision_score);
+          }
+        }
+      }
+    }
+  }
+  // Both kinds of decision occur, or the comparison proves little.
+  EXPECT_GT(same_found, 50);
+  EXPECT_GT(revisions_found, 5);
 }
 
 }  // namespace

@@ -130,6 +130,16 @@ TEST(DatesConflict, ComparesTheNumbersBothDateLinesHave) {
        "Marlow Bay, 17 November 2022", "2022-11-17", true},
       {"the known date is printed nowhere", "Marlow Bay, 15 November 2022", "2023-01-01",
        "Marlow Bay, 17 November 202", "", false},
+      {"a re-issue whose day gained a digit", "Marlow Bay, 9 November 2022", "2022-11-09",
+       "Marlow Bay, 12 November 202", "", true},
+      {"both read, the day OCR cut on one", "Marlow Bay, 23 August 2022", "2022-08-23",
+       "Marlow Bay, 2 August 2022", "2022-08-02", false},
+      {"both read, a digit of the day lost on one", "Lindenau, 15.11.2022", "2022-11-15",
+       "Lindenau, 5.11.2022", "2022-11-05", false},
+      {"both read, a re-issue whose day gained a digit", "Marlow Bay, 9 November 2022",
+       "2022-11-09", "Marlow Bay, 12 November 2022", "2022-11-12", true},
+      {"both read, different, printed nowhere", "Marlow Bay", "2022-11-15", "Marlow Bay",
+       "2022-11-17", true},
   };
   const NearDuplicateOptions options;
   for (const UnreadDateCase& c : cases) {
