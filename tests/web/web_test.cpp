@@ -179,6 +179,18 @@ class WebOnArchive : public testing::OnEachBackend {
     ASSERT_TRUE(app.ok()) << app.error().message;
     app_ = std::move(*app);
   }
+  // A second server on the same archive, started with --read-only.
+  std::unique_ptr<web::App> read_only_app() const {
+    web::AppOptions options;
+    options.store = scratch_->location();
+    options.token = "T0k3n";
+    options.read_only = true;
+    options.program = "/bin/false";
+    options.connections = 1;
+    auto app = web::App::open(options);
+    EXPECT_TRUE(app.ok()) << (app.ok() ? "" : app.error().message);
+    return app.ok() ? std::move(*app) : nullptr;
+  }
   std::unique_ptr<web::App> app_;
   std::int64_t run_ = 0;
 };
@@ -502,23 +514,17 @@ TEST_P(WebOnArchive, EditsNeedTheTokenAndAreManualFields) {
 }
 
 TEST_P(WebOnArchive, ReadOnlyServesNoChange) {
-  web::AppOptions options;
-  options.store = scratch_->location();
-  options.token = "T0k3n";
-  options.read_only = true;
-  options.program = "/bin/false";
-  options.connections = 1;
-  auto app = web::App::open(options);
-  ASSERT_TRUE(app.ok());
-  const std::string csrf = (*app)->access().csrf();
+  const std::unique_ptr<web::App> app = read_only_app();
+  ASSERT_TRUE(app);
+  const std::string csrf = app->access().csrf();
   for (const char* path : {"/record/1/edit", "/record/8/reviewed", "/failures/retry", "/login"})
-    EXPECT_EQ((*app)
-                  ->handle(post(
-                      path, {{"title", "x"}, {"failure", "1"}, {"token", "T0k3n"}, {"csrf", csrf}}))
-                  .status,
-              std::string(path) == "/login" ? 200 : 403)
+    EXPECT_EQ(
+        app->handle(
+               post(path, {{"title", "x"}, {"failure", "1"}, {"token", "T0k3n"}, {"csrf", csrf}}))
+            .status,
+        std::string(path) == "/login" ? 200 : 403)
         << path;
-  const WebResponse record = (*app)->handle(get("/record/1"));
+  const WebResponse record = app->handle(get("/record/1"));
   EXPECT_EQ(record.body.find("<form method=\"post\""), std::string::npos);
   EXPECT_NE(record.body.find("read-only"), std::string::npos);
   auto store = open_existing_store(scratch_->location());
@@ -653,28 +659,22 @@ TEST_P(WebOnArchive, BoilerplateIsListedAndDecidedWithTheToken) {
   EXPECT_EQ(named->state, BoilerplateState::kConfirmed);
   EXPECT_NE(app_->handle(get("/boilerplate")).body.find("Telefon 0631 365-0"), std::string::npos);
 
-  web::AppOptions options;
-  options.store = scratch_->location();
-  options.token = "T0k3n";
-  options.read_only = true;
-  options.program = "/bin/false";
-  options.connections = 1;
-  auto read_only = web::App::open(options);
-  ASSERT_TRUE(read_only.ok());
-  const std::string ro_csrf = (*read_only)->access().csrf();
+  const std::unique_ptr<web::App> read_only = read_only_app();
+  ASSERT_TRUE(read_only);
+  const std::string ro_csrf = read_only->access().csrf();
   EXPECT_EQ(
-      (*read_only)
+      read_only
           ->handle(post(path, {{"decision", "confirm"}, {"token", "T0k3n"}, {"csrf", ro_csrf}}))
           .status,
       403);
-  EXPECT_EQ((*read_only)
+  EXPECT_EQ(read_only
                 ->handle(post("/boilerplate/add", {{"issuer", "Stadt B"},
                                                    {"line", "Noch eine Zeile hier"},
                                                    {"token", "T0k3n"},
                                                    {"csrf", ro_csrf}}))
                 .status,
             403);
-  const WebResponse ro_list = (*read_only)->handle(get("/boilerplate"));
+  const WebResponse ro_list = read_only->handle(get("/boilerplate"));
   EXPECT_EQ(ro_list.status, 200);
   EXPECT_EQ(ro_list.body.find("<form method=\"post\""), std::string::npos);
   EXPECT_EQ(line_of((*store)->boilerplate_lines(5).value(), "Stadt A", footer)->state,
