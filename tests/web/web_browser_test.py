@@ -246,6 +246,8 @@ def main():
         shot("failures")
         truncated_row = "//table[@class='failures']//tr[td[contains(., 'broken-truncated.pdf')]]"
         driver.find_element(By.XPATH, truncated_row + "//button[@class='retry-one']").click()
+        # The click posts and is redirected to the retry's page: wait for that page first.
+        check(wait_until(driver, lambda d: d.find_elements(By.ID, "retrystate")), "the retry starts")
         deadline = time.time() + 120
         while time.time() < deadline and "Finished" not in driver.find_element(By.ID, "retrystate").text:
             time.sleep(1)
