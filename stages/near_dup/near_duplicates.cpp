@@ -363,12 +363,13 @@ MinHash::MinHash(int num_perm) {
 
 namespace {
 
-// The inner loop runs over the permutations, which vectorises; 64-bit multiplies do so
-// only with AVX-512, so x86-64 builds carry a second copy for CPUs that have it, picked
-// at load time (same results: the arithmetic is exact either way).
+// The inner loop runs over the permutations, which vectorises: 64-bit multiplies
+// natively with AVX-512, as three 32-bit ones with AVX2, slowly with SSE2 alone. So
+// x86-64 builds carry a copy for each, picked at load time (same results: the arithmetic
+// is exact either way).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
     !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-__attribute__((target_clones("arch=x86-64-v4", "default")))
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
 void min_hashes(const std::uint64_t* shingles, std::size_t count, const std::uint64_t* seeds,
                 std::uint64_t* mins, std::size_t perms) {
