@@ -166,6 +166,20 @@ std::shared_ptr<TextSigning> sign_text(const DocumentOutcome& outcome,
   return signing;
 }
 
+std::shared_ptr<DocumentOutcome> sign_body(std::shared_ptr<DocumentOutcome> outcome,
+                                           const SigningContext& context) {
+  if (outcome->failure || !outcome->record || !context.inputs->settings->near_duplicates)
+    return outcome;
+  const WorkItem& item = *outcome->item;
+  const auto sign = [&] {
+    outcome->body_band_keys = body_band_keys_v1(outcome->record->metadata.body, *context.minhash,
+                                                context.inputs->settings->near_duplicate);
+  };
+  if (Status s = guard_stage("body signature", item, context.inputs->fault, sign); !s.ok())
+    outcome->failure = failure_of(item, "body signature", s.error());
+  return outcome;
+}
+
 std::shared_ptr<DocumentOutcome> sign_for_placement(std::shared_ptr<DocumentOutcome> outcome,
                                                     TextSigning& text,
                                                     const SigningContext& context) {
@@ -179,10 +193,8 @@ std::shared_ptr<DocumentOutcome> sign_for_placement(std::shared_ptr<DocumentOutc
   Record& record = *outcome->record;
   SignedRecord signed_record;
   const auto sign = [&] {
-    const std::vector<std::uint64_t> body_keys = body_band_keys_v1(
-        record.metadata.body, *context.minhash, context.inputs->settings->near_duplicate);
-    signed_record =
-        signed_record_of(std::move(*text.whole), record.metadata.release_date, body_keys);
+    signed_record = signed_record_of(std::move(*text.whole), record.metadata.release_date,
+                                     outcome->body_band_keys);
   };
   if (Status s = guard_stage("near-duplicates", item, context.inputs->fault, sign); !s.ok())
     return failed(item, failure_of(item, "near-duplicates", s.error()));

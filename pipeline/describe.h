@@ -19,12 +19,13 @@ Failure failure_of(const WorkItem& item, const std::string& stage, const Error& 
 
 // The graph's steps for a document whose pages are all back, in this order:
 //
-//   assemble_document ──┬── describe_document ──┬── sign_for_placement
-//                       └── sign_text ──────────┘
+//   assemble_document ──┬── describe_document ── sign_body ──┬── sign_for_placement
+//                       └── sign_text ───────────────────────┘
 //
-// The two in the middle run side by side on the same outcome: describe_document writes the
-// record's metadata and review flags, sign_text reads only the record's text (the whole-text
-// signature needs no metadata). Each is thread-safe; documents go through side by side.
+// The two branches run side by side on the same outcome: describe_document writes the
+// record's metadata and review flags and sign_body the body's keys, sign_text reads only
+// the record's text (the whole-text signature needs no metadata). Each is thread-safe;
+// documents go through side by side.
 
 // `pages` are the document's recognised pages in order (its kept pages not included);
 // `page_count` is how many were asked for; `inputs` give the settings, the metadata
@@ -57,10 +58,15 @@ struct TextSigning {
 std::shared_ptr<TextSigning> sign_text(const DocumentOutcome& outcome,
                                        const SigningContext& context);
 
+// The body's version 1 band keys into the outcome (body_band_keys), when near-duplicates are
+// on and there is a record; a stage error sets the outcome's failure at "body signature".
+std::shared_ptr<DocumentOutcome> sign_body(std::shared_ptr<DocumentOutcome> outcome,
+                                           const SigningContext& context);
+
 // The join: a record, when near-duplicates are on, gets its version 2 signature and band
-// keys (`text`'s, taken from it) and the outcome its signed_record (what placement needs); a
-// failure of either branch fails the input; a record with near-duplicates off passes
-// unchanged.
+// keys (`text`'s, taken from it) and the outcome its signed_record (what placement needs:
+// with the body's keys); a failure of either branch fails the input; a record with
+// near-duplicates off passes unchanged.
 std::shared_ptr<DocumentOutcome> sign_for_placement(std::shared_ptr<DocumentOutcome> outcome,
                                                     TextSigning& text,
                                                     const SigningContext& context);

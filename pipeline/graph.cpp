@@ -221,6 +221,9 @@ std::size_t run_ingest_graph(GraphInputs in) {
   const SigningContext signing{&in, &minhash};
   flow::function_node<OutcomePtr, SigningPtr> sign_whole(
       g, flow::unlimited, [&](const OutcomePtr& outcome) { return sign_text(*outcome, signing); });
+  flow::function_node<OutcomePtr, OutcomePtr> body_keys(
+      g, flow::unlimited,
+      [&](OutcomePtr outcome) { return sign_body(std::move(outcome), signing); });
 
   // The two halves of one document meet again by the outcome they belong to.
   flow::join_node<std::tuple<OutcomePtr, SigningPtr>, flow::key_matching<const DocumentOutcome*>>
@@ -284,7 +287,8 @@ std::size_t run_ingest_graph(GraphInputs in) {
   flow::make_edge(flow::output_port<1>(assemble), assemble_doc);
   flow::make_edge(assemble_doc, describe);
   flow::make_edge(assemble_doc, sign_whole);
-  flow::make_edge(describe, flow::input_port<0>(pair_halves));
+  flow::make_edge(describe, body_keys);
+  flow::make_edge(body_keys, flow::input_port<0>(pair_halves));
   flow::make_edge(sign_whole, flow::input_port<1>(pair_halves));
   flow::make_edge(pair_halves, sign);
   flow::make_edge(sign, deliver);

@@ -7,10 +7,10 @@
 //    a task/page)  ▲           thread)   │
 //                  └── a slot released ──┘
 //
-//   … ▶ assemble_doc ─┬▶ describe ───┬▶ sign ──▶ deliver ▶ store thread
-//       (the record)  │  (metadata,  │  (join:   (bounded  (place in a
-//                     │   review)    │   body     queue)    cluster,
-//                     └▶ sign_whole ─┘   keys)              archive)
+//   … ▶ assemble_doc ─┬▶ describe ─▶ body_keys ─┬▶ sign ──▶ deliver ▶ store thread
+//       (the record)  │  (metadata,  (the body's │  (join)   (bounded  (place in a
+//                     │   review)    v1 keys)    │            queue)    cluster,
+//                     └▶ sign_whole ─────────────┘                      archive)
 //                        (whole-text signature)
 #pragma once
 
@@ -43,6 +43,8 @@ struct DocumentOutcome {
   std::optional<Failure> failure;
   // What near-duplicate placement needs of the record, when near-duplicates are on.
   std::optional<SignedRecord> signed_record;
+  // The body's version 1 band keys, made once the metadata has found the body.
+  std::vector<std::uint64_t> body_band_keys;
   // The record's lines that count towards its issuer's learned boilerplate (key, text),
   // when learning is on and the record names an issuer.
   std::vector<std::pair<std::string, std::string>> countable_lines;

@@ -236,8 +236,8 @@ TEST(Graph, AnExceptionInAnyStageFailsItsInputAloneAndTheBatchGoesOn) {
   settings.jobs = 2;
   settings.max_pages_in_flight = 3;
   constexpr int kDocs = 5;
-  for (const std::string stage :
-       {"load", "recognize", "assemble", "metadata", "near-duplicates", "store"}) {
+  for (const std::string stage : {"load", "recognize", "assemble", "metadata", "near-duplicates",
+                                  "body signature", "store"}) {
     for (const bool out_of_memory : {false, true}) {
       SCOPED_TRACE(stage + (out_of_memory ? ": bad_alloc" : ": exception"));
       std::atomic<int> thrown{0};
