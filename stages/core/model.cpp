@@ -2,6 +2,32 @@
 
 namespace pressarchive {
 
+const char* media_type(SourceFormat format) {
+  switch (format) {
+    case SourceFormat::kPdf:
+      return "application/pdf";
+    case SourceFormat::kPng:
+      return "image/png";
+    case SourceFormat::kJpeg:
+      return "image/jpeg";
+    case SourceFormat::kTiff:
+      return "image/tiff";
+    case SourceFormat::kGif:
+      return "image/gif";
+    case SourceFormat::kBmp:
+      return "image/bmp";
+    case SourceFormat::kPnm:
+      return "image/x-portable-anymap";
+    case SourceFormat::kWebp:
+      return "image/webp";
+    case SourceFormat::kJp2:
+      return "image/jp2";
+    case SourceFormat::kUnknown:
+      break;
+  }
+  return "application/octet-stream";
+}
+
 const char* format_name(SourceFormat format) {
   switch (format) {
     case SourceFormat::kPdf:

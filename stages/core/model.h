@@ -19,6 +19,9 @@ namespace pressarchive {
 enum class SourceFormat { kPdf, kPng, kJpeg, kTiff, kGif, kBmp, kPnm, kWebp, kJp2, kUnknown };
 
 const char* format_name(SourceFormat format);
+// The format's internet media type ("application/pdf", "image/tiff", ...;
+// "application/octet-stream" for an unknown one).
+const char* media_type(SourceFormat format);
 bool is_image_format(SourceFormat format);
 
 // One input file as discovered. The path is kept byte for byte, even when it is not

@@ -118,6 +118,11 @@ bool needs_xfa_rendering(const std::filesystem::path& path) {
   return false;
 }
 
+// Page `index` (0-based) of `cpp`, or nullptr when there is no document or no such page.
+std::unique_ptr<poppler::page> open_page(poppler::document* cpp, int index) {
+  return std::unique_ptr<poppler::page>(cpp ? cpp->create_page(index) : nullptr);
+}
+
 }  // namespace
 
 // One reader of the file: Poppler's document for the text layer, opened with the
@@ -205,15 +210,17 @@ Result<std::unique_ptr<PdfDocument>> PdfDocument::open(const std::filesystem::pa
   return result;
 }
 
+Error PdfDocument::unreadable_page(int index) const {
+  return make_error(Reason::kUnreadable,
+                    name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+}
+
 int PdfDocument::page_count() const { return impl_->pages; }
 
 Result<PageSize> PdfDocument::page_size(int index) {
   Lease doc = borrow();
-  poppler::document* cpp = doc.cpp();
-  std::unique_ptr<poppler::page> page(cpp ? cpp->create_page(index) : nullptr);
-  if (!page)
-    return make_error(Reason::kUnreadable,
-                      name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+  const std::unique_ptr<poppler::page> page = open_page(doc.cpp(), index);
+  if (!page) return unreadable_page(index);
   const poppler::rectf box = page->page_rect(poppler::media_box);
   PageSize size{box.width(), box.height()};
   if (page->orientation() == poppler::page::landscape ||
@@ -319,9 +326,7 @@ Result<std::vector<TextLine>> PdfDocument::text_lines(int index) {
           append_text(lines.back().text, word);
         });
   });
-  if (!read)
-    return make_error(Reason::kUnreadable,
-                      name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+  if (!read) return unreadable_page(index);
   return lines;
 }
 
@@ -344,9 +349,7 @@ Result<PageLayout> PdfDocument::text_layout(int index) {
           append_text(target.text, word);
         });
   });
-  if (!read)
-    return make_error(Reason::kUnreadable,
-                      name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+  if (!read) return unreadable_page(index);
   for (LayoutBlock& block : layout.blocks) {
     for (LayoutLine& line : block.lines) {
       line.box = line.words.front().box;
@@ -365,11 +368,8 @@ Result<PageLayout> PdfDocument::text_layout(int index) {
 
 Result<PageImage> PdfDocument::render(int index, int dpi) {
   Lease doc = borrow();
-  poppler::document* cpp = doc.cpp();
-  std::unique_ptr<poppler::page> page(cpp ? cpp->create_page(index) : nullptr);
-  if (!page)
-    return make_error(Reason::kUnreadable,
-                      name_ + ": page " + std::to_string(index + 1) + " cannot be opened");
+  const std::unique_ptr<poppler::page> page = open_page(doc.cpp(), index);
+  if (!page) return unreadable_page(index);
   poppler::page_renderer renderer;
   renderer.set_image_format(poppler::image::format_gray8);
   renderer.set_render_hint(poppler::page_renderer::antialiasing, true);

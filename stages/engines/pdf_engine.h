@@ -55,6 +55,8 @@ class PdfDocument {
   explicit PdfDocument(std::unique_ptr<Impl> impl);
   class Lease;
   Lease borrow();
+  // The error of a page (0-based) that Poppler cannot open.
+  Error unreadable_page(int index) const;
   std::unique_ptr<Impl> impl_;
   std::mutex mutex_;  // guards the pool of idle readers
   std::string name_;

@@ -69,35 +69,9 @@ void write_origin(XmlWriter& xml, const Metadata& m) {
   xml.close();
 }
 
-const char* mime_type(SourceFormat format) {
-  switch (format) {
-    case SourceFormat::kPdf:
-      return "application/pdf";
-    case SourceFormat::kPng:
-      return "image/png";
-    case SourceFormat::kJpeg:
-      return "image/jpeg";
-    case SourceFormat::kTiff:
-      return "image/tiff";
-    case SourceFormat::kGif:
-      return "image/gif";
-    case SourceFormat::kBmp:
-      return "image/bmp";
-    case SourceFormat::kPnm:
-      return "image/x-portable-anymap";
-    case SourceFormat::kWebp:
-      return "image/webp";
-    case SourceFormat::kJp2:
-      return "image/jp2";
-    case SourceFormat::kUnknown:
-      break;
-  }
-  return "application/octet-stream";
-}
-
 void write_physical(XmlWriter& xml, const Record& record) {
   xml.open("mods:physicalDescription");
-  xml.element("mods:internetMediaType", mime_type(record.format));
+  xml.element("mods:internetMediaType", media_type(record.format));
   xml.open("mods:extent")
       .attribute("unit", "pages")
       .text(std::to_string(record.pages.size()))

@@ -67,4 +67,20 @@ std::string first_path(const Record& r);
 // written and before COMMIT: the harshest moment for a power cut.
 void crash_point_before_commit();
 
+// The store's agent for one change made on someone's behalf (an edit, a review): `slot`
+// holds `agent` while this lives, and its own value again afterwards, however the change ends.
+class AgentOverride {
+ public:
+  AgentOverride(std::string& slot, std::string agent) : slot_(slot), saved_(std::move(slot)) {
+    slot_ = std::move(agent);
+  }
+  ~AgentOverride() { slot_ = std::move(saved_); }
+  AgentOverride(const AgentOverride&) = delete;
+  AgentOverride& operator=(const AgentOverride&) = delete;
+
+ private:
+  std::string& slot_;
+  std::string saved_;
+};
+
 }  // namespace pressarchive::store

@@ -27,23 +27,6 @@ std::optional<Record> load(ArchiveStore& store, std::int64_t id, WebResponse& re
   return std::move(*loaded);
 }
 
-const char* content_type_of(SourceFormat format) {
-  switch (format) {
-    case SourceFormat::kPdf:
-      return "application/pdf";
-    case SourceFormat::kPng:
-      return "image/png";
-    case SourceFormat::kJpeg:
-      return "image/jpeg";
-    case SourceFormat::kTiff:
-      return "image/tiff";
-    case SourceFormat::kGif:
-      return "image/gif";
-    default:
-      return "application/octet-stream";
-  }
-}
-
 }  // namespace
 
 WebResponse App::record(const WebRequest& request, std::int64_t id) {
@@ -129,7 +112,7 @@ WebResponse App::original(std::int64_t id) {
     bytes << in.rdbuf();
     if (!in) continue;
     WebResponse response;
-    response.content_type = content_type_of(r->format);
+    response.content_type = media_type(r->format);
     response.body = bytes.str();
     const std::string name = std::filesystem::path(path).filename().string();
     response.headers.emplace_back(

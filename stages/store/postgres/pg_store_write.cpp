@@ -213,15 +213,10 @@ Status PgStore::set_manual_field(std::int64_t id, const std::string& field,
     tx.exec_params("UPDATE records SET " + field +
                        " = $1, manual_fields = $2, updated_at = " + kPgNow + " WHERE id = $3",
                    clean, store::with_manual_field(q[0][1].c_str(), field, clean), id);
-    const std::string saved_agent = agent_;
-    agent_ = agent;
-    try {
+    {
+      const store::AgentOverride on_behalf(agent_, agent);
       add_event(tx, "edit", id, "", 0, "success", store::edit_detail(field, old_value, clean));
-    } catch (...) {
-      agent_ = saved_agent;
-      throw;
     }
-    agent_ = saved_agent;
     tx.commit();
     return Status::Ok();
   } catch (const std::exception& e) {
@@ -239,15 +234,10 @@ Status PgStore::mark_reviewed(std::int64_t id, const std::string& agent) {
                        id);
     if (updated.affected_rows() != 1)
       return make_error(Reason::kUnsupported, "no record " + std::to_string(id));
-    const std::string saved_agent = agent_;
-    agent_ = agent;
-    try {
+    {
+      const store::AgentOverride on_behalf(agent_, agent);
       add_event(tx, "reviewed", id, "", 0, "success", store::kReviewedDetail);
-    } catch (...) {
-      agent_ = saved_agent;
-      throw;
     }
-    agent_ = saved_agent;
     tx.commit();
     return Status::Ok();
   } catch (const std::exception& e) {

@@ -142,10 +142,10 @@ Status SqliteStore::set_manual_field(std::int64_t id, const std::string& field,
     add.bind(1, id).bind(2, value).bind(3, text);
     ok = remove.step() == SQLITE_DONE && add.step() == SQLITE_DONE;
   }
-  const std::string saved_agent = agent_;
-  agent_ = agent;
-  ok = ok && add_event("edit", id, "", 0, "success", store::edit_detail(field, old_value, value));
-  agent_ = saved_agent;
+  {
+    const store::AgentOverride on_behalf(agent_, agent);
+    ok = ok && add_event("edit", id, "", 0, "success", store::edit_detail(field, old_value, value));
+  }
   if (!ok) {
     Error e = db_error("cannot edit record " + std::to_string(id));
     rollback();
@@ -159,11 +159,11 @@ Status SqliteStore::mark_reviewed(std::int64_t id, const std::string& agent) {
   Statement update(statements_, std::string("UPDATE records SET needs_review = 0, updated_at = ") +
                                     kSqliteNow + " WHERE id = ?");
   update.bind(1, id);
-  const std::string saved_agent = agent_;
-  agent_ = agent;
-  const bool ok = update.step() == SQLITE_DONE && sqlite3_changes(db_) == 1 &&
-                  add_event("reviewed", id, "", 0, "success", store::kReviewedDetail);
-  agent_ = saved_agent;
+  bool ok = update.step() == SQLITE_DONE && sqlite3_changes(db_) == 1;
+  {
+    const store::AgentOverride on_behalf(agent_, agent);
+    ok = ok && add_event("reviewed", id, "", 0, "success", store::kReviewedDetail);
+  }
   if (!ok) {
     rollback();
     return make_error(Reason::kUnsupported, "no record " + std::to_string(id));
