@@ -11,6 +11,7 @@ namespace pressarchive {
 HeadlineReader::HeadlineReader(const MetadataRules& rules) {
   for (const std::string& w : rules.title_wrap_words) wrap_words_.insert(lower_utf8(w));
   for (const auto& [lang, list] : rules.stopwords) wrap_words_.insert(list.begin(), list.end());
+  for (const std::string& w : rules.title_end_particles) end_particles_.insert(lower_utf8(w));
 }
 
 namespace {
@@ -40,7 +41,15 @@ bool HeadlineReader::continues(const Line& a, const Line& b) const {
   // subtitle, even at the same size (a typewriter has one).
   if (all_capitals(ta) && !all_capitals(strip_noise(b.text)) && tokens(b.text).size() > 2)
     return false;
-  if (wrap_words_.count(wa.back())) return true;
+  if (wrap_words_.count(wa.back())) {
+    // A particle may end the headline: the wrap holds only in the same type, or in the
+    // same paragraph at a size OCR may have boxed a little lower.
+    const bool particle = end_particles_.count(wa.back()) > 0;
+    const bool sizes_known = a.height > 0 && b.height > 0;
+    if (!particle || !sizes_known || sizes_within(a, b, 0.12f) ||
+        (!b.starts_paragraph && sizes_within(a, b, 0.25f)))
+      return true;
+  }
   if (ta.back() == '-' || ta.back() == ',') return true;
   if (tokens(b.text).size() <= 2 && tokens(a.text).size() >= 2) return true;
   const std::string tb = strip_noise(b.text);
@@ -51,7 +60,8 @@ bool HeadlineReader::continues(const Line& a, const Line& b) const {
   if (all_capitals(ta) && all_capitals(tb) && sizes_within(a, b, 0.12f)) return true;
   // A subtitle starts with a capital: a lowercase start goes on with the title, even where
   // OCR boxes a line without ascenders or descenders a little lower.
-  return starts_lowercase(tb) && sizes_within(a, b, 0.2f);
+  return starts_lowercase(tb) &&
+         (sizes_within(a, b, 0.2f) || (!b.starts_paragraph && sizes_within(a, b, 0.3f)));
 }
 
 Headline HeadlineReader::find(const std::vector<Line>& lines,

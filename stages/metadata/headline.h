@@ -44,7 +44,8 @@ class HeadlineReader {
                 std::optional<std::size_t> body_dateline) const;
 
  private:
-  std::set<std::string> wrap_words_;  // lowercase, stopwords included
+  std::set<std::string> wrap_words_;     // lowercase, stopwords included
+  std::set<std::string> end_particles_;  // lowercase
 };
 
 }  // namespace pressarchive

@@ -311,6 +311,18 @@ TEST(Metadata, TitleAndSubtitleSplit) {
        "Pilotprojekt \u201eOffene Bibliothek“ startet in der Zentrale"},
       {"# Seafront lido to reopen after winter repairs",
        "Seafront lido to reopen after winter repairs", ""},
+      // a verb's particle can end the headline: a smaller line under it is the subtitle
+      {"# Musikschule in Böblingen legt Jahresbilanz vor\nOrtsbeirat begrüßt die Entscheidung",
+       "Musikschule in Böblingen legt Jahresbilanz vor", "Ortsbeirat begrüßt die Entscheidung"},
+      {"# Stadtrat stimmt dem Konzept der Verwaltung zu\nEin Informationsabend beantwortet "
+       "Fragen der Anwohner",
+       "Stadtrat stimmt dem Konzept der Verwaltung zu",
+       "Ein Informationsabend beantwortet Fragen der Anwohner"},
+      // ... and wraps as any stopword does at the headline's size
+      {"# Bürgerbüro bietet ab sofort Termine vor\n# Ort in den Stadtteilen an\nDie Anmeldung "
+       "läuft über das Portal",
+       "Bürgerbüro bietet ab sofort Termine vor Ort in den Stadtteilen an",
+       "Die Anmeldung läuft über das Portal"},
       {"# Nachtbuslinien fahren künftig auch unter der Woche _\nJugendparlament hatte die "
        "Ausweitung angeregt ~",
        "Nachtbuslinien fahren künftig auch unter der Woche",

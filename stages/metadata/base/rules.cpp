@@ -86,6 +86,7 @@ Result<MetadataRules> parse_rules(const std::string& toml_text, const std::strin
                    list_at("document_type", "press_contact_labels", rules.press_contact_labels),
                    list_at("document_type", "closing_labels", rules.closing_labels),
                    list_at("title", "wrap_words", rules.title_wrap_words),
+                   list_at("title", "end_particles", rules.title_end_particles),
                    list_at("persons", "titles", rules.person_titles),
                    list_at("persons", "role_words", rules.role_words),
                    list_at("persons", "not_name_words", rules.not_name_words),

@@ -36,6 +36,7 @@ struct MetadataRules {
   std::vector<std::string> press_contact_labels;
   std::vector<std::string> closing_labels;
   std::vector<std::string> title_wrap_words;
+  std::vector<std::string> title_end_particles;
   std::vector<std::string> person_titles;
   std::vector<std::string> role_words;
   std::vector<std::string> not_name_words;
