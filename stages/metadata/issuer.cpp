@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <string_view>
 
 #include "stages/core/text_util.h"
 #include "stages/metadata/base/line_text.h"
@@ -32,6 +33,54 @@ TokenParts token_parts(const std::string& token) {
          !std::isalnum(static_cast<unsigned char>(token[e - 1])))
     --e;
   return {token.substr(0, b), token.substr(b, e - b), token.substr(e)};
+}
+
+bool has_prefix(const std::string& s, std::string_view p) {
+  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
+}
+bool has_suffix(const std::string& s, std::string_view p) {
+  return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
+}
+
+bool small_letters_only(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+// A word with a full stop that belongs to it: a short one ("Br.", "St.") or one with a stop
+// inside ("e.V.").
+bool abbreviation(const std::string& token) {
+  return token.size() <= 4 || std::count(token.begin(), token.end(), '.') > 1;
+}
+
+// An issuer as read with OCR's specks taken out: quotes at its words' ends, ",-" for a
+// comma, a full stop or colon before a word in small letters or a slash ("Amt. für",
+// "Lörrach. /"), a full stop at its end (not of an abbreviation such as "e.V."), and a
+// last "word" of one or two small letters ("Pressereferat j"). Names carry none of them.
+std::string tidy_issuer(const std::string& read) {
+  static constexpr std::string_view kQuotes[] = {"\"", "'", "„", "“", "”", "‚", "‘", "’", "«", "»"};
+  std::vector<std::string> t;
+  for (std::string token : tokens(read)) {
+    for (bool again = true; again && !token.empty();) {
+      again = false;
+      for (const std::string_view q : kQuotes) {
+        if (has_prefix(token, q)) token.erase(0, q.size()), again = true;
+        if (has_suffix(token, q)) token.erase(token.size() - q.size()), again = true;
+      }
+    }
+    if (const std::size_t at = token.find(",-"); at != std::string::npos) {
+      if (at > 0) t.push_back(token.substr(0, at + 1));
+      token = token.substr(at + 2);
+    }
+    if (!token.empty()) t.push_back(token);
+  }
+  for (std::size_t i = 0; i + 1 < t.size(); ++i) {
+    const bool before_small = t[i + 1] == "/" || starts_lowercase(t[i + 1]);
+    if (before_small && (t[i].back() == ':' || (t[i].back() == '.' && !abbreviation(t[i]))))
+      t[i].pop_back();
+  }
+  if (t.size() >= 3 && t.back().size() <= 2 && small_letters_only(t.back())) t.pop_back();
+  if (!t.empty() && t.back().back() == '.' && !abbreviation(t.back())) t.back().pop_back();
+  return join(t, " ");
 }
 
 }  // namespace
@@ -69,8 +118,9 @@ IssuerResolver::IssuerResolver(const MetadataRules& rules, const std::vector<std
     for (const std::string& token : tokens(place)) add_word(token_parts(token).word);
 }
 
-ResolvedIssuer IssuerResolver::resolve(const std::string& read) const {
-  ResolvedIssuer out{read, 1.0, false};
+ResolvedIssuer IssuerResolver::resolve(const std::string& as_read) const {
+  const std::string read = tidy_issuer(as_read);
+  ResolvedIssuer out{read, read == as_read ? 1.0 : 0.85, read != as_read};
   if (read.empty() || known_text_.count(read)) return out;
 
   // The whole issuer: the one known issuer nearest to it, if near enough and alone there.
