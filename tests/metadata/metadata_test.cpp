@@ -186,6 +186,13 @@ TEST(Metadata, DatelinesAloneOrOpeningTheBody) {
        "saniert.",
        "Bad Homburg vor der Höhe", "2020-07-08"},
       {"Brandenburg an der Havel, 29.04.2021", "Brandenburg an der Havel", "2021-04-29"},
+      // degraded scans: the comma read as a full stop, a speck as a quote before the day
+      {"Nürnberg. 3. Januar 2020 - Im vergangenen Jahr hatten bereits mehr als 84 Menschen das",
+       "Nürnberg", "2020-01-03"},
+      {"Stoke-on-Trent. 6 January 2023 ~ Further information is available on the website",
+       "Stoke-on-Trent", "2023-01-06"},
+      {"Rosenheim, \u201810. November 2014 \u2014 Bis zum 6. Februar 2015 können Bürgerinnen",
+       "Rosenheim", "2014-11-10"},
       {"Oldenburg (Oldb), 22.02.2019", "Oldenburg (Oldb)", "2019-02-22"},
       {". Brighton and Hove, 12 January 2024 — The city's seafront lido will reopen on 23 March "
        "2024",

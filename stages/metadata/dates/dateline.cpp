@@ -1,6 +1,7 @@
 #include "stages/metadata/dates/dateline.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "stages/core/text_util.h"
 #include "stages/metadata/base/line_text.h"
@@ -26,12 +27,24 @@ std::optional<DatelineReader::Dateline> DatelineReader::dateline(const std::stri
   while (start < s.size() && !is_word_char(s, start)) start += char_length(s, start);
   s = s.substr(start);
   std::size_t comma = s.find_first_of(",;");
+  // On a degraded scan the comma after the place may read as a full stop: "Nürnberg. 3.
+  // Januar 2020"; a full stop then counts where a number follows it and no comma comes first.
+  const std::size_t stop = s.find(". ");
+  if (stop != std::string::npos && stop < comma && stop + 2 < s.size() &&
+      std::isdigit(static_cast<unsigned char>(s[stop + 2])))
+    comma = stop;
   if (comma == std::string::npos || comma < 2 || comma > 60) return std::nullopt;
   const std::string place = trim(s.substr(0, comma));
   if (!is_place(place)) return std::nullopt;  // before the date patterns: most lines stop here
   std::string rest = trim(s.substr(comma + 1));
   for (const std::string& connector : rules_.dateline_connectors)
     if (starts_with_ci(rest, connector + " ")) rest = trim(rest.substr(connector.size()));
+  // A speck read as a quote before the day: "Rosenheim, ‘10. November 2014".
+  std::size_t day = 0;
+  while (day < rest.size() && !is_word_char(rest, day) && rest[day] != ' ')
+    day += char_length(rest, day);
+  if (day > 0 && day < rest.size() && std::isdigit(static_cast<unsigned char>(rest[day])))
+    rest = rest.substr(day);
   // The date must open what follows the comma, so only its first stretch is searched: a
   // body line with a comma and numbers further on would otherwise run every date pattern
   // over the whole line. No date is half as long as the stretch, so one that opens the
