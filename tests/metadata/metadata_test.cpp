@@ -193,6 +193,10 @@ TEST(Metadata, DatelinesAloneOrOpeningTheBody) {
        "Stoke-on-Trent", "2023-01-06"},
       {"Rosenheim, \u201810. November 2014 \u2014 Bis zum 6. Februar 2015 können Bürgerinnen",
        "Rosenheim", "2014-11-10"},
+      {"Lörrach, den 4: Juli 2015 --Das Angebot ist kostenlos, eine Anmeldung ist nicht", "Lörrach",
+       "2015-07-04"},
+      {"Weißenburg in Bayern,. den. 24. Oktober 1973 - Die Öffnungszeiten", "Weißenburg in Bayern",
+       "1973-10-24"},
       {"Oldenburg (Oldb), 22.02.2019", "Oldenburg (Oldb)", "2019-02-22"},
       {". Brighton and Hove, 12 January 2024 — The city's seafront lido will reopen on 23 March "
        "2024",

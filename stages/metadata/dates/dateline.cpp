@@ -36,15 +36,28 @@ std::optional<DatelineReader::Dateline> DatelineReader::dateline(const std::stri
   if (comma == std::string::npos || comma < 2 || comma > 60) return std::nullopt;
   const std::string place = trim(s.substr(0, comma));
   if (!is_place(place)) return std::nullopt;  // before the date patterns: most lines stop here
-  std::string rest = trim(s.substr(comma + 1));
+  // Specks read as punctuation before the day or after the connector ("Rosenheim, ‘10.
+  // November 2014", "Weißenburg,. den. 24. Oktober").
+  const auto past_specks = [](std::string& text) {
+    std::size_t i = 0;
+    while (i < text.size() && (text[i] == ' ' || !is_word_char(text, i))) i += char_length(text, i);
+    text = text.substr(i);
+  };
+  std::string rest = s.substr(comma + 1);
+  past_specks(rest);
   for (const std::string& connector : rules_.dateline_connectors)
-    if (starts_with_ci(rest, connector + " ")) rest = trim(rest.substr(connector.size()));
-  // A speck read as a quote before the day: "Rosenheim, ‘10. November 2014".
-  std::size_t day = 0;
-  while (day < rest.size() && !is_word_char(rest, day) && rest[day] != ' ')
-    day += char_length(rest, day);
-  if (day > 0 && day < rest.size() && std::isdigit(static_cast<unsigned char>(rest[day])))
-    rest = rest.substr(day);
+    if (starts_with_ci(rest, connector + " ") || starts_with_ci(rest, connector + ". ")) {
+      rest = rest.substr(connector.size());
+      past_specks(rest);
+    }
+  // The day's full stop read as a colon or comma before the month's name: "den 4: Juli".
+  std::size_t digits = 0;
+  while (digits < rest.size() && digits < 2 &&
+         std::isdigit(static_cast<unsigned char>(rest[digits])))
+    ++digits;
+  if (digits > 0 && digits + 2 < rest.size() && (rest[digits] == ':' || rest[digits] == ',') &&
+      rest[digits + 1] == ' ' && std::isalpha(static_cast<unsigned char>(rest[digits + 2])))
+    rest[digits] = '.';
   // The date must open what follows the comma, so only its first stretch is searched: a
   // body line with a comma and numbers further on would otherwise run every date pattern
   // over the whole line. No date is half as long as the stretch, so one that opens the
