@@ -2,8 +2,11 @@
 // and one record's cluster.
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "stages/core/text_util.h"
 #include "stages/store/sqlite/sqlite_store_impl.h"
@@ -31,11 +34,11 @@ struct Filter {
 };
 
 // FROM of a browse query: the records, joined to their full-text index when there are
-// words. `facet_index`: through the records_facets index, which holds every column the
-// filters and the facets need, by id; the planner would otherwise read the rows, which
-// carry the whole text.
-std::string from(const Filter& f, bool facet_index) {
-  const std::string records = facet_index ? "records r INDEXED BY records_facets" : "records r";
+// words, read through the records_facets index, which holds every column the filters and
+// the facets need, by id; the planner would otherwise read the rows, which carry the whole
+// text.
+std::string from(const Filter& f) {
+  const std::string records = "records r INDEXED BY records_facets";
   return f.has_words ? " FROM records_fts JOIN " + records + " ON r.id = records_fts.rowid"
                      : " FROM " + records;
 }
@@ -101,41 +104,120 @@ class Tally {
   std::unordered_map<std::string, std::int64_t> counts_;
 };
 
+// The page of hits, chosen among the matches as one pass reads them: the offset + limit
+// first by the order the SQL would give (`ORDER BY records_fts.rank, r.id` by relevance,
+// `ORDER BY r.release_date DESC, r.id DESC` newest first, where a record without a date is
+// older than any), so that the pass which counts the facets also chooses the page and
+// FTS5 reads the matches once. A match is copied only while it is among the first.
+class FirstMatches {
+ public:
+  FirstMatches(bool by_rank, std::size_t keep) : by_rank_(by_rank), keep_(keep) {}
+
+  // One match; `date` (nullopt: the record has none) counts newest first only, `rank` by
+  // relevance only.
+  void offer(std::int64_t id, double rank, std::optional<std::string_view> date) {
+    if (keep_ == 0) return;
+    if (kept_.size() == keep_) {
+      if (!before(id, rank, date, kept_.front())) return;
+      std::pop_heap(kept_.begin(), kept_.end(), order());
+      kept_.pop_back();
+    }
+    kept_.push_back({id, rank, date ? std::optional<std::string>(*date) : std::nullopt});
+    std::push_heap(kept_.begin(), kept_.end(), order());
+  }
+  // The ids of the matches kept, first first, from `offset` on.
+  std::vector<std::int64_t> ids_from(std::size_t offset) {
+    std::sort_heap(kept_.begin(), kept_.end(), order());
+    std::vector<std::int64_t> ids;
+    for (std::size_t i = offset; i < kept_.size(); ++i) ids.push_back(kept_[i].id);
+    return ids;
+  }
+
+ private:
+  struct Match {
+    std::int64_t id;
+    double rank;
+    std::optional<std::string> date;
+  };
+  bool before(std::int64_t id, double rank, std::optional<std::string_view> date,
+              const Match& m) const {
+    if (by_rank_) return rank != m.rank ? rank < m.rank : id < m.id;
+    if (date.has_value() != m.date.has_value()) return date.has_value();
+    if (date) {
+      // std::string_view compares bytes as unsigned, like SQLite's BINARY collation.
+      if (const int c = date->compare(*m.date); c != 0) return c > 0;
+    }
+    return id > m.id;
+  }
+  // The heap's order: the last kept match on top.
+  struct Order {
+    const FirstMatches* matches;
+    bool operator()(const Match& a, const Match& b) const {
+      return matches->before(a.id, a.rank,
+                             a.date ? std::optional<std::string_view>(*a.date) : std::nullopt, b);
+    }
+  };
+  Order order() const { return {this}; }
+
+  bool by_rank_;
+  std::size_t keep_;
+  std::vector<Match> kept_;
+};
+
 }  // namespace
 
 // SQLite has no GROUPING SETS: one pass over the matching rows counts all five facets
-// (and the total), and a second chooses the page of hits; both read the records_facets
+// (and the total) and chooses the page of hits (FirstMatches), reading the records_facets
 // index instead of the rows, which carry the whole text. Only the page's hits are then
 // read in full, with their snippets.
 //
 // Without words or filters every record matches: the counts are read from facet_counts,
-// which the store keeps as it writes, not tallied over the whole archive.
+// which the store keeps as it writes, not tallied over the whole archive, and the page
+// from the release-date index, in order.
 Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
   const Filter filter = filter_of(query);
+  const auto offset = static_cast<std::size_t>(std::max(query.offset, 0));
+  const auto limit = static_cast<std::size_t>(std::max(query.limit, 0));
   BrowseResult result = store::uncounted_browse_result();
+  std::vector<std::int64_t> ids;
   if (filter.where.empty()) {
-    Statement q(statements_,
-                "SELECT facet, value, count FROM facet_counts WHERE count > 0 ORDER BY facet, "
-                "count DESC, value");
+    Statement counts(statements_,
+                     "SELECT facet, value, count FROM facet_counts WHERE count > 0 ORDER BY facet, "
+                     "count DESC, value");
     int rc;
-    while ((rc = q.step()) == SQLITE_ROW)
-      store::add_kept_facet_count(result, q.text(0), q.text(1), q.integer(2));
+    while ((rc = counts.step()) == SQLITE_ROW)
+      store::add_kept_facet_count(result, counts.text(0), counts.text(1), counts.integer(2));
+    if (rc != SQLITE_DONE) return db_error("search failed");
+    Statement page(statements_,
+                   "SELECT r.id FROM records r ORDER BY r.release_date DESC, r.id DESC LIMIT ? "
+                   "OFFSET ?");
+    page.bind(1, static_cast<std::int64_t>(limit)).bind(2, static_cast<std::int64_t>(offset));
+    while ((rc = page.step()) == SQLITE_ROW) ids.push_back(page.integer(0));
     if (rc != SQLITE_DONE) return db_error("search failed");
   } else {
+    const bool by_rank = filter.has_words && !query.by_date;
     Statement q(statements_,
-                "SELECT coalesce(r.issuer, ''), coalesce(r.place, ''), "
-                "substr(coalesce(r.release_date, ''), 1, 4), coalesce(r.kind, ''), r.needs_review" +
-                    from(filter, true) + filter.where);
+                std::string("SELECT r.id, ") + (by_rank ? "records_fts.rank" : "r.release_date") +
+                    ", coalesce(r.issuer, ''), coalesce(r.place, ''), "
+                    "substr(coalesce(r.release_date, ''), 1, 4), coalesce(r.kind, ''), "
+                    "r.needs_review" +
+                    from(filter) + filter.where);
     bind_all(q, filter.values);
     Tally issuer, place, year, kind, review;
+    FirstMatches first(by_rank, offset + limit);
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) {
       ++result.total;
-      issuer.add(q.view(0));
-      place.add(q.view(1));
-      year.add(q.view(2));
-      kind.add(q.view(3));
-      review.add(q.integer(4) ? "yes" : "no");
+      if (by_rank)
+        first.offer(q.integer(0), q.real(1), std::nullopt);
+      else
+        first.offer(q.integer(0), 0,
+                    q.is_null(1) ? std::nullopt : std::optional<std::string_view>(q.view(1)));
+      issuer.add(q.view(2));
+      place.add(q.view(3));
+      year.add(q.view(4));
+      kind.add(q.view(5));
+      review.add(q.integer(6) ? "yes" : "no");
     }
     if (rc != SQLITE_DONE) return db_error("search failed");
     result.facets = {{"issuer", issuer.top()},
@@ -143,22 +225,7 @@ Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
                      {"year", year.top()},
                      {"kind", kind.top()},
                      {"needs_review", review.top()}};
-  }
-  std::vector<std::int64_t> ids;
-  {
-    const std::string order = filter.has_words && !query.by_date
-                                  ? " ORDER BY records_fts.rank, r.id"
-                                  : " ORDER BY r.release_date DESC, r.id DESC";
-    // Newest first without words: the release-date index, in order, beats the facet index.
-    Statement q(statements_, "SELECT r.id" + from(filter, filter.has_words) + filter.where + order +
-                                 " LIMIT ? OFFSET ?");
-    bind_all(q, filter.values);
-    const int n = static_cast<int>(filter.values.size());
-    q.bind(n + 1, static_cast<std::int64_t>(query.limit))
-        .bind(n + 2, static_cast<std::int64_t>(query.offset));
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW) ids.push_back(q.integer(0));
-    if (rc != SQLITE_DONE) return db_error("search failed");
+    ids = first.ids_from(offset);
   }
   const std::string hit_sql =
       filter.has_words ? "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), "
