@@ -104,44 +104,45 @@ class Tally {
   std::unordered_map<std::string, std::int64_t> counts_;
 };
 
-// The page of hits, chosen among the matches as one pass reads them: the offset + limit
-// first by the order the SQL would give (`ORDER BY records_fts.rank, r.id` by relevance,
-// `ORDER BY r.release_date DESC, r.id DESC` newest first, where a record without a date is
-// older than any), so that the pass which counts the facets also chooses the page and
-// FTS5 reads the matches once. A match is copied only while it is among the first.
-class FirstMatches {
- public:
-  FirstMatches(bool by_rank, std::size_t keep) : by_rank_(by_rank), keep_(keep) {}
+// How many matches of a search by relevance are ranked at most, as on PostgreSQL
+// (pg_store_browse.cpp): bm25 reads each ranked match's position lists and its size
+// (a lookup in records_fts_docsize), and a frequent word matches tens of thousands of
+// records.
+constexpr std::size_t kRankedMatches = 1000;
 
-  // One match; `date` (nullopt: the record has none) counts newest first only, `rank` by
-  // relevance only.
-  void offer(std::int64_t id, double rank, std::optional<std::string_view> date) {
+// The newest matches, chosen as one pass reads them: the first `keep` in the order of
+// `ORDER BY r.release_date DESC, r.id DESC` (a record without a date is older than any),
+// so that the pass which counts the facets also chooses the page and FTS5 reads the
+// matches once. A match is copied only while it is among the newest.
+class NewestMatches {
+ public:
+  explicit NewestMatches(std::size_t keep) : keep_(keep) {}
+
+  // `date` nullopt: the record has none.
+  void offer(std::int64_t id, std::optional<std::string_view> date) {
     if (keep_ == 0) return;
     if (kept_.size() == keep_) {
-      if (!before(id, rank, date, kept_.front())) return;
-      std::pop_heap(kept_.begin(), kept_.end(), order());
+      if (!newer(id, date, kept_.front())) return;
+      std::pop_heap(kept_.begin(), kept_.end(), Order{});
       kept_.pop_back();
     }
-    kept_.push_back({id, rank, date ? std::optional<std::string>(*date) : std::nullopt});
-    std::push_heap(kept_.begin(), kept_.end(), order());
+    kept_.push_back({id, date ? std::optional<std::string>(*date) : std::nullopt});
+    std::push_heap(kept_.begin(), kept_.end(), Order{});
   }
-  // The ids of the matches kept, first first, from `offset` on.
-  std::vector<std::int64_t> ids_from(std::size_t offset) {
-    std::sort_heap(kept_.begin(), kept_.end(), order());
+  // The ids kept, newest first.
+  std::vector<std::int64_t> ids() {
+    std::sort_heap(kept_.begin(), kept_.end(), Order{});
     std::vector<std::int64_t> ids;
-    for (std::size_t i = offset; i < kept_.size(); ++i) ids.push_back(kept_[i].id);
+    for (const Match& m : kept_) ids.push_back(m.id);
     return ids;
   }
 
  private:
   struct Match {
     std::int64_t id;
-    double rank;
     std::optional<std::string> date;
   };
-  bool before(std::int64_t id, double rank, std::optional<std::string_view> date,
-              const Match& m) const {
-    if (by_rank_) return rank != m.rank ? rank < m.rank : id < m.id;
+  static bool newer(std::int64_t id, std::optional<std::string_view> date, const Match& m) {
     if (date.has_value() != m.date.has_value()) return date.has_value();
     if (date) {
       // std::string_view compares bytes as unsigned, like SQLite's BINARY collation.
@@ -149,27 +150,38 @@ class FirstMatches {
     }
     return id > m.id;
   }
-  // The heap's order: the last kept match on top.
+  // The heap's order: the oldest kept match on top.
   struct Order {
-    const FirstMatches* matches;
     bool operator()(const Match& a, const Match& b) const {
-      return matches->before(a.id, a.rank,
-                             a.date ? std::optional<std::string_view>(*a.date) : std::nullopt, b);
+      return newer(a.id, a.date ? std::optional<std::string_view>(*a.date) : std::nullopt, b);
     }
   };
-  Order order() const { return {this}; }
 
-  bool by_rank_;
   std::size_t keep_;
   std::vector<Match> kept_;
 };
 
+// substr(value, 1, 4) as SQLite counts characters (a lead byte and the continuation
+// bytes after it are one): the year of a release date.
+std::string_view first_four_characters(std::string_view value) {
+  std::size_t i = 0;
+  for (int n = 0; n < 4 && i < value.size(); ++n) {
+    if (static_cast<unsigned char>(value[i++]) >= 0xc0)
+      while (i < value.size() && (static_cast<unsigned char>(value[i]) & 0xc0) == 0x80) ++i;
+  }
+  return value.substr(0, i);
+}
+
 }  // namespace
 
 // SQLite has no GROUPING SETS: one pass over the matching rows counts all five facets
-// (and the total) and chooses the page of hits (FirstMatches), reading the records_facets
-// index instead of the rows, which carry the whole text. Only the page's hits are then
-// read in full, with their snippets.
+// (and the total) and keeps the newest matches (NewestMatches), reading the
+// records_facets index instead of the rows, which carry the whole text. By relevance,
+// the kRankedMatches newest matches are then ranked (bm25) and the rest follow them,
+// newest first, as on PostgreSQL; at most kRankedMatches matches, every match is ranked.
+// Only the page's hits are read in full, with their snippets. All of it reads one
+// snapshot of the archive, so a writer committing meanwhile changes nothing between the
+// passes.
 //
 // Without words or filters every record matches: the counts are read from facet_counts,
 // which the store keeps as it writes, not tallied over the whole archive, and the page
@@ -178,6 +190,11 @@ Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
   const Filter filter = filter_of(query);
   const auto offset = static_cast<std::size_t>(std::max(query.offset, 0));
   const auto limit = static_cast<std::size_t>(std::max(query.limit, 0));
+  if (Status s = exec("BEGIN"); !s.ok()) return s.error();
+  struct EndRead {
+    SqliteStore* store;
+    ~EndRead() { static_cast<void>(store->exec("COMMIT")); }
+  } end_read{this};
   BrowseResult result = store::uncounted_browse_result();
   std::vector<std::int64_t> ids;
   if (filter.where.empty()) {
@@ -197,27 +214,23 @@ Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
   } else {
     const bool by_rank = filter.has_words && !query.by_date;
     Statement q(statements_,
-                std::string("SELECT r.id, ") + (by_rank ? "records_fts.rank" : "r.release_date") +
-                    ", coalesce(r.issuer, ''), coalesce(r.place, ''), "
-                    "substr(coalesce(r.release_date, ''), 1, 4), coalesce(r.kind, ''), "
-                    "r.needs_review" +
+                "SELECT r.id, r.release_date, coalesce(r.issuer, ''), coalesce(r.place, ''), "
+                "coalesce(r.kind, ''), r.needs_review" +
                     from(filter) + filter.where);
     bind_all(q, filter.values);
     Tally issuer, place, year, kind, review;
-    FirstMatches first(by_rank, offset + limit);
+    NewestMatches newest(by_rank ? std::max(kRankedMatches, offset + limit) : offset + limit);
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) {
       ++result.total;
-      if (by_rank)
-        first.offer(q.integer(0), q.real(1), std::nullopt);
-      else
-        first.offer(q.integer(0), 0,
-                    q.is_null(1) ? std::nullopt : std::optional<std::string_view>(q.view(1)));
+      const std::optional<std::string_view> date =
+          q.is_null(1) ? std::nullopt : std::optional<std::string_view>(q.view(1));
+      newest.offer(q.integer(0), date);
       issuer.add(q.view(2));
       place.add(q.view(3));
-      year.add(q.view(4));
-      kind.add(q.view(5));
-      review.add(q.integer(6) ? "yes" : "no");
+      year.add(date ? first_four_characters(*date) : std::string_view());
+      kind.add(q.view(4));
+      review.add(q.integer(5) ? "yes" : "no");
     }
     if (rc != SQLITE_DONE) return db_error("search failed");
     result.facets = {{"issuer", issuer.top()},
@@ -225,7 +238,32 @@ Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
                      {"year", year.top()},
                      {"kind", kind.top()},
                      {"needs_review", review.top()}};
-    ids = first.ids_from(offset);
+    ids = newest.ids();
+    if (by_rank) {
+      const std::size_t ranked = std::min(ids.size(), kRankedMatches);
+      std::string id_list = "[";
+      for (std::size_t i = 0; i < ranked; ++i) {
+        if (i) id_list += ',';
+        id_list += std::to_string(ids[i]);
+      }
+      // `+rowid`: a filter on FTS5's matches; as a constraint FTS5 would be asked for each
+      // id in turn, parsing the query anew.
+      Statement rank(statements_,
+                     "SELECT rowid, rank FROM records_fts WHERE records_fts MATCH ? AND +rowid IN "
+                     "(SELECT value FROM json_each(?))");
+      rank.bind(1, filter.values[0]).bind(2, id_list + "]");
+      std::unordered_map<std::int64_t, double> rank_of;
+      while ((rc = rank.step()) == SQLITE_ROW) rank_of[rank.integer(0)] = rank.real(1);
+      if (rc != SQLITE_DONE) return db_error("search failed");
+      // ORDER BY records_fts.rank, r.id (every id kept matches, in this snapshot).
+      std::sort(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(ranked),
+                [&](std::int64_t a, std::int64_t b) {
+                  const double ra = rank_of[a], rb = rank_of[b];
+                  return ra != rb ? ra < rb : a < b;
+                });
+    }
+    ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(std::min(offset, ids.size())));
+    if (ids.size() > limit) ids.resize(limit);
   }
   const std::string hit_sql =
       filter.has_words ? "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), "
