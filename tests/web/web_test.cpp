@@ -315,21 +315,28 @@ TEST_P(WebOnArchive, SearchAndFacetsFollowEditsReviewsAndReprocessing) {
   EXPECT_EQ((*store)->browse(rombach).value().total, 3);  // records 1, 7 and 10 still
 }
 
-// More matches than PostgreSQL ranks (pg_store_browse.cpp): every match is counted and
-// paged through, the best of the newest comes first.
+// More matches than a search ranks (1,000, on both stores): every match is counted and
+// paged through, the best of the newest comes first, and the rest follow newest first,
+// even a better match among them.
 TEST_P(WebOnArchive, AFrequentWordIsCountedAndPagedThroughAllItsMatches) {
   auto store = open_existing_store(scratch_->location());
   ASSERT_TRUE(store.ok());
   constexpr int kMatches = 1100;
+  std::int64_t oldest = 0;
   for (int i = 0; i < kMatches; ++i) {
     Record r = generated(100 + i);
     r.pages[0].text = r.text = "Der Zander im Stadtrat, Nummer " + std::to_string(i);
     r.metadata.release_date = "2000-01-01";
+    if (i == 0) {
+      r.pages[0].text = r.text = "Zander, Zander, Zander, Zander";
+      r.metadata.release_date = "1999-01-01";
+    }
     if (i == kMatches - 1) {
       r.pages[0].text = r.text = "Zander, Zander, Zander";
       r.metadata.release_date = "2024-01-01";
     }
-    ASSERT_TRUE((*store)->archive_record(r, run_).ok());
+    const std::int64_t id = (*store)->archive_record(r, run_).value();
+    if (i == 0) oldest = id;
   }
   BrowseQuery zander;
   zander.text = "zander";
@@ -337,17 +344,87 @@ TEST_P(WebOnArchive, AFrequentWordIsCountedAndPagedThroughAllItsMatches) {
   Result<BrowseResult> r = (*store)->browse(zander);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->total, kMatches);
-  EXPECT_EQ(count_of(*r, "year", "2000"), kMatches - 1);
+  EXPECT_EQ(count_of(*r, "year", "2000"), kMatches - 2);
   ASSERT_EQ(r->hits.size(), 20u);
   EXPECT_EQ(r->hits[0].release_date, "2024-01-01");
+  std::vector<std::int64_t> order;
   std::set<std::int64_t> seen;
   for (zander.offset = 0; zander.offset < kMatches; zander.offset += 20) {
     r = (*store)->browse(zander);
     ASSERT_TRUE(r.ok()) << r.error().message;
-    for (const SearchHit& hit : r->hits)
+    for (const SearchHit& hit : r->hits) {
       EXPECT_TRUE(seen.insert(hit.record_id).second) << hit.record_id;
+      order.push_back(hit.record_id);
+    }
   }
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(kMatches));
+  ASSERT_FALSE(order.empty());
+  EXPECT_EQ(order.back(), oldest);  // not among the 1,000 newest: not ranked
+}
+
+// Page after page, the hits follow the order rules through ties: by relevance the best
+// first and equal ranks by id; newest first with equal dates by id from the highest and the
+// records without a date last; with a filter, the same among the records it keeps.
+TEST_P(WebOnArchive, PagesKeepTheOrderThroughTies) {
+  auto store = open_existing_store(scratch_->location());
+  ASSERT_TRUE(store.ok());
+  std::vector<std::int64_t> twice, once, newer, older, undated;  // each by id
+  std::set<std::int64_t> stadt_a;
+  for (int i = 0; i < 25; ++i) {
+    Record r = generated(40 + i);  // issuer by (40 + i) % 3, as in the fixture
+    const bool two = i % 4 == 0;
+    r.pages[0].text = r.text = two ? "Quagga Quagga Stadtrat" : "Quagga Stadtrat Haushalt";
+    r.metadata.release_date = i % 3 == 0 ? "2020-01-01" : i % 3 == 1 ? "2021-06-01" : "";
+    const std::int64_t id = (*store)->archive_record(r, run_).value();
+    (two ? twice : once).push_back(id);
+    (i % 3 == 0 ? older : i % 3 == 1 ? newer : undated).push_back(id);
+    if (r.metadata.issuer == "Stadt A") stadt_a.insert(id);
+  }
+  const auto concat = [](std::vector<std::vector<std::int64_t>> parts, bool descending) {
+    std::vector<std::int64_t> all;
+    for (std::vector<std::int64_t>& part : parts) {
+      if (descending) std::reverse(part.begin(), part.end());
+      all.insert(all.end(), part.begin(), part.end());
+    }
+    return all;
+  };
+  const auto of_stadt_a = [&](std::vector<std::int64_t> ids) {
+    ids.erase(
+        std::remove_if(ids.begin(), ids.end(), [&](std::int64_t id) { return !stadt_a.count(id); }),
+        ids.end());
+    return ids;
+  };
+  // Every page of 7 hits, one after another.
+  const auto paged = [&](BrowseQuery q) {
+    std::vector<std::int64_t> ids;
+    q.limit = 7;
+    for (q.offset = 0; q.offset < 42; q.offset += 7) {
+      Result<BrowseResult> r = (*store)->browse(q);
+      EXPECT_TRUE(r.ok()) << r.error().message;
+      if (!r.ok()) break;
+      EXPECT_LE(r->hits.size(), 7u);
+      for (const SearchHit& hit : r->hits) ids.push_back(hit.record_id);
+    }
+    return ids;
+  };
+  BrowseQuery quagga;
+  quagga.text = "quagga";
+  const std::vector<std::int64_t> by_rank = concat({twice, once}, false);
+  EXPECT_EQ(paged(quagga), by_rank);
+  quagga.by_date = true;
+  const std::vector<std::int64_t> by_date = concat({newer, older, undated}, true);
+  EXPECT_EQ(paged(quagga), by_date);
+  quagga.issuer = "Stadt A";
+  EXPECT_EQ(paged(quagga), of_stadt_a(by_date));
+  quagga.by_date = false;
+  EXPECT_EQ(paged(quagga), of_stadt_a(by_rank));
+  EXPECT_EQ((*store)->browse(quagga).value().total, static_cast<std::int64_t>(stadt_a.size()));
+
+  // Without words, a date range: the fixture's records 1-6 lie between (2021-05-10 to 15).
+  BrowseQuery range;
+  range.date_from = "2020-01-01";
+  range.date_to = "2021-06-01";
+  EXPECT_EQ(paged(range), concat({newer, {1, 2, 3, 4, 5, 6}, older}, true));
 }
 
 // An archive from before the tables the search reads instead of the records (PostgreSQL's

@@ -2,8 +2,11 @@
 // and one record's cluster.
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "stages/core/text_util.h"
 #include "stages/store/sqlite/sqlite_store_impl.h"
@@ -31,11 +34,11 @@ struct Filter {
 };
 
 // FROM of a browse query: the records, joined to their full-text index when there are
-// words. `facet_index`: through the records_facets index, which holds every column the
-// filters and the facets need, by id; the planner would otherwise read the rows, which
-// carry the whole text.
-std::string from(const Filter& f, bool facet_index) {
-  const std::string records = facet_index ? "records r INDEXED BY records_facets" : "records r";
+// words, read through the records_facets index, which holds every column the filters and
+// the facets need, by id; the planner would otherwise read the rows, which carry the whole
+// text.
+std::string from(const Filter& f) {
+  const std::string records = "records r INDEXED BY records_facets";
   return f.has_words ? " FROM records_fts JOIN " + records + " ON r.id = records_fts.rowid"
                      : " FROM " + records;
 }
@@ -101,41 +104,133 @@ class Tally {
   std::unordered_map<std::string, std::int64_t> counts_;
 };
 
+// How many matches of a search by relevance are ranked at most, as on PostgreSQL
+// (pg_store_browse.cpp): bm25 reads each ranked match's position lists and its size
+// (a lookup in records_fts_docsize), and a frequent word matches tens of thousands of
+// records.
+constexpr std::size_t kRankedMatches = 1000;
+
+// The newest matches, chosen as one pass reads them: the first `keep` in the order of
+// `ORDER BY r.release_date DESC, r.id DESC` (a record without a date is older than any),
+// so that the pass which counts the facets also chooses the page and FTS5 reads the
+// matches once. A match is copied only while it is among the newest.
+class NewestMatches {
+ public:
+  explicit NewestMatches(std::size_t keep) : keep_(keep) {}
+
+  // `date` nullopt: the record has none.
+  void offer(std::int64_t id, std::optional<std::string_view> date) {
+    if (keep_ == 0) return;
+    if (kept_.size() == keep_) {
+      if (!newer(id, date, kept_.front())) return;
+      std::pop_heap(kept_.begin(), kept_.end(), Order{});
+      kept_.pop_back();
+    }
+    kept_.push_back({id, date ? std::optional<std::string>(*date) : std::nullopt});
+    std::push_heap(kept_.begin(), kept_.end(), Order{});
+  }
+  // The ids kept, newest first.
+  std::vector<std::int64_t> ids() {
+    std::sort_heap(kept_.begin(), kept_.end(), Order{});
+    std::vector<std::int64_t> ids;
+    for (const Match& m : kept_) ids.push_back(m.id);
+    return ids;
+  }
+
+ private:
+  struct Match {
+    std::int64_t id;
+    std::optional<std::string> date;
+  };
+  static bool newer(std::int64_t id, std::optional<std::string_view> date, const Match& m) {
+    if (date.has_value() != m.date.has_value()) return date.has_value();
+    if (date) {
+      // std::string_view compares bytes as unsigned, like SQLite's BINARY collation.
+      if (const int c = date->compare(*m.date); c != 0) return c > 0;
+    }
+    return id > m.id;
+  }
+  // The heap's order: the oldest kept match on top.
+  struct Order {
+    bool operator()(const Match& a, const Match& b) const {
+      return newer(a.id, a.date ? std::optional<std::string_view>(*a.date) : std::nullopt, b);
+    }
+  };
+
+  std::size_t keep_;
+  std::vector<Match> kept_;
+};
+
+// substr(value, 1, 4) as SQLite counts characters (a lead byte and the continuation
+// bytes after it are one): the year of a release date.
+std::string_view first_four_characters(std::string_view value) {
+  std::size_t i = 0;
+  for (int n = 0; n < 4 && i < value.size(); ++n) {
+    if (static_cast<unsigned char>(value[i++]) >= 0xc0)
+      while (i < value.size() && (static_cast<unsigned char>(value[i]) & 0xc0) == 0x80) ++i;
+  }
+  return value.substr(0, i);
+}
+
 }  // namespace
 
 // SQLite has no GROUPING SETS: one pass over the matching rows counts all five facets
-// (and the total), and a second chooses the page of hits; both read the records_facets
-// index instead of the rows, which carry the whole text. Only the page's hits are then
-// read in full, with their snippets.
+// (and the total) and keeps the newest matches (NewestMatches), reading the
+// records_facets index instead of the rows, which carry the whole text. By relevance,
+// the kRankedMatches newest matches are then ranked (bm25) and the rest follow them,
+// newest first, as on PostgreSQL; at most kRankedMatches matches, every match is ranked.
+// Only the page's hits are read in full, with their snippets. All of it reads one
+// snapshot of the archive, so a writer committing meanwhile changes nothing between the
+// passes.
 //
 // Without words or filters every record matches: the counts are read from facet_counts,
-// which the store keeps as it writes, not tallied over the whole archive.
+// which the store keeps as it writes, not tallied over the whole archive, and the page
+// from the release-date index, in order.
 Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
   const Filter filter = filter_of(query);
+  const auto offset = static_cast<std::size_t>(std::max(query.offset, 0));
+  const auto limit = static_cast<std::size_t>(std::max(query.limit, 0));
+  if (Status s = exec("BEGIN"); !s.ok()) return s.error();
+  struct EndRead {
+    SqliteStore* store;
+    ~EndRead() { static_cast<void>(store->exec("COMMIT")); }
+  } end_read{this};
   BrowseResult result = store::uncounted_browse_result();
+  std::vector<std::int64_t> ids;
   if (filter.where.empty()) {
-    Statement q(statements_,
-                "SELECT facet, value, count FROM facet_counts WHERE count > 0 ORDER BY facet, "
-                "count DESC, value");
+    Statement counts(statements_,
+                     "SELECT facet, value, count FROM facet_counts WHERE count > 0 ORDER BY facet, "
+                     "count DESC, value");
     int rc;
-    while ((rc = q.step()) == SQLITE_ROW)
-      store::add_kept_facet_count(result, q.text(0), q.text(1), q.integer(2));
+    while ((rc = counts.step()) == SQLITE_ROW)
+      store::add_kept_facet_count(result, counts.text(0), counts.text(1), counts.integer(2));
+    if (rc != SQLITE_DONE) return db_error("search failed");
+    Statement page(statements_,
+                   "SELECT r.id FROM records r ORDER BY r.release_date DESC, r.id DESC LIMIT ? "
+                   "OFFSET ?");
+    page.bind(1, static_cast<std::int64_t>(limit)).bind(2, static_cast<std::int64_t>(offset));
+    while ((rc = page.step()) == SQLITE_ROW) ids.push_back(page.integer(0));
     if (rc != SQLITE_DONE) return db_error("search failed");
   } else {
+    const bool by_rank = filter.has_words && !query.by_date;
     Statement q(statements_,
-                "SELECT coalesce(r.issuer, ''), coalesce(r.place, ''), "
-                "substr(coalesce(r.release_date, ''), 1, 4), coalesce(r.kind, ''), r.needs_review" +
-                    from(filter, true) + filter.where);
+                "SELECT r.id, r.release_date, coalesce(r.issuer, ''), coalesce(r.place, ''), "
+                "coalesce(r.kind, ''), r.needs_review" +
+                    from(filter) + filter.where);
     bind_all(q, filter.values);
     Tally issuer, place, year, kind, review;
+    NewestMatches newest(by_rank ? std::max(kRankedMatches, offset + limit) : offset + limit);
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) {
       ++result.total;
-      issuer.add(q.view(0));
-      place.add(q.view(1));
-      year.add(q.view(2));
-      kind.add(q.view(3));
-      review.add(q.integer(4) ? "yes" : "no");
+      const std::optional<std::string_view> date =
+          q.is_null(1) ? std::nullopt : std::optional<std::string_view>(q.view(1));
+      newest.offer(q.integer(0), date);
+      issuer.add(q.view(2));
+      place.add(q.view(3));
+      year.add(date ? first_four_characters(*date) : std::string_view());
+      kind.add(q.view(4));
+      review.add(q.integer(5) ? "yes" : "no");
     }
     if (rc != SQLITE_DONE) return db_error("search failed");
     result.facets = {{"issuer", issuer.top()},
@@ -143,22 +238,32 @@ Result<BrowseResult> SqliteStore::browse(const BrowseQuery& query) {
                      {"year", year.top()},
                      {"kind", kind.top()},
                      {"needs_review", review.top()}};
-  }
-  std::vector<std::int64_t> ids;
-  {
-    const std::string order = filter.has_words && !query.by_date
-                                  ? " ORDER BY records_fts.rank, r.id"
-                                  : " ORDER BY r.release_date DESC, r.id DESC";
-    // Newest first without words: the release-date index, in order, beats the facet index.
-    Statement q(statements_, "SELECT r.id" + from(filter, filter.has_words) + filter.where + order +
-                                 " LIMIT ? OFFSET ?");
-    bind_all(q, filter.values);
-    const int n = static_cast<int>(filter.values.size());
-    q.bind(n + 1, static_cast<std::int64_t>(query.limit))
-        .bind(n + 2, static_cast<std::int64_t>(query.offset));
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW) ids.push_back(q.integer(0));
-    if (rc != SQLITE_DONE) return db_error("search failed");
+    ids = newest.ids();
+    if (by_rank) {
+      const std::size_t ranked = std::min(ids.size(), kRankedMatches);
+      std::string id_list = "[";
+      for (std::size_t i = 0; i < ranked; ++i) {
+        if (i) id_list += ',';
+        id_list += std::to_string(ids[i]);
+      }
+      // `+rowid`: a filter on FTS5's matches; as a constraint FTS5 would be asked for each
+      // id in turn, parsing the query anew.
+      Statement rank(statements_,
+                     "SELECT rowid, rank FROM records_fts WHERE records_fts MATCH ? AND +rowid IN "
+                     "(SELECT value FROM json_each(?))");
+      rank.bind(1, filter.values[0]).bind(2, id_list + "]");
+      std::unordered_map<std::int64_t, double> rank_of;
+      while ((rc = rank.step()) == SQLITE_ROW) rank_of[rank.integer(0)] = rank.real(1);
+      if (rc != SQLITE_DONE) return db_error("search failed");
+      // ORDER BY records_fts.rank, r.id (every id kept matches, in this snapshot).
+      std::sort(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(ranked),
+                [&](std::int64_t a, std::int64_t b) {
+                  const double ra = rank_of[a], rb = rank_of[b];
+                  return ra != rb ? ra < rb : a < b;
+                });
+    }
+    ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(std::min(offset, ids.size())));
+    if (ids.size() > limit) ids.resize(limit);
   }
   const std::string hit_sql =
       filter.has_words ? "SELECT r.id, coalesce(r.title, ''), coalesce(r.release_date, ''), "
