@@ -50,6 +50,21 @@ std::vector<std::string> line_sentences(std::string_view text) {
   return out;
 }
 
+// The two halves of a version 2 profile, from the record's signed text (signed_text_v2).
+BodyProfile shingles_of_signed(const std::string& signed_text,
+                               const NearDuplicateOptions& options) {
+  BodyProfile profile;
+  profile.shingles = char_shingles(normalise_for_signature(signed_text), options.shingle_chars);
+  return profile;
+}
+
+void complete_from_signed(BodyProfile& profile, const std::string& signed_text,
+                          std::string release_date) {
+  profile.sentences = line_sentences(signed_text);
+  profile.release_date = std::move(release_date);
+  profile.numbered_lines = numbered_lines(signed_text);
+}
+
 }  // namespace
 
 std::string signed_text_v2(std::string_view record_text) {
@@ -74,24 +89,20 @@ std::string signed_text_v2(std::string_view record_text) {
 }
 
 BodyProfile shingles_v2(std::string_view record_text, const NearDuplicateOptions& options) {
-  BodyProfile profile;
-  profile.shingles =
-      char_shingles(normalise_for_signature(signed_text_v2(record_text)), options.shingle_chars);
-  return profile;
+  return shingles_of_signed(signed_text_v2(record_text), options);
 }
 
 void complete_profile_v2(BodyProfile& profile, std::string_view record_text,
                          std::string release_date) {
-  const std::string text = signed_text_v2(record_text);
-  profile.sentences = line_sentences(text);
-  profile.release_date = std::move(release_date);
-  profile.numbered_lines = numbered_lines(text);
+  complete_from_signed(profile, signed_text_v2(record_text), std::move(release_date));
 }
 
 BodyProfile profile_record_v2(std::string_view record_text, std::string release_date,
                               const NearDuplicateOptions& options) {
-  BodyProfile profile = shingles_v2(record_text, options);
-  complete_profile_v2(profile, record_text, std::move(release_date));
+  // The signed text once for both halves.
+  const std::string signed_text = signed_text_v2(record_text);
+  BodyProfile profile = shingles_of_signed(signed_text, options);
+  complete_from_signed(profile, signed_text, std::move(release_date));
   return profile;
 }
 
