@@ -20,14 +20,20 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
 }
 
 std::optional<std::u32string> decode_utf8(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
+  // Never more code points than bytes: sized once, written through a pointer.
+  std::u32string out(s.size(), U'\0');
+  char32_t* at = out.data();
   for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      *at++ = static_cast<unsigned char>(s[i++]);
+      continue;
+    }
     UChar32 c = 0;
     U8_NEXT(s.data(), i, s.size(), c);
     if (c < 0) return std::nullopt;
-    out.push_back(static_cast<char32_t>(c));
+    *at++ = static_cast<char32_t>(c);
   }
+  out.resize(static_cast<std::size_t>(at - out.data()));
   return out;
 }
 
@@ -223,21 +229,10 @@ std::size_t best_substring_distance(std::u32string_view pattern, std::u32string_
 }
 
 void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
+  char bytes[4];
+  char* end = bytes;
+  put_utf8(c, end);
+  out.append(bytes, end);
 }
 
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {

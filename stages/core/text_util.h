@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,6 +64,30 @@ std::size_t edit_distance(const Text& a, const Text& b) {
 // Myers' bit-parallel algorithm (1999), 64 rows of the dynamic programme per machine word:
 // the same distances as the cell-by-cell programme, in O(text.size() * pattern.size() / 64).
 std::size_t best_substring_distance(std::u32string_view pattern, std::u32string_view text);
+
+// The number of UTF-8 bytes of code point `c` (1 to 4), and `c` written at `at` as them,
+// `at` moved past: for loops that size their output once (`c` at most U+10FFFF).
+inline std::size_t utf8_length(char32_t c) {
+  return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+}
+inline void put_utf8(char32_t c, char*& at) {
+  const auto byte = [&at](std::uint32_t b) { *at++ = static_cast<char>(b); };
+  if (c < 0x80) {
+    byte(c);
+  } else if (c < 0x800) {
+    byte(0xC0 | (c >> 6));
+    byte(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    byte(0xE0 | (c >> 12));
+    byte(0x80 | ((c >> 6) & 0x3F));
+    byte(0x80 | (c & 0x3F));
+  } else {
+    byte(0xF0 | (c >> 18));
+    byte(0x80 | ((c >> 12) & 0x3F));
+    byte(0x80 | ((c >> 6) & 0x3F));
+    byte(0x80 | (c & 0x3F));
+  }
+}
 
 // Appends `c`, a Unicode scalar value (not a surrogate, at most U+10FFFF), as UTF-8.
 void append_utf8(std::string& out, char32_t c);

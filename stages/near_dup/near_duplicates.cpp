@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -249,31 +250,40 @@ Status check_options(const NearDuplicateOptions& o) {
   return Status::Ok();
 }
 
-// A long body has hundreds of thousands of shingles: std::sort took 24 ms for 450,000,
-// three quarters of signing the body. Hashes are spread evenly over 64 bits, so a radix
-// sort (8 passes of one byte, counted in one pass) takes a quarter of that; the order is
-// the same. It is faster from a few hundred hashes on (a press release has a few thousand,
-// and placement shingles every candidate that may be related, bench/PROFILE.md); below,
-// clearing its counts costs more than std::sort.
+// A long body has hundreds of thousands of shingles, and std::sort was most of signing
+// one. Hashes are spread evenly over 64 bits, so one pass counts them by their top bits
+// into buckets of a few each, a second puts them there, and each bucket is sorted alone
+// (insertion sort for a handful; std::sort for a bucket that many copies of one shingle
+// filled). Below a few hundred hashes, clearing the counts costs more than std::sort.
 void sort_unique_hashes(std::vector<std::uint64_t>& v) {
-  constexpr std::size_t kRadixFrom = 256;
-  if (v.size() < kRadixFrom) {
+  constexpr std::size_t kBucketsFrom = 256;
+  if (v.size() < kBucketsFrom) {
     std::sort(v.begin(), v.end());
   } else {
-    std::vector<std::uint64_t> spare(v.size());
-    std::array<std::array<std::size_t, 256>, 8> counts{};
-    for (const std::uint64_t x : v)
-      for (int d = 0; d < 8; ++d) ++counts[static_cast<std::size_t>(d)][(x >> (8 * d)) & 0xFF];
-    std::uint64_t* from = v.data();
-    std::uint64_t* to = spare.data();
-    for (std::size_t d = 0; d < 8; ++d) {
-      std::size_t offset = 0;
-      for (std::size_t& count : counts[d]) offset += std::exchange(count, offset);
-      for (std::size_t i = 0; i < v.size(); ++i)
-        to[counts[d][(from[i] >> (8 * d)) & 0xFF]++] = from[i];
-      std::swap(from, to);
+    // About four hashes a bucket, at most 2^20 buckets.
+    const int bits = std::min(20, static_cast<int>(std::bit_width(v.size() / 4)) - 1);
+    const int shift = 64 - bits;
+    std::vector<std::uint32_t> starts((std::size_t{1} << bits) + 1, 0);
+    for (const std::uint64_t x : v) ++starts[(x >> shift) + 1];
+    for (std::size_t b = 1; b < starts.size(); ++b) starts[b] += starts[b - 1];
+    std::vector<std::uint64_t> sorted(v.size());
+    std::vector<std::uint32_t> next(starts.begin(), starts.end() - 1);
+    for (const std::uint64_t x : v) sorted[next[x >> shift]++] = x;
+    for (std::size_t b = 0; b + 1 < starts.size(); ++b) {
+      std::uint64_t* first = sorted.data() + starts[b];
+      std::uint64_t* last = sorted.data() + starts[b + 1];
+      if (last - first > 16) {
+        std::sort(first, last);
+        continue;
+      }
+      for (std::uint64_t* i = first + 1; i < last; ++i) {
+        const std::uint64_t x = *i;
+        std::uint64_t* j = i;
+        for (; j > first && *(j - 1) > x; --j) *j = *(j - 1);
+        *j = x;
+      }
     }
-    // Eight passes: the sorted hashes are back in v.
+    v.swap(sorted);
   }
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }

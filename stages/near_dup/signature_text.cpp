@@ -179,55 +179,141 @@ const std::vector<CharInfo>& table() {
   return chars;
 }
 
+// What the steps read of the table in their loops, packed: a byte of properties and, per
+// step, the one code point a character maps to alone (kNoSingle when it maps to none,
+// several, or must see its neighbours; then the step reads its CharInfo).
+constexpr char32_t kNoSingle = 0xFFFFFFFF;
+enum Property : std::uint8_t {
+  kSpace = 1,
+  kAlpha = 2,
+  kLower = 4,
+  kWordChar = 8,
+  kInvisible = 16,
+  kControl = 32,
+  kMark = 64,
+};
+
+struct Packed {
+  std::vector<std::uint8_t> properties;
+  std::vector<char32_t> nfc, fold, bare;
+};
+
+const Packed& packed() {
+  static const Packed tables = [] {
+    Packed out;
+    const auto single = [](const Mapping& m) {
+      return m.alone && m.size == 1 ? m.to[0] : kNoSingle;
+    };
+    for (const CharInfo& info : table()) {
+      out.properties.push_back(static_cast<std::uint8_t>(
+          (info.space ? kSpace : 0) | (info.alpha ? kAlpha : 0) | (info.lower ? kLower : 0) |
+          (info.word_char ? kWordChar : 0) | (info.invisible ? kInvisible : 0) |
+          (info.control ? kControl : 0) | (info.mark ? kMark : 0)));
+      out.nfc.push_back(single(info.nfc));
+      out.fold.push_back(single(info.fold));
+      out.bare.push_back(single(info.bare));
+    }
+    return out;
+  }();
+  return tables;
+}
+
+// The table's row of `c`, or kTableSize when the table does not hold it.
+inline std::size_t row_of(char32_t c) {
+  if (c < kLatinEnd) return c;
+  if (c - kPunctuationBegin < kPunctuationEnd - kPunctuationBegin)
+    return kLatinEnd + (c - kPunctuationBegin);
+  return kTableSize;
+}
+
 // Properties from the table, ICU's for characters outside it.
-struct TableProperties {
-  static bool is_space(char32_t c) { return get(c, &CharInfo::space, &IcuProperties::is_space); }
-  static bool is_alpha(char32_t c) { return get(c, &CharInfo::alpha, &IcuProperties::is_alpha); }
-  static bool is_lower(char32_t c) { return get(c, &CharInfo::lower, &IcuProperties::is_lower); }
-  static bool is_word_char(char32_t c) {
-    return get(c, &CharInfo::word_char, &IcuProperties::is_word_char);
-  }
-  static bool is_invisible(char32_t c) {
-    return get(c, &CharInfo::invisible, &IcuProperties::is_invisible);
-  }
-  static bool is_control(char32_t c) {
-    return get(c, &CharInfo::control, &IcuProperties::is_control);
-  }
-  static bool is_mark(char32_t c) { return get(c, &CharInfo::mark, &IcuProperties::is_mark); }
+class TableProperties {
+ public:
+  TableProperties() : properties_(packed().properties.data()) {}
+  bool is_space(char32_t c) const { return has(c, kSpace, &IcuProperties::is_space); }
+  bool is_alpha(char32_t c) const { return has(c, kAlpha, &IcuProperties::is_alpha); }
+  bool is_lower(char32_t c) const { return has(c, kLower, &IcuProperties::is_lower); }
+  bool is_word_char(char32_t c) const { return has(c, kWordChar, &IcuProperties::is_word_char); }
+  bool is_invisible(char32_t c) const { return has(c, kInvisible, &IcuProperties::is_invisible); }
+  bool is_control(char32_t c) const { return has(c, kControl, &IcuProperties::is_control); }
+  bool is_mark(char32_t c) const { return has(c, kMark, &IcuProperties::is_mark); }
 
  private:
-  static bool get(char32_t c, bool CharInfo::*field, bool (*icu)(char32_t)) {
-    static const CharInfo* const chars = table().data();
-    if (c < kLatinEnd) return chars[c].*field;
-    if (c >= kPunctuationBegin && c < kPunctuationEnd)
-      return chars[kLatinEnd + (c - kPunctuationBegin)].*field;
-    return icu(c);
+  bool has(char32_t c, Property property, bool (*icu)(char32_t)) const {
+    const std::size_t row = row_of(c);
+    return row < kTableSize ? (properties_[row] & property) != 0 : icu(c);
   }
+  const std::uint8_t* properties_;
 };
+
+// A code point buffer written through a pointer: push_back on a u32string checks its
+// capacity and writes a terminator for every character.
+class Writer {
+ public:
+  explicit Writer(std::size_t expected) { out_.resize(expected + 4); }
+  void put(char32_t c) {
+    if (size_ == out_.size()) out_.resize(out_.size() * 2);
+    out_[size_++] = c;
+  }
+  bool empty() const { return size_ == 0; }
+  char32_t back() const { return out_[size_ - 1]; }
+  char32_t& back() { return out_[size_ - 1]; }
+  void pop_back() { --size_; }
+  CodePoints take() {
+    out_.resize(size_);
+    return std::move(out_);
+  }
+
+ private:
+  CodePoints out_;
+  std::size_t size_ = 0;
+};
+
+// Puts what `c` maps to in one step; false when the step must see its neighbours or
+// the table does not hold `c` (then ICU does the step).
+template <Mapping CharInfo::*step>
+bool map_one(char32_t c, const char32_t* singles, Writer& out) {
+  const std::size_t row = row_of(c);
+  if (row == kTableSize) return false;
+  if (singles[row] != kNoSingle) {
+    out.put(singles[row]);
+    return true;
+  }
+  const Mapping& m = table()[row].*step;
+  if (!m.alone) return false;
+  for (std::uint8_t k = 0; k < m.size; ++k) out.put(m.to[k]);
+  return true;
+}
 
 // `text` mapped character by character through the table; nullopt when one character
 // is not in the table or its step must see its neighbours (then ICU does the step).
 template <Mapping CharInfo::*step>
-std::optional<CodePoints> map_alone(const CodePoints& text) {
-  static const CharInfo* const chars = table().data();
-  CodePoints out;
-  out.reserve(text.size() + text.size() / 8 + 4);
-  for (const char32_t c : text) {
-    std::size_t at;
-    if (c < kLatinEnd)
-      at = c;
-    else if (c >= kPunctuationBegin && c < kPunctuationEnd)
-      at = kLatinEnd + (c - kPunctuationBegin);
-    else
+std::optional<CodePoints> map_alone(const CodePoints& text, const std::vector<char32_t>& singles) {
+  Writer out(text.size());
+  for (const char32_t c : text)
+    if (!map_one<step>(c, singles.data(), out)) return std::nullopt;
+  return out.take();
+}
+
+// The NFC step of well-formed UTF-8 through the table, decoded on the way (ASCII, most
+// of any Latin text, maps to itself); nullopt when ICU must do it: a byte sequence that
+// is not UTF-8, a character the table does not hold or that must see its neighbours.
+std::optional<CodePoints> decode_nfc(std::string_view text) {
+  const char32_t* singles = packed().nfc.data();
+  Writer out(text.size());
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+  const std::size_t size = text.size();
+  for (std::size_t i = 0; i < size;) {
+    if (bytes[i] < 0x80) {
+      out.put(bytes[i++]);
+      continue;
+    }
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, size, c);
+    if (c < 0 || !map_one<&CharInfo::nfc>(static_cast<char32_t>(c), singles, out))
       return std::nullopt;
-    const Mapping& m = chars[at].*step;
-    if (!m.alone) return std::nullopt;
-    if (m.size == 1)
-      out.push_back(m.to[0]);
-    else
-      for (std::uint8_t k = 0; k < m.size; ++k) out.push_back(m.to[k]);
   }
-  return out;
+  return out.take();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -236,6 +322,9 @@ std::optional<CodePoints> map_alone(const CodePoints& text) {
 bool is_line_break(char32_t c) {
   return c == U'\n' || c == U'\r' || c == U'\f' || c == U'\v' || c == 0x2028 || c == 0x2029;
 }
+bool is_ascii_alnum(char32_t c) {
+  return (c >= U'a' && c <= U'z') || (c >= U'0' && c <= U'9') || (c >= U'A' && c <= U'Z');
+}
 bool is_hyphen_mark(char32_t c) {
   return c == U'-' || c == 0x2010 || c == 0x2011 || c == 0x00AC || c == 0x00AD;
 }
@@ -243,92 +332,122 @@ bool is_hyphen_mark(char32_t c) {
 // A line-end hyphen before one of these is a suspended compound ("Fuß- und Radverkehr"),
 // not a word broken by the typesetter.
 template <typename P>
-bool is_conjunction(const CodePoints& text, std::size_t at) {
+bool is_conjunction(const CodePoints& text, std::size_t at, const P& p) {
   static const std::array<std::u32string_view, 7> kWords = {U"und", U"oder", U"bzw", U"sowie",
                                                             U"bis", U"and",  U"or"};
   for (std::u32string_view word : kWords) {
     if (text.compare(at, word.size(), word) != 0) continue;
     const std::size_t end = at + word.size();
-    if (end == text.size() || !P::is_word_char(text[end])) return true;
+    if (end == text.size() || !p.is_word_char(text[end])) return true;
   }
   return false;
 }
 
 // `in`: the body in NFC.
 template <typename P>
-CodePoints prepare_nfc(const CodePoints& in) {
-  CodePoints out;
-  out.reserve(in.size());
+CodePoints prepare_nfc(const CodePoints& in, const P& p) {
+  Writer out(in.size());
   bool pending_space = false;
   for (std::size_t i = 0; i < in.size(); ++i) {
     const char32_t c = in[i];
-    if (is_hyphen_mark(c) && !out.empty() && P::is_alpha(out.back())) {
+    if (c > U' ' && c < 0x7F && c != U'-') {  // printable ASCII: neither blank nor hyphen
+      if (pending_space) out.put(U' ');
+      pending_space = false;
+      out.put(c);
+      continue;
+    }
+    if (is_hyphen_mark(c) && !out.empty() && p.is_alpha(out.back())) {
       // Look past blanks for a line break, then past any whitespace for the next word.
       std::size_t j = i + 1;
-      while (j < in.size() && P::is_space(in[j]) && !is_line_break(in[j])) ++j;
+      while (j < in.size() && p.is_space(in[j]) && !is_line_break(in[j])) ++j;
       if (j < in.size() && is_line_break(in[j])) {
-        while (j < in.size() && P::is_space(in[j])) ++j;
-        if (j < in.size() && P::is_alpha(in[j]) && !is_conjunction<P>(in, j)) {
-          if (!P::is_lower(in[j])) out.push_back(U'-');  // "Rheinland-Pfalz"
+        while (j < in.size() && p.is_space(in[j])) ++j;
+        if (j < in.size() && p.is_alpha(in[j]) && !is_conjunction(in, j, p)) {
+          if (!p.is_lower(in[j])) out.put(U'-');  // "Rheinland-Pfalz"
           i = j - 1;
           continue;
         }
       }
     }
-    if (P::is_invisible(c)) continue;
-    if (P::is_space(c) || P::is_control(c)) {
+    if (p.is_invisible(c)) continue;
+    if (p.is_space(c) || p.is_control(c)) {
       pending_space = !out.empty();
       continue;
     }
-    if (pending_space) out.push_back(U' ');
+    if (pending_space) out.put(U' ');
     pending_space = false;
-    out.push_back(c);
+    out.put(c);
   }
-  return out;
+  return out.take();
 }
 
 // `in`: the prepared text case folded and in NFC.
 template <typename P>
-CodePoints strip_folded(const CodePoints& in) {
-  CodePoints out;
-  out.reserve(in.size());
+CodePoints strip_folded(const CodePoints& in, const P& p) {
+  Writer out(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
     char32_t c = in[i];
     if (c == 0x2019 || c == 0x02BC) c = U'\'';  // typographic apostrophe
-    if (c == U' ' || P::is_word_char(c)) {
-      if (c == U' ' && (out.empty() || out.back() == U' ')) continue;
-      out.push_back(c);
+    if (is_ascii_alnum(c) || (c != U' ' && c >= 0x80 && p.is_word_char(c))) {
+      out.put(c);
       continue;
     }
-    const bool inside = !out.empty() && P::is_word_char(out.back()) && i + 1 < in.size() &&
-                        P::is_word_char(in[i + 1]);
+    if (c == U' ') {
+      if (!out.empty() && out.back() != U' ') out.put(c);
+      continue;
+    }
+    const bool inside = !out.empty() && p.is_word_char(out.back()) && i + 1 < in.size() &&
+                        p.is_word_char(in[i + 1]);
     if (inside)
-      out.push_back(c);
+      out.put(c);
     else if (!out.empty() && out.back() != U' ')
-      out.push_back(U' ');
+      out.put(U' ');
   }
   while (!out.empty() && out.back() == U' ') out.pop_back();
-  return out;
+  return out.take();
+}
+
+// One character of the folded text in NFD, put as fold_confusables puts it.
+template <typename P>
+void put_decomposed(char32_t c, const P& p, Writer& out) {
+  if (p.is_mark(c)) return;
+  if (c == U'1' || c == U'i' || c == 0x0131)
+    c = U'l';
+  else if (c == U'0')
+    c = U'o';
+  if (c == U'n' && !out.empty() && out.back() == U'r') {
+    out.back() = U'm';
+    return;
+  }
+  out.put(c);
 }
 
 // `in`: the folded text in NFD.
 template <typename P>
-CodePoints fold_decomposed(const CodePoints& in) {
-  CodePoints out;
-  out.reserve(in.size());
-  for (char32_t c : in) {
-    if (P::is_mark(c)) continue;
-    if (c == U'1' || c == U'i' || c == 0x0131)
-      c = U'l';
-    else if (c == U'0')
-      c = U'o';
-    if (c == U'n' && !out.empty() && out.back() == U'r') {
-      out.back() = U'm';
+CodePoints fold_decomposed(const CodePoints& in, const P& p) {
+  Writer out(in.size());
+  for (const char32_t c : in) put_decomposed(c, p, out);
+  return out.take();
+}
+
+// fold_confusables through the table, each character decomposed and put in one pass;
+// nullopt when ICU must decompose the text.
+std::optional<CodePoints> fold_confusables_by_table(const CodePoints& folded) {
+  const TableProperties p;
+  const char32_t* singles = packed().bare.data();
+  Writer out(folded.size());
+  for (const char32_t c : folded) {
+    const std::size_t row = row_of(c);
+    if (row == kTableSize) return std::nullopt;
+    if (singles[row] != kNoSingle) {
+      put_decomposed(singles[row], p, out);
       continue;
     }
-    out.push_back(c);
+    const Mapping& m = table()[row].bare;
+    if (!m.alone) return std::nullopt;
+    for (std::uint8_t k = 0; k < m.size; ++k) put_decomposed(m.to[k], p, out);
   }
-  return out;
+  return out.take();
 }
 
 CodePoints icu_from_utf8(std::string_view text) {
@@ -344,48 +463,51 @@ CodePoints prepare_icu(std::string_view body) {
   const icu::UnicodeString text =
       normalize(nfc(), icu::UnicodeString::fromUTF8(
                            icu::StringPiece(body.data(), static_cast<int32_t>(body.size()))));
-  return prepare_nfc<IcuProperties>(to_code_points(text));
+  return prepare_nfc(to_code_points(text), IcuProperties{});
 }
 
 CodePoints fold_and_strip_icu(const CodePoints& prepared) {
   icu::UnicodeString text = to_unicode(prepared);
   text.foldCase(U_FOLD_CASE_DEFAULT);
   // Full case folding can produce decomposed sequences ("ǰ" -> "j" + caron): recompose.
-  return strip_folded<IcuProperties>(to_code_points(normalize(nfc(), text)));
+  return strip_folded(to_code_points(normalize(nfc(), text)), IcuProperties{});
 }
 
 CodePoints fold_confusables_icu(const CodePoints& folded) {
-  return fold_decomposed<IcuProperties>(to_code_points(normalize(nfd(), to_unicode(folded))));
+  return fold_decomposed(to_code_points(normalize(nfd(), to_unicode(folded))), IcuProperties{});
 }
 
 CodePoints prepare(std::string_view body) {
-  if (const std::optional<CodePoints> decoded = decode_utf8(body))
-    if (const std::optional<CodePoints> in_nfc = map_alone<&CharInfo::nfc>(*decoded))
-      return prepare_nfc<TableProperties>(*in_nfc);
+  if (const std::optional<CodePoints> in_nfc = decode_nfc(body))
+    return prepare_nfc(*in_nfc, TableProperties{});
   return prepare_icu(body);
 }
 
 CodePoints fold_and_strip(const CodePoints& prepared) {
-  if (const std::optional<CodePoints> folded = map_alone<&CharInfo::fold>(prepared))
-    return strip_folded<TableProperties>(*folded);
+  if (const std::optional<CodePoints> folded = map_alone<&CharInfo::fold>(prepared, packed().fold))
+    return strip_folded(*folded, TableProperties{});
   return fold_and_strip_icu(prepared);
 }
 
 CodePoints fold_confusables(const CodePoints& folded) {
-  if (const std::optional<CodePoints> bare = map_alone<&CharInfo::bare>(folded))
-    return fold_decomposed<TableProperties>(*bare);
+  if (std::optional<CodePoints> bare = fold_confusables_by_table(folded)) return std::move(*bare);
   return fold_confusables_icu(folded);
 }
 
 // As ICU's toUTF8String after to_unicode: an unpaired surrogate becomes U+FFFD, a value
 // above U+10FFFF is dropped.
 std::string to_utf8(const CodePoints& text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 4);
-  for (char32_t c : text) {
-    if (c > 0x10FFFF) continue;
-    append_utf8(out, c >= 0xD800 && c <= 0xDFFF ? 0xFFFD : c);
-  }
+  const auto encodable = [](char32_t c) -> char32_t {
+    return c >= 0xD800 && c <= 0xDFFF ? 0xFFFD : c;
+  };
+  // Sized first, then written through a pointer: a signed text is a whole document.
+  std::size_t bytes = 0;
+  for (const char32_t c : text)
+    if (c <= 0x10FFFF) bytes += utf8_length(encodable(c));
+  std::string out(bytes, '\0');
+  char* at = out.data();
+  for (const char32_t c : text)
+    if (c <= 0x10FFFF) put_utf8(encodable(c), at);
   return out;
 }
 
@@ -394,6 +516,6 @@ CodePoints from_utf8(std::string_view text) {
   return icu_from_utf8(text);
 }
 
-bool is_word_char(char32_t c) { return TableProperties::is_word_char(c); }
+bool is_word_char(char32_t c) { return TableProperties{}.is_word_char(c); }
 
 }  // namespace pressarchive::signature_text

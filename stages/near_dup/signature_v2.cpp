@@ -54,7 +54,7 @@ std::vector<std::string> line_sentences(std::string_view text) {
 BodyProfile shingles_of_signed(const std::string& signed_text,
                                const NearDuplicateOptions& options) {
   BodyProfile profile;
-  profile.shingles = char_shingles(normalise_for_signature(signed_text), options.shingle_chars);
+  profile.shingles = body_shingles(signed_text, options);
   return profile;
 }
 
