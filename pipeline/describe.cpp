@@ -1,6 +1,6 @@
 #include "pipeline/describe.h"
 
-#include <oneapi/tbb/parallel_invoke.h>
+#include <oneapi/tbb/task_group.h>
 
 #include <algorithm>
 #include <chrono>
@@ -71,11 +71,15 @@ void describe_record(const WorkItem& item, const Settings& settings,
                      const MetadataExtractor& metadata, Record& record, DocumentOutcome& outcome) {
   const bool learning = settings.learned_boilerplate.enabled;
   if (learning && is_long(record)) {
-    oneapi::tbb::parallel_invoke([&] { describe_metadata(item, settings, metadata, record); },
-                                 [&] {
-                                   outcome.countable_lines =
-                                       countable_lines(record.pages, settings.learned_boilerplate);
-                                 });
+    // The metadata runs on this thread, at once: the body's keys and the record wait for
+    // it. The line keys wait for a free thread (the whole text's signature may hold the
+    // other one) or follow here.
+    oneapi::tbb::task_group line_keys;
+    line_keys.run([&] {
+      outcome.countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
+    });
+    describe_metadata(item, settings, metadata, record);
+    line_keys.wait();
   } else {
     describe_metadata(item, settings, metadata, record);
     if (learning && !record.metadata.issuer.empty())
