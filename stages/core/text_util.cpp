@@ -82,13 +82,26 @@ std::vector<std::string> split(std::string_view s, char separator) {
   return parts;
 }
 
+namespace {
+
+// A character of a word: a letter or digit, or a mark that sits on one (a decomposed "ü",
+// a Devanagari vowel).
+bool in_word(char32_t c) {
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  if (is_letter_or_digit(c)) return true;
+  const auto type = u_charType(static_cast<UChar32>(c));
+  return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK;
+}
+
+}  // namespace
+
+bool has_word(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();)
+    if (in_word(next_code_point(s, i))) return true;
+  return false;
+}
+
 std::vector<std::string> words(std::string_view s) {
-  // A letter or digit, or a mark that sits on one (a decomposed "ü", a Devanagari vowel).
-  const auto in_word = [](char32_t c) {
-    if (is_letter_or_digit(c)) return true;
-    const auto type = u_charType(static_cast<UChar32>(c));
-    return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK;
-  };
   std::vector<std::string> out;
   std::size_t i = 0;
   bool ascii_only = true;  // the word so far: lowered in place when it is all ASCII
@@ -106,9 +119,7 @@ std::vector<std::string> words(std::string_view s) {
   while (i < s.size()) {
     const std::size_t at = i;
     const char32_t c = next_code_point(s, i);
-    const bool word_char =
-        c < 0x80 ? ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-                 : in_word(c);
+    const bool word_char = in_word(c);
     if (word_char && !inside) start = at, inside = true, ascii_only = true;
     if (word_char && c >= 0x80) ascii_only = false;
     if (!word_char && inside) {
@@ -132,8 +143,21 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
   auto ascii_lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; };
   if (first < 0x80 && first_of_prefix < 0x80 && ascii_lower(first) != ascii_lower(first_of_prefix))
     return false;
-  // Only as much of the line is lowered as the lowered label is long.
   const std::size_t end = s.find_last_not_of(blanks) + 1;
+  // An ASCII label against the line's ASCII bytes: compared as they come, nothing lowered
+  // into a copy. A character of the line past ASCII goes the long way ("İ" lowers to "i").
+  if (std::all_of(prefix.begin(), prefix.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    std::size_t k = 0;
+    for (; k < prefix.size() && begin + k < end; ++k) {
+      const auto c = static_cast<unsigned char>(s[begin + k]);
+      if (c >= 0x80) break;
+      if (ascii_lower(c) != ascii_lower(static_cast<unsigned char>(prefix[k]))) return false;
+    }
+    if (k == prefix.size()) return true;
+    if (begin + k >= end) return false;  // the line is shorter than the label
+  }
+  // Only as much of the line is lowered as the lowered label is long.
   const std::string label = lower_utf8(prefix);
   std::string line_start;
   for (std::size_t i = begin; i < end && line_start.size() < label.size();) {

@@ -37,6 +37,8 @@ std::vector<std::string> split(std::string_view s, char separator);
 // marks on them), so "für", "Tätigkeit" and "Łódź" stay whole. Punctuation, quotes
 // („ “ ’) and bytes that are not UTF-8 separate words.
 std::vector<std::string> words(std::string_view s);
+// Whether `s` has a word at all: !words(s).empty(), without making them.
+bool has_word(std::string_view s);
 
 // True when `s` begins with `prefix`, ignoring case (as lower_utf8) and leading blanks.
 bool starts_with_ci(std::string_view s, std::string_view prefix);

@@ -9,7 +9,7 @@ std::vector<std::string> ngrams(const std::vector<std::string>& w, std::size_t n
   std::vector<std::string> out;
   for (std::size_t i = 0; i + n <= w.size(); ++i) {
     std::string gram = w[i];
-    for (std::size_t k = 1; k < n; ++k) gram += ' ' + w[i + k];
+    for (std::size_t k = 1; k < n; ++k) gram.append(1, ' ').append(w[i + k]);
     out.push_back(std::move(gram));
   }
   return out;

@@ -86,7 +86,7 @@ MetadataExtractor::Reading MetadataExtractor::read_lines(
     }
     for (const TextLine& tl : page.lines) {
       const std::string text = strip_noise(tl.text);
-      if (words(text).empty()) continue;
+      if (!has_word(text)) continue;
       r.lines.push_back({text, tl.height, tl.starts_paragraph || first, Role::kContent});
       first = false;
     }

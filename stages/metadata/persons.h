@@ -1,8 +1,8 @@
 // Persons named in running text with the office printed next to the name.
 #pragma once
 
-#include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "stages/core/model.h"
@@ -30,9 +30,9 @@ class PersonFinder {
  private:
   const MetadataRules& rules_;
   const HeaderReader& header_;
-  std::set<std::string> wrap_words_;       // lowercase, stopwords included
-  std::set<std::string> not_name_words_;   // lowercase, stopwords included
-  std::set<std::string> not_before_name_;  // as written
+  std::unordered_set<std::string> wrap_words_;       // lowercase, stopwords included
+  std::unordered_set<std::string> not_name_words_;   // lowercase, stopwords included
+  std::unordered_set<std::string> not_before_name_;  // as written
 };
 
 }  // namespace pressarchive

@@ -89,9 +89,19 @@ std::string clean_headline(const std::string& text) {
 }
 
 std::vector<std::string> tokens(const std::string& s) {
+  // As split(s, ' ') without its empty parts, each part made once.
+  static constexpr std::string_view kBlanks = " \t\r\n\f\v";
   std::vector<std::string> out;
-  for (const std::string& t : split(s, ' '))
-    if (!t.empty()) out.push_back(t);
+  const std::string_view text(s);
+  for (std::size_t start = 0; start <= text.size();) {
+    std::size_t at = text.find(' ', start);
+    if (at == std::string_view::npos) at = text.size();
+    const std::string_view part = text.substr(start, at - start);
+    const std::size_t first = part.find_first_not_of(kBlanks);
+    if (first != std::string_view::npos)
+      out.emplace_back(part.substr(first, part.find_last_not_of(kBlanks) - first + 1));
+    start = at + 1;
+  }
   return out;
 }
 

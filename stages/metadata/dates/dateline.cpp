@@ -8,6 +8,12 @@
 
 namespace pressarchive {
 
+DatelineReader::DatelineReader(const MetadataRules& rules, const DateFinder& dates)
+    : rules_(rules), dates_(dates) {
+  for (const std::string& word : rules.not_place_words)
+    not_place_words_.push_back(lower_utf8(word));
+}
+
 bool DatelineReader::is_place(const std::string& place) const {
   const std::vector<std::string> t = tokens(place);
   if (t.empty() || t.size() > 5 || !starts_uppercase(place) || has_digit(place)) return false;
@@ -15,8 +21,10 @@ bool DatelineReader::is_place(const std::string& place) const {
     const bool listed = std::any_of(rules_.place_words.begin(), rules_.place_words.end(),
                                     [&](const std::string& w) { return token == w; });
     if (!starts_uppercase(token) && token[0] != '(' && !listed) return false;
-    for (const std::string& no : rules_.not_place_words)
-      if (lower_utf8(token) == lower_utf8(no)) return false;
+    const std::string lowered = lower_utf8(token);
+    if (std::find(not_place_words_.begin(), not_place_words_.end(), lowered) !=
+        not_place_words_.end())
+      return false;
   }
   return true;
 }

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "stages/metadata/base/rules.h"
 #include "stages/metadata/dates/dates.h"
@@ -14,8 +15,7 @@ namespace pressarchive {
 // member functions are thread-safe.
 class DatelineReader {
  public:
-  DatelineReader(const MetadataRules& rules, const DateFinder& dates)
-      : rules_(rules), dates_(dates) {}
+  DatelineReader(const MetadataRules& rules, const DateFinder& dates);
 
   // A town as a dateline prints it: one to five capitalised words (or listed lowercase
   // words such as "im", "am"), no digits, none of the words that rule a place out.
@@ -33,6 +33,7 @@ class DatelineReader {
  private:
   const MetadataRules& rules_;
   const DateFinder& dates_;
+  std::vector<std::string> not_place_words_;  // rules_.not_place_words, lowered once
 };
 
 }  // namespace pressarchive
