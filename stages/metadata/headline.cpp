@@ -64,6 +64,19 @@ bool HeadlineReader::continues(const Line& a, const Line& b) const {
          (sizes_within(a, b, 0.2f) || (!b.starts_paragraph && sizes_within(a, b, 0.3f)));
 }
 
+// Of three parts of a head block (title, a second part, a third before the body), whether
+// the second is the rest of the title: it starts lowercase (a subtitle starts with a
+// capital), the title's line ends with a colon (the headline's "X: Y"), or it is set at
+// the title's size while the third part is clearly smaller (the subtitle's type).
+bool HeadlineReader::rest_of_title(const Line& title_first, const Line& title_last,
+                                   const Line& second, const Line& third) const {
+  if (starts_lowercase(strip_noise(second.text))) return true;
+  const std::string last = trim(title_last.text);
+  if (!last.empty() && last.back() == ':' && tokens(last).size() >= 3) return true;
+  return sizes_within(title_first, second, 0.12f) &&
+         third.height <= 0.8f * std::min(title_first.height, second.height);
+}
+
 Headline HeadlineReader::find(const std::vector<Line>& lines,
                               const std::vector<std::size_t>& content,
                               std::optional<std::size_t> body_dateline) const {
@@ -103,28 +116,45 @@ Headline HeadlineReader::find(const std::vector<Line>& lines,
           first = k;
           break;
         }
+    // A part of the head block: a line and the lines that continue it; k moves past it.
     std::size_t k = first;
-    std::vector<std::string> title = {lines[content[k]].text};
-    while (k + 1 < end && continues(lines[content[k]], lines[content[k + 1]]))
-      title.push_back(lines[content[++k]].text);
-    ++k;
+    const auto read_part = [&](std::vector<std::string>& part) {
+      part.push_back(lines[content[k]].text);
+      while (k + 1 < end && continues(lines[content[k]], lines[content[k + 1]]))
+        part.push_back(lines[content[++k]].text);
+      ++k;
+    };
+    std::vector<std::string> title;
+    read_part(title);
+    const std::size_t title_last = k - 1;
+    if (k < end) {
+      // The subtitle, wrapped like the title; what follows it is the body.
+      const std::size_t subtitle_first = k;
+      std::vector<std::string> subtitle;
+      read_part(subtitle);
+      // A headline has one subtitle at most: with more head lines after it, the part read
+      // as the subtitle may be the rest of a title that OCR's line heights split.
+      if (k < end && rest_of_title(lines[content[first]], lines[content[title_last]],
+                                   lines[content[subtitle_first]], lines[content[k]])) {
+        // A full stop the next line goes on from in lowercase is a speck.
+        if (starts_lowercase(strip_noise(subtitle.front())) && !title.back().empty() &&
+            title.back().back() == '.')
+          title.back().pop_back();
+        title.insert(title.end(), subtitle.begin(), subtitle.end());
+        subtitle.clear();
+        read_part(subtitle);
+      }
+      h.subtitle = clean_headline(join(subtitle, " "));
+      h.subtitle_confidence = subtitle.size() == 1 ? 0.8 : 0.7;
+      h.subtitle_evidence = subtitle.size() == 1 ? "one-line" : "wrapped";
+      if (k < end) h.subtitle_confidence = 0.5, h.subtitle_evidence = "before-more-lines";
+    }
     h.title = clean_headline(join(title, " "));
     const float title_height = lines[content[first]].height;
     const bool tall = median > 0 && title_height >= 1.2f * median;
     h.title_confidence = end > 1 ? (tall ? 0.9 : 0.75) : (tall ? 0.85 : 0.6);
     h.title_evidence = std::string(tall ? "large" : "plain") + (end > 1 ? "-block" : "-alone") +
                        (title.size() > 1 ? "-wrapped" : "");
-    if (k < end) {
-      // The subtitle, wrapped like the title; what follows it is the body.
-      std::vector<std::string> subtitle = {lines[content[k]].text};
-      while (k + 1 < end && continues(lines[content[k]], lines[content[k + 1]]))
-        subtitle.push_back(lines[content[++k]].text);
-      ++k;
-      h.subtitle = clean_headline(join(subtitle, " "));
-      h.subtitle_confidence = subtitle.size() == 1 ? 0.8 : 0.7;
-      h.subtitle_evidence = subtitle.size() == 1 ? "one-line" : "wrapped";
-      if (k < end) h.subtitle_confidence = 0.5, h.subtitle_evidence = "before-more-lines";
-    }
     h.body_from = k;
   }
   return h;

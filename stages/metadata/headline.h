@@ -44,6 +44,9 @@ class HeadlineReader {
                 std::optional<std::size_t> body_dateline) const;
 
  private:
+  bool rest_of_title(const Line& title_first, const Line& title_last, const Line& second,
+                     const Line& third) const;
+
   std::set<std::string> wrap_words_;     // lowercase, stopwords included
   std::set<std::string> end_particles_;  // lowercase
 };
