@@ -636,6 +636,23 @@ TEST(Rules, BadRulesFileNamesTheProblem) {
 
 // A sentence ending inside a line: three lowercase letters, the stop, spaces, a capital;
 // quotes on either side; letters of any script.
+TEST(LineText, HeadlineWithoutALoneQuotationMark) {
+  // A speck read as a quotation mark at either end, that no other mark closes or opens.
+  EXPECT_EQ(clean_headline("\"Hallenbad ist wieder geöffnet"), "Hallenbad ist wieder geöffnet");
+  EXPECT_EQ(clean_headline("'Stadtteilzentrum legt Jahresbilanz vor"),
+            "Stadtteilzentrum legt Jahresbilanz vor");
+  EXPECT_EQ(clean_headline("Park and ride service publishes annual report'"),
+            "Park and ride service publishes annual report");
+  EXPECT_EQ(clean_headline("Around two million pounds will be invested.\u201d"),
+            "Around two million pounds will be invested");
+  // Quotations and apostrophes stay.
+  EXPECT_EQ(clean_headline("\u201eOffene Bibliothek\u201c startet in der Zentrale"),
+            "\u201eOffene Bibliothek\u201c startet in der Zentrale");
+  EXPECT_EQ(clean_headline("Stadtbücherei startet ,,Offene Bibliothek\u201c"),
+            "Stadtbücherei startet \u201eOffene Bibliothek\u201c");
+  EXPECT_EQ(clean_headline("Council's plan for the quay"), "Council's plan for the quay");
+}
+
 TEST(LineText, InnerSentenceEnd) {
   const std::vector<std::pair<std::string, bool>> cases = {
       {"das Radwegenetz. Die Stadt", true},

@@ -72,19 +72,62 @@ std::string strip_noise(const std::string& text) {
   return s;
 }
 
+namespace {
+
+bool is_quote_mark(char32_t c) {
+  return c == U'"' || c == U'\'' || c == U'`' || c == U'\u201A' || c == U'\u201E' ||
+         c == U'\u201C' || c == U'\u201D' || c == U'\u2018' || c == U'\u2019' || c == U'\u00AB' ||
+         c == U'\u00BB' || c == U'\u2039' || c == U'\u203A';
+}
+
+// A quotation mark at the start or the end of a headline that no other mark in it closes
+// or opens is a speck OCR read as one ('"Hallenbad ist wieder geöffnet'); an apostrophe
+// between letters is no quotation mark.
+std::string without_lone_quote(const std::string& s) {
+  struct Mark {
+    std::size_t begin, end;
+  };
+  std::vector<Mark> marks;
+  char32_t before = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t begin = i;
+    const char32_t c = next_code_point(s, i);
+    if (is_quote_mark(c)) {
+      std::size_t j = i;
+      const bool inside_word =
+          is_letter_or_digit(before) && j < s.size() && is_letter_or_digit(next_code_point(s, j));
+      if (!inside_word) marks.push_back({begin, i});
+    }
+    before = c;
+  }
+  if (marks.size() != 1) return s;
+  if (marks[0].begin != 0 && marks[0].end != s.size()) return s;
+  std::string out = s;
+  out.erase(marks[0].begin, marks[0].end - marks[0].begin);
+  return trim(out);
+}
+
+}  // namespace
+
 // A headline as printed: without trailing OCR punctuation (a headline ends without a
-// full stop), with the low double quote OCR reads as two commas put back.
+// full stop), with the low double quote OCR reads as two commas put back, without a
+// lone quotation mark at either end.
 std::string clean_headline(const std::string& text) {
   std::string s = strip_noise(text);
-  while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ':' || s.back() == ';' ||
-                        s.back() == '-'))
-    s.pop_back();
+  const auto drop_end_punctuation = [&s] {
+    while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ':' ||
+                          s.back() == ';' || s.back() == '-'))
+      s.pop_back();
+  };
+  drop_end_punctuation();
   for (std::size_t at = s.find(",,"); at != std::string::npos; at = s.find(",,", at)) {
     const bool opening =
         (at == 0 || s[at - 1] == ' ') && at + 2 < s.size() && is_word_char(s, at + 2);
     if (opening) s.replace(at, 2, "\u201e");
     at += opening ? 3 : 2;
   }
+  s = without_lone_quote(trim(s));
+  drop_end_punctuation();
   return trim(s);
 }
 

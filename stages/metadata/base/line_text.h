@@ -22,7 +22,8 @@ bool has_digit(const std::string& s);
 
 // The line without the scanner specks and stray marks OCR puts at its ends.
 std::string strip_noise(const std::string& text);
-// A headline as printed: no trailing full stop or OCR punctuation, „ restored from ",,".
+// A headline as printed: no trailing full stop or OCR punctuation, „ restored from ",,",
+// no lone quotation mark at either end.
 std::string clean_headline(const std::string& text);
 
 // Blank-separated tokens as printed (punctuation kept).
