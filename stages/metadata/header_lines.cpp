@@ -40,7 +40,11 @@ std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(
   const std::string s = strip_noise(segment);
   const std::optional<FoundDate> date = dates_.find_first(s);
   if (!date) return std::nullopt;
-  if (trim(s.substr(date->end)).size() > 1) return std::nullopt;
+  // After the date, one mark at most: a speck read as a dash or a full stop.
+  const std::string after = trim(s.substr(date->end));
+  std::size_t one = 0;
+  if (!after.empty() && (is_letter_or_digit(next_code_point(after, one)) || one < after.size()))
+    return std::nullopt;
   const std::string before = trim(s.substr(0, date->begin));
   if (before.empty()) return HeaderDate{date->iso, false};
   const std::vector<std::string> w = words(before);

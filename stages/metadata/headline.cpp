@@ -9,6 +9,7 @@
 namespace pressarchive {
 
 HeadlineReader::HeadlineReader(const MetadataRules& rules) {
+  for (const std::string& w : rules.issuer_words) office_words_.insert(lower_utf8(w));
   for (const std::string& w : rules.title_wrap_words) wrap_words_.insert(lower_utf8(w));
   for (const auto& [lang, list] : rules.stopwords) wrap_words_.insert(list.begin(), list.end());
   for (const std::string& w : rules.title_end_particles) end_particles_.insert(lower_utf8(w));
@@ -32,6 +33,12 @@ bool sizes_within(const Line& a, const Line& b, float share) {
 }
 
 }  // namespace
+
+bool HeadlineReader::names_office(const std::string& text) const {
+  for (const std::string& w : words(text))
+    if (office_words_.count(w)) return true;
+  return false;
+}
 
 bool HeadlineReader::continues(const Line& a, const Line& b) const {
   const std::vector<std::string> wa = words(a.text), wb = words(b.text);
@@ -107,10 +114,12 @@ Headline HeadlineReader::find(const std::vector<Line>& lines,
     std::size_t end = 1;
     while (end < content.size() && end < 6 && !reads_as_prose(content[end])) ++end;
     // A clearly taller line further down the head block is the headline; the lines
-    // above it (an office name without an address line, say) are not.
+    // above it (an office name without an address line, say) are not. Only office names
+    // are passed over: on a degraded scan a subtitle's line can be boxed taller than the
+    // title's.
     std::size_t first = 0;
     if (median > 0 && lines[content[0]].height < 1.2f * median)
-      for (std::size_t k = 1; k < end; ++k)
+      for (std::size_t k = 1; k < end && names_office(lines[content[k - 1]].text); ++k)
         if (lines[content[k]].height >= 1.2f * median &&
             lines[content[k]].height >= 1.15f * lines[content[0]].height) {
           first = k;

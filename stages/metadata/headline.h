@@ -44,11 +44,14 @@ class HeadlineReader {
                 std::optional<std::size_t> body_dateline) const;
 
  private:
+  // Whether a line holds a word of an office's name ("Pressestelle", "Council").
+  bool names_office(const std::string& text) const;
   bool rest_of_title(const Line& title_first, const Line& title_last, const Line& second,
                      const Line& third) const;
 
   std::set<std::string> wrap_words_;     // lowercase, stopwords included
   std::set<std::string> end_particles_;  // lowercase
+  std::set<std::string> office_words_;   // lowercase
 };
 
 }  // namespace pressarchive

@@ -245,6 +245,8 @@ TEST(Metadata, HeaderLinesAboveTheTitle) {
   const std::vector<HeaderCase> cases = {
       {"Pressemitteilung vom 3l.O3.2022", "2022-03-31", "press release", ""},
       {"\u201c Pressemitteilung vom 14.09.2021", "2021-09-14", "press release", ""},
+      // a speck after the date read as a dash
+      {"Pressemitteilung vom 22.04.2021 \u2014", "2021-04-22", "press release", ""},
       {"Presseinformation Nr. 212 · 23.6.22", "2022-06-23", "press release", ""},
       {"Presseinformation Nr. 212 - 23.6.22", "2022-06-23", "press release", ""},
       {"2021-06-14 | News", "2021-06-14", "press release", ""},
@@ -342,6 +344,16 @@ TEST(Metadata, TitleAndSubtitleSplit) {
        "Ausweitung angeregt ~",
        "Nachtbuslinien fahren künftig auch unter der Woche",
        "Jugendparlament hatte die Ausweitung angeregt"},
+      // A taller line further down is the headline only below an office's name: on a
+      // degraded scan the subtitle's line may be boxed taller than the title's.
+      {"Stadtverwaltung Musterstadt\n# Neue Brücke über die Aller freigegeben\nRund zwei "
+       "Millionen Euro fließen in das Vorhaben",
+       "Neue Brücke über die Aller freigegeben",
+       "Rund zwei Millionen Euro fließen in das Vorhaben"},
+      {"@54 Brücke über die Aller ist wieder geöffnet\n\n@67 Rund zwei Millionen Euro fließen in "
+       "das Vorhaben",
+       "Brücke über die Aller ist wieder geöffnet",
+       "Rund zwei Millionen Euro fließen in das Vorhaben"},
       // A headline has one subtitle: of three head parts, the second is the rest of the
       // title when it starts lowercase (line heights of a scan vary with the letters) ...
       {"@64 Ortsumgehung bekommt mehr Personal: Land und Bund\n\n@50 übernehmen einen Großteil "
