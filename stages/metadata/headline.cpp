@@ -106,6 +106,10 @@ Headline HeadlineReader::find(const std::vector<Line>& lines,
     const bool headline_size = median > 0 && l.height >= 1.4f * median;
     if (ends_sentence(l.text) && n >= 8 && !headline_size) return true;
     if (n >= 14) return true;
+    // Above a dateline that opens the body, a line is the head's unless it reads as a
+    // sentence: a long headline at about the body's size (a typewriter's, a scan's
+    // boxes) is no prose for its length.
+    if (body_dateline && i < *body_dateline) return false;
     const bool body_size = median <= 0 || l.height <= 1.12f * median;
     return body_size && n >= 8 && l.text.size() >= full_length * 9 / 10 && full_length >= 40;
   };

@@ -397,6 +397,30 @@ TEST(Metadata, TitleAndSubtitleSplit) {
   EXPECT_EQ(m.subtitle, "Anmeldungen sind ab sofort im Bürgerbüro möglich");
 }
 
+TEST(Metadata, LongHeadlineAtBodySizeAboveADateline) {
+  // A typewriter's or a scan's headline as long as the body's lines, at their size: above
+  // the dateline that opens the body it is the head, as it ends no sentence.
+  Metadata m = extract_text(
+      "Press release\n\nFlood defence scheme is to be extended: councillors back the\nplans by a "
+      "large majority\n\nWakefield, 9 March 2019 - Last year more than 32 people made use of\n"
+      "the service. The project will cost around 44,000 pounds, part of\nwhich is funded by the "
+      "government.");
+  EXPECT_EQ(m.title,
+            "Flood defence scheme is to be extended: councillors back the plans by a large "
+            "majority");
+  EXPECT_EQ(m.place, "Wakefield");
+  EXPECT_EQ(m.body.rfind("Wakefield, 9 March 2019", 0), 0u) << m.body;
+  m = extract_text(
+      "PRESSEMITTEILUNG Nr. 97/1974\n\nTIERHEIM ZIEHT IN NEUE RÄUME: LAND UND BUND ÜBERNEHMEN "
+      "EINEN\nGROSSTEIL DER KOSTEN\nVerwaltung stellt die Pläne im Ausschuss vor\n\nKassel, den "
+      "24. April 1974 - Das Vorhaben wurde am 4. Juli\n1974 im zuständigen Ausschuss beraten und "
+      "beschlossen. Während\nder Arbeiten kann es zu Einschränkungen im Verkehr kommen.");
+  EXPECT_EQ(m.title,
+            "TIERHEIM ZIEHT IN NEUE RÄUME: LAND UND BUND ÜBERNEHMEN EINEN GROSSTEIL DER KOSTEN");
+  EXPECT_EQ(m.subtitle, "Verwaltung stellt die Pläne im Ausschuss vor");
+  EXPECT_EQ(m.release_date, "1974-04-24");
+}
+
 struct IssuerCase {
   std::string page;
   std::string issuer;
