@@ -1,7 +1,9 @@
 #include "stages/metadata/headline.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <map>
 
 #include "stages/core/text_util.h"
 #include "stages/metadata/base/line_text.h"
@@ -171,6 +173,110 @@ Headline HeadlineReader::find(const std::vector<Line>& lines,
     h.body_from = k;
   }
   return h;
+}
+
+namespace {
+
+// The key under which OCR's readings of a word meet its spelling: lowercase, umlauts
+// without their dots, "ii" (OCR's "ü") as "u". "ß" stays: "GROSSTEIL" is spelled right.
+std::string umlaut_key(const std::string& lower) {
+  std::string k;
+  for (std::size_t i = 0; i < lower.size();) {
+    const char32_t c = next_code_point(lower, i);
+    if (c == U'i' && i < lower.size() && lower[i] == 'i')
+      k += 'u', ++i;
+    else if (c == U'\u00E4')
+      k += 'a';
+    else if (c == U'\u00F6')
+      k += 'o';
+    else if (c == U'\u00FC')
+      k += 'u';
+    else
+      append_utf8(k, c);
+  }
+  return k;
+}
+
+// `lower` in the case of `as`: in capitals, capitalised, or lowercase.
+std::string in_case_of(const std::string& lower, const std::string& as) {
+  const bool capitals = lower_utf8(as) != as && !starts_lowercase(as) && [&] {
+    std::size_t i = 0;
+    next_code_point(as, i);
+    return !starts_lowercase(as.substr(i));
+  }();
+  std::string out;
+  bool first = true;
+  for (std::size_t i = 0; i < lower.size();) {
+    char32_t c = next_code_point(lower, i);
+    if (capitals || (first && starts_uppercase(as))) {
+      if (c >= U'a' && c <= U'z')
+        c = c - U'a' + U'A';
+      else if (c == U'\u00E4' || c == U'\u00F6' || c == U'\u00FC')
+        c -= 0x20;
+    }
+    append_utf8(out, c);
+    first = false;
+  }
+  return out;
+}
+
+bool letters_only(const std::string& w) {
+  for (std::size_t i = 0; i < w.size();) {
+    const char32_t c = next_code_point(w, i);
+    if (!is_letter_or_digit(c) || (c >= U'0' && c <= U'9')) return false;
+  }
+  return !w.empty();
+}
+
+}  // namespace
+
+std::string spelled_as_in_body(const std::string& head, const std::string& body) {
+  // The body's words, and the spellings with umlauts under each key.
+  std::set<std::string> body_words;
+  std::map<std::string, std::set<std::string>> by_key;
+  std::string word;
+  const auto take = [&] {
+    if (word.empty()) return;
+    const std::string w = lower_utf8(word);
+    body_words.insert(w);
+    if (w.find("\u00E4") != std::string::npos || w.find("\u00F6") != std::string::npos ||
+        w.find("\u00FC") != std::string::npos)
+      by_key[umlaut_key(w)].insert(w);
+    word.clear();
+  };
+  for (std::size_t i = 0; i < body.size();) {
+    const std::size_t at = i;
+    const char32_t c = next_code_point(body, i);
+    if (is_letter_or_digit(c))
+      word += body.substr(at, i - at);
+    else
+      take();
+  }
+  take();
+  std::vector<std::string> out;
+  for (const std::string& token : tokens(head)) {
+    // The word between the punctuation around it.
+    std::size_t begin = 0, end = token.size();
+    while (begin < end && static_cast<unsigned char>(token[begin]) < 0x80 &&
+           !std::isalnum(static_cast<unsigned char>(token[begin])))
+      ++begin;
+    while (end > begin && static_cast<unsigned char>(token[end - 1]) < 0x80 &&
+           !std::isalnum(static_cast<unsigned char>(token[end - 1])))
+      --end;
+    const std::string core = token.substr(begin, end - begin);
+    const std::string lower = lower_utf8(core);
+    const auto spelled = by_key.find(umlaut_key(lower));
+    if (core.size() < 3 || !letters_only(core) || body_words.count(lower) ||
+        spelled == by_key.end() || spelled->second.size() != 1) {
+      out.push_back(token);
+      continue;
+    }
+    std::string respelled(token, 0, begin);
+    respelled.append(in_case_of(*spelled->second.begin(), core));
+    respelled.append(token, end);
+    out.push_back(std::move(respelled));
+  }
+  return join(out, " ");
 }
 
 }  // namespace pressarchive

@@ -25,6 +25,11 @@ struct Headline {
   std::size_t body_from = 0;  // index into `content`: the first line of the body
 };
 
+// `head` (a title, a subtitle, an issuer) with each word that OCR read without its
+// umlauts ("BRUCKE", "Plane", "fiir") spelled as the body spells it ("Brücke", "Pläne",
+// "für") in the word's own case, when the body has that spelling and not the word as read.
+std::string spelled_as_in_body(const std::string& head, const std::string& body);
+
 // Holds what it needs of the rules; const member functions are thread-safe.
 class HeadlineReader {
  public:

@@ -224,14 +224,17 @@ Headline MetadataExtractor::read_headline_and_body(const Reading& r, Metadata& m
   for (std::size_t i = 0; i < lines.size(); ++i)
     if (lines[i].role == Role::kContent) content.push_back(i);
   const Headline headline = headlines_.find(lines, content, r.body_dateline);
-  meta.title = headline.title;
-  meta.subtitle = headline.subtitle;
   const std::size_t body_from = headline.body_from;
   for (std::size_t k = body_from; k < content.size(); ++k) {
     const Line& line = lines[content[k]];
     if (!meta.body.empty()) meta.body += line.starts_paragraph ? "\n\n" : "\n";
     meta.body += line.text;
   }
+  // OCR drops the dots of umlauts on capitals and on large type; the body, set smaller,
+  // keeps them.
+  meta.title = spelled_as_in_body(headline.title, meta.body);
+  meta.subtitle = spelled_as_in_body(headline.subtitle, meta.body);
+  meta.issuer = spelled_as_in_body(meta.issuer, meta.body);
 
   std::vector<bool> in_body(lines.size(), false);
   for (std::size_t k = body_from; k < content.size(); ++k) in_body[content[k]] = true;

@@ -11,6 +11,7 @@
 #include "../test_paths.h"
 #include "stages/core/text_util.h"
 #include "stages/metadata/base/line_text.h"
+#include "stages/metadata/headline.h"
 #include "stages/metadata/language.h"
 
 namespace pressarchive {
@@ -419,6 +420,34 @@ TEST(Metadata, LongHeadlineAtBodySizeAboveADateline) {
             "TIERHEIM ZIEHT IN NEUE RÄUME: LAND UND BUND ÜBERNEHMEN EINEN GROSSTEIL DER KOSTEN");
   EXPECT_EQ(m.subtitle, "Verwaltung stellt die Pläne im Ausschuss vor");
   EXPECT_EQ(m.release_date, "1974-04-24");
+}
+
+TEST(Metadata, HeadWordsSpelledAsTheBodySpellsThem) {
+  // OCR drops the dots of umlauts on capitals and large type; the body keeps them.
+  const std::string body =
+      "Lüneburg, den 3. Mai 2019 - Die Brücke über die Aller ist wieder geöffnet. Die Pläne "
+      "für einen Großteil der Kosten liegen aus.";
+  EXPECT_EQ(spelled_as_in_body("LANDRATSAMT LUNEBURG / Pressereferat", body),
+            "LANDRATSAMT LÜNEBURG / Pressereferat");
+  EXPECT_EQ(spelled_as_in_body("Landkreis Osnabrück, Amt fiir Kommunikation", body),
+            "Landkreis Osnabrück, Amt für Kommunikation");
+  EXPECT_EQ(spelled_as_in_body("BRUCKE UBER DIE ALLER IST WIEDER GEOFFNET", body),
+            "BRÜCKE ÜBER DIE ALLER IST WIEDER GEÖFFNET");
+  EXPECT_EQ(spelled_as_in_body("Verwaltung stellt die Plane vor", body),
+            "Verwaltung stellt die Pläne vor");
+  // "ß" in capitals is "SS"; a word the body has as read stays; a misreading in the body
+  // is no spelling.
+  EXPECT_EQ(spelled_as_in_body("GROSSTEIL DER KOSTEN", body), "GROSSTEIL DER KOSTEN");
+  EXPECT_EQ(spelled_as_in_body("Neue Plane für den Markt", body + " Die Plane hält."),
+            "Neue Plane für den Markt");
+  EXPECT_EQ(spelled_as_in_body("STADTWERKE DURREN", "Diirren, den 3. Mai 2019 - Die Stadt"),
+            "STADTWERKE DURREN");
+  const Metadata m = extract_text(
+      "LANDRATSAMT LUNEBURG\nPressereferat\nAm Ochsenmarkt 1, 21335 Lüneburg\n\nPressemitteilung"
+      "\n\n# BRUCKE UBER DIE ALLER IST WIEDER GEOFFNET\n\n" +
+      body);
+  EXPECT_EQ(m.title, "BRÜCKE ÜBER DIE ALLER IST WIEDER GEÖFFNET");
+  EXPECT_EQ(m.issuer, "LANDRATSAMT LÜNEBURG / Pressereferat");
 }
 
 struct IssuerCase {
