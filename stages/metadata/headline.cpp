@@ -36,6 +36,15 @@ bool sizes_within(const Line& a, const Line& b, float share) {
 
 }  // namespace
 
+std::string HeadlineReader::without_stray_letters(const std::string& headline) const {
+  std::vector<std::string> kept;
+  for (const std::string& t : tokens(headline)) {
+    const bool stray = t.size() == 1 && t[0] >= 'a' && t[0] <= 'z' && !wrap_words_.count(t);
+    if (!stray) kept.push_back(t);
+  }
+  return join(kept, " ");
+}
+
 bool HeadlineReader::names_office(const std::string& text) const {
   for (const std::string& w : words(text))
     if (office_words_.count(w)) return true;
@@ -159,12 +168,12 @@ Headline HeadlineReader::find(const std::vector<Line>& lines,
         subtitle.clear();
         read_part(subtitle);
       }
-      h.subtitle = clean_headline(join(subtitle, " "));
+      h.subtitle = without_stray_letters(clean_headline(join(subtitle, " ")));
       h.subtitle_confidence = subtitle.size() == 1 ? 0.8 : 0.7;
       h.subtitle_evidence = subtitle.size() == 1 ? "one-line" : "wrapped";
       if (k < end) h.subtitle_confidence = 0.5, h.subtitle_evidence = "before-more-lines";
     }
-    h.title = clean_headline(join(title, " "));
+    h.title = without_stray_letters(clean_headline(join(title, " ")));
     const float title_height = lines[content[first]].height;
     const bool tall = median > 0 && title_height >= 1.2f * median;
     h.title_confidence = end > 1 ? (tall ? 0.9 : 0.75) : (tall ? 0.85 : 0.6);

@@ -49,6 +49,9 @@ class HeadlineReader {
                 std::optional<std::size_t> body_dateline) const;
 
  private:
+  // The headline without letters standing alone that are no word of its language ("Musikschule
+  // i in Wolfsburg": a speck read as a letter); "a" stays, as the wrap words hold it.
+  std::string without_stray_letters(const std::string& headline) const;
   // Whether a line holds a word of an office's name ("Pressestelle", "Council").
   bool names_office(const std::string& text) const;
   bool rest_of_title(const Line& title_first, const Line& title_last, const Line& second,

@@ -345,6 +345,13 @@ TEST(Metadata, TitleAndSubtitleSplit) {
        "Ausweitung angeregt ~",
        "Nachtbuslinien fahren künftig auch unter der Woche",
        "Jugendparlament hatte die Ausweitung angeregt"},
+      // A letter standing alone that is no word is a speck; English "a" stays.
+      {"# Musikschule i in Wolfsburg wird barrierefrei umgebaut\nUmleitungen sind während der "
+       "Bauzeit ausgeschildert",
+       "Musikschule in Wolfsburg wird barrierefrei umgebaut",
+       "Umleitungen sind während der Bauzeit ausgeschildert"},
+      {"# Jugendzentrum eröffnet im Frühjahr u\nPark and ride wins a national award",
+       "Jugendzentrum eröffnet im Frühjahr", "Park and ride wins a national award"},
       // A taller line further down is the headline only below an office's name: on a
       // degraded scan the subtitle's line may be boxed taller than the title's.
       {"Stadtverwaltung Musterstadt\n# Neue Brücke über die Aller freigegeben\nRund zwei "
