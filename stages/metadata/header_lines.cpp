@@ -35,6 +35,28 @@ std::string HeaderReader::kicker_kind(const std::string& segment) const {
   return "";
 }
 
+namespace {
+
+// One or two words, then "Nr." or "No." and a number ("Pressemitteilung Nr. 230/1987"): a
+// numbered kicker, also where OCR misread its words ("EBERLE EESLLNENG Nr. 231/1973").
+bool numbered_kicker(const std::string& segment) {
+  const std::vector<std::string> t = tokens(strip_noise(segment));
+  if (t.size() < 3 || t.size() > 4) return false;
+  const std::string label = lower_utf8(t[t.size() - 2]);
+  if (label != "nr." && label != "no." && label != "nr" && label != "no") return false;
+  const std::string& number = t.back();
+  bool digit = false;
+  for (char c : number) {
+    if (c >= '0' && c <= '9')
+      digit = true;
+    else if (c != '/' && c != '-' && c != '.')
+      return false;
+  }
+  return digit;
+}
+
+}  // namespace
+
 std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(
     const std::string& segment) const {
   const std::string s = strip_noise(segment);
@@ -73,6 +95,8 @@ std::optional<HeaderReader::Header> HeaderReader::header(const std::string& text
       known = true;
     } else if (auto issuer = after_any_label(segment, rules_.issuer_labels)) {
       if (h.issuer.empty()) h.issuer = strip_noise(*issuer);
+      known = true;
+    } else if (numbered_kicker(segment)) {
       known = true;
     } else {
       const std::size_t colon = segment.find(':');
