@@ -727,6 +727,28 @@ TEST(LineText, HeadlineWithoutALoneQuotationMark) {
   EXPECT_EQ(clean_headline("Council's plan for the quay"), "Council's plan for the quay");
 }
 
+TEST(LineText, HeadlineWithMarksOfAMisreading) {
+  EXPECT_TRUE(has_misread_marks("Radweg am Mühlbach in Nürnberg bekommt mehr. Personal"));
+  EXPECT_TRUE(has_misread_marks("Entry remains free.for children and young people"));
+  EXPECT_TRUE(
+      has_misread_marks("Botanischer Garten ist wieder geöffnet: Land und Bund "
+                        "iibernehmen einen Großteil der Kosten"));
+  EXPECT_TRUE(has_misread_marks(
+      "Leisure centre moves to new premises: work starts this month after: years of planning"));
+  EXPECT_TRUE(has_misread_marks("Stadtfest zieht um: Stadtrat stimmt dem \"Konzept zu"));
+  EXPECT_FALSE(has_misread_marks("Hallenbad ist wieder geöffnet"));
+  EXPECT_FALSE(has_misread_marks("Stadtbücherei startet \u201eOffene Bibliothek\u201c"));
+  EXPECT_FALSE(has_misread_marks("Dr. Müller übernimmt ca. 30 Stellen der Verwaltung"));
+  EXPECT_FALSE(has_misread_marks("Kunsthalle verlängert die Öffnungszeiten: Stadtrat stimmt zu"));
+  EXPECT_FALSE(has_misread_marks("Council's plan for the quay"));
+  // Such a title is doubted whatever its type: the review queue gets it.
+  const Metadata m =
+      extract_text("Pressemitteilung vom 03.12.2018\n\n# Land und Bund iibernehmen die Kosten\n\n" +
+                   std::string(kBodyDe));
+  EXPECT_EQ(m.evidence.at("title"), "misread-marks/text");
+  EXPECT_LT(m.confidence.at("title"), 0.5);
+}
+
 TEST(LineText, InnerSentenceEnd) {
   const std::vector<std::pair<std::string, bool>> cases = {
       {"das Radwegenetz. Die Stadt", true},

@@ -109,6 +109,29 @@ std::string without_lone_quote(const std::string& s) {
 
 }  // namespace
 
+bool has_misread_marks(const std::string& headline) {
+  std::u32string cps;
+  for (std::size_t i = 0; i < headline.size();) cps.push_back(next_code_point(headline, i));
+  int colons = 0, quotes = 0;
+  for (std::size_t i = 0; i < cps.size(); ++i) {
+    const char32_t c = cps[i];
+    const bool after_letter = i > 0 && is_letter_or_digit(cps[i - 1]);
+    const bool before_letter = i + 1 < cps.size() && is_letter_or_digit(cps[i + 1]);
+    colons += c == U':';
+    if (is_quote_mark(c) && !(after_letter && before_letter)) ++quotes;
+    // "ü" read as "ii": no German or English word of a headline has it.
+    if (c == U'i' && i + 1 < cps.size() && cps[i + 1] == U'i') return true;
+    // A full stop inside a headline, after a lowercase word ("mehr. Personal",
+    // "free.for"): a speck, where abbreviations are short ("ca.", "Dr.").
+    if (c == U'.' && i + 2 < cps.size() && (cps[i + 1] == U' ' || is_lowercase(cps[i + 1]))) {
+      std::size_t letters = 0;
+      while (letters < i && is_lowercase(cps[i - 1 - letters])) ++letters;
+      if (letters >= 4) return true;
+    }
+  }
+  return colons > 1 || quotes % 2 == 1;
+}
+
 // A headline as printed: without trailing OCR punctuation (a headline ends without a
 // full stop), with the low double quote OCR reads as two commas put back, without a
 // lone quotation mark at either end.
