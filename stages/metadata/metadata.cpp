@@ -280,7 +280,12 @@ MetadataExtractor::Choice MetadataExtractor::choose_date(const Reading& r, Metad
 // The place as the archive spells it; one read by OCR that fits no known spelling, or
 // two, is kept as read and doubted.
 MetadataExtractor::Choice MetadataExtractor::choose_place(const Reading& r, Metadata& meta) const {
-  const ResolvedPlace resolved = places_.resolve(r.place);
+  std::vector<std::string> letterhead_towns;
+  for (const Line& line : r.lines)
+    if (line.role == Role::kAddress)
+      if (std::string town = PlaceResolver::town_of_address(line.text); !town.empty())
+        letterhead_towns.push_back(std::move(town));
+  const ResolvedPlace resolved = places_.resolve(r.place, letterhead_towns);
   meta.place = resolved.place;
   Choice c{"dateline-unknown", 0.9};
   switch (resolved.how) {
@@ -289,6 +294,13 @@ MetadataExtractor::Choice MetadataExtractor::choose_place(const Reading& r, Meta
       break;
     case ResolvedPlace::How::kSnapped:
       c = {"dateline-snapped", 0.85};
+      meta.evidence["place_read"] = r.place;
+      break;
+    case ResolvedPlace::How::kLetterhead:
+      c = {"dateline-letterhead", 0.9};
+      break;
+    case ResolvedPlace::How::kLetterheadSnapped:
+      c = {"dateline-letterhead-snapped", 0.85};
       meta.evidence["place_read"] = r.place;
       break;
     case ResolvedPlace::How::kAmbiguous:

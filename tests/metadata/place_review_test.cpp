@@ -49,6 +49,39 @@ TEST(Place, ArchivePlacesCountAsKnown) {
   EXPECT_EQ(PlaceResolver(rules, {"Düsseldorf"}).resolve("Diisseldorf").place, "Düsseldorf");
 }
 
+TEST(Place, TheLetterheadsOwnTownForAPlaceNoListKnows) {
+  EXPECT_EQ(PlaceResolver::town_of_address("Rathaus, Marktplatz 10, 97157 Dürren"), "Dürren");
+  EXPECT_EQ(PlaceResolver::town_of_address(
+                "Rathaus, Marktplatz 20, 97171 Lübeck - Telefon 0541 736-5601"),
+            "Lübeck");
+  EXPECT_EQ(PlaceResolver::town_of_address("Town Hall, Market Street, Gloucester"), "");
+  EXPECT_EQ(PlaceResolver::town_of_address("Telefon 0541 73656"), "");
+  using How = ResolvedPlace::How;
+  MetadataRules rules = parse_rules(builtin_rules_text(), "built-in").value();
+  const PlaceResolver places(rules, {});
+  EXPECT_EQ(places.resolve("Dürren", {"Dürren"}).how, How::kLetterhead);
+  const ResolvedPlace snapped = places.resolve("Diirren", {"Dürren"});
+  EXPECT_EQ(snapped.place, "Dürren");
+  EXPECT_EQ(snapped.how, How::kLetterheadSnapped);
+  EXPECT_EQ(places.resolve("Wurzen", {"Dürren"}).how, How::kUnknown);
+  // A known place is read as the list has it, whatever the letterhead says.
+  EXPECT_EQ(places.resolve("Liineburg", {"Lünebach"}).place, "Lüneburg");
+
+  const MetadataExtractor extractor(rules);
+  PageResult page;
+  page.method = PageMethod::kTextLayer;
+  for (const char* text :
+       {"STADTWERKE DÜRREN", "Büro des Oberbürgermeisters", "Rathaus, Marktplatz 10, 97157 Dürren",
+        "PRESSEMITTEILUNG Nr. 152/1983", "BRÜCKE ÜBER DIE ALLER IST WIEDER GEÖFFNET",
+        "Diirren, den 18. Dezember 1983 - Die Öffnungszeiten werden rechtzeitig in der Presse",
+        "und im Internet bekannt gegeben. Weitere Informationen gibt es im Bürgerbüro."})
+    page.lines.push_back({text, 12, false});
+  const Metadata m = extractor.extract({page});
+  EXPECT_EQ(m.place, "Dürren");
+  EXPECT_EQ(m.evidence.at("place"), "dateline-letterhead-snapped/text");
+  EXPECT_EQ(m.evidence.at("place_read"), "Diirren");
+}
+
 Record record_with(const std::string& title, const std::string& date, const std::string& issuer,
                    const std::string& place, double confidence = 0.9) {
   Record r;
