@@ -74,6 +74,12 @@ std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(
     if (auto n = starts_with_words(w, prefix); n && *n == w.size())
       return HeaderDate{date->iso, true};
   if (!kicker_kind(before).empty()) return HeaderDate{date->iso, true};
+  // A prefix of one word that OCR misread by a letter or two ("Veröffentliche 2016-03-04").
+  if (w.size() == 1 && w[0].size() >= 6)
+    for (const std::string& prefix : rules_.release_date_prefixes)
+      if (const std::vector<std::string> p = words(prefix);
+          p.size() == 1 && p[0].size() >= 6 && edit_distance(w[0], p[0]) <= 2)
+        return HeaderDate{date->iso, true};
   return std::nullopt;
 }
 

@@ -266,6 +266,8 @@ TEST(Metadata, HeaderLinesAboveTheTitle) {
       {"Stellenausschreibung Nr. 12/2019 · 6.5.19", "2019-05-06", "other", ""},
       {"Date: 2022-11-08 · Venue: Committee Room 2, City Hall", "2022-11-08", "press release", ""},
       {"Pressemitteilung", "", "press release", ""},
+      // a prefix of one word, misread by a letter
+      {"Veröffentliche 2016-03-04", "2016-03-04", "press release", ""},
       // a numbered kicker whose words OCR misread
       {"EBERLE EESLLNENG Nr. 231/1973", "", "", ""},
       {"Media release", "", "press release", ""},
