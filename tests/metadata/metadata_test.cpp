@@ -729,6 +729,20 @@ TEST(LineText, HeadlineWithoutALoneQuotationMark) {
   EXPECT_EQ(clean_headline("Council's plan for the quay"), "Council's plan for the quay");
 }
 
+TEST(LineText, HeadlineWithoutFullStopsInside) {
+  // A full stop after a lowercase word of four letters or more is a speck.
+  EXPECT_EQ(clean_headline("Radweg am Mühlbach bekommt mehr. Personal"),
+            "Radweg am Mühlbach bekommt mehr Personal");
+  EXPECT_EQ(clean_headline("Umleitungen sind während der Bauzeit. ausgeschildert"),
+            "Umleitungen sind während der Bauzeit ausgeschildert");
+  EXPECT_EQ(clean_headline("Entry remains free.for children and young people"),
+            "Entry remains free for children and young people");
+  // Abbreviations and addresses stay.
+  EXPECT_EQ(clean_headline("Dr. Müller übernimmt ca. 30 Stellen"),
+            "Dr. Müller übernimmt ca. 30 Stellen");
+  EXPECT_EQ(clean_headline("Alles zum Umzug unter stadt.de"), "Alles zum Umzug unter stadt.de");
+}
+
 TEST(LineText, HeadlineWithMarksOfAMisreading) {
   EXPECT_TRUE(has_misread_marks("Radweg am Mühlbach in Nürnberg bekommt mehr. Personal"));
   EXPECT_TRUE(has_misread_marks("Entry remains free.for children and young people"));

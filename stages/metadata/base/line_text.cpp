@@ -107,6 +107,31 @@ std::string without_lone_quote(const std::string& s) {
   return trim(out);
 }
 
+// A full stop inside a headline after a lowercase word of four letters or more ("mehr.
+// Personal", "Bauzeit. ausgeschildert", "free.for") is a speck: a headline is one phrase,
+// and abbreviations are short ("ca.", "Dr."). Glued to a lowercase word of three letters
+// or more, it stands for a blank.
+std::string without_inner_full_stops(const std::string& s) {
+  std::u32string cps;
+  for (std::size_t i = 0; i < s.size();) cps.push_back(next_code_point(s, i));
+  std::string out;
+  for (std::size_t i = 0; i < cps.size(); ++i) {
+    if (cps[i] == U'.' && i + 2 < cps.size()) {
+      std::size_t letters = 0;
+      while (letters < i && is_lowercase(cps[i - 1 - letters])) ++letters;
+      std::size_t next = 0;
+      while (i + 1 + next < cps.size() && is_lowercase(cps[i + 1 + next])) ++next;
+      if (letters >= 4 && cps[i + 1] == U' ' && is_letter_or_digit(cps[i + 2])) continue;
+      if (letters >= 4 && next >= 3) {
+        out += ' ';
+        continue;
+      }
+    }
+    append_utf8(out, cps[i]);
+  }
+  return out;
+}
+
 }  // namespace
 
 bool has_misread_marks(const std::string& headline) {
@@ -151,7 +176,7 @@ std::string clean_headline(const std::string& text) {
   }
   s = without_lone_quote(trim(s));
   drop_end_punctuation();
-  return trim(s);
+  return trim(without_inner_full_stops(s));
 }
 
 std::vector<std::string> tokens(const std::string& s) {
