@@ -127,7 +127,15 @@ Headline HeadlineReader::find(const std::vector<Line>& lines,
   Headline h;
   if (!content.empty() && !reads_as_prose(content[0])) {
     std::size_t end = 1;
-    while (end < content.size() && end < 6 && !reads_as_prose(content[end])) ++end;
+    // A head line below the first whose sentence runs on in lowercase into a line of prose
+    // is the body's first line ("… um 18 Uhr im Ratssaal" / "statt. Weitere …").
+    const auto runs_into_prose = [&](std::size_t k) {
+      return k + 1 < content.size() && starts_lowercase(strip_noise(lines[content[k + 1]].text)) &&
+             reads_as_prose(content[k + 1]);
+    };
+    while (end < content.size() && end < 6 && !reads_as_prose(content[end]) &&
+           !runs_into_prose(end))
+      ++end;
     // A clearly taller line further down the head block is the headline; the lines
     // above it (an office name without an address line, say) are not. Only office names
     // are passed over: on a degraded scan a subtitle's line can be boxed taller than the

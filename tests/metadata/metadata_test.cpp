@@ -433,6 +433,20 @@ TEST(Metadata, LongHeadlineAtBodySizeAboveADateline) {
   EXPECT_EQ(m.release_date, "1974-04-24");
 }
 
+TEST(Metadata, BodySentenceRunningOnIsNoSubtitle) {
+  // A line under the title whose sentence runs on in lowercase into prose opens the body,
+  // even where a scan boxed it taller than the body's lines.
+  const Metadata m = extract_text(
+      "Pressemitteilung vom 13.07.2014\n\n# Kunsthalle startet mit neuem Angebot\n\n@48 Eine "
+      "Informationsveranstaltung findet am 25. August 2014 um 18 Uhr im Ratssaal\nstatt. Weitere "
+      "Informationen gibt es im Internet und im Bürgerbüro im Rathaus. Das\nVorhaben wurde im "
+      "zuständigen Ausschuss beraten und beschlossen.\n\n" +
+      std::string(kBodyDe));
+  EXPECT_EQ(m.title, "Kunsthalle startet mit neuem Angebot");
+  EXPECT_EQ(m.subtitle, "");
+  EXPECT_EQ(m.body.rfind("Eine Informationsveranstaltung findet", 0), 0u) << m.body;
+}
+
 TEST(Metadata, HeadWordsSpelledAsTheBodySpellsThem) {
   // OCR drops the dots of umlauts on capitals and large type; the body keeps them.
   const std::string body =
