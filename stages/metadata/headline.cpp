@@ -64,8 +64,12 @@ bool HeadlineReader::continues(const Line& a, const Line& b) const {
     // same paragraph at a size OCR may have boxed a little lower.
     const bool particle = end_particles_.count(wa.back()) > 0;
     const bool sizes_known = a.height > 0 && b.height > 0;
-    if (!particle || !sizes_known || sizes_within(a, b, 0.12f) ||
-        (!b.starts_paragraph && sizes_within(a, b, 0.25f)))
+    // After a particle, a line that opens with a capitalised article or pronoun ("… mit
+    // großer Mehrheit zu" / "Ein Informationsabend …") is a phrase of its own, at any size.
+    const bool own_phrase =
+        particle && starts_uppercase(strip_noise(b.text)) && wrap_words_.count(wb.front()) > 0;
+    if (!own_phrase && (!particle || !sizes_known || sizes_within(a, b, 0.12f) ||
+                        (!b.starts_paragraph && sizes_within(a, b, 0.25f))))
       return true;
   }
   if (ta.back() == '-' || ta.back() == ',') return true;

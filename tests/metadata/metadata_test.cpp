@@ -340,6 +340,11 @@ TEST(Metadata, TitleAndSubtitleSplit) {
        "Fragen der Anwohner",
        "Stadtrat stimmt dem Konzept der Verwaltung zu",
        "Ein Informationsabend beantwortet Fragen der Anwohner"},
+      // ... and a line at its size that opens with an article is a phrase of its own
+      {"# Stadtrat stimmt dem Konzept der Verwaltung zu\n# Ein Informationsabend beantwortet "
+       "Fragen der Anwohner",
+       "Stadtrat stimmt dem Konzept der Verwaltung zu",
+       "Ein Informationsabend beantwortet Fragen der Anwohner"},
       // ... and wraps as any stopword does at the headline's size
       {"# Bürgerbüro bietet ab sofort Termine vor\n# Ort in den Stadtteilen an\nDie Anmeldung "
        "läuft über das Portal",
