@@ -740,7 +740,11 @@ TEST(LineText, HeadlineWithoutALoneQuotationMark) {
             "Park and ride service publishes annual report");
   EXPECT_EQ(clean_headline("Around two million pounds will be invested.\u201d"),
             "Around two million pounds will be invested");
+  EXPECT_EQ(clean_headline("Stadtrat stimmt dem \"Konzept der Verwaltung zu"),
+            "Stadtrat stimmt dem Konzept der Verwaltung zu");
   // Quotations and apostrophes stay.
+  EXPECT_EQ(clean_headline("A drop-in session will answer residents' questions"),
+            "A drop-in session will answer residents' questions");
   EXPECT_EQ(clean_headline("\u201eOffene Bibliothek\u201c startet in der Zentrale"),
             "\u201eOffene Bibliothek\u201c startet in der Zentrale");
   EXPECT_EQ(clean_headline("Stadtbücherei startet ,,Offene Bibliothek\u201c"),

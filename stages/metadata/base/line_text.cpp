@@ -80,12 +80,13 @@ bool is_quote_mark(char32_t c) {
          c == U'\u00BB' || c == U'\u2039' || c == U'\u203A';
 }
 
-// A quotation mark at the start or the end of a headline that no other mark in it closes
-// or opens is a speck OCR read as one ('"Hallenbad ist wieder geöffnet'); an apostrophe
-// between letters is no quotation mark.
+// A quotation mark at the start or the end of a headline, or a double one inside it, that
+// no other mark in it closes or opens is a speck OCR read as one ('"Hallenbad ist wieder
+// geöffnet', 'stimmt dem "Konzept zu'); an apostrophe between letters is no quotation mark.
 std::string without_lone_quote(const std::string& s) {
   struct Mark {
     std::size_t begin, end;
+    bool double_mark;
   };
   std::vector<Mark> marks;
   char32_t before = 0;
@@ -96,12 +97,16 @@ std::string without_lone_quote(const std::string& s) {
       std::size_t j = i;
       const bool inside_word =
           is_letter_or_digit(before) && j < s.size() && is_letter_or_digit(next_code_point(s, j));
-      if (!inside_word) marks.push_back({begin, i});
+      const bool double_mark = c == U'"' || c == U'\u201E' || c == U'\u201C' || c == U'\u201D' ||
+                               c == U'\u00AB' || c == U'\u00BB';
+      if (!inside_word) marks.push_back({begin, i, double_mark});
     }
     before = c;
   }
   if (marks.size() != 1) return s;
-  if (marks[0].begin != 0 && marks[0].end != s.size()) return s;
+  // Inside the headline only a double mark: a single one may be an apostrophe
+  // ("residents' questions").
+  if (marks[0].begin != 0 && marks[0].end != s.size() && !marks[0].double_mark) return s;
   std::string out = s;
   out.erase(marks[0].begin, marks[0].end - marks[0].begin);
   return trim(out);
