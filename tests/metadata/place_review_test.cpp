@@ -2,6 +2,7 @@
 // and why (stages/metadata/place.h, stages/ingest/assemble.h).
 #include <gtest/gtest.h>
 
+#include "pipeline/config.h"
 #include "stages/ingest/assemble.h"
 #include "stages/metadata/base/rules.h"
 #include "stages/metadata/metadata.h"
@@ -109,6 +110,27 @@ struct ReviewCase {
   bool flagged;
   std::string reason;  // a part of one reason; "" for none
 };
+
+TEST(Review, DefaultThresholdsDoubtATitleRightTwiceInThree) {
+  // A wrong title nobody flagged is worse than a missing one: a title found by evidence
+  // right on two of three records of the tuning half (a plain head block on a poor scan)
+  // goes to review; one right on nine of ten does not.
+  const Settings settings = Config::load("").value().settings().value();
+  const ReviewPolicy policy{settings.review_min_ocr_confidence,
+                            settings.review_min_field_confidence, settings.review_min_confidence};
+  Record doubtful = record_with("Parkhaus am Bahnhof eröffnet im Frühjahr", "2019-05-03",
+                                "Stadt Lüneburg", "Lüneburg", 0.95);
+  doubtful.metadata.confidence["title"] = 0.667;
+  doubtful.metadata.evidence["title"] = "plain-block/ocr-poor";
+  flag_for_review(doubtful, policy);
+  EXPECT_TRUE(doubtful.needs_review);
+  EXPECT_TRUE(has_reason(doubtful, "title 'Parkhaus am Bahnhof"));
+  Record trusted = record_with("Parkhaus am Bahnhof eröffnet im Frühjahr", "2019-05-03",
+                               "Stadt Lüneburg", "Lüneburg", 0.95);
+  trusted.metadata.confidence["title"] = 0.909;
+  flag_for_review(trusted, policy);
+  EXPECT_FALSE(trusted.needs_review);
+}
 
 TEST(Review, FlagsMissingDoubtfulAndDisagreeingKeyFieldsButNotConfirmedOnes) {
   ReviewPolicy policy;
