@@ -35,12 +35,38 @@ std::string HeaderReader::kicker_kind(const std::string& segment) const {
   return "";
 }
 
+namespace {
+
+// One or two words, then "Nr." or "No." and a number ("Pressemitteilung Nr. 230/1987"): a
+// numbered kicker, also where OCR misread its words ("EBERLE EESLLNENG Nr. 231/1973").
+bool numbered_kicker(const std::string& segment) {
+  const std::vector<std::string> t = tokens(strip_noise(segment));
+  if (t.size() < 3 || t.size() > 4) return false;
+  const std::string label = lower_utf8(t[t.size() - 2]);
+  if (label != "nr." && label != "no." && label != "nr" && label != "no") return false;
+  const std::string& number = t.back();
+  bool digit = false;
+  for (char c : number) {
+    if (c >= '0' && c <= '9')
+      digit = true;
+    else if (c != '/' && c != '-' && c != '.')
+      return false;
+  }
+  return digit;
+}
+
+}  // namespace
+
 std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(
     const std::string& segment) const {
   const std::string s = strip_noise(segment);
   const std::optional<FoundDate> date = dates_.find_first(s);
   if (!date) return std::nullopt;
-  if (trim(s.substr(date->end)).size() > 1) return std::nullopt;
+  // After the date, one mark at most: a speck read as a dash or a full stop.
+  const std::string after = trim(s.substr(date->end));
+  std::size_t one = 0;
+  if (!after.empty() && (is_letter_or_digit(next_code_point(after, one)) || one < after.size()))
+    return std::nullopt;
   const std::string before = trim(s.substr(0, date->begin));
   if (before.empty()) return HeaderDate{date->iso, false};
   const std::vector<std::string> w = words(before);
@@ -48,6 +74,12 @@ std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(
     if (auto n = starts_with_words(w, prefix); n && *n == w.size())
       return HeaderDate{date->iso, true};
   if (!kicker_kind(before).empty()) return HeaderDate{date->iso, true};
+  // A prefix of one word that OCR misread by a letter or two ("Veröffentliche 2016-03-04").
+  if (w.size() == 1 && w[0].size() >= 6)
+    for (const std::string& prefix : rules_.release_date_prefixes)
+      if (const std::vector<std::string> p = words(prefix);
+          p.size() == 1 && p[0].size() >= 6 && edit_distance(w[0], p[0]) <= 2)
+        return HeaderDate{date->iso, true};
   return std::nullopt;
 }
 
@@ -69,6 +101,8 @@ std::optional<HeaderReader::Header> HeaderReader::header(const std::string& text
       known = true;
     } else if (auto issuer = after_any_label(segment, rules_.issuer_labels)) {
       if (h.issuer.empty()) h.issuer = strip_noise(*issuer);
+      known = true;
+    } else if (numbered_kicker(segment)) {
       known = true;
     } else {
       const std::size_t colon = segment.find(':');

@@ -1,7 +1,9 @@
 #include "stages/metadata/headline.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <map>
 
 #include "stages/core/text_util.h"
 #include "stages/metadata/base/line_text.h"
@@ -9,6 +11,7 @@
 namespace pressarchive {
 
 HeadlineReader::HeadlineReader(const MetadataRules& rules) {
+  for (const std::string& w : rules.issuer_words) office_words_.insert(lower_utf8(w));
   for (const std::string& w : rules.title_wrap_words) wrap_words_.insert(lower_utf8(w));
   for (const auto& [lang, list] : rules.stopwords) wrap_words_.insert(list.begin(), list.end());
   for (const std::string& w : rules.title_end_particles) end_particles_.insert(lower_utf8(w));
@@ -33,6 +36,21 @@ bool sizes_within(const Line& a, const Line& b, float share) {
 
 }  // namespace
 
+std::string HeadlineReader::without_stray_letters(const std::string& headline) const {
+  std::vector<std::string> kept;
+  for (const std::string& t : tokens(headline)) {
+    const bool stray = t.size() == 1 && t[0] >= 'a' && t[0] <= 'z' && !wrap_words_.count(t);
+    if (!stray) kept.push_back(t);
+  }
+  return join(kept, " ");
+}
+
+bool HeadlineReader::names_office(const std::string& text) const {
+  for (const std::string& w : words(text))
+    if (office_words_.count(w)) return true;
+  return false;
+}
+
 bool HeadlineReader::continues(const Line& a, const Line& b) const {
   const std::vector<std::string> wa = words(a.text), wb = words(b.text);
   if (wa.empty() || wb.empty()) return false;
@@ -46,8 +64,12 @@ bool HeadlineReader::continues(const Line& a, const Line& b) const {
     // same paragraph at a size OCR may have boxed a little lower.
     const bool particle = end_particles_.count(wa.back()) > 0;
     const bool sizes_known = a.height > 0 && b.height > 0;
-    if (!particle || !sizes_known || sizes_within(a, b, 0.12f) ||
-        (!b.starts_paragraph && sizes_within(a, b, 0.25f)))
+    // After a particle, a line that opens with a capitalised article or pronoun ("… mit
+    // großer Mehrheit zu" / "Ein Informationsabend …") is a phrase of its own, at any size.
+    const bool own_phrase =
+        particle && starts_uppercase(strip_noise(b.text)) && wrap_words_.count(wb.front()) > 0;
+    if (!own_phrase && (!particle || !sizes_known || sizes_within(a, b, 0.12f) ||
+                        (!b.starts_paragraph && sizes_within(a, b, 0.25f))))
       return true;
   }
   if (ta.back() == '-' || ta.back() == ',') return true;
@@ -62,6 +84,19 @@ bool HeadlineReader::continues(const Line& a, const Line& b) const {
   // OCR boxes a line without ascenders or descenders a little lower.
   return starts_lowercase(tb) &&
          (sizes_within(a, b, 0.2f) || (!b.starts_paragraph && sizes_within(a, b, 0.3f)));
+}
+
+// Of three parts of a head block (title, a second part, a third before the body), whether
+// the second is the rest of the title: it starts lowercase (a subtitle starts with a
+// capital), the title's line ends with a colon (the headline's "X: Y"), or it is set at
+// the title's size while the third part is clearly smaller (the subtitle's type).
+bool HeadlineReader::rest_of_title(const Line& title_first, const Line& title_last,
+                                   const Line& second, const Line& third) const {
+  if (starts_lowercase(strip_noise(second.text))) return true;
+  const std::string last = trim(title_last.text);
+  if (!last.empty() && last.back() == ':' && tokens(last).size() >= 3) return true;
+  return sizes_within(title_first, second, 0.12f) &&
+         third.height <= 0.8f * std::min(title_first.height, second.height);
 }
 
 Headline HeadlineReader::find(const std::vector<Line>& lines,
@@ -86,48 +121,185 @@ Headline HeadlineReader::find(const std::vector<Line>& lines,
     const bool headline_size = median > 0 && l.height >= 1.4f * median;
     if (ends_sentence(l.text) && n >= 8 && !headline_size) return true;
     if (n >= 14) return true;
+    // Above a dateline that opens the body, a line is the head's unless it reads as a
+    // sentence: a long headline at about the body's size (a typewriter's, a scan's
+    // boxes) is no prose for its length.
+    if (body_dateline && i < *body_dateline) return false;
     const bool body_size = median <= 0 || l.height <= 1.12f * median;
     return body_size && n >= 8 && l.text.size() >= full_length * 9 / 10 && full_length >= 40;
   };
   Headline h;
   if (!content.empty() && !reads_as_prose(content[0])) {
     std::size_t end = 1;
-    while (end < content.size() && end < 6 && !reads_as_prose(content[end])) ++end;
+    // A head line below the first whose sentence runs on in lowercase into a line of prose
+    // is the body's first line ("… um 18 Uhr im Ratssaal" / "statt. Weitere …").
+    const auto runs_into_prose = [&](std::size_t k) {
+      return k + 1 < content.size() && starts_lowercase(strip_noise(lines[content[k + 1]].text)) &&
+             reads_as_prose(content[k + 1]);
+    };
+    while (end < content.size() && end < 6 && !reads_as_prose(content[end]) &&
+           !runs_into_prose(end))
+      ++end;
     // A clearly taller line further down the head block is the headline; the lines
-    // above it (an office name without an address line, say) are not.
+    // above it (an office name without an address line, say) are not. Only office names
+    // are passed over: on a degraded scan a subtitle's line can be boxed taller than the
+    // title's.
     std::size_t first = 0;
     if (median > 0 && lines[content[0]].height < 1.2f * median)
-      for (std::size_t k = 1; k < end; ++k)
+      for (std::size_t k = 1; k < end && names_office(lines[content[k - 1]].text); ++k)
         if (lines[content[k]].height >= 1.2f * median &&
             lines[content[k]].height >= 1.15f * lines[content[0]].height) {
           first = k;
           break;
         }
+    // A part of the head block: a line and the lines that continue it; k moves past it.
     std::size_t k = first;
-    std::vector<std::string> title = {lines[content[k]].text};
-    while (k + 1 < end && continues(lines[content[k]], lines[content[k + 1]]))
-      title.push_back(lines[content[++k]].text);
-    ++k;
-    h.title = clean_headline(join(title, " "));
+    const auto read_part = [&](std::vector<std::string>& part) {
+      part.push_back(lines[content[k]].text);
+      while (k + 1 < end && continues(lines[content[k]], lines[content[k + 1]]))
+        part.push_back(lines[content[++k]].text);
+      ++k;
+    };
+    std::vector<std::string> title;
+    read_part(title);
+    const std::size_t title_last = k - 1;
+    if (k < end) {
+      // The subtitle, wrapped like the title; what follows it is the body.
+      const std::size_t subtitle_first = k;
+      std::vector<std::string> subtitle;
+      read_part(subtitle);
+      // A headline has one subtitle at most: with more head lines after it, the part read
+      // as the subtitle may be the rest of a title that OCR's line heights split.
+      if (k < end && rest_of_title(lines[content[first]], lines[content[title_last]],
+                                   lines[content[subtitle_first]], lines[content[k]])) {
+        // A full stop the next line goes on from in lowercase is a speck.
+        if (starts_lowercase(strip_noise(subtitle.front())) && !title.back().empty() &&
+            title.back().back() == '.')
+          title.back().pop_back();
+        title.insert(title.end(), subtitle.begin(), subtitle.end());
+        subtitle.clear();
+        read_part(subtitle);
+      }
+      h.subtitle = without_stray_letters(clean_headline(join(subtitle, " ")));
+      h.subtitle_confidence = subtitle.size() == 1 ? 0.8 : 0.7;
+      h.subtitle_evidence = subtitle.size() == 1 ? "one-line" : "wrapped";
+      if (k < end) h.subtitle_confidence = 0.5, h.subtitle_evidence = "before-more-lines";
+    }
+    h.title = without_stray_letters(clean_headline(join(title, " ")));
     const float title_height = lines[content[first]].height;
     const bool tall = median > 0 && title_height >= 1.2f * median;
     h.title_confidence = end > 1 ? (tall ? 0.9 : 0.75) : (tall ? 0.85 : 0.6);
     h.title_evidence = std::string(tall ? "large" : "plain") + (end > 1 ? "-block" : "-alone") +
                        (title.size() > 1 ? "-wrapped" : "");
-    if (k < end) {
-      // The subtitle, wrapped like the title; what follows it is the body.
-      std::vector<std::string> subtitle = {lines[content[k]].text};
-      while (k + 1 < end && continues(lines[content[k]], lines[content[k + 1]]))
-        subtitle.push_back(lines[content[++k]].text);
-      ++k;
-      h.subtitle = clean_headline(join(subtitle, " "));
-      h.subtitle_confidence = subtitle.size() == 1 ? 0.8 : 0.7;
-      h.subtitle_evidence = subtitle.size() == 1 ? "one-line" : "wrapped";
-      if (k < end) h.subtitle_confidence = 0.5, h.subtitle_evidence = "before-more-lines";
-    }
+    // Misread, however it was found: calibrated on its own.
+    if (has_misread_marks(h.title)) h.title_confidence = 0.3, h.title_evidence = "misread-marks";
     h.body_from = k;
   }
   return h;
+}
+
+namespace {
+
+// The key under which OCR's readings of a word meet its spelling: lowercase, umlauts
+// without their dots, "ii" (OCR's "ü") as "u". "ß" stays: "GROSSTEIL" is spelled right.
+std::string umlaut_key(const std::string& lower) {
+  std::string k;
+  for (std::size_t i = 0; i < lower.size();) {
+    const char32_t c = next_code_point(lower, i);
+    if (c == U'i' && i < lower.size() && lower[i] == 'i')
+      k += 'u', ++i;
+    else if (c == U'\u00E4')
+      k += 'a';
+    else if (c == U'\u00F6')
+      k += 'o';
+    else if (c == U'\u00FC')
+      k += 'u';
+    else
+      append_utf8(k, c);
+  }
+  return k;
+}
+
+// `lower` in the case of `as`: in capitals, capitalised, or lowercase.
+std::string in_case_of(const std::string& lower, const std::string& as) {
+  const bool capitals = lower_utf8(as) != as && !starts_lowercase(as) && [&] {
+    std::size_t i = 0;
+    next_code_point(as, i);
+    return !starts_lowercase(as.substr(i));
+  }();
+  std::string out;
+  bool first = true;
+  for (std::size_t i = 0; i < lower.size();) {
+    char32_t c = next_code_point(lower, i);
+    if (capitals || (first && starts_uppercase(as))) {
+      if (c >= U'a' && c <= U'z')
+        c = c - U'a' + U'A';
+      else if (c == U'\u00E4' || c == U'\u00F6' || c == U'\u00FC')
+        c -= 0x20;
+    }
+    append_utf8(out, c);
+    first = false;
+  }
+  return out;
+}
+
+bool letters_only(const std::string& w) {
+  for (std::size_t i = 0; i < w.size();) {
+    const char32_t c = next_code_point(w, i);
+    if (!is_letter_or_digit(c) || (c >= U'0' && c <= U'9')) return false;
+  }
+  return !w.empty();
+}
+
+}  // namespace
+
+std::string spelled_as_in_body(const std::string& head, const std::string& body) {
+  // The body's words, and the spellings with umlauts under each key.
+  std::set<std::string> body_words;
+  std::map<std::string, std::set<std::string>> by_key;
+  std::string word;
+  const auto take = [&] {
+    if (word.empty()) return;
+    const std::string w = lower_utf8(word);
+    body_words.insert(w);
+    if (w.find("\u00E4") != std::string::npos || w.find("\u00F6") != std::string::npos ||
+        w.find("\u00FC") != std::string::npos)
+      by_key[umlaut_key(w)].insert(w);
+    word.clear();
+  };
+  for (std::size_t i = 0; i < body.size();) {
+    const std::size_t at = i;
+    const char32_t c = next_code_point(body, i);
+    if (is_letter_or_digit(c))
+      word += body.substr(at, i - at);
+    else
+      take();
+  }
+  take();
+  std::vector<std::string> out;
+  for (const std::string& token : tokens(head)) {
+    // The word between the punctuation around it.
+    std::size_t begin = 0, end = token.size();
+    while (begin < end && static_cast<unsigned char>(token[begin]) < 0x80 &&
+           !std::isalnum(static_cast<unsigned char>(token[begin])))
+      ++begin;
+    while (end > begin && static_cast<unsigned char>(token[end - 1]) < 0x80 &&
+           !std::isalnum(static_cast<unsigned char>(token[end - 1])))
+      --end;
+    const std::string core = token.substr(begin, end - begin);
+    const std::string lower = lower_utf8(core);
+    const auto spelled = by_key.find(umlaut_key(lower));
+    if (core.size() < 3 || !letters_only(core) || body_words.count(lower) ||
+        spelled == by_key.end() || spelled->second.size() != 1) {
+      out.push_back(token);
+      continue;
+    }
+    std::string respelled(token, 0, begin);
+    respelled.append(in_case_of(*spelled->second.begin(), core));
+    respelled.append(token, end);
+    out.push_back(std::move(respelled));
+  }
+  return join(out, " ");
 }
 
 }  // namespace pressarchive

@@ -25,6 +25,11 @@ struct Headline {
   std::size_t body_from = 0;  // index into `content`: the first line of the body
 };
 
+// `head` (a title, a subtitle, an issuer) with each word that OCR read without its
+// umlauts ("BRUCKE", "Plane", "fiir") spelled as the body spells it ("Brücke", "Pläne",
+// "für") in the word's own case, when the body has that spelling and not the word as read.
+std::string spelled_as_in_body(const std::string& head, const std::string& body);
+
 // Holds what it needs of the rules; const member functions are thread-safe.
 class HeadlineReader {
  public:
@@ -44,8 +49,17 @@ class HeadlineReader {
                 std::optional<std::size_t> body_dateline) const;
 
  private:
+  // The headline without letters standing alone that are no word of its language ("Musikschule
+  // i in Wolfsburg": a speck read as a letter); "a" stays, as the wrap words hold it.
+  std::string without_stray_letters(const std::string& headline) const;
+  // Whether a line holds a word of an office's name ("Pressestelle", "Council").
+  bool names_office(const std::string& text) const;
+  bool rest_of_title(const Line& title_first, const Line& title_last, const Line& second,
+                     const Line& third) const;
+
   std::set<std::string> wrap_words_;     // lowercase, stopwords included
   std::set<std::string> end_particles_;  // lowercase
+  std::set<std::string> office_words_;   // lowercase
 };
 
 }  // namespace pressarchive

@@ -56,7 +56,9 @@ bool abbreviation(const std::string& token) {
 // comma, a full stop or colon before a word in small letters or a slash ("Amt. für",
 // "Lörrach. /"), a full stop at its end (not of an abbreviation such as "e.V."), and a
 // last "word" of one or two small letters ("Pressereferat j"). Names carry none of them.
-std::string tidy_issuer(const std::string& read) {
+// An office word is no abbreviation, however short ("Amt. für Kommunikation").
+std::string tidy_issuer(const std::string& read,
+                        const std::unordered_set<std::string>& office_words) {
   static constexpr std::string_view kQuotes[] = {"\"", "'", "„", "“", "”", "‚", "‘", "’", "«", "»"};
   std::vector<std::string> t;
   for (std::string token : tokens(read)) {
@@ -75,7 +77,9 @@ std::string tidy_issuer(const std::string& read) {
   }
   for (std::size_t i = 0; i + 1 < t.size(); ++i) {
     const bool before_small = t[i + 1] == "/" || starts_lowercase(t[i + 1]);
-    if (before_small && (t[i].back() == ':' || (t[i].back() == '.' && !abbreviation(t[i]))))
+    const bool office_word = office_words.count(lower_utf8(t[i].substr(0, t[i].size() - 1))) > 0;
+    if (before_small &&
+        (t[i].back() == ':' || (t[i].back() == '.' && (!abbreviation(t[i]) || office_word))))
       t[i].pop_back();
   }
   if (t.size() >= 3 && t.back().size() <= 2 && small_letters_only(t.back())) t.pop_back();
@@ -119,7 +123,7 @@ IssuerResolver::IssuerResolver(const MetadataRules& rules, const std::vector<std
 }
 
 ResolvedIssuer IssuerResolver::resolve(const std::string& as_read) const {
-  const std::string read = tidy_issuer(as_read);
+  const std::string read = tidy_issuer(as_read, office_words_);
   ResolvedIssuer out{read, read == as_read ? 1.0 : 0.85, read != as_read};
   if (read.empty() || known_text_.count(read)) return out;
 

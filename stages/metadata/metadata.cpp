@@ -224,14 +224,17 @@ Headline MetadataExtractor::read_headline_and_body(const Reading& r, Metadata& m
   for (std::size_t i = 0; i < lines.size(); ++i)
     if (lines[i].role == Role::kContent) content.push_back(i);
   const Headline headline = headlines_.find(lines, content, r.body_dateline);
-  meta.title = headline.title;
-  meta.subtitle = headline.subtitle;
   const std::size_t body_from = headline.body_from;
   for (std::size_t k = body_from; k < content.size(); ++k) {
     const Line& line = lines[content[k]];
     if (!meta.body.empty()) meta.body += line.starts_paragraph ? "\n\n" : "\n";
     meta.body += line.text;
   }
+  // OCR drops the dots of umlauts on capitals and on large type; the body, set smaller,
+  // keeps them.
+  meta.title = spelled_as_in_body(headline.title, meta.body);
+  meta.subtitle = spelled_as_in_body(headline.subtitle, meta.body);
+  meta.issuer = spelled_as_in_body(meta.issuer, meta.body);
 
   std::vector<bool> in_body(lines.size(), false);
   for (std::size_t k = body_from; k < content.size(); ++k) in_body[content[k]] = true;
@@ -277,7 +280,12 @@ MetadataExtractor::Choice MetadataExtractor::choose_date(const Reading& r, Metad
 // The place as the archive spells it; one read by OCR that fits no known spelling, or
 // two, is kept as read and doubted.
 MetadataExtractor::Choice MetadataExtractor::choose_place(const Reading& r, Metadata& meta) const {
-  const ResolvedPlace resolved = places_.resolve(r.place);
+  std::vector<std::string> letterhead_towns;
+  for (const Line& line : r.lines)
+    if (line.role == Role::kAddress)
+      if (std::string town = PlaceResolver::town_of_address(line.text); !town.empty())
+        letterhead_towns.push_back(std::move(town));
+  const ResolvedPlace resolved = places_.resolve(r.place, letterhead_towns);
   meta.place = resolved.place;
   Choice c{"dateline-unknown", 0.9};
   switch (resolved.how) {
@@ -286,6 +294,13 @@ MetadataExtractor::Choice MetadataExtractor::choose_place(const Reading& r, Meta
       break;
     case ResolvedPlace::How::kSnapped:
       c = {"dateline-snapped", 0.85};
+      meta.evidence["place_read"] = r.place;
+      break;
+    case ResolvedPlace::How::kLetterhead:
+      c = {"dateline-letterhead", 0.9};
+      break;
+    case ResolvedPlace::How::kLetterheadSnapped:
+      c = {"dateline-letterhead-snapped", 0.85};
       meta.evidence["place_read"] = r.place;
       break;
     case ResolvedPlace::How::kAmbiguous:

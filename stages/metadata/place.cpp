@@ -1,8 +1,10 @@
 #include "stages/metadata/place.h"
 
+#include <cctype>
 #include <set>
 
 #include "stages/core/text_util.h"
+#include "stages/metadata/base/line_text.h"
 #include "stages/near_dup/near_duplicates.h"
 
 namespace pressarchive {
@@ -54,7 +56,8 @@ PlaceResolver::PlaceResolver(const MetadataRules& rules, const std::vector<std::
   }
 }
 
-ResolvedPlace PlaceResolver::resolve(const std::string& read) const {
+ResolvedPlace PlaceResolver::resolve(const std::string& read,
+                                     const std::vector<std::string>& letterhead_towns) const {
   ResolvedPlace out{read, ResolvedPlace::How::kUnknown};
   if (read.empty()) return out;
   for (const auto& [key, text] : known_)
@@ -65,8 +68,40 @@ ResolvedPlace PlaceResolver::resolve(const std::string& read) const {
     for (const auto& [key, text] : known_)
       if (key == k) matches.insert(text);
   if (matches.size() == 1) return {*matches.begin(), ResolvedPlace::How::kSnapped};
-  if (matches.size() > 1) out.how = ResolvedPlace::How::kAmbiguous;
+  if (matches.size() > 1) {
+    out.how = ResolvedPlace::How::kAmbiguous;
+    return out;
+  }
+  // A town no list knows, that the record's letterhead names: the sender's own town.
+  std::set<std::string> named;
+  for (const std::string& town : letterhead_towns) {
+    if (town == read) return {read, ResolvedPlace::How::kLetterhead};
+    const std::string key = folded_for_matching(town);
+    for (const std::string& k : readings)
+      if (k == key) named.insert(town);
+  }
+  if (named.size() == 1) return {*named.begin(), ResolvedPlace::How::kLetterheadSnapped};
   return out;
+}
+
+std::string PlaceResolver::town_of_address(const std::string& line) {
+  for (std::size_t i = 0; i + 6 <= line.size(); ++i) {
+    std::size_t digits = 0;
+    while (i + digits < line.size() && std::isdigit(static_cast<unsigned char>(line[i + digits])))
+      ++digits;
+    const bool postcode =
+        digits == 5 && (i == 0 || line[i - 1] == ' ') && i + 5 < line.size() && line[i + 5] == ' ';
+    if (!postcode) {
+      i += digits;
+      continue;
+    }
+    std::string town = line.substr(i + 6);
+    for (const char* end : {" - ", " \u2013 ", " \u00b7 ", " | ", ",", " +"})
+      if (const std::size_t at = town.find(end); at != std::string::npos) town.resize(at);
+    town = trim(town);
+    return starts_uppercase(town) ? town : "";
+  }
+  return "";
 }
 
 }  // namespace pressarchive

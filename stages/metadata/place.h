@@ -17,7 +17,16 @@ namespace pressarchive {
 
 struct ResolvedPlace {
   std::string place;
-  enum class How { kKnown, kSnapped, kAmbiguous, kUnknown } how = How::kUnknown;
+  // kLetterhead: not a known place, but the town of the record's own letterhead address,
+  // as read or once OCR confusions are undone (kLetterheadSnapped).
+  enum class How {
+    kKnown,
+    kSnapped,
+    kLetterhead,
+    kLetterheadSnapped,
+    kAmbiguous,
+    kUnknown
+  } how = How::kUnknown;
 };
 
 // Built once; resolve() is const and thread-safe.
@@ -26,12 +35,19 @@ class PlaceResolver {
   // `known`: places named by archived records, besides rules.known_places.
   PlaceResolver(const MetadataRules& rules, const std::vector<std::string>& known);
 
-  ResolvedPlace resolve(const std::string& read) const;
+  // `letterhead_towns`: the towns the record's letterhead address lines name, for a place
+  // that is not known: "Diirren, den 18. Dezember 1983" under "Marktplatz 10, 97157 Dürren".
+  ResolvedPlace resolve(const std::string& read,
+                        const std::vector<std::string>& letterhead_towns = {}) const;
 
   // The readings of `text` with OCR confusions undone ("ii" -> "ü", "fs" -> "ß", "rn" ->
   // "m", ...), each as a comparison key (case, diacritics and punctuation folded); the
   // first is `text` itself.
   static std::vector<std::string> keys(const std::string& text);
+
+  // The town an address line names: the words after a five-digit postcode, up to a
+  // separator ("Rathaus, Marktplatz 4, 71121 Dürren - Telefon …" -> "Dürren"); "" if none.
+  static std::string town_of_address(const std::string& line);
 
  private:
   std::vector<std::pair<std::string, std::string>> known_;  // key, place as written

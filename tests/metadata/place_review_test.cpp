@@ -2,6 +2,7 @@
 // and why (stages/metadata/place.h, stages/ingest/assemble.h).
 #include <gtest/gtest.h>
 
+#include "pipeline/config.h"
 #include "stages/ingest/assemble.h"
 #include "stages/metadata/base/rules.h"
 #include "stages/metadata/metadata.h"
@@ -49,6 +50,39 @@ TEST(Place, ArchivePlacesCountAsKnown) {
   EXPECT_EQ(PlaceResolver(rules, {"Düsseldorf"}).resolve("Diisseldorf").place, "Düsseldorf");
 }
 
+TEST(Place, TheLetterheadsOwnTownForAPlaceNoListKnows) {
+  EXPECT_EQ(PlaceResolver::town_of_address("Rathaus, Marktplatz 10, 97157 Dürren"), "Dürren");
+  EXPECT_EQ(PlaceResolver::town_of_address(
+                "Rathaus, Marktplatz 20, 97171 Lübeck - Telefon 0541 736-5601"),
+            "Lübeck");
+  EXPECT_EQ(PlaceResolver::town_of_address("Town Hall, Market Street, Gloucester"), "");
+  EXPECT_EQ(PlaceResolver::town_of_address("Telefon 0541 73656"), "");
+  using How = ResolvedPlace::How;
+  MetadataRules rules = parse_rules(builtin_rules_text(), "built-in").value();
+  const PlaceResolver places(rules, {});
+  EXPECT_EQ(places.resolve("Dürren", {"Dürren"}).how, How::kLetterhead);
+  const ResolvedPlace snapped = places.resolve("Diirren", {"Dürren"});
+  EXPECT_EQ(snapped.place, "Dürren");
+  EXPECT_EQ(snapped.how, How::kLetterheadSnapped);
+  EXPECT_EQ(places.resolve("Wurzen", {"Dürren"}).how, How::kUnknown);
+  // A known place is read as the list has it, whatever the letterhead says.
+  EXPECT_EQ(places.resolve("Liineburg", {"Lünebach"}).place, "Lüneburg");
+
+  const MetadataExtractor extractor(rules);
+  PageResult page;
+  page.method = PageMethod::kTextLayer;
+  for (const char* text :
+       {"STADTWERKE DÜRREN", "Büro des Oberbürgermeisters", "Rathaus, Marktplatz 10, 97157 Dürren",
+        "PRESSEMITTEILUNG Nr. 152/1983", "BRÜCKE ÜBER DIE ALLER IST WIEDER GEÖFFNET",
+        "Diirren, den 18. Dezember 1983 - Die Öffnungszeiten werden rechtzeitig in der Presse",
+        "und im Internet bekannt gegeben. Weitere Informationen gibt es im Bürgerbüro."})
+    page.lines.push_back({text, 12, false});
+  const Metadata m = extractor.extract({page});
+  EXPECT_EQ(m.place, "Dürren");
+  EXPECT_EQ(m.evidence.at("place"), "dateline-letterhead-snapped/text");
+  EXPECT_EQ(m.evidence.at("place_read"), "Diirren");
+}
+
 Record record_with(const std::string& title, const std::string& date, const std::string& issuer,
                    const std::string& place, double confidence = 0.9) {
   Record r;
@@ -76,6 +110,27 @@ struct ReviewCase {
   bool flagged;
   std::string reason;  // a part of one reason; "" for none
 };
+
+TEST(Review, DefaultThresholdsDoubtATitleRightTwiceInThree) {
+  // A wrong title nobody flagged is worse than a missing one: a title found by evidence
+  // right on two of three records of the tuning half (a plain head block on a poor scan)
+  // goes to review; one right on nine of ten does not.
+  const Settings settings = Config::load("").value().settings().value();
+  const ReviewPolicy policy{settings.review_min_ocr_confidence,
+                            settings.review_min_field_confidence, settings.review_min_confidence};
+  Record doubtful = record_with("Parkhaus am Bahnhof eröffnet im Frühjahr", "2019-05-03",
+                                "Stadt Lüneburg", "Lüneburg", 0.95);
+  doubtful.metadata.confidence["title"] = 0.667;
+  doubtful.metadata.evidence["title"] = "plain-block/ocr-poor";
+  flag_for_review(doubtful, policy);
+  EXPECT_TRUE(doubtful.needs_review);
+  EXPECT_TRUE(has_reason(doubtful, "title 'Parkhaus am Bahnhof"));
+  Record trusted = record_with("Parkhaus am Bahnhof eröffnet im Frühjahr", "2019-05-03",
+                               "Stadt Lüneburg", "Lüneburg", 0.95);
+  trusted.metadata.confidence["title"] = 0.909;
+  flag_for_review(trusted, policy);
+  EXPECT_FALSE(trusted.needs_review);
+}
 
 TEST(Review, FlagsMissingDoubtfulAndDisagreeingKeyFieldsButNotConfirmedOnes) {
   ReviewPolicy policy;

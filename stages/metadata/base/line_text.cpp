@@ -72,20 +72,116 @@ std::string strip_noise(const std::string& text) {
   return s;
 }
 
+namespace {
+
+bool is_quote_mark(char32_t c) {
+  return c == U'"' || c == U'\'' || c == U'`' || c == U'\u201A' || c == U'\u201E' ||
+         c == U'\u201C' || c == U'\u201D' || c == U'\u2018' || c == U'\u2019' || c == U'\u00AB' ||
+         c == U'\u00BB' || c == U'\u2039' || c == U'\u203A';
+}
+
+// A quotation mark at the start or the end of a headline, or a double one inside it, that
+// no other mark in it closes or opens is a speck OCR read as one ('"Hallenbad ist wieder
+// geöffnet', 'stimmt dem "Konzept zu'); an apostrophe between letters is no quotation mark.
+std::string without_lone_quote(const std::string& s) {
+  struct Mark {
+    std::size_t begin, end;
+    bool double_mark;
+  };
+  std::vector<Mark> marks;
+  char32_t before = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t begin = i;
+    const char32_t c = next_code_point(s, i);
+    if (is_quote_mark(c)) {
+      std::size_t j = i;
+      const bool inside_word =
+          is_letter_or_digit(before) && j < s.size() && is_letter_or_digit(next_code_point(s, j));
+      const bool double_mark = c == U'"' || c == U'\u201E' || c == U'\u201C' || c == U'\u201D' ||
+                               c == U'\u00AB' || c == U'\u00BB';
+      if (!inside_word) marks.push_back({begin, i, double_mark});
+    }
+    before = c;
+  }
+  if (marks.size() != 1) return s;
+  // Inside the headline only a double mark: a single one may be an apostrophe
+  // ("residents' questions").
+  if (marks[0].begin != 0 && marks[0].end != s.size() && !marks[0].double_mark) return s;
+  std::string out = s;
+  out.erase(marks[0].begin, marks[0].end - marks[0].begin);
+  return trim(out);
+}
+
+// A full stop inside a headline after a lowercase word of four letters or more ("mehr.
+// Personal", "Bauzeit. ausgeschildert", "free.for") is a speck: a headline is one phrase,
+// and abbreviations are short ("ca.", "Dr."). Glued to a lowercase word of three letters
+// or more, it stands for a blank.
+std::string without_inner_full_stops(const std::string& s) {
+  std::u32string cps;
+  for (std::size_t i = 0; i < s.size();) cps.push_back(next_code_point(s, i));
+  std::string out;
+  for (std::size_t i = 0; i < cps.size(); ++i) {
+    if (cps[i] == U'.' && i + 2 < cps.size()) {
+      std::size_t letters = 0;
+      while (letters < i && is_lowercase(cps[i - 1 - letters])) ++letters;
+      std::size_t next = 0;
+      while (i + 1 + next < cps.size() && is_lowercase(cps[i + 1 + next])) ++next;
+      if (letters >= 4 && cps[i + 1] == U' ' && is_letter_or_digit(cps[i + 2])) continue;
+      if (letters >= 4 && next >= 3) {
+        out += ' ';
+        continue;
+      }
+    }
+    append_utf8(out, cps[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool has_misread_marks(const std::string& headline) {
+  std::u32string cps;
+  for (std::size_t i = 0; i < headline.size();) cps.push_back(next_code_point(headline, i));
+  int colons = 0, quotes = 0;
+  for (std::size_t i = 0; i < cps.size(); ++i) {
+    const char32_t c = cps[i];
+    const bool after_letter = i > 0 && is_letter_or_digit(cps[i - 1]);
+    const bool before_letter = i + 1 < cps.size() && is_letter_or_digit(cps[i + 1]);
+    colons += c == U':';
+    if (is_quote_mark(c) && !(after_letter && before_letter)) ++quotes;
+    // "ü" read as "ii": no German or English word of a headline has it.
+    if (c == U'i' && i + 1 < cps.size() && cps[i + 1] == U'i') return true;
+    // A full stop inside a headline, after a lowercase word ("mehr. Personal",
+    // "free.for"): a speck, where abbreviations are short ("ca.", "Dr.").
+    if (c == U'.' && i + 2 < cps.size() && (cps[i + 1] == U' ' || is_lowercase(cps[i + 1]))) {
+      std::size_t letters = 0;
+      while (letters < i && is_lowercase(cps[i - 1 - letters])) ++letters;
+      if (letters >= 4) return true;
+    }
+  }
+  return colons > 1 || quotes % 2 == 1;
+}
+
 // A headline as printed: without trailing OCR punctuation (a headline ends without a
-// full stop), with the low double quote OCR reads as two commas put back.
+// full stop), with the low double quote OCR reads as two commas put back, without a
+// lone quotation mark at either end.
 std::string clean_headline(const std::string& text) {
   std::string s = strip_noise(text);
-  while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ':' || s.back() == ';' ||
-                        s.back() == '-'))
-    s.pop_back();
+  const auto drop_end_punctuation = [&s] {
+    while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ':' ||
+                          s.back() == ';' || s.back() == '-'))
+      s.pop_back();
+  };
+  drop_end_punctuation();
   for (std::size_t at = s.find(",,"); at != std::string::npos; at = s.find(",,", at)) {
     const bool opening =
         (at == 0 || s[at - 1] == ' ') && at + 2 < s.size() && is_word_char(s, at + 2);
     if (opening) s.replace(at, 2, "\u201e");
     at += opening ? 3 : 2;
   }
-  return trim(s);
+  s = without_lone_quote(trim(s));
+  drop_end_punctuation();
+  return trim(without_inner_full_stops(s));
 }
 
 std::vector<std::string> tokens(const std::string& s) {

@@ -22,8 +22,13 @@ bool has_digit(const std::string& s);
 
 // The line without the scanner specks and stray marks OCR puts at its ends.
 std::string strip_noise(const std::string& text);
-// A headline as printed: no trailing full stop or OCR punctuation, „ restored from ",,".
+// A headline as printed: no trailing full stop or OCR punctuation, „ restored from ",,",
+// no lone quotation mark at either end.
 std::string clean_headline(const std::string& text);
+// Whether a headline shows marks of a misreading no rule undid: "ii" inside a word (OCR's
+// "ü"), a full stop after a lowercase word of four letters or more inside it, two colons,
+// or a quotation mark that nothing closes.
+bool has_misread_marks(const std::string& headline);
 
 // Blank-separated tokens as printed (punctuation kept).
 std::vector<std::string> tokens(const std::string& s);
