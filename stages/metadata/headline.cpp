@@ -253,29 +253,32 @@ bool letters_only(const std::string& w) {
 
 }  // namespace
 
-std::string spelled_as_in_body(const std::string& head, const std::string& body) {
-  // The body's words, and the spellings with umlauts under each key.
-  std::set<std::string> body_words;
-  std::map<std::string, std::set<std::string>> by_key;
+BodySpellings::BodySpellings(std::string_view body) {
   std::string word;
   const auto take = [&] {
     if (word.empty()) return;
-    const std::string w = lower_utf8(word);
-    body_words.insert(w);
+    std::string w = lower_utf8(word);
     if (w.find("\u00E4") != std::string::npos || w.find("\u00F6") != std::string::npos ||
         w.find("\u00FC") != std::string::npos)
-      by_key[umlaut_key(w)].insert(w);
+      by_key_[umlaut_key(w)].insert(w);
+    words_.insert(std::move(w));
     word.clear();
   };
   for (std::size_t i = 0; i < body.size();) {
     const std::size_t at = i;
     const char32_t c = next_code_point(body, i);
-    if (is_letter_or_digit(c))
-      word += body.substr(at, i - at);
+    const bool in_word =
+        c < 0x80 ? (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z')
+                 : is_letter_or_digit(c);
+    if (in_word)
+      word.append(body, at, i - at);
     else
       take();
   }
   take();
+}
+
+std::string BodySpellings::respell(const std::string& head) const {
   std::vector<std::string> out;
   for (const std::string& token : tokens(head)) {
     // The word between the punctuation around it.
@@ -288,9 +291,9 @@ std::string spelled_as_in_body(const std::string& head, const std::string& body)
       --end;
     const std::string core = token.substr(begin, end - begin);
     const std::string lower = lower_utf8(core);
-    const auto spelled = by_key.find(umlaut_key(lower));
-    if (core.size() < 3 || !letters_only(core) || body_words.count(lower) ||
-        spelled == by_key.end() || spelled->second.size() != 1) {
+    const auto spelled = by_key_.find(umlaut_key(lower));
+    if (core.size() < 3 || !letters_only(core) || words_.count(lower) || spelled == by_key_.end() ||
+        spelled->second.size() != 1) {
       out.push_back(token);
       continue;
     }
@@ -300,6 +303,10 @@ std::string spelled_as_in_body(const std::string& head, const std::string& body)
     out.push_back(std::move(respelled));
   }
   return join(out, " ");
+}
+
+std::string spelled_as_in_body(const std::string& head, const std::string& body) {
+  return BodySpellings(body).respell(head);
 }
 
 }  // namespace pressarchive

@@ -3,9 +3,12 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "stages/metadata/base/metadata_line.h"
@@ -29,6 +32,19 @@ struct Headline {
 // umlauts ("BRUCKE", "Plane", "fiir") spelled as the body spells it ("Brücke", "Pläne",
 // "für") in the word's own case, when the body has that spelling and not the word as read.
 std::string spelled_as_in_body(const std::string& head, const std::string& body);
+
+// The body's words as spelled_as_in_body reads them, gathered once for all the heads of a
+// record (a long document's body is most of its text). Immutable once made.
+class BodySpellings {
+ public:
+  explicit BodySpellings(std::string_view body);
+  // spelled_as_in_body(head, body).
+  std::string respell(const std::string& head) const;
+
+ private:
+  std::unordered_set<std::string> words_;                // lowercase
+  std::map<std::string, std::set<std::string>> by_key_;  // umlaut key -> spellings
+};
 
 // Holds what it needs of the rules; const member functions are thread-safe.
 class HeadlineReader {

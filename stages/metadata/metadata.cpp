@@ -232,9 +232,10 @@ Headline MetadataExtractor::read_headline_and_body(const Reading& r, Metadata& m
   }
   // OCR drops the dots of umlauts on capitals and on large type; the body, set smaller,
   // keeps them.
-  meta.title = spelled_as_in_body(headline.title, meta.body);
-  meta.subtitle = spelled_as_in_body(headline.subtitle, meta.body);
-  meta.issuer = spelled_as_in_body(meta.issuer, meta.body);
+  const BodySpellings spellings(meta.body);
+  meta.title = spellings.respell(headline.title);
+  meta.subtitle = spellings.respell(headline.subtitle);
+  meta.issuer = spellings.respell(meta.issuer);
 
   std::vector<bool> in_body(lines.size(), false);
   for (std::size_t k = body_from; k < content.size(); ++k) in_body[content[k]] = true;
