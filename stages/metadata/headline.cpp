@@ -281,15 +281,8 @@ BodySpellings::BodySpellings(std::string_view body) {
 std::string BodySpellings::respell(const std::string& head) const {
   std::vector<std::string> out;
   for (const std::string& token : tokens(head)) {
-    // The word between the punctuation around it.
-    std::size_t begin = 0, end = token.size();
-    while (begin < end && static_cast<unsigned char>(token[begin]) < 0x80 &&
-           !std::isalnum(static_cast<unsigned char>(token[begin])))
-      ++begin;
-    while (end > begin && static_cast<unsigned char>(token[end - 1]) < 0x80 &&
-           !std::isalnum(static_cast<unsigned char>(token[end - 1])))
-      --end;
-    const std::string core = token.substr(begin, end - begin);
+    const TokenParts parts = token_parts(token);  // the word between the punctuation around it
+    const std::string& core = parts.word;
     const std::string lower = lower_utf8(core);
     const auto spelled = by_key_.find(umlaut_key(lower));
     if (core.size() < 3 || !letters_only(core) || words_.count(lower) || spelled == by_key_.end() ||
@@ -297,10 +290,7 @@ std::string BodySpellings::respell(const std::string& head) const {
       out.push_back(token);
       continue;
     }
-    std::string respelled(token, 0, begin);
-    respelled.append(in_case_of(*spelled->second.begin(), core));
-    respelled.append(token, end);
-    out.push_back(std::move(respelled));
+    out.push_back(parts.lead + in_case_of(*spelled->second.begin(), core) + parts.trail);
   }
   return join(out, " ");
 }

@@ -20,21 +20,6 @@ std::size_t allowed_distance(const std::string& key) {
   return std::min<std::size_t>(3, key.size() / 20);
 }
 
-// "Presse-" -> {"", "Presse", "-"}: the word of a token and the punctuation around it.
-struct TokenParts {
-  std::string lead, word, trail;
-};
-TokenParts token_parts(const std::string& token) {
-  std::size_t b = 0, e = token.size();
-  while (b < e && static_cast<unsigned char>(token[b]) < 0x80 &&
-         !std::isalnum(static_cast<unsigned char>(token[b])))
-    ++b;
-  while (e > b && static_cast<unsigned char>(token[e - 1]) < 0x80 &&
-         !std::isalnum(static_cast<unsigned char>(token[e - 1])))
-    --e;
-  return {token.substr(0, b), token.substr(b, e - b), token.substr(e)};
-}
-
 bool has_prefix(const std::string& s, std::string_view p) {
   return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
 }

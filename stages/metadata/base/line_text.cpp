@@ -201,6 +201,17 @@ std::vector<std::string> tokens(const std::string& s) {
   return out;
 }
 
+TokenParts token_parts(const std::string& token) {
+  std::size_t b = 0, e = token.size();
+  while (b < e && static_cast<unsigned char>(token[b]) < 0x80 &&
+         !std::isalnum(static_cast<unsigned char>(token[b])))
+    ++b;
+  while (e > b && static_cast<unsigned char>(token[e - 1]) < 0x80 &&
+         !std::isalnum(static_cast<unsigned char>(token[e - 1])))
+    --e;
+  return {token.substr(0, b), token.substr(b, e - b), token.substr(e)};
+}
+
 std::string join(const std::vector<std::string>& parts, const std::string& separator) {
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : separator) + p;

@@ -32,6 +32,12 @@ bool has_misread_marks(const std::string& headline);
 
 // Blank-separated tokens as printed (punctuation kept).
 std::vector<std::string> tokens(const std::string& s);
+
+// "Presse-" -> {"", "Presse", "-"}: the word of a token and the ASCII punctuation around it.
+struct TokenParts {
+  std::string lead, word, trail;
+};
+TokenParts token_parts(const std::string& token);
 std::string join(const std::vector<std::string>& parts, const std::string& separator);
 
 // Whether the lowercase words `text` start with the words of `phrase`; how many of
