@@ -1,7 +1,5 @@
 #include "pipeline/describe.h"
 
-#include <oneapi/tbb/task_group.h>
-
 #include <algorithm>
 #include <chrono>
 
@@ -63,29 +61,22 @@ void describe_metadata(const WorkItem& item, const Settings& settings,
       history);
 }
 
-// Metadata, review flags and the lines that count towards learned boilerplate. A long
-// document is the only one in the describe node while its last pages finish and after,
-// so its two pieces of work run side by side; short ones run them in turn (other
-// documents keep the threads busy) and skip keying lines when no issuer learns from them.
+// A long document is the only one in the graph while its last pages finish and after,
+// so its boilerplate line keys are made in a branch of their own (key_lines), beside its
+// metadata and its whole text's signature.
+bool keys_lines_apart(const Settings& settings, const Record& record) {
+  return settings.learned_boilerplate.enabled && is_long(record);
+}
+
+// Metadata, review flags and, for a short document, the lines that count towards learned
+// boilerplate: in turn (other documents keep the threads busy), and only when the record
+// names an issuer to learn them.
 void describe_record(const WorkItem& item, const Settings& settings,
                      const MetadataExtractor& metadata, Record& record, DocumentOutcome& outcome) {
-  const bool learning = settings.learned_boilerplate.enabled;
-  if (learning && is_long(record)) {
-    // The metadata runs on this thread, at once: the body's keys and the record wait for
-    // it. The line keys wait for a free thread (the whole text's signature may hold the
-    // other one) or follow here.
-    oneapi::tbb::task_group line_keys;
-    line_keys.run([&] {
-      outcome.countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
-    });
-    describe_metadata(item, settings, metadata, record);
-    line_keys.wait();
-  } else {
-    describe_metadata(item, settings, metadata, record);
-    if (learning && !record.metadata.issuer.empty())
-      outcome.countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
-  }
-  if (record.metadata.issuer.empty()) outcome.countable_lines.clear();
+  describe_metadata(item, settings, metadata, record);
+  if (settings.learned_boilerplate.enabled && !keys_lines_apart(settings, record) &&
+      !record.metadata.issuer.empty())
+    outcome.countable_lines = countable_lines(record.pages, settings.learned_boilerplate);
 }
 
 std::shared_ptr<DocumentOutcome> failed(const WorkItem& item, Failure failure) {
@@ -181,6 +172,30 @@ std::shared_ptr<DocumentOutcome> sign_body(std::shared_ptr<DocumentOutcome> outc
   };
   if (Status s = guard_stage("body signature", item, context.inputs->fault, sign); !s.ok())
     outcome->failure = failure_of(item, "body signature", s.error());
+  return outcome;
+}
+
+std::shared_ptr<LineKeying> key_lines(const DocumentOutcome& outcome, const GraphInputs& in) {
+  auto keying = std::make_shared<LineKeying>();
+  keying->document = &outcome;
+  if (!outcome.record || !keys_lines_apart(*in.settings, *outcome.record)) return keying;
+  const WorkItem& item = *outcome.item;
+  if (Status s = guard_stage("boilerplate lines", item, in.fault,
+                             [&] {
+                               keying->lines = countable_lines(outcome.record->pages,
+                                                               in.settings->learned_boilerplate);
+                             });
+      !s.ok())
+    keying->failure = failure_of(item, "boilerplate lines", s.error());
+  return keying;
+}
+
+std::shared_ptr<DocumentOutcome> take_line_keys(std::shared_ptr<DocumentOutcome> outcome,
+                                                LineKeying& keying) {
+  if (outcome->failure || !outcome->record) return outcome;
+  if (keying.failure) return failed(*outcome->item, std::move(*keying.failure));
+  if (keying.lines && !outcome->record->metadata.issuer.empty())
+    outcome->countable_lines = std::move(*keying.lines);
   return outcome;
 }
 

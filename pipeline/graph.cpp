@@ -201,6 +201,7 @@ std::size_t run_ingest_graph(GraphInputs in) {
 
   using OutcomePtr = std::shared_ptr<DocumentOutcome>;
   using SigningPtr = std::shared_ptr<TextSigning>;
+  using LineKeysPtr = std::shared_ptr<LineKeying>;
   flow::function_node<DocumentPtr, OutcomePtr> assemble_doc(
       g, flow::unlimited, [&](const DocumentPtr& doc) {
         if (doc->load_error) {
@@ -225,16 +226,20 @@ std::size_t run_ingest_graph(GraphInputs in) {
       g, flow::unlimited,
       [&](OutcomePtr outcome) { return sign_body(std::move(outcome), signing); });
 
-  // The two halves of one document meet again by the outcome they belong to.
-  flow::join_node<std::tuple<OutcomePtr, SigningPtr>, flow::key_matching<const DocumentOutcome*>>
-  pair_halves(
-      g, [](const OutcomePtr& outcome) -> const DocumentOutcome* { return outcome.get(); },
-      [](const SigningPtr& text) { return text->document; });
+  flow::function_node<OutcomePtr, LineKeysPtr> line_keys(
+      g, flow::unlimited, [&](const OutcomePtr& outcome) { return key_lines(*outcome, in); });
 
-  flow::function_node<std::tuple<OutcomePtr, SigningPtr>, OutcomePtr> sign(
-      g, flow::unlimited, [&](const std::tuple<OutcomePtr, SigningPtr>& halves) {
-        return sign_for_placement(std::get<0>(halves), *std::get<1>(halves), signing);
-      });
+  // The three branches of one document meet again by the outcome they belong to.
+  using Branches = std::tuple<OutcomePtr, SigningPtr, LineKeysPtr>;
+  flow::join_node<Branches, flow::key_matching<const DocumentOutcome*>> join_branches(
+      g, [](const OutcomePtr& outcome) -> const DocumentOutcome* { return outcome.get(); },
+      [](const SigningPtr& text) { return text->document; },
+      [](const LineKeysPtr& lines) { return lines->document; });
+
+  flow::function_node<Branches, OutcomePtr> sign(g, flow::unlimited, [&](const Branches& branches) {
+    return sign_for_placement(take_line_keys(std::get<0>(branches), *std::get<2>(branches)),
+                              *std::get<1>(branches), signing);
+  });
 
   // The store works on a thread of its own, not on one of the graph's workers: a commit
   // waits on the disk or the database server, and a worker waiting there is a core not
@@ -287,10 +292,12 @@ std::size_t run_ingest_graph(GraphInputs in) {
   flow::make_edge(flow::output_port<1>(assemble), assemble_doc);
   flow::make_edge(assemble_doc, describe);
   flow::make_edge(assemble_doc, sign_whole);
+  flow::make_edge(assemble_doc, line_keys);
   flow::make_edge(describe, body_keys);
-  flow::make_edge(body_keys, flow::input_port<0>(pair_halves));
-  flow::make_edge(sign_whole, flow::input_port<1>(pair_halves));
-  flow::make_edge(pair_halves, sign);
+  flow::make_edge(body_keys, flow::input_port<0>(join_branches));
+  flow::make_edge(sign_whole, flow::input_port<1>(join_branches));
+  flow::make_edge(line_keys, flow::input_port<2>(join_branches));
+  flow::make_edge(join_branches, sign);
   flow::make_edge(sign, deliver);
   page_source.activate();
   g.wait_for_all();

@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <new>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -172,13 +173,14 @@ TEST(Graph, StopTakesNoNewDocumentsButFinishesStartedOnes) {
 // for a near-duplicate signature.
 class ReleaseSource : public LoadedSource {
  public:
-  explicit ReleaseSource(int doc) : doc_(doc) {}
-  int page_count() const override { return 1; }
+  explicit ReleaseSource(int doc, int pages = 1) : doc_(doc), pages_(pages) {}
+  int page_count() const override { return pages_; }
   Result<PageContent> page(int) override {
     const std::string n = std::to_string(doc_);
     std::vector<TextLine> lines;
     for (const std::string& text :
-         {"Press release " + n, "The ministry opened bridge number " + n + " over the river today.",
+         {"Press release " + n, std::string("Issued by: Ministry of Transport"),
+          "The ministry opened bridge number " + n + " over the river today.",
           "It carries the road between town " + n +
               " and the harbour and took three years to build.",
           std::string("The minister thanked the engineers and the people of the valley for their "
@@ -194,11 +196,12 @@ class ReleaseSource : public LoadedSource {
 
  private:
   int doc_;
+  int pages_;
 };
 
 // Runs `docs` releases ("release<D>.pdf", sha256 "<D>") through the graph.
 std::map<std::string, DocumentOutcome> run_releases(int docs, const Settings& settings,
-                                                    const StageFault& fault) {
+                                                    const StageFault& fault, int pages = 1) {
   std::vector<WorkItem> work(static_cast<std::size_t>(docs));
   for (int d = 0; d < docs; ++d) {
     work[d].source.path = "release" + std::to_string(d) + ".pdf";
@@ -217,8 +220,9 @@ std::map<std::string, DocumentOutcome> run_releases(int docs, const Settings& se
   in.metadata = &metadata;
   in.progress = &progress;
   in.fault = fault;
-  in.load = [](const Source& s, const LoadOptions&) -> Result<std::shared_ptr<LoadedSource>> {
-    return std::shared_ptr<LoadedSource>(std::make_shared<ReleaseSource>(std::stoi(s.sha256)));
+  in.load = [pages](const Source& s, const LoadOptions&) -> Result<std::shared_ptr<LoadedSource>> {
+    return std::shared_ptr<LoadedSource>(
+        std::make_shared<ReleaseSource>(std::stoi(s.sha256), pages));
   };
   in.deliver = [&](DocumentOutcome&& o) {
     std::lock_guard lock(mutex);
@@ -268,6 +272,54 @@ TEST(Graph, AnExceptionInAnyStageFailsItsInputAloneAndTheBatchGoesOn) {
       }
     }
   }
+}
+
+// A long document's boilerplate lines are keyed in a branch of their own, beside its
+// metadata: an exception there fails that input alone; without one, the record's lines
+// reach the store with their keys, once each however many pages repeat them.
+TEST(Graph, ALongDocumentsBoilerplateLinesAreKeyedBesideItsMetadata) {
+  Settings settings;
+  settings.jobs = 2;
+  settings.max_pages_in_flight = 4;
+  ASSERT_TRUE(settings.learned_boilerplate.enabled);
+  constexpr int kDocs = 3, kPages = 16;
+  const std::map<std::string, DocumentOutcome> clean =
+      run_releases(kDocs, settings, nullptr, kPages);
+  ASSERT_EQ(clean.size(), static_cast<std::size_t>(kDocs));
+  for (const auto& [path, o] : clean) {
+    ASSERT_TRUE(o.record && !o.failure) << path;
+    EXPECT_EQ(o.record->pages.size(), static_cast<std::size_t>(kPages));
+    EXPECT_EQ(o.record->metadata.issuer, "Ministry of Transport") << path;
+    std::set<std::string> keys;
+    for (const auto& [key, line] : o.countable_lines) keys.insert(key);
+    EXPECT_EQ(keys.size(), o.countable_lines.size()) << "each line once";
+    EXPECT_GE(o.countable_lines.size(), 3u) << path;
+  }
+  for (const bool out_of_memory : {false, true}) {
+    std::atomic<int> thrown{0};
+    const StageFault fault = [&](const char* at, const WorkItem& item) {
+      if (std::string(at) != "boilerplate lines" || item.source.sha256 != "1") return;
+      ++thrown;
+      if (out_of_memory) throw std::bad_alloc();
+      throw std::runtime_error("injected fault");
+    };
+    const std::map<std::string, DocumentOutcome> outcomes =
+        run_releases(kDocs, settings, fault, kPages);
+    EXPECT_EQ(thrown.load(), 1);
+    ASSERT_EQ(outcomes.size(), static_cast<std::size_t>(kDocs));
+    const DocumentOutcome& failed = outcomes.at("release1.pdf");
+    ASSERT_TRUE(failed.failure && !failed.record);
+    EXPECT_EQ(failed.failure->stage, "boilerplate lines");
+    EXPECT_EQ(failed.failure->reason, out_of_memory ? Reason::kTooLarge : Reason::kInternal);
+    EXPECT_TRUE(outcomes.at("release0.pdf").record && outcomes.at("release2.pdf").record);
+  }
+  // A short document is keyed after its metadata, in the describe step: nothing to inject.
+  std::atomic<int> asked{0};
+  const StageFault count = [&](const char* at, const WorkItem&) {
+    if (std::string(at) == "boilerplate lines") ++asked;
+  };
+  run_releases(kDocs, settings, count, 1);
+  EXPECT_EQ(asked.load(), 0);
 }
 
 // A real source whose pages count how many are being read at once, and which counts the
