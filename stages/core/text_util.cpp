@@ -8,16 +8,19 @@
 
 namespace pressarchive {
 
-char32_t next_code_point(std::string_view s, std::size_t& i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) {
-    ++i;
-    return b0;
-  }
+namespace text_detail {
+
+char32_t next_code_point_beyond_ascii(std::string_view s, std::size_t& i) {
   UChar32 c = 0;
   U8_NEXT(s.data(), i, s.size(), c);
   return c < 0 ? 0xFFFD : static_cast<char32_t>(c);
 }
+
+bool is_letter_or_digit_beyond_ascii(char32_t c) { return u_isalnum(static_cast<UChar32>(c)) != 0; }
+bool is_uppercase_beyond_ascii(char32_t c) { return u_isUUppercase(static_cast<UChar32>(c)) != 0; }
+bool is_lowercase_beyond_ascii(char32_t c) { return u_isULowercase(static_cast<UChar32>(c)) != 0; }
+
+}  // namespace text_detail
 
 std::optional<std::u32string> decode_utf8(std::string_view s) {
   // Never more code points than bytes: sized once, written through a pointer.
@@ -37,9 +40,10 @@ std::optional<std::u32string> decode_utf8(std::string_view s) {
   return out;
 }
 
-bool is_letter_or_digit(char32_t c) { return u_isalnum(static_cast<UChar32>(c)) != 0; }
-bool is_uppercase(char32_t c) { return u_isUUppercase(static_cast<UChar32>(c)) != 0; }
-bool is_lowercase(char32_t c) { return u_isULowercase(static_cast<UChar32>(c)) != 0; }
+char32_t lower_code_point(char32_t c) {
+  if (c < 0x80) return c >= U'A' && c <= U'Z' ? c + 32 : c;
+  return static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+}
 
 std::string lower_utf8(std::string_view s) {
   std::string out;
@@ -101,20 +105,32 @@ bool has_word(std::string_view s) {
   return false;
 }
 
-std::vector<std::string> words(std::string_view s) {
-  std::vector<std::string> out;
+std::size_t count_words(std::string_view s) {
+  std::size_t count = 0;
+  bool inside = false;
+  for (std::size_t i = 0; i < s.size();) {
+    const bool word_char = in_word(next_code_point(s, i));
+    if (word_char && !inside) ++count;
+    inside = word_char;
+  }
+  return count;
+}
+
+void for_each_word(std::string_view s, const std::function<void(std::string_view)>& take) {
+  std::string word;
   std::size_t i = 0;
   bool ascii_only = true;  // the word so far: lowered in place when it is all ASCII
   std::size_t start = 0;
   bool inside = false;
   const auto finish = [&](std::size_t end) {
-    std::string& word = out.emplace_back(s.substr(start, end - start));
     if (ascii_only) {
+      word.assign(s, start, end - start);
       for (char& ch : word)
         if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
     } else {
-      word = lower_utf8(word);
+      word = lower_utf8(s.substr(start, end - start));
     }
+    take(word);
   };
   while (i < s.size()) {
     const std::size_t at = i;
@@ -128,10 +144,17 @@ std::vector<std::string> words(std::string_view s) {
     }
   }
   if (inside) finish(s.size());
+}
+
+std::vector<std::string> words(std::string_view s) {
+  std::vector<std::string> out;
+  for_each_word(s, [&](std::string_view word) { out.emplace_back(word); });
   return out;
 }
 
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
+namespace text_detail {
+
+bool starts_with_ci_at_length(std::string_view s, std::string_view prefix) {
   const char* blanks = " \t\r\n\f\v";
   const std::size_t begin = s.find_first_not_of(blanks);
   if (begin == std::string_view::npos) return prefix.empty();
@@ -170,6 +193,8 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
   }
   return line_start.compare(0, label.size(), label) == 0 && line_start.size() >= label.size();
 }
+
+}  // namespace text_detail
 
 namespace {
 

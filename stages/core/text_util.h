@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,18 +14,45 @@
 
 namespace pressarchive {
 
+namespace text_detail {
+char32_t next_code_point_beyond_ascii(std::string_view s, std::size_t& i);
+bool is_letter_or_digit_beyond_ascii(char32_t c);
+bool is_uppercase_beyond_ascii(char32_t c);
+bool is_lowercase_beyond_ascii(char32_t c);
+}  // namespace text_detail
+
 // The code point at byte `i`, and `i` moved past it; a byte sequence that is not
-// well-formed UTF-8 reads as U+FFFD and `i` moves past it (at least one byte).
-char32_t next_code_point(std::string_view s, std::size_t& i);
+// well-formed UTF-8 reads as U+FFFD and `i` moves past it (at least one byte). ASCII is
+// read here, the rest by ICU: most text of a German or English page is ASCII.
+inline char32_t next_code_point(std::string_view s, std::size_t& i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) {
+    ++i;
+    return b0;
+  }
+  return text_detail::next_code_point_beyond_ascii(s, i);
+}
 
 // The code points of well-formed UTF-8; nullopt when any byte sequence is not.
 std::optional<std::u32string> decode_utf8(std::string_view s);
 
 // Letter classes (Unicode's, through ICU): a letter or digit of any script; an
 // uppercase or lowercase letter.
-bool is_letter_or_digit(char32_t c);
-bool is_uppercase(char32_t c);
-bool is_lowercase(char32_t c);
+inline bool is_letter_or_digit(char32_t c) {
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  return text_detail::is_letter_or_digit_beyond_ascii(c);
+}
+inline bool is_uppercase(char32_t c) {
+  if (c < 0x80) return c >= 'A' && c <= 'Z';
+  return text_detail::is_uppercase_beyond_ascii(c);
+}
+inline bool is_lowercase(char32_t c) {
+  if (c < 0x80) return c >= 'a' && c <= 'z';
+  return text_detail::is_lowercase_beyond_ascii(c);
+}
+
+// The lowercase form of one code point, as lower_utf8 lowers it.
+char32_t lower_code_point(char32_t c);
 
 // Lowercases every letter that has a lowercase form (Unicode's simple case mapping:
 // Ä → ä, Ł → ł, Ő → ő, Š → š, Σ → σ); bytes that are not well-formed UTF-8 unchanged.
@@ -37,11 +65,31 @@ std::vector<std::string> split(std::string_view s, char separator);
 // marks on them), so "für", "Tätigkeit" and "Łódź" stay whole. Punctuation, quotes
 // („ “ ’) and bytes that are not UTF-8 separate words.
 std::vector<std::string> words(std::string_view s);
+// Calls `take` with each word of words(s), in order, lowered the same way; the view is
+// valid during the call only (one buffer serves every word).
+void for_each_word(std::string_view s, const std::function<void(std::string_view)>& take);
 // Whether `s` has a word at all: !words(s).empty(), without making them.
 bool has_word(std::string_view s);
+// How many words `s` has: words(s).size(), without making them.
+std::size_t count_words(std::string_view s);
+
+namespace text_detail {
+bool starts_with_ci_at_length(std::string_view s, std::string_view prefix);
+}  // namespace text_detail
 
 // True when `s` begins with `prefix`, ignoring case (as lower_utf8) and leading blanks.
-bool starts_with_ci(std::string_view s, std::string_view prefix);
+// Metadata asks this of every line for every label: a line that opens with a printable
+// ASCII character other than the label's first is answered here.
+inline bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  if (!s.empty() && !prefix.empty()) {
+    const auto first = static_cast<unsigned char>(s[0]);
+    const auto label_first = static_cast<unsigned char>(prefix[0]);
+    const auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; };
+    if (first > ' ' && first < 0x80 && label_first < 0x80 && lower(first) != lower(label_first))
+      return false;
+  }
+  return text_detail::starts_with_ci_at_length(s, prefix);
+}
 
 // Levenshtein distance (insert, delete, substitute: 1 each) between two sequences: the
 // bytes of two std::strings (keys, mostly ASCII) or the code points of two u32strings.

@@ -31,10 +31,18 @@ std::vector<bool> BoilerplateMatcher::mark(const std::vector<std::string>& lines
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const std::vector<std::string> w = words(lines[i]);
     if (w.size() >= 3) {
-      const std::vector<std::string> grams = ngrams(w, 3);
+      // Half of the line's trigrams or more are the blocks'. Asked in turn, and no
+      // further once the answer is sure either way.
+      const std::size_t grams = w.size() - 2;
       std::size_t hits = 0;
-      for (const std::string& g : grams) hits += trigrams_.count(g);
-      matched[i] = 2 * hits >= grams.size();
+      std::string gram;
+      for (std::size_t k = 0; k < grams; ++k) {
+        gram.assign(w[k]).append(1, ' ').append(w[k + 1]).append(1, ' ').append(w[k + 2]);
+        hits += trigrams_.count(gram);
+        const std::size_t left = grams - k - 1;
+        if (2 * hits >= grams || 2 * (hits + left) < grams) break;
+      }
+      matched[i] = 2 * hits >= grams;
     } else if (w.size() == 2) {
       short_candidate[i] = bigrams_.count(w[0] + ' ' + w[1]) > 0;
     } else if (w.size() == 1) {

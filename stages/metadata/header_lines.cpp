@@ -84,7 +84,7 @@ std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(
 }
 
 std::optional<HeaderReader::Header> HeaderReader::header(const std::string& text) const {
-  if (words(text).size() > 24) return std::nullopt;
+  if (count_words(text) > 24) return std::nullopt;
   Header h;
   bool known = false;
   // A speck OCR reads as a quote before the first word ("‚Pressemitteilung vom ...") is
@@ -106,7 +106,7 @@ std::optional<HeaderReader::Header> HeaderReader::header(const std::string& text
       known = true;
     } else {
       const std::size_t colon = segment.find(':');
-      if (colon == std::string::npos || words(segment.substr(0, colon)).size() > 3)
+      if (colon == std::string::npos || count_words(segment.substr(0, colon)) > 3)
         return std::nullopt;
     }
   }
@@ -154,7 +154,7 @@ std::optional<HeaderReader::Letterhead> HeaderReader::mark_letterhead(std::vecto
   const bool plausible = i < lines.size() && !office.empty() && office.size() <= max_lines &&
                          std::all_of(office.begin(), office.end(),
                                      [&](std::size_t k) {
-                                       return words(lines[k].text).size() <= 10 &&
+                                       return count_words(lines[k].text) <= 10 &&
                                               !dates_.find_first(lines[k].text) &&
                                               !header(lines[k].text);
                                      }) &&

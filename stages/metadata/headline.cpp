@@ -254,26 +254,33 @@ bool letters_only(const std::string& w) {
 }  // namespace
 
 BodySpellings::BodySpellings(std::string_view body) {
-  std::string word;
+  std::string word;  // lowered as it is read (as lower_utf8 lowers it)
+  bool umlaut = false;
   const auto take = [&] {
     if (word.empty()) return;
-    std::string w = lower_utf8(word);
-    if (w.find("\u00E4") != std::string::npos || w.find("\u00F6") != std::string::npos ||
-        w.find("\u00FC") != std::string::npos)
-      by_key_[umlaut_key(w)].insert(w);
-    words_.insert(std::move(w));
+    if (umlaut) by_key_[umlaut_key(word)].insert(word);
+    words_.insert(word);
     word.clear();
+    umlaut = false;
   };
   for (std::size_t i = 0; i < body.size();) {
-    const std::size_t at = i;
     const char32_t c = next_code_point(body, i);
-    const bool in_word =
-        c < 0x80 ? (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z')
-                 : is_letter_or_digit(c);
-    if (in_word)
-      word.append(body, at, i - at);
-    else
+    if (c < 0x80) {
+      if ((c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z'))
+        word.push_back(static_cast<char>(c));
+      else if (c >= U'A' && c <= U'Z')
+        word.push_back(static_cast<char>(c + 32));
+      else
+        take();
+      continue;
+    }
+    if (!is_letter_or_digit(c)) {
       take();
+      continue;
+    }
+    const char32_t lower = lower_code_point(c);
+    umlaut = umlaut || lower == U'\u00E4' || lower == U'\u00F6' || lower == U'\u00FC';
+    append_utf8(word, lower);
   }
   take();
 }

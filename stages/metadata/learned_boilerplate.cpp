@@ -47,7 +47,7 @@ std::vector<std::pair<std::string, std::string>> countable_lines(
   for (const PageResult& page : pages)
     for (const TextLine& tl : page.lines) {
       const std::string text = strip_noise(tl.text);
-      if (static_cast<int>(words(text).size()) < options.min_words) continue;
+      if (static_cast<int>(count_words(text)) < options.min_words) continue;
       std::string key = boilerplate_line_key(text);
       if (key.empty() || !seen.insert(key).second) continue;
       out.emplace_back(std::move(key), text);

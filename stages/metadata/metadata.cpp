@@ -114,7 +114,7 @@ void MetadataExtractor::skip_header(Reading& r) const {
     if (auto h = header_.header(lines[r.top].text)) {
       take_header(*h, r);
       lines[r.top].role = Role::kHeader;
-    } else if (header_.is_address(lines[r.top].text) && words(lines[r.top].text).size() <= 16) {
+    } else if (header_.is_address(lines[r.top].text) && count_words(lines[r.top].text) <= 16) {
       lines[r.top].role = Role::kAddress;
     } else {
       break;

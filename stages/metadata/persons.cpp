@@ -60,6 +60,11 @@ std::vector<Person> PersonFinder::find(const std::string& text) const {
   // Titles split into words once, not again for every word of the text.
   std::vector<std::vector<std::string>> title_words;
   for (const std::string& title : rules_.person_titles) title_words.push_back(tokens(title));
+  // A person's mention opens with a title or a name, both capitalised as a rule: where
+  // every title is, a token in lowercase opens none and is passed at once.
+  const bool titles_capitalised = std::all_of(
+      title_words.begin(), title_words.end(),
+      [](const std::vector<std::string>& w) { return !w.empty() && starts_uppercase(w.front()); });
   auto is_title = [&](const std::string& token) {
     return std::any_of(
         title_words.begin(), title_words.end(),
@@ -86,6 +91,7 @@ std::vector<Person> PersonFinder::find(const std::string& text) const {
     return at->second;
   };
   for (std::size_t i = 0; i < t.size(); ++i) {
+    if (titles_capitalised && !starts_uppercase(unquoted[i])) continue;
     // Not inside an office or the name of an organisation: "Leiter der Arbeitsgruppe
     // Seenforschung".
     if (i > 0 && not_before_name_.count(t[i - 1])) continue;

@@ -1,6 +1,7 @@
 // The one text layer (stages/core/text_util.h): decoding, lowering and letter classes
 // on ICU, for every script, and never a crash or an overread on bytes that are not UTF-8.
 #include <gtest/gtest.h>
+#include <unicode/uchar.h>
 
 #include <random>
 
@@ -54,6 +55,21 @@ TEST(Text, StartsWithIgnoringCaseInAnyScript) {
   EXPECT_TRUE(starts_with_ci("x", ""));
 }
 
+// The answer at once (a line's first byte against a label's) is the full comparison's.
+TEST(Text, StartsWithIgnoringCaseAtOnceAsInFull) {
+  const std::vector<std::string> pieces = {" ",      "\t", "a", "A",    "b",    "B",      "\u00C4",
+                                           "\u00E4", ":",  "1", "\xFF", "\x01", "\u0130", "i"};
+  std::mt19937 random(11);
+  std::uniform_int_distribution<std::size_t> piece(0, pieces.size() - 1), length(0, 4);
+  for (int n = 0; n < 20000; ++n) {
+    std::string line, label;
+    for (std::size_t k = length(random); k > 0; --k) line += pieces[piece(random)];
+    for (std::size_t k = length(random); k > 0; --k) label += pieces[piece(random)];
+    EXPECT_EQ(starts_with_ci(line, label), text_detail::starts_with_ci_at_length(line, label))
+        << "[" << line << "] [" << label << "]";
+  }
+}
+
 TEST(Text, DecodesWellFormedUtf8Only) {
   EXPECT_EQ(decode_utf8("aä€😀"), std::u32string(U"aä€😀"));
   EXPECT_FALSE(decode_utf8("\xC0\xAF").has_value()) << "overlong";
@@ -79,6 +95,18 @@ TEST(Text, LetterClassesAreUnicodes) {
   EXPECT_TRUE(is_lowercase(U'ß'));
   // Triage counts letters the same way: an Arabic text layer in presentation forms is text.
   EXPECT_EQ(count_letters("\uFEB3\uFEE0\uFE8E\uFEE1 42"), 6);
+}
+
+// ASCII is classified without ICU: every one of its characters as ICU classifies it.
+TEST(Text, AsciiLetterClassesAreIcus) {
+  for (char32_t c = 0; c < 0x80; ++c) {
+    SCOPED_TRACE(static_cast<int>(c));
+    EXPECT_EQ(is_letter_or_digit(c), u_isalnum(static_cast<UChar32>(c)) != 0);
+    EXPECT_EQ(is_uppercase(c), u_isUUppercase(static_cast<UChar32>(c)) != 0);
+    EXPECT_EQ(is_lowercase(c), u_isULowercase(static_cast<UChar32>(c)) != 0);
+  }
+  EXPECT_FALSE(is_uppercase(U'\u00AA')) << "ª is a letter, but neither upper nor lower case";
+  EXPECT_TRUE(is_lowercase(U'\u00AA'));
 }
 
 // The smallest edit distance of a pattern to any stretch of a text, cell by cell: what
@@ -140,7 +168,10 @@ TEST(Text, HostileBytesNeverCrash) {
     for (char& c : s) c = static_cast<char>(byte(random));
     const std::string lowered = lower_utf8(s);
     EXPECT_EQ(decode_utf8(lowered).has_value(), decode_utf8(s).has_value()) << n;
-    for (const std::string& w : words(s)) EXPECT_TRUE(decode_utf8(w).has_value()) << n;
+    const std::vector<std::string> ws = words(s);
+    for (const std::string& w : ws) EXPECT_TRUE(decode_utf8(w).has_value()) << n;
+    EXPECT_EQ(count_words(s), ws.size()) << n;
+    EXPECT_EQ(has_word(s), !ws.empty()) << n;
     starts_with_ci(s, s.substr(0, s.size() / 2));
     count_letters(s);
     std::size_t i = 0, steps = 0;

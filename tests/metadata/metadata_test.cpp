@@ -721,6 +721,18 @@ TEST(Boilerplate, MatchesTolerantlyAndLeavesOtherLinesAlone) {
   EXPECT_EQ(marked, (std::vector<bool>{true, true, true, false, false}));
 }
 
+// A line of three words or more is the block's when half of its trigrams or more are:
+// two of four, not one of four; every trigram of the line counts, the first as the last.
+TEST(Boilerplate, HalfOfALinesTrigramsMakeItTheBlocks) {
+  const BoilerplateMatcher matcher(
+      std::vector<BoilerplateBlock>{BoilerplateBlock{"footer", "alpha beta gamma delta"}});
+  EXPECT_EQ(matcher.mark({"alpha beta gamma delta x y"}), std::vector<bool>{true}) << "2 of 4";
+  EXPECT_EQ(matcher.mark({"x y alpha beta gamma delta"}), std::vector<bool>{true}) << "2 of 4";
+  EXPECT_EQ(matcher.mark({"alpha beta gamma x y z"}), std::vector<bool>{false}) << "1 of 4";
+  EXPECT_EQ(matcher.mark({"x y z alpha beta gamma"}), std::vector<bool>{false}) << "1 of 4";
+  EXPECT_EQ(matcher.mark({"x alpha beta gamma"}), std::vector<bool>{true}) << "1 of 2";
+}
+
 TEST(Rules, BadRulesFileNamesTheProblem) {
   Result<MetadataRules> bad = parse_rules("[months]\nde = [\"januar\"]\n", "my-rules.toml");
   ASSERT_FALSE(bad.ok());
