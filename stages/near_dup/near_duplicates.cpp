@@ -204,7 +204,34 @@ std::size_t sentence_end(const CodePoints& text, std::size_t at) {
   return end;
 }
 
+// Long run-ons (lists, lost full stops) in pieces of about 200 characters, cut at spaces,
+// leading spaces dropped: code points, or the bytes of ASCII.
+template <typename Text, typename Emit>
+void cut_long_sentence(const Text& cps, Emit emit) {
+  std::size_t begin = 0;
+  while (begin < cps.size()) {
+    std::size_t end = std::min(cps.size(), begin + 200);
+    if (end < cps.size()) {
+      const std::size_t space = cps.rfind(' ', end);
+      if (space != Text::npos && space > begin) end = space;
+    }
+    Text piece = cps.substr(begin, end - begin);
+    while (!piece.empty() && piece.front() == ' ') piece.erase(piece.begin());
+    if (!piece.empty()) emit(std::move(piece));
+    begin = end;
+  }
+}
+
 void add_sentence(std::vector<std::string>& out, const CodePoints& prepared_sentence) {
+  if (std::optional<std::string> ascii = signature_text::fold_all_ascii(prepared_sentence)) {
+    if (ascii->empty()) return;
+    if (ascii->size() <= kMaxSentenceChars) {
+      out.push_back(std::move(*ascii));
+      return;
+    }
+    cut_long_sentence(*ascii, [&](std::string piece) { out.push_back(std::move(piece)); });
+    return;
+  }
   const CodePoints cps =
       signature_text::fold_confusables(signature_text::fold_and_strip(prepared_sentence));
   if (cps.empty()) return;
@@ -212,19 +239,8 @@ void add_sentence(std::vector<std::string>& out, const CodePoints& prepared_sent
     out.push_back(signature_text::to_utf8(cps));
     return;
   }
-  // Long run-ons (lists, lost full stops) in pieces of about 200 characters, cut at spaces.
-  std::size_t begin = 0;
-  while (begin < cps.size()) {
-    std::size_t end = std::min(cps.size(), begin + 200);
-    if (end < cps.size()) {
-      const std::size_t space = cps.rfind(U' ', end);
-      if (space != CodePoints::npos && space > begin) end = space;
-    }
-    CodePoints piece = cps.substr(begin, end - begin);
-    while (!piece.empty() && piece.front() == U' ') piece.erase(piece.begin());
-    if (!piece.empty()) out.push_back(signature_text::to_utf8(piece));
-    begin = end;
-  }
+  cut_long_sentence(
+      cps, [&](const CodePoints& piece) { out.push_back(signature_text::to_utf8(piece)); });
 }
 
 }  // namespace
@@ -298,8 +314,11 @@ std::string fold_ocr_confusables(std::string_view normalised) {
 }
 
 std::string folded_for_matching(std::string_view text) {
-  return signature_text::to_utf8(signature_text::fold_confusables(
-      signature_text::fold_and_strip(signature_text::prepare(text))));
+  const CodePoints prepared = signature_text::prepare(text);
+  if (std::optional<std::string> ascii = signature_text::fold_all_ascii(prepared))
+    return std::move(*ascii);
+  return signature_text::to_utf8(
+      signature_text::fold_confusables(signature_text::fold_and_strip(prepared)));
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utf16.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -494,6 +495,52 @@ CodePoints fold_confusables(const CodePoints& folded) {
   return fold_confusables_icu(folded);
 }
 
+std::optional<std::string> fold_all_ascii(const CodePoints& prepared) {
+  if (std::any_of(prepared.begin(), prepared.end(), [](char32_t c) { return c >= 0x80; }))
+    return std::nullopt;
+  const auto lower = [](char32_t c) {
+    return static_cast<char>(c >= U'A' && c <= U'Z' ? c + 32 : c);
+  };
+  // fold_and_strip: ASCII folds to lowercase; as strip_folded keeps and drops.
+  std::string stripped;
+  stripped.reserve(prepared.size());
+  for (std::size_t i = 0; i < prepared.size(); ++i) {
+    const char c = lower(prepared[i]);
+    if (is_ascii_alnum(static_cast<unsigned char>(c))) {
+      stripped.push_back(c);
+      continue;
+    }
+    const bool after_word = !stripped.empty() && stripped.back() != ' ';
+    if (c == ' ') {
+      if (after_word) stripped.push_back(c);
+      continue;
+    }
+    const bool inside = !stripped.empty() &&
+                        is_ascii_alnum(static_cast<unsigned char>(stripped.back())) &&
+                        i + 1 < prepared.size() && is_ascii_alnum(prepared[i + 1]);
+    if (inside)
+      stripped.push_back(c);
+    else if (after_word)
+      stripped.push_back(' ');
+  }
+  while (!stripped.empty() && stripped.back() == ' ') stripped.pop_back();
+  // fold_confusables: as put_decomposed puts each character (ASCII has no marks).
+  std::string out;
+  out.reserve(stripped.size());
+  for (char c : stripped) {
+    if (c == '1' || c == 'i')
+      c = 'l';
+    else if (c == '0')
+      c = 'o';
+    if (c == 'n' && !out.empty() && out.back() == 'r') {
+      out.back() = 'm';
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
 // As ICU's toUTF8String after to_unicode: an unpaired surrogate becomes U+FFFD, a value
 // above U+10FFFF is dropped.
 std::string to_utf8(const CodePoints& text) {
@@ -516,6 +563,6 @@ CodePoints from_utf8(std::string_view text) {
   return icu_from_utf8(text);
 }
 
-bool is_word_char(char32_t c) { return TableProperties{}.is_word_char(c); }
+bool is_word_char_beyond_ascii(char32_t c) { return TableProperties{}.is_word_char(c); }
 
 }  // namespace pressarchive::signature_text

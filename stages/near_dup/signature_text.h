@@ -14,6 +14,7 @@
 // several times faster. tests/near_dup/signature_text_test.cpp holds the two paths equal.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,11 @@ CodePoints fold_and_strip(const CodePoints& prepared);
 // Diacritics dropped (NFD, marks removed), "1", "i" and "ı" -> "l", "0" -> "o", "rn" -> "m".
 CodePoints fold_confusables(const CodePoints& folded);
 
+// to_utf8(fold_confusables(fold_and_strip(prepared))) in two passes over bytes when every
+// code point of `prepared` is ASCII (most lines and sentences of German and English
+// text); nullopt otherwise. Held equal to the three steps by the tests.
+std::optional<std::string> fold_all_ascii(const CodePoints& prepared);
+
 // The same steps through ICU alone; for the tests that hold both paths equal.
 CodePoints prepare_icu(std::string_view body);
 CodePoints fold_and_strip_icu(const CodePoints& prepared);
@@ -42,6 +48,12 @@ std::string to_utf8(const CodePoints& text);
 CodePoints from_utf8(std::string_view text);  // invalid UTF-8 read as U+FFFD
 
 // Character classes the sentence splitter shares with the steps above.
-bool is_word_char(char32_t c);  // a letter, digit or combining mark
+bool is_word_char_beyond_ascii(char32_t c);
+// A letter, digit or combining mark; in ASCII a letter or digit.
+inline bool is_word_char(char32_t c) {
+  if (c < 0x80)
+    return (c >= U'a' && c <= U'z') || (c >= U'0' && c <= U'9') || (c >= U'A' && c <= U'Z');
+  return is_word_char_beyond_ascii(c);
+}
 
 }  // namespace pressarchive::signature_text

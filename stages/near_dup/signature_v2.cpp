@@ -1,6 +1,7 @@
 #include "stages/near_dup/signature_v2.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "stages/near_dup/signature_text.h"
 
@@ -16,11 +17,12 @@ constexpr int kMaxDebrisLetters = 3;
 constexpr int kMinNumberDigits = 3;
 
 // Letters and whether the line is one token, read from its code points.
-bool is_debris(std::string_view line) {
-  const signature_text::CodePoints cps = signature_text::from_utf8(line);
+template <typename CodePointRange>
+bool is_debris_of(const CodePointRange& cps) {
   int letters = 0, digits = 0, tokens = 0;
   bool in_token = false;
-  for (const char32_t c : cps) {
+  for (const auto unit : cps) {
+    const auto c = static_cast<char32_t>(static_cast<std::make_unsigned_t<decltype(unit)>>(unit));
     const bool blank = c == U' ' || c == U'\t' || c == U'\r' || c == U'\v';
     if (!blank && !in_token) ++tokens;
     in_token = !blank;
@@ -31,6 +33,13 @@ bool is_debris(std::string_view line) {
   }
   if (letters == 0) return digits < kMinNumberDigits;
   return digits == 0 && tokens == 1 && letters <= kMaxDebrisLetters;
+}
+
+// An ASCII line (most of them) is read byte by byte, without decoding it.
+bool is_debris(std::string_view line) {
+  if (std::all_of(line.begin(), line.end(), [](char b) { return (b & 0x80) == 0; }))
+    return is_debris_of(line);
+  return is_debris_of(signature_text::from_utf8(line));
 }
 
 // Sentences are cut at every line end too: a header is lines without full stops, and

@@ -4,7 +4,9 @@
 #include "stages/near_dup/signature_text.h"
 
 #include <gtest/gtest.h>
+#include <unicode/uchar.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -76,6 +78,15 @@ TEST(SignatureText, EveryCharacterAloneAndBetweenLettersAsIcu) {
   EXPECT_EQ(differences, 0);
 }
 
+TEST(SignatureText, WordCharactersAsIcu) {
+  for (char32_t c : characters()) {
+    const auto cp = static_cast<UChar32>(c);
+    const bool icu = u_isalnum(cp) || u_charType(cp) == U_NON_SPACING_MARK ||
+                     u_charType(cp) == U_COMBINING_SPACING_MARK;
+    EXPECT_EQ(is_word_char(c), icu) << std::hex << static_cast<unsigned>(c);
+  }
+}
+
 TEST(SignatureText, RandomMixturesAsIcu) {
   const std::vector<char32_t> pool = characters();
   const std::vector<std::string> pieces = {" ",      "  ",   "\n",           "-\n",
@@ -108,6 +119,50 @@ TEST(SignatureText, RealReleasesAsIcu) {
       ++texts;
     }
   EXPECT_GT(texts, 50);
+  EXPECT_EQ(differences, 0);
+}
+
+// fold_all_ascii against ICU's three steps: the same bytes for ASCII, nothing otherwise.
+int check_ascii_pass(const std::string& text) {
+  const CodePoints prepared = prepare_icu(text);
+  const std::optional<std::string> fused = fold_all_ascii(prepared);
+  const bool ascii =
+      std::all_of(prepared.begin(), prepared.end(), [](char32_t c) { return c < 0x80; });
+  if (!ascii) {
+    if (!fused) return 0;
+    ADD_FAILURE() << "[" << text << "]: not ASCII, yet folded in one pass";
+    return 1;
+  }
+  const std::string steps = to_utf8(fold_confusables_icu(fold_and_strip_icu(prepared)));
+  if (fused && *fused == steps) return 0;
+  ADD_FAILURE() << "[" << text << "]: [" << fused.value_or("nullopt") << "] vs [" << steps << "]";
+  return 1;
+}
+
+TEST(SignatureText, AsciiInOnePassAsTheThreeSteps) {
+  const std::vector<std::string> pieces = {
+      " ", "  ", "\t",   "r",    "n",      "rn",     "RN", "i",   "I",      "1",
+      "0", "O",  "l",    "m",    "a",      "Z",      "7",  ".",   ",",      "-",
+      ":", "'",  "\"",   "@",    "/",      "(",      ")",  "!",   "?",      "&",
+      "_", "~",  "\x7F", "\x01", "\u00E4", "\u2019", "ab", "St.", "e-mail", "x@y.de"};
+  std::mt19937 random(20261207);
+  int differences = 0;
+  for (int round = 0; round < 100000 && differences < 10; ++round) {
+    std::string text;
+    for (int i = 1 + static_cast<int>(random() % 24); i > 0; --i)
+      text += pieces[random() % pieces.size()];
+    differences += check_ascii_pass(text);
+  }
+  for (const auto& entry :
+       std::filesystem::directory_iterator(source_dir() / "tests" / "eval" / "texts")) {
+    const std::string text = read_file(entry.path());
+    for (std::size_t start = 0; start < text.size() && differences < 10;) {
+      std::size_t end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      differences += check_ascii_pass(text.substr(start, end - start));
+      start = end + 1;
+    }
+  }
   EXPECT_EQ(differences, 0);
 }
 
