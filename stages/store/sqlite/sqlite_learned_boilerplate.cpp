@@ -49,6 +49,11 @@ class Query {
     return *this;
   }
   int step() { return stmt_ ? sqlite3_step(stmt_) : SQLITE_ERROR; }
+  // Ready to step again with new values: a statement run for many rows is prepared once.
+  Query& reset() {
+    if (stmt_) sqlite3_reset(stmt_), sqlite3_clear_bindings(stmt_);
+    return *this;
+  }
   std::string text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
@@ -89,13 +94,13 @@ Status count_lines(sqlite3* db, const std::string& path, const std::string& issu
     issuer_count.bind(1, issuer);
     ok = issuer_count.step() == SQLITE_DONE;
   }
+  Query line_count(
+      db,
+      "INSERT INTO boilerplate_lines(issuer, line_key, line, records) VALUES (?, ?, ?, 1) "
+      "ON CONFLICT(issuer, line_key) DO UPDATE SET records = records + 1");
   for (const auto& [key, line] : lines) {
     if (!ok) break;
-    Query line_count(
-        db,
-        "INSERT INTO boilerplate_lines(issuer, line_key, line, records) VALUES (?, ?, ?, 1) "
-        "ON CONFLICT(issuer, line_key) DO UPDATE SET records = records + 1");
-    line_count.bind(1, issuer).bind(2, key).bind(3, line);
+    line_count.reset().bind(1, issuer).bind(2, key).bind(3, line);
     ok = line_count.step() == SQLITE_DONE;
   }
   if (ok && exec(db, "COMMIT")) return Status::Ok();
