@@ -775,6 +775,11 @@ TEST(LineText, HeadlineWithMarksOfAMisreading) {
   EXPECT_TRUE(has_misread_marks(
       "Leisure centre moves to new premises: work starts this month after: years of planning"));
   EXPECT_TRUE(has_misread_marks("Stadtfest zieht um: Stadtrat stimmt dem \"Konzept zu"));
+  // A closing double mark nothing opens, beside an apostrophe-like speck: the marks are
+  // two, but the double one is alone.
+  EXPECT_TRUE(has_misread_marks(
+      "Youth club seeks volunteers: councillors back the plans by\u2019 alarge majority\u201d"));
+  EXPECT_FALSE(has_misread_marks("Council launches \u201cGreen Streets\u201d plan"));
   EXPECT_FALSE(has_misread_marks("Hallenbad ist wieder geöffnet"));
   EXPECT_FALSE(has_misread_marks("Stadtbücherei startet \u201eOffene Bibliothek\u201c"));
   EXPECT_FALSE(has_misread_marks("Dr. Müller übernimmt ca. 30 Stellen der Verwaltung"));
