@@ -55,7 +55,27 @@ bool numbered_kicker(const std::string& segment) {
   return digit;
 }
 
+// Whether every word of `w` from `from` on holds a digit, and they hold four digits or
+// more: a date as OCR garbled it ("11 O01 2018"), not a word of a title.
+bool only_numbers_from(const std::vector<std::string>& w, std::size_t from) {
+  std::size_t digits = 0;
+  for (std::size_t k = from; k < w.size(); ++k) {
+    const auto n =
+        std::count_if(w[k].begin(), w[k].end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (n == 0) return false;
+    digits += static_cast<std::size_t>(n);
+  }
+  return from < w.size() && digits >= 4;
+}
+
 }  // namespace
+
+bool HeaderReader::garbled_header_date(const std::string& segment) const {
+  const std::vector<std::string> w = words(strip_noise(segment));
+  for (const std::string& prefix : rules_.release_date_prefixes)
+    if (auto n = starts_with_words(w, prefix); n && only_numbers_from(w, *n)) return true;
+  return false;
+}
 
 std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(
     const std::string& segment) const {
@@ -102,7 +122,7 @@ std::optional<HeaderReader::Header> HeaderReader::header(const std::string& text
     } else if (auto issuer = after_any_label(segment, rules_.issuer_labels)) {
       if (h.issuer.empty()) h.issuer = strip_noise(*issuer);
       known = true;
-    } else if (numbered_kicker(segment)) {
+    } else if (numbered_kicker(segment) || garbled_header_date(segment)) {
       known = true;
     } else {
       const std::size_t colon = segment.find(':');

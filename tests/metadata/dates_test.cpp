@@ -66,6 +66,9 @@ TEST(DateFinder, FindsTheDateInEveryStyle) {
       {"31.O3..2022", "2022-03-31"},
       {"4 .07.2019", "2019-07-04"},
       {"\u201a M\u00fcnster; 04.07.2019", "2019-07-04"},
+      // a full stop read as a single quotation mark (a dot with a speck)
+      {"G\u00f6ttingen, 11.01 \u201a2018", "2018-01-11"},
+      {"11\u201901.2018", "2018-01-11"},
       // not dates
       {"31/02/2021", ""},
       {"Nr. 12/2019", ""},
@@ -80,6 +83,7 @@ TEST(DateFinder, FindsTheDateInEveryStyle) {
       {"Seite 3 von 12", ""},
       {"im Jahre 2017", ""},
       {"Sol 3", ""},
+      {"Nr. 3\u2019 12 Seiten", ""},
   };
   for (const Case& c : cases) {
     std::optional<FoundDate> found = finder.find_first(c.text);

@@ -191,6 +191,8 @@ TEST(Metadata, DatelinesAloneOrOpeningTheBody) {
        "saniert.",
        "Bad Homburg vor der Höhe", "2020-07-08"},
       {"Brandenburg an der Havel, 29.04.2021", "Brandenburg an der Havel", "2021-04-29"},
+      // the full stop before the year read as a low quotation mark
+      {"Göttingen, 11.01 \u201a2018", "Göttingen", "2018-01-11"},
       // degraded scans: the comma read as a full stop, a speck as a quote before the day
       {"Nürnberg. 3. Januar 2020 - Im vergangenen Jahr hatten bereits mehr als 84 Menschen das",
        "Nürnberg", "2020-01-03"},
@@ -270,6 +272,8 @@ TEST(Metadata, HeaderLinesAboveTheTitle) {
       {"Veröffentliche 2016-03-04", "2016-03-04", "press release", ""},
       // a numbered kicker whose words OCR misread
       {"EBERLE EESLLNENG Nr. 231/1973", "", "", ""},
+      // a prefixed date OCR garbled: the header's line, its date unknown
+      {"Pressemitteilung vom 11 O01 2018", "", "", ""},
       {"Media release", "", "press release", ""},
       {"Amtliche Bekanntmachung", "", "other", ""},
   };

@@ -109,8 +109,11 @@ DateFinder::DateFinder(const MetadataRules& rules) : impl_(std::make_unique<Impl
   }
   constexpr std::string_view year4 = "((?:1[89]|20)[0-9]{2})";
   constexpr std::string_view after = "([^0-9]|$)";  // (?![0-9])
-  impl_->numeric = compile(
-      R"((^|[^0-9])([0-3]?[0-9]) ?[.,]{1,2} ?([01]?[0-9])(?: ?[.,]{1,2} ?| )((?:1[89]|20)?[0-9]{2})([^0-9]|$))");
+  // A full stop between the numbers, as OCR may read it: a comma, or a single quotation
+  // mark from a dot with a speck beside it ("11.01 ‚2018", "11’01.2018").
+  const std::string stop = "(?:[.,]|\u201a|\u2018|\u2019)";
+  impl_->numeric = compile(concat({"(^|[^0-9])([0-3]?[0-9]) ?", stop, "{1,2} ?([01]?[0-9])(?: ?",
+                                   stop, "{1,2} ?| )((?:1[89]|20)?[0-9]{2})([^0-9]|$)"}));
   // 14/06/2021: day first, as in Germany and Britain (US month-first dates are not read).
   impl_->slashed =
       compile(R"((^|[^0-9/])([0-3]?[0-9]) ?/ ?([01]?[0-9]) ?/ ?((?:1[89]|20)[0-9]{2})([^0-9/]|$))");
@@ -173,7 +176,7 @@ std::vector<FoundDate> DateFinder::find_all(std::string_view text) const {
            is_digit(haystack[i + 2]) && is_digit(haystack[i + 3]) &&
            (i + 4 == haystack.size() || !is_digit(haystack[i + 4]));
   const auto has = [&haystack](char c) { return haystack.find(c) != std::string::npos; };
-  if (has('.') || has(','))
+  if (has('.') || has(',') || haystack.find("\xE2\x80") != std::string::npos)
     scan(impl_->numeric.get(),
          [&](const Groups& m) { return make_iso(number(m[4]), number(m[3]), number(m[2])); });
   if (year && has('/'))
