@@ -482,6 +482,14 @@ TEST(Metadata, HeadWordsSpelledAsTheBodySpellsThem) {
       body);
   EXPECT_EQ(m.title, "BRÜCKE ÜBER DIE ALLER IST WIEDER GEÖFFNET");
   EXPECT_EQ(m.issuer, "LANDRATSAMT LÜNEBURG / Pressereferat");
+  // A body that names neither the town nor the headline's words: the letterhead's address
+  // spells the town, the language's function words spell "über"; the rest stays as read.
+  const Metadata typed = extract_text(
+      "STADTWERKE DURREN\nBüro des Oberbürgermeisters\nRathaus, Marktplatz 10, 97157 Dürren\n\n"
+      "Pressemitteilung\n\n# BRUCKE UBER DIE ALLER IN DURREN IST WIEDER GEOFFNET\n\n" +
+      std::string(kBodyDe));
+  EXPECT_EQ(typed.title, "BRUCKE ÜBER DIE ALLER IN DÜRREN IST WIEDER GEOFFNET");
+  EXPECT_EQ(typed.issuer, "STADTWERKE DÜRREN / Büro des Oberbürgermeisters");
 }
 
 struct IssuerCase {
