@@ -318,6 +318,18 @@ MetadataExtractor::Choice MetadataExtractor::choose_place(const Reading& r, Meta
       c = {"dateline-ambiguous", 0.3};
       break;
     case ResolvedPlace::How::kUnknown:
+      // A town no list knows, that the record names again where OCR read it apart from
+      // the dateline (the issuer "Landkreis Münden", the headline): two readings agree.
+      if (const std::vector<std::string> town = words(meta.place); !town.empty())
+        for (const std::string* other : std::initializer_list<const std::string*>{
+                 &meta.issuer, &r.letterhead_issuer, &r.label_issuer, &r.fallback_issuer,
+                 &meta.title, &meta.subtitle}) {
+          const std::vector<std::string> w = words(*other);
+          if (std::search(w.begin(), w.end(), town.begin(), town.end()) != w.end()) {
+            c = {"dateline-named", 0.9};
+            break;
+          }
+        }
       break;
   }
   return c;
