@@ -232,7 +232,6 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
     for (std::size_t i = 0; i < truth.size(); ++i) {
       const auto it = got.find(paths[i].string());
       json got_fields = it == got.end() ? json::object() : it->second;
-      got_fields.erase("body");
       dump << json{{"truth", truth[i]}, {"got", got_fields}}.dump() << "\n";
     }
   }
