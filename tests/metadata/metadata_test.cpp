@@ -218,6 +218,27 @@ TEST(Metadata, DatelinesAloneOrOpeningTheBody) {
        "2019-10-02"},
       {"\u201a Münster; 04.07.2019", "Münster", "2019-07-04"},
       {"Konstanz, den 3. Mai 2019 –", "Konstanz", "2019-05-03"},
+      // a connector misread by a letter, or after a comma read as a full stop
+      {"Paderborn, dcn 13. August 1987 - Das Angebot ist kostenlos, eine Anmeldung ist nicht",
+       "Paderborn", "1987-08-13"},
+      {"Nürnberg. den 3. Januar 2020 - Im vergangenen Jahr hatten bereits mehr als 84 Menschen",
+       "Nürnberg", "2020-01-03"},
+      // the dash as OCR reads it, a speck before it, or lost before the body's sentence
+      {"Wesel, den 8. Mai 2025 _ Für die Umsetzung sind zwei Bauabschnitte vorgesehen", "Wesel",
+       "2025-05-08"},
+      {"Exeter, 14 June 2018 = The project will cost around 82,000 pounds, part of which is",
+       "Exeter", "2018-06-14"},
+      {"Wesel, den 8. Mai 2025 \u00bb Für die Umsetzung sind zwei Bauabschnitte vorgesehen",
+       "Wesel", "2025-05-08"},
+      {"Wesel, den 8. Mai 2025 \u201a \u2014 Für die Umsetzung sind zwei Bauabschnitte", "Wesel",
+       "2025-05-08"},
+      {"Wesel, den 8. Mai 2025 Für die Umsetzung sind zwei Bauabschnitte vorgesehen, der erste",
+       "Wesel", "2025-05-08"},
+      // a month's name with a letter misread
+      {"Wesel, den 8. Dezernber 2025 \u2014 Für die Umsetzung sind zwei Bauabschnitte", "Wesel",
+       "2025-12-08"},
+      {"Wesel, den 8. Oktobcr 2025 \u2014 Für die Umsetzung sind zwei Bauabschnitte", "Wesel",
+       "2025-10-08"},
       // not datelines
       {"Am Samstag, 5. Oktober 2019, beginnt die Kirchweih, das größte Straßenfest der Region.", "",
        ""},
@@ -226,6 +247,8 @@ TEST(Metadata, DatelinesAloneOrOpeningTheBody) {
       {"Die Stadt, die 2019 gegründet wurde, plant am 3. Mai 2019 eine Feier mit allen Bürgern.",
        "", ""},
       {"Seit Montag, 3. Mai 2021 – gilt die neue Regel für alle Busse und Bahnen in der Stadt.", "",
+       ""},
+      {"Berlin, 3. Mai 2021 beginnt die neue Saison für alle Busse und Bahnen in der Stadt.", "",
        ""},
   };
   for (const DatelineCase& c : cases) {

@@ -100,6 +100,21 @@ DateFinder::DateFinder(const MetadataRules& rules) : impl_(std::make_unique<Impl
       for (const std::string& s : months[m])
         if (!s.empty() && impl_->month_of.emplace(s, static_cast<int>(m) + 1).second)
           spellings.push_back(s);
+  // A month's name as OCR misreads one of its letters on a degraded scan: "rn" for "m"
+  // ("Dezernber"), "c" for "e" ("Oktobcr"), "l" for "i" ("Aprll"). Names of five letters
+  // or more only, and never where the misreading spells another month: short names and
+  // their misreadings are words ("Mal").
+  for (const std::string& s : std::vector<std::string>(spellings)) {
+    if (s.size() < 5) continue;
+    const int month = impl_->month_of.at(s);
+    for (const auto& [letter, misread] :
+         {std::pair<char, const char*>{'m', "rn"}, {'e', "c"}, {'i', "l"}})
+      for (std::size_t at = s.find(letter); at != std::string::npos; at = s.find(letter, at + 1)) {
+        std::string variant = s;
+        variant.replace(at, 1, misread);
+        if (impl_->month_of.emplace(variant, month).second) spellings.push_back(variant);
+      }
+  }
   std::sort(spellings.begin(), spellings.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   std::string months;
