@@ -94,12 +94,17 @@ std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(
     if (auto n = starts_with_words(w, prefix); n && *n == w.size())
       return HeaderDate{date->iso, true};
   if (!kicker_kind(before).empty()) return HeaderDate{date->iso, true};
-  // A prefix of one word that OCR misread by a letter or two ("Veröffentliche 2016-03-04").
-  if (w.size() == 1 && w[0].size() >= 6)
-    for (const std::string& prefix : rules_.release_date_prefixes)
-      if (const std::vector<std::string> p = words(prefix);
-          p.size() == 1 && p[0].size() >= 6 && edit_distance(w[0], p[0]) <= 2)
-        return HeaderDate{date->iso, true};
+  // A prefix that OCR misread by a letter or two ("Veröffentliche 2016-03-04",
+  // "Pressemitteilung vorn", "Press releasc of", "Dalum:"): as many words, two edits at
+  // most over them all, one in a prefix of five letters or less, none in one of four.
+  for (const std::string& prefix : rules_.release_date_prefixes) {
+    const std::vector<std::string> p = words(prefix);
+    if (p.size() != w.size()) continue;
+    std::size_t letters = 0, edits = 0;
+    for (std::size_t k = 0; k < p.size() && edits <= 2; ++k)
+      letters += p[k].size(), edits += edit_distance(w[k], p[k]);
+    if (edits <= (letters >= 6 ? 2u : letters >= 5 ? 1u : 0u)) return HeaderDate{date->iso, true};
+  }
   return std::nullopt;
 }
 

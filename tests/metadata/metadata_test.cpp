@@ -269,6 +269,13 @@ struct HeaderCase {
 
 TEST(Metadata, HeaderLinesAboveTheTitle) {
   const std::vector<HeaderCase> cases = {
+      // a prefix misread by a letter or two, a month's name by one, ISO hyphens as dashes
+      {"Dalum: 07.05.2022", "2022-05-07", "press release", ""},
+      {"Pressemitteilung vorn 13.02.2012", "2012-02-13", "press release", ""},
+      {"Press releasc of 24 January 2017", "2017-01-24", "press release", ""},
+      {"Press release 0f 24 Januarv 2017", "2017-01-24", "press release", ""},
+      {"Veröffentlicht: 2016 -03-04", "2016-03-04", "press release", ""},
+      {"Veröffentlicht: 2016\u201403-04", "2016-03-04", "press release", ""},
       {"Pressemitteilung vom 3l.O3.2022", "2022-03-31", "press release", ""},
       {"\u201c Pressemitteilung vom 14.09.2021", "2021-09-14", "press release", ""},
       // a speck after the date read as a dash

@@ -101,14 +101,15 @@ DateFinder::DateFinder(const MetadataRules& rules) : impl_(std::make_unique<Impl
         if (!s.empty() && impl_->month_of.emplace(s, static_cast<int>(m) + 1).second)
           spellings.push_back(s);
   // A month's name as OCR misreads one of its letters on a degraded scan: "rn" for "m"
-  // ("Dezernber"), "c" for "e" ("Oktobcr"), "l" for "i" ("Aprll"). Names of five letters
+  // ("Dezernber"), "c" for "e" ("Oktobcr"), "l" for "i" ("Aprll"), "v" for "y"
+  // ("Januarv"). Names of five letters
   // or more only, and never where the misreading spells another month: short names and
   // their misreadings are words ("Mal").
   for (const std::string& s : std::vector<std::string>(spellings)) {
     if (s.size() < 5) continue;
     const int month = impl_->month_of.at(s);
     for (const auto& [letter, misread] :
-         {std::pair<char, const char*>{'m', "rn"}, {'e', "c"}, {'i', "l"}})
+         {std::pair<char, const char*>{'m', "rn"}, {'e', "c"}, {'i', "l"}, {'y', "v"}})
       for (std::size_t at = s.find(letter); at != std::string::npos; at = s.find(letter, at + 1)) {
         std::string variant = s;
         variant.replace(at, 1, misread);
@@ -132,7 +133,10 @@ DateFinder::DateFinder(const MetadataRules& rules) : impl_(std::make_unique<Impl
   // 14/06/2021: day first, as in Germany and Britain (US month-first dates are not read).
   impl_->slashed =
       compile(R"((^|[^0-9/])([0-3]?[0-9]) ?/ ?([01]?[0-9]) ?/ ?((?:1[89]|20)[0-9]{2})([^0-9/]|$))");
-  impl_->iso = compile(concat({"(^|[^0-9])", year4, "-([01]?[0-9])-([0-3]?[0-9])", after}));
+  // ISO dates as OCR may read their hyphens: with a blank beside one, or as a dash.
+  const std::string hyphen = "(?: ?(?:-|\u2013|\u2014) ?)";
+  impl_->iso = compile(
+      concat({"(^|[^0-9])", year4, hyphen, "([01]?[0-9])", hyphen, "([0-3]?[0-9])", after}));
   if (months.empty()) return;
   impl_->day_month_year = compile(concat({"(^|[^0-9])([0-3]?[0-9]) ?[.,]{0,2}", kBlanks, "(",
                                           months, ")\\.?,?", kBlanks, year4, after}));
@@ -197,7 +201,7 @@ std::vector<FoundDate> DateFinder::find_all(std::string_view text) const {
   if (year && has('/'))
     scan(impl_->slashed.get(),
          [&](const Groups& m) { return make_iso(number(m[4]), number(m[3]), number(m[2])); });
-  if (year && has('-'))
+  if (year && (has('-') || haystack.find("\xE2\x80") != std::string::npos))
     scan(impl_->iso.get(),
          [&](const Groups& m) { return make_iso(number(m[2]), number(m[3]), number(m[4])); });
   if (year) {
