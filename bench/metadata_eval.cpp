@@ -14,6 +14,11 @@
 // --reextract ([review] thresholds, read at run time).
 // --calibrate (on a split set) prints the [confidence] section for rules.toml, made from
 // the tuning half only, instead of the trust report.
+// --split NAME evaluates only the releases of that half ("tuning"): every table, the
+// mistakes and the trust report then say nothing of the other half, which stays unread
+// while rules are tuned.
+// --dump FILE writes each evaluated release as a JSON line: its truth beside the fields
+// found, their confidence and evidence, and the review reasons.
 //
 // A field counts as correct when it equals the truth after whitespace and quote
 // normalisation; "empty" when the truth has a value and nothing was found; "wrong" when
@@ -197,19 +202,39 @@ std::string lower_name(const json& j) {
   return j.is_string() ? normalise(j.get<std::string>()) : "";
 }
 
-void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& store, bool re_extract,
-                       const fs::path& rules_file, bool calibrate, const std::string& config_file) {
+struct EvalOptions {
+  bool re_extract = false, calibrate = false;
+  fs::path rules_file;
+  std::string config_file, split;  // split: only the releases of this half; empty: all
+  fs::path dump;                   // each evaluated release as a JSON line; empty: none
+};
+
+void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& store,
+                       const EvalOptions& options) {
+  const bool re_extract = options.re_extract;
   std::vector<json> truth;
   std::ifstream in(truth_file);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) truth.push_back(json::parse(line));
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    json t = json::parse(line);
+    if (options.split.empty() || t.value("split", "") == options.split) truth.push_back(t);
+  }
   std::vector<fs::path> paths;
   const fs::path base = fs::absolute(truth_file).parent_path();
   for (const json& t : truth)
     paths.push_back((base / t["file"].get<std::string>()).lexically_normal());
   if (re_extract && !fs::exists(store)) (void)ingest_and_export(paths, jobs, "", store);
-  std::map<std::string, json> got = re_extract ? reextract(store, rules_file, config_file)
-                                               : ingest_and_export(paths, jobs, "", store);
+  std::map<std::string, json> got = re_extract
+                                        ? reextract(store, options.rules_file, options.config_file)
+                                        : ingest_and_export(paths, jobs, "", store);
+  if (!options.dump.empty()) {
+    std::ofstream dump(options.dump);
+    for (std::size_t i = 0; i < truth.size(); ++i) {
+      const auto it = got.find(paths[i].string());
+      json got_fields = it == got.end() ? json::object() : it->second;
+      dump << json{{"truth", truth[i]}, {"got", got_fields}}.dump() << "\n";
+    }
+  }
 
   const std::vector<std::string> fields = {"release_date", "title",    "subtitle",     "place",
                                            "issuer",       "language", "document_type"};
@@ -351,7 +376,7 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
     const auto it = got.find(paths[i].string());
     releases.push_back({truth[i], it == got.end() ? json::object() : it->second});
   }
-  if (calibrate)
+  if (options.calibrate)
     bench::print_calibration(releases, normalise);
   else
     bench::print_trust_report(releases, normalise, body_cer);
@@ -446,9 +471,10 @@ void evaluate_cer(const fs::path& corpora, int jobs) {
 
 int main(int argc, char** argv) {
   fs::path set = fs::path(PRESSARCHIVE_SOURCE_DIR) / "tests" / "eval" / "truth.jsonl";
-  fs::path store, rules = fs::path(PRESSARCHIVE_SOURCE_DIR) / "config" / "rules.toml";
-  bool cer = false, re_extract = false, calibrate = false;
-  std::string config_file;  // over the built-in pressarchive.toml: [review] thresholds
+  fs::path store;
+  EvalOptions options;
+  options.rules_file = fs::path(PRESSARCHIVE_SOURCE_DIR) / "config" / "rules.toml";
+  bool cer = false;
   int jobs = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -461,24 +487,29 @@ int main(int argc, char** argv) {
     else if (arg == "--store" && i + 1 < argc)
       store = fs::absolute(argv[++i]);
     else if (arg == "--reextract")
-      re_extract = true;
+      options.re_extract = true;
     else if (arg == "--calibrate")
-      calibrate = true;
+      options.calibrate = true;
     else if (arg == "--config" && i + 1 < argc)
-      config_file = argv[++i];
+      options.config_file = argv[++i];  // over the built-in pressarchive.toml
     else if (arg == "--rules" && i + 1 < argc)
-      rules = argv[++i];
+      options.rules_file = argv[++i];
+    else if (arg == "--split" && i + 1 < argc)
+      options.split = argv[++i];
+    else if (arg == "--dump" && i + 1 < argc)
+      options.dump = argv[++i];
     else {
       std::cerr << "usage: metadata_eval [--set truth.jsonl] [--cer] [--jobs N] [--store FILE "
-                   "[--reextract [--rules F] [--config F]]] [--calibrate]\n";
+                   "[--reextract [--rules F] [--config F]]] [--calibrate] [--split NAME] "
+                   "[--dump FILE]\n";
       return 2;
     }
   }
-  if (re_extract && store.empty()) {
+  if (options.re_extract && store.empty()) {
     std::cerr << "metadata_eval: --reextract needs --store FILE\n";
     return 2;
   }
-  evaluate_metadata(set, jobs, store, re_extract, rules, calibrate, config_file);
+  evaluate_metadata(set, jobs, store, options);
   if (cer)
     evaluate_cer(fs::path(PRESSARCHIVE_SOURCE_DIR).parent_path() / "shared" / "corpora", jobs);
   return 0;

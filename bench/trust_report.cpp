@@ -1,6 +1,7 @@
 #include "bench/trust_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -161,30 +162,53 @@ void print_half(const std::string& name, const Half& h) {
 }  // namespace
 
 void print_calibration(const std::vector<EvaluatedRelease>& releases, const Normalise& normalise,
-                       int min_found) {
-  std::map<std::string, std::map<std::string, std::pair<int, int>>>
-      seen;  // field -> evidence -> found, right
+                       double prior_weight, int min_found) {
+  struct Counts {
+    int found = 0, right = 0;
+  };
+  // field -> key -> counts; keys: "" (the field), "label" (evidence), "/ocr" (page kind),
+  // "label/ocr" (both).
+  std::map<std::string, std::map<std::string, Counts>> seen;
   for (const EvaluatedRelease& e : releases) {
     if (e.truth.value("split", "") != "tuning" || !e.record.contains("evidence")) continue;
     for (const std::string& field : kFields) {
       if (!e.record["evidence"].contains(field)) continue;
       const std::string evidence = e.record["evidence"][field].get<std::string>();
+      const std::size_t slash = std::min(evidence.find('/'), evidence.size());
       const bool right = text_of(e.truth, field, normalise) == text_of(e.record, field, normalise);
-      for (const std::string& key : {evidence, evidence.substr(0, evidence.find('/'))}) {
-        auto& [found, correct] = seen[field][key];
-        ++found, correct += right;
+      for (const std::string& key :
+           {std::string(), evidence, evidence.substr(0, slash), evidence.substr(slash)}) {
+        Counts& c = seen[field][key];
+        ++c.found, c.right += right;
       }
     }
   }
+  const auto logit = [](double p) { return std::log(p / (1 - p)); };
+  const auto pooled = [&](const Counts& c, double parent) {
+    return (c.right + prior_weight * parent) / (c.found + prior_weight);
+  };
   std::printf(
-      "# [confidence] from the tuning half (metadata_eval --calibrate): share right, "
-      "(right+1)/(found+2)\n");
-  for (const auto& [field, table] : seen) {
+      "# [confidence] from the tuning half (metadata_eval --calibrate): the share right of each\n"
+      "# class pooled with its parent's as %.0f records; the parent of evidence on a kind of page\n"
+      "# is the evidence's share and the page kind's, added as log odds over the field's\n",
+      prior_weight);
+  for (auto& [field, table] : seen) {
+    const Counts all = table[""];
+    const double field_share = (all.right + 1.0) / (all.found + 2.0);
     std::printf("[confidence.%s]\n", field.c_str());
-    for (const auto& [evidence, counts] : table) {
-      if (counts.first < min_found) continue;
-      std::printf("\"%s\" = %.3f  # %d of %d right\n", evidence.c_str(),
-                  (counts.second + 1.0) / (counts.first + 2.0), counts.second, counts.first);
+    for (const auto& [key, counts] : table) {
+      const std::size_t slash = key.find('/');
+      if (key.empty() || slash == 0 || counts.found < min_found) continue;
+      const double evidence_share = pooled(table[key.substr(0, slash)], field_share);
+      double share = evidence_share;
+      if (slash != std::string::npos) {
+        const double kind_share = pooled(table[key.substr(slash)], field_share);
+        const double parent =
+            1 / (1 + std::exp(-(logit(evidence_share) + logit(kind_share) - logit(field_share))));
+        share = pooled(counts, parent);
+      }
+      std::printf("\"%s\" = %.3f  # %d of %d right\n", key.c_str(), share, counts.right,
+                  counts.found);
     }
   }
 }

@@ -55,7 +55,27 @@ bool numbered_kicker(const std::string& segment) {
   return digit;
 }
 
+// Whether every word of `w` from `from` on holds a digit, and they hold four digits or
+// more: a date as OCR garbled it ("11 O01 2018"), not a word of a title.
+bool only_numbers_from(const std::vector<std::string>& w, std::size_t from) {
+  std::size_t digits = 0;
+  for (std::size_t k = from; k < w.size(); ++k) {
+    const auto n =
+        std::count_if(w[k].begin(), w[k].end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (n == 0) return false;
+    digits += static_cast<std::size_t>(n);
+  }
+  return from < w.size() && digits >= 4;
+}
+
 }  // namespace
+
+bool HeaderReader::garbled_header_date(const std::string& segment) const {
+  const std::vector<std::string> w = words(strip_noise(segment));
+  for (const std::string& prefix : rules_.release_date_prefixes)
+    if (auto n = starts_with_words(w, prefix); n && only_numbers_from(w, *n)) return true;
+  return false;
+}
 
 std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(
     const std::string& segment) const {
@@ -74,12 +94,17 @@ std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(
     if (auto n = starts_with_words(w, prefix); n && *n == w.size())
       return HeaderDate{date->iso, true};
   if (!kicker_kind(before).empty()) return HeaderDate{date->iso, true};
-  // A prefix of one word that OCR misread by a letter or two ("Veröffentliche 2016-03-04").
-  if (w.size() == 1 && w[0].size() >= 6)
-    for (const std::string& prefix : rules_.release_date_prefixes)
-      if (const std::vector<std::string> p = words(prefix);
-          p.size() == 1 && p[0].size() >= 6 && edit_distance(w[0], p[0]) <= 2)
-        return HeaderDate{date->iso, true};
+  // A prefix that OCR misread by a letter or two ("Veröffentliche 2016-03-04",
+  // "Pressemitteilung vorn", "Press releasc of", "Dalum:"): as many words, two edits at
+  // most over them all, one in a prefix of five letters or less, none in one of four.
+  for (const std::string& prefix : rules_.release_date_prefixes) {
+    const std::vector<std::string> p = words(prefix);
+    if (p.size() != w.size()) continue;
+    std::size_t letters = 0, edits = 0;
+    for (std::size_t k = 0; k < p.size() && edits <= 2; ++k)
+      letters += p[k].size(), edits += edit_distance(w[k], p[k]);
+    if (edits <= (letters >= 6 ? 2u : letters >= 5 ? 1u : 0u)) return HeaderDate{date->iso, true};
+  }
   return std::nullopt;
 }
 
@@ -102,7 +127,7 @@ std::optional<HeaderReader::Header> HeaderReader::header(const std::string& text
     } else if (auto issuer = after_any_label(segment, rules_.issuer_labels)) {
       if (h.issuer.empty()) h.issuer = strip_noise(*issuer);
       known = true;
-    } else if (numbered_kicker(segment)) {
+    } else if (numbered_kicker(segment) || garbled_header_date(segment)) {
       known = true;
     } else {
       const std::size_t colon = segment.find(':');

@@ -33,6 +33,11 @@ class HeaderReader {
   };
   std::optional<HeaderDate> header_date(const std::string& segment) const;
 
+  // A release-date prefix followed by numbers only that read as no date: the header's
+  // date as OCR garbled it ("Pressemitteilung vom 11 O01 2018"). The line is the header's,
+  // not the title; its date is unknown.
+  bool garbled_header_date(const std::string& segment) const;
+
   struct Header {
     std::optional<HeaderDate> date;
     std::string kind;

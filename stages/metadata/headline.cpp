@@ -253,7 +253,9 @@ bool letters_only(const std::string& w) {
 
 }  // namespace
 
-BodySpellings::BodySpellings(std::string_view body) {
+BodySpellings::BodySpellings(std::string_view body) { add(body); }
+
+void BodySpellings::add(std::string_view body) {
   std::string word;  // lowered as it is read (as lower_utf8 lowers it)
   bool umlaut = false;
   const auto take = [&] {

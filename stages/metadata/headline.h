@@ -38,6 +38,9 @@ std::string spelled_as_in_body(const std::string& head, const std::string& body)
 class BodySpellings {
  public:
   explicit BodySpellings(std::string_view body);
+  // The words of `text` count as the body's: a letterhead's address line, set small,
+  // spells the town a headline in capitals lost the dots of ("DURREN" under "97157 Dürren").
+  void add(std::string_view text);
   // spelled_as_in_body(head, body).
   std::string respell(const std::string& head) const;
 

@@ -53,7 +53,12 @@ MetadataExtractor::MetadataExtractor(MetadataRules rules, const ArchiveKnowledge
       persons_(rules_, header_),
       issuers_(rules_, knowledge.issuers),
       places_(rules_, knowledge.places),
-      learned_(knowledge.boilerplate) {}
+      learned_(knowledge.boilerplate) {
+  for (const auto& [language, list] : rules_.stopwords)
+    for (const std::string& word : list)
+      if (std::any_of(word.begin(), word.end(), [](char c) { return c & 0x80; }))
+        umlaut_stopwords_ += word + " ";
+}
 
 // One document as extraction reads it: its lines with their roles, and the evidence
 // gathered on the way for the fields and their confidence.
@@ -232,7 +237,12 @@ Headline MetadataExtractor::read_headline_and_body(const Reading& r, Metadata& m
   }
   // OCR drops the dots of umlauts on capitals and on large type; the body, set smaller,
   // keeps them.
-  const BodySpellings spellings(meta.body);
+  BodySpellings spellings(meta.body);
+  // Besides the body: the letterhead's address (the town, set small) and the language's
+  // function words that carry umlauts ("über", "für"), which a headline in capitals loses.
+  for (const Line& line : lines)
+    if (line.role == Role::kAddress) spellings.add(line.text);
+  spellings.add(umlaut_stopwords_);
   meta.title = spellings.respell(headline.title);
   meta.subtitle = spellings.respell(headline.subtitle);
   meta.issuer = spellings.respell(meta.issuer);
@@ -308,6 +318,18 @@ MetadataExtractor::Choice MetadataExtractor::choose_place(const Reading& r, Meta
       c = {"dateline-ambiguous", 0.3};
       break;
     case ResolvedPlace::How::kUnknown:
+      // A town no list knows, that the record names again where OCR read it apart from
+      // the dateline (the issuer "Landkreis Münden", the headline): two readings agree.
+      if (const std::vector<std::string> town = words(meta.place); !town.empty())
+        for (const std::string* other : std::initializer_list<const std::string*>{
+                 &meta.issuer, &r.letterhead_issuer, &r.label_issuer, &r.fallback_issuer,
+                 &meta.title, &meta.subtitle}) {
+          const std::vector<std::string> w = words(*other);
+          if (std::search(w.begin(), w.end(), town.begin(), town.end()) != w.end()) {
+            c = {"dateline-named", 0.9};
+            break;
+          }
+        }
       break;
   }
   return c;

@@ -74,6 +74,7 @@ class MetadataExtractor {
   IssuerResolver issuers_;
   PlaceResolver places_;
   LearnedBoilerplate learned_;
+  std::string umlaut_stopwords_;  // the stopwords spelled with letters past ASCII, blank-separated
 };
 
 }  // namespace pressarchive

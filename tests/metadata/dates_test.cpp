@@ -66,6 +66,14 @@ TEST(DateFinder, FindsTheDateInEveryStyle) {
       {"31.O3..2022", "2022-03-31"},
       {"4 .07.2019", "2019-07-04"},
       {"\u201a M\u00fcnster; 04.07.2019", "2019-07-04"},
+      // a full stop read as a single quotation mark (a dot with a speck)
+      {"G\u00f6ttingen, 11.01 \u201a2018", "2018-01-11"},
+      {"11\u201901.2018", "2018-01-11"},
+      // a month's name with a letter misread; ISO hyphens read as dashes or with a blank
+      {"24 Januarv 2017", "2017-01-24"},
+      {"8. Dezernber 2025", "2025-12-08"},
+      {"2016 -03-04", "2016-03-04"},
+      {"2016\u201403\u201304", "2016-03-04"},
       // not dates
       {"31/02/2021", ""},
       {"Nr. 12/2019", ""},
@@ -80,6 +88,9 @@ TEST(DateFinder, FindsTheDateInEveryStyle) {
       {"Seite 3 von 12", ""},
       {"im Jahre 2017", ""},
       {"Sol 3", ""},
+      {"Nr. 3\u2019 12 Seiten", ""},
+      {"zum 8. Mal 2025", ""},
+      {"Saison 2019 - 2020", ""},
   };
   for (const Case& c : cases) {
     std::optional<FoundDate> found = finder.find_first(c.text);

@@ -191,6 +191,8 @@ TEST(Metadata, DatelinesAloneOrOpeningTheBody) {
        "saniert.",
        "Bad Homburg vor der Höhe", "2020-07-08"},
       {"Brandenburg an der Havel, 29.04.2021", "Brandenburg an der Havel", "2021-04-29"},
+      // the full stop before the year read as a low quotation mark
+      {"Göttingen, 11.01 \u201a2018", "Göttingen", "2018-01-11"},
       // degraded scans: the comma read as a full stop, a speck as a quote before the day
       {"Nürnberg. 3. Januar 2020 - Im vergangenen Jahr hatten bereits mehr als 84 Menschen das",
        "Nürnberg", "2020-01-03"},
@@ -216,6 +218,27 @@ TEST(Metadata, DatelinesAloneOrOpeningTheBody) {
        "2019-10-02"},
       {"\u201a Münster; 04.07.2019", "Münster", "2019-07-04"},
       {"Konstanz, den 3. Mai 2019 –", "Konstanz", "2019-05-03"},
+      // a connector misread by a letter, or after a comma read as a full stop
+      {"Paderborn, dcn 13. August 1987 - Das Angebot ist kostenlos, eine Anmeldung ist nicht",
+       "Paderborn", "1987-08-13"},
+      {"Nürnberg. den 3. Januar 2020 - Im vergangenen Jahr hatten bereits mehr als 84 Menschen",
+       "Nürnberg", "2020-01-03"},
+      // the dash as OCR reads it, a speck before it, or lost before the body's sentence
+      {"Wesel, den 8. Mai 2025 _ Für die Umsetzung sind zwei Bauabschnitte vorgesehen", "Wesel",
+       "2025-05-08"},
+      {"Exeter, 14 June 2018 = The project will cost around 82,000 pounds, part of which is",
+       "Exeter", "2018-06-14"},
+      {"Wesel, den 8. Mai 2025 \u00bb Für die Umsetzung sind zwei Bauabschnitte vorgesehen",
+       "Wesel", "2025-05-08"},
+      {"Wesel, den 8. Mai 2025 \u201a \u2014 Für die Umsetzung sind zwei Bauabschnitte", "Wesel",
+       "2025-05-08"},
+      {"Wesel, den 8. Mai 2025 Für die Umsetzung sind zwei Bauabschnitte vorgesehen, der erste",
+       "Wesel", "2025-05-08"},
+      // a month's name with a letter misread
+      {"Wesel, den 8. Dezernber 2025 \u2014 Für die Umsetzung sind zwei Bauabschnitte", "Wesel",
+       "2025-12-08"},
+      {"Wesel, den 8. Oktobcr 2025 \u2014 Für die Umsetzung sind zwei Bauabschnitte", "Wesel",
+       "2025-10-08"},
       // not datelines
       {"Am Samstag, 5. Oktober 2019, beginnt die Kirchweih, das größte Straßenfest der Region.", "",
        ""},
@@ -224,6 +247,8 @@ TEST(Metadata, DatelinesAloneOrOpeningTheBody) {
       {"Die Stadt, die 2019 gegründet wurde, plant am 3. Mai 2019 eine Feier mit allen Bürgern.",
        "", ""},
       {"Seit Montag, 3. Mai 2021 – gilt die neue Regel für alle Busse und Bahnen in der Stadt.", "",
+       ""},
+      {"Berlin, 3. Mai 2021 beginnt die neue Saison für alle Busse und Bahnen in der Stadt.", "",
        ""},
   };
   for (const DatelineCase& c : cases) {
@@ -244,6 +269,13 @@ struct HeaderCase {
 
 TEST(Metadata, HeaderLinesAboveTheTitle) {
   const std::vector<HeaderCase> cases = {
+      // a prefix misread by a letter or two, a month's name by one, ISO hyphens as dashes
+      {"Dalum: 07.05.2022", "2022-05-07", "press release", ""},
+      {"Pressemitteilung vorn 13.02.2012", "2012-02-13", "press release", ""},
+      {"Press releasc of 24 January 2017", "2017-01-24", "press release", ""},
+      {"Press release 0f 24 Januarv 2017", "2017-01-24", "press release", ""},
+      {"Veröffentlicht: 2016 -03-04", "2016-03-04", "press release", ""},
+      {"Veröffentlicht: 2016\u201403-04", "2016-03-04", "press release", ""},
       {"Pressemitteilung vom 3l.O3.2022", "2022-03-31", "press release", ""},
       {"\u201c Pressemitteilung vom 14.09.2021", "2021-09-14", "press release", ""},
       // a speck after the date read as a dash
@@ -270,6 +302,8 @@ TEST(Metadata, HeaderLinesAboveTheTitle) {
       {"Veröffentliche 2016-03-04", "2016-03-04", "press release", ""},
       // a numbered kicker whose words OCR misread
       {"EBERLE EESLLNENG Nr. 231/1973", "", "", ""},
+      // a prefixed date OCR garbled: the header's line, its date unknown
+      {"Pressemitteilung vom 11 O01 2018", "", "", ""},
       {"Media release", "", "press release", ""},
       {"Amtliche Bekanntmachung", "", "other", ""},
   };
@@ -478,6 +512,14 @@ TEST(Metadata, HeadWordsSpelledAsTheBodySpellsThem) {
       body);
   EXPECT_EQ(m.title, "BRÜCKE ÜBER DIE ALLER IST WIEDER GEÖFFNET");
   EXPECT_EQ(m.issuer, "LANDRATSAMT LÜNEBURG / Pressereferat");
+  // A body that names neither the town nor the headline's words: the letterhead's address
+  // spells the town, the language's function words spell "über"; the rest stays as read.
+  const Metadata typed = extract_text(
+      "STADTWERKE DURREN\nBüro des Oberbürgermeisters\nRathaus, Marktplatz 10, 97157 Dürren\n\n"
+      "Pressemitteilung\n\n# BRUCKE UBER DIE ALLER IN DURREN IST WIEDER GEOFFNET\n\n" +
+      std::string(kBodyDe));
+  EXPECT_EQ(typed.title, "BRUCKE ÜBER DIE ALLER IN DÜRREN IST WIEDER GEOFFNET");
+  EXPECT_EQ(typed.issuer, "STADTWERKE DÜRREN / Büro des Oberbürgermeisters");
 }
 
 struct IssuerCase {
@@ -787,6 +829,11 @@ TEST(LineText, HeadlineWithMarksOfAMisreading) {
   EXPECT_TRUE(has_misread_marks(
       "Leisure centre moves to new premises: work starts this month after: years of planning"));
   EXPECT_TRUE(has_misread_marks("Stadtfest zieht um: Stadtrat stimmt dem \"Konzept zu"));
+  // A closing double mark nothing opens, beside an apostrophe-like speck: the marks are
+  // two, but the double one is alone.
+  EXPECT_TRUE(has_misread_marks(
+      "Youth club seeks volunteers: councillors back the plans by\u2019 alarge majority\u201d"));
+  EXPECT_FALSE(has_misread_marks("Council launches \u201cGreen Streets\u201d plan"));
   EXPECT_FALSE(has_misread_marks("Hallenbad ist wieder geöffnet"));
   EXPECT_FALSE(has_misread_marks("Stadtbücherei startet \u201eOffene Bibliothek\u201c"));
   EXPECT_FALSE(has_misread_marks("Dr. Müller übernimmt ca. 30 Stellen der Verwaltung"));

@@ -83,6 +83,31 @@ TEST(Place, TheLetterheadsOwnTownForAPlaceNoListKnows) {
   EXPECT_EQ(m.evidence.at("place_read"), "Diirren");
 }
 
+// A town no list knows and no letterhead address names is doubted, unless the record names
+// it again apart from the dateline (the issuer's "Landkreis Münden"): two readings agree.
+TEST(Place, AnUnknownTownTheRecordNamesAgainIsLessDoubtful) {
+  MetadataRules rules = parse_rules(builtin_rules_text(), "built-in").value();
+  rules.known_places.clear();
+  const MetadataExtractor extractor(rules);
+  const auto place_evidence = [&](const char* issuer) {
+    PageResult page;
+    page.method = PageMethod::kTextLayer;
+    for (const char* text :
+         {"Pressemitteilung vom 22.04.2021", "Stadtteilzentrum legt Jahresbilanz vor",
+          "Die Kosten belaufen sich auf rund 15.000 Euro, von denen das Land einen Teil",
+          "übernimmt. Im vergangenen Jahr hatten bereits mehr als 82 Menschen das Angebot",
+          "genutzt. Die Öffnungszeiten werden rechtzeitig bekannt gegeben.", issuer,
+          "Münden, 22.04.2021"})
+      page.lines.push_back({text, 12, true});
+    const Metadata m = extractor.extract({page});
+    EXPECT_EQ(m.place, "Münden") << issuer;
+    return m.evidence.at("place");
+  };
+  EXPECT_EQ(place_evidence("Autor/in: Landkreis Münden, Pressereferat"), "dateline-named/text");
+  EXPECT_EQ(place_evidence("Autor/in: Referat Kommunikation und Marketing"),
+            "dateline-unknown/text");
+}
+
 Record record_with(const std::string& title, const std::string& date, const std::string& issuer,
                    const std::string& place, double confidence = 0.9) {
   Record r;

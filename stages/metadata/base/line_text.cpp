@@ -142,13 +142,17 @@ std::string without_inner_full_stops(const std::string& s) {
 bool has_misread_marks(const std::string& headline) {
   std::u32string cps;
   for (std::size_t i = 0; i < headline.size();) cps.push_back(next_code_point(headline, i));
-  int colons = 0, quotes = 0;
+  int colons = 0, quotes = 0, double_quotes = 0;
   for (std::size_t i = 0; i < cps.size(); ++i) {
     const char32_t c = cps[i];
     const bool after_letter = i > 0 && is_letter_or_digit(cps[i - 1]);
     const bool before_letter = i + 1 < cps.size() && is_letter_or_digit(cps[i + 1]);
     colons += c == U':';
     if (is_quote_mark(c) && !(after_letter && before_letter)) ++quotes;
+    // Double marks pair among themselves, whatever single marks (apostrophes) stand beside
+    // them: "… by’ alarge majority”" has two marks, but one double mark nothing opens.
+    double_quotes += c == U'"' || c == U'\u201E' || c == U'\u201C' || c == U'\u201D' ||
+                     c == U'\u00AB' || c == U'\u00BB';
     // "ü" read as "ii": no German or English word of a headline has it.
     if (c == U'i' && i + 1 < cps.size() && cps[i + 1] == U'i') return true;
     // A full stop inside a headline, after a lowercase word ("mehr. Personal",
@@ -159,7 +163,7 @@ bool has_misread_marks(const std::string& headline) {
       if (letters >= 4) return true;
     }
   }
-  return colons > 1 || quotes % 2 == 1;
+  return colons > 1 || quotes % 2 == 1 || double_quotes % 2 == 1;
 }
 
 // A headline as printed: without trailing OCR punctuation (a headline ends without a

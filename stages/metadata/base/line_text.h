@@ -27,7 +27,7 @@ std::string strip_noise(const std::string& text);
 std::string clean_headline(const std::string& text);
 // Whether a headline shows marks of a misreading no rule undid: "ii" inside a word (OCR's
 // "ü"), a full stop after a lowercase word of four letters or more inside it, two colons,
-// or a quotation mark that nothing closes.
+// or a quotation mark that nothing closes (a double one even beside apostrophes).
 bool has_misread_marks(const std::string& headline);
 
 // Blank-separated tokens as printed (punctuation kept).

@@ -7,11 +7,33 @@
 #include "stages/metadata/base/line_text.h"
 
 namespace pressarchive {
+namespace {
+
+// What OCR prints for the dash between a dateline and the body: a dash of any length, a
+// tilde, an underscore, an equals sign, a bar or a guillemet.
+bool dash_like(const std::string& s) {
+  for (const char* dash : {"-", "~", "_", "=", "|", "\u2010", "\u2011", "\u2012", "\u2013",
+                           "\u2014", "\u2015", "\u2212", "\u00bb", "\u00ab"})
+    if (s.rfind(dash, 0) == 0) return true;
+  return false;
+}
+
+// A speck OCR reads as a quotation mark ("2025 \u201a \u2014 Die …"): the bytes it takes, or 0.
+std::size_t quote_speck(const std::string& s) {
+  for (const char* quote :
+       {"\u201a", "\u201e", "\u201c", "\u201d", "\u2018", "\u2019", "'", "\"", "`"})
+    if (s.rfind(quote, 0) == 0) return std::string(quote).size();
+  return 0;
+}
+
+}  // namespace
 
 DatelineReader::DatelineReader(const MetadataRules& rules, const DateFinder& dates)
     : rules_(rules), dates_(dates) {
   for (const std::string& word : rules.not_place_words)
     not_place_words_.push_back(lower_utf8(word));
+  for (const std::string& connector : rules.dateline_connectors)
+    connectors_.push_back({lower_utf8(connector), connector + " ", connector + ". "});
 }
 
 bool DatelineReader::is_place(const std::string& place) const {
@@ -37,9 +59,12 @@ std::optional<DatelineReader::Dateline> DatelineReader::dateline(const std::stri
   std::size_t comma = s.find_first_of(",;");
   // On a degraded scan the comma after the place may read as a full stop: "Nürnberg. 3.
   // Januar 2020"; a full stop then counts where a number follows it and no comma comes first.
+  // So it does where a connector follows it ("Nürnberg. den 3. Januar 2020").
   const std::size_t stop = s.find(". ");
-  if (stop != std::string::npos && stop < comma && stop + 2 < s.size() &&
-      std::isdigit(static_cast<unsigned char>(s[stop + 2])))
+  if (stop != std::string::npos && stop < comma && stop <= 60 && stop + 2 < s.size() &&
+      (std::isdigit(static_cast<unsigned char>(s[stop + 2])) ||
+       (std::islower(static_cast<unsigned char>(s[stop + 2])) &&
+        connector_length(std::string_view(s).substr(stop + 2)) > 0)))
     comma = stop;
   if (comma == std::string::npos || comma < 2 || comma > 60) return std::nullopt;
   const std::string place = trim(s.substr(0, comma));
@@ -53,11 +78,10 @@ std::optional<DatelineReader::Dateline> DatelineReader::dateline(const std::stri
   };
   std::string rest = s.substr(comma + 1);
   past_specks(rest);
-  for (const std::string& connector : rules_.dateline_connectors)
-    if (starts_with_ci(rest, connector + " ") || starts_with_ci(rest, connector + ". ")) {
-      rest = rest.substr(connector.size());
-      past_specks(rest);
-    }
+  if (const std::size_t n = connector_length(rest); n > 0) {
+    rest = rest.substr(n);
+    past_specks(rest);
+  }
   // The day's full stop read as a colon or comma before the month's name: "den 4: Juli".
   std::size_t digits = 0;
   while (digits < rest.size() && digits < 2 &&
@@ -76,13 +100,39 @@ std::optional<DatelineReader::Dateline> DatelineReader::dateline(const std::stri
   if (rest.size() > kDateStretch && date && date->end + 1 >= kDateStretch)
     date = dates_.find_first(rest);
   if (!date || date->begin > 1) return std::nullopt;
-  const std::string after = trim(rest.substr(date->end));
+  std::string after = trim(rest.substr(date->end));
   if (after.size() <= 1) return Dateline{place, date->iso, true};
-  // "~" is how OCR reads a dash on a degraded scan.
-  const bool separated = after[0] == '.' || after[0] == ':' || after[0] == '-' || after[0] == '~' ||
-                         after.rfind("\u2013", 0) == 0 || after.rfind("\u2014", 0) == 0;
-  if (!separated) return std::nullopt;
+  // Specks read as quotation marks before the dash ("2025 \u201a \u2014 Für …").
+  for (std::size_t n = quote_speck(after); n > 0 && n < after.size(); n = quote_speck(after))
+    after = trim(after.substr(n));
+  // A full stop, a colon or a dash as OCR reads it ends the dateline; so does a sentence
+  // that starts right after the date where OCR lost the dash ("2025 Für die Umsetzung"),
+  // where a sentence running on from a date goes on in lowercase ("…, 5. Mai beginnt").
+  const bool separated = after[0] == '.' || after[0] == ':' || dash_like(after);
+  const bool sentence = starts_uppercase(after) && after.find(' ') != std::string::npos &&
+                        starts_lowercase(after.substr(char_length(after, 0)));
+  if (!separated && !sentence) return std::nullopt;
   return Dateline{place, date->iso, false};
+}
+
+std::size_t DatelineReader::connector_length(std::string_view rest) const {
+  for (const auto& [connector, with_blank, with_stop] : connectors_)
+    if (starts_with_ci(rest, with_blank) || starts_with_ci(rest, with_stop))
+      return connector.size();
+  // A connector of three letters or more that OCR misread by one ("dcn", "deu" for "den"):
+  // a word in small letters before the day's number.
+  const std::size_t space = rest.find(' ');
+  if (space == std::string::npos || space + 1 >= rest.size() ||
+      !std::isdigit(static_cast<unsigned char>(rest[space + 1])))
+    return 0;
+  std::string_view word = rest.substr(0, space);
+  if (!word.empty() && word.back() == '.') word.remove_suffix(1);
+  if (word.size() < 3 || word.size() > 4 ||
+      !std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+    return 0;
+  for (const auto& [connector, with_blank, with_stop] : connectors_)
+    if (connector.size() >= 3 && edit_distance(std::string(word), connector) <= 1) return space;
+  return 0;
 }
 
 }  // namespace pressarchive

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stages/metadata/base/rules.h"
@@ -31,9 +32,17 @@ class DatelineReader {
   std::optional<Dateline> dateline(const std::string& text) const;
 
  private:
+  // The bytes a connector ("den", "am", "on") takes at the start of `rest`, its full stop
+  // or a misreading of it by one letter ("dcn 13. August") included; 0 for none.
+  std::size_t connector_length(std::string_view rest) const;
+
   const MetadataRules& rules_;
   const DateFinder& dates_;
   std::vector<std::string> not_place_words_;  // rules_.not_place_words, lowered once
+  struct Connector {
+    std::string lowered, with_blank, with_stop;  // "den", "den ", "den. "
+  };
+  std::vector<Connector> connectors_;  // rules_.dateline_connectors
 };
 
 }  // namespace pressarchive

@@ -100,6 +100,22 @@ DateFinder::DateFinder(const MetadataRules& rules) : impl_(std::make_unique<Impl
       for (const std::string& s : months[m])
         if (!s.empty() && impl_->month_of.emplace(s, static_cast<int>(m) + 1).second)
           spellings.push_back(s);
+  // A month's name as OCR misreads one of its letters on a degraded scan: "rn" for "m"
+  // ("Dezernber"), "c" for "e" ("Oktobcr"), "l" for "i" ("Aprll"), "v" for "y"
+  // ("Januarv"). Names of five letters
+  // or more only, and never where the misreading spells another month: short names and
+  // their misreadings are words ("Mal").
+  for (const std::string& s : std::vector<std::string>(spellings)) {
+    if (s.size() < 5) continue;
+    const int month = impl_->month_of.at(s);
+    for (const auto& [letter, misread] :
+         {std::pair<char, const char*>{'m', "rn"}, {'e', "c"}, {'i', "l"}, {'y', "v"}})
+      for (std::size_t at = s.find(letter); at != std::string::npos; at = s.find(letter, at + 1)) {
+        std::string variant = s;
+        variant.replace(at, 1, misread);
+        if (impl_->month_of.emplace(variant, month).second) spellings.push_back(variant);
+      }
+  }
   std::sort(spellings.begin(), spellings.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   std::string months;
@@ -109,12 +125,18 @@ DateFinder::DateFinder(const MetadataRules& rules) : impl_(std::make_unique<Impl
   }
   constexpr std::string_view year4 = "((?:1[89]|20)[0-9]{2})";
   constexpr std::string_view after = "([^0-9]|$)";  // (?![0-9])
-  impl_->numeric = compile(
-      R"((^|[^0-9])([0-3]?[0-9]) ?[.,]{1,2} ?([01]?[0-9])(?: ?[.,]{1,2} ?| )((?:1[89]|20)?[0-9]{2})([^0-9]|$))");
+  // A full stop between the numbers, as OCR may read it: a comma, or a single quotation
+  // mark from a dot with a speck beside it ("11.01 ‚2018", "11’01.2018").
+  const std::string stop = "(?:[.,]|\u201a|\u2018|\u2019)";
+  impl_->numeric = compile(concat({"(^|[^0-9])([0-3]?[0-9]) ?", stop, "{1,2} ?([01]?[0-9])(?: ?",
+                                   stop, "{1,2} ?| )((?:1[89]|20)?[0-9]{2})([^0-9]|$)"}));
   // 14/06/2021: day first, as in Germany and Britain (US month-first dates are not read).
   impl_->slashed =
       compile(R"((^|[^0-9/])([0-3]?[0-9]) ?/ ?([01]?[0-9]) ?/ ?((?:1[89]|20)[0-9]{2})([^0-9/]|$))");
-  impl_->iso = compile(concat({"(^|[^0-9])", year4, "-([01]?[0-9])-([0-3]?[0-9])", after}));
+  // ISO dates as OCR may read their hyphens: with a blank beside one, or as a dash.
+  const std::string hyphen = "(?: ?(?:-|\u2013|\u2014) ?)";
+  impl_->iso = compile(
+      concat({"(^|[^0-9])", year4, hyphen, "([01]?[0-9])", hyphen, "([0-3]?[0-9])", after}));
   if (months.empty()) return;
   impl_->day_month_year = compile(concat({"(^|[^0-9])([0-3]?[0-9]) ?[.,]{0,2}", kBlanks, "(",
                                           months, ")\\.?,?", kBlanks, year4, after}));
@@ -173,13 +195,13 @@ std::vector<FoundDate> DateFinder::find_all(std::string_view text) const {
            is_digit(haystack[i + 2]) && is_digit(haystack[i + 3]) &&
            (i + 4 == haystack.size() || !is_digit(haystack[i + 4]));
   const auto has = [&haystack](char c) { return haystack.find(c) != std::string::npos; };
-  if (has('.') || has(','))
+  if (has('.') || has(',') || haystack.find("\xE2\x80") != std::string::npos)
     scan(impl_->numeric.get(),
          [&](const Groups& m) { return make_iso(number(m[4]), number(m[3]), number(m[2])); });
   if (year && has('/'))
     scan(impl_->slashed.get(),
          [&](const Groups& m) { return make_iso(number(m[4]), number(m[3]), number(m[2])); });
-  if (year && has('-'))
+  if (year && (has('-') || haystack.find("\xE2\x80") != std::string::npos))
     scan(impl_->iso.get(),
          [&](const Groups& m) { return make_iso(number(m[2]), number(m[3]), number(m[4])); });
   if (year) {
