@@ -16,13 +16,17 @@ HeaderReader::HeaderReader(const MetadataRules& rules, const DateFinder& dates)
   for (const std::string& p : rules.postcodes)
     if (std::shared_ptr<const re2::RE2> re = compile_byte_regex(p))
       postcodes_.push_back(std::move(re));
+  for (const std::string& p : rules.release_date_prefixes) prefix_words_.push_back(words(p));
+  for (const std::string& p : rules.other_document_words) other_words_.push_back(words(p));
+  for (const std::string& p : rules.document_type_words) type_words_.push_back(words(p));
+  for (const std::string& p : rules.address_words) address_words_.push_back(words(p));
 }
 
 std::string HeaderReader::kicker_kind(const std::string& segment) const {
   const std::vector<std::string> w = words(strip_noise(segment));
-  auto kind = [&](const std::vector<std::string>& list) {
-    for (const std::string& word : list) {
-      const std::optional<std::size_t> n = starts_with_words(w, word);
+  auto kind = [&](const std::vector<std::vector<std::string>>& list) {
+    for (const std::vector<std::string>& phrase : list) {
+      const std::optional<std::size_t> n = starts_with_words_at(w, 0, phrase);
       if (!n) continue;
       if (*n == w.size()) return true;
       // A number may follow: "Nr. 212", "No. 12/2019".
@@ -30,8 +34,8 @@ std::string HeaderReader::kicker_kind(const std::string& segment) const {
     }
     return false;
   };
-  if (kind(rules_.other_document_words)) return "other";
-  if (kind(rules_.document_type_words)) return "press release";
+  if (kind(other_words_)) return "other";
+  if (kind(type_words_)) return "press release";
   return "";
 }
 
@@ -71,9 +75,13 @@ bool only_numbers_from(const std::vector<std::string>& w, std::size_t from) {
 }  // namespace
 
 bool HeaderReader::garbled_header_date(const std::string& segment) const {
+  // Four digits at least after the prefix: a segment with fewer has no such date.
+  if (std::count_if(segment.begin(), segment.end(), [](char c) { return c >= '0' && c <= '9'; }) <
+      4)
+    return false;
   const std::vector<std::string> w = words(strip_noise(segment));
-  for (const std::string& prefix : rules_.release_date_prefixes)
-    if (auto n = starts_with_words(w, prefix); n && only_numbers_from(w, *n)) return true;
+  for (const std::vector<std::string>& prefix : prefix_words_)
+    if (auto n = starts_with_words_at(w, 0, prefix); n && only_numbers_from(w, *n)) return true;
   return false;
 }
 
@@ -90,15 +98,14 @@ std::optional<HeaderReader::HeaderDate> HeaderReader::header_date(
   const std::string before = trim(s.substr(0, date->begin));
   if (before.empty()) return HeaderDate{date->iso, false};
   const std::vector<std::string> w = words(before);
-  for (const std::string& prefix : rules_.release_date_prefixes)
-    if (auto n = starts_with_words(w, prefix); n && *n == w.size())
+  for (const std::vector<std::string>& prefix : prefix_words_)
+    if (auto n = starts_with_words_at(w, 0, prefix); n && *n == w.size())
       return HeaderDate{date->iso, true};
   if (!kicker_kind(before).empty()) return HeaderDate{date->iso, true};
   // A prefix that OCR misread by a letter or two ("Veröffentliche 2016-03-04",
   // "Pressemitteilung vorn", "Press releasc of", "Dalum:"): as many words, two edits at
   // most over them all, one in a prefix of five letters or less, none in one of four.
-  for (const std::string& prefix : rules_.release_date_prefixes) {
-    const std::vector<std::string> p = words(prefix);
+  for (const std::vector<std::string>& p : prefix_words_) {
     if (p.size() != w.size()) continue;
     std::size_t letters = 0, edits = 0;
     for (std::size_t k = 0; k < p.size() && edits <= 2; ++k)
@@ -142,11 +149,11 @@ std::optional<HeaderReader::Header> HeaderReader::header(const std::string& text
 bool HeaderReader::is_address(const std::string& text) const {
   const std::vector<std::string> w = words(text);
   if (w.size() > 30) return false;
-  for (const std::string& word : rules_.address_words)
-    for (std::size_t k = 0; k < w.size(); ++k)
-      if (auto n = starts_with_words(std::vector<std::string>(w.begin() + k, w.end()), word);
-          n && has_digit(text))
-        return true;
+  // An address word counts only beside a number.
+  if (has_digit(text))
+    for (const std::vector<std::string>& phrase : address_words_)
+      for (std::size_t k = 0; k < w.size(); ++k)
+        if (starts_with_words_at(w, k, phrase)) return true;
   for (const std::shared_ptr<const re2::RE2>& re : postcodes_)
     if (re2::RE2::PartialMatch(text, *re)) return true;
   return false;

@@ -63,6 +63,8 @@ class HeaderReader {
   const MetadataRules& rules_;
   const DateFinder& dates_;
   std::vector<std::shared_ptr<const re2::RE2>> postcodes_;  // compile_byte_regex
+  // The rules' phrases split into their words once, in the rules' order.
+  std::vector<std::vector<std::string>> prefix_words_, other_words_, type_words_, address_words_;
 };
 
 }  // namespace pressarchive

@@ -226,10 +226,16 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
 // ignored); the number of words of `text` it covers.
 std::optional<std::size_t> starts_with_words(const std::vector<std::string>& text,
                                              const std::string& phrase) {
-  const std::vector<std::string> p = words(phrase);
-  if (p.empty() || p.size() > text.size()) return std::nullopt;
+  return starts_with_words_at(text, 0, words(phrase));
+}
+
+std::optional<std::size_t> starts_with_words_at(const std::vector<std::string>& text,
+                                                std::size_t from,
+                                                const std::vector<std::string>& phrase_words) {
+  const std::vector<std::string>& p = phrase_words;
+  if (p.empty() || from > text.size() || p.size() > text.size() - from) return std::nullopt;
   for (std::size_t k = 0; k < p.size(); ++k)
-    if (text[k] != p[k]) return std::nullopt;
+    if (text[from + k] != p[k]) return std::nullopt;
   return p.size();
 }
 

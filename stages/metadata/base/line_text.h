@@ -44,6 +44,10 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
 // `text`'s words it covers.
 std::optional<std::size_t> starts_with_words(const std::vector<std::string>& text,
                                              const std::string& phrase);
+// The same from `text`'s word `from` on, against a phrase already split into its words.
+std::optional<std::size_t> starts_with_words_at(const std::vector<std::string>& text,
+                                                std::size_t from,
+                                                const std::vector<std::string>& phrase_words);
 
 bool ends_sentence(const std::string& text);
 // "… Radwegenetz. Die …": a sentence ends inside the line.
