@@ -61,7 +61,7 @@ std::string lower_utf8(std::string_view s) {
     if (c < 0)
       out.append(s.substr(start, i - start));  // not UTF-8: kept as it is
     else
-      append_utf8(out, static_cast<char32_t>(u_tolower(c)));
+      append_utf8(out, lower_code_point(static_cast<char32_t>(c)));
   }
   return out;
 }
@@ -189,7 +189,7 @@ bool starts_with_ci_at_length(std::string_view s, std::string_view prefix) {
     if (c == 0xFFFD && s.substr(at, i - at) != "\xEF\xBF\xBD")
       line_start.append(s.substr(at, i - at));
     else
-      append_utf8(line_start, static_cast<char32_t>(u_tolower(static_cast<UChar32>(c))));
+      append_utf8(line_start, lower_code_point(c));
   }
   return line_start.compare(0, label.size(), label) == 0 && line_start.size() >= label.size();
 }

@@ -408,14 +408,18 @@ CodePoints strip_folded(const CodePoints& in, const P& p) {
   return out.take();
 }
 
+// The letter OCR confuses a character with: "1", "i" and "ı" read as "l", "0" as "o".
+char32_t confusable_letter(char32_t c) {
+  if (c == U'1' || c == U'i' || c == 0x0131) return U'l';
+  if (c == U'0') return U'o';
+  return c;
+}
+
 // One character of the folded text in NFD, put as fold_confusables puts it.
 template <typename P>
 void put_decomposed(char32_t c, const P& p, Writer& out) {
   if (p.is_mark(c)) return;
-  if (c == U'1' || c == U'i' || c == 0x0131)
-    c = U'l';
-  else if (c == U'0')
-    c = U'o';
+  c = confusable_letter(c);
   if (c == U'n' && !out.empty() && out.back() == U'r') {
     out.back() = U'm';
     return;
@@ -527,11 +531,8 @@ std::optional<std::string> fold_all_ascii(const CodePoints& prepared) {
   // fold_confusables: as put_decomposed puts each character (ASCII has no marks).
   std::string out;
   out.reserve(stripped.size());
-  for (char c : stripped) {
-    if (c == '1' || c == 'i')
-      c = 'l';
-    else if (c == '0')
-      c = 'o';
+  for (const char byte : stripped) {
+    const auto c = static_cast<char>(confusable_letter(static_cast<unsigned char>(byte)));
     if (c == 'n' && !out.empty() && out.back() == 'r') {
       out.back() = 'm';
       continue;
