@@ -40,6 +40,7 @@
 #include "pipeline/config.h"
 #include "pipeline/ingest.h"
 #include "stages/core/text_util.h"
+#include "stages/engines/ocr_lexicon.h"
 #include "stages/ingest/assemble.h"
 #include "stages/metadata/metadata.h"
 #include "stages/store/archive_store.h"
@@ -156,13 +157,16 @@ std::map<std::string, json> reextract(const fs::path& store, const fs::path& rul
     std::cerr << rules.error().message << "\n";
     std::exit(2);
   }
-  const MetadataExtractor extractor(std::move(rules.value()));
   Result<Config> config = Config::load(config_file);
   if (!config.ok()) {
     std::cerr << config.error().message << "\n";
     std::exit(2);
   }
   const Settings settings = config->settings().value();
+  // The head's words are checked against the dictionaries of the OCR languages, as ingest does.
+  const MetadataExtractor extractor(
+      std::move(rules.value()), {},
+      std::make_shared<const OcrLexicon>(settings.languages, settings.tessdata_dir));
   const ReviewPolicy policy{settings.review_min_ocr_confidence,
                             settings.review_min_field_confidence, settings.review_min_confidence};
   Result<std::unique_ptr<ArchiveStore>> opened = open_store(store.string());

@@ -19,6 +19,7 @@
 #include "pipeline/store_stage.h"
 #include "pipeline/version.h"
 #include "stages/engines/image_engine.h"
+#include "stages/engines/ocr_lexicon.h"
 #include "stages/engines/pdf_engine.h"
 #include "stages/ingest/assemble.h"
 #include "stages/ingest/discover.h"
@@ -232,6 +233,7 @@ int open_ingest_session(const Config& config, const std::string& worker, IngestS
   }
   session.store = std::move(*store_or);
   if (!worker.empty()) session.store->act_as_worker(worker);
+  session.lexicon = std::make_shared<const OcrLexicon>(settings.languages, settings.tessdata_dir);
   if (Status read = refresh_knowledge(session); !read.ok()) {
     return report_error(err, exit_code::kStoreError, read.error().message);
   }
@@ -256,7 +258,8 @@ Status refresh_knowledge(IngestSession& session) {
     return archive_knowledge(*session.store, session.settings.learned_boilerplate);
   });
   if (!knowledge.ok()) return knowledge.error();
-  session.metadata.set(std::make_shared<const MetadataExtractor>(session.rules, *knowledge));
+  session.metadata.set(
+      std::make_shared<const MetadataExtractor>(session.rules, *knowledge, session.lexicon));
   session.knowledge_read_at = std::chrono::steady_clock::now();
   return Status::Ok();
 }

@@ -54,6 +54,7 @@ struct IngestSession {
   MetadataRules rules;  // as loaded at the start
   std::unique_ptr<ArchiveStore> store;
   ExtractorSlot metadata;
+  std::shared_ptr<const Lexicon> lexicon;  // the OCR languages' dictionaries, loaded on first use
   std::unique_ptr<EnginePool> engines;
   std::chrono::steady_clock::time_point knowledge_read_at;
   double archive_seconds = 0;  // waited on the archive since the last run took it

@@ -47,6 +47,8 @@ Result<OrientationGuess> OcrEngine::detect_orientation(const PageImage& image) {
   return session_->detect_orientation(image);
 }
 
+bool OcrEngine::knows_word(const std::string& word) { return session_->knows_word(word); }
+
 Status OcrEngine::check_languages(const std::string& languages, const std::string& tessdata_dir) {
   std::vector<std::filesystem::path> folders;
   if (!tessdata_dir.empty()) {

@@ -31,11 +31,13 @@ class OcrSession {
   virtual ~OcrSession() = default;
   virtual Result<OcrOutput> recognize(const PageImage& image, int deadline_ms, int page_number) = 0;
   virtual Result<OrientationGuess> detect_orientation(const PageImage& image) = 0;
+  // Whether the first language's dictionary holds `word` as spelled.
+  virtual bool knows_word(const std::string& word) = 0;
 };
 
 // The module's one entry point, `pressarchive_ocr_module()`, returns this. The module is
 // built with the program, from the same headers; abi guards against a stale copy.
-inline constexpr int kOcrModuleAbi = 1;
+inline constexpr int kOcrModuleAbi = 2;
 struct OcrModule {
   int abi;
   Result<std::unique_ptr<OcrSession>> (*open)(const std::string& languages,
@@ -61,6 +63,10 @@ class OcrEngine {
   // Tesseract's orientation detection (OSD model, loaded on first use). Returns 0 with
   // confidence 0 when there is too little text to tell.
   Result<OrientationGuess> detect_orientation(const PageImage& image);
+
+  // Whether the dictionary of the first language loaded holds `word` as spelled, case
+  // included (Tesseract's German one knows "Brücke", not "brücke" nor "BRÜCKE").
+  bool knows_word(const std::string& word);
 
   // Checks that every language's model file exists, without loading any (loading takes
   // about half a second; a batch of born-digital PDFs never needs it). Looks in

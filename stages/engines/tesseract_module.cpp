@@ -58,6 +58,9 @@ class TesseractSession final : public OcrSession {
       : api_(std::move(api)), tessdata_dir_(std::move(tessdata_dir)) {}
   Result<OcrOutput> recognize(const PageImage& image, int deadline_ms, int page_number) override;
   Result<OrientationGuess> detect_orientation(const PageImage& image) override;
+  bool knows_word(const std::string& word) override {
+    return !word.empty() && api_->IsValidWord(word.c_str()) != 0;
+  }
 
  private:
   ApiPtr api_;

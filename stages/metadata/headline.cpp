@@ -220,29 +220,6 @@ std::string umlaut_key(const std::string& lower) {
   return k;
 }
 
-// `lower` in the case of `as`: in capitals, capitalised, or lowercase.
-std::string in_case_of(const std::string& lower, const std::string& as) {
-  const bool capitals = lower_utf8(as) != as && !starts_lowercase(as) && [&] {
-    std::size_t i = 0;
-    next_code_point(as, i);
-    return !starts_lowercase(as.substr(i));
-  }();
-  std::string out;
-  bool first = true;
-  for (std::size_t i = 0; i < lower.size();) {
-    char32_t c = next_code_point(lower, i);
-    if (capitals || (first && starts_uppercase(as))) {
-      if (c >= U'a' && c <= U'z')
-        c = c - U'a' + U'A';
-      else if (c == U'\u00E4' || c == U'\u00F6' || c == U'\u00FC')
-        c -= 0x20;
-    }
-    append_utf8(out, c);
-    first = false;
-  }
-  return out;
-}
-
 bool letters_only(const std::string& w) {
   for (std::size_t i = 0; i < w.size();) {
     const char32_t c = next_code_point(w, i);

@@ -43,6 +43,8 @@ class BodySpellings {
   void add(std::string_view text);
   // spelled_as_in_body(head, body).
   std::string respell(const std::string& head) const;
+  // Whether the body (or an added text) has the lowercase word.
+  bool has(const std::string& lower) const { return words_.count(lower) > 0; }
 
  private:
   std::unordered_set<std::string> words_;                // lowercase

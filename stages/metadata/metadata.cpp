@@ -6,6 +6,7 @@
 #include "stages/core/text_util.h"
 #include "stages/metadata/base/line_text.h"
 #include "stages/metadata/base/metadata_line.h"
+#include "stages/metadata/head_words.h"
 #include "stages/metadata/language.h"
 
 namespace pressarchive {
@@ -43,7 +44,8 @@ LineFacts facts_of(const std::string& text, const MetadataRules& rules, const He
 
 }  // namespace
 
-MetadataExtractor::MetadataExtractor(MetadataRules rules, const ArchiveKnowledge& knowledge)
+MetadataExtractor::MetadataExtractor(MetadataRules rules, const ArchiveKnowledge& knowledge,
+                                     std::shared_ptr<const Lexicon> lexicon)
     : rules_(std::move(rules)),
       dates_(rules_),
       boilerplate_(rules_.boilerplate),
@@ -53,7 +55,14 @@ MetadataExtractor::MetadataExtractor(MetadataRules rules, const ArchiveKnowledge
       persons_(rules_, header_),
       issuers_(rules_, knowledge.issuers),
       places_(rules_, knowledge.places),
-      learned_(knowledge.boilerplate) {
+      learned_(knowledge.boilerplate),
+      lexicon_(std::move(lexicon)) {
+  for (const std::vector<std::string>* names :
+       std::initializer_list<const std::vector<std::string>*>{
+           &rules_.known_issuers, &rules_.known_places, &rules_.issuer_words, &knowledge.issuers,
+           &knowledge.places})
+    for (const std::string& name : *names)
+      for (std::string& word : words(name)) archive_words_.insert(std::move(word));
   for (const auto& [language, list] : rules_.stopwords)
     for (const std::string& word : list)
       if (std::any_of(word.begin(), word.end(), [](char c) { return c & 0x80; }))
@@ -228,7 +237,7 @@ Headline MetadataExtractor::read_headline_and_body(const Reading& r, Metadata& m
   std::vector<std::size_t> content;
   for (std::size_t i = 0; i < lines.size(); ++i)
     if (lines[i].role == Role::kContent) content.push_back(i);
-  const Headline headline = headlines_.find(lines, content, r.body_dateline);
+  Headline headline = headlines_.find(lines, content, r.body_dateline);
   const std::size_t body_from = headline.body_from;
   for (std::size_t k = body_from; k < content.size(); ++k) {
     const Line& line = lines[content[k]];
@@ -246,6 +255,8 @@ Headline MetadataExtractor::read_headline_and_body(const Reading& r, Metadata& m
   meta.title = spellings.respell(headline.title);
   meta.subtitle = spellings.respell(headline.subtitle);
   meta.issuer = spellings.respell(meta.issuer);
+  meta.language = detect_language(meta.body.empty() ? meta.title : meta.body, rules_);
+  if (r.ocr) check_head_words(spellings, headline, meta);
 
   std::vector<bool> in_body(lines.size(), false);
   for (std::size_t k = body_from; k < content.size(); ++k) in_body[content[k]] = true;
@@ -264,8 +275,28 @@ Headline MetadataExtractor::read_headline_and_body(const Reading& r, Metadata& m
     if (l.role == Role::kClosing) running += " .";  // a closing line is a clause of its own
   }
   meta.persons = persons_.find(running);
-  meta.language = detect_language(meta.body.empty() ? meta.title : meta.body, rules_);
   return headline;
+}
+
+// Words of the head that OCR misread one confusion away from a known word are respelled;
+// a head that keeps a word nothing knows is read as "unknown-word", calibrated apart.
+void MetadataExtractor::check_head_words(const BodySpellings& record_words, Headline& headline,
+                                         Metadata& meta) const {
+  if (!lexicon_ || meta.language.empty() || !lexicon_->covers(meta.language)) return;
+  const HeadWords checker(*lexicon_, meta.language, record_words, archive_words_);
+  const auto check = [&](const std::string& field, std::string& value) {
+    CheckedHead checked = checker.check(value);
+    value = std::move(checked.text);
+    if (!checked.respelled.empty())
+      meta.evidence[field + "_respelled"] = join(checked.respelled, "; ");
+    if (!checked.unknown.empty()) meta.evidence[field + "_unknown"] = join(checked.unknown, " ");
+    return !checked.unknown.empty();
+  };
+  if (check("title", meta.title) && headline.title_evidence != "misread-marks")
+    headline.title_evidence = "unknown-word", headline.title_confidence = 0.5;
+  if (check("subtitle", meta.subtitle))
+    headline.subtitle_evidence = "unknown-word", headline.subtitle_confidence = 0.5;
+  check("issuer", meta.issuer);
 }
 
 MetadataExtractor::Choice MetadataExtractor::choose_date(const Reading& r, Metadata& meta) const {
@@ -371,6 +402,8 @@ Metadata MetadataExtractor::extract(const std::vector<PageResult>& pages) const 
                              "', the label '" + r.label_issuer + "'; the label is kept");
     issuer.evidence += "-conflict";
   }
+  if (meta.evidence.count("issuer_unknown"))
+    issuer.evidence += "-unknown-word", issuer.confidence = std::min(issuer.confidence, 0.5);
   const Choice type = choose_type(r, meta);
 
   // Fields and how far to trust them. OCR'd pages with a low mean word confidence lower

@@ -3,9 +3,12 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
+#include "stages/core/lexicon.h"
 #include "stages/core/model.h"
 #include "stages/metadata/base/rules.h"
 #include "stages/metadata/boilerplate.h"
@@ -31,7 +34,11 @@ struct ArchiveKnowledge {
 // Holds the compiled rules; extract() is const and thread-safe.
 class MetadataExtractor {
  public:
-  explicit MetadataExtractor(MetadataRules rules, const ArchiveKnowledge& knowledge = {});
+  // With a lexicon, the words OCR read in a record's title, subtitle and issuer are
+  // checked against the dictionary of the record's language (head_words.h); without one,
+  // or for a language it does not cover, they are kept as read.
+  explicit MetadataExtractor(MetadataRules rules, const ArchiveKnowledge& knowledge = {},
+                             std::shared_ptr<const Lexicon> lexicon = nullptr);
   MetadataExtractor(const MetadataExtractor&) = delete;
   MetadataExtractor& operator=(const MetadataExtractor&) = delete;
 
@@ -58,6 +65,8 @@ class MetadataExtractor {
   void read_content(Reading& r) const;
   Choice choose_issuer(Reading& r, Metadata& meta) const;
   Headline read_headline_and_body(const Reading& r, Metadata& meta) const;
+  void check_head_words(const BodySpellings& record_words, Headline& headline,
+                        Metadata& meta) const;
   Choice choose_date(const Reading& r, Metadata& meta) const;
   Choice choose_place(const Reading& r, Metadata& meta) const;
   Choice choose_type(const Reading& r, Metadata& meta) const;
@@ -75,6 +84,8 @@ class MetadataExtractor {
   PlaceResolver places_;
   LearnedBoilerplate learned_;
   std::string umlaut_stopwords_;  // the stopwords spelled with letters past ASCII, blank-separated
+  std::shared_ptr<const Lexicon> lexicon_;
+  std::unordered_set<std::string> archive_words_;  // lowercase words of known issuers, places
 };
 
 }  // namespace pressarchive

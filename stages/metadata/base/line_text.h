@@ -19,6 +19,11 @@ std::size_t char_length(const std::string& s, std::size_t i);
 bool starts_uppercase(const std::string& s);
 bool starts_lowercase(const std::string& s);
 bool has_digit(const std::string& s);
+// `lower` in the case of `as`: in capitals, capitalised, or lowercase (the letters a-z and
+// ä, ö, ü change case; "ß" stays).
+std::string in_case_of(const std::string& lower, const std::string& as);
+// `lower` with its first letter in capitals ("brücke" -> "Brücke").
+std::string capitalised(const std::string& lower);
 
 // The line without the scanner specks and stray marks OCR puts at its ends.
 std::string strip_noise(const std::string& text);

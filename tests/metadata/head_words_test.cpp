@@ -1,0 +1,116 @@
+// The head's words checked against a dictionary: a word list for the policy's table, and
+// Tesseract's own dictionaries for the misreadings of degraded scans.
+#include "stages/metadata/head_words.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "stages/engines/ocr_lexicon.h"
+
+namespace pressarchive {
+namespace {
+
+// A dictionary of a few words, case as listed (as Tesseract's: nouns capitalised).
+class WordList final : public Lexicon {
+ public:
+  explicit WordList(std::set<std::string> words) : words_(std::move(words)) {}
+  bool covers(std::string_view language) const override { return language == "de"; }
+  bool knows(std::string_view language, const std::string& word) const override {
+    return covers(language) && words_.count(word) > 0;
+  }
+
+ private:
+  std::set<std::string> words_;
+};
+
+struct HeadCase {
+  const char* why;
+  std::string body;  // the record's own words
+  std::string read;
+  std::string expected;
+  std::vector<std::string> unknown;
+};
+
+TEST(HeadWords, RespellsOnlyWhatOneConfusionMakesKnown) {
+  const WordList list({"Brücke", "wieder", "geöffnet", "Sommer", "Ferien", "Umleitung", "fließen",
+                       "Team", "Foam", "Jahr", "Bilanz", "über", "Aller", "Plan"});
+  const std::unordered_set<std::string> archive = {"dürren"};
+  const std::vector<HeadCase> cases = {
+      {"known words stay", "", "Brücke wieder geöffnet", "Brücke wieder geöffnet", {}},
+      {"lost dots, capitals kept", "", "BRUCKE ÜBER DIE ALLER", "BRÜCKE ÜBER DIE ALLER", {}},
+      {"two letters for one", "", "Wasser fliefien", "Wasser fließen", {"Wasser"}},
+      {"a compound of known words", "", "Sommerferien", "Sommerferien", {}},
+      {"a compound linked by -es-", "", "Jahresbilanz", "Jahresbilanz", {}},
+      {"a known stem with an ending", "", "Umleitungen", "Umleitungen", {}},
+      {"a word of the body",
+       "Die Geschäftsstelle öffnet",
+       "Geschäftsstelle",
+       "Geschäftsstelle",
+       {}},
+      {"a name the archive knows", "", "DÜRREN", "DÜRREN", {}},
+      {"two readings as near: kept, named", "", "Feam", "Feam", {"Feam"}},
+      {"two readings, the body spells one", "Das Team lädt ein", "Feam", "Team", {}},
+      {"nothing near: kept, named", "", "Aneeidungen", "Aneeidungen", {"Aneeidungen"}},
+      {"parts of a hyphenated word", "", "Brucke-Bilanz", "Brücke-Bilanz", {}},
+      {"punctuation around a word kept", "", "\"Brucke:\"", "\"Brücke:\"", {}},
+      {"abbreviations and numbers left alone", "", "ÖPNV B12 2024 KiTa", "ÖPNV B12 2024 KiTa", {}},
+  };
+  for (const HeadCase& c : cases) {
+    const BodySpellings record(c.body);
+    const HeadWords checker(list, "de", record, archive);
+    const CheckedHead checked = checker.check(c.read);
+    EXPECT_EQ(checked.text, c.expected) << c.why;
+    EXPECT_EQ(checked.unknown, c.unknown) << c.why;
+    EXPECT_EQ(checked.respelled.empty(), c.read == c.expected) << c.why;
+  }
+}
+
+TEST(HeadWords, ConfusionsAreOneStepEach) {
+  const std::vector<std::string> c = HeadWords::confusions_of("somnier");
+  EXPECT_NE(std::find(c.begin(), c.end(), "sommer"), c.end());   // "ni" for "m"
+  EXPECT_NE(std::find(c.begin(), c.end(), "sömnier"), c.end());  // lost dots
+  EXPECT_EQ(std::find(c.begin(), c.end(), "sommcr"), c.end());   // two steps
+  EXPECT_EQ(std::find(c.begin(), c.end(), "somnier"), c.end());  // never itself
+}
+
+// Tesseract's German and English dictionaries (tesseract-ocr-deu, -eng), through the OCR
+// module, on misreadings of worn pages and on right words they do not list.
+TEST(HeadWords, TesseractsDictionariesRespellMisreadings) {
+  const OcrLexicon lexicon("deu+eng", "");
+  ASSERT_TRUE(lexicon.covers("de"));
+  ASSERT_TRUE(lexicon.covers("en"));
+  EXPECT_FALSE(lexicon.covers("fr"));
+  EXPECT_TRUE(lexicon.knows("de", "Brücke"));
+  EXPECT_FALSE(lexicon.knows("de", "Brucke"));
+  const std::unordered_set<std::string> archive;
+  const BodySpellings no_body("");
+  const HeadWords german(lexicon, "de", no_body, archive);
+  EXPECT_EQ(german.check("Ortsumgehung öffnet nach den Somnierferien").text,
+            "Ortsumgehung öffnet nach den Sommerferien");
+  EXPECT_EQ(german.check("PARKHAUS AM BAHNHOF EROFFNET IM FRUHJAHR").text,
+            "PARKHAUS AM BAHNHOF ERÖFFNET IM FRÜHJAHR");
+  EXPECT_EQ(german.check("Rund zwei Millionen Euro fliefien in das Vorhaben").text,
+            "Rund zwei Millionen Euro fließen in das Vorhaben");
+  EXPECT_EQ(german.check("Ein Informationsabend beäntwortet Fragen").text,
+            "Ein Informationsabend beantwortet Fragen");
+  const CheckedHead right = german.check("Umleitungen und Jahresbilanz der Ortsumgehung");
+  EXPECT_EQ(right.text, "Umleitungen und Jahresbilanz der Ortsumgehung");
+  EXPECT_TRUE(right.unknown.empty());
+  EXPECT_TRUE(right.respelled.empty());
+  EXPECT_EQ(german.check("Anmeldungen ab sofort").unknown, std::vector<std::string>{});
+  EXPECT_EQ(german.check("Aneeidungen ab sofort").unknown, std::vector<std::string>{"Aneeidungen"});
+
+  const HeadWords english(lexicon, "en", no_body, archive);
+  EXPECT_EQ(english.check("Bookings open at the customer service eoentre").text,
+            "Bookings open at the customer service centre");
+  const CheckedHead gritting = english.check("Winter gritting moves to new premises");
+  EXPECT_EQ(gritting.text, "Winter gritting moves to new premises");
+  EXPECT_TRUE(gritting.unknown.empty());
+  EXPECT_EQ(english.check("back the plans by alarge majority").unknown,
+            std::vector<std::string>{"alarge"});
+}
+
+}  // namespace
+}  // namespace pressarchive
