@@ -109,7 +109,10 @@ struct Metadata {
   // date and the dateline name different days (the header date is kept).
   std::vector<std::string> conflicts;
   // How a field was found, in words ("the author line", "the letterhead", "snapped from
-  // 'Gottingen' to a known spelling"), for the review reasons; not stored.
+  // 'Gottingen' to a known spelling"), for the review reasons; not stored. Besides the
+  // fields' own keys: "place_read" (the place as OCR read it before snapping),
+  // "<field>_respelled" ("Somnierferien -> Sommerferien") and "<field>_unknown" (words of
+  // an OCR'd title, subtitle or issuer that no dictionary nor the record knows).
   std::map<std::string, std::string> evidence;
 };
 

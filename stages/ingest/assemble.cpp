@@ -111,9 +111,12 @@ void flag_for_review(Record& record, const ReviewPolicy& policy, const ReviewHis
     const auto how = m.evidence.find(field);
     char buf[96];
     std::snprintf(buf, sizeof buf, " is doubtful: confidence %.2f below %.2f", it->second, minimum);
+    // The words of an OCR'd field that no dictionary nor the record knows (head_words.h).
+    const auto unknown = m.evidence.find(field + "_unknown");
     record.review_reasons.push_back(
         field_words(field) + " '" + value + "'" + buf +
-        (how == m.evidence.end() ? "" : " (" + evidence_words(how->second) + ")"));
+        (how == m.evidence.end() ? "" : " (" + evidence_words(how->second) + ")") +
+        (unknown == m.evidence.end() ? "" : "; no dictionary knows '" + unknown->second + "'"));
   }
   for (const std::string& conflict : m.conflicts) {
     const std::string field = conflict.substr(0, conflict.find(':'));

@@ -31,6 +31,10 @@ const std::vector<std::string_view> kGermanEndings = {"en", "n",   "e",  "s",  "
                                                       "er", "ern", "em", "ns", "ens"};
 const std::vector<std::string_view> kEnglishEndings = {"s", "es", "ed", "ing", "er", "ers", "ly"};
 
+// A longer "word" is OCR's garbage, not a misread word: named unknown without looking
+// it up, nor its readings (there are some fifty per letter), nor its cuts.
+constexpr std::size_t kLongestWord = 40;
+
 // German links the words of a compound with these ("Jahr-es-bilanz", "Ort-s-umgehung").
 constexpr const char* kLinks[] = {"", "s", "es", "n", "en", "e", "er"};
 
@@ -122,32 +126,33 @@ bool HeadWords::compound_known(const std::string& lower) const {
   return false;
 }
 
-HeadWords::Known HeadWords::how_known(const std::string& lower) const {
-  if (record_words_.has(lower) || archive_words_.count(lower) || in_dictionary(lower))
-    return Known::kListed;
-  if (inflected_known(lower)) return Known::kInflected;
-  if (language_ == "de" && compound_known(lower)) return Known::kCompound;
-  return Known::kNot;
+bool HeadWords::listed(const std::string& lower) const {
+  return record_words_.has(lower) || archive_words_.count(lower) || in_dictionary(lower);
+}
+
+bool HeadWords::known(const std::string& lower) const {
+  return listed(lower) || inflected_known(lower) || (language_ == "de" && compound_known(lower));
 }
 
 std::string HeadWords::respelling(const std::string& lower) const {
   // One confusion only: two let too many words become others ("gritting" -> "grilling").
-  // The readings known best (listed over inflected over compounded: "geoff" + "riet" is
-  // no reading of "geoffnet" beside the listed "geöffnet"); among several as good, the
-  // one the record itself spells.
-  std::vector<std::string> found;
-  Known best = Known::kNot;
-  for (const std::string& candidate : confusions_of(lower)) {
-    const Known how = how_known(candidate);
-    if (how == Known::kNot || how < best) continue;
-    if (how > best) found.clear(), best = how;
-    found.push_back(candidate);
+  // Readings that are listed words win over a listed stem with an ending; compounds are
+  // not asked ("geoff" + "riet" would pass for "geoffnet" beside the listed "geöffnet",
+  // and asking costs a dictionary lookup per cut of every reading). Among several as
+  // good, the one the record itself spells.
+  const std::vector<std::string> readings = confusions_of(lower);
+  for (const bool stems : {false, true}) {
+    std::vector<std::string> found;
+    for (const std::string& r : readings)
+      if (stems ? inflected_known(r) : listed(r)) found.push_back(r);
+    if (found.empty()) continue;
+    if (found.size() == 1) return found.front();
+    std::vector<std::string> own;
+    for (const std::string& f : found)
+      if (record_words_.has(f)) own.push_back(f);
+    return own.size() == 1 ? own.front() : "";
   }
-  if (found.size() == 1) return found.front();
-  std::vector<std::string> own;
-  for (const std::string& f : found)
-    if (record_words_.has(f)) own.push_back(f);
-  return own.size() == 1 ? own.front() : "";
+  return "";
 }
 
 void HeadWords::check_word(const std::string& word, CheckedHead& out, std::string& text) const {
@@ -156,7 +161,12 @@ void HeadWords::check_word(const std::string& word, CheckedHead& out, std::strin
     return;
   }
   const std::string lower = lower_utf8(word);
-  if (how_known(lower) != Known::kNot) {
+  if (code_points(lower) > kLongestWord) {
+    out.unknown.push_back(word);
+    text += word;
+    return;
+  }
+  if (known(lower)) {
     text += word;
     return;
   }

@@ -37,11 +37,11 @@ class HeadWords {
   static std::vector<std::string> confusions_of(const std::string& lower);
 
  private:
-  // How a lowercase word is known, from best to least: listed (the record's, the
-  // archive's, the dictionary's lowercase or capitalised), a listed stem with an ending,
-  // or for German two listed words compounded.
-  enum class Known { kNot, kCompound, kInflected, kListed };
-  Known how_known(const std::string& lower) const;
+  // Whether a lowercase word is listed: the record's, the archive's, or the dictionary's
+  // (lowercase or capitalised); known: listed, a listed stem with an ending, or for
+  // German two listed words compounded.
+  bool listed(const std::string& lower) const;
+  bool known(const std::string& lower) const;
   bool in_dictionary(const std::string& lower) const;
   bool inflected_known(const std::string& lower) const;
   bool compound_known(const std::string& lower) const;

@@ -7,7 +7,12 @@
 #include <algorithm>
 #include <set>
 
+#include "pipeline/config.h"
+#include "stages/core/text_util.h"
 #include "stages/engines/ocr_lexicon.h"
+#include "stages/ingest/assemble.h"
+#include "stages/metadata/base/rules.h"
+#include "stages/metadata/metadata.h"
 
 namespace pressarchive {
 namespace {
@@ -67,6 +72,18 @@ TEST(HeadWords, RespellsOnlyWhatOneConfusionMakesKnown) {
   }
 }
 
+TEST(HeadWords, OcrGarbageIsNamedAsRead) {
+  const WordList list({"Brücke"});
+  const std::unordered_set<std::string> archive;
+  const BodySpellings record("");
+  const HeadWords checker(list, "de", record, archive);
+  const std::string long_word(5000, 'x');
+  const std::string head = "Brucke " + long_word + " \xff\xfe\x80abc Brücke";
+  const CheckedHead checked = checker.check(head);
+  EXPECT_EQ(checked.text, "Brücke " + long_word + " \xff\xfe\x80abc Brücke");
+  EXPECT_EQ(checked.unknown, std::vector<std::string>{long_word});
+}
+
 TEST(HeadWords, ConfusionsAreOneStepEach) {
   const std::vector<std::string> c = HeadWords::confusions_of("somnier");
   EXPECT_NE(std::find(c.begin(), c.end(), "sommer"), c.end());   // "ni" for "m"
@@ -84,6 +101,11 @@ TEST(HeadWords, TesseractsDictionariesRespellMisreadings) {
   EXPECT_FALSE(lexicon.covers("fr"));
   EXPECT_TRUE(lexicon.knows("de", "Brücke"));
   EXPECT_FALSE(lexicon.knows("de", "Brucke"));
+  // What OCR may put in a word: bytes that are no UTF-8, letters of no model, controls.
+  for (const std::string hostile :
+       {std::string("\xff\xfe\x80"), std::string("\xe2\x82"), std::string("中文字"),
+        std::string("a\x01b"), std::string(5000, 'x'), std::string()})
+    EXPECT_FALSE(lexicon.knows("de", hostile));
   const std::unordered_set<std::string> archive;
   const BodySpellings no_body("");
   const HeadWords german(lexicon, "de", no_body, archive);
@@ -110,6 +132,71 @@ TEST(HeadWords, TesseractsDictionariesRespellMisreadings) {
   EXPECT_TRUE(gritting.unknown.empty());
   EXPECT_EQ(english.check("back the plans by alarge majority").unknown,
             std::vector<std::string>{"alarge"});
+}
+
+// A one-page release as OCR (or a text layer) gives it: the title line set taller.
+PageResult release_page(const std::string& title, PageMethod method) {
+  PageResult page;
+  page.number = 1;
+  page.method = method;
+  if (method == PageMethod::kOcr) page.confidence = 95;
+  const std::vector<std::pair<std::string, float>> lines = {
+      {"Stadt Lüneburg", 30},
+      {"Pressemitteilung vom 3. Mai 2019", 30},
+      {title, 60},
+      {"Lüneburg, 3. Mai 2019 – Das neue Parkhaus am Bahnhof hat 400 Plätze. Die Stadt "
+       "rechnet mit der Eröffnung im Frühjahr.",
+       30},
+      {"Die Kosten tragen Stadt und Land gemeinsam, sagte die Sprecherin der Stadt.", 30}};
+  for (const auto& [text, height] : lines) {
+    TextLine line;
+    line.text = text;
+    line.height = height;
+    line.starts_paragraph = true;
+    page.lines.push_back(line);
+    page.text += (page.text.empty() ? "" : "\n\n") + text;
+  }
+  return page;
+}
+
+TEST(HeadWords, AnOcrdTitleIsRespelledAndOneWithAWordNothingKnowsGoesToReview) {
+  const auto list = std::make_shared<const WordList>(
+      std::set<std::string>{"Parkhaus", "Bahnhof", "eröffnet", "Frühjahr", "neue", "Stadt"});
+  const MetadataRules rules = parse_rules(builtin_rules_text(), "built-in").value();
+  const MetadataExtractor checked(rules, {}, list);
+  const MetadataExtractor plain(rules);
+
+  const Metadata respelled =
+      checked.extract({release_page("Parkhaus am Bahnhof EROFFNET im Frühjahr", PageMethod::kOcr)});
+  EXPECT_EQ(respelled.title, "Parkhaus am Bahnhof ERÖFFNET im Frühjahr");
+  EXPECT_EQ(respelled.evidence.at("title_respelled"), "EROFFNET -> ERÖFFNET");
+  EXPECT_EQ(respelled.evidence.count("title_unknown"), 0u);
+  // Without a dictionary, and from a text layer (printed as it reads), nothing changes.
+  EXPECT_EQ(
+      plain.extract({release_page("Parkhaus am Bahnhof EROFFNET im Frühjahr", PageMethod::kOcr)})
+          .title,
+      "Parkhaus am Bahnhof EROFFNET im Frühjahr");
+  EXPECT_EQ(checked
+                .extract({release_page("Parkhaus am Bahnhof EROFFNET im Frühjahr",
+                                       PageMethod::kTextLayer)})
+                .title,
+            "Parkhaus am Bahnhof EROFFNET im Frühjahr");
+
+  Record record;
+  record.pages = {release_page("Parkhaus am Bahnhof Zzyxerei im Frühjahr", PageMethod::kOcr)};
+  record.metadata = checked.extract(record.pages);
+  EXPECT_EQ(record.metadata.title, "Parkhaus am Bahnhof Zzyxerei im Frühjahr");
+  EXPECT_EQ(record.metadata.evidence.at("title_unknown"), "Zzyxerei");
+  EXPECT_EQ(record.metadata.evidence.at("title").substr(0, 13), "unknown-word/");
+  const Settings settings = Config::load("").value().settings().value();
+  flag_for_review(
+      record, ReviewPolicy{settings.review_min_ocr_confidence, settings.review_min_field_confidence,
+                           settings.review_min_confidence});
+  EXPECT_TRUE(record.needs_review);
+  bool named = false;
+  for (const std::string& reason : record.review_reasons)
+    named = named || reason.find("no dictionary knows 'Zzyxerei'") != std::string::npos;
+  EXPECT_TRUE(named) << (record.review_reasons.empty() ? "" : record.review_reasons.front());
 }
 
 }  // namespace
