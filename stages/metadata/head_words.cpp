@@ -48,16 +48,13 @@ std::size_t code_points(const std::string& s) {
 // abbreviation in capitals ("ÖPNV") or a name with a capital inside ("KiTa").
 bool checkable(const std::string& word) {
   if (code_points(word) < 3 || has_digit(word.substr(0, 1))) return false;
-  int digits = 0, capitals = 0;
+  int digits = 0;
   bool lower_seen = false, capital_after_lower = false;
   for (std::size_t i = 0; i < word.size(); i += char_length(word, i)) {
     const std::string c = word.substr(i, char_length(word, i));
     if (!is_word_char(word, i)) return false;
     if (c[0] >= '0' && c[0] <= '9') ++digits;
-    if (starts_uppercase(c)) {
-      ++capitals;
-      capital_after_lower = capital_after_lower || lower_seen;
-    }
+    if (starts_uppercase(c)) capital_after_lower = capital_after_lower || lower_seen;
     lower_seen = lower_seen || starts_lowercase(c);
   }
   if (digits > 1 || capital_after_lower) return false;
