@@ -29,7 +29,11 @@ bool all_capitals(const std::string& text) {
   return upper >= 2 && lower_utf8(text) != text;
 }
 
+// Whether two lines are set at one size, as far as their heights can tell: OCR's boxes
+// within `share` of each other; a text layer's font sizes within 3 % (one type size from
+// the next is a tenth or more apart).
 bool sizes_within(const Line& a, const Line& b, float share) {
+  if (a.exact_height && b.exact_height) share = std::min(share, 0.03f);
   return a.height > 0 && b.height > 0 &&
          std::abs(a.height - b.height) <= share * std::max(a.height, b.height);
 }

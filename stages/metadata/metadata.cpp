@@ -101,7 +101,8 @@ MetadataExtractor::Reading MetadataExtractor::read_lines(
     for (const TextLine& tl : page.lines) {
       const std::string text = strip_noise(tl.text);
       if (!has_word(text)) continue;
-      r.lines.push_back({text, tl.height, tl.starts_paragraph || first, Role::kContent});
+      r.lines.push_back({text, tl.height, tl.starts_paragraph || first, Role::kContent,
+                         page.method == PageMethod::kTextLayer});
       first = false;
     }
   }

@@ -25,6 +25,9 @@ struct Line {
   float height = 0;
   bool starts_paragraph = false;
   Role role = Role::kContent;
+  // A text layer's font size, exact; an OCR line's box varies with its accents, descenders
+  // and wear by a fifth or more at one size.
+  bool exact_height = false;
 };
 
 // The first line at or after `i` that is not boilerplate (lines.size() when none).
