@@ -178,22 +178,90 @@ void HeadWords::check_word(const std::string& word, CheckedHead& out, std::strin
   text += spelled;
 }
 
+std::vector<std::string> HeadWords::without_specks(const std::vector<std::string>& tokens,
+                                                   CheckedHead& out) const {
+  // What a speck on a worn page reads as inside a head: a mark standing alone, a symbol
+  // stuck to a word ("übernehmen®"), a full stop or an apostrophe after a known word that
+  // the head goes on from ("MIT. NEUEM", "UND' BUND"), a full stop between two known words
+  // ("Für.die"), a hyphen before a known word ("-KÖNNEN"). Dashes, "&", "+" and "/" stand
+  // alone in headlines; an apostrophe after "s" is a possessive.
+  static const std::vector<std::string> kStuck = {"\u00ae", "\u00a9", "\u2122", "\u2022", "_",
+                                                  "~",      "|",      "*",      "="};
+  // Capitals of three letters count here ("MIT."): an abbreviation's full stop stays on
+  // "Nr", "Dr", "St", which are no words.
+  const auto listed_word = [&](const std::string& w) {
+    return code_points(w) >= 3 && (checkable(w) || code_points(w) <= 4) &&
+           std::all_of(w.begin(), w.end(), [](char c) { return !(c >= '0' && c <= '9'); }) &&
+           listed(lower_utf8(w));
+  };
+  std::vector<std::string> kept;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    std::string t = tokens[i];
+    for (bool stripped = true; stripped;) {
+      stripped = false;
+      for (const std::string& mark : kStuck) {
+        if (t.size() > mark.size() && t.compare(t.size() - mark.size(), mark.size(), mark) == 0)
+          t.resize(t.size() - mark.size()), stripped = true;
+        if (t.size() > mark.size() && t.compare(0, mark.size(), mark) == 0)
+          t.erase(0, mark.size()), stripped = true;
+      }
+    }
+    const bool inside = i > 0 && i + 1 < tokens.size();
+    if (!has_word(t)) {
+      if (t == "-" || t == "\u2013" || t == "\u2014" || t == "&" || t == "+" || t == "/" ||
+          !inside) {
+        kept.push_back(t);
+        if (t != tokens[i]) out.specks.push_back(tokens[i]);
+      } else {
+        out.specks.push_back(tokens[i]);
+      }
+      continue;
+    }
+    TokenParts parts = token_parts(t);
+    if (const std::string closing = "\u2019";
+        parts.trail.empty() && parts.word.size() > closing.size() &&
+        parts.word.compare(parts.word.size() - closing.size(), closing.size(), closing) == 0)
+      parts.word.resize(parts.word.size() - closing.size()), parts.trail = "'";
+    const bool apostrophe = parts.trail == "'";
+    if (inside && (parts.trail == "." || apostrophe) && listed_word(parts.word) &&
+        has_word(tokens[i + 1]) &&
+        !(apostrophe && std::string("sxzSXZ").find(parts.word.back()) != std::string::npos))
+      parts.trail.clear();
+    else if (apostrophe && t.size() > parts.word.size() + 1)
+      parts.trail = t.substr(parts.lead.size() + parts.word.size());  // "’" kept as printed
+    if (i > 0 && parts.lead == "-" && listed_word(parts.word) && has_word(tokens[i - 1]) &&
+        tokens[i - 1].back() != '-')
+      parts.lead.clear();
+    if (const std::size_t dot = parts.word.find('.');
+        dot != std::string::npos && dot > 0 && dot + 1 < parts.word.size() &&
+        parts.word.find('.', dot + 1) == std::string::npos &&
+        listed_word(parts.word.substr(0, dot)) && code_points(parts.word.substr(dot + 1)) >= 2 &&
+        checkable(parts.word.substr(dot + 1)) && listed(lower_utf8(parts.word.substr(dot + 1))))
+      parts.word[dot] = ' ';
+    std::string cleaned = parts.lead + parts.word + parts.trail;
+    if (cleaned != tokens[i]) out.specks.push_back(tokens[i]);
+    kept.push_back(std::move(cleaned));
+  }
+  return kept;
+}
+
 CheckedHead HeadWords::check(const std::string& head) const {
   CheckedHead out;
   std::vector<std::string> checked;
-  for (const std::string& token : tokens(head)) {
-    const TokenParts parts = token_parts(token);
-    std::string text = parts.lead;
-    // Each part of a hyphenated compound, and a word before an apostrophe, on its own.
-    std::size_t from = 0;
-    while (from <= parts.word.size()) {
-      const std::size_t cut = std::min(parts.word.find_first_of("-'", from), parts.word.size());
-      check_word(parts.word.substr(from, cut - from), out, text);
-      if (cut < parts.word.size()) text += parts.word[cut];
-      from = cut + 1;
+  for (const std::string& cleaned : without_specks(tokens(head), out))
+    for (const std::string& token : tokens(cleaned)) {
+      const TokenParts parts = token_parts(token);
+      std::string text = parts.lead;
+      // Each part of a hyphenated compound, and a word before an apostrophe, on its own.
+      std::size_t from = 0;
+      while (from <= parts.word.size()) {
+        const std::size_t cut = std::min(parts.word.find_first_of("-'", from), parts.word.size());
+        check_word(parts.word.substr(from, cut - from), out, text);
+        if (cut < parts.word.size()) text += parts.word[cut];
+        from = cut + 1;
+      }
+      checked.push_back(text + parts.trail);
     }
-    checked.push_back(text + parts.trail);
-  }
   out.text = join(checked, " ");
   return out;
 }

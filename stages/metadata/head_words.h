@@ -18,6 +18,7 @@ struct CheckedHead {
   std::string text;                    // the head with its respelled words
   std::vector<std::string> respelled;  // "Somnierferien -> Sommerferien"
   std::vector<std::string> unknown;    // words as read that nothing knows, after respelling
+  std::vector<std::string> specks;     // tokens as read that lost a speck's mark ("MIT.")
 };
 
 // Holds references to its arguments, which must outlive it; check() is const and
@@ -47,6 +48,9 @@ class HeadWords {
   bool compound_known(const std::string& lower) const;
   // The one known word `lower` was misread from, or "" when none or several.
   std::string respelling(const std::string& lower) const;
+  // The head's tokens without the marks specks make (head_words.cpp says which).
+  std::vector<std::string> without_specks(const std::vector<std::string>& tokens,
+                                          CheckedHead& out) const;
   // One word (no blank, no hyphen) of the head as printed, into `out`.
   void check_word(const std::string& word, CheckedHead& out, std::string& text) const;
 

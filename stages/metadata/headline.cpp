@@ -64,16 +64,17 @@ bool HeadlineReader::continues(const Line& a, const Line& b) const {
   if (all_capitals(ta) && !all_capitals(strip_noise(b.text)) && tokens(b.text).size() > 2)
     return false;
   if (wrap_words_.count(wa.back())) {
-    // A particle may end the headline: the wrap holds only in the same type, or in the
-    // same paragraph at a size OCR may have boxed a little lower.
+    // A particle may end the headline: the wrap holds only in the same paragraph (a new
+    // one after a particle opens the subtitle, at any size), at a size OCR may have boxed
+    // up to a quarter lower.
     const bool particle = end_particles_.count(wa.back()) > 0;
     const bool sizes_known = a.height > 0 && b.height > 0;
     // After a particle, a line that opens with a capitalised article or pronoun ("… mit
     // großer Mehrheit zu" / "Ein Informationsabend …") is a phrase of its own, at any size.
     const bool own_phrase =
         particle && starts_uppercase(strip_noise(b.text)) && wrap_words_.count(wb.front()) > 0;
-    if (!own_phrase && (!particle || !sizes_known || sizes_within(a, b, 0.12f) ||
-                        (!b.starts_paragraph && sizes_within(a, b, 0.25f))))
+    if (!own_phrase &&
+        (!particle || !sizes_known || (!b.starts_paragraph && sizes_within(a, b, 0.25f))))
       return true;
   }
   if (ta.back() == '-' || ta.back() == ',') return true;

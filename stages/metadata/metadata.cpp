@@ -291,6 +291,7 @@ void MetadataExtractor::check_head_words(const BodySpellings& record_words, Head
     if (!checked.respelled.empty())
       meta.evidence[field + "_respelled"] = join(checked.respelled, "; ");
     if (!checked.unknown.empty()) meta.evidence[field + "_unknown"] = join(checked.unknown, " ");
+    if (!checked.specks.empty()) meta.evidence[field + "_specks"] = join(checked.specks, " ");
     return !checked.unknown.empty();
   };
   if (check("title", meta.title) && headline.title_evidence != "misread-marks")

@@ -72,16 +72,52 @@ TEST(HeadWords, RespellsOnlyWhatOneConfusionMakesKnown) {
   }
 }
 
+TEST(HeadWords, MarksOfSpecksGoMarksOfTheHeadlineStay) {
+  const WordList list({"Parkhaus", "Bahnhof", "mit", "neuem", "Angebot", "die", "für", "und",
+                       "Bund", "übernehmen", "Kosten", "können", "Bürger", "Nutzer"});
+  const std::unordered_set<std::string> archive;
+  const BodySpellings record("");
+  const HeadWords checker(list, "de", record, archive);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"Parkhaus : am Bahnhof", "Parkhaus am Bahnhof"},  // a mark alone
+      {"Parkhaus _ Bahnhof = Angebot", "Parkhaus Bahnhof Angebot"},
+      {"Bund übernehmen® Kosten", "Bund übernehmen Kosten"},    // stuck to a word
+      {"START MIT. NEUEM ANGEBOT", "START MIT NEUEM ANGEBOT"},  // full stop inside
+      {"LAND UND' BUND", "LAND UND BUND"},                      // apostrophe
+      {"LAND UND\u2019 BUND", "LAND UND BUND"},
+      {"Bürger -können mit", "Bürger können mit"},         // hyphen before
+      {"Kosten für.die Bürger", "Kosten für die Bürger"},  // between two words
+      // What a headline prints stays.
+      {"Parkhaus – Bahnhof & Angebot / Bund", "Parkhaus – Bahnhof & Angebot / Bund"},
+      {"Bürger- und Nutzer", "Bürger- und Nutzer"},
+      {"Nutzers' Angebot", "Nutzers' Angebot"},
+      {"Parkhaus Nr. 4 und St. Bahnhof", "Parkhaus Nr. 4 und St. Bahnhof"},  // abbreviations
+      {"Bahnhof: Parkhaus", "Bahnhof: Parkhaus"},
+      {"Angebot mit.", "Angebot mit."},  // at the end: clean_headline's
+  };
+  for (const auto& [read, expected] : cases) {
+    const CheckedHead checked = checker.check(read);
+    EXPECT_EQ(checked.text, expected) << read;
+    EXPECT_EQ(checked.specks.empty(), read == expected) << read;
+  }
+}
+
 TEST(HeadWords, OcrGarbageIsNamedAsRead) {
   const WordList list({"Brücke"});
   const std::unordered_set<std::string> archive;
   const BodySpellings record("");
   const HeadWords checker(list, "de", record, archive);
   const std::string long_word(5000, 'x');
-  const std::string head = "Brucke " + long_word + " \xff\xfe\x80abc Brücke";
+  const std::string head = "Brucke " + long_word +
+                           " \xff\xfe\x80"
+                           "abc \xff Brücke";
   const CheckedHead checked = checker.check(head);
-  EXPECT_EQ(checked.text, "Brücke " + long_word + " \xff\xfe\x80abc Brücke");
-  EXPECT_EQ(checked.unknown, std::vector<std::string>{long_word});
+  // Bytes that are no UTF-8 stay as read beside letters; alone they are a speck's.
+  EXPECT_TRUE(checked.text == "Brücke " + long_word +
+                                  " \xff\xfe\x80"
+                                  "abc Brücke");
+  EXPECT_EQ(checked.unknown.size(), 1u);
+  EXPECT_TRUE(checked.unknown == std::vector<std::string>{long_word});
 }
 
 TEST(HeadWords, ConfusionsAreOneStepEach) {
