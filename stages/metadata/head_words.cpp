@@ -206,6 +206,20 @@ std::vector<std::string> HeadWords::without_specks(const std::vector<std::string
           t.erase(0, mark.size()), stripped = true;
       }
     }
+    // A single quotation mark opening a known word that nothing after it closes.
+    for (const std::string& quote :
+         {std::string("\u201a"), std::string("\u2018"), std::string("'")}) {
+      if (i == 0 || t.size() <= quote.size() || t.compare(0, quote.size(), quote) != 0) continue;
+      const bool closed = std::any_of(tokens.begin() + i, tokens.end(), [](const std::string& u) {
+        const TokenParts p = token_parts(u);
+        const std::string_view w(p.word);
+        return p.trail.find('\'') != std::string::npos ||
+               (w.size() >= 3 &&
+                (w.substr(w.size() - 3) == "\u2019" || w.substr(w.size() - 3) == "\u2018"));
+      });
+      if (!closed && listed_word(token_parts(t.substr(quote.size())).word))
+        t.erase(0, quote.size());
+    }
     const bool inside = i > 0 && i + 1 < tokens.size();
     if (!has_word(t)) {
       if (t == "-" || t == "\u2013" || t == "\u2014" || t == "&" || t == "+" || t == "/" ||

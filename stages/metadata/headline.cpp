@@ -32,6 +32,18 @@ bool all_capitals(const std::string& text) {
 // Whether two lines are set at one size, as far as their heights can tell: OCR's boxes
 // within `share` of each other; a text layer's font sizes within 3 % (one type size from
 // the next is a tenth or more apart).
+// Whether a line opens in lowercase past what a speck puts before it: a quotation mark, a
+// lone small letter that is no word ("i Umleitungen sind …" opens with a capital; "a new
+// …" in lowercase, "A drop-in …" with a capital).
+bool opens_lowercase(const std::string& text) {
+  const std::vector<std::string> t = tokens(strip_leading_quotes(text));
+  std::size_t i = 0;
+  while (i + 1 < t.size() && char_length(t[i], 0) == t[i].size() && t[i] != "a" &&
+         !starts_uppercase(t[i]))
+    ++i;
+  return i < t.size() && starts_lowercase(strip_leading_quotes(t[i]));
+}
+
 bool sizes_within(const Line& a, const Line& b, float share) {
   if (a.exact_height && b.exact_height) share = std::min(share, 0.03f);
   return a.height > 0 && b.height > 0 &&
@@ -83,11 +95,15 @@ bool HeadlineReader::continues(const Line& a, const Line& b) const {
   // A headline line of its own does not end with a colon: at the same size, the rest of
   // the headline follows ("Title: rest of it").
   if (ta.back() == ':' && tokens(ta).size() >= 3 && sizes_within(a, b, 0.12f)) return true;
-  // A headline in capitals goes on in capitals at its size; a subtitle is set otherwise.
-  if (all_capitals(ta) && all_capitals(tb) && sizes_within(a, b, 0.12f)) return true;
-  // A subtitle starts with a capital: a lowercase start goes on with the title, even where
-  // OCR boxes a line without ascenders or descenders a little lower.
-  return starts_lowercase(tb) &&
+  // A headline in capitals goes on in capitals at its size (in its paragraph, at what OCR
+  // boxes as up to a third lower or higher: accents and a low quote make a line's box
+  // taller); a subtitle is set otherwise.
+  if (all_capitals(ta) && all_capitals(tb) &&
+      (sizes_within(a, b, 0.12f) || (!b.starts_paragraph && sizes_within(a, b, 0.3f))))
+    return true;
+  // A subtitle starts with a capital: a lowercase start (past a speck) goes on with the
+  // title, even where OCR boxes a line without ascenders or descenders a little lower.
+  return opens_lowercase(tb) &&
          (sizes_within(a, b, 0.2f) || (!b.starts_paragraph && sizes_within(a, b, 0.3f)));
 }
 
@@ -97,7 +113,7 @@ bool HeadlineReader::continues(const Line& a, const Line& b) const {
 // the title's size while the third part is clearly smaller (the subtitle's type).
 bool HeadlineReader::rest_of_title(const Line& title_first, const Line& title_last,
                                    const Line& second, const Line& third) const {
-  if (starts_lowercase(strip_noise(second.text))) return true;
+  if (opens_lowercase(strip_noise(second.text))) return true;
   const std::string last = trim(title_last.text);
   if (!last.empty() && last.back() == ':' && tokens(last).size() >= 3) return true;
   return sizes_within(title_first, second, 0.12f) &&

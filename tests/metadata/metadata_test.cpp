@@ -429,6 +429,23 @@ TEST(Metadata, TitleAndSubtitleSplit) {
        "Brücke über die Aller sucht Ehrenamtliche: Bürgerinnen und Bürger können sich an der "
        "Gestaltung beteiligen",
        "Umleitungen sind während der Bauzeit ausgeschildert"},
+      // A headline in capitals goes on in capitals in its paragraph, at what OCR boxes a
+      // fifth lower or higher.
+      {"@44 STRASSENBAHNLINIE 4 WIRD SANIERT: STADTRAT STIMMT DEM KONZEPT\n@55 DER VERWALTUNG "
+       "MIT GROSSER MEHRHEIT ZU",
+       "STRASSENBAHNLINIE 4 WIRD SANIERT: STADTRAT STIMMT DEM KONZEPT DER VERWALTUNG MIT GROSSER "
+       "MEHRHEIT ZU",
+       ""},
+      // A speck's lone letter does not make a subtitle open in lowercase.
+      {"@123 Stadtteilzentrum in Kassel legt Jahresbilanz vor\n@77 i Umleitungen sind während "
+       "der Bauzeit ausgeschildert",
+       "Stadtteilzentrum in Kassel legt Jahresbilanz vor",
+       "Umleitungen sind während der Bauzeit ausgeschildert"},
+      // After a particle, a new paragraph is the subtitle's even at the title's size.
+      {"@37 Tierheim wird saniert: Stadtrat stimmt dem Konzept der\n@33 Verwaltung mit großer "
+       "Mehrheit zu\n\n@35 Anmeldungen sind ab sofort im Bürgerbüro möglich",
+       "Tierheim wird saniert: Stadtrat stimmt dem Konzept der Verwaltung mit großer Mehrheit zu",
+       "Anmeldungen sind ab sofort im Bürgerbüro möglich"},
   };
   for (const HeadlineCase& c : cases) {
     const Metadata m =
@@ -446,6 +463,27 @@ TEST(Metadata, TitleAndSubtitleSplit) {
       std::string(kBodyDe));
   EXPECT_EQ(m.title, "Hallenbad ist wieder geöffnet");
   EXPECT_EQ(m.subtitle, "Anmeldungen sind ab sofort im Bürgerbüro möglich");
+}
+
+TEST(Metadata, ATextLayersFontSizesAreExact) {
+  // A subtitle one type size under a title that ends in a particle: a text layer's sizes
+  // tell them apart; OCR's boxes of one size differ by as much.
+  const std::string head =
+      "@10 Pressemitteilung vom 13.02.2017\n\n@13.8 Grundschule am Park eröffnet im Frühjahr: "
+      "Stadtrat stimmt dem\n@13.8 Konzept der Verwaltung mit großer Mehrheit zu\n@11.8 Rund zwei "
+      "Millionen Euro fließen in das Vorhaben\n\n";
+  std::string body;
+  for (const std::string& line : split(kBodyDe, '\n')) body += "@10 " + line + "\n";
+  PageResult page = page_from(head + body);
+  static const MetadataExtractor extractor(rules());
+  page.method = PageMethod::kTextLayer;
+  const Metadata text_layer = extractor.extract({page});
+  EXPECT_EQ(text_layer.title,
+            "Grundschule am Park eröffnet im Frühjahr: Stadtrat stimmt dem Konzept der Verwaltung "
+            "mit großer Mehrheit zu");
+  EXPECT_EQ(text_layer.subtitle, "Rund zwei Millionen Euro fließen in das Vorhaben");
+  page.method = PageMethod::kOcr;
+  EXPECT_EQ(extractor.extract({page}).subtitle, "");
 }
 
 TEST(Metadata, LongHeadlineAtBodySizeAboveADateline) {
