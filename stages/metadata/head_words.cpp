@@ -74,6 +74,27 @@ HeadWords::HeadWords(const Lexicon& lexicon, std::string language,
 std::vector<std::string> HeadWords::confusions_of(const std::string& lower) {
   std::set<std::string> seen;
   std::vector<std::string> out;
+  // A headline in capitals loses the dots of all its umlauts at once ("BURGERBURO"): the
+  // dots back on two to four of a word's a, o and u count as one confusion.
+  std::vector<std::size_t> vowels;
+  for (std::size_t i = 0; i < lower.size(); ++i)
+    if (lower[i] == 'a' || lower[i] == 'o' || lower[i] == 'u') vowels.push_back(i);
+  if (vowels.size() >= 2 && vowels.size() <= 4)
+    for (unsigned mask = 0; mask < (1u << vowels.size()); ++mask) {
+      if (__builtin_popcount(mask) < 2) continue;
+      std::string reading;
+      std::size_t from = 0;
+      for (std::size_t v = 0; v < vowels.size(); ++v) {
+        if (!(mask & (1u << v))) continue;
+        reading += lower.substr(from, vowels[v] - from);
+        reading += lower[vowels[v]] == 'a'   ? "\u00e4"
+                   : lower[vowels[v]] == 'o' ? "\u00f6"
+                                             : "\u00fc";
+        from = vowels[v] + 1;
+      }
+      reading += lower.substr(from);
+      if (seen.insert(reading).second) out.push_back(std::move(reading));
+    }
   for (std::size_t i = 0; i < lower.size(); i += char_length(lower, i))
     for (const auto& [read, meant] : kConfusions) {
       const std::string_view r(read);
@@ -104,20 +125,28 @@ bool HeadWords::inflected_known(const std::string& lower) const {
 }
 
 bool HeadWords::compound_known(const std::string& lower) const {
-  // Each part four letters or more (a stem of three before a link): shorter parts make
-  // nearly any misreading a compound ("geoff" + "net").
+  // Each part four letters or more (a stem of three before a link), or a noun of three
+  // after five ("Wertstoff" + "hof"): shorter parts make nearly any misreading a compound
+  // ("geoff" + "net").
   const std::size_t n = code_points(lower);
   std::size_t at = 0, k = 0;
   for (; k < 4 && at < lower.size(); ++k) at += char_length(lower, at);
-  for (; k + 4 <= n; ++k, at += char_length(lower, at)) {
+  for (; k + 3 <= n; ++k, at += char_length(lower, at)) {
     const std::string right = lower.substr(at);
-    if (!in_dictionary(right) && !inflected_known(right)) continue;
+    if (k + 3 == n ? k < 5 || !lexicon_.knows(language_, capitalised(right))
+                   : !in_dictionary(right) && !inflected_known(right))
+      continue;
     const std::string left = lower.substr(0, at);
     for (const char* link : kLinks) {
       const std::string_view l(link);
       if (left.size() < l.size() + 3 || left.compare(left.size() - l.size(), l.size(), l) != 0)
         continue;
-      if (in_dictionary(left.substr(0, left.size() - l.size()))) return true;
+      // The first part a noun, itself a compound when long ("Wert" + "stoff" + "hof"); a
+      // word of another kind makes junk of misreadings ("somit" + "teilung").
+      const std::string stem = left.substr(0, left.size() - l.size());
+      if (lexicon_.knows(language_, capitalised(stem)) ||
+          (code_points(stem) >= 8 && compound_known(stem)))
+        return true;
     }
   }
   return false;
@@ -133,15 +162,17 @@ bool HeadWords::known(const std::string& lower) const {
 
 std::string HeadWords::respelling(const std::string& lower) const {
   // One confusion only: two let too many words become others ("gritting" -> "grilling").
-  // Readings that are listed words win over a listed stem with an ending; compounds are
-  // not asked ("geoff" + "riet" would pass for "geoffnet" beside the listed "geöffnet",
-  // and asking costs a dictionary lookup per cut of every reading). Among several as
-  // good, the one the record itself spells.
+  // Readings that are listed words win over a listed stem with an ending, and those over
+  // compounds ("geoff" + "riet" would pass for "geoffnet" beside the listed "geöffnet");
+  // compounds are asked of words up to 24 letters (a lookup per cut of every reading).
+  // Among several as good, the one the record itself spells.
   const std::vector<std::string> readings = confusions_of(lower);
-  for (const bool stems : {false, true}) {
+  for (const int tier : {0, 1, 2}) {
+    if (tier == 2 && (language_ != "de" || code_points(lower) > 24)) break;
     std::vector<std::string> found;
     for (const std::string& r : readings)
-      if (stems ? inflected_known(r) : listed(r)) found.push_back(r);
+      if (tier == 0 ? listed(r) : tier == 1 ? inflected_known(r) : compound_known(r))
+        found.push_back(r);
     if (found.empty()) continue;
     if (found.size() == 1) return found.front();
     std::vector<std::string> own;
@@ -259,10 +290,33 @@ std::vector<std::string> HeadWords::without_specks(const std::vector<std::string
   return kept;
 }
 
+std::vector<std::string> HeadWords::joined_apart(const std::vector<std::string>& tokens,
+                                                 CheckedHead& out) const {
+  // A blank OCR put after a word's first letter ("J ugendzentrum"): a lone letter before
+  // a word nothing knows that with it is a listed word.
+  std::vector<std::string> kept;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (i + 1 < tokens.size() && char_length(tokens[i], 0) == tokens[i].size() &&
+        is_word_char(tokens[i], 0) && !has_digit(tokens[i])) {
+      const TokenParts next = token_parts(tokens[i + 1]);
+      const std::string joined = lower_utf8(tokens[i] + next.word);
+      if (next.lead.empty() && checkable(next.word) && !known(lower_utf8(next.word)) &&
+          listed(joined)) {
+        out.specks.push_back(tokens[i] + " " + tokens[i + 1]);
+        kept.push_back(tokens[i] + tokens[i + 1]);
+        ++i;
+        continue;
+      }
+    }
+    kept.push_back(tokens[i]);
+  }
+  return kept;
+}
+
 CheckedHead HeadWords::check(const std::string& head) const {
   CheckedHead out;
   std::vector<std::string> checked;
-  for (const std::string& cleaned : without_specks(tokens(head), out))
+  for (const std::string& cleaned : without_specks(joined_apart(tokens(head), out), out))
     for (const std::string& token : tokens(cleaned)) {
       const TokenParts parts = token_parts(token);
       std::string text = parts.lead;

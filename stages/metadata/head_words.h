@@ -48,6 +48,9 @@ class HeadWords {
   bool compound_known(const std::string& lower) const;
   // The one known word `lower` was misread from, or "" when none or several.
   std::string respelling(const std::string& lower) const;
+  // The head's tokens with a word OCR cut after its first letter joined again.
+  std::vector<std::string> joined_apart(const std::vector<std::string>& tokens,
+                                        CheckedHead& out) const;
   // The head's tokens without the marks specks make (head_words.cpp says which).
   std::vector<std::string> without_specks(const std::vector<std::string>& tokens,
                                           CheckedHead& out) const;

@@ -158,6 +158,12 @@ TEST(HeadWords, TesseractsDictionariesRespellMisreadings) {
   EXPECT_TRUE(right.unknown.empty());
   EXPECT_TRUE(right.respelled.empty());
   EXPECT_EQ(german.check("Anmeldungen ab sofort").unknown, std::vector<std::string>{});
+  // Dots lost on every umlaut of a word in capitals; a compound of three parts; a blank
+  // after the first letter.
+  EXPECT_EQ(german.check("BURGERBURO IN MEISSEN").text, "BÜRGERBÜRO IN MEISSEN");
+  EXPECT_TRUE(german.check("Wertstoffhof öffnet").unknown.empty());
+  EXPECT_EQ(german.check("Büro des Oberbiirgermeisters").text, "Büro des Oberbürgermeisters");
+  EXPECT_EQ(german.check("J ugendzentrum startet").text, "Jugendzentrum startet");
   EXPECT_EQ(german.check("Aneeidungen ab sofort").unknown, std::vector<std::string>{"Aneeidungen"});
 
   const HeadWords english(lexicon, "en", no_body, archive);
