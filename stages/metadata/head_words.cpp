@@ -160,15 +160,14 @@ bool HeadWords::known(const std::string& lower) const {
   return listed(lower) || inflected_known(lower) || (language_ == "de" && compound_known(lower));
 }
 
-std::string HeadWords::respelling(const std::string& lower) const {
+std::string HeadWords::respelling(const std::string& lower, bool compounds) const {
   // One confusion only: two let too many words become others ("gritting" -> "grilling").
-  // Readings that are listed words win over a listed stem with an ending, and those over
-  // compounds ("geoff" + "riet" would pass for "geoffnet" beside the listed "geöffnet");
-  // compounds are asked of words up to 24 letters (a lookup per cut of every reading).
-  // Among several as good, the one the record itself spells.
+  // Readings that are listed words win over a listed stem with an ending; compounds are
+  // asked apart (`compounds`), and of words up to 24 letters only (a lookup per cut of
+  // every reading). Among several as good, the one the record itself spells.
+  if (compounds && (language_ != "de" || code_points(lower) > 24)) return "";
   const std::vector<std::string> readings = confusions_of(lower);
-  for (const int tier : {0, 1, 2}) {
-    if (tier == 2 && (language_ != "de" || code_points(lower) > 24)) break;
+  for (const int tier : compounds ? std::vector<int>{2} : std::vector<int>{0, 1}) {
     std::vector<std::string> found;
     for (const std::string& r : readings)
       if (tier == 0 ? listed(r) : tier == 1 ? inflected_known(r) : compound_known(r))
@@ -194,11 +193,19 @@ void HeadWords::check_word(const std::string& word, CheckedHead& out, std::strin
     text += word;
     return;
   }
-  if (known(lower)) {
+  // A listed word one confusion away is a likelier reading than a compound of what OCR
+  // read ("verlangert" is "Verl" + "angert", two names, but one dot from "verlängert").
+  if (listed(lower) || inflected_known(lower)) {
     text += word;
     return;
   }
-  const std::string meant = respelling(lower);
+  std::string meant = respelling(lower, false);
+  const bool compound = meant.empty() && language_ == "de" && compound_known(lower);
+  if (compound) {
+    text += word;
+    return;
+  }
+  if (meant.empty()) meant = respelling(lower, true);
   if (meant.empty()) {
     out.unknown.push_back(word);
     text += word;

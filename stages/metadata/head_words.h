@@ -46,8 +46,9 @@ class HeadWords {
   bool in_dictionary(const std::string& lower) const;
   bool inflected_known(const std::string& lower) const;
   bool compound_known(const std::string& lower) const;
-  // The one known word `lower` was misread from, or "" when none or several.
-  std::string respelling(const std::string& lower) const;
+  // The one known word `lower` was misread from, or "" when none or several: among the
+  // readings that are listed words or known stems, or (`compounds`) compounds.
+  std::string respelling(const std::string& lower, bool compounds) const;
   // The head's tokens with a word OCR cut after its first letter joined again.
   std::vector<std::string> joined_apart(const std::vector<std::string>& tokens,
                                         CheckedHead& out) const;
