@@ -260,6 +260,11 @@ std::vector<std::string> HeadWords::without_specks(const std::vector<std::string
     }
     const bool inside = i > 0 && i + 1 < tokens.size();
     if (!has_word(t)) {
+      // Of two separators in a row ("Gütersloh - / Amt"), the speck is the first.
+      if (inside && !has_word(tokens[i + 1])) {
+        out.specks.push_back(tokens[i]);
+        continue;
+      }
       if (t == "-" || t == "\u2013" || t == "\u2014" || t == "&" || t == "+" || t == "/" ||
           !inside) {
         kept.push_back(t);
@@ -288,7 +293,7 @@ std::vector<std::string> HeadWords::without_specks(const std::vector<std::string
         dot != std::string::npos && dot > 0 && dot + 1 < parts.word.size() &&
         parts.word.find('.', dot + 1) == std::string::npos &&
         listed_word(parts.word.substr(0, dot)) && code_points(parts.word.substr(dot + 1)) >= 2 &&
-        checkable(parts.word.substr(dot + 1)) && listed(lower_utf8(parts.word.substr(dot + 1))))
+        !has_digit(parts.word) && listed(lower_utf8(parts.word.substr(dot + 1))))
       parts.word[dot] = ' ';
     std::string cleaned = parts.lead + parts.word + parts.trail;
     if (cleaned != tokens[i]) out.specks.push_back(tokens[i]);

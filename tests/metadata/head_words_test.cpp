@@ -87,6 +87,7 @@ TEST(HeadWords, MarksOfSpecksGoMarksOfTheHeadlineStay) {
       {"LAND UND\u2019 BUND", "LAND UND BUND"},
       {"Bürger -können mit", "Bürger können mit"},         // hyphen before
       {"Kosten für.die Bürger", "Kosten für die Bürger"},  // between two words
+      {"Bahnhof - / Kosten", "Bahnhof / Kosten"},          // two separators in a row
       // What a headline prints stays.
       {"Parkhaus – Bahnhof & Angebot / Bund", "Parkhaus – Bahnhof & Angebot / Bund"},
       {"Bürger- und Nutzer", "Bürger- und Nutzer"},
