@@ -233,6 +233,12 @@ std::vector<std::string> HeadWords::without_specks(const std::vector<std::string
            listed(lower_utf8(w));
   };
   std::vector<std::string> kept;
+  bool colon_seen = false;
+  // A headline in capitals: no small letter in it.
+  bool in_capitals = true;
+  for (const std::string& t : tokens)
+    for (std::size_t at = 0; at < t.size() && in_capitals;)
+      in_capitals = !is_lowercase(next_code_point(t, at));
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     std::string t = tokens[i];
     for (bool stripped = true; stripped;) {
@@ -279,6 +285,12 @@ std::vector<std::string> HeadWords::without_specks(const std::vector<std::string
         parts.trail.empty() && parts.word.size() > closing.size() &&
         parts.word.compare(parts.word.size() - closing.size(), closing.size(), closing) == 0)
       parts.word.resize(parts.word.size() - closing.size()), parts.trail = "'";
+    // A headline has one colon ("X: Y"); a second one before a word in small letters, or
+    // in a headline in capitals, is a speck's ("nach: jahrelanger").
+    if (inside && parts.trail == ":" && colon_seen &&
+        (starts_lowercase(tokens[i + 1]) || in_capitals))
+      parts.trail.clear();
+    colon_seen = colon_seen || parts.trail == ":";
     const bool apostrophe = parts.trail == "'";
     if (inside && (parts.trail == "." || apostrophe) && listed_word(parts.word) &&
         has_word(tokens[i + 1]) &&

@@ -109,13 +109,18 @@ bool HeadlineReader::continues(const Line& a, const Line& b) const {
 
 // Of three parts of a head block (title, a second part, a third before the body), whether
 // the second is the rest of the title: it starts lowercase (a subtitle starts with a
-// capital), the title's line ends with a colon (the headline's "X: Y"), or it is set at
-// the title's size while the third part is clearly smaller (the subtitle's type).
+// capital), the title's line ends with a colon (the headline's "X: Y"), title and second
+// part are in capitals and the third is not, or it is set at the title's size while the
+// third part is clearly smaller (the subtitle's type).
 bool HeadlineReader::rest_of_title(const Line& title_first, const Line& title_last,
                                    const Line& second, const Line& third) const {
   if (opens_lowercase(strip_noise(second.text))) return true;
   const std::string last = trim(title_last.text);
   if (!last.empty() && last.back() == ':' && tokens(last).size() >= 3) return true;
+  // A headline in capitals goes on in capitals; the subtitle under it is not in capitals.
+  if (all_capitals(last) && all_capitals(strip_noise(second.text)) &&
+      !all_capitals(strip_noise(third.text)))
+    return true;
   return sizes_within(title_first, second, 0.12f) &&
          third.height <= 0.8f * std::min(title_first.height, second.height);
 }
@@ -173,6 +178,15 @@ Headline HeadlineReader::find(const std::vector<Line>& lines,
           first = k;
           break;
         }
+    // A head line without a letter (a page number, a speck's digit) is no title.
+    const auto has_letter = [](const std::string& text) {
+      for (std::size_t at = 0; at < text.size();) {
+        const char32_t c = next_code_point(text, at);
+        if (is_letter_or_digit(c) && !(c >= U'0' && c <= U'9')) return true;
+      }
+      return false;
+    };
+    while (first + 1 < end && !has_letter(lines[content[first]].text)) ++first;
     // A part of the head block: a line and the lines that continue it; k moves past it.
     std::size_t k = first;
     const auto read_part = [&](std::vector<std::string>& part) {

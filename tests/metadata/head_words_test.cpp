@@ -94,7 +94,12 @@ TEST(HeadWords, MarksOfSpecksGoMarksOfTheHeadlineStay) {
       {"Nutzers' Angebot", "Nutzers' Angebot"},
       {"Parkhaus Nr. 4 und St. Bahnhof", "Parkhaus Nr. 4 und St. Bahnhof"},  // abbreviations
       {"Bahnhof: Parkhaus", "Bahnhof: Parkhaus"},
-      {"Angebot mit.", "Angebot mit."},  // at the end: clean_headline's
+      {"Bahnhof: Parkhaus mit: neuem Angebot",
+       "Bahnhof: Parkhaus mit neuem Angebot"},  // a second colon
+      {"BAHNHOF: PARKHAUS UND BUND: ANGEBOT", "BAHNHOF: PARKHAUS UND BUND ANGEBOT"},
+      {"Bahnhof: Parkhaus mit: Angebot",
+       "Bahnhof: Parkhaus mit: Angebot"},  // before a capital, kept
+      {"Angebot mit.", "Angebot mit."},    // at the end: clean_headline's
   };
   for (const auto& [read, expected] : cases) {
     const CheckedHead checked = checker.check(read);
