@@ -126,11 +126,16 @@ bool HeadWords::inflected_known(const std::string& lower) const {
 
 bool HeadWords::compound_known(const std::string& lower) const {
   // Each part four letters or more (a stem of three before a link), or a noun of three
-  // after five ("Wertstoff" + "hof"): shorter parts make nearly any misreading a compound
-  // ("geoff" + "net").
+  // after five ("Wertstoff" + "hof") or before six ("Kur" + "geschichte"): shorter parts
+  // make nearly any misreading a compound ("geoff" + "net").
   const std::size_t n = code_points(lower);
   std::size_t at = 0, k = 0;
-  for (; k < 4 && at < lower.size(); ++k) at += char_length(lower, at);
+  for (; k < 3 && at < lower.size(); ++k) at += char_length(lower, at);
+  // A noun of three before a listed word of six or more ("Kur" + "geschichte").
+  if (n >= 9 && lexicon_.knows(language_, capitalised(lower.substr(0, at))) &&
+      in_dictionary(lower.substr(at)))
+    return true;
+  if (at < lower.size()) at += char_length(lower, at), ++k;
   for (; k + 3 <= n; ++k, at += char_length(lower, at)) {
     const std::string right = lower.substr(at);
     if (k + 3 == n ? k < 5 || !lexicon_.knows(language_, capitalised(right))

@@ -168,6 +168,7 @@ TEST(HeadWords, TesseractsDictionariesRespellMisreadings) {
   // after the first letter.
   EXPECT_EQ(german.check("BURGERBURO IN MEISSEN").text, "BÜRGERBÜRO IN MEISSEN");
   EXPECT_TRUE(german.check("Wertstoffhof öffnet").unknown.empty());
+  EXPECT_EQ(german.check("150 Jahre Kurgeschichte").text, "150 Jahre Kurgeschichte");
   EXPECT_EQ(german.check("Büro des Oberbiirgermeisters").text, "Büro des Oberbürgermeisters");
   EXPECT_EQ(german.check("J ugendzentrum startet").text, "Jugendzentrum startet");
   EXPECT_EQ(german.check("Aneeidungen ab sofort").unknown, std::vector<std::string>{"Aneeidungen"});
