@@ -306,6 +306,16 @@ TEST(Metadata, HeaderLinesAboveTheTitle) {
       {"Pressemitteilung vom 11 O01 2018", "", "", ""},
       {"Media release", "", "press release", ""},
       {"Amtliche Bekanntmachung", "", "other", ""},
+      // a kicker OCR broke up with blanks, a speck read as a letter or one letter misread
+      {"PRES SEM ITTEILUNG", "", "press release", ""},
+      {"PRES SEMITTEILUNG", "", "press release", ""},
+      {"E NEWS. RELEASE", "", "press release", ""},
+      {"Presse mitteilung", "", "press release", ""},
+      {"PRESSEMITTEILUNC", "", "press release", ""},
+      {"Media rel ease.", "", "press release", ""},
+      {"N ews", "", "press release", ""},
+      {"Amtliche Bekannt machung", "", "other", ""},
+      {"PRES SEM ITTEILUNG \u00b7 23.6.22", "2022-06-23", "press release", ""},
   };
   for (const HeaderCase& c : cases) {
     const Metadata m =
@@ -314,6 +324,24 @@ TEST(Metadata, HeaderLinesAboveTheTitle) {
     EXPECT_EQ(m.document_type, c.document_type) << c.header;
     EXPECT_EQ(m.issuer, c.issuer) << c.header;
     EXPECT_EQ(m.title, "Neue Regeln für den Marktplatz") << c.header;
+  }
+}
+
+// Titles that hold a kicker's word, or come near one, stay titles however OCR spaced them.
+TEST(Metadata, TitlesNearAKickerStayTitles) {
+  const std::vector<std::string> titles = {
+      "Pressemitteilung zur Eröffnung des Museums",
+      "Neue Pressemitteilungen der Stadt online",
+      "Neues",
+      "News from the Council",
+      "Pressestelle zieht um",
+      "Presse mitteilungen 2019 im Archiv",
+      "Bekanntmachungen",
+  };
+  for (const std::string& title : titles) {
+    const Metadata m = extract_text("# " + title + "\n\n" + kBodyDe);
+    EXPECT_EQ(m.title, title);
+    EXPECT_EQ(m.document_type, "") << title;
   }
 }
 
