@@ -234,7 +234,7 @@ std::optional<HeaderReader::Letterhead> HeaderReader::mark_letterhead(std::vecto
   std::vector<std::string> names;
   for (std::size_t k : office) {
     lines[k].role = Role::kLetterhead;
-    names.push_back(lines[k].text);
+    names.push_back(without_letter_speck(lines[k].text));
   }
   if (kicker_ends) return Letterhead{join(names, " / "), i};  // the kicker is read as a header line
   lines[i].role = Role::kAddress;

@@ -170,6 +170,11 @@ TEST(DatelineReader, ToleratesOcrNoise) {
       {"j Saarbrücken, den 9. November 2025 \u2014 Das Angebot ist kostenlos", "Saarbrücken",
        "2025-11-09"},
       {"i Lancaster, 26 May 2014 - The service", "Lancaster", "2014-05-26"},
+      // a blank moved into the month's name, next to the day
+      {"Ipswich, 6J anuary 2013 - Last year more than 89 people", "Ipswich", "2013-01-06"},
+      {"Kiel, 14.J uni 2019 \u2013 Die Stadt hat", "Kiel", "2019-06-14"},
+      // the place's first letter read in lowercase, a place of the rules
+      {"würzburg, den 6. August 1984 - Das Vorhaben wurde", "Würzburg", "1984-08-06"},
       // as before
       {"Konstanz, den 3. Mai 2019 \u2013 Die Stadt", "Konstanz", "2019-05-03"},
       {"Konstanz, den 3. Mai 2019", "Konstanz", "2019-05-03"},
@@ -184,6 +189,8 @@ TEST(DatelineReader, ToleratesOcrNoise) {
       {"Wesel, 5. Mal 2014 \u2014 Das Vorhaben", "", ""},
       {"Die Stadt, die 2019 gegründet wurde, plant am 3. Mai 2019 eine Feier.", "", ""},
       {"j saarbrücken, den 9. November 2025 \u2014 Das Angebot", "", ""},
+      {"und bürger, den 6. August 1984 - Das Vorhaben wurde", "", ""},
+      {"Kiel, 14J 2019 \u2013 Die Stadt hat", "", ""},
       {"Seit Montag, 3. Mai 2021 – gilt die neue Regel.", "", ""},
   };
   for (const DatelineCase& c : cases) {

@@ -572,6 +572,11 @@ TEST(Metadata, IssuersFromLabelsAndLetterheads) {
        "Telephone 0117 922 2650\n\n" +
            title_and_body,
        "Bristol City Council / Press Office"},
+      // a speck read as a lone small letter before the office
+      {"x Bristol City Council\nPress Office\nCity Hall, College Green, Bristol BS1 5TR - "
+       "Telephone 0117 922 2650\n\n" +
+           title_and_body,
+       "Bristol City Council / Press Office"},
       {"Stadt Ulm\n\nHauptabteilung Kommunikation\nMarktplatz 1 - 89073 Ulm - Telefon 0731 "
        "161-1010\n\n" +
            title_and_body,
@@ -873,6 +878,20 @@ TEST(LineText, HeadlineWithMarksOfAMisreading) {
                    std::string(kBodyDe));
   EXPECT_EQ(m.evidence.at("title"), "misread-marks/text");
   EXPECT_LT(m.confidence.at("title"), 0.5);
+}
+
+TEST(LineText, WithoutLetterSpeck) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"j Saarbrücken, den 9. November 2025", "Saarbrücken, den 9. November 2025"},
+      {"x Ipswich County Council", "Ipswich County Council"},
+      {"ü Bremen", "Bremen"},
+      // a word of one letter that is no speck, or nothing capitalised after it
+      {"A Coruña", "A Coruña"},
+      {"a council meeting", "a council meeting"},
+      {"x", "x"},
+      {"", ""},
+  };
+  for (const auto& [text, expected] : cases) EXPECT_EQ(without_letter_speck(text), expected);
 }
 
 TEST(LineText, InnerSentenceEnd) {

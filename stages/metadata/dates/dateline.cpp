@@ -98,6 +98,19 @@ std::string DatelineReader::mend_date(const std::string& rest) const {
     }
     if (has_digit(part)) {
       if (!take_letters()) return "";
+      // A blank moved into the month's name, its first letter at the day ("6J anuary").
+      std::size_t digits = 0;
+      while (digits < part.size() && digits < 2 &&
+             std::isdigit(static_cast<unsigned char>(part[digits])))
+        ++digits;
+      if (digits > 0 && digits < part.size() && part[digits] == '.') ++digits;  // "14.J uni"
+      if (digits > 0 && digits < part.size() && !has_digit(part.substr(digits)) &&
+          std::isalpha(static_cast<unsigned char>(part[digits]))) {
+        kept.push_back(part.substr(0, digits));
+        letters.push_back(part.substr(digits));
+        changed = true;
+        continue;
+      }
       kept.push_back(part);
     } else {
       letters.push_back(part);
@@ -125,13 +138,8 @@ std::optional<DatelineReader::Dateline> DatelineReader::dateline(const std::stri
   std::string s = strip_noise(text);
   std::size_t start = 0;  // a dateline starts with a letter: "‚Münster; 04.07.2019"
   while (start < s.size() && !is_word_char(s, start)) start += char_length(s, start);
-  s = s.substr(start);
-  // A speck read as a lone letter before the place ("j Saarbrücken, den 9. November"): no
-  // town's name opens with a word of one letter.
-  if (const std::size_t one = s.empty() ? 0 : char_length(s, 0);
-      one > 0 && one + 1 < s.size() && s[one] == ' ' && !has_digit(s.substr(0, one)) &&
-      is_word_char(s, 0) && starts_uppercase(s.substr(one + 1)))
-    s = s.substr(one + 1);
+  // A speck read as a lone letter before the place: no town's name opens with one.
+  s = without_letter_speck(s.substr(start));
   std::size_t comma = s.find_first_of(",;");
   // On a degraded scan the comma after the place may read as a full stop: "Nürnberg. 3.
   // Januar 2020"; a full stop then counts where a number follows it and no comma comes first.
@@ -143,7 +151,13 @@ std::optional<DatelineReader::Dateline> DatelineReader::dateline(const std::stri
         connector_length(std::string_view(s).substr(stop + 2)) > 0)))
     comma = stop;
   if (comma == std::string::npos || comma < 2 || comma > 60) return std::nullopt;
-  const std::string place = trim(s.substr(0, comma));
+  std::string place = trim(s.substr(0, comma));
+  // The place's first letter read in lowercase ("würzburg, den 6. August 1984"): taken only
+  // where it then spells a place of the rules, as a line running on from the one above
+  // opens in lowercase too.
+  if (starts_lowercase(place) && std::find(rules_.known_places.begin(), rules_.known_places.end(),
+                                           capitalised(place)) != rules_.known_places.end())
+    place = capitalised(place);
   if (!is_place(place)) return std::nullopt;  // before the date patterns: most lines stop here
   // Specks read as punctuation before the day or after the connector ("Rosenheim, ‘10.
   // November 2014", "Weißenburg,. den. 24. Oktober").
