@@ -9,6 +9,21 @@
 #include "stages/metadata/base/line_text.h"
 
 namespace pressarchive {
+namespace {
+
+// The letters of `text` in lowercase, without blanks, marks or digits: a kicker as OCR
+// may break it up ("PRES SEM ITTEILUNG") and as the rules spell it compare alike.
+std::string letters_of(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t start = i;
+    const char32_t c = next_code_point(text, i);
+    if (is_letter_or_digit(c) && !(c >= U'0' && c <= U'9')) out.append(text, start, i - start);
+  }
+  return lower_utf8(out);
+}
+
+}  // namespace
 
 HeaderReader::HeaderReader(const MetadataRules& rules, const DateFinder& dates)
     : rules_(rules), dates_(dates) {
@@ -20,6 +35,8 @@ HeaderReader::HeaderReader(const MetadataRules& rules, const DateFinder& dates)
   for (const std::string& p : rules.other_document_words) other_words_.push_back(words(p));
   for (const std::string& p : rules.document_type_words) type_words_.push_back(words(p));
   for (const std::string& p : rules.address_words) address_words_.push_back(words(p));
+  for (const std::string& p : rules.other_document_words) other_letters_.push_back(letters_of(p));
+  for (const std::string& p : rules.document_type_words) type_letters_.push_back(letters_of(p));
 }
 
 std::string HeaderReader::kicker_kind(const std::string& segment) const {
@@ -36,6 +53,20 @@ std::string HeaderReader::kicker_kind(const std::string& segment) const {
   };
   if (kind(other_words_)) return "other";
   if (kind(type_words_)) return "press release";
+  // A kicker as OCR broke it up: blanks inside its words, or a speck read as a letter
+  // ("PRES SEM ITTEILUNG", "E NEWS. RELEASE"). Its letters alone, one of them misread at
+  // most in a kicker of eight letters or more; never with a number, which a title has.
+  const std::string letters = letters_of(segment);
+  if (letters.size() < 4 || has_digit(segment)) return "";
+  const auto squashed = [&](const std::vector<std::string>& list) {
+    return std::any_of(list.begin(), list.end(), [&](const std::string& kicker) {
+      return kicker == letters ||
+             (kicker.size() >= 8 && letters.size() + 1 >= kicker.size() &&
+              letters.size() <= kicker.size() + 1 && edit_distance(kicker, letters) <= 1);
+    });
+  };
+  if (squashed(other_letters_)) return "other";
+  if (squashed(type_letters_)) return "press release";
   return "";
 }
 
@@ -203,7 +234,7 @@ std::optional<HeaderReader::Letterhead> HeaderReader::mark_letterhead(std::vecto
   std::vector<std::string> names;
   for (std::size_t k : office) {
     lines[k].role = Role::kLetterhead;
-    names.push_back(lines[k].text);
+    names.push_back(without_letter_speck(lines[k].text));
   }
   if (kicker_ends) return Letterhead{join(names, " / "), i};  // the kicker is read as a header line
   lines[i].role = Role::kAddress;

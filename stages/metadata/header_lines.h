@@ -65,6 +65,8 @@ class HeaderReader {
   std::vector<std::shared_ptr<const re2::RE2>> postcodes_;  // compile_byte_regex
   // The rules' phrases split into their words once, in the rules' order.
   std::vector<std::vector<std::string>> prefix_words_, other_words_, type_words_, address_words_;
+  // The kickers' letters alone, lowercase ("pressrelease"): letters_of in the .cpp.
+  std::vector<std::string> other_letters_, type_letters_;
 };
 
 }  // namespace pressarchive

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "stages/metadata/dates/dateline.h"
+
 namespace pressarchive {
 namespace {
 
@@ -134,6 +136,68 @@ TEST(DateFinder, LongRunsOfBlanksKeepDatesAndOffsets) {
   EXPECT_EQ(all[1].iso, "2022-03-31");
   EXPECT_EQ(text.substr(all[1].begin, all[1].end - all[1].begin), "31.03.2022");
   // Only one blank may stand where the numeric form allows " ?": the last one is no date.
+}
+
+struct DatelineCase {
+  std::string line;
+  std::string place;  // "" = no dateline
+  std::string iso;
+};
+
+// The kinds of noise OCR puts into a dateline on a degraded scan, each with lines that
+// stay no dateline however the noise is read.
+TEST(DatelineReader, ToleratesOcrNoise) {
+  const DateFinder finder(rules());
+  const DatelineReader reader(rules(), finder);
+  const std::vector<DatelineCase> cases = {
+      // a blank inside the month's name, a letter of it misread too
+      {"Weißenburg in Bayern, 18. N ovembet 2012 \u2014 Während der Bauzeit",
+       "Weißenburg in Bayern", "2012-11-18"},
+      {"Weißenburg in Bayern, 18. Nov ember 2012 \u2014 Während der Bauzeit",
+       "Weißenburg in Bayern", "2012-11-18"},
+      {"Leeds, 3 Sept ember 2019 - The council has", "Leeds", "2019-09-03"},
+      {"Wesel, den 8. Dezembcr 2025 \u2014 Für die Umsetzung", "Wesel", "2025-12-08"},
+      {"Oxford, Octobe r 2, 2019 \u2014 Oxford City Council has", "Oxford", "2019-10-02"},
+      // the dash after the date read as another mark
+      {"Lancaster, 26 May 2014 \u00a9 The service will run", "Lancaster", "2014-05-26"},
+      {"Lancaster, 26 May 2014 * The service will run", "Lancaster", "2014-05-26"},
+      {"Kiel, 4. Juni 2019 \u00ae Die Stadt hat", "Kiel", "2019-06-04"},
+      // a speck read as a mark between the date's parts
+      {"Durham, 5 April ; 2014 - Residents are asked", "Durham", "2014-04-05"},
+      {"Durham, 5 ; April 2014 - Residents are asked", "Durham", "2014-04-05"},
+      {"Trier, den 7. März , 2016 \u2013 Die Arbeiten", "Trier", "2016-03-07"},
+      // a speck read as a lone letter before the place
+      {"j Saarbrücken, den 9. November 2025 \u2014 Das Angebot ist kostenlos", "Saarbrücken",
+       "2025-11-09"},
+      {"i Lancaster, 26 May 2014 - The service", "Lancaster", "2014-05-26"},
+      // a blank moved into the month's name, next to the day
+      {"Ipswich, 6J anuary 2013 - Last year more than 89 people", "Ipswich", "2013-01-06"},
+      {"Kiel, 14.J uni 2019 \u2013 Die Stadt hat", "Kiel", "2019-06-14"},
+      // the place's first letter read in lowercase, a place of the rules
+      {"würzburg, den 6. August 1984 - Das Vorhaben wurde", "Würzburg", "1984-08-06"},
+      // as before
+      {"Konstanz, den 3. Mai 2019 \u2013 Die Stadt", "Konstanz", "2019-05-03"},
+      {"Konstanz, den 3. Mai 2019", "Konstanz", "2019-05-03"},
+      // not datelines: a sentence with a date inside, a mark and then a sentence going on,
+      // words between the numbers that name no month, a short word one letter from a month
+      {"Am Samstag, 5. Oktober 2019, beginnt die Kirchweih.", "", ""},
+      {"Berlin, 3. Mai 2021 beginnt die neue Saison.", "", ""},
+      {"Lancaster, 26 May 2014 \u00a9 the service will run", "", ""},
+      {"Lancaster, 26 May 2014, the council said on Monday", "", ""},
+      {"Durham, 5 Apples ; 2014 - Residents are asked", "", ""},
+      {"Der Rat, 5 Mitglieder ; 2014 \u2013 Die Sitzung", "", ""},
+      {"Wesel, 5. Mal 2014 \u2014 Das Vorhaben", "", ""},
+      {"Die Stadt, die 2019 gegründet wurde, plant am 3. Mai 2019 eine Feier.", "", ""},
+      {"j saarbrücken, den 9. November 2025 \u2014 Das Angebot", "", ""},
+      {"und bürger, den 6. August 1984 - Das Vorhaben wurde", "", ""},
+      {"Kiel, 14J 2019 \u2013 Die Stadt hat", "", ""},
+      {"Seit Montag, 3. Mai 2021 – gilt die neue Regel.", "", ""},
+  };
+  for (const DatelineCase& c : cases) {
+    const auto d = reader.dateline(c.line);
+    EXPECT_EQ(d ? d->place : "", c.place) << c.line;
+    EXPECT_EQ(d ? d->iso : "", c.iso) << c.line;
+  }
 }
 
 TEST(RepairDigits, OnlyInsideNumbers) {

@@ -306,6 +306,16 @@ TEST(Metadata, HeaderLinesAboveTheTitle) {
       {"Pressemitteilung vom 11 O01 2018", "", "", ""},
       {"Media release", "", "press release", ""},
       {"Amtliche Bekanntmachung", "", "other", ""},
+      // a kicker OCR broke up with blanks, a speck read as a letter or one letter misread
+      {"PRES SEM ITTEILUNG", "", "press release", ""},
+      {"PRES SEMITTEILUNG", "", "press release", ""},
+      {"E NEWS. RELEASE", "", "press release", ""},
+      {"Presse mitteilung", "", "press release", ""},
+      {"PRESSEMITTEILUNC", "", "press release", ""},
+      {"Media rel ease.", "", "press release", ""},
+      {"N ews", "", "press release", ""},
+      {"Amtliche Bekannt machung", "", "other", ""},
+      {"PRES SEM ITTEILUNG \u00b7 23.6.22", "2022-06-23", "press release", ""},
   };
   for (const HeaderCase& c : cases) {
     const Metadata m =
@@ -314,6 +324,24 @@ TEST(Metadata, HeaderLinesAboveTheTitle) {
     EXPECT_EQ(m.document_type, c.document_type) << c.header;
     EXPECT_EQ(m.issuer, c.issuer) << c.header;
     EXPECT_EQ(m.title, "Neue Regeln für den Marktplatz") << c.header;
+  }
+}
+
+// Titles that hold a kicker's word, or come near one, stay titles however OCR spaced them.
+TEST(Metadata, TitlesNearAKickerStayTitles) {
+  const std::vector<std::string> titles = {
+      "Pressemitteilung zur Eröffnung des Museums",
+      "Neue Pressemitteilungen der Stadt online",
+      "Neues",
+      "News from the Council",
+      "Pressestelle zieht um",
+      "Presse mitteilungen 2019 im Archiv",
+      "Bekanntmachungen",
+  };
+  for (const std::string& title : titles) {
+    const Metadata m = extract_text("# " + title + "\n\n" + kBodyDe);
+    EXPECT_EQ(m.title, title);
+    EXPECT_EQ(m.document_type, "") << title;
   }
 }
 
@@ -588,6 +616,11 @@ TEST(Metadata, IssuersFromLabelsAndLetterheads) {
            title_and_body,
        "Stadtverwaltung Münster / Presse- und Öffentlichkeitsarbeit"},
       {"- Bristol City Council\nPress Office _\nCity Hall, College Green, Bristol BS1 5TR- "
+       "Telephone 0117 922 2650\n\n" +
+           title_and_body,
+       "Bristol City Council / Press Office"},
+      // a speck read as a lone small letter before the office
+      {"x Bristol City Council\nPress Office\nCity Hall, College Green, Bristol BS1 5TR - "
        "Telephone 0117 922 2650\n\n" +
            title_and_body,
        "Bristol City Council / Press Office"},
@@ -892,6 +925,20 @@ TEST(LineText, HeadlineWithMarksOfAMisreading) {
                    std::string(kBodyDe));
   EXPECT_EQ(m.evidence.at("title"), "misread-marks/text");
   EXPECT_LT(m.confidence.at("title"), 0.85);  // [review] min_title_confidence
+}
+
+TEST(LineText, WithoutLetterSpeck) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"j Saarbrücken, den 9. November 2025", "Saarbrücken, den 9. November 2025"},
+      {"x Ipswich County Council", "Ipswich County Council"},
+      {"ü Bremen", "Bremen"},
+      // a word of one letter that is no speck, or nothing capitalised after it
+      {"A Coruña", "A Coruña"},
+      {"a council meeting", "a council meeting"},
+      {"x", "x"},
+      {"", ""},
+  };
+  for (const auto& [text, expected] : cases) EXPECT_EQ(without_letter_speck(text), expected);
 }
 
 TEST(LineText, InnerSentenceEnd) {

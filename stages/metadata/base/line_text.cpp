@@ -72,6 +72,15 @@ std::string strip_noise(const std::string& text) {
   return s;
 }
 
+std::string without_letter_speck(const std::string& text) {
+  if (text.empty()) return text;
+  const std::size_t one = char_length(text, 0);
+  if (one + 1 < text.size() && text[one] == ' ' && starts_lowercase(text) &&
+      starts_uppercase(text.substr(one + 1)))
+    return text.substr(one + 1);
+  return text;
+}
+
 namespace {
 
 bool is_quote_mark(char32_t c) {

@@ -27,6 +27,9 @@ std::string capitalised(const std::string& lower);
 
 // The line without the scanner specks and stray marks OCR puts at its ends.
 std::string strip_noise(const std::string& text);
+// `text` without a speck OCR read as a lone small letter before a capitalised word ("j
+// Saarbrücken, den 9. November", "x Ipswich County Council"); `text` itself otherwise.
+std::string without_letter_speck(const std::string& text);
 // A headline as printed: no trailing full stop or OCR punctuation, „ restored from ",,",
 // no lone quotation mark at either end.
 std::string clean_headline(const std::string& text);

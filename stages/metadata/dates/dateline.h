@@ -35,6 +35,10 @@ class DatelineReader {
   // The bytes a connector ("den", "am", "on") takes at the start of `rest`, its full stop
   // or a misreading of it by one letter ("dcn 13. August") included; 0 for none.
   std::size_t connector_length(std::string_view rest) const;
+  // The date that opens `rest` as OCR garbled it, mended ("18. N ovembet 2012 – …" ->
+  // "18. november 2012 – …", "5 April ; 2014" -> "5 april 2014"); "" where there is
+  // nothing to mend or the words before the year name no month.
+  std::string mend_date(const std::string& rest) const;
 
   const MetadataRules& rules_;
   const DateFinder& dates_;
@@ -43,6 +47,11 @@ class DatelineReader {
     std::string lowered, with_blank, with_stop;  // "den", "den ", "den. "
   };
   std::vector<Connector> connectors_;  // rules_.dateline_connectors
+  struct MonthName {
+    std::string spelling, name;  // "nov", "november"
+    int month = 0;               // 1..12
+  };
+  std::vector<MonthName> month_names_;  // rules_.month_names, every language
 };
 
 }  // namespace pressarchive
