@@ -226,8 +226,6 @@ Headline HeadlineReader::find(const std::vector<Line>& lines,
     h.title_confidence = end > 1 ? (tall ? 0.9 : 0.75) : (tall ? 0.85 : 0.6);
     h.title_evidence = std::string(tall ? "large" : "plain") + (end > 1 ? "-block" : "-alone") +
                        (title.size() > 1 ? "-wrapped" : "");
-    // Misread, however it was found: calibrated on its own.
-    if (has_misread_marks(h.title)) h.title_confidence = 0.3, h.title_evidence = "misread-marks";
     h.body_from = k;
   }
   return h;

@@ -258,6 +258,10 @@ Headline MetadataExtractor::read_headline_and_body(const Reading& r, Metadata& m
   meta.issuer = spellings.respell(meta.issuer);
   meta.language = detect_language(meta.body.empty() ? meta.title : meta.body, rules_);
   if (r.ocr) check_head_words(spellings, headline, meta);
+  // Misread, however it was found, and after what the dictionary mended: calibrated on
+  // its own.
+  if (has_misread_marks(meta.title))
+    headline.title_confidence = 0.3, headline.title_evidence = "misread-marks";
 
   std::vector<bool> in_body(lines.size(), false);
   for (std::size_t k = body_from; k < content.size(); ++k) in_body[content[k]] = true;
@@ -294,7 +298,7 @@ void MetadataExtractor::check_head_words(const BodySpellings& record_words, Head
     if (!checked.specks.empty()) meta.evidence[field + "_specks"] = join(checked.specks, " ");
     return !checked.unknown.empty();
   };
-  if (check("title", meta.title) && headline.title_evidence != "misread-marks")
+  if (check("title", meta.title))
     headline.title_evidence = "unknown-word", headline.title_confidence = 0.5;
   if (check("subtitle", meta.subtitle))
     headline.subtitle_evidence = "unknown-word", headline.subtitle_confidence = 0.5;
