@@ -13,7 +13,9 @@
 // --config F overlays a pressarchive.toml on the built-in one for the review policy of
 // --reextract ([review] thresholds, read at run time).
 // --calibrate (on a split set) prints the [confidence] section for rules.toml, made from
-// the tuning half only, instead of the trust report.
+// the tuning half only, instead of the trust report. --calibrate-with TRUTH STORE adds a
+// development set (another seed of tools/make-trust-set.py, re-extracted from STORE) whose
+// every release counts as tuning; repeatable.
 // --split NAME evaluates only the releases of that half ("tuning"): every table, the
 // mistakes and the trust report then say nothing of the other half, which stays unread
 // while rules are tuned.
@@ -211,6 +213,8 @@ struct EvalOptions {
   fs::path rules_file;
   std::string config_file, split;  // split: only the releases of this half; empty: all
   fs::path dump;                   // each evaluated release as a JSON line; empty: none
+  // --calibrate-with: development sets (truth, archive) whose every release counts as tuning.
+  std::vector<std::pair<fs::path, fs::path>> calibrate_with;
 };
 
 void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& store,
@@ -380,6 +384,20 @@ void evaluate_metadata(const fs::path& truth_file, int jobs, const fs::path& sto
     const auto it = got.find(paths[i].string());
     releases.push_back({truth[i], it == got.end() ? json::object() : it->second});
   }
+  for (const auto& [more_truth, more_store] : options.calibrate_with) {
+    const std::map<std::string, json> more =
+        reextract(more_store, options.rules_file, options.config_file);
+    const fs::path more_base = fs::absolute(more_truth).parent_path();
+    std::ifstream more_in(more_truth);
+    for (std::string line; std::getline(more_in, line);) {
+      if (line.empty()) continue;
+      json t = json::parse(line);
+      t["split"] = "tuning";  // a development set: none of it is held out
+      const auto it =
+          more.find((more_base / t["file"].get<std::string>()).lexically_normal().string());
+      releases.push_back({t, it == more.end() ? json::object() : it->second});
+    }
+  }
   if (options.calibrate)
     bench::print_calibration(releases, normalise);
   else
@@ -502,10 +520,13 @@ int main(int argc, char** argv) {
       options.split = argv[++i];
     else if (arg == "--dump" && i + 1 < argc)
       options.dump = argv[++i];
-    else {
+    else if (arg == "--calibrate-with" && i + 2 < argc) {
+      options.calibrate_with.emplace_back(argv[i + 1], fs::absolute(argv[i + 2]));
+      i += 2;
+    } else {
       std::cerr << "usage: metadata_eval [--set truth.jsonl] [--cer] [--jobs N] [--store FILE "
-                   "[--reextract [--rules F] [--config F]]] [--calibrate] [--split NAME] "
-                   "[--dump FILE]\n";
+                   "[--reextract [--rules F] [--config F]]] [--calibrate [--calibrate-with "
+                   "TRUTH STORE]...] [--split NAME] [--dump FILE]\n";
       return 2;
     }
   }
