@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "stages/core/text_util.h"
+
 namespace pressarchive {
 
 std::string OcrLexicon::iso_code(std::string_view tesseract_language) {
@@ -15,11 +17,7 @@ std::string OcrLexicon::iso_code(std::string_view tesseract_language) {
 
 OcrLexicon::OcrLexicon(const std::string& languages, const std::string& tessdata_dir)
     : tessdata_dir_(tessdata_dir) {
-  std::size_t start = 0;
-  while (start <= languages.size()) {
-    const std::size_t plus = std::min(languages.find('+', start), languages.size());
-    const std::string name = languages.substr(start, plus - start);
-    start = plus + 1;
+  for (const std::string& name : split(languages, '+')) {
     const std::string code = iso_code(name);
     if (code.empty() || by_language_.count(code)) continue;
     auto dictionary = std::make_unique<Dictionary>();

@@ -29,20 +29,16 @@ bool all_capitals(const std::string& text) {
   return upper >= 2 && lower_utf8(text) != text;
 }
 
+// Whether a line opens in lowercase past what a speck puts before it: a quotation mark, a
+// lone small letter before a capitalised word ("i Umleitungen sind …" opens with a capital;
+// "a new …" in lowercase, "A drop-in …" with a capital).
+bool opens_lowercase(const std::string& text) {
+  return starts_lowercase(strip_leading_quotes(without_letter_speck(strip_leading_quotes(text))));
+}
+
 // Whether two lines are set at one size, as far as their heights can tell: OCR's boxes
 // within `share` of each other; a text layer's font sizes within 3 % (one type size from
 // the next is a tenth or more apart).
-// Whether a line opens in lowercase past what a speck puts before it: a quotation mark, a
-// lone small letter that is no word ("i Umleitungen sind …" opens with a capital; "a new
-// …" in lowercase, "A drop-in …" with a capital).
-bool opens_lowercase(const std::string& text) {
-  const std::vector<std::string> t = tokens(strip_leading_quotes(text));
-  std::size_t i = 0;
-  while (i + 1 < t.size() && char_length(t[i], 0) == t[i].size() && t[i] != "a" &&
-         !starts_uppercase(t[i]))
-    ++i;
-  return i < t.size() && starts_lowercase(strip_leading_quotes(t[i]));
-}
 
 bool sizes_within(const Line& a, const Line& b, float share) {
   if (a.exact_height && b.exact_height) share = std::min(share, 0.03f);
